@@ -1,0 +1,1 @@
+"""Everything that touches the outside world: Slack, SQLite, the terminal."""

@@ -1,0 +1,53 @@
+"""The Bolt app factory: one place where settings, store and listeners meet."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+
+from bot.coach import Clock, utc_now
+from bot.listeners import register_listeners
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.store import Store
+from flows.content import load_bundle
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
+    signing_secret = settings.secret(settings.slack_signing_secret)
+    if not signing_secret:
+        raise ValueError("SLACK_SIGNING_SECRET is not set")
+    app = App(
+        client=make_web_client(settings),
+        signing_secret=signing_secret,
+        process_before_response=True,
+        raise_error_for_unhandled_request=True,
+    )
+
+    @app.middleware
+    def drop_slack_retries(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+        """Slack re-sends an event it thinks we missed; each ``event_id`` is handled once."""
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and event_id and not store.claim_event(str(event_id), clock()):
+            log.info("dropped a retry of event %s", event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    @app.error
+    def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        """Nobody sees a stack trace: unknown requests get a quiet 404, failures a logged 500."""
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("no listener for a %s request", body.get("type"))
+            return BoltResponse(status=404, body="")
+        log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
+        return BoltResponse(status=500, body="")
+
+    register_listeners(app, Services(store=store, bundle=load_bundle(), clock=clock))
+    return app

@@ -1,0 +1,109 @@
+"""``coach chat``: the same coaching in a terminal, for trying it without a Slack workspace."""
+
+from __future__ import annotations
+
+import getpass
+import re
+from collections.abc import Callable, Sequence
+
+from bot.coach import Coach
+from bot.store import MemberKey
+from bot.views.assessment import scorecard_lines, weakest_link_text
+from flows.content import Bundle
+from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+
+TERMINAL_TEAM = "terminal"
+_MARKS = {
+    ":large_green_circle:": "[##]",
+    ":large_yellow_circle:": "[#-]",
+    ":red_circle:": "[--]",
+    ":white_circle:": "[  ]",
+}
+
+
+def plain(text: str) -> str:
+    """Slack mrkdwn to plain terminal text: drop emphasis markers and use ASCII rating marks."""
+    for emoji, mark in _MARKS.items():
+        text = text.replace(emoji, mark)
+    return re.sub(r"(?<![\w*])[*_`](\S(?:.*?\S)?)[*_`](?![\w*])", r"\1", text)
+
+
+def render_text(bundle: Bundle, outcome: Outcome) -> str:
+    messages = bundle.messages
+    match outcome:
+        case Intro():
+            intro = bundle.assessment.intro
+            return f"{intro.title}\n{intro.body}"
+        case Ask():
+            question = bundle.assessment.question(outcome.question_id)
+            header = messages.text("question_header", number=outcome.number, total=outcome.total, title=question.title)
+            lines = [f"\n{header}", question.prompt, *(f"  - {g}" for g in question.guidance)]
+            lines += [f"  {i}) {answer.label}" for i, answer in enumerate(question.answers, start=1)]
+            lines.append(messages.text("chat_options"))
+            return "\n".join(lines)
+        case Closed():
+            if outcome.how == "answered" and outcome.rating:
+                label = bundle.assessment.question(outcome.question_id).answer(outcome.rating).label
+                return messages.text("answered_with", answer=label)
+            return messages.text("answered_skipped") if outcome.how == "skipped" else messages.text("answered_left")
+        case Summary():
+            result = outcome.result
+            verdict = bundle.assessment.verdicts[result.verdict]
+            lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", verdict.summary]
+            lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
+            lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result), ""]
+            lines.append(weakest_link_text(bundle, result))
+            for item in result.plan:
+                question = bundle.assessment.question(item.question_id)
+                if item.rating is None:
+                    advice, step = messages.text("skipped_advice"), messages.text("skipped_next_step")
+                else:
+                    tip = question.advice[item.rating]  # type: ignore[index]
+                    advice, step = tip.advice, tip.next_step
+                lines.append("\n" + messages.text("plan_item", title=question.title, advice=advice, next_step=step))
+            lines.append("\n" + messages.text("chat_retake_hint"))
+            return plain("\n".join(lines))
+        case Notice():
+            params = dict(outcome.params)
+            if "question_id" in params:
+                params["title"] = bundle.assessment.question(str(params["question_id"])).title
+            if "verdict" in params:
+                params["verdict"] = bundle.assessment.verdicts[str(params["verdict"])].title
+            return plain(messages.text(outcome.key, **params))
+    raise TypeError(f"no terminal view for {outcome!r}")
+
+
+def default_member() -> MemberKey:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "you"
+    return MemberKey(TERMINAL_TEAM, user)
+
+
+def run_chat(
+    coach: Coach,
+    member: MemberKey,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+) -> None:
+    bundle = coach.bundle
+
+    def show(outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            write(render_text(bundle, outcome))
+
+    write(bundle.messages.text("chat_welcome"))
+    show(coach.start(member))
+    while True:
+        try:
+            line = read(bundle.messages.text("chat_prompt"))
+        except (EOFError, KeyboardInterrupt):
+            write("")
+            break
+        if not line.strip():
+            continue
+        if bundle.messages.intent(line) == "quit":
+            break
+        show(coach.handle_text(member, line))
+    write(bundle.messages.text("chat_bye"))

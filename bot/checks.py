@@ -1,0 +1,78 @@
+"""``coach check``: catch broken content or a manifest out of step with the code before Slack does."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
+from flows.content import available_locales, content_root, load_bundle_from, placeholders
+
+MANIFEST_NAME = "manifest.yml"
+
+
+def find_manifest() -> Path | None:
+    for folder in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        if (folder / MANIFEST_NAME).is_file():
+            return folder / MANIFEST_NAME
+    return None
+
+
+def content_problems() -> list[str]:
+    problems: list[str] = []
+    bundles = {}
+    for locale in available_locales():
+        try:
+            bundles[locale] = load_bundle_from(content_root() / locale)
+        except (ValidationError, OSError, ValueError) as error:
+            problems.append(f"content/{locale}: {error}")
+    reference = bundles.get("en")
+    if reference is None:
+        return problems or ["content/en: missing"]
+    for locale, bundle in bundles.items():
+        for key, template in reference.messages.messages.items():
+            other = bundle.messages.messages.get(key)
+            if other is None:
+                problems.append(f"content/{locale}/messages.toml: missing key {key!r}")
+            elif placeholders(other) != placeholders(template):
+                problems.append(
+                    f"content/{locale}/messages.toml: {key!r} uses {sorted(placeholders(other))},"
+                    f" English uses {sorted(placeholders(template))}"
+                )
+        extra = set(bundle.messages.messages) - set(reference.messages.messages)
+        problems += [f"content/{locale}/messages.toml: unknown key {key!r}" for key in sorted(extra)]
+    return problems
+
+
+def manifest_problems(manifest: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    features = manifest.get("features") or {}
+    declared_commands = {c.get("command") for c in features.get("slash_commands") or []}
+    if declared_commands != set(SLASH_COMMANDS):
+        problems.append(f"manifest slash commands {sorted(declared_commands)} != code's {sorted(SLASH_COMMANDS)}")
+    settings = manifest.get("settings") or {}
+    declared_events = set((settings.get("event_subscriptions") or {}).get("bot_events") or [])
+    if declared_events != set(BOT_EVENTS):
+        problems.append(f"manifest bot events {sorted(declared_events)} != code's {sorted(BOT_EVENTS)}")
+    if not (settings.get("interactivity") or {}).get("is_enabled"):
+        problems.append("manifest: interactivity must be enabled for the answer buttons")
+    return problems
+
+
+def run_checks() -> int:
+    problems = content_problems()
+    manifest_path = find_manifest()
+    if manifest_path is None:
+        print(f"note: no {MANIFEST_NAME} here; only the content was checked")
+    else:
+        problems += manifest_problems(yaml.safe_load(manifest_path.read_text(encoding="utf-8")))
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"ok: content for {', '.join(available_locales())} and {MANIFEST_NAME} are valid")
+    return 0

@@ -1,0 +1,101 @@
+"""The ``coach`` command line: run, tick, chat, check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+log = logging.getLogger("coach")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coach", description="Social media readiness coach for Slack.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="serve Slack: Socket Mode, or HTTP with --http")
+    run.add_argument("--http", action="store_true", help="serve HTTP (POST /slack/events, GET /healthz)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
+    chat.add_argument("--lang", default="en", help="language of the conversation (default en)")
+    sub.add_parser("check", help="validate the content and the Slack manifest")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"coach: bad configuration: {error}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        from bot.checks import run_checks
+
+        return run_checks()
+    if args.command == "chat":
+        return _chat(settings, args.lang)
+    return _run(settings, args.http, args.host, args.port)
+
+
+def _chat(settings: Settings, locale: str) -> int:
+    from bot.chat import default_member, run_chat
+    from bot.coach import Coach
+    from bot.store import Store
+    from flows.content import available_locales, load_bundle
+
+    if locale not in available_locales():
+        print(
+            f"coach: no content for language {locale!r}; choose one of {', '.join(available_locales())}",
+            file=sys.stderr,
+        )
+        return 2
+    logging.getLogger().setLevel(logging.WARNING)
+    store = Store(settings.coach_db)
+    run_chat(Coach(store, load_bundle(locale)), default_member())
+    return 0
+
+
+def _run(settings: Settings, http: bool, host: str, port: int) -> int:
+    from slack_bolt.error import BoltError
+
+    from bot.app import create_app
+    from bot.store import Store
+
+    if not settings.slack_bot_token or not settings.slack_signing_secret:
+        print("coach: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see .env.sample)", file=sys.stderr)
+        return 2
+    app_token = settings.secret(settings.slack_app_token)
+    if not http and not app_token:
+        print("coach: Socket Mode needs SLACK_APP_TOKEN; or serve HTTP with `coach run --http`", file=sys.stderr)
+        return 2
+    store = Store(settings.coach_db)
+    try:
+        app = create_app(settings, store)
+    except BoltError as error:
+        print(f"coach: Slack rejected the configuration: {error}", file=sys.stderr)
+        return 2
+    if http:
+        from bot.server import make_server
+
+        server = make_server(app, store, host, port)
+        log.info("serving HTTP on %s:%s", host, port)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        return 0
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

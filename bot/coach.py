@@ -1,0 +1,213 @@
+"""The coaching use cases, shared by the Slack listeners and the terminal chat.
+
+Each method restores the member's assessment from the store, asks ``flows`` what happens next,
+saves the change with a compare-and-set, and returns outcomes for the front-end to render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.store import AnswerChange, AssessmentRow, MemberKey, Store
+from flows.assessment import INTRO, SUMMARY, AssessmentResult, InvalidMove, config_for, evaluate, next_state
+from flows.content import RATINGS, Bundle, Rating
+from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Coach:
+    def __init__(self, store: Store, bundle: Bundle, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.bundle = bundle
+        self.clock = clock
+        self.config = config_for(bundle.assessment)
+        self.question_ids = tuple(q.id for q in bundle.assessment.questions)
+
+    # Entry points
+
+    def start(self, member: MemberKey) -> list[Outcome]:
+        """``/coach``: resume the open assessment, recall the last result, or begin the first one."""
+        self.store.ensure_member(member, self.clock())
+        latest = self.store.latest_assessment(member)
+        if latest is not None and latest.completed_at is not None:
+            return [self._summary(latest, recalled=True)]
+        if latest is not None:
+            return [Notice("intro_resume"), *self._ask_current(latest)]
+        return self._begin(member)
+
+    def retake(self, member: MemberKey) -> list[Outcome]:
+        self.store.ensure_member(member, self.clock())
+        latest = self.store.latest_assessment(member)
+        if latest is not None and latest.completed_at is None:
+            return [Notice("intro_resume"), *self._ask_current(latest)]
+        return self._begin(member)
+
+    def answer(
+        self,
+        member: MemberKey,
+        question_id: str,
+        rating: Rating,
+        assessment_id: int | None = None,
+        source: str = "button",
+    ) -> list[Outcome]:
+        return self._move(member, "answer", question_id, assessment_id, AnswerChange(question_id, rating, source))
+
+    def skip(
+        self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
+    ) -> list[Outcome]:
+        return self._move(member, "skip", question_id, assessment_id, AnswerChange(question_id=None))
+
+    def back(
+        self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
+    ) -> list[Outcome]:
+        return self._move(member, "back", question_id, assessment_id, None)
+
+    def restart(self, member: MemberKey) -> list[Outcome]:
+        row = self._open(member)
+        if row is None:
+            return self.retake(member)
+        return self._move(member, "restart", None, row.id, AnswerChange(clear_all=True))
+
+    def status(self, member: MemberKey) -> list[Outcome]:
+        latest = self.store.latest_assessment(member)
+        if latest is None:
+            return [Notice("nothing_in_progress")]
+        if latest.completed_at is not None:
+            result = self._result(latest)
+            return [
+                Notice("status_completed", {"date": latest.completed_at.date().isoformat(), "verdict": result.verdict})
+            ]
+        if latest.state not in self.question_ids:
+            return [Notice("nothing_in_progress")]
+        number = self.question_ids.index(latest.state) + 1
+        return [
+            Notice(
+                "status_in_progress",
+                {
+                    "number": number,
+                    "total": len(self.question_ids),
+                    "question_id": latest.state,
+                    "answered": len(self.store.answers(latest.id)),
+                },
+            )
+        ]
+
+    def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
+        """A message typed in the DM: an answer in plain words, a command word, or neither."""
+        intent = self.bundle.messages.intent(text)
+        if intent in RATINGS:
+            row = self._open(member)
+            if row is None or row.state not in self.question_ids:
+                return [Notice("nothing_in_progress")]
+            return self.answer(member, row.state, intent, row.id, source="text")
+        commands: dict[str | None, Callable[[MemberKey], list[Outcome]]] = {
+            "back": self.back,
+            "skip": self.skip,
+            "restart": self.restart,
+            "status": self.status,
+            "start": self.start,
+            "help": lambda _member: [Notice("text_help")],
+        }
+        handler = commands.get(intent)
+        if handler is None:
+            return [Notice("not_understood", {"text": text.strip()})]
+        return handler(member)
+
+    # Internals
+
+    def _open(self, member: MemberKey) -> AssessmentRow | None:
+        latest = self.store.latest_assessment(member)
+        return latest if latest is not None and latest.completed_at is None else None
+
+    def _begin(self, member: MemberKey) -> list[Outcome]:
+        return self._ask_current(self.store.create_assessment(member, INTRO, self.clock()))
+
+    def _ask_current(self, row: AssessmentRow) -> list[Outcome]:
+        if row.state != INTRO:
+            return [self._ask(row.id, row.state)]
+        first = next_state(self.config, INTRO, "begin")
+        # If another request began it first, the compare-and-set fails and both ask the same question.
+        self.store.advance(row, first, self.clock())
+        return [Intro(), self._ask(row.id, first)]
+
+    def _ask(self, assessment_id: int, question_id: str) -> Ask:
+        return Ask(assessment_id, question_id, self.question_ids.index(question_id) + 1, len(self.question_ids))
+
+    def _move(
+        self,
+        member: MemberKey,
+        trigger: str,
+        question_id: str | None,
+        assessment_id: int | None,
+        change: AnswerChange | None,
+    ) -> list[Outcome]:
+        """Fire one trigger on the member's open assessment, guarded against stale or double input.
+
+        ``question_id`` and ``assessment_id`` say what the member was looking at; a click on an older
+        message or a second click on the same one never lands on a different question.
+        """
+        row = self._open(member)
+        if row is None or (assessment_id is not None and assessment_id != row.id):
+            return [Notice("old_assessment")] if assessment_id is not None else [Notice("nothing_in_progress")]
+        if row.state not in self.question_ids:
+            return self._ask_current(row)
+        current = row.state
+        if question_id is not None and question_id != current:
+            return [self._already_answered(row)]
+        try:
+            destination = next_state(self.config, current, trigger)
+        except InvalidMove:
+            return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
+        if change is not None and change.question_id is None and not change.clear_all:
+            change = AnswerChange(question_id=current)  # a skip forgets any earlier answer to this question
+        completed = destination == SUMMARY
+        if not self.store.advance(row, destination, self.clock(), change, completed=completed):
+            fresh = self._open(member)
+            return [self._already_answered(fresh)] if fresh else [Notice("old_assessment")]
+        how = {"answer": "answered", "skip": "skipped"}.get(trigger, "left")
+        closed = Closed(
+            assessment_id=row.id,
+            question_id=current,
+            number=self.question_ids.index(current) + 1,
+            total=len(self.question_ids),
+            how=how,  # type: ignore[arg-type]
+            rating=change.rating if change is not None and trigger == "answer" else None,
+            prompt_channel=row.prompt_channel,
+            prompt_ts=row.prompt_ts,
+        )
+        outcomes: list[Outcome] = [closed]
+        if trigger == "restart":
+            outcomes.append(Notice("restarted"))
+        if completed:
+            done = self.store.assessment(row.id)
+            assert done is not None
+            outcomes.append(self._summary(done))
+        else:
+            outcomes.append(self._ask(row.id, destination))
+        return outcomes
+
+    def _already_answered(self, row: AssessmentRow) -> Notice:
+        if row.state not in self.question_ids:
+            return Notice("old_assessment")
+        return Notice(
+            "already_answered",
+            {"number": self.question_ids.index(row.state) + 1, "question_id": row.state},
+        )
+
+    def _result(self, row: AssessmentRow) -> AssessmentResult:
+        return evaluate(self.question_ids, self.store.answers(row.id))
+
+    def _summary(self, row: AssessmentRow, recalled: bool = False) -> Summary:
+        assert row.completed_at is not None
+        return Summary(
+            assessment_id=row.id,
+            result=self._result(row),
+            completed_at=row.completed_at,
+            recalled=recalled,
+        )

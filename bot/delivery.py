@@ -1,0 +1,72 @@
+"""Sends a coaching step's outcomes to Slack, in order, and remembers where each question landed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.store import Store
+from bot.views import assessment as assessment_views
+from bot.views.common import Rendered, notice
+from flows.content import Bundle
+from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+
+log = logging.getLogger(__name__)
+
+
+def render(bundle: Bundle, outcome: Outcome) -> Rendered:
+    match outcome:
+        case Intro():
+            return assessment_views.intro(bundle)
+        case Ask():
+            return assessment_views.question(bundle, outcome)
+        case Closed():
+            return assessment_views.closed_question(bundle, outcome)
+        case Summary():
+            return assessment_views.summary(bundle, outcome)
+        case Notice(key="nothing_in_progress"):
+            return assessment_views.start_prompt(bundle, outcome.key)
+        case Notice():
+            return notice(bundle, outcome.key, outcome.params)
+    raise TypeError(f"no view for {outcome!r}")
+
+
+class SlackDelivery:
+    def __init__(self, client: WebClient, store: Store, bundle: Bundle) -> None:
+        self.client = client
+        self.store = store
+        self.bundle = bundle
+
+    def open_dm(self, user_id: str) -> str:
+        response = self.client.conversations_open(users=user_id)
+        channel: str = response["channel"]["id"]
+        return channel
+
+    def deliver(self, channel: str, outcomes: Sequence[Outcome]) -> None:
+        """Post each outcome; a Slack failure on one is logged and the rest still go out.
+
+        State is already saved before this runs, so a lost message never loses progress: the member
+        can type ``status`` or run ``/coach`` to see the open question again.
+        """
+        for outcome in outcomes:
+            rendered = render(self.bundle, outcome)
+            try:
+                if isinstance(outcome, Closed):
+                    if outcome.prompt_channel and outcome.prompt_ts:
+                        self.client.chat_update(
+                            channel=outcome.prompt_channel,
+                            ts=outcome.prompt_ts,
+                            text=rendered.text,
+                            blocks=rendered.block_dicts(),
+                        )
+                    continue
+                response = self.client.chat_postMessage(
+                    channel=channel, text=rendered.text, blocks=rendered.block_dicts()
+                )
+                if isinstance(outcome, Ask):
+                    self.store.set_prompt(outcome.assessment_id, response["channel"], response["ts"])
+            except SlackApiError as error:
+                log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, error.response.get("error"))

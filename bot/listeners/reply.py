@@ -1,0 +1,49 @@
+"""Hand-over from a listener's ack function to its lazy sender.
+
+The app runs with ``process_before_response=True``: the ack function parses the request, lets the
+coach decide and persist, and acknowledges; only then does Slack get its 200. The outcomes ride in
+Bolt's context (which Bolt copies for lazy listeners) to ``send_outcomes``, which talks to the Web
+API on a worker thread, so a slow or rate-limited Slack never delays an ack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from slack_bolt import BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.delivery import render
+from bot.services import Services
+from flows.outcomes import Notice, Outcome
+
+log = logging.getLogger(__name__)
+OUTCOMES_KEY = "coach_outcomes"
+CHANNEL_KEY = "coach_channel"
+
+
+def keep_for_sending(context: BoltContext, outcomes: Sequence[Outcome], channel: str | None = None) -> None:
+    context[OUTCOMES_KEY] = list(outcomes)
+    context[CHANNEL_KEY] = channel
+
+
+def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | None], None]:
+    def send_outcomes(context: BoltContext, client: WebClient, respond: Respond | None) -> None:
+        outcomes: list[Outcome] = context.get(OUTCOMES_KEY) or []
+        if not outcomes:
+            return
+        delivery = services.delivery(client)
+        channel = context.get(CHANNEL_KEY)
+        if channel is None:
+            try:
+                channel = delivery.open_dm(str(context.user_id))
+            except SlackApiError as error:
+                log.warning("could not open a DM with %s: %s", context.user_id, error.response.get("error"))
+                if respond is not None:
+                    respond(text=render(services.bundle, Notice("dm_failed")).text)
+                return
+        delivery.deliver(channel, outcomes)
+
+    return send_outcomes

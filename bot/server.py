@@ -1,0 +1,39 @@
+"""HTTP mode: Bolt's WSGI adapter behind waitress, a production WSGI server, plus a health check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from bot.store import Store
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def wsgi_application(app: App, store: Store) -> WSGIApplication:
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            store.db.execute("select 1").fetchone()
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def make_server(app: App, store: Store, host: str, port: int, threads: int = 8) -> BaseWSGIServer | MultiSocketServer:
+    """A waitress server, not yet serving; ``.run()`` serves until interrupted."""
+    server: BaseWSGIServer | MultiSocketServer = create_server(
+        wsgi_application(app, store), host=host, port=port, threads=threads
+    )
+    return server

@@ -1,0 +1,25 @@
+"""What the listeners need, built once per app: the store, the content and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.coach import Clock, Coach
+from bot.delivery import SlackDelivery
+from bot.store import Store
+from flows.content import Bundle
+
+
+@dataclass(frozen=True)
+class Services:
+    store: Store
+    bundle: Bundle
+    clock: Clock
+
+    def coach(self) -> Coach:
+        return Coach(self.store, self.bundle, self.clock)
+
+    def delivery(self, client: WebClient) -> SlackDelivery:
+        return SlackDelivery(client, self.store, self.bundle)

@@ -1,0 +1,60 @@
+"""Pieces every view shares: escaping member text, the rendered message shape, Slack's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+
+from flows.content import Bundle
+
+MAX_BLOCKS_PER_MESSAGE = 50
+MAX_SECTION_TEXT = 3000
+
+
+def escape(text: str) -> str:
+    """Neutralise Slack's control sequences so member text can never ping or fake a link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready for ``chat.postMessage``: fallback text plus blocks."""
+
+    text: str
+    blocks: Sequence[Block] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if len(self.blocks) > MAX_BLOCKS_PER_MESSAGE:
+            raise ValueError(f"{len(self.blocks)} blocks exceed Slack's limit of {MAX_BLOCKS_PER_MESSAGE}")
+
+    def block_dicts(self) -> list[dict[str, Any]]:
+        """Serialise, which also runs slack_sdk's own length and shape checks."""
+        return [block.to_dict() for block in self.blocks]
+
+
+def section(text: str, block_id: str | None = None) -> SectionBlock:
+    if len(text) > MAX_SECTION_TEXT:
+        text = text[: MAX_SECTION_TEXT - 1] + "…"
+    return SectionBlock(text=MarkdownTextObject(text=text), block_id=block_id)
+
+
+def notice_params(bundle: Bundle, params: Mapping[str, object]) -> dict[str, object]:
+    """Turn ids in a notice's params into the member's words, and escape anything textual."""
+    resolved: dict[str, object] = dict(params)
+    if "question_id" in resolved:
+        resolved["title"] = bundle.assessment.question(str(resolved["question_id"])).title
+    if "verdict" in resolved:
+        resolved["verdict"] = bundle.assessment.verdicts[str(resolved["verdict"])].title
+    return {key: escape(value) if isinstance(value, str) else value for key, value in resolved.items()}
+
+
+def notice_text(bundle: Bundle, key: str, params: Mapping[str, object] | None = None) -> str:
+    return bundle.messages.text(key, **notice_params(bundle, params or {}))
+
+
+def notice(bundle: Bundle, key: str, params: Mapping[str, object] | None = None) -> Rendered:
+    text = notice_text(bundle, key, params)
+    return Rendered(text=text, blocks=(section(text),))

@@ -1,0 +1,1 @@
+"""The coaching domain: content, state machines, scoring. Pure Python; never imports ``bot``."""

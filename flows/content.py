@@ -1,0 +1,161 @@
+"""Content models: every user-facing text is data under ``content/<locale>/``, validated here."""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Rating = Literal["ready", "partly", "not_yet"]
+RATINGS: tuple[Rating, ...] = ("ready", "partly", "not_yet")
+QUESTION_IDS = ("reason", "networks", "resources", "pipeline", "policy", "measurement")
+VERDICT_KEYS = ("ready", "getting_there", "not_yet")
+INTENT_KEYS = (*RATINGS, "back", "skip", "restart", "help", "status", "start", "quit")
+DEFAULT_LOCALE = "en"
+
+
+def content_root() -> Path:
+    """The content folder: beside the packages in a checkout, inside ``flows`` in an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "content", here / "content_data"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"no content folder found near {here}")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Answer(Frozen):
+    rating: Rating
+    label: str = Field(min_length=1, max_length=75)
+
+
+class Advice(Frozen):
+    advice: str = Field(min_length=1)
+    next_step: str = Field(min_length=1)
+
+
+class Question(Frozen):
+    id: str
+    title: str = Field(min_length=1, max_length=60)
+    prompt: str = Field(min_length=1)
+    guidance: tuple[str, ...] = Field(min_length=1)
+    answers: tuple[Answer, ...]
+    advice: Mapping[Literal["partly", "not_yet"], Advice]
+
+    @model_validator(mode="after")
+    def _three_answers_in_order(self) -> Question:
+        if tuple(a.rating for a in self.answers) != RATINGS:
+            raise ValueError(f"question {self.id!r}: answers must be rated {RATINGS} in that order")
+        if set(self.advice) != {"partly", "not_yet"}:
+            raise ValueError(f"question {self.id!r}: advice is needed for partly and not_yet")
+        return self
+
+    def answer(self, rating: Rating) -> Answer:
+        return next(a for a in self.answers if a.rating == rating)
+
+
+class Intro(Frozen):
+    title: str
+    body: str
+
+
+class Verdict(Frozen):
+    title: str
+    summary: str
+
+
+class AssessmentContent(Frozen):
+    intro: Intro
+    questions: tuple[Question, ...]
+    verdicts: Mapping[str, Verdict]
+
+    @model_validator(mode="after")
+    def _known_ids(self) -> AssessmentContent:
+        ids = tuple(q.id for q in self.questions)
+        if ids != QUESTION_IDS:
+            raise ValueError(f"questions must be {QUESTION_IDS} in that order, found {ids}")
+        if set(self.verdicts) != set(VERDICT_KEYS):
+            raise ValueError(f"verdicts must be exactly {VERDICT_KEYS}")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+
+def _normalise(text: str) -> str:
+    """Lower-case, trim punctuation at the ends and fold inner white space."""
+    text = text.strip().lower().strip(string.punctuation + "¡¿…“”\"' ")
+    return re.sub(r"\s+", " ", text)
+
+
+class Messages(Frozen):
+    """Interface strings plus the words members may type for each intent."""
+
+    messages: Mapping[str, str]
+    intents: Mapping[str, tuple[str, ...]]
+
+    @model_validator(mode="after")
+    def _all_intents(self) -> Messages:
+        missing = set(INTENT_KEYS) - set(self.intents)
+        if missing:
+            raise ValueError(f"intents missing: {sorted(missing)}")
+        return self
+
+    def text(self, key: str, **params: object) -> str:
+        return self.messages[key].format(**params)
+
+    def intent(self, typed: str) -> str | None:
+        """The intent a typed message expresses (a rating or a command word), or None."""
+        normalised = _normalise(typed)
+        if not normalised:
+            return None
+        for intent in INTENT_KEYS:
+            if normalised in (_normalise(word) for word in self.intents[intent]):
+                return intent
+        return None
+
+
+class Bundle(Frozen):
+    locale: str
+    assessment: AssessmentContent
+    messages: Messages
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def available_locales(root: Path | None = None) -> tuple[str, ...]:
+    base = root or content_root()
+    return tuple(sorted(p.name for p in base.iterdir() if p.is_dir()))
+
+
+def _read(path: Path) -> dict[str, object]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_bundle_from(folder: Path) -> Bundle:
+    return Bundle(
+        locale=folder.name,
+        assessment=AssessmentContent.model_validate(_read(folder / "assessment.toml")),
+        messages=Messages.model_validate(_read(folder / "messages.toml")),
+    )
+
+
+@cache
+def load_bundle(locale: str = DEFAULT_LOCALE) -> Bundle:
+    """The validated content for one locale, read once per process."""
+    return load_bundle_from(content_root() / locale)

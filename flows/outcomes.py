@@ -1,0 +1,55 @@
+"""What a coaching step decided, for a front-end (Slack or the terminal) to render in order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from flows.assessment import AssessmentResult
+from flows.content import Rating
+
+
+@dataclass(frozen=True)
+class Intro:
+    """The welcome shown once, when a new assessment begins."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    assessment_id: int
+    question_id: str
+    number: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A question message that is no longer open: answered, skipped, or left by going back."""
+
+    assessment_id: int
+    question_id: str
+    number: int
+    total: int
+    how: Literal["answered", "skipped", "left"]
+    rating: Rating | None
+    prompt_channel: str | None
+    prompt_ts: str | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    assessment_id: int
+    result: AssessmentResult
+    completed_at: datetime
+    recalled: bool = False  # True when showing an earlier result rather than one just finished
+
+
+@dataclass(frozen=True)
+class Notice:
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+Outcome = Intro | Ask | Closed | Summary | Notice
