@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_app
+from bot.server import make_server
+from bot.settings import Settings
+from bot.store import Store
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_file(relative: str) -> Path:
+    """A file from ``../shared`` (present in CI, absent from a user's clone): skip clearly without it."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"{path} is not here: ../shared sits beside the clone only in CI")
+    return path
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "coach.db"
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        coach_db=str(db_path),
+    )
+
+
+@contextmanager
+def serving(settings: Settings, store: Store, fake: FakeSlack) -> Iterator[SlackDriver]:
+    """The real Bolt app on waitress, on a free loopback port, for the length of the block."""
+    app = create_app(settings, store)
+    server = make_server(app, store, "127.0.0.1", 0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield SlackDriver(f"http://127.0.0.1:{server.effective_port}", SIGNING_SECRET, fake)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def coach_server(settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    store = Store(settings.coach_db)
+    with serving(settings, store, fake_slack) as driver:
+        yield driver
+    store.close()
+
+
+@pytest.fixture
+def open_store(db_path: Path) -> Callable[[], Store]:
+    return lambda: Store(db_path)

@@ -1,0 +1,180 @@
+"""A fake Slack Web API: a small threaded HTTP server on 127.0.0.1 that records calls and answers
+like Slack does, including ``ok: false`` errors and 429s with ``Retry-After``."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    at: float = field(default_factory=time.monotonic)
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    """What the fake answers instead of success, for the next ``times`` calls of a method."""
+
+    times: int
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+
+
+Responder = Callable[[Call], dict[str, Any]]
+
+
+class FakeSlack:
+    def __init__(self, team_id: str = "T0001") -> None:
+        self.team_id = team_id
+        self.calls: list[Call] = []
+        self.faults: dict[str, list[Fault]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self.responders: dict[str, Responder] = {}
+        self._ts = itertools.count(1)
+        self._lock = threading.Condition()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # Lifecycle
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/api/"
+
+    def response_url(self, name: str) -> str:
+        return self.url.replace("/api/", f"/respond/{name}")
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # Programming the fake
+
+    def fail(
+        self, method: str, error: str | None = None, status: int = 200, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        with self._lock:
+            self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after))
+
+    # Reading what happened
+
+    def calls_to(self, method: str, **match: Any) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in match.items())]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [
+                    c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in match.items())
+                ]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} {method} call(s) matching {match}, saw {len(found)}")
+                self._lock.wait(remaining)
+
+    def messages_to(self, channel: str) -> list[Call]:
+        return self.calls_to("chat.postMessage", channel=channel)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    # Answers
+
+    def _answer(self, call: Call) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            queue = self.faults.get(call.method) or []
+            fault = queue[0] if queue else None
+            headers: dict[str, str] = {}
+            if fault is not None:
+                fault.times -= 1
+                if fault.times <= 0:
+                    queue.pop(0)
+                status = fault.status
+                if fault.retry_after is not None:
+                    headers["Retry-After"] = str(fault.retry_after)
+                body: dict[str, Any] = {"ok": False, "error": fault.error or "ratelimited"}
+            else:
+                status = 200
+                responder = self.responders.get(call.method, self._success)
+                body = responder(call)
+            call.response = body
+            self.calls.append(call)
+            self._lock.notify_all()
+        return status, headers, body
+
+    def _success(self, call: Call) -> dict[str, Any]:
+        args = call.args
+        if call.method == "auth.test":
+            return {"ok": True, "team_id": self.team_id, "team": "Test", "user_id": "UBOT", "bot_id": "BBOT"}
+        if call.method == "conversations.open":
+            user = str(args.get("users", "")).split(",")[0]
+            return {"ok": True, "channel": {"id": f"D{user}"}}
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+        if call.method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": user}
+        return {"ok": True}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+                return
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    args = json.loads(raw or "{}")
+                else:
+                    args = dict(parse_qsl(raw))
+                    for key in ("blocks", "view", "attachments"):
+                        if isinstance(args.get(key), str):
+                            args[key] = json.loads(args[key])
+                auth = self.headers.get("Authorization", "")
+                token = auth.removeprefix("Bearer ") if auth else args.get("token")
+                method = self.path.split("?")[0].rsplit("/", 1)[-1]
+                if self.path.startswith("/respond/"):
+                    method = "response_url"
+                status, headers, body = fake._answer(Call(method=method, args=args, token=token))
+                payload = json.dumps(body).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+        return Handler

@@ -1,0 +1,220 @@
+"""Plays Slack's side: signed slash commands, ``block_actions`` and ``message.im`` events, in Slack's
+own payload formats, sent over real HTTP to the coach's ``/slack/events``."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+from tests.fake_slack import Call, FakeSlack
+
+_counter = itertools.count(1)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+class SlackDriver:
+    def __init__(self, base_url: str, signing_secret: str, fake: FakeSlack, team_id: str = "T0001") -> None:
+        self.base_url = base_url.rstrip("/")
+        self.signer = SignatureVerifier(signing_secret)
+        self.fake = fake
+        self.team_id = team_id
+
+    # Transport
+
+    def post(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        path: str = "/slack/events",
+    ) -> Reply:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        all_headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature or self.signer.generate_signature(timestamp=ts, body=body),
+            **(headers or {}),
+        }
+        request = urllib.request.Request(self.base_url + path, data=body.encode("utf-8"), headers=all_headers)
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return Reply(response.status, response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode("utf-8"))
+
+    def get(self, path: str) -> Reply:
+        try:
+            with urllib.request.urlopen(self.base_url + path, timeout=15) as response:
+                return Reply(response.status, response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode("utf-8"))
+
+    # Slack's payloads
+
+    def command_body(self, user: str, text: str = "", command: str = "/coach") -> str:
+        return urlencode(
+            {
+                "token": "verification-token",
+                "team_id": self.team_id,
+                "team_domain": "example",
+                "channel_id": "C0GENERAL",
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A0COACH",
+                "is_enterprise_install": "false",
+                "response_url": self.fake.response_url(f"command-{user}"),
+                "trigger_id": f"{next(_counter)}.1.abc",
+            }
+        )
+
+    def command(self, user: str, text: str = "", **kwargs: Any) -> Reply:
+        return self.post(self.command_body(user, text), "application/x-www-form-urlencoded", **kwargs)
+
+    def action_body(self, user: str, message: Call, action_id: str, value: str, block_id: str) -> str:
+        channel = message.args["channel"]
+        ts = message.response.get("ts") or message.args.get("ts")
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.team_id},
+            "api_app_id": "A0COACH",
+            "token": "verification-token",
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
+            "trigger_id": f"{next(_counter)}.1.abc",
+            "team": {"id": self.team_id, "domain": "example"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": {
+                "type": "message",
+                "ts": ts,
+                "text": message.args.get("text"),
+                "blocks": message.args["blocks"],
+            },
+            "state": {"values": {}},
+            "response_url": self.fake.response_url(f"action-{user}"),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": block_id,
+                    "text": {"type": "plain_text", "text": value, "emoji": True},
+                    "value": value,
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return urlencode({"payload": json.dumps(payload)})
+
+    def click(self, user: str, message: Call, action_id: str, **kwargs: Any) -> Reply:
+        """Click the button ``action_id`` exactly as it appears in ``message``'s blocks."""
+        button, block_id = find_button(message.args["blocks"], action_id)
+        body = self.action_body(user, message, action_id, button.get("value", ""), block_id)
+        return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def event_body(self, user: str, text: str, event_id: str | None = None, **event: Any) -> str:
+        ts = f"{time.time():.6f}"
+        payload = {
+            "token": "verification-token",
+            "team_id": self.team_id,
+            "api_app_id": "A0COACH",
+            "event": {
+                "type": "message",
+                "channel": f"D{user}",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "event_ts": ts,
+                "channel_type": "im",
+                **event,
+            },
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_counter):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": self.team_id, "user_id": "UBOT", "is_bot": True}],
+            "is_ext_shared_channel": False,
+        }
+        return json.dumps(payload)
+
+    def dm(self, user: str, text: str, event_id: str | None = None, **kwargs: Any) -> Reply:
+        return self.post(self.event_body(user, text, event_id), "application/json", **kwargs)
+
+    # Reading the conversation
+
+    def question_messages(self, user: str) -> list[Call]:
+        """Question messages Slack accepted (a refused attempt, such as a 429, never reached the member)."""
+        return [
+            c
+            for c in self.fake.messages_to(f"D{user}")
+            if c.response.get("ok") and has_action(c.args.get("blocks") or [], "answer:ready")
+        ]
+
+    def wait_question(self, user: str, count: int, timeout: float = 10.0) -> Call:
+        """Wait until ``count`` question messages have reached the member; return the last."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.question_messages(user)
+            if len(found) >= count:
+                return found[count - 1]
+            time.sleep(0.01)
+        raise AssertionError(f"{user} received {len(self.question_messages(user))} questions, expected {count}")
+
+
+def iter_buttons(blocks: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    return [
+        (element, block.get("block_id", ""))
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("type") == "button"
+    ]
+
+
+def has_action(blocks: list[dict[str, Any]], action_id: str) -> bool:
+    return any(button.get("action_id") == action_id for button, _ in iter_buttons(blocks))
+
+
+def find_button(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], str]:
+    for button, block_id in iter_buttons(blocks):
+        if button.get("action_id") == action_id:
+            return button, block_id
+    raise AssertionError(f"no button {action_id!r} in the message")
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    """Every piece of text in a message's blocks, for asserting on what a member reads."""
+    texts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                texts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "\n".join(texts)

@@ -1,0 +1,87 @@
+"""The readiness assessment end to end: signed Slack requests over real HTTP to the real Bolt app,
+with the fake Slack Web API on loopback answering the app's calls."""
+
+from __future__ import annotations
+
+from bot.store import MemberKey, Store
+from flows.content import QUESTION_IDS
+from tests.slack_driver import SlackDriver, all_text
+
+USER = "U0ALICE"
+
+
+def summary_messages(driver: SlackDriver, user: str) -> list[str]:
+    return [
+        all_text(c.args["blocks"])
+        for c in driver.fake.messages_to(f"D{user}")
+        if "Your social media readiness" in c.args.get("text", "")
+    ]
+
+
+def test_whole_assessment_by_clicking(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    reply = driver.command(USER)
+    assert reply.status == 200
+    assert "direct message" in reply.json()["text"]
+
+    ratings = ["ready", "partly", "not_yet", "ready", "partly", "ready"]
+    for number, rating in enumerate(ratings, start=1):
+        question = driver.wait_question(USER, number)
+        assert f"Question {number} of 6" in question.args["text"]
+        assert driver.click(USER, question, f"answer:{rating}").status == 200
+        update = driver.fake.wait_for("chat.update", count=number)[-1]
+        assert update.args["ts"] == question.response["ts"]
+        assert all(block["type"] != "actions" for block in update.args["blocks"])  # buttons gone once answered
+
+    driver.fake.wait_for("chat.postMessage", count=8)
+    (summary,) = summary_messages(driver, USER)
+    assert "Your social media readiness: Getting there" in summary
+    assert "8 of 12 points" in summary
+    assert "Weakest link: *Time and people to keep going*" in summary
+    assert "Your action plan" in summary
+
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MemberKey("T0001", USER))
+    assert latest is not None and latest.completed_at is not None
+    assert store.answers(latest.id) == dict(zip(QUESTION_IDS, ratings, strict=True))
+
+
+def wait_for_text(driver: SlackDriver, user: str, fragment: str, count: int = 1) -> list[str]:
+    """Wait until ``count`` messages to the member's DM contain ``fragment``; return all their texts."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        texts = [
+            all_text(c.args.get("blocks") or []) or c.args.get("text", "") for c in driver.fake.messages_to(f"D{user}")
+        ]
+        if sum(fragment in t for t in texts) >= count:
+            return texts
+        time.sleep(0.01)
+    raise AssertionError(f"no message containing {fragment!r} reached {user}")
+
+
+def test_whole_assessment_by_typing(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    driver.command(USER, "start")
+    driver.wait_question(USER, 1)
+    typed = ["Yes!", "partly", "nope", "back", "sort of", "skip", "2", "No."]
+    for count, text in enumerate(typed, start=2):
+        assert driver.dm(USER, text).status == 200
+        if count <= len(typed):
+            driver.wait_question(USER, count)
+    wait_for_text(driver, USER, "Your social media readiness")
+
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MemberKey("T0001", USER))
+    assert latest is not None and latest.completed_at is not None
+    # "back" reopened question 3, "sort of" re-answered it, "skip" left question 4 unanswered.
+    assert store.answers(latest.id) == {
+        "reason": "ready",
+        "networks": "partly",
+        "resources": "partly",
+        "policy": "partly",
+        "measurement": "not_yet",
+    }
+    (summary,) = summary_messages(driver, USER)
+    assert "Weakest link: *A route for what you hear*" in summary  # skipped counts as the weakest
