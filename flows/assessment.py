@@ -76,13 +76,22 @@ def next_state(config: MachineConfig, state: str, trigger: str) -> str:
 
 
 def mermaid(config: MachineConfig, title: str) -> str:
-    """The machine drawn as a mermaid state diagram, from the same config the app runs."""
+    """The machine drawn as a mermaid state diagram, from the same config the app runs.
+
+    transitions draws it; we keep its states and arrows and drop the styling of the "current"
+    state, which means nothing in documentation, and write the title as mermaid front matter.
+    """
     from transitions.extensions import GraphMachine
 
     model = AssessmentModel()
-    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", title=title, **config.kwargs())
+    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", **config.kwargs())
     drawing: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
-    return drawing
+    body = [
+        line.rstrip()
+        for line in drawing.split("stateDiagram-v2", 1)[1].splitlines()
+        if line.strip() and not line.strip().startswith(("classDef", "Class "))
+    ]
+    return "\n".join(["---", f"title: {title}", "---", "stateDiagram-v2", *body]) + "\n"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""The SQLite store on a real database file: migrations, guarded updates, racing writers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.store import AnswerChange, MemberKey, Store, migrations
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+MEMBER = MemberKey("T1", "U1")
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    Store(tmp_path / "c.db")
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial"]
+    assert {"members", "assessments", "answers", "processed_events"} <= set(store.db.table_names())
+
+
+def test_only_one_open_assessment_per_member(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    first = store.create_assessment(MEMBER, "intro", NOW)
+    again = store.create_assessment(MEMBER, "intro", NOW)
+    assert first.id == again.id
+
+
+def test_guarded_update_lets_exactly_one_of_many_racing_writers_win(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    store = Store(path)
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def racer(rating: str) -> None:
+        own = Store(path)  # a separate connection, as another thread or process would have
+        barrier.wait()
+        results.append(own.advance(row, "networks", NOW, AnswerChange("reason", rating)))  # type: ignore[arg-type]
+
+    threads = [threading.Thread(target=racer, args=(r,)) for r in ["ready", "partly", "not_yet", "ready"] * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 7 + [True]
+    fresh = store.assessment(row.id)
+    assert fresh is not None and fresh.version == 1 and fresh.state == "networks"
+    assert len(store.answers(row.id)) == 1
+
+
+def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    try:
+        with store.write() as db:
+            db.execute("update assessments set state = 'networks' where id = ?", [row.id])
+            raise RuntimeError("killed half-way")
+    except RuntimeError:
+        pass
+    fresh = store.assessment(row.id)
+    assert fresh is not None and fresh.state == "reason"
+
+
+def test_event_ids_are_claimed_once(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    assert store.claim_event("Ev1", NOW) is True
+    assert store.claim_event("Ev1", NOW) is False
+    assert store.claim_event("Ev2", NOW) is True

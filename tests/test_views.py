@@ -1,0 +1,59 @@
+"""Block Kit builders, tested on their output."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from slack_sdk.models.blocks import DividerBlock
+
+from bot.views.assessment import closed_question, question, summary
+from bot.views.common import Rendered, escape, notice
+from flows.assessment import evaluate
+from flows.content import QUESTION_IDS, load_bundle
+from flows.outcomes import Ask, Closed, Summary
+
+BUNDLE = load_bundle()
+
+
+def test_question_has_one_button_per_answer_keyed_by_question() -> None:
+    rendered = question(BUNDLE, Ask(assessment_id=7, question_id="pipeline", number=4, total=6))
+    blocks = rendered.block_dicts()
+    answers = blocks[2]
+    assert answers["block_id"] == "answer:7:pipeline"
+    assert [e["value"] for e in answers["elements"]] == ["pipeline:ready", "pipeline:partly", "pipeline:not_yet"]
+    assert [e["action_id"] for e in blocks[3]["elements"]] == ["assessment_back", "assessment_skip"]
+    assert rendered.text.startswith("*Question 4 of 6: A route for what you hear*")
+
+
+def test_first_question_offers_no_back_button() -> None:
+    blocks = question(BUNDLE, Ask(assessment_id=1, question_id="reason", number=1, total=6)).block_dicts()
+    assert [e["action_id"] for e in blocks[3]["elements"]] == ["assessment_skip"]
+
+
+def test_closed_question_has_no_buttons_and_shows_the_choice() -> None:
+    closed = Closed(1, "policy", 5, 6, "answered", "partly", "D1", "1.0")
+    blocks = closed_question(BUNDLE, closed).block_dicts()
+    assert all(b["type"] != "actions" for b in blocks)
+    assert "In our heads, not on paper" in blocks[-1]["elements"][0]["text"]
+
+
+def test_summary_shows_verdict_scorecard_weakest_link_and_plan() -> None:
+    result = evaluate(QUESTION_IDS, {"reason": "ready", "networks": "not_yet", "resources": "partly"})
+    rendered = summary(BUNDLE, Summary(3, result, datetime(2026, 11, 23, tzinfo=UTC)))
+    text = str(rendered.block_dicts())
+    assert rendered.text == "Your social media readiness: Not yet"
+    assert "The right networks: Not yet" in text and "Weakest link: *The right networks*" in text
+    assert "Next step:" in text and "assessment_retake" in text
+    assert len(rendered.blocks) < 50
+
+
+def test_notice_escapes_member_text() -> None:
+    rendered = notice(BUNDLE, "not_understood", {"text": "<!channel> & <@U1>"})
+    assert "&lt;!channel&gt; &amp; &lt;@U1&gt;" in rendered.text
+    assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
+
+
+def test_more_than_fifty_blocks_is_refused_before_sending() -> None:
+    with pytest.raises(ValueError, match="50"):
+        Rendered(text="x", blocks=[DividerBlock()] * 51)
