@@ -177,8 +177,8 @@ def test_slack_error_while_replying_loses_nothing(coach_server: SlackDriver, set
     begin(driver)
     driver.fake.fail("chat.postMessage", error="channel_not_found")
     assert driver.dm(USER, "yes").status == 200
-    driver.fake.wait_for("chat.update", count=1)
-    time.sleep(0.2)
+    refused = driver.fake.wait_for("chat.postMessage", count=3)[-1]  # intro, question 1, question 2 refused
+    assert refused.response == {"ok": False, "error": "channel_not_found"}
     store = Store(settings.coach_db)
     latest = store.latest_assessment(MEMBER)
     assert latest is not None and latest.state == "networks" and store.answers(latest.id) == {"reason": "ready"}

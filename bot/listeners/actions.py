@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -20,7 +21,7 @@ from bot.views.assessment import (
     parse_block_id,
 )
 from flows.content import QUESTION_IDS, RATINGS
-from flows.outcomes import Notice, Outcome
+from flows.outcomes import Closed, Notice, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,15 @@ def dm_channel(body: dict[str, Any]) -> str | None:
     return channel if isinstance(channel, str) and channel.startswith("D") else None
 
 
+def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Outcome]:
+    """Close the very message that was clicked, whatever the store last recorded as the prompt."""
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not (channel and ts):
+        return outcomes
+    return [replace(o, prompt_channel=channel, prompt_ts=ts) if isinstance(o, Closed) else o for o in outcomes]
+
+
 def register(app: App, services: Services) -> None:
     send = sender(services)
 
@@ -48,6 +58,7 @@ def register(app: App, services: Services) -> None:
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
             outcomes = services.coach().answer(member_of(body), question_id, rating, assessment_id=where[0])
+            outcomes = on_clicked_message(outcomes, body)
         keep_for_sending(context, outcomes, dm_channel(body))
         ack()
 
@@ -59,7 +70,7 @@ def register(app: App, services: Services) -> None:
         else:
             coach = services.coach()
             move = coach.back if action["action_id"] == BACK_ACTION else coach.skip
-            outcomes = move(member_of(body), question_id=question_id, assessment_id=where[0])
+            outcomes = on_clicked_message(move(member_of(body), question_id=question_id, assessment_id=where[0]), body)
         keep_for_sending(context, outcomes, dm_channel(body))
         ack()
 
