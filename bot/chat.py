@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 
 from bot.coach import Coach
 from bot.store import MemberKey
-from bot.views.assessment import scorecard_lines, weakest_link_text
+from bot.views.assessment import plan_item_text, scorecard_lines, weakest_link_text
+from bot.views.common import notice_params
 from flows.content import Bundle
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
 
@@ -53,23 +54,11 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
             lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result), ""]
             lines.append(weakest_link_text(bundle, result))
-            for item in result.plan:
-                question = bundle.assessment.question(item.question_id)
-                if item.rating is None:
-                    advice, step = messages.text("skipped_advice"), messages.text("skipped_next_step")
-                else:
-                    tip = question.advice[item.rating]  # type: ignore[index]
-                    advice, step = tip.advice, tip.next_step
-                lines.append("\n" + messages.text("plan_item", title=question.title, advice=advice, next_step=step))
+            lines += ["\n" + plan_item_text(bundle, item) for item in result.plan]
             lines.append("\n" + messages.text("chat_retake_hint"))
             return plain("\n".join(lines))
         case Notice():
-            params = dict(outcome.params)
-            if "question_id" in params:
-                params["title"] = bundle.assessment.question(str(params["question_id"])).title
-            if "verdict" in params:
-                params["verdict"] = bundle.assessment.verdicts[str(params["verdict"])].title
-            return plain(messages.text(outcome.key, **params))
+            return plain(messages.text(outcome.key, **notice_params(bundle, outcome.params, for_slack=False)))
     raise TypeError(f"no terminal view for {outcome!r}")
 
 

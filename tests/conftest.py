@@ -4,6 +4,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,9 +61,20 @@ def serving(settings: Settings, store: Store, fake: FakeSlack) -> Iterator[Slack
     try:
         yield SlackDriver(f"http://127.0.0.1:{server.effective_port}", SIGNING_SECRET, fake)
     finally:
-        server.close()
-        server.task_dispatcher.shutdown()
-        thread.join(timeout=5)
+        stop_waitress(server, thread)
+
+
+def stop_waitress(server: Any, thread: threading.Thread) -> None:
+    """Close every socket from inside waitress's own loop thread, so its loop ends by itself;
+    closing them from here instead races the loop's poll and ends in a bad file descriptor."""
+
+    def close_all() -> None:
+        for dispatcher in list(server._map.values()):
+            dispatcher.close()
+
+    server.trigger.pull_trigger(close_all)
+    thread.join(timeout=10)
+    server.task_dispatcher.shutdown()
 
 
 @pytest.fixture

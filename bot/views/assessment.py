@@ -99,7 +99,7 @@ def _mark(result: QuestionResult) -> str:
     return RATING_MARKS[result.rating] if result.rating else SKIPPED_MARK
 
 
-def _plan_item(bundle: Bundle, result: QuestionResult) -> str:
+def plan_item_text(bundle: Bundle, result: QuestionResult) -> str:
     content = bundle.assessment.question(result.question_id)
     if result.rating is None:
         advice = bundle.messages.text("skipped_advice")
@@ -147,7 +147,7 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
     if result.plan:
         blocks.append(DividerBlock())
         blocks.append(section(f"*{bundle.messages.text('plan_title')}*"))
-        blocks += [section(_plan_item(bundle, item)) for item in result.plan]
+        blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
     blocks.append(
         ActionsBlock(
             block_id=f"summary:{outcome.assessment_id}",

@@ -41,13 +41,15 @@ def section(text: str, block_id: str | None = None) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text), block_id=block_id)
 
 
-def notice_params(bundle: Bundle, params: Mapping[str, object]) -> dict[str, object]:
-    """Turn ids in a notice's params into the member's words, and escape anything textual."""
+def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool = True) -> dict[str, object]:
+    """Turn ids in a notice's params into the member's words, and (for Slack) escape anything textual."""
     resolved: dict[str, object] = dict(params)
     if "question_id" in resolved:
         resolved["title"] = bundle.assessment.question(str(resolved["question_id"])).title
     if "verdict" in resolved:
         resolved["verdict"] = bundle.assessment.verdicts[str(resolved["verdict"])].title
+    if not for_slack:
+        return resolved
     return {key: escape(value) if isinstance(value, str) else value for key, value in resolved.items()}
 
 
