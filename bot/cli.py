@@ -5,11 +5,19 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
+import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.scheduler import Scheduler
+    from bot.store import Store
 
 log = logging.getLogger("coach")
 
@@ -21,10 +29,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="serve HTTP (POST /slack/events, GET /healthz)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
     run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    tick = sub.add_parser("tick", help="send everything that is due (check-ins, nudges) once, then exit")
+    tick.add_argument("--now", type=_instant, default=None, help="act as of this ISO-8601 instant (default: now)")
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
     chat.add_argument("--lang", default="en", help="language of the conversation (default en)")
     sub.add_parser("check", help="validate the content and the Slack manifest")
     return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 instant: {text!r}") from error
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give a time zone or offset, e.g. {text}Z")
+    return moment.astimezone(UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_checks()
     if args.command == "chat":
         return _chat(settings, args.lang)
+    if args.command == "tick":
+        return _tick(settings, args.now or datetime.now(UTC))
     return _run(settings, args.http, args.host, args.port)
 
 
@@ -62,6 +84,43 @@ def _chat(settings: Settings, locale: str) -> int:
     return 0
 
 
+def make_scheduler(settings: Settings, store: Store) -> Scheduler:
+    from bot.scheduler import Scheduler
+    from bot.slack_client import make_web_client
+    from flows.content import load_bundle
+
+    client = make_web_client(settings)
+    return Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=settings.coach_send_interval)
+
+
+def _tick(settings: Settings, now: datetime) -> int:
+    from bot.store import Store
+
+    if not settings.slack_bot_token:
+        print("coach: set SLACK_BOT_TOKEN (see .env.sample)", file=sys.stderr)
+        return 2
+    report = make_scheduler(settings, Store(settings.coach_db)).tick(now)
+    print(report.summary())
+    return 0
+
+
+def start_ticking(settings: Settings, store: Store) -> threading.Thread:
+    """``coach run``'s own timer: a daemon thread that ticks every ``COACH_TICK_SECONDS``."""
+    scheduler = make_scheduler(settings, store)
+
+    def loop() -> None:
+        while True:
+            try:
+                scheduler.tick(datetime.now(UTC))
+            except Exception:  # a failed tick must not stop the next one
+                log.exception("tick failed")
+            time.sleep(settings.coach_tick_seconds)
+
+    thread = threading.Thread(target=loop, name="ticker", daemon=True)
+    thread.start()
+    return thread
+
+
 def _run(settings: Settings, http: bool, host: str, port: int) -> int:
     from slack_bolt.error import BoltError
 
@@ -81,6 +140,7 @@ def _run(settings: Settings, http: bool, host: str, port: int) -> int:
     except BoltError as error:
         print(f"coach: Slack rejected the configuration: {error}", file=sys.stderr)
         return 2
+    start_ticking(settings, store)
     if http:
         from bot.server import make_server
 

@@ -10,9 +10,24 @@ from slack_sdk.errors import SlackApiError
 
 from bot.store import Store
 from bot.views import assessment as assessment_views
+from bot.views import journey as journey_views
 from bot.views.common import Rendered, notice
 from flows.content import Bundle
-from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.outcomes import (
+    Ask,
+    CheckinAsk,
+    CheckinClosed,
+    Closed,
+    Intro,
+    Notice,
+    Nudge,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    StageCards,
+    StageCoaching,
+    Summary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +42,20 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return assessment_views.closed_question(bundle, outcome)
         case Summary():
             return assessment_views.summary(bundle, outcome)
+        case StageCards():
+            return journey_views.stage_cards(bundle, outcome)
+        case QuizAsk():
+            return journey_views.quiz_question(bundle, outcome)
+        case QuizSuggest():
+            return journey_views.quiz_suggestion(bundle, outcome)
+        case StageCoaching():
+            return journey_views.stage_coaching(bundle, outcome)
+        case CheckinAsk():
+            return journey_views.checkin_question(bundle, outcome)
+        case CheckinClosed():
+            return journey_views.checkin_closed(bundle, outcome)
+        case Nudge():
+            return journey_views.nudge(bundle, outcome)
         case Notice(key="nothing_in_progress"):
             return assessment_views.start_prompt(bundle, outcome.key)
         case Notice():
@@ -45,11 +74,12 @@ class SlackDelivery:
         channel: str = response["channel"]["id"]
         return channel
 
-    def deliver(self, channel: str, outcomes: Sequence[Outcome]) -> None:
+    def deliver(self, channel: str, outcomes: Sequence[Outcome], clicked: tuple[str, str] | None = None) -> None:
         """Post each outcome; a Slack failure on one is logged and the rest still go out.
 
         State is already saved before this runs, so a lost message never loses progress: the member
-        can type ``status`` or run ``/coach`` to see the open question again.
+        can type ``status`` or run ``/coach`` to see the open question again. ``clicked`` is the
+        (channel, ts) of the message whose button led here, for outcomes that replace it.
         """
         for outcome in outcomes:
             rendered = render(self.bundle, outcome)
@@ -61,6 +91,12 @@ class SlackDelivery:
                             ts=outcome.prompt_ts,
                             text=rendered.text,
                             blocks=rendered.block_dicts(),
+                        )
+                    continue
+                if isinstance(outcome, CheckinClosed):
+                    if clicked is not None:
+                        self.client.chat_update(
+                            channel=clicked[0], ts=clicked[1], text=rendered.text, blocks=rendered.block_dicts()
                         )
                     continue
                 response = self.client.chat_postMessage(

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 
 from bot.coach import Clock, Coach
 from bot.delivery import SlackDelivery
+from bot.journey import Journey
 from bot.store import Store
 from flows.content import Bundle
 
@@ -20,6 +21,9 @@ class Services:
 
     def coach(self) -> Coach:
         return Coach(self.store, self.bundle, self.clock)
+
+    def journey(self) -> Journey:
+        return Journey(self.store, self.bundle, self.clock)
 
     def delivery(self, client: WebClient) -> SlackDelivery:
         return SlackDelivery(client, self.store, self.bundle)

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_DEFAULT
     coach_db: str = "coach.db"
+    coach_send_interval: float = 1.0  # seconds between scheduled messages to one workspace
+    coach_tick_seconds: float = 60.0  # how often `coach run` looks for due check-ins and nudges
 
     @staticmethod
     def secret(value: SecretStr | None) -> str | None:

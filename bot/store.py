@@ -54,6 +54,55 @@ def m001_initial(db: Database) -> None:
     db.table("processed_events").create({"event_id": str, "received_at": str}, pk="event_id")
 
 
+@migrations()
+def m002_journey_and_schedule(db: Database) -> None:
+    members = db.table("members")
+    members.add_column("stage", int)
+    members.add_column("journey_version", int, not_null_default=0)
+    members.add_column("checkin_weekday", int, not_null_default=0)
+    members.add_column("checkin_time", str, not_null_default="09:00")
+    members.add_column("paused", int, not_null_default=0)
+    members.add_column("active", int, not_null_default=1)
+    members.add_column("placed_at", str)
+    members.add_column("dm_channel", str)
+    members.add_column("inactive_reason", str)
+    db.table("stage_changes").create(
+        {"id": int, "team_id": str, "user_id": str, "from_stage": int, "to_stage": int, "source": str, "at": str},
+        pk="id",
+    )
+    db.table("stage_changes").create_index(["team_id", "user_id", "id"])
+    db.table("tips_shown").create(
+        {"id": int, "team_id": str, "user_id": str, "stage": int, "tip_index": int, "at": str}, pk="id"
+    )
+    db.table("tips_shown").create_index(["team_id", "user_id", "stage"])
+    db.table("checkins").create(
+        {"team_id": str, "user_id": str, "period": str, "stage_before": int, "outcome": str, "at": str},
+        pk=("team_id", "user_id", "period"),
+    )
+    db.table("sends").create(
+        {
+            "key": str,
+            "team_id": str,
+            "user_id": str,
+            "kind": str,
+            "period": str,
+            "status": str,
+            "owner": str,
+            "claimed_at": str,
+            "sent_at": str,
+            "channel": str,
+            "ts": str,
+            "detail": str,
+        },
+        pk="key",
+    )
+    db.table("sends").create_index(["team_id", "user_id", "kind", "period"])
+    db.table("sends").create_index(["status"])
+    db.table("workspaces").create(
+        {"team_id": str, "active": int, "stopped_reason": str, "stopped_at": str}, pk="team_id"
+    )
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -76,6 +125,7 @@ class AssessmentRow:
     state: str
     version: int
     started_at: datetime
+    updated_at: datetime
     completed_at: datetime | None
     prompt_channel: str | None
     prompt_ts: str | None
@@ -89,6 +139,7 @@ class AssessmentRow:
             state=row["state"],
             version=row["version"],
             started_at=parse_time(row["started_at"]),
+            updated_at=parse_time(row["updated_at"]),
             completed_at=parse_time(row["completed_at"]) if row["completed_at"] else None,
             prompt_channel=row["prompt_channel"],
             prompt_ts=row["prompt_ts"],
@@ -103,6 +154,41 @@ class AnswerChange:
     rating: Rating | None = None  # None with a question_id: forget that answer (a skip)
     source: str = "button"
     clear_all: bool = False
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    team_id: str
+    user_id: str
+    stage: int | None
+    journey_version: int
+    tz: str | None
+    locale: str | None
+    checkin_weekday: int
+    checkin_time: str
+    paused: bool
+    active: bool
+    dm_channel: str | None
+
+    @property
+    def key(self) -> MemberKey:
+        return MemberKey(self.team_id, self.user_id)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> MemberRow:
+        return cls(
+            team_id=row["team_id"],
+            user_id=row["user_id"],
+            stage=row["stage"],
+            journey_version=row["journey_version"],
+            tz=row["tz"],
+            locale=row["locale"],
+            checkin_weekday=row["checkin_weekday"],
+            checkin_time=row["checkin_time"],
+            paused=bool(row["paused"]),
+            active=bool(row["active"]),
+            dm_channel=row["dm_channel"],
+        )
 
 
 class Store:
@@ -148,6 +234,168 @@ class Store:
             {"team_id": member.team_id, "user_id": member.user_id, "created_at": _iso(now)},
             ignore=True,
         )
+
+    def member(self, member: MemberKey) -> MemberRow | None:
+        rows = list(
+            self.db.table("members").rows_where("team_id = ? and user_id = ?", [member.team_id, member.user_id])
+        )
+        return MemberRow.from_row(rows[0]) if rows else None
+
+    def update_member(self, member: MemberKey, **fields: Any) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(
+            f"update members set {assignments} where team_id = ? and user_id = ?",
+            [*fields.values(), member.team_id, member.user_id],
+        )
+
+    # The adoption journey
+
+    def set_stage(self, row: MemberRow, new_stage: int, source: str, now: datetime) -> bool:
+        """Compare-and-set the member's stage, recording the change (even to the same stage) with its source."""
+        with self.write() as db:
+            cursor = db.execute(
+                "update members set stage = ?, journey_version = journey_version + 1,"
+                " placed_at = coalesce(placed_at, ?) where team_id = ? and user_id = ? and journey_version = ?",
+                [new_stage, _iso(now), row.team_id, row.user_id, row.journey_version],
+            )
+            if cursor.rowcount != 1:
+                return False
+            db.table("stage_changes").insert(
+                {
+                    "team_id": row.team_id,
+                    "user_id": row.user_id,
+                    "from_stage": row.stage,
+                    "to_stage": new_stage,
+                    "source": source,
+                    "at": _iso(now),
+                }
+            )
+        return True
+
+    def stage_changes(self, member: MemberKey) -> list[dict[str, Any]]:
+        return list(
+            self.db.table("stage_changes").rows_where(
+                "team_id = ? and user_id = ?", [member.team_id, member.user_id], order_by="id"
+            )
+        )
+
+    def tips_shown(self, member: MemberKey, stage: int) -> list[int]:
+        return [
+            row["tip_index"]
+            for row in self.db.table("tips_shown").rows_where(
+                "team_id = ? and user_id = ? and stage = ?", [member.team_id, member.user_id, stage], order_by="id"
+            )
+        ]
+
+    def record_tip(self, member: MemberKey, stage: int, tip_index: int, now: datetime) -> None:
+        self.db.table("tips_shown").insert(
+            {
+                "team_id": member.team_id,
+                "user_id": member.user_id,
+                "stage": stage,
+                "tip_index": tip_index,
+                "at": _iso(now),
+            }
+        )
+
+    def record_checkin(
+        self, member: MemberKey, period: str, stage_before: int | None, outcome: str, now: datetime
+    ) -> bool:
+        """True the first time a check-in of ``period`` is answered; False for a second answer."""
+        cursor = self.db.execute(
+            "insert or ignore into checkins (team_id, user_id, period, stage_before, outcome, at)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [member.team_id, member.user_id, period, stage_before, outcome, _iso(now)],
+        )
+        return cursor.rowcount == 1
+
+    def latest_sent_period(self, member: MemberKey, kind: str) -> str | None:
+        row = self.db.execute(
+            "select max(period) from sends where team_id = ? and user_id = ? and kind = ? and status = 'sent'",
+            [member.team_id, member.user_id, kind],
+        ).fetchone()
+        return row[0] if row else None
+
+    # Scheduled sends
+
+    def checkin_candidates(self) -> list[MemberRow]:
+        """Placed members who want check-ins, in workspaces that are still installed."""
+        return [
+            MemberRow.from_row(row)
+            for row in self.db.query(
+                "select m.* from members m where m.stage is not null and m.paused = 0 and m.active = 1"
+                " and not exists (select 1 from workspaces w where w.team_id = m.team_id and w.active = 0)"
+            )
+        ]
+
+    def invite_candidates(self) -> list[MemberRow]:
+        """Members who finished an assessment but never placed themselves, and were never invited."""
+        return [
+            MemberRow.from_row(row)
+            for row in self.db.query(
+                "select m.* from members m where m.stage is null and m.paused = 0 and m.active = 1"
+                " and exists (select 1 from assessments a where a.team_id = m.team_id and a.user_id = m.user_id"
+                "   and a.completed_at is not null)"
+                " and not exists (select 1 from sends s where s.team_id = m.team_id and s.user_id = m.user_id"
+                "   and s.kind = 'invite')"
+                " and not exists (select 1 from workspaces w where w.team_id = m.team_id and w.active = 0)"
+            )
+        ]
+
+    def stale_assessments(self, idle_since: datetime) -> list[AssessmentRow]:
+        """Open assessments untouched since ``idle_since``, of members still reachable."""
+        return [
+            AssessmentRow.from_row(row)
+            for row in self.db.query(
+                "select a.* from assessments a join members m on m.team_id = a.team_id and m.user_id = a.user_id"
+                " where a.completed_at is null and a.updated_at <= ? and m.active = 1"
+                " and not exists (select 1 from workspaces w where w.team_id = a.team_id and w.active = 0)",
+                [_iso(idle_since)],
+            )
+        ]
+
+    def claim_send(self, key: str, member: MemberKey, kind: str, period: str, owner: str, now: datetime) -> bool:
+        """Claim a send before it goes out; only one claimer of a key ever wins, across processes."""
+        cursor = self.db.execute(
+            "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at)"
+            " values (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            [key, member.team_id, member.user_id, kind, period, owner, _iso(now)],
+        )
+        return cursor.rowcount == 1
+
+    def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
+        self.db.execute(
+            "update sends set status = 'sent', sent_at = ?, channel = ?, ts = ? where key = ?",
+            [_iso(now), channel, ts, key],
+        )
+
+    def mark_failed(self, key: str, detail: str) -> None:
+        self.db.execute("update sends set status = 'failed', detail = ? where key = ?", [detail, key])
+
+    def release_send(self, key: str) -> None:
+        """Give a claim back (a passing failure), so a later tick may try again."""
+        self.db.execute("delete from sends where key = ? and status = 'pending'", [key])
+
+    def pending_sends(self) -> list[dict[str, Any]]:
+        return list(self.db.table("sends").rows_where("status = 'pending'"))
+
+    def claim_orphan(self, key: str, old_owner: str, new_owner: str) -> bool:
+        cursor = self.db.execute(
+            "update sends set owner = ? where key = ? and owner = ? and status = 'pending'", [new_owner, key, old_owner]
+        )
+        return cursor.rowcount == 1
+
+    def deactivate_member(self, member: MemberKey, reason: str) -> None:
+        self.update_member(member, active=0, inactive_reason=reason)
+
+    def stop_workspace(self, team_id: str, reason: str, now: datetime) -> None:
+        self.db.table("workspaces").upsert(
+            {"team_id": team_id, "active": 0, "stopped_reason": reason, "stopped_at": _iso(now)}, pk="team_id"
+        )
+
+    def workspace_active(self, team_id: str) -> bool:
+        row = self.db.execute("select active from workspaces where team_id = ?", [team_id]).fetchone()
+        return row is None or bool(row[0])
 
     # Assessments
 

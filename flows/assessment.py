@@ -18,6 +18,7 @@ from flows.content import AssessmentContent, Rating
 
 INTRO = "intro"
 SUMMARY = "summary"
+ANY_STATE = "any_state"
 POINTS: Mapping[Rating, int] = {"ready": 2, "partly": 1, "not_yet": 0}
 
 
@@ -83,8 +84,15 @@ def mermaid(config: MachineConfig, title: str) -> str:
     """
     from transitions.extensions import GraphMachine
 
+    kwargs = config.kwargs()
+    if any(t["source"] == "*" for t in kwargs["transitions"]):
+        # "from any state" is drawn once, from a pseudo-state, instead of an arrow from every state.
+        kwargs["states"] = [*kwargs["states"], ANY_STATE]
+        for transition in kwargs["transitions"]:
+            if transition["source"] == "*":
+                transition["source"] = ANY_STATE
     model = AssessmentModel()
-    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", **config.kwargs())
+    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", **kwargs)
     drawing: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
     body = [
         line.rstrip()

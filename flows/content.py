@@ -127,9 +127,59 @@ class Messages(Frozen):
         return None
 
 
+STAGE_NUMBERS = (1, 2, 3, 4, 5, 6)
+MIN_TIPS_PER_STAGE = 4
+
+
+class Stage(Frozen):
+    number: int = Field(ge=1, le=6)
+    name: str = Field(min_length=1, max_length=60)
+    one_line: str = Field(min_length=1)
+    looks_like: str = Field(min_length=1)
+    trap: str = Field(min_length=1)
+    next_move: str = Field(min_length=1)
+    tips: tuple[str, ...] = Field(min_length=MIN_TIPS_PER_STAGE)
+
+
+class QuizAnswer(Frozen):
+    label: str = Field(min_length=1, max_length=75)
+    stage: int | None = Field(default=None, ge=1, le=6)  # None: passes on to the next question
+
+
+class QuizQuestion(Frozen):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    prompt: str = Field(min_length=1)
+    answers: tuple[QuizAnswer, ...] = Field(min_length=2, max_length=5)
+
+
+class StagesContent(Frozen):
+    stages: tuple[Stage, ...]
+    quiz: tuple[QuizQuestion, ...] = Field(min_length=4, max_length=5)
+
+    @model_validator(mode="after")
+    def _six_stages_and_a_quiz_that_ends(self) -> StagesContent:
+        if tuple(s.number for s in self.stages) != STAGE_NUMBERS:
+            raise ValueError(f"stages must be numbered {STAGE_NUMBERS} in order")
+        for question in self.quiz:
+            passes = [a for a in question.answers if a.stage is None]
+            if len(passes) != 1:
+                raise ValueError(f"quiz question {question.id!r} needs exactly one answer that passes on")
+        return self
+
+    def stage(self, number: int) -> Stage:
+        return self.stages[number - 1]
+
+    def quiz_question(self, question_id: str) -> QuizQuestion:
+        for question in self.quiz:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+
 class Bundle(Frozen):
     locale: str
     assessment: AssessmentContent
+    stages: StagesContent
     messages: Messages
 
 
@@ -151,6 +201,7 @@ def load_bundle_from(folder: Path) -> Bundle:
     return Bundle(
         locale=folder.name,
         assessment=AssessmentContent.model_validate(_read(folder / "assessment.toml")),
+        stages=StagesContent.model_validate(_read(folder / "stages.toml")),
         messages=Messages.model_validate(_read(folder / "messages.toml")),
     )
 

@@ -52,4 +52,65 @@ class Notice:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-Outcome = Intro | Ask | Closed | Summary | Notice
+@dataclass(frozen=True)
+class StageCards:
+    """The six stage cards, each with a "This is me" button; ``invite`` adds a first-time welcome."""
+
+    current: int | None = None
+    invite: bool = False
+    source: str = "placement"  # what a "This is me" click records: placement, or checkin
+
+
+@dataclass(frozen=True)
+class QuizAsk:
+    question_id: str
+
+
+@dataclass(frozen=True)
+class QuizSuggest:
+    stage: int
+
+
+@dataclass(frozen=True)
+class StageCoaching:
+    """A stage's coaching and this week's tip; ``changed`` says whether the stage just changed."""
+
+    stage: int
+    tip_index: int
+    changed: bool
+
+
+@dataclass(frozen=True)
+class CheckinAsk:
+    period: str
+    stage: int
+
+
+@dataclass(frozen=True)
+class CheckinClosed:
+    """The answered check-in message, without its buttons."""
+
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Nudge:
+    number: int
+    total: int
+    last: bool
+
+
+Outcome = (
+    Intro
+    | Ask
+    | Closed
+    | Summary
+    | Notice
+    | StageCards
+    | QuizAsk
+    | QuizSuggest
+    | StageCoaching
+    | CheckinAsk
+    | CheckinClosed
+    | Nudge
+)

@@ -41,13 +41,17 @@ def test_manifest_check_catches_an_extra_event() -> None:
 
 
 def test_manifest_scopes_are_the_least_the_code_needs() -> None:
-    assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == ["chat:write", "commands", "im:history", "im:write"]
+    # chat.postMessage/update; /coach; message.im and reading DM history for crash recovery;
+    # conversations.open for DMs; users.info for time zone, locale and deactivation.
+    expected = ["chat:write", "commands", "im:history", "im:write", "users:read"]
+    assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == expected
 
 
 def test_web_api_methods_used_exist_in_slacks_spec() -> None:
     spec = json.loads(shared_file("slack-specs/slack_web_openapi_v2.json").read_text(encoding="utf-8"))
     paths = set(spec["paths"])
-    for method in ("auth.test", "chat.postMessage", "chat.update", "conversations.open"):
+    used = ("auth.test", "chat.postMessage", "chat.update", "conversations.open", "conversations.history")
+    for method in (*used, "users.info", "views.open"):
         assert f"/{method}" in paths
 
 

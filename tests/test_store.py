@@ -15,7 +15,7 @@ MEMBER = MemberKey("T1", "U1")
 def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.db")
     Store(tmp_path / "c.db")
-    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial"]
+    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_journey_and_schedule"]
     assert {"members", "assessments", "answers", "processed_events"} <= set(store.db.table_names())
 
 

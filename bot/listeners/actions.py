@@ -1,4 +1,4 @@
-"""Button clicks (``block_actions``) on the coach's messages."""
+"""Button clicks (``block_actions``) and modal submissions on the coach's messages."""
 
 from __future__ import annotations
 
@@ -8,22 +8,28 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
 from bot.listeners.reply import keep_for_sending, sender
+from bot.profile import refresh_profile
 from bot.services import Services
 from bot.store import MemberKey
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
     BACK_ACTION,
+    CARDS_ACTION,
     RETAKE_ACTION,
     SKIP_ACTION,
     START_ACTION,
     parse_block_id,
 )
-from flows.content import QUESTION_IDS, RATINGS
+from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
+from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS
+from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import Closed, Notice, Outcome
 
 log = logging.getLogger(__name__)
+STAGE_SOURCES: tuple[Source, ...] = ("placement", "quiz", "checkin")
 
 
 def member_of(body: dict[str, Any]) -> MemberKey:
@@ -38,17 +44,26 @@ def dm_channel(body: dict[str, Any]) -> str | None:
     return channel if isinstance(channel, str) and channel.startswith("D") else None
 
 
-def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Outcome]:
-    """Close the very message that was clicked, whatever the store last recorded as the prompt."""
+def clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
     container = body.get("container") or {}
     channel, ts = container.get("channel_id"), container.get("message_ts")
-    if not (channel and ts):
+    return (channel, ts) if channel and ts else None
+
+
+def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Outcome]:
+    """Close the very message that was clicked, whatever the store last recorded as the prompt."""
+    clicked = clicked_message(body)
+    if clicked is None:
         return outcomes
+    channel, ts = clicked
     return [replace(o, prompt_channel=channel, prompt_ts=ts) if isinstance(o, Closed) else o for o in outcomes]
 
 
 def register(app: App, services: Services) -> None:
     send = sender(services)
+
+    def keep(context: BoltContext, body: dict[str, Any], outcomes: list[Outcome]) -> None:
+        keep_for_sending(context, outcomes, dm_channel(body), clicked_message(body))
 
     def answer_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         question_id, _, rating = str(action.get("value", "")).partition(":")
@@ -59,7 +74,7 @@ def register(app: App, services: Services) -> None:
         else:
             outcomes = services.coach().answer(member_of(body), question_id, rating, assessment_id=where[0])
             outcomes = on_clicked_message(outcomes, body)
-        keep_for_sending(context, outcomes, dm_channel(body))
+        keep(context, body, outcomes)
         ack()
 
     def navigation_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
@@ -71,13 +86,71 @@ def register(app: App, services: Services) -> None:
             coach = services.coach()
             move = coach.back if action["action_id"] == BACK_ACTION else coach.skip
             outcomes = on_clicked_message(move(member_of(body), question_id=question_id, assessment_id=where[0]), body)
-        keep_for_sending(context, outcomes, dm_channel(body))
+        keep(context, body, outcomes)
         ack()
 
     def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep_for_sending(context, services.coach().retake(member_of(body)), dm_channel(body))
+        keep(context, body, services.coach().retake(member_of(body)))
+        ack()
+
+    def cards_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        keep(context, body, services.journey().cards(member_of(body)))
+        ack()
+
+    def quiz_started(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        keep(context, body, services.journey().quiz_start(member_of(body)))
+        ack()
+
+    def quiz_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        prefix, question_id, index = (str(action.get("value", "")).split(":") + ["", "", ""])[:3]
+        if prefix != "quiz" or not index.isdigit():
+            outcomes: list[Outcome] = [Notice("old_assessment")]
+        else:
+            outcomes = services.journey().quiz_answer(member_of(body), question_id, int(index))
+        keep(context, body, outcomes)
+        ack()
+
+    def stage_picked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        prefix, _, number = str(action.get("value", "")).partition(":")
+        block_parts = str(action.get("block_id", "")).split(":")
+        source = block_parts[1] if len(block_parts) == 3 and block_parts[1] in STAGE_SOURCES else "placement"
+        if prefix != "stage" or not number.isdigit() or int(number) not in STAGE_NUMBERS:
+            outcomes: list[Outcome] = [Notice("old_assessment")]
+        else:
+            outcomes = services.journey().place(member_of(body), int(number), source)
+        keep(context, body, outcomes)
+        ack()
+
+    def learn_profile(body: dict[str, Any], client: WebClient) -> None:
+        refresh_profile(client, services.store, member_of(body))
+
+    def checkin_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        prefix, period, outcome = (str(action.get("value", "")).split(":") + ["", "", ""])[:3]
+        if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES:
+            outcomes: list[Outcome] = [Notice("checkin_old")]
+        else:
+            outcomes = services.journey().checkin_answer(member_of(body), period, outcome)
+        keep(context, body, outcomes)
+        ack()
+
+    def settings_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        values = (view.get("state") or {}).get("values") or {}
+        weekday = ((values.get("weekday") or {}).get("weekday") or {}).get("selected_option") or {}
+        at = ((values.get("time") or {}).get("time") or {}).get("selected_option") or {}
+        paused = ((values.get("paused") or {}).get("paused") or {}).get("selected_options") or []
+        day = str(weekday.get("value", ""))
+        outcomes = services.journey().save_settings(
+            member_of(body), int(day) if day.isdigit() else -1, str(at.get("value", "")), bool(paused)
+        )
+        keep_for_sending(context, outcomes)
         ack()
 
     app.action(re.compile(f"^{re.escape(ANSWER_ACTION_PREFIX)}"))(ack=answer_clicked, lazy=[send])
     app.action(re.compile(f"^({BACK_ACTION}|{SKIP_ACTION})$"))(ack=navigation_clicked, lazy=[send])
     app.action(re.compile(f"^({START_ACTION}|{RETAKE_ACTION})$"))(ack=start_clicked, lazy=[send])
+    app.action(CARDS_ACTION)(ack=cards_clicked, lazy=[send])
+    app.action(QUIZ_START_ACTION)(ack=quiz_started, lazy=[send])
+    app.action(re.compile(f"^{re.escape(QUIZ_ANSWER_PREFIX)}"))(ack=quiz_answered, lazy=[send])
+    app.action(STAGE_ACTION)(ack=stage_picked, lazy=[send, learn_profile])
+    app.action(re.compile(f"^{re.escape(CHECKIN_PREFIX)}"))(ack=checkin_answered, lazy=[send])
+    app.view(SETTINGS_CALLBACK)(ack=settings_submitted, lazy=[send])

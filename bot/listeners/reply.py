@@ -22,11 +22,18 @@ from flows.outcomes import Notice, Outcome
 log = logging.getLogger(__name__)
 OUTCOMES_KEY = "coach_outcomes"
 CHANNEL_KEY = "coach_channel"
+CLICKED_KEY = "coach_clicked"
 
 
-def keep_for_sending(context: BoltContext, outcomes: Sequence[Outcome], channel: str | None = None) -> None:
+def keep_for_sending(
+    context: BoltContext,
+    outcomes: Sequence[Outcome],
+    channel: str | None = None,
+    clicked: tuple[str, str] | None = None,
+) -> None:
     context[OUTCOMES_KEY] = list(outcomes)
     context[CHANNEL_KEY] = channel
+    context[CLICKED_KEY] = clicked
 
 
 def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | None], None]:
@@ -44,6 +51,7 @@ def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | No
                 if respond is not None:
                     respond(text=render(services.bundle, Notice("dm_failed")).text)
                 return
-        delivery.deliver(channel, outcomes)
+        clicked = context.get(CLICKED_KEY)
+        delivery.deliver(channel, outcomes, tuple(clicked) if clicked else None)
 
     return send_outcomes

@@ -23,6 +23,7 @@ ANSWER_ACTION_PREFIX = "answer:"
 BACK_ACTION = "assessment_back"
 SKIP_ACTION = "assessment_skip"
 RETAKE_ACTION = "assessment_retake"
+CARDS_ACTION = "stage_cards"
 START_ACTION = "assessment_start"
 RATING_MARKS = {"ready": ":large_green_circle:", "partly": ":large_yellow_circle:", "not_yet": ":red_circle:"}
 SKIPPED_MARK = ":white_circle:"
@@ -153,10 +154,16 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
             block_id=f"summary:{outcome.assessment_id}",
             elements=[
                 ButtonElement(
+                    text=bundle.messages.text("button_find_stage"),
+                    action_id=CARDS_ACTION,
+                    value="cards",
+                    style="primary",
+                ),
+                ButtonElement(
                     text=bundle.messages.text("button_retake"),
                     action_id=RETAKE_ACTION,
                     value=str(outcome.assessment_id),
-                )
+                ),
             ],
         )
     )

@@ -48,6 +48,11 @@ def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool 
         resolved["title"] = bundle.assessment.question(str(resolved["question_id"])).title
     if "verdict" in resolved:
         resolved["verdict"] = bundle.assessment.verdicts[str(resolved["verdict"])].title
+    if "stage" in resolved:
+        stage = bundle.stages.stage(int(str(resolved["stage"])))
+        resolved.update(number=stage.number, name=stage.name)
+    if "weekday" in resolved:
+        resolved["weekday"] = bundle.messages.text(f"weekday_{resolved['weekday']}")
     if not for_slack:
         return resolved
     return {key: escape(value) if isinstance(value, str) else value for key, value in resolved.items()}

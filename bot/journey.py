@@ -1,0 +1,123 @@
+"""The adoption-journey use cases: placement (cards or quiz), check-in answers, check-in settings.
+
+Shared by the Slack listeners, the scheduler and the terminal; every change to a member's stage is a
+compare-and-set on the member row, recorded with its time and source.
+"""
+
+from __future__ import annotations
+
+from bot.coach import Clock, utc_now
+from bot.store import MemberKey, MemberRow, Store
+from flows.assessment import InvalidMove
+from flows.content import Bundle
+from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
+from flows.outcomes import CheckinClosed, Notice, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching
+from flows.schedule import parse_clock
+
+CHECKIN_KIND = "checkin"
+
+
+class Journey:
+    def __init__(self, store: Store, bundle: Bundle, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.bundle = bundle
+        self.clock = clock
+
+    def _member(self, member: MemberKey) -> MemberRow:
+        self.store.ensure_member(member, self.clock())
+        row = self.store.member(member)
+        assert row is not None
+        return row
+
+    # Placement
+
+    def cards(self, member: MemberKey) -> list[Outcome]:
+        return [StageCards(current=self._member(member).stage)]
+
+    def quiz_start(self, member: MemberKey) -> list[Outcome]:
+        self._member(member)
+        return [QuizAsk(self.bundle.stages.quiz[0].id)]
+
+    def quiz_answer(self, member: MemberKey, question_id: str, answer_index: int) -> list[Outcome]:
+        """One quiz answer; the quiz keeps no state of its own, each button carries its question."""
+        try:
+            step = quiz_step(self.bundle.stages, question_id, answer_index)
+        except (KeyError, IndexError):
+            return [Notice("old_assessment")]
+        if step.suggested_stage is not None:
+            return [QuizSuggest(step.suggested_stage)]
+        assert step.next_question is not None
+        return [QuizAsk(step.next_question)]
+
+    def place(self, member: MemberKey, stage: int, source: Source) -> list[Outcome]:
+        row = self._member(member)
+        return self._change(row, f"place_{stage}", source)
+
+    def status(self, member: MemberKey) -> list[Outcome]:
+        row = self.store.member(member)
+        if row is None or row.stage is None:
+            return [Notice("journey_unplaced")]
+        return [Notice("journey_status", {"stage": row.stage})]
+
+    # Check-ins
+
+    def checkin_answer(self, member: MemberKey, period: str, outcome: CheckinOutcome) -> list[Outcome]:
+        row = self._member(member)
+        latest = self.store.latest_sent_period(member, CHECKIN_KIND)
+        if latest is None or period != latest:
+            return [Notice("checkin_old")]
+        if not self.store.record_checkin(member, period, row.stage, outcome, self.clock()):
+            return [Notice("checkin_already")]
+        closed = CheckinClosed(outcome)
+        if outcome == "skip":
+            return [closed, Notice("checkin_skipped")]
+        if outcome == "pick" or row.stage is None:
+            return [closed, StageCards(current=row.stage, source="checkin")]
+        if outcome == "same":
+            return [closed, self._coaching(row.key, row.stage, changed=False)]
+        return [closed, *self._change(row, CHECKIN_TRIGGERS[outcome], "checkin")]
+
+    # Settings
+
+    def save_settings(self, member: MemberKey, weekday: int, clock_text: str, paused: bool) -> list[Outcome]:
+        at = parse_clock(clock_text)
+        if at is None or not 0 <= weekday <= 6:
+            return [Notice("settings_bad_time")]
+        self._member(member)
+        self.store.update_member(member, checkin_weekday=weekday, checkin_time=at.strftime("%H:%M"), paused=int(paused))
+        return [Notice("paused")] if paused else [self._schedule_notice("settings_saved", member)]
+
+    def pause(self, member: MemberKey) -> list[Outcome]:
+        self._member(member)
+        self.store.update_member(member, paused=1)
+        return [Notice("paused")]
+
+    def resume(self, member: MemberKey) -> list[Outcome]:
+        self._member(member)
+        self.store.update_member(member, paused=0)
+        return [self._schedule_notice("resumed", member)]
+
+    def _schedule_notice(self, key: str, member: MemberKey) -> Notice:
+        row = self._member(member)
+        return Notice(key, {"weekday": row.checkin_weekday, "time": row.checkin_time, "tz": row.tz or "UTC"})
+
+    # Internals
+
+    def _change(self, row: MemberRow, trigger: str, source: Source) -> list[Outcome]:
+        try:
+            new_stage = move(row.stage, trigger)
+        except InvalidMove:
+            assert row.stage is not None
+            edge = "stage_top" if trigger == "advance" else "stage_bottom"
+            return [Notice(edge), self._coaching(row.key, row.stage, changed=False)]
+        if not self.store.set_stage(row, new_stage, source, self.clock()):
+            fresh = self._member(row.key)  # another click won the race; show where that left the member
+            assert fresh.stage is not None
+            return [self._coaching(row.key, fresh.stage, changed=False)]
+        return [self._coaching(row.key, new_stage, changed=True)]
+
+    def _coaching(self, member: MemberKey, stage: int, changed: bool) -> StageCoaching:
+        tips = self.bundle.stages.stage(stage).tips
+        index = next_tip(len(tips), self.store.tips_shown(member, stage))
+        self.store.record_tip(member, stage, index, self.clock())
+        return StageCoaching(stage=stage, tip_index=index, changed=changed)

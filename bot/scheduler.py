@@ -1,0 +1,269 @@
+"""Everything that is due on its own: weekly check-ins, unfinished-assessment nudges, placement invites.
+
+One ``tick`` finds what is due as of an instant and sends it. Every send is claimed in the database
+under a unique key (member, kind, period) before it goes out, so two ticks at once, two processes or
+a restart never send anything twice. A claim whose process died mid-send is checked against the DM's
+history (every send carries its key as message metadata) and is re-sent only if it never arrived.
+Workspaces are served in parallel, each paced to about one message a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.delivery import render
+from bot.journey import CHECKIN_KIND
+from bot.store import MemberKey, Store
+from flows.content import Bundle
+from flows.outcomes import CheckinAsk, Nudge, Outcome, StageCards
+from flows.schedule import DEFAULT_TIME, due_checkin, parse_clock
+
+log = logging.getLogger(__name__)
+
+NUDGE_KIND = "nudge"
+INVITE_KIND = "invite"
+FIRST_NUDGE_AFTER = timedelta(hours=24)
+LAST_NUDGE_AFTER = timedelta(hours=72)
+METADATA_EVENT = "coach_send"
+ORPHAN_LEASE = timedelta(minutes=15)
+# Slack errors that mean this member can no longer be reached, or this workspace's token is dead.
+MEMBER_GONE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "user_is_bot"})
+WORKSPACE_GONE = frozenset(
+    {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_access_not_granted"}
+)
+ClientFor = Callable[[str], WebClient | None]
+
+
+@dataclass(frozen=True)
+class Job:
+    member: MemberKey
+    kind: str
+    period: str
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.member.team_id}:{self.member.user_id}:{self.kind}:{self.period}"
+
+
+@dataclass
+class TickReport:
+    due: int = 0
+    sent: int = 0
+    already_claimed: int = 0
+    recovered: int = 0
+    failed: list[str] = field(default_factory=list)
+    stopped_members: list[str] = field(default_factory=list)
+    stopped_workspaces: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for name, value in counts.items():
+                setattr(self, name, getattr(self, name) + value)
+
+    def note(self, name: str, value: str) -> None:
+        with self._lock:
+            getattr(self, name).append(value)
+
+    def summary(self) -> str:
+        return (
+            f"due {self.due}, sent {self.sent}, already claimed {self.already_claimed}, recovered {self.recovered},"
+            f" failed {len(self.failed)}, members stopped {len(self.stopped_members)},"
+            f" workspaces stopped {len(self.stopped_workspaces)}"
+        )
+
+
+def due_jobs(store: Store, now: datetime, question_ids: Sequence[str]) -> list[Job]:
+    """Every send due at ``now``; claimed keys are filtered later, at claim time."""
+    jobs: list[Job] = []
+    for member in store.checkin_candidates():
+        due = due_checkin(now, member.tz, member.checkin_weekday, parse_clock(member.checkin_time) or DEFAULT_TIME)
+        if due is not None and member.stage is not None:
+            period, _scheduled = due
+            jobs.append(Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),)))
+    for member in store.invite_candidates():
+        due = due_checkin(now, member.tz, member.checkin_weekday, parse_clock(member.checkin_time) or DEFAULT_TIME)
+        if due is not None:
+            jobs.append(Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),)))
+    for assessment in store.stale_assessments(now - FIRST_NUDGE_AFTER):
+        idle = now - assessment.updated_at
+        last = idle >= LAST_NUDGE_AFTER
+        if assessment.state not in question_ids:
+            continue
+        number, total = question_ids.index(assessment.state) + 1, len(question_ids)
+        owner = MemberKey(assessment.team_id, assessment.user_id)
+        # One key per assessment and reminder: the 24 h one and the 72 h one, never a third.
+        jobs.append(Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),)))
+    return jobs
+
+
+def process_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_is_gone(owner: str, claimed_at: datetime, now: datetime) -> bool:
+    """A claim's process is gone: a dead pid on this host, or an old claim from another host."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host == socket.gethostname() and pid_text.isdigit():
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    return now - claimed_at >= ORPHAN_LEASE
+
+
+class Scheduler:
+    def __init__(
+        self,
+        store: Store,
+        bundle: Bundle,
+        client_for: ClientFor,
+        pace_seconds: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        max_workspaces_in_parallel: int = 8,
+    ) -> None:
+        self.store = store
+        self.bundle = bundle
+        self.client_for = client_for
+        self.pace_seconds = pace_seconds
+        self.sleep = sleep
+        self.max_parallel = max_workspaces_in_parallel
+        self.owner = process_owner()
+
+    def tick(self, now: datetime) -> TickReport:
+        report = TickReport()
+        self._recover_orphans(now, report)
+        jobs = due_jobs(self.store, now, [q.id for q in self.bundle.assessment.questions])
+        report.due = len(jobs)
+        by_team: dict[str, list[Job]] = defaultdict(list)
+        for job in jobs:
+            by_team[job.member.team_id].append(job)
+        if by_team:
+            workers = max(1, min(self.max_parallel, len(by_team)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tick") as pool:
+                list(pool.map(lambda team: self._run_workspace(team, by_team[team], now, report), by_team))
+        log.info("tick at %s: %s", now.isoformat(), report.summary())
+        return report
+
+    # One workspace, paced
+
+    def _run_workspace(self, team_id: str, jobs: Sequence[Job], now: datetime, report: TickReport) -> None:
+        client = self.client_for(team_id)
+        if client is None:
+            log.warning("no token for workspace %s; its %d due sends wait", team_id, len(jobs))
+            return
+        first = True
+        for job in jobs:
+            if not self.store.workspace_active(team_id):
+                break
+            if not self.store.claim_send(job.key, job.member, job.kind, job.period, self.owner, now):
+                report.add(already_claimed=1)
+                continue
+            if not first:
+                self.sleep(self.pace_seconds)
+            first = False
+            self._send(client, job, now, report)
+
+    def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport) -> None:
+        member = job.member
+        try:
+            user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
+            if user.get("deleted"):
+                self._member_gone(job, "deactivated", report)
+                return
+            if user.get("tz"):
+                self.store.update_member(member, tz=user["tz"])
+            channel = self._dm_channel(client, member)
+            ts = ""
+            for outcome in job.outcomes:
+                rendered = render(self.bundle, outcome)
+                response = client.chat_postMessage(
+                    channel=channel,
+                    text=rendered.text,
+                    blocks=rendered.block_dicts(),
+                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": job.key}},
+                )
+                ts = str(response.get("ts", ""))
+            self.store.mark_sent(job.key, channel, ts, now)
+            report.add(sent=1)
+        except SlackApiError as error:
+            code = str(error.response.get("error", "unknown"))
+            if code in MEMBER_GONE:
+                self._member_gone(job, code, report)
+            elif code in WORKSPACE_GONE:
+                log.warning("workspace %s stopped: Slack answered %s", member.team_id, code)
+                self.store.mark_failed(job.key, code)
+                self.store.stop_workspace(member.team_id, code, now)
+                report.note("stopped_workspaces", member.team_id)
+            else:
+                log.warning("send %s failed (%s); a later tick will try again", job.key, code)
+                self.store.release_send(job.key)
+                report.note("failed", f"{job.key}: {code}")
+
+    def _member_gone(self, job: Job, reason: str, report: TickReport) -> None:
+        log.warning("member %s:%s stopped: %s", job.member.team_id, job.member.user_id, reason)
+        self.store.mark_failed(job.key, reason)
+        self.store.deactivate_member(job.member, reason)
+        report.note("stopped_members", f"{job.member.team_id}:{job.member.user_id}")
+
+    def _dm_channel(self, client: WebClient, member: MemberKey) -> str:
+        row = self.store.member(member)
+        if row is not None and row.dm_channel:
+            return row.dm_channel
+        channel = str(client.conversations_open(users=member.user_id)["channel"]["id"])
+        self.store.update_member(member, dm_channel=channel)
+        return channel
+
+    # Claims left behind by a process that died mid-send
+
+    def _recover_orphans(self, now: datetime, report: TickReport) -> None:
+        for claim in self.store.pending_sends():
+            claimed_at = datetime.fromisoformat(claim["claimed_at"])
+            if not owner_is_gone(claim["owner"] or "", claimed_at, now):
+                continue
+            if not self.store.claim_orphan(claim["key"], claim["owner"], self.owner):
+                continue
+            client = self.client_for(claim["team_id"])
+            member = MemberKey(claim["team_id"], claim["user_id"])
+            delivered = client is not None and self._find_delivered(client, member, claim["key"])
+            if delivered:
+                channel, ts = delivered
+                self.store.mark_sent(claim["key"], channel, ts, now)
+                report.add(recovered=1)
+            else:
+                self.store.release_send(claim["key"])  # never arrived: due_jobs offers it again below
+
+    def _find_delivered(self, client: WebClient, member: MemberKey, key: str) -> tuple[str, str] | None:
+        row = self.store.member(member)
+        if row is None or not row.dm_channel:
+            return None
+        try:
+            history = client.conversations_history(channel=row.dm_channel, limit=20, include_all_metadata=True)
+        except SlackApiError as error:
+            log.warning("could not read %s's DM history: %s", member, error.response.get("error"))
+            return None
+        messages: list[dict[str, Any]] = history.get("messages") or []
+        for message in messages:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
+                return row.dm_channel, str(message.get("ts", ""))
+        return None

@@ -1,0 +1,172 @@
+"""Messages and the settings modal of the adoption journey and the weekly check-in."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.views.assessment import CARDS_ACTION, START_ACTION
+from bot.views.common import Rendered, section
+from flows.content import Bundle
+from flows.journey import CHECKIN_OUTCOMES
+from flows.outcomes import CheckinAsk, CheckinClosed, Nudge, QuizAsk, QuizSuggest, StageCards, StageCoaching
+
+STAGE_ACTION = "stage_pick"
+QUIZ_START_ACTION = "quiz_start"
+QUIZ_ANSWER_PREFIX = "quiz_answer:"
+CHECKIN_PREFIX = "checkin:"
+SETTINGS_CALLBACK = "checkin_settings"
+CURRENT_MARK = ":round_pushpin:"
+SETTINGS_TIMES = tuple(time(hour, minute) for hour in range(6, 22) for minute in (0, 30))
+
+
+def stage_title(bundle: Bundle, number: int) -> str:
+    return bundle.messages.text("stage_label", number=number, name=bundle.stages.stage(number).name)
+
+
+def stage_button(bundle: Bundle, number: int, label_key: str = "button_this_is_me") -> ButtonElement:
+    return ButtonElement(text=bundle.messages.text(label_key), action_id=STAGE_ACTION, value=f"stage:{number}")
+
+
+def find_stage_button(bundle: Bundle) -> ButtonElement:
+    return ButtonElement(text=bundle.messages.text("button_find_stage"), action_id=CARDS_ACTION, value="cards")
+
+
+def stage_cards(bundle: Bundle, cards: StageCards) -> Rendered:
+    title = bundle.messages.text("stages_title")
+    intro = bundle.messages.text("invite_to_place" if cards.invite else "stages_intro")
+    blocks: list[Block] = [HeaderBlock(text=title), section(intro)]
+    for stage in bundle.stages.stages:
+        mark = f"{CURRENT_MARK} " if stage.number == cards.current else ""
+        blocks.append(
+            SectionBlock(
+                block_id=f"stage:{cards.source}:{stage.number}",
+                text=MarkdownTextObject(text=f"{mark}*{stage_title(bundle, stage.number)}*\n{stage.one_line}"),
+                accessory=stage_button(bundle, stage.number),
+            )
+        )
+    quiz = ButtonElement(text=bundle.messages.text("button_take_quiz"), action_id=QUIZ_START_ACTION, value="quiz")
+    blocks.append(ActionsBlock(elements=[quiz]))
+    return Rendered(text=title, blocks=blocks)
+
+
+def quiz_question(bundle: Bundle, ask: QuizAsk) -> Rendered:
+    question = bundle.stages.quiz_question(ask.question_id)
+    text = bundle.messages.text("quiz_question", prompt=question.prompt)
+    buttons = [
+        ButtonElement(text=answer.label, action_id=f"{QUIZ_ANSWER_PREFIX}{i}", value=f"quiz:{question.id}:{i}")
+        for i, answer in enumerate(question.answers)
+    ]
+    return Rendered(text=text, blocks=(section(f"*{text}*"), ActionsBlock(elements=buttons)))
+
+
+def quiz_suggestion(bundle: Bundle, suggest: QuizSuggest) -> Rendered:
+    stage = bundle.stages.stage(suggest.stage)
+    text = bundle.messages.text("quiz_suggestion", number=stage.number, name=stage.name)
+    others = ButtonElement(text=bundle.messages.text("button_pick_other"), action_id=CARDS_ACTION, value="cards")
+    return Rendered(
+        text=text,
+        blocks=(
+            section(f"{text}\n_{stage.looks_like}_"),
+            ActionsBlock(
+                block_id=f"stage:quiz:{stage.number}",
+                elements=[stage_button(bundle, stage.number, "button_confirm_stage"), others],
+            ),
+        ),
+    )
+
+
+def stage_coaching(bundle: Bundle, coaching: StageCoaching) -> Rendered:
+    stage = bundle.stages.stage(coaching.stage)
+    messages = bundle.messages
+    heading = messages.text("stage_set" if coaching.changed else "stage_same", number=stage.number, name=stage.name)
+    blocks: list[Block] = [
+        HeaderBlock(text=heading[:150]),
+        section(messages.text("coaching_looks_like", text=stage.looks_like)),
+        section(messages.text("coaching_trap", text=stage.trap)),
+        section(messages.text("coaching_next", text=stage.next_move)),
+        section(messages.text("tip_of_week", tip=stage.tips[coaching.tip_index])),
+    ]
+    return Rendered(text=heading, blocks=blocks)
+
+
+def checkin_question(bundle: Bundle, ask: CheckinAsk) -> Rendered:
+    stage = bundle.stages.stage(ask.stage)
+    text = bundle.messages.text("checkin_question", number=stage.number, name=stage.name)
+    buttons = [
+        ButtonElement(
+            text=bundle.messages.text(f"button_checkin_{outcome}"),
+            action_id=f"{CHECKIN_PREFIX}{outcome}",
+            value=f"checkin:{ask.period}:{outcome}",
+        )
+        for outcome in CHECKIN_OUTCOMES
+    ]
+    return Rendered(text=text, blocks=(section(text), ActionsBlock(block_id=f"checkin:{ask.period}", elements=buttons)))
+
+
+def checkin_closed(bundle: Bundle, closed: CheckinClosed) -> Rendered:
+    text = bundle.messages.text(f"checkin_closed_{closed.outcome}")
+    return Rendered(text=text, blocks=(ContextBlock(elements=[MarkdownTextObject(text=text)]),))
+
+
+def nudge(bundle: Bundle, reminder: Nudge) -> Rendered:
+    key = "nudge_last" if reminder.last else "nudge_first"
+    text = bundle.messages.text(key, number=reminder.number, total=reminder.total)
+    resume = ButtonElement(text=bundle.messages.text("button_resume"), action_id=START_ACTION, value="resume")
+    return Rendered(text=text, blocks=(section(text), ActionsBlock(elements=[resume])))
+
+
+def _plain_option(label: str, value: str) -> Option:
+    return Option(text=PlainTextObject(text=label), value=value)
+
+
+def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool) -> View:
+    messages = bundle.messages
+    days = [_plain_option(messages.text(f"weekday_{d}"), str(d)) for d in range(7)]
+    times = [_plain_option(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in SETTINGS_TIMES]
+    current_time = next((o for o in times if o.value == at), times[6])
+    pause_option = _plain_option(messages.text("settings_pause"), "paused")
+    return View(
+        type="modal",
+        callback_id=SETTINGS_CALLBACK,
+        title=PlainTextObject(text=messages.text("settings_title")[:24]),
+        submit=PlainTextObject(text=messages.text("settings_save")),
+        close=PlainTextObject(text=messages.text("settings_cancel")),
+        blocks=[
+            InputBlock(
+                block_id="weekday",
+                label=messages.text("settings_weekday"),
+                element=StaticSelectElement(action_id="weekday", options=days, initial_option=days[weekday]),
+            ),
+            InputBlock(
+                block_id="time",
+                label=messages.text("settings_time"),
+                element=StaticSelectElement(action_id="time", options=times, initial_option=current_time),
+            ),
+            InputBlock(
+                block_id="paused",
+                label=messages.text("settings_pause"),
+                optional=True,
+                element=CheckboxesElement(
+                    action_id="paused",
+                    options=[pause_option],
+                    initial_options=[pause_option] if paused else None,
+                ),
+            ),
+        ],
+    )

@@ -1,0 +1,102 @@
+"""The adoption journey: six stages, the placement quiz and the rotation of weekly tips.
+
+Like the assessment, the journey machine is one frozen config; each request restores a plain model
+at the member's stored stage and fires one trigger. Placing directly (from the cards, the quiz or a
+check-in's "pick a stage") is allowed from anywhere; ``advance`` and ``slip_back`` move one stage.
+The article's stage 3 ("this doesn't work") is usually reached by slipping from 2 or stalling there,
+and left by a deliberate restart, which here is an ``advance`` to 4 or a direct placement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from transitions import Machine, MachineError
+
+from flows.assessment import InvalidMove, MachineConfig
+from flows.content import STAGE_NUMBERS, StagesContent
+
+UNPLACED = "unplaced"
+Source = Literal["placement", "quiz", "checkin"]
+CheckinOutcome = Literal["same", "forward", "back", "pick", "skip"]
+CHECKIN_OUTCOMES: tuple[CheckinOutcome, ...] = ("same", "forward", "back", "pick", "skip")
+
+
+def stage_state(number: int | None) -> str:
+    return UNPLACED if number is None else f"stage_{number}"
+
+
+def stage_number(state: str) -> int | None:
+    return None if state == UNPLACED else int(state.removeprefix("stage_"))
+
+
+@cache
+def journey_config(numbers: tuple[int, ...] = STAGE_NUMBERS) -> MachineConfig:
+    stages = [stage_state(n) for n in numbers]
+    transitions: list[dict[str, Any]] = [
+        {"trigger": f"place_{n}", "source": "*", "dest": stage_state(n)} for n in numbers
+    ]
+    for lower, higher in zip(stages, stages[1:], strict=False):
+        transitions.append({"trigger": "advance", "source": lower, "dest": higher})
+        transitions.append({"trigger": "slip_back", "source": higher, "dest": lower})
+    return MachineConfig(states=(UNPLACED, *stages), transitions=tuple(transitions))
+
+
+class JourneyModel:
+    state: str
+
+
+def move(stage: int | None, trigger: str, config: MachineConfig | None = None) -> int:
+    """The stage after ``trigger``; raises InvalidMove at either end of the journey."""
+    model = JourneyModel()
+    Machine(model=model, initial=stage_state(stage), **(config or journey_config()).kwargs())
+    try:
+        model.trigger(trigger)  # type: ignore[attr-defined]
+    except (MachineError, AttributeError) as error:
+        raise InvalidMove(f"{trigger!r} is not allowed from {stage_state(stage)!r}") from error
+    result = stage_number(model.state)
+    assert result is not None
+    return result
+
+
+CHECKIN_TRIGGERS: dict[CheckinOutcome, str] = {"forward": "advance", "back": "slip_back"}
+
+
+@dataclass(frozen=True)
+class QuizStep:
+    """Either the next quiz question to ask, or the stage the answers point at."""
+
+    next_question: str | None = None
+    suggested_stage: int | None = None
+
+
+def quiz_step(content: StagesContent, question_id: str, answer_index: int) -> QuizStep:
+    """Follow one quiz answer. Questions are gates: the first answer that names a stage ends the quiz.
+
+    Raises KeyError or IndexError for a question or answer that does not exist.
+    """
+    ids = [q.id for q in content.quiz]
+    position = ids.index(question_id) if question_id in ids else -1
+    if position < 0:
+        raise KeyError(question_id)
+    if not 0 <= answer_index < len(content.quiz[position].answers):
+        raise IndexError(answer_index)
+    answer = content.quiz[position].answers[answer_index]
+    if answer.stage is not None:
+        return QuizStep(suggested_stage=answer.stage)
+    if position + 1 < len(ids):
+        return QuizStep(next_question=ids[position + 1])
+    return QuizStep(suggested_stage=STAGE_NUMBERS[-1])
+
+
+def next_tip(tip_count: int, shown: Sequence[int]) -> int:
+    """The next tip for a stage: none repeats until all have been shown, then a new round begins.
+
+    ``shown`` lists the tip indices already shown for this stage, oldest first.
+    """
+    rounds_done = len(shown) // tip_count
+    this_round = set(shown[rounds_done * tip_count :])
+    return next(i for i in range(tip_count) if i not in this_round)
