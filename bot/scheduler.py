@@ -175,11 +175,11 @@ class Scheduler:
         for job in jobs:
             if not self.store.workspace_active(team_id):
                 break
+            if not first:
+                self.sleep(self.pace_seconds)
             if not self.store.claim_send(job.key, job.member, job.kind, job.period, self.owner, now):
                 report.add(already_claimed=1)
                 continue
-            if not first:
-                self.sleep(self.pace_seconds)
             first = False
             self._send(client, job, now, report)
 

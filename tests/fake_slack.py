@@ -43,6 +43,8 @@ class FakeSlack:
         self.faults: dict[str, list[Fault]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.responders: dict[str, Responder] = {}
+        self.rate_limit_every: dict[str, int] = {}  # method -> every Nth call answers 429
+        self.counts: dict[str, int] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -108,6 +110,11 @@ class FakeSlack:
         with self._lock:
             queue = self.faults.get(call.method) or []
             fault = queue[0] if queue else None
+            self.counts[call.method] = self.counts.get(call.method, 0) + 1
+            every = self.rate_limit_every.get(call.method)
+            if fault is None and every and self.counts[call.method] % every == 0:
+                fault = Fault(times=1, status=429, error="ratelimited", retry_after=1)
+                queue = [fault]
             headers: dict[str, str] = {}
             if fault is not None:
                 fault.times -= 1
@@ -136,9 +143,23 @@ class FakeSlack:
         if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+        if call.method == "conversations.history":
+            channel = args.get("channel")
+            posted = [
+                {
+                    "type": "message",
+                    "ts": c.response.get("ts"),
+                    "text": c.args.get("text"),
+                    "metadata": c.args.get("metadata"),
+                }
+                for c in self.calls
+                if c.method == "chat.postMessage" and c.args.get("channel") == channel and c.response.get("ok")
+            ]
+            return {"ok": True, "messages": list(reversed(posted))[: int(args.get("limit", 100))]}
         if call.method == "users.info":
-            user = self.users.get(str(args.get("user")))
-            if user is None:
+            user_id = str(args.get("user"))
+            user = self.users.get(user_id, {"id": user_id, "tz": "Europe/Helsinki", "locale": "en-US"})
+            if user.get("missing"):
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": user}
         return {"ok": True}

@@ -127,9 +127,9 @@ class SlackDriver:
         }
         return urlencode({"payload": json.dumps(payload)})
 
-    def click(self, user: str, message: Call, action_id: str, **kwargs: Any) -> Reply:
-        """Click the button ``action_id`` exactly as it appears in ``message``'s blocks."""
-        button, block_id = find_button(message.args["blocks"], action_id)
+    def click(self, user: str, message: Call, action_id: str, value: str | None = None, **kwargs: Any) -> Reply:
+        """Click the button ``action_id`` (and ``value``) exactly as it appears in ``message``'s blocks."""
+        button, block_id = find_button(message.args["blocks"], action_id, value)
         body = self.action_body(user, message, action_id, button.get("value", ""), block_id)
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
 
@@ -157,6 +157,46 @@ class SlackDriver:
         }
         return json.dumps(payload)
 
+    def view_submission_body(self, user: str, callback_id: str, values: dict[str, Any]) -> str:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "example"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.team_id},
+            "api_app_id": "A0COACH",
+            "token": "verification-token",
+            "trigger_id": f"{next(_counter)}.1.abc",
+            "view": {
+                "id": "V0SETTINGS",
+                "team_id": self.team_id,
+                "type": "modal",
+                "callback_id": callback_id,
+                "state": {"values": values},
+                "hash": "1.abc",
+                "private_metadata": "",
+            },
+            "response_urls": [],
+            "is_enterprise_install": False,
+        }
+        return urlencode({"payload": json.dumps(payload)})
+
+    def submit_view(self, user: str, callback_id: str, values: dict[str, Any]) -> Reply:
+        return self.post(self.view_submission_body(user, callback_id, values), "application/x-www-form-urlencoded")
+
+    def messages_with(self, user: str, fragment: str, timeout: float = 10.0, count: int = 1) -> list[Call]:
+        """Wait until ``count`` delivered DMs to the member contain ``fragment`` in their text or blocks."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [
+                c
+                for c in self.fake.messages_to(f"D{user}")
+                if c.response.get("ok") and fragment in (c.args.get("text", "") + all_text(c.args.get("blocks") or []))
+            ]
+            if len(found) >= count or time.monotonic() > deadline:
+                if len(found) < count:
+                    raise AssertionError(f"{user} got {len(found)} messages with {fragment!r}, expected {count}")
+                return found
+            time.sleep(0.01)
+
     def dm(self, user: str, text: str, event_id: str | None = None, **kwargs: Any) -> Reply:
         return self.post(self.event_body(user, text, event_id), "application/json", **kwargs)
 
@@ -182,24 +222,23 @@ class SlackDriver:
 
 
 def iter_buttons(blocks: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
-    return [
-        (element, block.get("block_id", ""))
-        for block in blocks
-        if block.get("type") == "actions"
-        for element in block.get("elements", [])
-        if element.get("type") == "button"
-    ]
+    """Every button with its block id: in actions blocks and as section accessories."""
+    found: list[tuple[dict[str, Any], str]] = []
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+        found += [(e, block.get("block_id", "")) for e in elements if e.get("type") == "button"]
+    return found
 
 
 def has_action(blocks: list[dict[str, Any]], action_id: str) -> bool:
     return any(button.get("action_id") == action_id for button, _ in iter_buttons(blocks))
 
 
-def find_button(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict[str, Any], str]:
+def find_button(blocks: list[dict[str, Any]], action_id: str, value: str | None = None) -> tuple[dict[str, Any], str]:
     for button, block_id in iter_buttons(blocks):
-        if button.get("action_id") == action_id:
+        if button.get("action_id") == action_id and (value is None or button.get("value") == value):
             return button, block_id
-    raise AssertionError(f"no button {action_id!r} in the message")
+    raise AssertionError(f"no button {action_id!r} (value {value!r}) in the message")
 
 
 def all_text(blocks: list[dict[str, Any]]) -> str:
