@@ -8,10 +8,13 @@ from collections.abc import Sequence
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.store import Store
+from bot.coach import utc_now
+from bot.home import home_data
+from bot.store import MemberKey, Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
 from bot.views.common import Rendered, notice
+from bot.views.home import home_view
 from flows.content import Bundle
 from flows.outcomes import (
     Ask,
@@ -30,6 +33,13 @@ from flows.outcomes import (
 )
 
 log = logging.getLogger(__name__)
+# Outcomes after which the member's App Home is out of date.
+CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed)
+CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved"})
+
+
+def changes_member_data(outcomes: Sequence[Outcome]) -> bool:
+    return any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
 
 
 def render(bundle: Bundle, outcome: Outcome) -> Rendered:
@@ -104,5 +114,14 @@ class SlackDelivery:
                 )
                 if isinstance(outcome, Ask):
                     self.store.set_prompt(outcome.assessment_id, response["channel"], response["ts"])
+                if isinstance(outcome, CheckinAsk) and outcome.send_key:
+                    self.store.mark_sent(outcome.send_key, response["channel"], response["ts"], utc_now())
             except SlackApiError as error:
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, error.response.get("error"))
+
+    def publish_home(self, member: MemberKey) -> None:
+        view = home_view(self.bundle, home_data(self.store, self.bundle, member))
+        try:
+            self.client.views_publish(user_id=member.user_id, view=view)
+        except SlackApiError as error:
+            log.warning("views.publish failed for %s: %s", member, error.response.get("error"))

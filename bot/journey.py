@@ -7,12 +7,12 @@ compare-and-set on the member row, recorded with its time and source.
 from __future__ import annotations
 
 from bot.coach import Clock, utc_now
-from bot.store import MemberKey, MemberRow, Store
+from bot.store import MemberKey, MemberRow, Store, send_key
 from flows.assessment import InvalidMove
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
-from flows.outcomes import CheckinClosed, Notice, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching
-from flows.schedule import parse_clock
+from flows.outcomes import CheckinAsk, CheckinClosed, Notice, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching
+from flows.schedule import parse_clock, week_key
 
 CHECKIN_KIND = "checkin"
 
@@ -77,14 +77,33 @@ class Journey:
             return [closed, self._coaching(row.key, row.stage, changed=False)]
         return [closed, *self._change(row, CHECKIN_TRIGGERS[outcome], "checkin")]
 
+    def checkin_now(self, member: MemberKey) -> list[Outcome]:
+        """A check-in on demand (App Home). It counts as this week's, so the scheduler skips the week."""
+        row = self._member(member)
+        if row.stage is None:
+            return [StageCards(current=None)]
+        now = self.clock()
+        period = week_key(now, row.tz)
+        key = send_key(member, CHECKIN_KIND, period)
+        self.store.claim_send(key, member, CHECKIN_KIND, period, "on-demand", now)
+        return [CheckinAsk(period, row.stage, send_key=key)]
+
     # Settings
 
-    def save_settings(self, member: MemberKey, weekday: int, clock_text: str, paused: bool) -> list[Outcome]:
+    def save_settings(
+        self, member: MemberKey, weekday: int, clock_text: str, paused: bool, share: bool = False
+    ) -> list[Outcome]:
         at = parse_clock(clock_text)
         if at is None or not 0 <= weekday <= 6:
             return [Notice("settings_bad_time")]
         self._member(member)
-        self.store.update_member(member, checkin_weekday=weekday, checkin_time=at.strftime("%H:%M"), paused=int(paused))
+        self.store.update_member(
+            member,
+            checkin_weekday=weekday,
+            checkin_time=at.strftime("%H:%M"),
+            paused=int(paused),
+            share_with_admins=int(share),
+        )
         return [Notice("paused")] if paused else [self._schedule_notice("settings_saved", member)]
 
     def pause(self, member: MemberKey) -> list[Outcome]:

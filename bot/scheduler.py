@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery import render
 from bot.journey import CHECKIN_KIND
-from bot.store import MemberKey, Store
+from bot.store import MemberKey, Store, send_key
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, StageCards
 from flows.schedule import DEFAULT_TIME, due_checkin, parse_clock
@@ -57,7 +57,7 @@ class Job:
 
     @property
     def key(self) -> str:
-        return f"{self.member.team_id}:{self.member.user_id}:{self.kind}:{self.period}"
+        return send_key(self.member, self.kind, self.period)
 
 
 @dataclass

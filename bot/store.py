@@ -103,6 +103,15 @@ def m002_journey_and_schedule(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_sharing_and_digests(db: Database) -> None:
+    db.table("members").add_column("share_with_admins", int, not_null_default=0)
+    db.table("digests").create(
+        {"team_id": str, "channel_id": str, "created_by": str, "tz": str, "created_at": str},
+        pk=("team_id", "channel_id"),
+    )
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -115,6 +124,11 @@ def parse_time(value: str) -> datetime:
 class MemberKey:
     team_id: str
     user_id: str
+
+
+def send_key(member: MemberKey, kind: str, period: str) -> str:
+    """The unique key a scheduled send is claimed under: one per member, kind and period."""
+    return f"{member.team_id}:{member.user_id}:{kind}:{period}"
 
 
 @dataclass(frozen=True)
@@ -169,6 +183,7 @@ class MemberRow:
     paused: bool
     active: bool
     dm_channel: str | None
+    share_with_admins: bool
 
     @property
     def key(self) -> MemberKey:
@@ -188,6 +203,7 @@ class MemberRow:
             paused=bool(row["paused"]),
             active=bool(row["active"]),
             dm_channel=row["dm_channel"],
+            share_with_admins=bool(row["share_with_admins"]),
         )
 
 
@@ -398,6 +414,14 @@ class Store:
         return row is None or bool(row[0])
 
     # Assessments
+
+    def recent_assessments(self, member: MemberKey, limit: int) -> list[AssessmentRow]:
+        return [
+            AssessmentRow.from_row(row)
+            for row in self.db.table("assessments").rows_where(
+                "team_id = ? and user_id = ?", [member.team_id, member.user_id], order_by="id desc", limit=limit
+            )
+        ]
 
     def latest_assessment(self, member: MemberKey) -> AssessmentRow | None:
         rows = list(

@@ -84,6 +84,7 @@ class StageCoaching:
 class CheckinAsk:
     period: str
     stage: int
+    send_key: str | None = None  # the claimed send this message fulfils, marked sent once it is posted
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,11 @@ MEMBER = MemberKey("T1", "U1")
 def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.db")
     Store(tmp_path / "c.db")
-    assert [m.name for m in migrations.applied(store.db)] == ["m001_initial", "m002_journey_and_schedule"]
+    assert [m.name for m in migrations.applied(store.db)] == [
+        "m001_initial",
+        "m002_journey_and_schedule",
+        "m003_sharing_and_digests",
+    ]
     assert {"members", "assessments", "answers", "processed_events"} <= set(store.db.table_names())
 
 

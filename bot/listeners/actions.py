@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.listeners.modals import open_settings
 from bot.listeners.reply import keep_for_sending, sender
 from bot.profile import refresh_profile
 from bot.services import Services
@@ -23,6 +24,7 @@ from bot.views.assessment import (
     START_ACTION,
     parse_block_id,
 )
+from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
 from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS
 from flows.journey import CHECKIN_OUTCOMES, Source
@@ -138,14 +140,27 @@ def register(app: App, services: Services) -> None:
         weekday = ((values.get("weekday") or {}).get("weekday") or {}).get("selected_option") or {}
         at = ((values.get("time") or {}).get("time") or {}).get("selected_option") or {}
         paused = ((values.get("paused") or {}).get("paused") or {}).get("selected_options") or []
+        share = ((values.get("share") or {}).get("share") or {}).get("selected_options") or []
         day = str(weekday.get("value", ""))
         outcomes = services.journey().save_settings(
-            member_of(body), int(day) if day.isdigit() else -1, str(at.get("value", "")), bool(paused)
+            member_of(body), int(day) if day.isdigit() else -1, str(at.get("value", "")), bool(paused), bool(share)
         )
         keep_for_sending(context, outcomes)
         ack()
 
+    def checkin_now_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        keep(context, body, services.journey().checkin_now(member_of(body)))
+        ack()
+
+    def settings_clicked(ack: Ack) -> None:
+        ack()
+
+    def settings_modal_from_button(body: dict[str, Any], client: WebClient) -> None:
+        open_settings(services, client, member_of(body), body["trigger_id"])
+
     app.action(re.compile(f"^{re.escape(ANSWER_ACTION_PREFIX)}"))(ack=answer_clicked, lazy=[send])
+    app.action(CHECKIN_NOW_ACTION)(ack=checkin_now_clicked, lazy=[send])
+    app.action(SETTINGS_ACTION)(ack=settings_clicked, lazy=[settings_modal_from_button])
     app.action(re.compile(f"^({BACK_ACTION}|{SKIP_ACTION})$"))(ack=navigation_clicked, lazy=[send])
     app.action(re.compile(f"^({START_ACTION}|{RETAKE_ACTION})$"))(ack=start_clicked, lazy=[send])
     app.action(CARDS_ACTION)(ack=cards_clicked, lazy=[send])

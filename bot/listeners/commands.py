@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.delivery import render
+from bot.listeners.modals import open_settings
 from bot.listeners.reply import keep_for_sending, sender
 from bot.services import Services
 from bot.store import MemberKey
-from bot.views.journey import settings_modal
 from flows.outcomes import Notice, Outcome
 
-log = logging.getLogger(__name__)
 COMMAND = "/coach"
 SUBCOMMANDS = ("start", "stage", "status", "settings", "pause", "resume", "help")
 
@@ -53,17 +50,9 @@ def register(app: App, services: Services) -> None:
         else:
             reply(ack, [Notice("unknown_command", {"command": name}), Notice("help")])
 
-    def open_settings(command: dict[str, Any], client: WebClient) -> None:
-        if parse_subcommand(command.get("text"))[0] != "settings":
-            return
-        member = MemberKey(command["team_id"], command["user_id"])
-        services.store.ensure_member(member, services.clock())
-        row = services.store.member(member)
-        assert row is not None
-        view = settings_modal(services.bundle, row.checkin_weekday, row.checkin_time, row.paused)
-        try:
-            client.views_open(trigger_id=command["trigger_id"], view=view)
-        except SlackApiError as error:
-            log.warning("views.open failed for %s: %s", member, error.response.get("error"))
+    def settings_modal_from_command(command: dict[str, Any], client: WebClient) -> None:
+        if parse_subcommand(command.get("text"))[0] == "settings":
+            member = MemberKey(command["team_id"], command["user_id"])
+            open_settings(services, client, member, command["trigger_id"])
 
-    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), open_settings])
+    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), settings_modal_from_command])

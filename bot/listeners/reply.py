@@ -15,8 +15,9 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import render
+from bot.delivery import changes_member_data, render
 from bot.services import Services
+from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
 
 log = logging.getLogger(__name__)
@@ -53,5 +54,7 @@ def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | No
                 return
         clicked = context.get(CLICKED_KEY)
         delivery.deliver(channel, outcomes, tuple(clicked) if clicked else None)
+        if changes_member_data(outcomes) and context.team_id and context.user_id:
+            delivery.publish_home(MemberKey(context.team_id, context.user_id))
 
     return send_outcomes

@@ -135,12 +135,13 @@ def _plain_option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=label), value=value)
 
 
-def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool) -> View:
+def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool, share: bool = False) -> View:
     messages = bundle.messages
     days = [_plain_option(messages.text(f"weekday_{d}"), str(d)) for d in range(7)]
     times = [_plain_option(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in SETTINGS_TIMES]
     current_time = next((o for o in times if o.value == at), times[6])
     pause_option = _plain_option(messages.text("settings_pause"), "paused")
+    share_option = _plain_option(messages.text("settings_share"), "share")
     return View(
         type="modal",
         callback_id=SETTINGS_CALLBACK,
@@ -166,6 +167,16 @@ def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool) -> View:
                     action_id="paused",
                     options=[pause_option],
                     initial_options=[pause_option] if paused else None,
+                ),
+            ),
+            InputBlock(
+                block_id="share",
+                label=messages.text("settings_share_label"),
+                optional=True,
+                element=CheckboxesElement(
+                    action_id="share",
+                    options=[share_option],
+                    initial_options=[share_option] if share else None,
                 ),
             ),
         ],

@@ -1,0 +1,126 @@
+"""The App Home tab: the member's own dashboard."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, DividerBlock, HeaderBlock
+from slack_sdk.models.blocks import MarkdownTextObject as Markdown
+from slack_sdk.models.views import View
+
+from bot.home import HomeData
+from bot.views.assessment import RETAKE_ACTION, START_ACTION, format_date, rating_label
+from bot.views.common import section
+from bot.views.journey import find_stage_button
+from flows.assessment import QuestionResult
+from flows.content import Bundle
+
+CHECKIN_NOW_ACTION = "checkin_now"
+SETTINGS_ACTION = "settings_open"
+BAR_LENGTH = 4
+BAR_FILL = {
+    "ready": (4, ":large_green_square:"),
+    "partly": (2, ":large_yellow_square:"),
+    "not_yet": (1, ":large_red_square:"),
+}
+BAR_EMPTY = ":white_large_square:"
+MAX_HOME_BLOCKS = 100
+
+
+def bar(result: QuestionResult) -> str:
+    """A four-square bar per question, so the scorecard reads at a glance."""
+    filled, square = BAR_FILL[result.rating] if result.rating else (0, BAR_EMPTY)
+    return square * filled + BAR_EMPTY * (BAR_LENGTH - filled)
+
+
+def home_view(bundle: Bundle, data: HomeData) -> View:
+    messages = bundle.messages
+    blocks: list[Block] = [HeaderBlock(text=messages.text("home_title"))]
+    if data.first_visit:
+        blocks.append(section(messages.text("home_welcome")))
+    blocks.append(ContextBlock(elements=[Markdown(text=messages.text("home_privacy"))]))
+    blocks += [DividerBlock(), section(f"*{messages.text('home_readiness_title')}*")]
+    blocks += _readiness(bundle, data)
+    blocks += [DividerBlock(), section(f"*{messages.text('home_journey_title')}*")]
+    blocks += _journey(bundle, data)
+    if len(blocks) > MAX_HOME_BLOCKS:
+        raise ValueError(f"home view has {len(blocks)} blocks; Slack allows {MAX_HOME_BLOCKS}")
+    return View(type="home", blocks=blocks)
+
+
+def _readiness(bundle: Bundle, data: HomeData) -> list[Block]:
+    messages = bundle.messages
+    blocks: list[Block] = []
+    if data.latest_result is not None and data.latest_completed_at is not None:
+        result = data.latest_result
+        verdict = bundle.assessment.verdicts[result.verdict].title
+        date = format_date(data.latest_completed_at)
+        lines = [
+            messages.text("home_latest", date=date, verdict=verdict, score=result.score, max_score=result.max_score)
+        ]
+        lines += [
+            f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}"
+            for r in result.results
+        ]
+        blocks.append(section("\n".join(lines)))
+        if result.weakest is not None:
+            weakest = bundle.assessment.question(result.weakest.question_id)
+            step = (
+                weakest.advice[result.weakest.rating].next_step  # type: ignore[index]
+                if result.weakest.rating
+                else messages.text("skipped_next_step")
+            )
+            blocks.append(section(messages.text("home_next_step", title=weakest.title, next_step=step)))
+    elif data.open_assessment is None:
+        blocks.append(section(messages.text("home_no_assessment")))
+    if data.open_assessment is not None:
+        ids = [q.id for q in bundle.assessment.questions]
+        state = data.open_assessment.state
+        number = ids.index(state) + 1 if state in ids else 1
+        blocks.append(section(messages.text("home_in_progress", number=number, total=len(ids))))
+        button = ButtonElement(
+            text=messages.text("button_resume_assessment"), action_id=START_ACTION, value="resume", style="primary"
+        )
+    elif data.latest_result is not None:
+        button = ButtonElement(text=messages.text("button_retake"), action_id=RETAKE_ACTION, value="home")
+    else:
+        button = ButtonElement(
+            text=messages.text("button_start"), action_id=START_ACTION, value="start", style="primary"
+        )
+    blocks.append(ActionsBlock(elements=[button]))
+    return blocks
+
+
+def _journey(bundle: Bundle, data: HomeData) -> list[Block]:
+    messages = bundle.messages
+    member = data.member
+    blocks: list[Block] = []
+    settings = ButtonElement(text=messages.text("button_settings"), action_id=SETTINGS_ACTION, value="settings")
+    if member is None or member.stage is None:
+        blocks.append(section(messages.text("home_no_stage")))
+        blocks.append(ActionsBlock(elements=[find_stage_button(bundle), settings]))
+        return blocks
+    stage = bundle.stages.stage(member.stage)
+    blocks.append(section(messages.text("home_stage_now", number=stage.number, name=stage.name)))
+    if data.timeline:
+        items = [
+            messages.text(
+                "home_timeline_item", date=format_date(c.at), number=c.stage, name=bundle.stages.stage(c.stage).name
+            )
+            for c in reversed(data.timeline)
+        ]
+        blocks.append(section(messages.text("home_timeline_title") + "\n" + "\n".join(f"• {i}" for i in items)))
+    if data.last_tip is not None:
+        blocks.append(section(messages.text("home_tip", tip=stage.tips[data.last_tip])))
+    schedule = (
+        messages.text("home_schedule_paused")
+        if member.paused
+        else messages.text(
+            "home_schedule",
+            weekday=messages.text(f"weekday_{member.checkin_weekday}"),
+            time=member.checkin_time,
+            tz=member.tz or "UTC",
+        )
+    )
+    blocks.append(ContextBlock(elements=[Markdown(text=schedule)]))
+    checkin = ButtonElement(text=messages.text("button_checkin_now"), action_id=CHECKIN_NOW_ACTION, value="now")
+    blocks.append(ActionsBlock(elements=[checkin, find_stage_button(bundle), settings]))
+    return blocks
