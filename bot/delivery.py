@@ -13,6 +13,7 @@ from bot.home import home_data
 from bot.store import MemberKey, Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
+from bot.views import privacy as privacy_views
 from bot.views.common import Rendered, notice
 from bot.views.home import home_view
 from flows.content import Bundle
@@ -21,6 +22,8 @@ from flows.outcomes import (
     CheckinAsk,
     CheckinClosed,
     Closed,
+    ExportFile,
+    ForgetConfirm,
     Intro,
     Notice,
     Nudge,
@@ -35,7 +38,7 @@ from flows.outcomes import (
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
 CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed)
-CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved"})
+CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 
 
 def changes_member_data(outcomes: Sequence[Outcome]) -> bool:
@@ -66,6 +69,10 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return journey_views.checkin_closed(bundle, outcome)
         case Nudge():
             return journey_views.nudge(bundle, outcome)
+        case ForgetConfirm():
+            return privacy_views.forget_confirm(bundle)
+        case ExportFile():
+            return Rendered(text=bundle.messages.text("export_ready"))
         case Notice(key="nothing_in_progress"):
             return assessment_views.start_prompt(bundle, outcome.key)
         case Notice():
@@ -102,6 +109,15 @@ class SlackDelivery:
                             text=rendered.text,
                             blocks=rendered.block_dicts(),
                         )
+                    continue
+                if isinstance(outcome, ExportFile):
+                    self.client.files_upload_v2(
+                        channel=channel,
+                        filename=outcome.filename,
+                        content=outcome.content,
+                        title=self.bundle.messages.text("export_title"),
+                        initial_comment=rendered.text,
+                    )
                     continue
                 if isinstance(outcome, CheckinClosed):
                     if clicked is not None:

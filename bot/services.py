@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot.coach import Clock, Coach
 from bot.delivery import SlackDelivery
 from bot.journey import Journey
+from bot.privacy import Privacy
 from bot.store import Store
 from flows.content import Bundle
 
@@ -24,6 +25,9 @@ class Services:
 
     def journey(self) -> Journey:
         return Journey(self.store, self.bundle, self.clock)
+
+    def privacy(self) -> Privacy:
+        return Privacy(self.store)
 
     def delivery(self, client: WebClient) -> SlackDelivery:
         return SlackDelivery(client, self.store, self.bundle)

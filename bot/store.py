@@ -515,6 +515,36 @@ class Store:
             for row in self.db.table("answers").rows_where("assessment_id = ?", [assessment_id])
         }
 
+    # Privacy
+
+    MEMBER_TABLES = ("stage_changes", "tips_shown", "checkins", "sends")
+
+    def export_member(self, member: MemberKey) -> dict[str, Any]:
+        """Everything stored about one member, table by table."""
+        where, params = "team_id = ? and user_id = ?", [member.team_id, member.user_id]
+        assessments = []
+        for row in self.db.table("assessments").rows_where(where, params, order_by="id"):
+            answers = list(self.db.table("answers").rows_where("assessment_id = ?", [row["id"]]))
+            assessments.append({**row, "answers": answers})
+        return {
+            "member": next(iter(self.db.table("members").rows_where(where, params)), None),
+            "assessments": assessments,
+            **{table: list(self.db.table(table).rows_where(where, params)) for table in self.MEMBER_TABLES},
+        }
+
+    def forget_member(self, member: MemberKey) -> None:
+        """Delete every row about one member, in every table, in one transaction."""
+        params = [member.team_id, member.user_id]
+        with self.write() as db:
+            db.execute(
+                "delete from answers where assessment_id in"
+                " (select id from assessments where team_id = ? and user_id = ?)",
+                params,
+            )
+            for table in ("assessments", *self.MEMBER_TABLES, "members"):
+                db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
+            db.execute("delete from digests where team_id = ? and created_by = ?", params)
+
     # Slack retries
 
     def claim_event(self, event_id: str, now: datetime) -> bool:

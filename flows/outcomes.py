@@ -101,6 +101,19 @@ class Nudge:
     last: bool
 
 
+@dataclass(frozen=True)
+class ForgetConfirm:
+    """The question before deleting everything, with a confirm button."""
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A JSON file of everything stored about the member, for their DM."""
+
+    filename: str
+    content: str
+
+
 Outcome = (
     Intro
     | Ask
@@ -114,4 +127,6 @@ Outcome = (
     | CheckinAsk
     | CheckinClosed
     | Nudge
+    | ForgetConfirm
+    | ExportFile
 )

@@ -143,6 +143,15 @@ class FakeSlack:
         if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+        if call.method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return {"ok": True, "upload_url": self.url.replace("/api/", f"/upload/{file_id}"), "file_id": file_id}
+        if call.method == "upload":
+            return {"ok": True}
+        if call.method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if call.method == "conversations.history":
             channel = args.get("channel")
             posted = [
@@ -176,7 +185,9 @@ class FakeSlack:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
-                if self.headers.get("Content-Type", "").startswith("application/json"):
+                if self.path.startswith("/upload/"):
+                    args = {"file_id": self.path.rsplit("/", 1)[-1], "content": raw}
+                elif self.headers.get("Content-Type", "").startswith("application/json"):
                     args = json.loads(raw or "{}")
                 else:
                     args = dict(parse_qsl(raw))
@@ -188,6 +199,8 @@ class FakeSlack:
                 method = self.path.split("?")[0].rsplit("/", 1)[-1]
                 if self.path.startswith("/respond/"):
                     method = "response_url"
+                elif self.path.startswith("/upload/"):
+                    method = "upload"
                 status, headers, body = fake._answer(Call(method=method, args=args, token=token))
                 payload = json.dumps(body).encode("utf-8")
                 self.send_response(status)

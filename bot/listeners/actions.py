@@ -26,6 +26,7 @@ from bot.views.assessment import (
 )
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
+from bot.views.privacy import FORGET_ACTION
 from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import Closed, Notice, Outcome
@@ -159,6 +160,12 @@ def register(app: App, services: Services) -> None:
         open_settings(services, client, member_of(body), body["trigger_id"])
 
     app.action(re.compile(f"^{re.escape(ANSWER_ACTION_PREFIX)}"))(ack=answer_clicked, lazy=[send])
+
+    def forget_confirmed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        keep(context, body, services.privacy().forget(member_of(body)))
+        ack()
+
+    app.action(FORGET_ACTION)(ack=forget_confirmed, lazy=[send])
     app.action(CHECKIN_NOW_ACTION)(ack=checkin_now_clicked, lazy=[send])
     app.action(SETTINGS_ACTION)(ack=settings_clicked, lazy=[settings_modal_from_button])
     app.action(re.compile(f"^({BACK_ACTION}|{SKIP_ACTION})$"))(ack=navigation_clicked, lazy=[send])

@@ -15,7 +15,7 @@ from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
 
 COMMAND = "/coach"
-SUBCOMMANDS = ("start", "stage", "status", "settings", "pause", "resume", "help")
+SUBCOMMANDS = ("start", "stage", "status", "settings", "pause", "resume", "export", "forget", "help")
 
 
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -43,6 +43,11 @@ def register(app: App, services: Services) -> None:
             reply(ack, journey.pause(member))
         elif name == "resume":
             reply(ack, journey.resume(member))
+        elif name == "export":
+            keep_for_sending(context, services.privacy().export(member, services.clock()))
+            reply(ack, [Notice("export_preparing")])
+        elif name == "forget":
+            reply(ack, services.privacy().ask_to_forget())
         elif name == "settings":
             ack()  # the modal opens from the lazy half, with the trigger id
         elif name == "help":

@@ -1,0 +1,27 @@
+"""Members control their data: an export of everything stored about them, and deletion on request."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bot.store import MemberKey, Store
+from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
+
+
+class Privacy:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def export(self, member: MemberKey, now: datetime) -> list[Outcome]:
+        data = {"exported_at": now.isoformat(), "team_id": member.team_id, "user_id": member.user_id}
+        data.update(self.store.export_member(member))
+        content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
+        return [ExportFile(filename=f"coach-data-{member.user_id}.json", content=content)]
+
+    def ask_to_forget(self) -> list[Outcome]:
+        return [ForgetConfirm()]
+
+    def forget(self, member: MemberKey) -> list[Outcome]:
+        self.store.forget_member(member)
+        return [Notice("forgotten")]
