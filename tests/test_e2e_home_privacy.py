@@ -93,7 +93,7 @@ def test_largest_realistic_home_view_fits_slacks_limits(tmp_path) -> None:
         store.record_checkin(MEMBER, f"2026-W{week:02d}", 1 + week % 6, "forward", start + timedelta(weeks=week))
     for _ in range(12):
         row = store.create_assessment(MEMBER, "reason", start)
-        for qid in ("reason", "networks", "resources", "pipeline", "policy"):
+        for _question in range(5):
             fresh = store.assessment(row.id)
             assert fresh is not None
             store.advance(fresh, "x", start, None)
