@@ -52,7 +52,8 @@ def test_web_api_methods_used_exist_in_slacks_spec() -> None:
     spec = json.loads(shared_file("slack-specs/slack_web_openapi_v2.json").read_text(encoding="utf-8"))
     paths = set(spec["paths"])
     used = ("auth.test", "chat.postMessage", "chat.update", "conversations.open", "conversations.history")
-    for method in (*used, "users.info", "views.open", "views.publish", "files.getUploadURLExternal"):
+    # files.getUploadURLExternal (files_upload_v2) postdates this dated spec, so it is not listed here.
+    for method in (*used, "users.info", "views.open", "views.publish", "oauth.v2.access"):
         assert f"/{method}" in paths
 
 
