@@ -14,6 +14,7 @@ from bot.store import MemberKey, Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
 from bot.views import privacy as privacy_views
+from bot.views import report as report_views
 from bot.views.common import Rendered, notice
 from bot.views.home import home_view
 from flows.content import Bundle
@@ -30,6 +31,7 @@ from flows.outcomes import (
     Outcome,
     QuizAsk,
     QuizSuggest,
+    Report,
     StageCards,
     StageCoaching,
     Summary,
@@ -71,6 +73,8 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return journey_views.nudge(bundle, outcome)
         case ForgetConfirm():
             return privacy_views.forget_confirm(bundle)
+        case Report():
+            return report_views.report_message(bundle, outcome)
         case ExportFile():
             return Rendered(text=bundle.messages.text("export_ready"))
         case Notice(key="nothing_in_progress"):

@@ -27,10 +27,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery import render
 from bot.journey import CHECKIN_KIND
+from bot.report import DIGEST_KIND, team_report
 from bot.store import MemberKey, Store, send_key
 from flows.content import Bundle
-from flows.outcomes import CheckinAsk, Nudge, Outcome, StageCards
-from flows.schedule import DEFAULT_TIME, due_checkin, parse_clock
+from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
+from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, due_checkin, parse_clock
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class Job:
     kind: str
     period: str
     outcomes: tuple[Outcome, ...]
+    channel: str | None = None  # a channel to post in; None means the member's DM
 
     @property
     def key(self) -> str:
@@ -88,8 +90,9 @@ class TickReport:
         )
 
 
-def due_jobs(store: Store, now: datetime, question_ids: Sequence[str]) -> list[Job]:
+def due_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
     """Every send due at ``now``; claimed keys are filtered later, at claim time."""
+    question_ids = [q.id for q in bundle.assessment.questions]
     jobs: list[Job] = []
     for member in store.checkin_candidates():
         due = due_checkin(now, member.tz, member.checkin_weekday, parse_clock(member.checkin_time) or DEFAULT_TIME)
@@ -109,6 +112,12 @@ def due_jobs(store: Store, now: datetime, question_ids: Sequence[str]) -> list[J
         owner = MemberKey(assessment.team_id, assessment.user_id)
         # One key per assessment and reminder: the 24 h one and the 72 h one, never a third.
         jobs.append(Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),)))
+    for digest in store.digests():
+        due = due_checkin(now, digest["tz"], DEFAULT_WEEKDAY, DEFAULT_TIME)
+        if due is not None:
+            channel = MemberKey(digest["team_id"], digest["channel_id"])
+            report = Report(team_report(store, bundle, digest["team_id"], now), digest=True)
+            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"]))
     return jobs
 
 
@@ -152,7 +161,7 @@ class Scheduler:
     def tick(self, now: datetime) -> TickReport:
         report = TickReport()
         self._recover_orphans(now, report)
-        jobs = due_jobs(self.store, now, [q.id for q in self.bundle.assessment.questions])
+        jobs = due_jobs(self.store, now, self.bundle)
         report.due = len(jobs)
         by_team: dict[str, list[Job]] = defaultdict(list)
         for job in jobs:
@@ -186,13 +195,14 @@ class Scheduler:
     def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport) -> None:
         member = job.member
         try:
-            user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
-            if user.get("deleted"):
-                self._member_gone(job, "deactivated", report)
-                return
-            if user.get("tz"):
-                self.store.update_member(member, tz=user["tz"])
-            channel = self._dm_channel(client, member)
+            if job.channel is None:
+                user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
+                if user.get("deleted"):
+                    self._member_gone(job, "deactivated", report)
+                    return
+                if user.get("tz"):
+                    self.store.update_member(member, tz=user["tz"])
+            channel = job.channel or self._dm_channel(client, member)
             ts = ""
             for outcome in job.outcomes:
                 rendered = render(self.bundle, outcome)

@@ -515,6 +515,39 @@ class Store:
             for row in self.db.table("answers").rows_where("assessment_id = ?", [assessment_id])
         }
 
+    # Team report and digests
+
+    def team_members(self, team_id: str) -> list[MemberRow]:
+        return [MemberRow.from_row(r) for r in self.db.table("members").rows_where("team_id = ?", [team_id])]
+
+    def latest_completed_assessment(self, member: MemberKey) -> AssessmentRow | None:
+        rows = list(
+            self.db.table("assessments").rows_where(
+                "team_id = ? and user_id = ? and completed_at is not null",
+                [member.team_id, member.user_id],
+                order_by="id desc",
+                limit=1,
+            )
+        )
+        return AssessmentRow.from_row(rows[0]) if rows else None
+
+    def team_stage_changes_since(self, team_id: str, since: datetime) -> list[dict[str, Any]]:
+        return list(self.db.table("stage_changes").rows_where("team_id = ? and at >= ?", [team_id, _iso(since)]))
+
+    def add_digest(self, team_id: str, channel_id: str, created_by: str, tz: str | None, now: datetime) -> None:
+        self.db.table("digests").upsert(
+            {"team_id": team_id, "channel_id": channel_id, "created_by": created_by, "tz": tz, "created_at": _iso(now)},
+            pk=("team_id", "channel_id"),
+        )
+
+    def digests(self) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "select d.* from digests d where not exists"
+                " (select 1 from workspaces w where w.team_id = d.team_id and w.active = 0)"
+            )
+        )
+
     # Privacy
 
     MEMBER_TABLES = ("stage_changes", "tips_shown", "checkins", "sends")

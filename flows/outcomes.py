@@ -9,6 +9,7 @@ from typing import Literal
 
 from flows.assessment import AssessmentResult
 from flows.content import Rating
+from flows.report import TeamReport
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,12 @@ class ExportFile:
     content: str
 
 
+@dataclass(frozen=True)
+class Report:
+    report: TeamReport
+    digest: bool = False
+
+
 Outcome = (
     Intro
     | Ask
@@ -129,4 +136,5 @@ Outcome = (
     | Nudge
     | ForgetConfirm
     | ExportFile
+    | Report
 )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.delivery import render
 from bot.listeners.modals import open_settings
 from bot.listeners.reply import keep_for_sending, sender
+from bot.report import team_report_command
 from bot.services import Services
 from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
 
 COMMAND = "/coach"
-SUBCOMMANDS = ("start", "stage", "status", "settings", "pause", "resume", "export", "forget", "help")
+SUBCOMMANDS = ("start", "stage", "status", "settings", "pause", "resume", "export", "forget", "report", "help")
 
 
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -48,8 +49,8 @@ def register(app: App, services: Services) -> None:
             reply(ack, [Notice("export_preparing")])
         elif name == "forget":
             reply(ack, services.privacy().ask_to_forget())
-        elif name == "settings":
-            ack()  # the modal opens from the lazy half, with the trigger id
+        elif name in ("settings", "report"):
+            ack()  # the modal opens, or the admin check runs, in the lazy half
         elif name == "help":
             reply(ack, [Notice("help")])
         else:
@@ -60,4 +61,12 @@ def register(app: App, services: Services) -> None:
             member = MemberKey(command["team_id"], command["user_id"])
             open_settings(services, client, member, command["trigger_id"])
 
-    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), settings_modal_from_command])
+    def report_from_command(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        name, args = parse_subcommand(command.get("text"))
+        if name == "report":
+            member = MemberKey(command["team_id"], command["user_id"])
+            answer = team_report_command(services, client, member, args[0] if args else None)
+            rendered = [render(services.bundle, outcome) for outcome in answer]
+            respond(text="\n\n".join(r.text for r in rendered), blocks=[b for r in rendered for b in r.block_dicts()])
+
+    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), settings_modal_from_command, report_from_command])

@@ -1,0 +1,106 @@
+"""The team report: refused for plain members, totals for admins, the three-member rule, the opt-in,
+and the weekly digest posted once per week."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.store import MemberKey, Store
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver, all_text
+from tests.test_e2e_journey import tick  # noqa: F401 - the fixture
+
+ADMIN = "U0ADMIN"
+
+
+def finish_assessment(driver: SlackDriver, user: str, word: str) -> None:
+    driver.command(user)
+    for count in range(1, 7):
+        driver.wait_question(user, count)
+        driver.dm(user, word)
+    driver.messages_with(user, "Your social media readiness")
+
+
+def report_reply(driver: SlackDriver, user: str, text: str = "report") -> str:
+    before = len(driver.fake.calls_to("response_url"))
+    assert driver.command(user, text).status == 200
+    reply = driver.fake.wait_for("response_url", count=before + 1)[-1]
+    return reply.args.get("text", "") + all_text(reply.args.get("blocks") or [])
+
+
+def test_plain_members_are_refused_politely(coach_server: SlackDriver) -> None:
+    assert "for workspace owners and admins" in report_reply(coach_server, "U0PLAIN")
+
+
+def test_admin_sees_totals_but_no_breakdown_below_three_members(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
+    finish_assessment(driver, "U0ONE", "yes")
+    finish_assessment(driver, "U0TWO", "no")
+    text = report_reply(driver, ADMIN)
+    assert "Members who have taken the readiness assessment: *2* of 2" in text
+    assert "Readiness:" not in text and "at least three members" in text
+
+    finish_assessment(driver, "U0THREE", "partly")
+    text = report_reply(driver, ADMIN)
+    assert "*3* of 3" in text
+    assert "Ready 1 · Getting there 1 · Not yet 1" in text
+    assert "Stage totals appear once at least three members" in text  # nobody placed yet
+    assert "Most common gap:* A clear reason" in text
+    assert "<@U0ONE>" not in text and "<@U0TWO>" not in text  # nobody opted in
+
+
+def test_names_only_for_members_who_opted_in(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_owner": True}
+    for user, word in (("U0ONE", "yes"), ("U0TWO", "no"), ("U0THREE", "partly")):
+        finish_assessment(driver, user, word)
+    values = {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+        "paused": {"paused": {"type": "checkboxes", "selected_options": []}},
+        "share": {"share": {"type": "checkboxes", "selected_options": [{"value": "share"}]}},
+    }
+    driver.submit_view("U0ONE", "checkin_settings", values)
+    driver.messages_with("U0ONE", "Saved.")
+    text = report_reply(driver, ADMIN)
+    assert "<@U0ONE>: Ready, not placed" in text
+    assert "<@U0TWO>" not in text and "<@U0THREE>" not in text
+
+
+def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tick, settings) -> None:  # noqa: F811
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
+    assert "Mention the channel" in report_reply(driver, ADMIN, "report general")
+    assert "Posted the team report in <#C0TEAM>" in report_reply(driver, ADMIN, "report <#C0TEAM|team>")
+    posts = lambda: driver.fake.calls_to("chat.postMessage", channel="C0TEAM")  # noqa: E731
+    assert len(posts()) == 1 and posts()[0].args["text"] == "Weekly team report"
+    now = datetime.now(UTC)
+    tick(now)  # this week's digest already went out with the command
+    assert len(posts()) == 1
+    next_monday = datetime.combine(
+        (now + timedelta(days=7 - now.weekday())).date(), datetime.min.time(), tzinfo=UTC
+    ) + timedelta(hours=7)
+    tick(next_monday)
+    tick(next_monday + timedelta(hours=1))
+    assert len(posts()) == 2
+
+
+def test_report_failure_in_channel_is_explained(coach_server: SlackDriver, fake_slack: FakeSlack, settings) -> None:
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True}
+    fake_slack.fail("chat.postMessage", error="not_in_channel")
+    assert "Invite me to the channel first" in report_reply(driver, ADMIN, "report <#C0SECRET>")
+    assert Store(settings.coach_db).digests() == []  # no weekly digest for a channel we cannot post in
+
+
+def test_two_workspaces_never_see_each_other(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True}
+    for user in ("U0A", "U0B", "U0C"):
+        finish_assessment(driver, user, "yes")
+    store = Store(settings.coach_db)
+    other = MemberKey("T0OTHER", "U0Z")
+    store.ensure_member(other, datetime.now(UTC))
+    text = report_reply(driver, ADMIN)
+    assert "*3* of 3" in text  # the other workspace's member is not counted
