@@ -7,9 +7,12 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot.coach import Clock, utc_now
+from bot.installations import BOT_SCOPES, installation_store, state_store
 from bot.listeners import register_listeners
+from bot.logs import install_token_redaction
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -20,12 +23,24 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
+    install_token_redaction()
     signing_secret = settings.secret(settings.slack_signing_secret)
     if not signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is not set")
+    installations = installation_store(settings, store)
+    oauth_settings = None
+    if installations is not None:
+        oauth_settings = OAuthSettings(
+            client_id=settings.slack_client_id,
+            client_secret=settings.secret(settings.slack_client_secret),
+            scopes=list(BOT_SCOPES),
+            installation_store=installations,
+            state_store=state_store(store),
+        )
     app = App(
         client=make_web_client(settings),
         signing_secret=signing_secret,
+        oauth_settings=oauth_settings,
         process_before_response=True,
         raise_error_for_unhandled_request=True,
     )
@@ -49,5 +64,5 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
         log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
         return BoltResponse(status=500, body="")
 
-    register_listeners(app, Services(store=store, bundle=load_bundle(), clock=clock))
+    register_listeners(app, Services(store=store, bundle=load_bundle(), clock=clock, installations=installations))
     return app

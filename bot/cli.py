@@ -85,19 +85,29 @@ def _chat(settings: Settings, locale: str) -> int:
 
 
 def make_scheduler(settings: Settings, store: Store) -> Scheduler:
+    from datetime import timedelta
+
+    from bot.installations import clients_by_team, installation_store
     from bot.scheduler import Scheduler
-    from bot.slack_client import make_web_client
     from flows.content import load_bundle
 
-    client = make_web_client(settings)
-    return Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=settings.coach_send_interval)
+    return Scheduler(
+        store,
+        load_bundle(),
+        clients_by_team(settings, installation_store(settings, store)),
+        pace_seconds=settings.coach_send_interval,
+        retention=timedelta(days=settings.coach_retention_days),
+    )
 
 
 def _tick(settings: Settings, now: datetime) -> int:
+    from bot.installations import oauth_mode
     from bot.store import Store
 
-    if not settings.slack_bot_token:
-        print("coach: set SLACK_BOT_TOKEN (see .env.sample)", file=sys.stderr)
+    if not settings.slack_bot_token and not oauth_mode(settings):
+        print(
+            "coach: set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see .env.sample)", file=sys.stderr
+        )
         return 2
     report = make_scheduler(settings, Store(settings.coach_db)).tick(now)
     print(report.summary())
@@ -125,10 +135,15 @@ def _run(settings: Settings, http: bool, host: str, port: int) -> int:
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
+    from bot.installations import oauth_mode
     from bot.store import Store
 
-    if not settings.slack_bot_token or not settings.slack_signing_secret:
-        print("coach: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see .env.sample)", file=sys.stderr)
+    if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_mode(settings)):
+        print(
+            "coach: set SLACK_SIGNING_SECRET and either SLACK_BOT_TOKEN (one workspace) or"
+            " SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (any number of workspaces); see .env.sample",
+            file=sys.stderr,
+        )
         return 2
     app_token = settings.secret(settings.slack_app_token)
     if not http and not app_token:

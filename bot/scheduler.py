@@ -71,6 +71,7 @@ class TickReport:
     failed: list[str] = field(default_factory=list)
     stopped_members: list[str] = field(default_factory=list)
     stopped_workspaces: list[str] = field(default_factory=list)
+    purged_workspaces: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, **counts: int) -> None:
@@ -149,6 +150,7 @@ class Scheduler:
         pace_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         max_workspaces_in_parallel: int = 8,
+        retention: timedelta = timedelta(days=30),
     ) -> None:
         self.store = store
         self.bundle = bundle
@@ -157,9 +159,13 @@ class Scheduler:
         self.sleep = sleep
         self.max_parallel = max_workspaces_in_parallel
         self.owner = process_owner()
+        self.retention = retention
 
     def tick(self, now: datetime) -> TickReport:
         report = TickReport()
+        for team_id in self.store.purge_stopped_workspaces(now - self.retention):
+            log.info("deleted the data of workspace %s, uninstalled over %s ago", team_id, self.retention)
+            report.note("purged_workspaces", team_id)
         self._recover_orphans(now, report)
         jobs = due_jobs(self.store, now, self.bundle)
         report.due = len(jobs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.coach import Clock, Coach
 from bot.delivery import SlackDelivery
@@ -19,6 +20,7 @@ class Services:
     store: Store
     bundle: Bundle
     clock: Clock
+    installations: InstallationStore | None = None  # OAuth mode: the workspaces' tokens
 
     def coach(self) -> Coach:
         return Coach(self.store, self.bundle, self.clock)

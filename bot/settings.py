@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     coach_db: str = "coach.db"
     coach_send_interval: float = 1.0  # seconds between scheduled messages to one workspace
     coach_tick_seconds: float = 60.0  # how often `coach run` looks for due check-ins and nudges
+    coach_retention_days: int = 30  # member data of an uninstalled workspace is deleted after this
 
     @staticmethod
     def secret(value: SecretStr | None) -> str | None:

@@ -409,6 +409,29 @@ class Store:
             {"team_id": team_id, "active": 0, "stopped_reason": reason, "stopped_at": _iso(now)}, pk="team_id"
         )
 
+    def reopen_workspace(self, team_id: str) -> None:
+        self.db.execute(
+            "update workspaces set active = 1, stopped_reason = null, stopped_at = null where team_id = ?", [team_id]
+        )
+
+    def purge_stopped_workspaces(self, stopped_before: datetime) -> list[str]:
+        """Delete all member data of workspaces that uninstalled the app before ``stopped_before``."""
+        teams = [
+            row[0]
+            for row in self.db.execute(
+                "select team_id from workspaces where active = 0 and stopped_at <= ?", [_iso(stopped_before)]
+            ).fetchall()
+        ]
+        for team_id in teams:
+            with self.write() as db:
+                db.execute(
+                    "delete from answers where assessment_id in (select id from assessments where team_id = ?)",
+                    [team_id],
+                )
+                for table in ("assessments", *self.MEMBER_TABLES, "members", "digests", "workspaces"):
+                    db.execute(f"delete from {table} where team_id = ?", [team_id])
+        return teams
+
     def workspace_active(self, team_id: str) -> bool:
         row = self.db.execute("select active from workspaces where team_id = ?", [team_id]).fetchone()
         return row is None or bool(row[0])

@@ -45,6 +45,7 @@ class FakeSlack:
         self.responders: dict[str, Responder] = {}
         self.rate_limit_every: dict[str, int] = {}  # method -> every Nth call answers 429
         self.counts: dict[str, int] = {}
+        self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -136,7 +137,24 @@ class FakeSlack:
     def _success(self, call: Call) -> dict[str, Any]:
         args = call.args
         if call.method == "auth.test":
-            return {"ok": True, "team_id": self.team_id, "team": "Test", "user_id": "UBOT", "bot_id": "BBOT"}
+            team = self.token_teams.get(call.token or "", self.team_id)
+            return {"ok": True, "team_id": team, "team": "Test", "user_id": "UBOT", "bot_id": f"B{team}"}
+        if call.method == "oauth.v2.access":
+            team = f"T{args.get('code', 'NEW')}"
+            token = f"xoxb-{team}"
+            self.token_teams[token] = team
+            return {
+                "ok": True,
+                "app_id": "A0COACH",
+                "authed_user": {"id": "U0INSTALLER"},
+                "scope": "chat:write,commands",
+                "token_type": "bot",
+                "access_token": token,
+                "bot_user_id": "UBOT",
+                "team": {"id": team, "name": "Installed"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
         if call.method == "conversations.open":
             user = str(args.get("users", "")).split(",")[0]
             return {"ok": True, "channel": {"id": f"D{user}"}}

@@ -48,6 +48,12 @@ def test_manifest_scopes_are_the_least_the_code_needs() -> None:
     assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == expected
 
 
+def test_oauth_install_asks_for_the_manifests_scopes() -> None:
+    from bot.installations import BOT_SCOPES
+
+    assert sorted(BOT_SCOPES) == sorted(manifest()["oauth_config"]["scopes"]["bot"])
+
+
 def test_web_api_methods_used_exist_in_slacks_spec() -> None:
     spec = json.loads(shared_file("slack-specs/slack_web_openapi_v2.json").read_text(encoding="utf-8"))
     paths = set(spec["paths"])

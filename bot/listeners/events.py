@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -10,11 +11,12 @@ from slack_sdk import WebClient
 from bot.services import Services
 from bot.store import MemberKey
 
-EVENTS: tuple[str, ...] = ("app_home_opened",)
+log = logging.getLogger(__name__)
+EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 
 
 def register(app: App, services: Services) -> None:
-    def home_opened(ack: Ack) -> None:
+    def acknowledge(ack: Ack) -> None:
         ack()
 
     def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
@@ -24,4 +26,21 @@ def register(app: App, services: Services) -> None:
         services.store.ensure_member(member, services.clock())
         services.delivery(client).publish_home(member)
 
-    app.event("app_home_opened")(ack=home_opened, lazy=[publish_home])
+    def app_left(ack: Ack, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """Uninstalled, or the bot token revoked: stop that workspace's jobs at once and drop its tokens.
+
+        Its member data stays for ``COACH_RETENTION_DAYS`` (a reinstall picks up where it left off),
+        then the scheduler deletes it.
+        """
+        team_id = str(body.get("team_id") or "")
+        revoked_bot = event["type"] == "app_uninstalled" or bool((event.get("tokens") or {}).get("bot"))
+        if team_id and revoked_bot:
+            services.store.stop_workspace(team_id, event["type"], services.clock())
+            if services.installations is not None:
+                services.installations.delete_all(enterprise_id=None, team_id=team_id)
+            log.info("workspace %s stopped: %s", team_id, event["type"])
+        ack()
+
+    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
+    app.event("app_uninstalled")(app_left)
+    app.event("tokens_revoked")(app_left)

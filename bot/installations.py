@@ -1,0 +1,66 @@
+"""Multi-workspace installs: slack_sdk's SQLite installation and OAuth state stores, in the coach's
+own database file, and the Web API client for each workspace."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
+from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
+
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# What the coach asks for when a workspace installs it; manifest.yml declares the same (a test checks).
+BOT_SCOPES = ("chat:write", "commands", "files:write", "im:history", "im:write", "users:read")
+STATE_EXPIRATION_SECONDS = 600
+
+
+class CoachInstallationStore(SQLite3InstallationStore):
+    """slack_sdk's store; a fresh install also reopens a workspace that had uninstalled the app."""
+
+    def __init__(self, store: Store, client_id: str) -> None:
+        super().__init__(database=store.path, client_id=client_id)
+        self.coach_store = store
+
+    def save(self, installation: Installation) -> None:
+        super().save(installation)
+        if installation.team_id:
+            self.coach_store.reopen_workspace(installation.team_id)
+            log.info("installed in workspace %s", installation.team_id)
+
+
+def oauth_mode(settings: Settings) -> bool:
+    return bool(settings.slack_client_id and settings.slack_client_secret)
+
+
+def installation_store(settings: Settings, store: Store) -> CoachInstallationStore | None:
+    if not oauth_mode(settings):
+        return None
+    assert settings.slack_client_id is not None
+    return CoachInstallationStore(store, settings.slack_client_id)
+
+
+def state_store(store: Store) -> SQLite3OAuthStateStore:
+    return SQLite3OAuthStateStore(database=store.path, expiration_seconds=STATE_EXPIRATION_SECONDS)
+
+
+def clients_by_team(
+    settings: Settings, installations: CoachInstallationStore | None
+) -> Callable[[str], WebClient | None]:
+    """The Web API client for a workspace: the one bot token, or that workspace's installed token."""
+    if installations is None:
+        single = make_web_client(settings)
+        return lambda _team_id: single
+
+    def client_for(team_id: str) -> WebClient | None:
+        bot = installations.find_bot(enterprise_id=None, team_id=team_id)
+        return make_web_client(settings, bot.bot_token) if bot is not None and bot.bot_token else None
+
+    return client_for

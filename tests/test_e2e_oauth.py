@@ -1,0 +1,130 @@
+"""Multi-workspace OAuth mode: install through /slack/install and /slack/oauth_redirect against the
+fake's oauth.v2.access, then use the coach from each workspace, kept apart; uninstall stops jobs and,
+after the retention period, deletes the workspace's data."""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.installations import BOT_SCOPES, installation_store
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+from bot.store import MemberKey, Store
+from flows.content import load_bundle
+from tests.conftest import SIGNING_SECRET, serving
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver
+
+
+@pytest.fixture
+def oauth_settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_client_id="111.222",
+        slack_client_secret="oauth-client-secret",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        coach_db=str(db_path),
+    )
+
+
+@pytest.fixture
+def oauth_server(oauth_settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    store = Store(oauth_settings.coach_db)
+    with serving(oauth_settings, store, fake_slack) as driver:
+        yield driver
+
+
+def install(driver: SlackDriver, code: str) -> str:
+    with urllib.request.urlopen(driver.base_url + "/slack/install", timeout=10) as response:
+        page = response.read().decode("utf-8")
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    state = re.search(r"state=([\w-]+)", page)
+    assert state is not None and "oauth/v2/authorize" in page
+    scopes = re.search(r"scope=([^&\"]+)", page)
+    assert scopes is not None and set(scopes.group(1).replace("%3A", ":").replace("%2C", ",").split(",")) == set(
+        BOT_SCOPES
+    )
+    request = urllib.request.Request(
+        f"{driver.base_url}/slack/oauth_redirect?code={code}&state={state.group(1)}", headers={"Cookie": cookie}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        return response.read().decode("utf-8")
+
+
+def test_install_then_coach_from_that_workspace(oauth_server: SlackDriver, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    driver = oauth_server
+    install(driver, "0002")
+    access = driver.fake.wait_for("oauth.v2.access")[0]
+    assert access.args.get("code") == "0002"
+    driver.team_id = "T0002"
+    assert "direct message" in driver.command("U0FIONA").json()["text"]
+    opened = driver.fake.wait_for("conversations.open")[0]
+    assert opened.token == "xoxb-T0002"
+    driver.wait_question("U0FIONA", 1)
+    assert "xoxb-T0002" not in caplog.text  # tokens never reach the logs
+
+
+def test_bad_state_is_refused(oauth_server: SlackDriver) -> None:
+    try:
+        urllib.request.urlopen(f"{oauth_server.base_url}/slack/oauth_redirect?code=0002&state=forged", timeout=10)
+    except urllib.error.HTTPError as error:
+        assert error.code == 400
+    else:
+        raise AssertionError("a forged state was accepted")
+    assert oauth_server.fake.calls_to("oauth.v2.access") == []
+
+
+def test_workspaces_apart_and_uninstall_stops_then_purges(
+    oauth_server: SlackDriver, oauth_settings: Settings, fake_slack: FakeSlack
+) -> None:
+    driver = oauth_server
+    install(driver, "0002")
+    install(driver, "0003")
+    for team in ("T0002", "T0003"):
+        driver.team_id = team
+        for user in (f"U{team}A", f"U{team}B", f"U{team}C"):
+            driver.command(user)
+            driver.wait_question(user, 1)
+            driver.command(user, "pause")  # keep check-ins out of the way; the nudge is what is due
+    store = Store(oauth_settings.coach_db)
+    assert {m.user_id for m in store.team_members("T0002")} == {"UT0002A", "UT0002B", "UT0002C"}
+
+    driver.team_id = "T0002"
+    body = driver.event_body("UT0002A", "")
+    uninstall = body.replace('"type": "message"', '"type": "app_uninstalled"', 1)
+    assert driver.post(uninstall, "application/json").status == 200
+    installs = installation_store(oauth_settings, store)
+    assert installs is not None
+    assert installs.find_bot(enterprise_id=None, team_id="T0002") is None
+    assert installs.find_bot(enterprise_id=None, team_id="T0003") is not None
+    assert store.workspace_active("T0002") is False
+
+    def scheduler() -> Scheduler:
+        from bot.installations import clients_by_team
+
+        return Scheduler(store, load_bundle(), clients_by_team(oauth_settings, installs), pace_seconds=0)
+
+    fake_slack.reset()
+    later = datetime.now(UTC) + timedelta(hours=25)
+    report = scheduler().tick(later)
+    nudged = {c.args["channel"] for c in fake_slack.calls_to("chat.postMessage")}
+    assert nudged == {"DUT0003A", "DUT0003B", "DUT0003C"}  # only the installed workspace
+    assert {c.token for c in fake_slack.calls_to("chat.postMessage")} == {"xoxb-T0003"}
+    assert report.purged_workspaces == []
+
+    report = scheduler().tick(datetime.now(UTC) + timedelta(days=31))
+    assert report.purged_workspaces == ["T0002"]
+    for table in ("members", "assessments", "sends"):
+        assert not list(store.db.table(table).rows_where("team_id = ?", ["T0002"]))
+    assert len(store.team_members("T0003")) == 3
+    assert MemberKey("T0003", "UT0003A") in {m.key for m in store.team_members("T0003")}
