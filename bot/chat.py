@@ -10,7 +10,7 @@ from bot.coach import Coach
 from bot.store import MemberKey
 from bot.views.assessment import plan_item_text, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
-from flows.content import Bundle
+from flows.content import Bundle, read_intent
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
 
 TERMINAL_TEAM = "terminal"
@@ -92,7 +92,7 @@ def run_chat(
             break
         if not line.strip():
             continue
-        if bundle.messages.intent(line) == "quit":
+        if read_intent(line, bundle) == "quit":
             break
         show(coach.handle_text(member, line))
     write(bundle.messages.text("chat_bye"))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from bot.store import AnswerChange, AssessmentRow, MemberKey, Store
 from flows.assessment import INTRO, SUMMARY, AssessmentResult, InvalidMove, config_for, evaluate, next_state
-from flows.content import RATINGS, Bundle, Rating
+from flows.content import RATINGS, Bundle, Rating, read_intent
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
 
 Clock = Callable[[], datetime]
@@ -80,9 +80,7 @@ class Coach:
             return [Notice("nothing_in_progress")]
         if latest.completed_at is not None:
             result = self._result(latest)
-            return [
-                Notice("status_completed", {"date": latest.completed_at.date().isoformat(), "verdict": result.verdict})
-            ]
+            return [Notice("status_completed", {"date": latest.completed_at, "verdict": result.verdict})]
         if latest.state not in self.question_ids:
             return [Notice("nothing_in_progress")]
         number = self.question_ids.index(latest.state) + 1
@@ -100,7 +98,7 @@ class Coach:
 
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
         """A message typed in the DM: an answer in plain words, a command word, or neither."""
-        intent = self.bundle.messages.intent(text)
+        intent = read_intent(text, self.bundle)
         if intent in RATINGS:
             row = self._open(member)
             if row is None or row.state not in self.question_ids:

@@ -81,14 +81,15 @@ def team_report_command(services: Services, client: WebClient, member: MemberKey
     if not is_admin(user):
         return [Notice("report_not_admin")]
     now = services.clock()
-    report = Report(team_report(services.store, services.bundle, member.team_id, now))
+    bundle = services.bundle_for(member)
+    report = Report(team_report(services.store, bundle, member.team_id, now))
     if target is None:
         return [report]
     match = CHANNEL_MENTION.match(target)
     if match is None:
         return [Notice("report_bad_channel")]
     channel = match.group(1)
-    rendered = render(services.bundle, Report(report.report, digest=True))
+    rendered = render(bundle, Report(report.report, digest=True))
     try:
         client.chat_postMessage(channel=channel, text=rendered.text, blocks=rendered.block_dicts())
     except SlackApiError as error:

@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery import render
 from bot.journey import CHECKIN_KIND
+from bot.languages import bundle_for
 from bot.report import DIGEST_KIND, team_report
 from bot.store import MemberKey, Store, send_key
 from flows.content import Bundle
@@ -56,6 +57,7 @@ class Job:
     period: str
     outcomes: tuple[Outcome, ...]
     channel: str | None = None  # a channel to post in; None means the member's DM
+    reader: MemberKey | None = None  # whose language it is written in, when not the member's
 
     @property
     def key(self) -> str:
@@ -118,7 +120,8 @@ def due_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
         if due is not None:
             channel = MemberKey(digest["team_id"], digest["channel_id"])
             report = Report(team_report(store, bundle, digest["team_id"], now), digest=True)
-            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"]))
+            admin = MemberKey(digest["team_id"], digest["created_by"])
+            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"], reader=admin))
     return jobs
 
 
@@ -206,12 +209,14 @@ class Scheduler:
                 if user.get("deleted"):
                     self._member_gone(job, "deactivated", report)
                     return
-                if user.get("tz"):
-                    self.store.update_member(member, tz=user["tz"])
+                learned = {name: user[name] for name in ("tz", "locale") if user.get(name)}
+                if learned:
+                    self.store.update_member(member, **learned)
             channel = job.channel or self._dm_channel(client, member)
             ts = ""
+            bundle = bundle_for(self.store, job.reader or member)
             for outcome in job.outcomes:
-                rendered = render(self.bundle, outcome)
+                rendered = render(bundle, outcome)
                 response = client.chat_postMessage(
                     channel=channel,
                     text=rendered.text,

@@ -10,26 +10,31 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.coach import Clock, Coach
 from bot.delivery import SlackDelivery
 from bot.journey import Journey
+from bot.languages import bundle_for, learn_language
 from bot.privacy import Privacy
-from bot.store import Store
+from bot.store import MemberKey, Store
 from flows.content import Bundle
 
 
 @dataclass(frozen=True)
 class Services:
     store: Store
-    bundle: Bundle
+    bundle: Bundle  # the default language's, for whatever is not addressed to one member
     clock: Clock
     installations: InstallationStore | None = None  # OAuth mode: the workspaces' tokens
 
-    def coach(self) -> Coach:
-        return Coach(self.store, self.bundle, self.clock)
+    def bundle_for(self, member: MemberKey) -> Bundle:
+        return bundle_for(self.store, member)
 
-    def journey(self) -> Journey:
-        return Journey(self.store, self.bundle, self.clock)
+    def coach(self, member: MemberKey) -> Coach:
+        return Coach(self.store, self.bundle_for(member), self.clock)
+
+    def journey(self, member: MemberKey) -> Journey:
+        return Journey(self.store, self.bundle_for(member), self.clock)
 
     def privacy(self) -> Privacy:
         return Privacy(self.store)
 
-    def delivery(self, client: WebClient) -> SlackDelivery:
-        return SlackDelivery(client, self.store, self.bundle)
+    def delivery(self, client: WebClient, member: MemberKey) -> SlackDelivery:
+        """Talks to ``member`` in their language, learning it from Slack the first time."""
+        return SlackDelivery(client, self.store, learn_language(self.store, client, member))

@@ -112,6 +112,11 @@ def m003_sharing_and_digests(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_language(db: Database) -> None:
+    db.table("members").add_column("language", str)  # the member's own choice; overrides Slack's locale
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -184,6 +189,7 @@ class MemberRow:
     active: bool
     dm_channel: str | None
     share_with_admins: bool
+    language: str | None
 
     @property
     def key(self) -> MemberKey:
@@ -204,6 +210,7 @@ class MemberRow:
             active=bool(row["active"]),
             dm_channel=row["dm_channel"],
             share_with_admins=bool(row["share_with_admins"]),
+            language=row["language"],
         )
 
 

@@ -18,6 +18,7 @@ QUESTION_IDS = ("reason", "networks", "resources", "pipeline", "policy", "measur
 VERDICT_KEYS = ("ready", "getting_there", "not_yet")
 INTENT_KEYS = (*RATINGS, "back", "skip", "restart", "help", "status", "start", "quit")
 DEFAULT_LOCALE = "en"
+LANGUAGES = ("en", "fi", "it")
 
 
 def content_root() -> Path:
@@ -210,3 +211,28 @@ def load_bundle_from(folder: Path) -> Bundle:
 def load_bundle(locale: str = DEFAULT_LOCALE) -> Bundle:
     """The validated content for one locale, read once per process."""
     return load_bundle_from(content_root() / locale)
+
+
+def language_for(slack_locale: str | None, chosen: str | None = None) -> str:
+    """The member's language: their own choice, else Slack's locale (``fi-FI`` -> ``fi``), else English."""
+    if chosen in LANGUAGES:
+        return chosen
+    prefix = (slack_locale or "").split("-")[0].lower()
+    return prefix if prefix in LANGUAGES else DEFAULT_LOCALE
+
+
+def all_bundles() -> tuple[Bundle, ...]:
+    return tuple(load_bundle(language) for language in LANGUAGES)
+
+
+def read_intent(typed: str, preferred: Bundle) -> str | None:
+    """What a typed message means, in the member's language first, then in the others.
+
+    Members switch languages mid-sentence and Slack's locale is not always theirs, so "kyllä" is an
+    answer even from someone the coach is addressing in English.
+    """
+    for bundle in (preferred, *(b for b in all_bundles() if b.locale != preferred.locale)):
+        intent = bundle.messages.intent(typed)
+        if intent is not None:
+            return intent
+    return None

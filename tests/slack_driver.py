@@ -92,6 +92,12 @@ class SlackDriver:
     def command(self, user: str, text: str = "", **kwargs: Any) -> Reply:
         return self.post(self.command_body(user, text), "application/x-www-form-urlencoded", **kwargs)
 
+    def command_reply(self, user: str, text: str = "") -> dict[str, Any]:
+        """Run a subcommand and return its private answer, which arrives through the response URL."""
+        before = len(self.fake.calls_to("response_url"))
+        assert self.command(user, text).status == 200
+        return self.fake.wait_for("response_url", count=before + 1)[-1].args
+
     def action_body(self, user: str, message: Call, action_id: str, value: str, block_id: str) -> str:
         channel = message.args["channel"]
         ts = message.response.get("ts") or message.args.get("ts")

@@ -20,9 +20,7 @@ def summary_messages(driver: SlackDriver, user: str) -> list[str]:
 
 def test_whole_assessment_by_clicking(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
-    reply = driver.command(USER)
-    assert reply.status == 200
-    assert "direct message" in reply.json()["text"]
+    assert "direct message" in driver.command_reply(USER)["text"]
 
     ratings = ["ready", "partly", "not_yet", "ready", "partly", "ready"]
     for number, rating in enumerate(ratings, start=1):

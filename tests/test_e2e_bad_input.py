@@ -156,8 +156,8 @@ def test_bot_messages_and_edits_are_ignored(coach_server: SlackDriver, settings)
 
 
 def test_help_and_unknown_subcommands_list_the_subcommands(coach_server: SlackDriver) -> None:
-    help_reply = coach_server.command(USER, "help").json()
-    unknown = coach_server.command(USER, "dance <!here>").json()
+    help_reply = coach_server.command_reply(USER, "help")
+    unknown = coach_server.command_reply(USER, "dance <!here>")
     for reply in (help_reply, unknown):
         assert "`/coach status`" in reply["text"] and "`/coach help`" in reply["text"]
     assert "I don't know `/coach dance`" in unknown["text"]
@@ -165,11 +165,11 @@ def test_help_and_unknown_subcommands_list_the_subcommands(coach_server: SlackDr
 
 
 def test_status_subcommand(coach_server: SlackDriver) -> None:
-    assert "no assessment in progress" in coach_server.command(USER, "status").json()["text"]
+    assert "no assessment in progress" in coach_server.command_reply(USER, "status")["text"]
     begin(coach_server)
     coach_server.dm(USER, "yes")
     coach_server.wait_question(USER, 2)
-    assert "question 2 of 6: The right networks. 1 of 6 answered" in coach_server.command(USER, "status").json()["text"]
+    assert "question 2 of 6: The right networks. 1 of 6 answered" in coach_server.command_reply(USER, "status")["text"]
 
 
 def test_slack_error_while_replying_loses_nothing(coach_server: SlackDriver, settings) -> None:

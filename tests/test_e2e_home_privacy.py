@@ -115,7 +115,7 @@ def test_export_sends_a_json_file_of_everything(coach_server: SlackDriver) -> No
     driver.wait_question(USER, 1)
     driver.dm(USER, "yes")
     driver.wait_question(USER, 2)
-    assert "putting your data together" in driver.command(USER, "export").json()["text"]
+    assert "putting your data together" in driver.command_reply(USER, "export")["text"]
     upload = driver.fake.wait_for("upload")[0]
     complete = driver.fake.wait_for("files.completeUploadExternal")[0]
     assert complete.args["channel_id"] == f"D{USER}"
@@ -141,7 +141,7 @@ def test_forget_asks_first_then_leaves_nothing_behind(coach_server: SlackDriver,
     driver.click(USER, cards, "stage_pick", value="stage:2")
     driver.messages_with(USER, "You're at stage 2")
 
-    question = driver.command(USER, "forget").json()
+    question = driver.command_reply(USER, "forget")
     assert "cannot be undone" in question["text"]
     confirm_message = driver.fake.calls_to("conversations.open")[0]  # any recorded call works as a carrier
     confirm_message.args.update(channel="C0GENERAL", blocks=question["blocks"])

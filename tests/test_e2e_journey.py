@@ -56,7 +56,7 @@ def checkins_to(fake: FakeSlack, user: str) -> list:
 def test_placement_by_card(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
     driver.fake.users[USER] = {"id": USER, "tz": "America/Los_Angeles", "locale": "en-US"}
-    assert "direct message" in driver.command(USER, "stage").json()["text"]
+    assert "direct message" in driver.command_reply(USER, "stage")["text"]
     (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
     assert all_text(cards.args["blocks"]).count("This is me") == 6
     driver.click(USER, cards, "stage_pick", value="stage:2")
@@ -198,10 +198,10 @@ def test_pause_resume_and_settings(coach_server: SlackDriver, tick, settings) ->
     driver = coach_server
     monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
     place(Store(settings.coach_db), MEMBER, 2, "Europe/Helsinki", monday - timedelta(days=7))
-    assert "paused" in driver.command(USER, "pause").json()["text"]
+    assert "paused" in driver.command_reply(USER, "pause")["text"]
     tick(monday)
     assert checkins_to(driver.fake, USER) == []
-    assert "every Monday at 09:00 (Europe/Helsinki)" in driver.command(USER, "resume").json()["text"]
+    assert "every Monday at 09:00 (Europe/Helsinki)" in driver.command_reply(USER, "resume")["text"]
     tick(monday + timedelta(weeks=1))
     assert len(checkins_to(driver.fake, USER)) == 1
 

@@ -67,7 +67,7 @@ def test_install_then_coach_from_that_workspace(oauth_server: SlackDriver, caplo
     access = driver.fake.wait_for("oauth.v2.access")[0]
     assert access.args.get("code") == "0002"
     driver.team_id = "T0002"
-    assert "direct message" in driver.command("U0FIONA").json()["text"]
+    assert "direct message" in driver.command_reply("U0FIONA")["text"]
     opened = driver.fake.wait_for("conversations.open")[0]
     assert opened.token == "xoxb-T0002"
     driver.wait_question("U0FIONA", 1)

@@ -15,11 +15,9 @@ MEMBER = MemberKey("T1", "U1")
 def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.db")
     Store(tmp_path / "c.db")
-    assert [m.name for m in migrations.applied(store.db)] == [
-        "m001_initial",
-        "m002_journey_and_schedule",
-        "m003_sharing_and_digests",
-    ]
+    applied = [m.name for m in migrations.applied(store.db)]
+    assert applied[0] == "m001_initial" and len(applied) == len(set(applied)) >= 4
+    assert migrations.pending(store.db) == []  # a second Store on the same file applied nothing twice
     assert {"members", "assessments", "answers", "processed_events"} <= set(store.db.table_names())
 
 

@@ -75,7 +75,9 @@ def register(app: App, services: Services) -> None:
             log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.coach().answer(member_of(body), question_id, rating, assessment_id=where[0])
+            outcomes = services.coach(member_of(body)).answer(
+                member_of(body), question_id, rating, assessment_id=where[0]
+            )
             outcomes = on_clicked_message(outcomes, body)
         keep(context, body, outcomes)
         ack()
@@ -86,22 +88,22 @@ def register(app: App, services: Services) -> None:
         if where is None or where[1] != question_id:
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            coach = services.coach()
+            coach = services.coach(member_of(body))
             move = coach.back if action["action_id"] == BACK_ACTION else coach.skip
             outcomes = on_clicked_message(move(member_of(body), question_id=question_id, assessment_id=where[0]), body)
         keep(context, body, outcomes)
         ack()
 
     def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.coach().retake(member_of(body)))
+        keep(context, body, services.coach(member_of(body)).retake(member_of(body)))
         ack()
 
     def cards_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey().cards(member_of(body)))
+        keep(context, body, services.journey(member_of(body)).cards(member_of(body)))
         ack()
 
     def quiz_started(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey().quiz_start(member_of(body)))
+        keep(context, body, services.journey(member_of(body)).quiz_start(member_of(body)))
         ack()
 
     def quiz_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
@@ -109,7 +111,7 @@ def register(app: App, services: Services) -> None:
         if prefix != "quiz" or not index.isdigit():
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.journey().quiz_answer(member_of(body), question_id, int(index))
+            outcomes = services.journey(member_of(body)).quiz_answer(member_of(body), question_id, int(index))
         keep(context, body, outcomes)
         ack()
 
@@ -120,7 +122,7 @@ def register(app: App, services: Services) -> None:
         if prefix != "stage" or not number.isdigit() or int(number) not in STAGE_NUMBERS:
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.journey().place(member_of(body), int(number), source)
+            outcomes = services.journey(member_of(body)).place(member_of(body), int(number), source)
         keep(context, body, outcomes)
         ack()
 
@@ -132,7 +134,7 @@ def register(app: App, services: Services) -> None:
         if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES:
             outcomes: list[Outcome] = [Notice("checkin_old")]
         else:
-            outcomes = services.journey().checkin_answer(member_of(body), period, outcome)
+            outcomes = services.journey(member_of(body)).checkin_answer(member_of(body), period, outcome)
         keep(context, body, outcomes)
         ack()
 
@@ -143,14 +145,14 @@ def register(app: App, services: Services) -> None:
         paused = ((values.get("paused") or {}).get("paused") or {}).get("selected_options") or []
         share = ((values.get("share") or {}).get("share") or {}).get("selected_options") or []
         day = str(weekday.get("value", ""))
-        outcomes = services.journey().save_settings(
+        outcomes = services.journey(member_of(body)).save_settings(
             member_of(body), int(day) if day.isdigit() else -1, str(at.get("value", "")), bool(paused), bool(share)
         )
         keep_for_sending(context, outcomes)
         ack()
 
     def checkin_now_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey().checkin_now(member_of(body)))
+        keep(context, body, services.journey(member_of(body)).checkin_now(member_of(body)))
         ack()
 
     def settings_clicked(ack: Ack) -> None:

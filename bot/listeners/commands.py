@@ -1,13 +1,19 @@
-"""The ``/coach`` slash command and its subcommands."""
+"""The ``/coach`` slash command and its subcommands.
+
+Every subcommand acknowledges at once with an empty body; its answer (in the member's language,
+which may first need a ``users.info``) goes out from the lazy half through the response URL.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.delivery import render
+from bot.languages import choose_language
 from bot.listeners.modals import open_settings
 from bot.listeners.reply import keep_for_sending, sender
 from bot.report import team_report_command
@@ -16,7 +22,20 @@ from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
 
 COMMAND = "/coach"
-SUBCOMMANDS = ("start", "stage", "status", "settings", "pause", "resume", "export", "forget", "report", "help")
+SUBCOMMANDS = (
+    "start",
+    "stage",
+    "status",
+    "settings",
+    "pause",
+    "resume",
+    "language",
+    "export",
+    "forget",
+    "report",
+    "help",
+)
+LAZY_SUBCOMMANDS = ("settings", "report")  # these need a Web API call before they can answer
 
 
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -25,48 +44,44 @@ def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
 
 
 def register(app: App, services: Services) -> None:
-    def reply(ack: Ack, outcomes: list[Outcome]) -> None:
-        """Answer in the channel, visible only to the member (the slash command's ephemeral ack)."""
-        rendered = [render(services.bundle, outcome) for outcome in outcomes]
-        ack(text="\n\n".join(r.text for r in rendered), blocks=[b for r in rendered for b in r.block_dicts()])
-
     def coach_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        name, _args = parse_subcommand(command.get("text"))
-        member = MemberKey(command["team_id"], command["user_id"])
-        journey = services.journey()
-        in_dm = {"": services.coach().start, "start": services.coach().start, "stage": journey.cards}
-        if name in in_dm:
-            keep_for_sending(context, in_dm[name](member))
-            reply(ack, [Notice("pointer_dm")])
-        elif name == "status":
-            reply(ack, [*services.coach().status(member), *journey.status(member)])
-        elif name == "pause":
-            reply(ack, journey.pause(member))
-        elif name == "resume":
-            reply(ack, journey.resume(member))
-        elif name == "export":
-            keep_for_sending(context, services.privacy().export(member, services.clock()))
-            reply(ack, [Notice("export_preparing")])
-        elif name == "forget":
-            reply(ack, services.privacy().ask_to_forget())
-        elif name in ("settings", "report"):
-            ack()  # the modal opens, or the admin check runs, in the lazy half
-        elif name == "help":
-            reply(ack, [Notice("help")])
-        else:
-            reply(ack, [Notice("unknown_command", {"command": name}), Notice("help")])
-
-    def settings_modal_from_command(command: dict[str, Any], client: WebClient) -> None:
-        if parse_subcommand(command.get("text"))[0] == "settings":
-            member = MemberKey(command["team_id"], command["user_id"])
-            open_settings(services, client, member, command["trigger_id"])
-
-    def report_from_command(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         name, args = parse_subcommand(command.get("text"))
-        if name == "report":
-            member = MemberKey(command["team_id"], command["user_id"])
-            answer = team_report_command(services, client, member, args[0] if args else None)
-            rendered = [render(services.bundle, outcome) for outcome in answer]
+        member = MemberKey(command["team_id"], command["user_id"])
+        coach, journey = services.coach(member), services.journey(member)
+        pointer: list[Outcome] = [Notice("pointer_dm")]
+        in_dm: dict[str, Callable[[], list[Outcome]]] = {
+            "": lambda: coach.start(member),
+            "start": lambda: coach.start(member),
+            "stage": lambda: journey.cards(member),
+            "export": lambda: services.privacy().export(member, services.clock()),
+        }
+        here: dict[str, Callable[[], list[Outcome]]] = {
+            "status": lambda: [*coach.status(member), *journey.status(member)],
+            "pause": lambda: journey.pause(member),
+            "resume": lambda: journey.resume(member),
+            "language": lambda: choose_language(services.store, member, args[0] if args else None),
+            "forget": lambda: services.privacy().ask_to_forget(),
+            "help": lambda: [Notice("help")],
+        }
+        if name in in_dm:
+            reply = [Notice("export_preparing")] if name == "export" else pointer
+            keep_for_sending(context, in_dm[name](), reply=reply)
+        elif name in here:
+            keep_for_sending(context, reply=here[name]())
+        elif name not in LAZY_SUBCOMMANDS:
+            keep_for_sending(context, reply=[Notice("unknown_command", {"command": name}), Notice("help")])
+        ack()
+
+    def settings_or_report(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        name, args = parse_subcommand(command.get("text"))
+        member = MemberKey(command["team_id"], command["user_id"])
+        if name == "settings":
+            open_settings(services, client, member, command["trigger_id"])
+        elif name == "report":
+            bundle = services.bundle_for(member)
+            rendered = [
+                render(bundle, o) for o in team_report_command(services, client, member, args[0] if args else None)
+            ]
             respond(text="\n\n".join(r.text for r in rendered), blocks=[b for r in rendered for b in r.block_dicts()])
 
-    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), settings_modal_from_command, report_from_command])
+    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), settings_or_report])

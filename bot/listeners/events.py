@@ -23,8 +23,7 @@ def register(app: App, services: Services) -> None:
         if event.get("tab", "home") != "home":
             return
         member = MemberKey(str(body.get("team_id") or ""), str(event["user"]))
-        services.store.ensure_member(member, services.clock())
-        services.delivery(client).publish_home(member)
+        services.delivery(client, member).publish_home(member)
 
     def app_left(ack: Ack, event: dict[str, Any], body: dict[str, Any]) -> None:
         """Uninstalled, or the bot token revoked: stop that workspace's jobs at once and drop its tokens.

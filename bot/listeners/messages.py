@@ -28,7 +28,7 @@ def register(app: App, services: Services) -> None:
     def direct_message(ack: Ack, event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if is_member_text(event):
             member = MemberKey(body.get("team_id") or event.get("team", ""), event["user"])
-            keep_for_sending(context, services.coach().handle_text(member, event["text"]), event["channel"])
+            keep_for_sending(context, services.coach(member).handle_text(member, event["text"]), event["channel"])
         ack()
 
     app.event("message")(ack=direct_message, lazy=[sender(services)])

@@ -18,7 +18,9 @@ def open_settings(services: Services, client: WebClient, member: MemberKey, trig
     services.store.ensure_member(member, services.clock())
     row = services.store.member(member)
     assert row is not None
-    view = settings_modal(services.bundle, row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins)
+    view = settings_modal(
+        services.bundle_for(member), row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins
+    )
     try:
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as error:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -14,7 +12,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.views.common import Rendered, escape, notice_text, section
+from bot.views.common import Rendered, escape, format_date, notice_text, section
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, Closed, Summary
@@ -136,7 +134,7 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
     title = bundle.messages.text("summary_title", verdict=verdict.title)
     blocks: list[Block] = []
     if outcome.recalled:
-        blocks.append(section(bundle.messages.text("last_result", date=format_date(outcome.completed_at))))
+        blocks.append(section(bundle.messages.text("last_result", date=format_date(bundle, outcome.completed_at))))
     blocks += [
         HeaderBlock(text=title[:150]),
         section(
@@ -184,7 +182,3 @@ def start_prompt(bundle: Bundle, key: str) -> Rendered:
             ),
         ),
     )
-
-
-def format_date(moment: datetime) -> str:
-    return moment.date().isoformat()

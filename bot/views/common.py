@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
@@ -41,6 +42,18 @@ def section(text: str, block_id: str | None = None) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text), block_id=block_id)
 
 
+def format_date(bundle: Bundle, moment: datetime) -> str:
+    day = moment.date()
+    month = bundle.messages.text(f"month_{day.month}")
+    return bundle.messages.text("date_format", day=day.day, month_name=month, year=day.year)
+
+
+def format_time(bundle: Bundle, clock: str) -> str:
+    """``HH:MM`` as the locale writes it (09:00, 9.00, 9:00)."""
+    hour, _, minute = clock.partition(":")
+    return bundle.messages.text("time_format", hour=hour, minute=minute)
+
+
 def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool = True) -> dict[str, object]:
     """Turn ids in a notice's params into the member's words, and (for Slack) escape anything textual."""
     resolved: dict[str, object] = dict(params)
@@ -51,6 +64,10 @@ def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool 
     if "stage" in resolved:
         stage = bundle.stages.stage(int(str(resolved["stage"])))
         resolved.update(number=stage.number, name=stage.name)
+    if isinstance(resolved.get("date"), datetime):
+        resolved["date"] = format_date(bundle, resolved["date"])  # type: ignore[arg-type]
+    if isinstance(resolved.get("time"), str):
+        resolved["time"] = format_time(bundle, str(resolved["time"]))
     if "weekday" in resolved:
         resolved["weekday"] = bundle.messages.text(f"weekday_{resolved['weekday']}")
     if not for_slack:

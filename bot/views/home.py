@@ -7,8 +7,8 @@ from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
 from bot.home import HomeData
-from bot.views.assessment import RETAKE_ACTION, START_ACTION, format_date, rating_label
-from bot.views.common import section
+from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
+from bot.views.common import format_date, format_time, section
 from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
 from flows.content import Bundle
@@ -52,7 +52,7 @@ def _readiness(bundle: Bundle, data: HomeData) -> list[Block]:
     if data.latest_result is not None and data.latest_completed_at is not None:
         result = data.latest_result
         verdict = bundle.assessment.verdicts[result.verdict].title
-        date = format_date(data.latest_completed_at)
+        date = format_date(bundle, data.latest_completed_at)
         lines = [
             messages.text("home_latest", date=date, verdict=verdict, score=result.score, max_score=result.max_score)
         ]
@@ -99,11 +99,18 @@ def _journey(bundle: Bundle, data: HomeData) -> list[Block]:
         blocks.append(ActionsBlock(elements=[find_stage_button(bundle), settings]))
         return blocks
     stage = bundle.stages.stage(member.stage)
+
+    def stage_name(number: int) -> str:
+        return bundle.stages.stage(number).name
+
     blocks.append(section(messages.text("home_stage_now", number=stage.number, name=stage.name)))
     if data.timeline:
         items = [
             messages.text(
-                "home_timeline_item", date=format_date(c.at), number=c.stage, name=bundle.stages.stage(c.stage).name
+                "home_timeline_item",
+                date=format_date(bundle, c.at),
+                number=c.stage,
+                name=stage_name(c.stage),
             )
             for c in reversed(data.timeline)
         ]
@@ -116,7 +123,7 @@ def _journey(bundle: Bundle, data: HomeData) -> list[Block]:
         else messages.text(
             "home_schedule",
             weekday=messages.text(f"weekday_{member.checkin_weekday}"),
-            time=member.checkin_time,
+            time=format_time(bundle, member.checkin_time),
             tz=member.tz or "UTC",
         )
     )
