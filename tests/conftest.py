@@ -3,11 +3,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import cli
 from bot.app import create_app
 from bot.server import make_server
 from bot.settings import Settings
@@ -88,3 +90,22 @@ def coach_server(settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackDri
 @pytest.fixture
 def open_store(db_path: Path) -> Callable[[], Store]:
     return lambda: Store(db_path)
+
+
+@pytest.fixture
+def tick(fake_slack: FakeSlack, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``coach tick --now <instant>``, through the real command line entry point."""
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "COACH_DB": str(db_path),
+        "COACH_SEND_INTERVAL": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    def run(now: datetime) -> None:
+        assert cli.main(["tick", "--now", now.isoformat()]) == 0
+
+    return run

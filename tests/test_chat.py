@@ -84,3 +84,20 @@ def test_unknown_language_is_refused_clearly(tmp_path: Path) -> None:
 
 def test_plain_strips_slack_markup() -> None:
     assert plain("*Weakest link*: `/coach` :red_circle:") == "Weakest link: /coach [--]"
+
+
+def test_coach_chat_in_finnish(tmp_path: Path) -> None:
+    env = {**os.environ, "COACH_DB": str(tmp_path / "c.db")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--lang", "fi"],
+        input="kyllä\nosittain\nei\nkyllä\nkyllä\nkyllä\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Kysymys 1/6: Selkeä syy" in done.stdout
+    assert "Somevalmiutesi: Hyvällä matkalla" in done.stdout
+    assert "Heikoin lenkki: Aikaa ja tekijöitä pitkäjänteisyyteen" in done.stdout

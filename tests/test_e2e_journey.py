@@ -8,33 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
 from bot.store import MemberKey, Store
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, all_text
 
 USER = "U0DAVE"
 MEMBER = MemberKey("T0001", USER)
-
-
-@pytest.fixture
-def tick(fake_slack: FakeSlack, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """``coach tick --now <instant>``, through the real command line entry point."""
-    monkeypatch.chdir(tmp_path)
-    for name, value in {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "COACH_DB": str(db_path),
-        "COACH_SEND_INTERVAL": "0",
-    }.items():
-        monkeypatch.setenv(name, value)
-
-    def run(now: datetime) -> None:
-        assert cli.main(["tick", "--now", now.isoformat()]) == 0
-
-    return run
 
 
 def place(store: Store, member: MemberKey, stage: int, tz: str, now: datetime) -> None:

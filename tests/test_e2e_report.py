@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from bot.store import MemberKey, Store
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, all_text
-from tests.test_e2e_journey import tick  # noqa: F401 - the fixture
 
 ADMIN = "U0ADMIN"
 
@@ -68,7 +67,7 @@ def test_names_only_for_members_who_opted_in(coach_server: SlackDriver, settings
     assert "<@U0TWO>" not in text and "<@U0THREE>" not in text
 
 
-def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tick, settings) -> None:  # noqa: F811
+def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tick, settings) -> None:
     driver = coach_server
     driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
     assert "Mention the channel" in report_reply(driver, ADMIN, "report general")

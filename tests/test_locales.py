@@ -1,0 +1,213 @@
+"""Every message of every flow, rendered in Finnish and Italian, with no English left in it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.chat import render_text
+from bot.delivery import render
+from bot.home import HomeData, StageChange
+from bot.store import MemberRow
+from bot.views.common import format_date, format_time
+from bot.views.home import home_view
+from bot.views.journey import settings_modal
+from flows.assessment import evaluate
+from flows.content import LANGUAGES, QUESTION_IDS, Bundle, language_for, load_bundle, placeholders, read_intent
+from flows.outcomes import (
+    Ask,
+    CheckinAsk,
+    CheckinClosed,
+    Closed,
+    ExportFile,
+    ForgetConfirm,
+    Intro,
+    Notice,
+    Nudge,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    Report,
+    StageCards,
+    StageCoaching,
+    Summary,
+)
+from flows.report import SharedMember, TeamReport
+from tests.slack_driver import all_text
+
+WHEN = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+def every_outcome(bundle: Bundle) -> list[Outcome]:
+    mixed = evaluate(QUESTION_IDS, {"reason": "ready", "networks": "partly", "resources": "not_yet"})
+    report = TeamReport(
+        members=5,
+        assessed=4,
+        verdicts=Counter({"ready": 1, "getting_there": 2, "not_yet": 1}),
+        stages=Counter({2: 2, 4: 2}),
+        placed=4,
+        moved_forward=1,
+        slipped_back=1,
+        common_gap="pipeline",
+        shared=(SharedMember("U1", "ready", 4), SharedMember("U2", None, None)),
+    )
+    outcomes: list[Outcome] = [Intro(), ForgetConfirm(), ExportFile("x.json", "{}")]
+    outcomes += [Ask(1, qid, i + 1, 6) for i, qid in enumerate(QUESTION_IDS)]
+    outcomes += [Closed(1, "policy", 5, 6, how, "partly", None, None) for how in ("answered", "skipped", "left")]
+    outcomes += [Summary(1, mixed, WHEN), Summary(1, mixed, WHEN, recalled=True)]
+    outcomes += [StageCards(current=3), StageCards(invite=True)]
+    outcomes += [QuizAsk(q.id) for q in bundle.stages.quiz] + [QuizSuggest(n) for n in range(1, 7)]
+    outcomes += [StageCoaching(n, i, changed) for n in range(1, 7) for i in range(5) for changed in (True, False)]
+    outcomes += [CheckinAsk("2026-W48", n) for n in range(1, 7)]
+    outcomes += [CheckinClosed(o) for o in ("same", "forward", "back", "pick", "skip")]
+    outcomes += [Nudge(2, 6, False), Nudge(2, 6, True), Report(report), Report(report, digest=True)]
+    sample = sample_params(bundle)
+    outcomes += [
+        Notice(key, {name: sample[name] for name in placeholders(template)})
+        for key, template in bundle.messages.messages.items()
+    ]
+    return outcomes
+
+
+def sample_params(bundle: Bundle) -> dict[str, object]:
+    """A value for every placeholder, taken from the same locale's content where it is text."""
+    question, stage = bundle.assessment.questions[0], bundle.stages.stage(1)
+    return {
+        "number": 2,
+        "total": 6,
+        "answered": 1,
+        "score": 8,
+        "max_score": 12,
+        "command": "dance",
+        "text": stage.trap,
+        "title": question.title,
+        "answer": question.answers[0].label,
+        "verdict": "ready",
+        "date": WHEN,
+        "advice": question.advice["partly"].advice,
+        "next_step": question.advice["partly"].next_step,
+        "name": stage.name,
+        "prompt": bundle.stages.quiz[0].prompt,
+        "tip": stage.tips[0],
+        "weekday": 2,
+        "time": "14:30",
+        "tz": "Europe/Rome",
+        "assessed": 3,
+        "members": 5,
+        "ready": 1,
+        "getting_there": 1,
+        "not_yet": 1,
+        "counts": "1: 2",
+        "count": 2,
+        "forward": 1,
+        "back": 0,
+        "user": "U1",
+        "stage": 3,
+        "channel": "C1",
+        "choices": "en, fi, it",
+        "month_name": "x",
+        "day": 1,
+        "year": 2026,
+        "hour": "09",
+        "minute": "00",
+    }
+
+
+def rendered_texts(bundle: Bundle) -> list[str]:
+    texts = []
+    for outcome in every_outcome(bundle):
+        if isinstance(outcome, Notice) and outcome.key.startswith(("month_", "weekday_", "date_", "time_")):
+            continue
+        rendered = render(bundle, outcome)
+        texts.append(rendered.text + "\n" + all_text(rendered.block_dicts()))
+        if not isinstance(outcome, (Report, ForgetConfirm, ExportFile, StageCards, QuizAsk, QuizSuggest)):
+            try:
+                texts.append(render_text(bundle, outcome))
+            except TypeError:
+                pass  # journey outcomes are Slack-only
+    member = MemberRow("T", "U", 4, 3, "Europe/Helsinki", None, 0, "09:00", False, True, None, False, None)
+    home = HomeData(member, None, evaluate(QUESTION_IDS, {"reason": "ready"}), WHEN, (StageChange(WHEN, 4),), 1)
+    texts.append(all_text(home_view(bundle, home).to_dict()["blocks"]))
+    texts.append(all_text(settings_modal(bundle, 0, "09:00", False).to_dict()))
+    return texts
+
+
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def phrases(text: str, size: int = 4) -> set[str]:
+    code = r"`[^`]*`|<[^>]*>|:[a-z_]+:|/coach(?: [a-z]+(?:\|[a-z]+)*)?(?: #\w+)?"  # commands stay as typed
+    words = [w.lower() for w in WORD.findall(re.sub(code, " ", text))]
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+ENGLISH = set().union(*(phrases(t) for t in rendered_texts(load_bundle("en"))))
+
+
+@pytest.mark.parametrize("language", ["fi", "it"])
+def test_no_english_left_in_any_rendered_message(language: str) -> None:
+    leftovers = {
+        phrase: text[:80] for text in rendered_texts(load_bundle(language)) for phrase in phrases(text) & ENGLISH
+    }
+    assert leftovers == {}
+
+
+def test_the_english_check_can_fail() -> None:
+    """The check above would catch an untranslated sentence."""
+    assert phrases("Your readiness assessment is waiting at question 2") & ENGLISH
+
+
+@pytest.mark.parametrize(
+    ("locale", "chosen", "language"),
+    [
+        ("fi-FI", None, "fi"),
+        ("it-IT", None, "it"),
+        ("en-GB", None, "en"),
+        ("sv-SE", None, "en"),
+        (None, None, "en"),
+        ("fi-FI", "it", "it"),
+        ("it-IT", "en", "en"),
+    ],
+)
+def test_language_from_slack_locale_or_the_members_choice(locale, chosen, language) -> None:
+    assert language_for(locale, chosen) == language
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent"),
+    [
+        ("Kyllä!", "ready"),
+        ("osittain", "partly"),
+        ("ei", "not_yet"),
+        ("takaisin", "back"),
+        ("ohita", "skip"),
+        ("alusta", "restart"),
+        ("apua", "help"),
+        ("sì", "ready"),
+        ("in parte", "partly"),
+        ("No.", "not_yet"),
+        ("indietro", "back"),
+        ("salta", "skip"),
+        ("ricomincia", "restart"),
+        ("aiuto", "help"),
+        ("stato", "status"),
+    ],
+)
+def test_typed_words_in_finnish_and_italian(typed: str, intent: str) -> None:
+    for language in LANGUAGES:
+        assert read_intent(typed, load_bundle(language)) == intent
+
+
+def test_dates_and_times_are_localized() -> None:
+    fi, it, en = load_bundle("fi"), load_bundle("it"), load_bundle("en")
+    assert format_date(fi, WHEN) == "23. marraskuuta 2026"
+    assert format_date(it, WHEN) == "23 novembre 2026"
+    assert format_date(en, WHEN) == "23 November 2026"
+    assert (format_time(fi, "09:00"), format_time(it, "09:00")) == ("09.00", "09:00")
+    saved_fi = render(fi, Notice("settings_saved", {"weekday": 2, "time": "14:30", "tz": "Europe/Helsinki"})).text
+    assert saved_fi == "Tallennettu. Tarkistus tulee joka keskiviikko klo 14.30 (Europe/Helsinki)."
+    saved_it = render(it, Notice("settings_saved", {"weekday": 4, "time": "08:30", "tz": "Europe/Rome"})).text
+    assert saved_it == "Salvato. Il check-in arriverà ogni venerdì alle 08:30 (Europe/Rome)."
