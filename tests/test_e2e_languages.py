@@ -62,7 +62,7 @@ def test_assessment_by_clicking_and_a_checkin_in_the_members_language(
     settings,
     locale,
     words,
-    expected,  # noqa: F811
+    expected,
 ) -> None:
     driver = coach_server
     user = "U1" + locale[:2].upper()

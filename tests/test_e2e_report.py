@@ -72,7 +72,10 @@ def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tic
     driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
     assert "Mention the channel" in report_reply(driver, ADMIN, "report general")
     assert "Posted the team report in <#C0TEAM>" in report_reply(driver, ADMIN, "report <#C0TEAM|team>")
-    posts = lambda: driver.fake.calls_to("chat.postMessage", channel="C0TEAM")  # noqa: E731
+
+    def posts() -> list:
+        return driver.fake.calls_to("chat.postMessage", channel="C0TEAM")
+
     assert len(posts()) == 1 and posts()[0].args["text"] == "Weekly team report"
     now = datetime.now(UTC)
     tick(now)  # this week's digest already went out with the command
