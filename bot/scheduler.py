@@ -29,10 +29,19 @@ from bot.delivery import render
 from bot.journey import CHECKIN_KIND
 from bot.languages import bundle_for
 from bot.report import DIGEST_KIND, team_report
-from bot.store import MemberKey, Store, send_key
+from bot.store import AssessmentRow, MemberKey, MemberRow, Store, send_key
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
-from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, due_checkin, parse_clock
+from flows.schedule import (
+    DEFAULT_TIME,
+    DEFAULT_WEEKDAY,
+    LATE_SEND_WINDOW,
+    due_checkin,
+    next_checkin,
+    parse_clock,
+    previous_checkin,
+    week_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,7 @@ FIRST_NUDGE_AFTER = timedelta(hours=24)
 LAST_NUDGE_AFTER = timedelta(hours=72)
 METADATA_EVENT = "coach_send"
 ORPHAN_LEASE = timedelta(minutes=15)
+BATCH_SIZE = 500
 # Slack errors that mean this member can no longer be reached, or this workspace's token is dead.
 MEMBER_GONE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "user_is_bot"})
 WORKSPACE_GONE = frozenset(
@@ -93,28 +103,38 @@ class TickReport:
         )
 
 
-def due_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
-    """Every send due at ``now``; claimed keys are filtered later, at claim time."""
-    question_ids = [q.id for q in bundle.assessment.questions]
-    jobs: list[Job] = []
-    for member in store.checkin_candidates():
-        due = due_checkin(now, member.tz, member.checkin_weekday, parse_clock(member.checkin_time) or DEFAULT_TIME)
-        if due is not None and member.stage is not None:
-            period, _scheduled = due
-            jobs.append(Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),)))
-    for member in store.invite_candidates():
-        due = due_checkin(now, member.tz, member.checkin_weekday, parse_clock(member.checkin_time) or DEFAULT_TIME)
-        if due is not None:
-            jobs.append(Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),)))
-    for assessment in store.stale_assessments(now - FIRST_NUDGE_AFTER):
-        idle = now - assessment.updated_at
-        last = idle >= LAST_NUDGE_AFTER
-        if assessment.state not in question_ids:
-            continue
-        number, total = question_ids.index(assessment.state) + 1, len(question_ids)
-        owner = MemberKey(assessment.team_id, assessment.user_id)
-        # One key per assessment and reminder: the 24 h one and the 72 h one, never a third.
-        jobs.append(Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),)))
+def checkin_slot(now: datetime, member: MemberRow) -> datetime:
+    """When this member's check-in is next owed: the latest slot if it is still fresh, else the next one."""
+    at = parse_clock(member.checkin_time) or DEFAULT_TIME
+    latest = previous_checkin(now, member.tz, member.checkin_weekday, at)
+    return latest if now - latest < LATE_SEND_WINDOW else next_checkin(now, member.tz, member.checkin_weekday, at)
+
+
+def weekly_job(store: Store, member: MemberRow, now: datetime) -> Job | None:
+    """What a member whose weekly slot has come should get: a check-in, a one-off invite, or nothing."""
+    slot = member.next_checkin_at
+    if slot is None or now - slot >= LATE_SEND_WINDOW:
+        return None  # missed by a day or more: skipped, not sent late
+    if member.stage is not None:
+        period = week_key(slot, member.tz)
+        return Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),))
+    if store.has_completed_assessment(member.key) and not store.was_sent(member.key, INVITE_KIND):
+        return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),))
+    return None
+
+
+def nudge_job(assessment: AssessmentRow, now: datetime, question_ids: Sequence[str]) -> Job | None:
+    if assessment.state not in question_ids:
+        return None
+    last = now - assessment.updated_at >= LAST_NUDGE_AFTER
+    number, total = question_ids.index(assessment.state) + 1, len(question_ids)
+    owner = MemberKey(assessment.team_id, assessment.user_id)
+    # One key per assessment and reminder: the 24 h one and the 72 h one, never a third.
+    return Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),))
+
+
+def digest_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
+    jobs = []
     for digest in store.digests():
         due = due_checkin(now, digest["tz"], DEFAULT_WEEKDAY, DEFAULT_TIME)
         if due is not None:
@@ -123,6 +143,25 @@ def due_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
             admin = MemberKey(digest["team_id"], digest["created_by"])
             jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"], reader=admin))
     return jobs
+
+
+class Pacer:
+    """About one message per ``interval`` per workspace, on a fixed-rate clock rather than a sleep
+    after each send, so the time a send takes does not stretch the pace."""
+
+    def __init__(self, interval: float, sleep: Callable[[float], None]) -> None:
+        self.interval = interval
+        self.sleep = sleep
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, team_id: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(self._next.get(team_id, now), now)
+            self._next[team_id] = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
 
 
 def process_owner() -> str:
@@ -152,7 +191,7 @@ class Scheduler:
         client_for: ClientFor,
         pace_seconds: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
-        max_workspaces_in_parallel: int = 8,
+        max_workspaces_in_parallel: int = 32,
         retention: timedelta = timedelta(days=30),
     ) -> None:
         self.store = store
@@ -165,40 +204,64 @@ class Scheduler:
         self.retention = retention
 
     def tick(self, now: datetime) -> TickReport:
+        """Send everything due at ``now``, in batches found through indexes, then return what happened."""
         report = TickReport()
         for team_id in self.store.purge_stopped_workspaces(now - self.retention):
             log.info("deleted the data of workspace %s, uninstalled over %s ago", team_id, self.retention)
             report.note("purged_workspaces", team_id)
         self._recover_orphans(now, report)
-        jobs = due_jobs(self.store, now, self.bundle)
-        report.due = len(jobs)
-        by_team: dict[str, list[Job]] = defaultdict(list)
-        for job in jobs:
-            by_team[job.member.team_id].append(job)
-        if by_team:
-            workers = max(1, min(self.max_parallel, len(by_team)))
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tick") as pool:
-                list(pool.map(lambda team: self._run_workspace(team, by_team[team], now, report), by_team))
+        pacer = Pacer(self.pace_seconds, self.sleep)
+        while batch := self.store.unscheduled_members(BATCH_SIZE):
+            self.store.set_next_checkins([(m.key, checkin_slot(now, m)) for m in batch])
+        while due := self.store.due_members(now, BATCH_SIZE):
+            jobs = [job for member in due if (job := weekly_job(self.store, member, now)) is not None]
+            self._run(jobs, now, report, pacer)
+            # Rescheduled only once the batch is done: a crash before this leaves them due, and their
+            # claims make the rerun skip whatever already went out.
+            self.store.set_next_checkins([(m.key, self._following(now, m)) for m in due])
+        question_ids = [q.id for q in self.bundle.assessment.questions]
+        while stale := self.store.assessments_to_nudge(now, FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, BATCH_SIZE):
+            jobs = [job for assessment in stale if (job := nudge_job(assessment, now, question_ids)) is not None]
+            self._run(jobs, now, report, pacer)
+            for assessment in stale:
+                self.store.set_nudges_sent(assessment.id, 2 if now - assessment.updated_at >= LAST_NUDGE_AFTER else 1)
+        self._run(digest_jobs(self.store, now, self.bundle), now, report, pacer)
         log.info("tick at %s: %s", now.isoformat(), report.summary())
         return report
 
+    @staticmethod
+    def _following(now: datetime, member: MemberRow) -> datetime:
+        at = parse_clock(member.checkin_time) or DEFAULT_TIME
+        return next_checkin(now, member.tz, member.checkin_weekday, at)
+
+    def _run(self, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer) -> None:
+        """Run jobs, the workspaces in parallel, each workspace's in order and paced."""
+        report.add(due=len(jobs))
+        by_team: dict[str, list[Job]] = defaultdict(list)
+        for job in jobs:
+            by_team[job.member.team_id].append(job)
+        if not by_team:
+            return
+        workers = max(1, min(self.max_parallel, len(by_team)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tick") as pool:
+            list(pool.map(lambda team: self._run_workspace(team, by_team[team], now, report, pacer), by_team))
+
     # One workspace, paced
 
-    def _run_workspace(self, team_id: str, jobs: Sequence[Job], now: datetime, report: TickReport) -> None:
+    def _run_workspace(
+        self, team_id: str, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer
+    ) -> None:
         client = self.client_for(team_id)
         if client is None:
             log.warning("no token for workspace %s; its %d due sends wait", team_id, len(jobs))
             return
-        first = True
         for job in jobs:
             if not self.store.workspace_active(team_id):
                 break
-            if not first:
-                self.sleep(self.pace_seconds)
+            pacer.wait(team_id)
             if not self.store.claim_send(job.key, job.member, job.kind, job.period, self.owner, now):
                 report.add(already_claimed=1)
                 continue
-            first = False
             self._send(client, job, now, report)
 
     def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -117,6 +117,18 @@ def m004_language(db: Database) -> None:
     db.table("members").add_column("language", str)  # the member's own choice; overrides Slack's locale
 
 
+@migrations()
+def m005_indexed_schedule(db: Database) -> None:
+    """Due work is found through indexes, so a tick costs the same with a thousand or a million members."""
+    db.table("members").add_column("next_checkin_at", str)
+    db.table("members").create_index(["next_checkin_at"])
+    db.table("assessments").add_column("nudges_sent", int, not_null_default=0)
+    db.execute(
+        "create index idx_assessments_to_nudge on assessments (updated_at)"
+        " where completed_at is null and nudges_sent < 2"
+    )
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -190,6 +202,7 @@ class MemberRow:
     dm_channel: str | None
     share_with_admins: bool
     language: str | None
+    next_checkin_at: datetime | None
 
     @property
     def key(self) -> MemberKey:
@@ -211,7 +224,13 @@ class MemberRow:
             dm_channel=row["dm_channel"],
             share_with_admins=bool(row["share_with_admins"]),
             language=row["language"],
+            next_checkin_at=parse_time(row["next_checkin_at"]) if row["next_checkin_at"] else None,
         )
+
+
+SCHEDULE_FIELDS = frozenset({"tz", "checkin_weekday", "checkin_time", "paused", "active"})
+ACTIVE = "m.active = 1 and not exists (select 1 from workspaces w where w.team_id = m.team_id and w.active = 0)"
+REACHABLE = f"m.paused = 0 and {ACTIVE}"  # for check-ins, which a member can pause
 
 
 class Store:
@@ -265,6 +284,8 @@ class Store:
         return MemberRow.from_row(rows[0]) if rows else None
 
     def update_member(self, member: MemberKey, **fields: Any) -> None:
+        if SCHEDULE_FIELDS & set(fields):
+            fields = {**fields, "next_checkin_at": None}  # the scheduler works out the new next check-in
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(
             f"update members set {assignments} where team_id = ? and user_id = ?",
@@ -341,41 +362,54 @@ class Store:
 
     # Scheduled sends
 
-    def checkin_candidates(self) -> list[MemberRow]:
-        """Placed members who want check-ins, in workspaces that are still installed."""
-        return [
-            MemberRow.from_row(row)
-            for row in self.db.query(
-                "select m.* from members m where m.stage is not null and m.paused = 0 and m.active = 1"
-                " and not exists (select 1 from workspaces w where w.team_id = m.team_id and w.active = 0)"
-            )
-        ]
+    def unscheduled_members(self, limit: int) -> list[MemberRow]:
+        """Members whose next check-in time is not worked out yet (new, or settings just changed)."""
+        rows = self.db.query(
+            f"select m.* from members m where m.next_checkin_at is null and {REACHABLE} limit ?", [limit]
+        )
+        return [MemberRow.from_row(row) for row in rows]
 
-    def invite_candidates(self) -> list[MemberRow]:
-        """Members who finished an assessment but never placed themselves, and were never invited."""
-        return [
-            MemberRow.from_row(row)
-            for row in self.db.query(
-                "select m.* from members m where m.stage is null and m.paused = 0 and m.active = 1"
-                " and exists (select 1 from assessments a where a.team_id = m.team_id and a.user_id = m.user_id"
-                "   and a.completed_at is not null)"
-                " and not exists (select 1 from sends s where s.team_id = m.team_id and s.user_id = m.user_id"
-                "   and s.kind = 'invite')"
-                " and not exists (select 1 from workspaces w where w.team_id = m.team_id and w.active = 0)"
-            )
-        ]
+    def due_members(self, now: datetime, limit: int) -> list[MemberRow]:
+        """Members whose check-in time has come, oldest first, through the index on next_checkin_at."""
+        rows = self.db.query(
+            f"select m.* from members m where m.next_checkin_at <= ? and {REACHABLE}"
+            " order by m.next_checkin_at limit ?",
+            [_iso(now), limit],
+        )
+        return [MemberRow.from_row(row) for row in rows]
 
-    def stale_assessments(self, idle_since: datetime) -> list[AssessmentRow]:
-        """Open assessments untouched since ``idle_since``, of members still reachable."""
-        return [
-            AssessmentRow.from_row(row)
-            for row in self.db.query(
-                "select a.* from assessments a join members m on m.team_id = a.team_id and m.user_id = a.user_id"
-                " where a.completed_at is null and a.updated_at <= ? and m.active = 1"
-                " and not exists (select 1 from workspaces w where w.team_id = a.team_id and w.active = 0)",
-                [_iso(idle_since)],
+    def set_next_checkins(self, schedule: Sequence[tuple[MemberKey, datetime]]) -> None:
+        with self.write() as db:
+            db.conn.executemany(
+                "update members set next_checkin_at = ? where team_id = ? and user_id = ?",
+                [(_iso(at), member.team_id, member.user_id) for member, at in schedule],
             )
-        ]
+
+    def assessments_to_nudge(
+        self, now: datetime, first_after: timedelta, last_after: timedelta, limit: int
+    ) -> list[AssessmentRow]:
+        """Open assessments owed their first reminder, or their last one; never more than two."""
+        rows = self.db.query(
+            "select a.* from assessments a join members m on m.team_id = a.team_id and m.user_id = a.user_id"
+            " where a.completed_at is null and a.nudges_sent < 2"
+            " and ((a.nudges_sent = 0 and a.updated_at <= ?) or (a.nudges_sent = 1 and a.updated_at <= ?))"
+            f" and {ACTIVE} limit ?",
+            [_iso(now - first_after), _iso(now - last_after), limit],
+        )
+        return [AssessmentRow.from_row(row) for row in rows]
+
+    def set_nudges_sent(self, assessment_id: int, count: int) -> None:
+        self.db.execute("update assessments set nudges_sent = max(nudges_sent, ?) where id = ?", [count, assessment_id])
+
+    def has_completed_assessment(self, member: MemberKey) -> bool:
+        return self.latest_completed_assessment(member) is not None
+
+    def was_sent(self, member: MemberKey, kind: str) -> bool:
+        row = self.db.execute(
+            "select 1 from sends where team_id = ? and user_id = ? and kind = ? limit 1",
+            [member.team_id, member.user_id, kind],
+        ).fetchone()
+        return row is not None
 
     def claim_send(self, key: str, member: MemberKey, kind: str, period: str, owner: str, now: datetime) -> bool:
         """Claim a send before it goes out; only one claimer of a key ever wins, across processes."""
