@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -202,6 +202,7 @@ class Scheduler:
         self.max_parallel = max_workspaces_in_parallel
         self.owner = process_owner()
         self.retention = retention
+        self._render_cache: dict[Hashable, tuple[str, list[dict[str, Any]]]] = {}
 
     def tick(self, now: datetime) -> TickReport:
         """Send everything due at ``now``, in batches found through indexes, then return what happened."""
@@ -228,6 +229,21 @@ class Scheduler:
         self._run(digest_jobs(self.store, now, self.bundle), now, report, pacer)
         log.info("tick at %s: %s", now.isoformat(), report.summary())
         return report
+
+    def _rendered(self, bundle: Bundle, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
+        """A fan-out sends the same few messages thousands of times: build and validate each once."""
+        try:
+            key: Hashable | None = (bundle.locale, outcome)
+            hash(key)
+        except TypeError:  # a report carries counters; it is sent once anyway
+            key = None
+        cached = self._render_cache.get(key) if key is not None else None
+        if cached is None:
+            rendered = render(bundle, outcome)
+            cached = (rendered.text, rendered.block_dicts())
+            if key is not None:
+                self._render_cache[key] = cached
+        return cached
 
     @staticmethod
     def _following(now: datetime, member: MemberRow) -> datetime:
@@ -272,18 +288,23 @@ class Scheduler:
                 if user.get("deleted"):
                     self._member_gone(job, "deactivated", report)
                     return
-                learned = {name: user[name] for name in ("tz", "locale") if user.get(name)}
+                row = self.store.member(member)
+                learned = {
+                    name: user[name]
+                    for name in ("tz", "locale")
+                    if user.get(name) and (row is None or getattr(row, name) != user[name])
+                }
                 if learned:
                     self.store.update_member(member, **learned)
             channel = job.channel or self._dm_channel(client, member)
             ts = ""
             bundle = bundle_for(self.store, job.reader or member)
             for outcome in job.outcomes:
-                rendered = render(bundle, outcome)
+                text, blocks = self._rendered(bundle, outcome)
                 response = client.chat_postMessage(
                     channel=channel,
-                    text=rendered.text,
-                    blocks=rendered.block_dicts(),
+                    text=text,
+                    blocks=blocks,
                     metadata={"event_type": METADATA_EVENT, "event_payload": {"key": job.key}},
                 )
                 ts = str(response.get("ts", ""))

@@ -37,7 +37,7 @@ Responder = Callable[[Call], dict[str, Any]]
 
 
 class FakeSlack:
-    def __init__(self, team_id: str = "T0001") -> None:
+    def __init__(self, team_id: str = "T0001", port: int = 0) -> None:
         self.team_id = team_id
         self.calls: list[Call] = []
         self.faults: dict[str, list[Fault]] = {}
@@ -46,9 +46,15 @@ class FakeSlack:
         self.rate_limit_every: dict[str, int] = {}  # method -> every Nth call answers 429
         self.counts: dict[str, int] = {}
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
+        # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``
+        # refilled at ``message_rate`` per second; beyond it, 429 with Retry-After.
+        self.message_rate: float | None = None
+        self.message_burst = 2.0
+        self._buckets: dict[str, tuple[float, float]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server.request_queue_size = 256
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -101,6 +107,16 @@ class FakeSlack:
     def messages_to(self, channel: str) -> list[Call]:
         return self.calls_to("chat.postMessage", channel=channel)
 
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            delivered: dict[str, int] = {}
+            for call in self.calls:
+                if call.method == "chat.postMessage" and call.response.get("ok"):
+                    channel = str(call.args.get("channel"))
+                    delivered[channel] = delivered.get(channel, 0) + 1
+            refused = sum(1 for c in self.calls if c.method == "chat.postMessage" and not c.response.get("ok"))
+            return {"delivered": delivered, "refused": refused, "calls": len(self.calls)}
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -114,6 +130,9 @@ class FakeSlack:
             self.counts[call.method] = self.counts.get(call.method, 0) + 1
             every = self.rate_limit_every.get(call.method)
             if fault is None and every and self.counts[call.method] % every == 0:
+                fault = Fault(times=1, status=429, error="ratelimited", retry_after=1)
+                queue = [fault]
+            if fault is None and call.method == "chat.postMessage" and not self._take_token(call.token or ""):
                 fault = Fault(times=1, status=429, error="ratelimited", retry_after=1)
                 queue = [fault]
             headers: dict[str, str] = {}
@@ -133,6 +152,18 @@ class FakeSlack:
             self.calls.append(call)
             self._lock.notify_all()
         return status, headers, body
+
+    def _take_token(self, token: str) -> bool:
+        if self.message_rate is None:
+            return True
+        now = time.monotonic()
+        level, since = self._buckets.get(token, (self.message_burst, now))
+        level = min(self.message_burst, level + (now - since) * self.message_rate)
+        if level < 1:
+            self._buckets[token] = (level, now)
+            return False
+        self._buckets[token] = (level - 1, now)
+        return True
 
     def _success(self, call: Call) -> dict[str, Any]:
         args = call.args
@@ -200,6 +231,18 @@ class FakeSlack:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
                 return
 
+            def do_GET(self) -> None:
+                """``/_stats``: what a benchmark in another process needs to count duplicates and misses."""
+                if self.path != "/_stats":
+                    self.send_error(404)
+                    return
+                payload = json.dumps(fake.stats()).encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
@@ -230,3 +273,21 @@ class FakeSlack:
                 self.wfile.write(payload)
 
         return Handler
+
+
+def serve_forever() -> None:
+    """``python -m tests.fake_slack --port P [--rate R]``: the fake in its own process, for benchmarks."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--rate", type=float, default=None, help="chat.postMessage per second per token")
+    args = parser.parse_args()
+    fake = FakeSlack(port=args.port)
+    fake.message_rate = args.rate
+    print(fake.url, flush=True)
+    fake._server.serve_forever()
+
+
+if __name__ == "__main__":
+    serve_forever()
