@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -20,6 +21,7 @@ from bot.store import Store
 from flows.content import load_bundle
 
 log = logging.getLogger(__name__)
+LAZY_WORKERS = 3
 
 
 def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
@@ -43,6 +45,9 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
         oauth_settings=oauth_settings,
         process_before_response=True,
         raise_error_for_unhandled_request=True,
+        # Few workers for the lazy halves (the replies): under load, acks keep the CPU they need to
+        # answer Slack within its 3 seconds, and replies queue a little instead.
+        listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="reply"),
     )
 
     @app.middleware

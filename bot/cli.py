@@ -50,6 +50,7 @@ def _instant(text: str) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # it logs every state change at INFO
     try:
         settings = Settings()
     except ValidationError as error:

@@ -556,15 +556,11 @@ class Store:
                         [row.id, change.question_id],
                     )
                 elif change.question_id is not None:
-                    db.table("answers").upsert(
-                        {
-                            "assessment_id": row.id,
-                            "question_id": change.question_id,
-                            "rating": change.rating,
-                            "source": change.source,
-                            "answered_at": _iso(now),
-                        },
-                        pk=("assessment_id", "question_id"),
+                    db.execute(  # plain SQL on the hot path: one statement, no schema look-ups
+                        "insert into answers (assessment_id, question_id, rating, source, answered_at)"
+                        " values (?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"
+                        " rating = excluded.rating, source = excluded.source, answered_at = excluded.answered_at",
+                        [row.id, change.question_id, change.rating, change.source, _iso(now)],
                     )
         return True
 
