@@ -138,10 +138,12 @@ class SlackDelivery:
                     self.store.mark_sent(outcome.send_key, response["channel"], response["ts"], utc_now())
             except SlackApiError as error:
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, error.response.get("error"))
+            except OSError as error:  # a timeout or a dropped connection, after slack_sdk's own retries
+                log.warning("could not reach Slack for %s to %s: %s", type(outcome).__name__, channel, error)
 
     def publish_home(self, member: MemberKey) -> None:
         view = home_view(self.bundle, home_data(self.store, self.bundle, member))
         try:
             self.client.views_publish(user_id=member.user_id, view=view)
-        except SlackApiError as error:
-            log.warning("views.publish failed for %s: %s", member, error.response.get("error"))
+        except (SlackApiError, OSError) as error:
+            log.warning("views.publish failed for %s: %s", member, error)

@@ -52,6 +52,7 @@ LAST_NUDGE_AFTER = timedelta(hours=72)
 METADATA_EVENT = "coach_send"
 ORPHAN_LEASE = timedelta(minutes=15)
 BATCH_SIZE = 500
+UNCERTAIN = "uncertain"
 # Slack errors that mean this member can no longer be reached, or this workspace's token is dead.
 MEMBER_GONE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "user_is_bot"})
 WORKSPACE_GONE = frozenset(
@@ -169,7 +170,10 @@ def process_owner() -> str:
 
 
 def owner_is_gone(owner: str, claimed_at: datetime, now: datetime) -> bool:
-    """A claim's process is gone: a dead pid on this host, or an old claim from another host."""
+    """A claim's process is gone (a dead pid on this host, or an old claim from another host), or
+    its send timed out and nobody knows whether it arrived."""
+    if owner == UNCERTAIN:
+        return True
     host, _, rest = owner.partition(":")
     pid_text = rest.partition(":")[0]
     if host == socket.gethostname() and pid_text.isdigit():
@@ -323,6 +327,12 @@ class Scheduler:
                 log.warning("send %s failed (%s); a later tick will try again", job.key, code)
                 self.store.release_send(job.key)
                 report.note("failed", f"{job.key}: {code}")
+        except OSError as error:
+            # A timeout leaves it unknown whether Slack posted the message. The claim stays, marked
+            # uncertain, and the next tick looks in the DM's history before it sends again.
+            log.warning("send %s did not complete (%s); the next tick checks whether it arrived", job.key, error)
+            self.store.mark_uncertain(job.key)
+            report.note("failed", f"{job.key}: {type(error).__name__}")
 
     def _member_gone(self, job: Job, reason: str, report: TickReport) -> None:
         log.warning("member %s:%s stopped: %s", job.member.team_id, job.member.user_id, reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from bot.store import Store
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
@@ -26,7 +28,15 @@ def wsgi_application(app: App, store: Store) -> WSGIApplication:
             store.db.execute("select 1").fetchone()
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"ok\n"]
-        return slack(environ, start_response)
+        try:
+            return slack(environ, start_response)
+        except Exception as error:  # noqa: BLE001 - only request parsing can raise out of Bolt here
+            # Bolt parses the body before it checks the signature (listener failures are handled
+            # inside Bolt), so what escapes is a body that is not a Slack payload at all: no JSON, or
+            # JSON that is not an object. It cannot be from Slack and gets a plain 400, not a 500.
+            log.warning("refused a request Bolt could not parse: %s", type(error).__name__)
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"bad request\n"]
 
     return application
 

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_DEFAULT
+    slack_timeout: int = 10  # seconds to wait for one Web API call
     coach_db: str = "coach.db"
     coach_send_interval: float = 1.0  # seconds between scheduled messages to one workspace
     coach_tick_seconds: float = 60.0  # how often `coach run` looks for due check-ins and nudges

@@ -26,6 +26,6 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     return WebClient(
         token=token or settings.secret(settings.slack_bot_token),
         base_url=base_url,
-        timeout=10,
+        timeout=settings.slack_timeout,
         retry_handlers=retry_handlers(),  # type: ignore[arg-type]
     )

@@ -429,6 +429,9 @@ class Store:
     def mark_failed(self, key: str, detail: str) -> None:
         self.db.execute("update sends set status = 'failed', detail = ? where key = ?", [detail, key])
 
+    def mark_uncertain(self, key: str) -> None:
+        self.db.execute("update sends set owner = 'uncertain' where key = ? and status = 'pending'", [key])
+
     def release_send(self, key: str) -> None:
         """Give a claim back (a passing failure), so a later tick may try again."""
         self.db.execute("delete from sends where key = ? and status = 'pending'", [key])

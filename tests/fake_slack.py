@@ -31,6 +31,8 @@ class Fault:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    delay: float = 0.0  # answer this late (to make the client time out); the call still "happens"
+    succeed: bool = False  # with a delay: the call works, only the answer comes too late
 
 
 Responder = Callable[[Call], dict[str, Any]]
@@ -79,10 +81,17 @@ class FakeSlack:
     # Programming the fake
 
     def fail(
-        self, method: str, error: str | None = None, status: int = 200, retry_after: int | None = None, times: int = 1
+        self,
+        method: str,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+        succeed: bool = False,
     ) -> None:
         with self._lock:
-            self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after))
+            self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, delay, succeed))
 
     # Reading what happened
 
@@ -136,10 +145,17 @@ class FakeSlack:
                 fault = Fault(times=1, status=429, error="ratelimited", retry_after=1)
                 queue = [fault]
             headers: dict[str, str] = {}
+            delay = 0.0
+            if fault is not None and fault.succeed:
+                fault.times -= 1
+                if fault.times <= 0:
+                    queue.pop(0)
+                delay, fault = fault.delay, None
             if fault is not None:
                 fault.times -= 1
                 if fault.times <= 0:
                     queue.pop(0)
+                delay = fault.delay
                 status = fault.status
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(fault.retry_after)
@@ -151,6 +167,8 @@ class FakeSlack:
             call.response = body
             self.calls.append(call)
             self._lock.notify_all()
+        if delay:
+            time.sleep(delay)
         return status, headers, body
 
     def _take_token(self, token: str) -> bool:
@@ -264,13 +282,16 @@ class FakeSlack:
                     method = "upload"
                 status, headers, body = fake._answer(Call(method=method, args=args, token=token))
                 payload = json.dumps(body).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting: exactly what a timeout test wants
 
         return Handler
 

@@ -1,0 +1,244 @@
+"""Faults, bounded in time and count, on loopback only: the server killed mid-load, Slack answering
+500s, timeouts and 429 storms, and hostile or malformed requests fuzzed against the HTTP endpoint."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.listeners.commands import SUBCOMMANDS, parse_subcommand
+from bot.scheduler import Scheduler
+from bot.slack_client import make_web_client
+from bot.store import MemberKey, Store
+from flows.assessment import SUMMARY
+from flows.content import QUESTION_IDS, load_bundle, read_intent
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver
+from tests.test_e2e_restart import coach_process
+
+RATINGS = ("ready", "partly", "not_yet")
+
+
+def click_body(driver: SlackDriver, user: str, assessment_id: int, question_id: str, rating: str) -> str:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "team_id": driver.team_id},
+        "team": {"id": driver.team_id},
+        "api_app_id": "A0COACH",
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}"},
+        "channel": {"id": f"D{user}"},
+        "trigger_id": "1.1.x",
+        "actions": [
+            {
+                "action_id": f"answer:{rating}",
+                "block_id": f"answer:{assessment_id}:{question_id}",
+                "value": f"{question_id}:{rating}",
+                "type": "button",
+                "action_ts": "1.1",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack: FakeSlack, db_path: Path) -> None:
+    rng = random.Random(20261123)
+    users = [f"U0KILL{n:02d}" for n in range(12)]
+    plan = {user: [rng.choice(RATINGS) for _ in QUESTION_IDS] for user in users}
+    acknowledged: dict[str, list[tuple[str, str]]] = {user: [] for user in users}
+    current: dict[str, SlackDriver] = {}
+
+    def member(user: str, assessment_id: int) -> None:
+        deadline = time.monotonic() + 60
+        for question_id, rating in zip(QUESTION_IDS, plan[user], strict=True):
+            while time.monotonic() < deadline:
+                driver = current["driver"]
+                try:
+                    reply = driver.post(
+                        click_body(driver, user, assessment_id, question_id, rating),
+                        "application/x-www-form-urlencoded",
+                    )
+                except OSError:
+                    time.sleep(0.05)  # the server is down: try the same click again, as Slack's user would
+                    continue
+                if reply.status == 200:
+                    acknowledged[user].append((question_id, rating))
+                    break
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 0.05))
+
+    with coach_process(fake_slack, db_path) as (process, driver):
+        current["driver"] = driver
+        for user in users:
+            assert driver.command(user).status == 200
+        store = Store(db_path)
+        ids = {user: store.latest_assessment(MemberKey("T0001", user)).id for user in users}  # type: ignore[union-attr]
+        threads = [threading.Thread(target=member, args=(u, ids[u])) for u in users]
+        for thread in threads:
+            thread.start()
+        time.sleep(rng.uniform(0.2, 0.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    kills = 1
+    while any(thread.is_alive() for thread in threads) and kills < 3:
+        with coach_process(fake_slack, db_path) as (process, driver):
+            current["driver"] = driver
+            time.sleep(rng.uniform(0.2, 0.5))
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+            kills += 1
+    with coach_process(fake_slack, db_path) as (_process, driver):
+        current["driver"] = driver
+        for thread in threads:
+            thread.join(timeout=60)
+
+    store = Store(db_path)
+    for user in users:
+        row = store.latest_assessment(MemberKey("T0001", user))
+        assert row is not None and row.state == SUMMARY, f"{user} did not finish"
+        stored = store.answers(row.id)
+        assert stored == dict(zip(QUESTION_IDS, plan[user], strict=True))  # nothing skipped, nothing lost
+        for question_id, rating in acknowledged[user]:
+            assert stored[question_id] == rating  # every acknowledged answer is stored
+        assert row.version == 1 + len(QUESTION_IDS)  # begin + one move per question: none applied twice
+    assert kills >= 2
+
+
+def test_slack_500s_are_retried_and_the_reply_arrives_once(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    driver.command("U0FIVE")
+    driver.wait_question("U0FIVE", 1)
+    driver.fake.fail("chat.postMessage", error="internal_error", status=500, times=2)
+    driver.dm("U0FIVE", "yes")
+    second = driver.wait_question("U0FIVE", 2, timeout=15)
+    assert "Question 2 of 6" in second.args["text"]
+    assert len(driver.question_messages("U0FIVE")) == 2
+
+
+def test_a_storm_of_429s_is_waited_out(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    driver.command("U0STORM")
+    driver.wait_question("U0STORM", 1)
+    driver.fake.fail("chat.postMessage", status=429, error="ratelimited", retry_after=1, times=3)
+    driver.dm("U0STORM", "partly")
+    driver.wait_question("U0STORM", 2, timeout=20)
+    assert len(driver.question_messages("U0STORM")) == 2
+
+
+def test_a_timed_out_checkin_is_looked_up_not_sent_twice(fake_slack: FakeSlack, db_path: Path, settings) -> None:
+    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    store = Store(db_path)
+    member = MemberKey("T0001", "U0SLOW")
+    store.ensure_member(member, monday - timedelta(days=7))
+    store.update_member(member, tz="Europe/Helsinki")
+    row = store.member(member)
+    assert row is not None and store.set_stage(row, 2, "placement", monday - timedelta(days=7))
+    quick = settings.model_copy(update={"slack_timeout": 1})
+    client = make_web_client(quick)
+    scheduler = Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=0)
+    fake_slack.fail("chat.postMessage", delay=2.0, succeed=True)  # posted, but the answer comes too late
+    first = scheduler.tick(monday)
+    assert len(first.failed) == 1
+    second = Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=0).tick(monday + timedelta(minutes=1))
+    assert second.recovered == 1
+    posted = [c for c in fake_slack.calls_to("chat.postMessage") if "Where are you now?" in c.args.get("text", "")]
+    assert len(posted) == 1  # found in the DM's history, so not sent again
+
+
+# Hostile and malformed requests, signed (so they get past verification) or not.
+
+member_text = st.text(min_size=0, max_size=4000) | st.sampled_from(
+    [
+        "<!channel>",
+        "<!here> hi",
+        "<@U0ADMIN>",
+        "<https://evil.example|click>",
+        "&lt;",
+        "*bold* _x_ `code`",
+        "\u202e\u0000",
+    ]
+)
+values = st.text(max_size=60) | st.sampled_from(
+    ["networks:ready", "reason:maybe", "stage:7", "stage:0", "stage:-1", "quiz:none:0", "checkin:2000-W01:same", ":"]
+)
+action_ids = st.sampled_from(
+    [
+        "answer:ready",
+        "answer:bogus",
+        "assessment_back",
+        "assessment_skip",
+        "stage_pick",
+        "quiz_answer:9",
+        "checkin:forward",
+        "forget_nope",
+        "unknown",
+    ]
+) | st.text(max_size=30)
+block_ids = st.text(max_size=40) | st.sampled_from(
+    ["answer:1:reason", "answer:999:reason", "nav:1:policy", "stage:x:9"]
+)
+
+
+def snapshot(store: Store, member: MemberKey) -> tuple[object, ...]:
+    row = store.latest_assessment(member)
+    profile = store.member(member)
+    return (
+        row and (row.id, row.state, row.version),
+        row and sorted(store.answers(row.id).items()),
+        profile and (profile.stage, profile.paused, profile.language, profile.share_with_admins),
+        store.db.table("assessments").count,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kind=st.sampled_from(["dm", "action", "command", "raw"]),
+    text=member_text,
+    value=values,
+    action_id=action_ids,
+    block_id=block_ids,
+    raw=st.binary(max_size=500),
+)
+def test_fuzzed_requests_never_break_or_change_state(
+    coach_server: SlackDriver, settings, kind: str, text: str, value: str, action_id: str, block_id: str, raw: bytes
+) -> None:
+    driver = coach_server
+    user = "U0FUZZ"
+    member = MemberKey("T0001", user)
+    store = Store(settings.coach_db)
+    if store.latest_assessment(member) is None:
+        driver.command(user)
+        driver.wait_question(user, 1)
+    before = snapshot(store, member)
+    if kind == "dm":
+        reply = driver.dm(user, text)
+        may_change = read_intent(text, load_bundle()) is not None
+    elif kind == "command":
+        reply = driver.command(user, text[:200])
+        may_change = parse_subcommand(text[:200])[0] in (*SUBCOMMANDS, "")
+    elif kind == "raw":
+        reply = driver.post(raw.decode("latin-1"), "application/json")
+        may_change = False
+    else:
+        first = driver.question_messages(user)[0]
+        reply = driver.post(
+            driver.action_body(user, first, action_id, value, block_id), "application/x-www-form-urlencoded"
+        )
+        may_change = False  # none of these values names the open question's own block and answer
+    assert reply.status in (200, 400, 404), reply.body[:200]
+    assert "Traceback" not in reply.body
+    if not may_change:
+        time.sleep(0.05)
+        assert snapshot(store, member) == before
+    for call in driver.fake.calls_to("chat.postMessage", channel=f"D{user}"):
+        rendered = json.dumps(call.args.get("blocks"))
+        assert "<!channel>" not in rendered and "<!here>" not in rendered and "<https://evil" not in rendered
