@@ -7,6 +7,7 @@ moment leaves either the old or the new state, never half of each.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -234,9 +235,16 @@ REACHABLE = f"m.paused = 0 and {ACTIVE}"  # for check-ins, which a member can pa
 
 
 class Store:
+    _writers: dict[str, threading.Lock] = {}
+    _writers_guard = threading.Lock()
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._local = threading.local()
+        with Store._writers_guard:
+            # One lock per database file shared by every Store in this process: threads queue here in
+            # order, instead of in SQLite's busy handler, which sleeps in coarse steps under contention.
+            self._writer = Store._writers.setdefault(os.path.realpath(self.path), threading.Lock())
         migrations.apply(self.db)
 
     @property
@@ -257,29 +265,36 @@ class Store:
             db.conn.close()
             self._local.db = None
 
+    def _write_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        """One writing statement, queued behind this process's other writers."""
+        with self._writer:
+            cursor: sqlite3.Cursor = self.db.execute(sql, params)
+            return cursor
+
     @contextmanager
     def write(self) -> Iterator[Database]:
         """A write transaction that takes the lock up front, so it never fails half-way on busy."""
         db = self.db
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.conn.execute("ROLLBACK")
-            raise
-        db.conn.execute("COMMIT")
+        with self._writer:
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")
 
     # Members
 
     def ensure_member(self, member: MemberKey, now: datetime) -> None:
-        self.db.table("members").insert(
-            {"team_id": member.team_id, "user_id": member.user_id, "created_at": _iso(now)},
-            ignore=True,
+        self._write_one(
+            "insert or ignore into members (team_id, user_id, created_at) values (?, ?, ?)",
+            [member.team_id, member.user_id, _iso(now)],
         )
 
     def member(self, member: MemberKey) -> MemberRow | None:
         rows = list(
-            self.db.table("members").rows_where("team_id = ? and user_id = ?", [member.team_id, member.user_id])
+            self.db.query("select * from members where team_id = ? and user_id = ?", [member.team_id, member.user_id])
         )
         return MemberRow.from_row(rows[0]) if rows else None
 
@@ -287,7 +302,7 @@ class Store:
         if SCHEDULE_FIELDS & set(fields):
             fields = {**fields, "next_checkin_at": None}  # the scheduler works out the new next check-in
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        self.db.execute(
+        self._write_one(
             f"update members set {assignments} where team_id = ? and user_id = ?",
             [*fields.values(), member.team_id, member.user_id],
         )
@@ -318,35 +333,32 @@ class Store:
 
     def stage_changes(self, member: MemberKey) -> list[dict[str, Any]]:
         return list(
-            self.db.table("stage_changes").rows_where(
-                "team_id = ? and user_id = ?", [member.team_id, member.user_id], order_by="id"
+            self.db.query(
+                "select * from stage_changes where team_id = ? and user_id = ? order by id",
+                [member.team_id, member.user_id],
             )
         )
 
     def tips_shown(self, member: MemberKey, stage: int) -> list[int]:
         return [
             row["tip_index"]
-            for row in self.db.table("tips_shown").rows_where(
-                "team_id = ? and user_id = ? and stage = ?", [member.team_id, member.user_id, stage], order_by="id"
+            for row in self.db.query(
+                "select tip_index from tips_shown where team_id = ? and user_id = ? and stage = ? order by id",
+                [member.team_id, member.user_id, stage],
             )
         ]
 
     def record_tip(self, member: MemberKey, stage: int, tip_index: int, now: datetime) -> None:
-        self.db.table("tips_shown").insert(
-            {
-                "team_id": member.team_id,
-                "user_id": member.user_id,
-                "stage": stage,
-                "tip_index": tip_index,
-                "at": _iso(now),
-            }
+        self._write_one(
+            "insert into tips_shown (team_id, user_id, stage, tip_index, at) values (?, ?, ?, ?, ?)",
+            [member.team_id, member.user_id, stage, tip_index, _iso(now)],
         )
 
     def record_checkin(
         self, member: MemberKey, period: str, stage_before: int | None, outcome: str, now: datetime
     ) -> bool:
         """True the first time a check-in of ``period`` is answered; False for a second answer."""
-        cursor = self.db.execute(
+        cursor = self._write_one(
             "insert or ignore into checkins (team_id, user_id, period, stage_before, outcome, at)"
             " values (?, ?, ?, ?, ?, ?)",
             [member.team_id, member.user_id, period, stage_before, outcome, _iso(now)],
@@ -399,7 +411,7 @@ class Store:
         return [AssessmentRow.from_row(row) for row in rows]
 
     def set_nudges_sent(self, assessment_id: int, count: int) -> None:
-        self.db.execute("update assessments set nudges_sent = max(nudges_sent, ?) where id = ?", [count, assessment_id])
+        self._write_one("update assessments set nudges_sent = max(nudges_sent, ?) where id = ?", [count, assessment_id])
 
     def has_completed_assessment(self, member: MemberKey) -> bool:
         return self.latest_completed_assessment(member) is not None
@@ -413,7 +425,7 @@ class Store:
 
     def claim_send(self, key: str, member: MemberKey, kind: str, period: str, owner: str, now: datetime) -> bool:
         """Claim a send before it goes out; only one claimer of a key ever wins, across processes."""
-        cursor = self.db.execute(
+        cursor = self._write_one(
             "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at)"
             " values (?, ?, ?, ?, ?, 'pending', ?, ?)",
             [key, member.team_id, member.user_id, kind, period, owner, _iso(now)],
@@ -421,26 +433,26 @@ class Store:
         return cursor.rowcount == 1
 
     def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
-        self.db.execute(
+        self._write_one(
             "update sends set status = 'sent', sent_at = ?, channel = ?, ts = ? where key = ?",
             [_iso(now), channel, ts, key],
         )
 
     def mark_failed(self, key: str, detail: str) -> None:
-        self.db.execute("update sends set status = 'failed', detail = ? where key = ?", [detail, key])
+        self._write_one("update sends set status = 'failed', detail = ? where key = ?", [detail, key])
 
     def mark_uncertain(self, key: str) -> None:
-        self.db.execute("update sends set owner = 'uncertain' where key = ? and status = 'pending'", [key])
+        self._write_one("update sends set owner = 'uncertain' where key = ? and status = 'pending'", [key])
 
     def release_send(self, key: str) -> None:
         """Give a claim back (a passing failure), so a later tick may try again."""
-        self.db.execute("delete from sends where key = ? and status = 'pending'", [key])
+        self._write_one("delete from sends where key = ? and status = 'pending'", [key])
 
     def pending_sends(self) -> list[dict[str, Any]]:
         return list(self.db.table("sends").rows_where("status = 'pending'"))
 
     def claim_orphan(self, key: str, old_owner: str, new_owner: str) -> bool:
-        cursor = self.db.execute(
+        cursor = self._write_one(
             "update sends set owner = ? where key = ? and owner = ? and status = 'pending'", [new_owner, key, old_owner]
         )
         return cursor.rowcount == 1
@@ -454,7 +466,7 @@ class Store:
         )
 
     def reopen_workspace(self, team_id: str) -> None:
-        self.db.execute(
+        self._write_one(
             "update workspaces set active = 1, stopped_reason = null, stopped_at = null where team_id = ?", [team_id]
         )
 
@@ -485,50 +497,38 @@ class Store:
     def recent_assessments(self, member: MemberKey, limit: int) -> list[AssessmentRow]:
         return [
             AssessmentRow.from_row(row)
-            for row in self.db.table("assessments").rows_where(
-                "team_id = ? and user_id = ?", [member.team_id, member.user_id], order_by="id desc", limit=limit
+            for row in self.db.query(
+                "select * from assessments where team_id = ? and user_id = ? order by id desc limit ?",
+                [member.team_id, member.user_id, limit],
             )
         ]
 
     def latest_assessment(self, member: MemberKey) -> AssessmentRow | None:
-        rows = list(
-            self.db.table("assessments").rows_where(
-                "team_id = ? and user_id = ?",
-                [member.team_id, member.user_id],
-                order_by="id desc",
-                limit=1,
-            )
-        )
-        return AssessmentRow.from_row(rows[0]) if rows else None
+        rows = self.recent_assessments(member, limit=1)
+        return rows[0] if rows else None
 
     def assessment(self, assessment_id: int) -> AssessmentRow | None:
-        rows = list(self.db.table("assessments").rows_where("id = ?", [assessment_id]))
+        rows = list(self.db.query("select * from assessments where id = ?", [assessment_id]))
         return AssessmentRow.from_row(rows[0]) if rows else None
 
     def create_assessment(self, member: MemberKey, state: str, now: datetime) -> AssessmentRow:
         """Start an assessment unless one is already open; returns the open one either way."""
         with self.write() as db:
             open_rows = list(
-                db.table("assessments").rows_where(
-                    "team_id = ? and user_id = ? and completed_at is null",
+                db.query(
+                    "select * from assessments where team_id = ? and user_id = ? and completed_at is null"
+                    " order by id desc limit 1",
                     [member.team_id, member.user_id],
-                    order_by="id desc",
-                    limit=1,
                 )
             )
             if open_rows:
                 return AssessmentRow.from_row(open_rows[0])
-            table = db.table("assessments").insert(
-                {
-                    "team_id": member.team_id,
-                    "user_id": member.user_id,
-                    "state": state,
-                    "version": 0,
-                    "started_at": _iso(now),
-                    "updated_at": _iso(now),
-                },
+            cursor = db.execute(
+                "insert into assessments (team_id, user_id, state, version, started_at, updated_at)"
+                " values (?, ?, ?, 0, ?, ?)",
+                [member.team_id, member.user_id, state, _iso(now), _iso(now)],
             )
-            new_id = cast(int, table.last_pk)
+            new_id = cast(int, cursor.lastrowid)
         created = self.assessment(new_id)
         assert created is not None
         return created
@@ -568,14 +568,14 @@ class Store:
         return True
 
     def set_prompt(self, assessment_id: int, channel: str, ts: str) -> None:
-        self.db.execute(
+        self._write_one(
             "update assessments set prompt_channel = ?, prompt_ts = ? where id = ?", [channel, ts, assessment_id]
         )
 
     def answers(self, assessment_id: int) -> dict[str, Rating]:
         return {
             row["question_id"]: row["rating"]
-            for row in self.db.table("answers").rows_where("assessment_id = ?", [assessment_id])
+            for row in self.db.query("select question_id, rating from answers where assessment_id = ?", [assessment_id])
         }
 
     # Team report and digests
@@ -585,11 +585,10 @@ class Store:
 
     def latest_completed_assessment(self, member: MemberKey) -> AssessmentRow | None:
         rows = list(
-            self.db.table("assessments").rows_where(
-                "team_id = ? and user_id = ? and completed_at is not null",
+            self.db.query(
+                "select * from assessments where team_id = ? and user_id = ? and completed_at is not null"
+                " order by id desc limit 1",
                 [member.team_id, member.user_id],
-                order_by="id desc",
-                limit=1,
             )
         )
         return AssessmentRow.from_row(rows[0]) if rows else None
@@ -645,7 +644,7 @@ class Store:
 
     def claim_event(self, event_id: str, now: datetime) -> bool:
         """True the first time an event id is seen; False for Slack's retries of it."""
-        cursor = self.db.execute(
+        cursor = self._write_one(
             "insert or ignore into processed_events (event_id, received_at) values (?, ?)", [event_id, _iso(now)]
         )
         return cursor.rowcount == 1

@@ -74,7 +74,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
                     acknowledged[user].append((question_id, rating))
                     break
                 time.sleep(0.05)
-            time.sleep(rng.uniform(0.0, 0.05))
+            time.sleep(rng.uniform(0.02, 0.1))  # a member reads the next question before answering
 
     with coach_process(fake_slack, db_path) as (process, driver):
         current["driver"] = driver
@@ -88,6 +88,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
         time.sleep(rng.uniform(0.2, 0.5))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        acknowledged_before_kill = sum(len(answers) for answers in acknowledged.values())
     kills = 1
     while any(thread.is_alive() for thread in threads) and kills < 3:
         with coach_process(fake_slack, db_path) as (process, driver):
@@ -110,7 +111,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
         for question_id, rating in acknowledged[user]:
             assert stored[question_id] == rating  # every acknowledged answer is stored
         assert row.version == 1 + len(QUESTION_IDS)  # begin + one move per question: none applied twice
-    assert kills >= 2
+    assert 0 < acknowledged_before_kill < len(users) * len(QUESTION_IDS)  # the kill landed mid-load
 
 
 def test_slack_500s_are_retried_and_the_reply_arrives_once(coach_server: SlackDriver) -> None:
