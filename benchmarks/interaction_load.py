@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import sqlite3
 import subprocess
@@ -34,6 +33,7 @@ from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from benchmarks.common import fake_slack_process, free_port, wait_until_up  # noqa: E402
 from flows.content import QUESTION_IDS  # noqa: E402
+from tests.slack_driver import answer_click_body  # noqa: E402
 
 SECRET = "benchmark-signing-secret"
 TEAM = "T0001"
@@ -100,28 +100,6 @@ def command_body(user: str) -> str:
     )
 
 
-def click_body(user: str, assessment_id: int, question_id: str, rating: str) -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "team_id": TEAM},
-        "team": {"id": TEAM},
-        "api_app_id": "A1",
-        "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}"},
-        "channel": {"id": f"D{user}"},
-        "trigger_id": "1.1.x",
-        "actions": [
-            {
-                "action_id": f"answer:{rating}",
-                "block_id": f"answer:{assessment_id}:{question_id}",
-                "value": f"{question_id}:{rating}",
-                "type": "button",
-                "action_ts": "1.1",
-            }
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
-
-
 def run_clicks(port: int, work: list[list[str]], concurrency: int) -> tuple[list[float], float]:
     """Each worker posts its bodies one after another; returns every latency and the wall time."""
     latencies: list[float] = []
@@ -185,7 +163,7 @@ def main() -> None:
                 # Worker i clicks through the assessments of members i, i+level, i+2*level, ...
                 work = [
                     [
-                        click_body(u, ids[u], q, RATINGS[(k + j) % 3])
+                        answer_click_body(TEAM, u, ids[u], q, RATINGS[(k + j) % 3])
                         for k, u in enumerate(users[i::level])
                         for j, q in enumerate(QUESTION_IDS)
                     ]

@@ -98,6 +98,10 @@ class SlackDriver:
         assert self.command(user, text).status == 200
         return self.fake.wait_for("response_url", count=before + 1)[-1].args
 
+    def answer_click_body(self, user: str, assessment_id: int, question_id: str, rating: str) -> str:
+        """A minimal but well-formed click on an answer button, for load and fault tests."""
+        return answer_click_body(self.team_id, user, assessment_id, question_id, rating)
+
     def action_body(self, user: str, message: Call, action_id: str, value: str, block_id: str) -> str:
         channel = message.args["channel"]
         ts = message.response.get("ts") or message.args.get("ts")
@@ -225,6 +229,28 @@ class SlackDriver:
                 return found[count - 1]
             time.sleep(0.01)
         raise AssertionError(f"{user} received {len(self.question_messages(user))} questions, expected {count}")
+
+
+def answer_click_body(team_id: str, user: str, assessment_id: int, question_id: str, rating: str) -> str:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "team_id": team_id},
+        "team": {"id": team_id},
+        "api_app_id": "A0COACH",
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}"},
+        "channel": {"id": f"D{user}"},
+        "trigger_id": "1.1.x",
+        "actions": [
+            {
+                "action_id": f"answer:{rating}",
+                "block_id": f"answer:{assessment_id}:{question_id}",
+                "value": f"{question_id}:{rating}",
+                "type": "button",
+                "action_ts": "1.1",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
 
 
 def iter_buttons(blocks: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:

@@ -58,27 +58,28 @@ def test_second_run_resumes_where_the_first_stopped(tmp_path: Path) -> None:
     }
 
 
-def test_coach_chat_command_in_a_real_terminal_session(tmp_path: Path) -> None:
-    env = {**os.environ, "COACH_DB": str(tmp_path / "c.db")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat"],
-        input="yes\nyes\nyes\nyes\nyes\nyes\n",
-        env=env,
+def coach_chat(tmp_path: Path, *args: str, typed: str = "") -> subprocess.CompletedProcess[str]:
+    """``coach chat`` as a person runs it: its own process, answers on standard input."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", *args],
+        input=typed,
+        env={**os.environ, "COACH_DB": str(tmp_path / "c.db")},
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_coach_chat_command_in_a_real_terminal_session(tmp_path: Path) -> None:
+    done = coach_chat(tmp_path, typed="yes\nyes\nyes\nyes\nyes\nyes\n")
     assert done.returncode == 0, done.stderr
     assert "Your social media readiness: Ready" in done.stdout
     assert "No weak link" in done.stdout
 
 
 def test_unknown_language_is_refused_clearly(tmp_path: Path) -> None:
-    env = {**os.environ, "COACH_DB": str(tmp_path / "c.db")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--lang", "xx"], env=env, capture_output=True, text=True, timeout=60
-    )
+    done = coach_chat(tmp_path, "--lang", "xx")
     assert done.returncode == 2 and "no content for language 'xx'" in done.stderr
 
 
@@ -87,16 +88,7 @@ def test_plain_strips_slack_markup() -> None:
 
 
 def test_coach_chat_in_finnish(tmp_path: Path) -> None:
-    env = {**os.environ, "COACH_DB": str(tmp_path / "c.db")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--lang", "fi"],
-        input="kyllä\nosittain\nei\nkyllä\nkyllä\nkyllä\n",
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = coach_chat(tmp_path, "--lang", "fi", typed="kyllä\nosittain\nei\nkyllä\nkyllä\nkyllä\n")
     assert done.returncode == 0, done.stderr
     assert "Kysymys 1/6: Selkeä syy" in done.stdout
     assert "Somevalmiutesi: Hyvällä matkalla" in done.stdout

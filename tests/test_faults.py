@@ -10,7 +10,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,28 +27,6 @@ from tests.test_e2e_restart import coach_process
 RATINGS = ("ready", "partly", "not_yet")
 
 
-def click_body(driver: SlackDriver, user: str, assessment_id: int, question_id: str, rating: str) -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "team_id": driver.team_id},
-        "team": {"id": driver.team_id},
-        "api_app_id": "A0COACH",
-        "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}"},
-        "channel": {"id": f"D{user}"},
-        "trigger_id": "1.1.x",
-        "actions": [
-            {
-                "action_id": f"answer:{rating}",
-                "block_id": f"answer:{assessment_id}:{question_id}",
-                "value": f"{question_id}:{rating}",
-                "type": "button",
-                "action_ts": "1.1",
-            }
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
-
-
 def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack: FakeSlack, db_path: Path) -> None:
     rng = random.Random(20261123)
     users = [f"U0KILL{n:02d}" for n in range(12)]
@@ -64,7 +41,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
                 driver = current["driver"]
                 try:
                     reply = driver.post(
-                        click_body(driver, user, assessment_id, question_id, rating),
+                        driver.answer_click_body(user, assessment_id, question_id, rating),
                         "application/x-www-form-urlencoded",
                     )
                 except OSError:
