@@ -43,6 +43,18 @@ def content_problems() -> list[str]:
                     f"content/{locale}/messages.toml: {key!r} uses {sorted(placeholders(other))},"
                     f" English uses {sorted(placeholders(template))}"
                 )
+        for stage, theirs in zip(reference.stages.stages, bundle.stages.stages, strict=True):
+            if len(theirs.tips) != len(stage.tips):
+                # Tip rotation stores an index, so a member who switches language must find the same tips.
+                problems.append(
+                    f"content/{locale}/stages.toml: stage {stage.number} has {len(theirs.tips)} tips,"
+                    f" English has {len(stage.tips)}"
+                )
+        shape = [(q.id, [a.stage for a in q.answers]) for q in reference.stages.quiz]
+        if [(q.id, [a.stage for a in q.answers]) for q in bundle.stages.quiz] != shape:
+            problems.append(
+                f"content/{locale}/stages.toml: the quiz must have the same questions and answers as English"
+            )
         extra = set(bundle.messages.messages) - set(reference.messages.messages)
         problems += [f"content/{locale}/messages.toml: unknown key {key!r}" for key in sorted(extra)]
     return problems

@@ -26,8 +26,10 @@ class Services:
     def bundle_for(self, member: MemberKey) -> Bundle:
         return bundle_for(self.store, member)
 
-    def coach(self, member: MemberKey) -> Coach:
-        return Coach(self.store, self.bundle_for(member), self.clock)
+    def coach(self, member: MemberKey | None = None) -> Coach:
+        """The member's language only matters for reading what they type; a click is the same in any."""
+        bundle = self.bundle_for(member) if member is not None else self.bundle
+        return Coach(self.store, bundle, self.clock)
 
     def journey(self, member: MemberKey) -> Journey:
         return Journey(self.store, self.bundle_for(member), self.clock)

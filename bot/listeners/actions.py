@@ -75,9 +75,7 @@ def register(app: App, services: Services) -> None:
             log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.coach(member_of(body)).answer(
-                member_of(body), question_id, rating, assessment_id=where[0]
-            )
+            outcomes = services.coach().answer(member_of(body), question_id, rating, assessment_id=where[0])
             outcomes = on_clicked_message(outcomes, body)
         keep(context, body, outcomes)
         ack()
@@ -88,14 +86,14 @@ def register(app: App, services: Services) -> None:
         if where is None or where[1] != question_id:
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            coach = services.coach(member_of(body))
+            coach = services.coach()
             move = coach.back if action["action_id"] == BACK_ACTION else coach.skip
             outcomes = on_clicked_message(move(member_of(body), question_id=question_id, assessment_id=where[0]), body)
         keep(context, body, outcomes)
         ack()
 
     def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.coach(member_of(body)).retake(member_of(body)))
+        keep(context, body, services.coach().retake(member_of(body)))
         ack()
 
     def cards_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
