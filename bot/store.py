@@ -366,8 +366,11 @@ class Store:
         return cursor.rowcount == 1
 
     def latest_sent_period(self, member: MemberKey, kind: str) -> str | None:
+        """The newest period issued to the member; a claim still being posted counts, since a quick
+        member can click the message before the sender has marked it sent."""
         row = self.db.execute(
-            "select max(period) from sends where team_id = ? and user_id = ? and kind = ? and status = 'sent'",
+            "select max(period) from sends where team_id = ? and user_id = ? and kind = ?"
+            " and status in ('sent', 'pending')",
             [member.team_id, member.user_id, kind],
         ).fetchone()
         return row[0] if row else None
