@@ -6,7 +6,7 @@ import json
 import time
 
 from bot.store import MemberKey, Store
-from tests.slack_driver import SlackDriver, all_text
+from tests.slack_driver import SlackDriver
 from tests.test_e2e_assessment import wait_for_text
 
 USER = "U0BOB"
@@ -15,6 +15,14 @@ MEMBER = MemberKey("T0001", USER)
 
 def row_counts(store: Store) -> dict[str, int]:
     return {table: store.db.table(table).count for table in ("members", "assessments", "answers")}
+
+
+def progress(settings) -> tuple[str, dict[str, str]]:
+    """The member's open question and answers so far, straight from the database."""
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None
+    return latest.state, store.answers(latest.id)
 
 
 def begin(driver: SlackDriver) -> None:
@@ -100,9 +108,7 @@ def test_forged_button_value_for_another_question_changes_nothing(coach_server: 
     body = driver.action_body(USER, first, "answer:ready", "networks:ready", block_id)
     assert driver.post(body, "application/x-www-form-urlencoded").status == 200
     wait_for_text(driver, USER, "ended")
-    store = Store(settings.coach_db)
-    latest = store.latest_assessment(MEMBER)
-    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+    assert progress(settings) == ("reason", {})
 
 
 def test_click_on_a_finished_assessment_after_a_retake(coach_server: SlackDriver, settings) -> None:
@@ -138,9 +144,7 @@ def test_free_text_gets_a_hint_and_member_text_is_escaped(coach_server: SlackDri
     assert "<!channel>" not in hint and "&lt;!channel&gt; hello &amp; &lt;https://evil.example|click me&gt;" in hint
     raw = [c for c in driver.fake.messages_to(f"D{USER}") if "understand" in c.args["text"]][0]
     assert "<!channel>" not in json.dumps(raw.args)
-    store = Store(settings.coach_db)
-    latest = store.latest_assessment(MEMBER)
-    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+    assert progress(settings) == ("reason", {})
 
 
 def test_bot_messages_and_edits_are_ignored(coach_server: SlackDriver, settings) -> None:
@@ -213,13 +217,10 @@ def test_back_on_the_first_question_and_restart(coach_server: SlackDriver, setti
     wait_for_text(driver, USER, "Starting again")
     third = driver.wait_question(USER, 3)
     assert "Question 1 of 6" in third.args["text"]
-    store = Store(settings.coach_db)
-    latest = store.latest_assessment(MEMBER)
-    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+    assert progress(settings) == ("reason", {})
 
 
 def test_health_check_and_unknown_paths(coach_server: SlackDriver) -> None:
-    assert coach_server.get("/healthz").status == 200
+    health = coach_server.get("/healthz")
+    assert (health.status, health.body) == (200, "ok\n")
     assert coach_server.get("/nowhere").status == 404
-    messages = all_text([])
-    assert messages == ""
