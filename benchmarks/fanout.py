@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with fake_slack_process(rate=args.rate) as api_url, tempfile.TemporaryDirectory() as folder:
-        settings = Settings(_env_file=None, slack_api_url=api_url, coach_db=f"{folder}/coach.db")  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, slack_api_url=api_url, coach_db=f"{folder}/coach.db")
         store = Store(settings.coach_db)
         keys = populate(store, args.members, args.workspaces)
         clients = {f"T{w:03d}": make_web_client(settings, token=f"xoxb-T{w:03d}") for w in range(args.workspaces)}

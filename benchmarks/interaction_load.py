@@ -73,7 +73,7 @@ class Client:
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": self.signer.generate_signature(timestamp=timestamp, body=body),
+            "X-Slack-Signature": str(self.signer.generate_signature(timestamp=timestamp, body=body)),
         }
         started = time.perf_counter()
         self.connection.request("POST", "/slack/events", body=body.encode("utf-8"), headers=headers)

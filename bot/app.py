@@ -51,7 +51,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
     )
 
     @app.middleware
-    def drop_slack_retries(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+    def drop_slack_retries(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack re-sends an event it thinks we missed; each ``event_id`` is handled once."""
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and event_id and not store.claim_event(str(event_id), clock()):

@@ -30,7 +30,7 @@ def wsgi_application(app: App, store: Store) -> WSGIApplication:
             return [b"ok\n"]
         try:
             return slack(environ, start_response)
-        except Exception as error:  # noqa: BLE001 - only request parsing can raise out of Bolt here
+        except Exception as error:
             # Bolt parses the body before it checks the signature (listener failures are handled
             # inside Bolt), so what escapes is a body that is not a Slack payload at all: no JSON, or
             # JSON that is not an object. It cannot be from Slack and gets a plain 400, not a 500.

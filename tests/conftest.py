@@ -3,7 +3,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,18 @@ from tests.slack_driver import SlackDriver
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+# Every end-to-end test runs at this instant (a Wednesday) unless it moves the clock.
+TEST_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+class FrozenClock:
+    """The app's clock in tests: fixed, and moved only by the test."""
+
+    def __init__(self, now: datetime = TEST_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 def shared_file(relative: str) -> Path:
@@ -45,7 +57,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.url,
@@ -54,14 +66,16 @@ def settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
 
 
 @contextmanager
-def serving(settings: Settings, store: Store, fake: FakeSlack) -> Iterator[SlackDriver]:
+def serving(
+    settings: Settings, store: Store, fake: FakeSlack, clock: Callable[[], datetime] | None = None
+) -> Iterator[SlackDriver]:
     """The real Bolt app on waitress, on a free loopback port, for the length of the block."""
-    app = create_app(settings, store)
+    app = create_app(settings, store, clock or FrozenClock())
     server = make_server(app, store, "127.0.0.1", 0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield SlackDriver(f"http://127.0.0.1:{server.effective_port}", SIGNING_SECRET, fake)
+        yield SlackDriver(f"http://127.0.0.1:{server.effective_port}", SIGNING_SECRET, fake)  # type: ignore[union-attr]
     finally:
         stop_waitress(server, thread)
 
@@ -80,9 +94,14 @@ def stop_waitress(server: Any, thread: threading.Thread) -> None:
 
 
 @pytest.fixture
-def coach_server(settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def coach_server(settings: Settings, fake_slack: FakeSlack, clock: FrozenClock) -> Iterator[SlackDriver]:
     store = Store(settings.coach_db)
-    with serving(settings, store, fake_slack) as driver:
+    with serving(settings, store, fake_slack, clock) as driver:
         yield driver
     store.close()
 

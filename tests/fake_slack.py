@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 
@@ -36,6 +36,7 @@ class Fault:
 
 
 Responder = Callable[[Call], dict[str, Any]]
+T = TypeVar("T")
 
 
 class FakeSlack:
@@ -58,7 +59,8 @@ class FakeSlack:
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.request_queue_size = 256
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll, as Bolt's own mock server uses: ``stop`` waits at most this long.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     # Lifecycle
 
@@ -99,19 +101,25 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in match.items())]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
+    def wait_until(self, found: Callable[[list[Call]], T | None], timeout: float = 10.0, expected: str = "") -> T:
+        """Wait, on the fake's own condition, until ``found`` returns something for the calls so far."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [
-                    c for c in self.calls if c.method == method and all(c.args.get(k) == v for k, v in match.items())
-                ]
-                if len(found) >= count:
-                    return found
+                result = found(self.calls)
+                if result is not None:
+                    return result
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"expected {count} {method} call(s) matching {match}, saw {len(found)}")
+                    raise AssertionError(f"waited {timeout} s for {expected or 'a call'}")
                 self._lock.wait(remaining)
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
+        def matching(calls: list[Call]) -> list[Call] | None:
+            hits = [c for c in calls if c.method == method and all(c.args.get(k) == v for k, v in match.items())]
+            return hits if len(hits) >= count else None
+
+        return self.wait_until(matching, timeout, f"{count} {method} call(s) matching {match}")
 
     def messages_to(self, channel: str) -> list[Call]:
         return self.calls_to("chat.postMessage", channel=channel)
@@ -217,7 +225,7 @@ class FakeSlack:
             return {"ok": True}
         if call.method == "files.completeUploadExternal":
             files = args.get("files")
-            files = json.loads(files) if isinstance(files, str) else files
+            files = json.loads(files) if isinstance(files, str) else files or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         if call.method == "conversations.history":
             channel = args.get("channel")
@@ -234,10 +242,10 @@ class FakeSlack:
             return {"ok": True, "messages": list(reversed(posted))[: int(args.get("limit", 100))]}
         if call.method == "users.info":
             user_id = str(args.get("user"))
-            user = self.users.get(user_id, {"id": user_id, "tz": "Europe/Helsinki", "locale": "en-US"})
-            if user.get("missing"):
+            profile = self.users.get(user_id, {"id": user_id, "tz": "Europe/Helsinki", "locale": "en-US"})
+            if profile.get("missing"):
                 return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": user}
+            return {"ok": True, "user": profile}
         return {"ok": True}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -246,7 +254,7 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def do_GET(self) -> None:

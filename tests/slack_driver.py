@@ -48,10 +48,10 @@ class SlackDriver:
         path: str = "/slack/events",
     ) -> Reply:
         ts = str(timestamp if timestamp is not None else int(time.time()))
-        all_headers = {
+        all_headers: dict[str, str] = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature or self.signer.generate_signature(timestamp=ts, body=body),
+            "X-Slack-Signature": signature or str(self.signer.generate_signature(timestamp=ts, body=body)),
             **(headers or {}),
         }
         request = urllib.request.Request(self.base_url + path, data=body.encode("utf-8"), headers=all_headers)
@@ -105,7 +105,7 @@ class SlackDriver:
     def action_body(self, user: str, message: Call, action_id: str, value: str, block_id: str) -> str:
         channel = message.args["channel"]
         ts = message.response.get("ts") or message.args.get("ts")
-        payload = {
+        payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.team_id},
             "api_app_id": "A0COACH",
@@ -194,18 +194,21 @@ class SlackDriver:
 
     def messages_with(self, user: str, fragment: str, timeout: float = 10.0, count: int = 1) -> list[Call]:
         """Wait until ``count`` delivered DMs to the member contain ``fragment`` in their text or blocks."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [
-                c
-                for c in self.fake.messages_to(f"D{user}")
-                if c.response.get("ok") and fragment in (c.args.get("text", "") + all_text(c.args.get("blocks") or []))
-            ]
-            if len(found) >= count or time.monotonic() > deadline:
-                if len(found) < count:
-                    raise AssertionError(f"{user} got {len(found)} messages with {fragment!r}, expected {count}")
-                return found
-            time.sleep(0.01)
+
+        def matching(calls: list[Call]) -> list[Call] | None:
+            hits = [c for c in delivered_to(calls, user) if fragment in message_text(c)]
+            return hits if len(hits) >= count else None
+
+        return self.fake.wait_until(matching, timeout, f"{count} message(s) to {user} with {fragment!r}")
+
+    def settle(self, user: str) -> None:
+        """A barrier: the member types ``help`` and its answer arrives. Reply work is queued in order of
+        arrival, so whatever an earlier request would have sent was taken up before this answer."""
+        before = len(delivered_to(self.fake.calls_to("chat.postMessage"), user))
+        self.dm(user, "help")
+        self.fake.wait_until(
+            lambda calls: True if len(delivered_to(calls, user)) > before else None, 10, f"the help reply to {user}"
+        )
 
     def dm(self, user: str, text: str, event_id: str | None = None, **kwargs: Any) -> Reply:
         return self.post(self.event_body(user, text, event_id), "application/json", **kwargs)
@@ -214,21 +217,33 @@ class SlackDriver:
 
     def question_messages(self, user: str) -> list[Call]:
         """Question messages Slack accepted (a refused attempt, such as a 429, never reached the member)."""
-        return [
-            c
-            for c in self.fake.messages_to(f"D{user}")
-            if c.response.get("ok") and has_action(c.args.get("blocks") or [], "answer:ready")
-        ]
+        return questions_to(self.fake.calls_to("chat.postMessage"), user)
 
     def wait_question(self, user: str, count: int, timeout: float = 10.0) -> Call:
         """Wait until ``count`` question messages have reached the member; return the last."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.question_messages(user)
-            if len(found) >= count:
-                return found[count - 1]
-            time.sleep(0.01)
-        raise AssertionError(f"{user} received {len(self.question_messages(user))} questions, expected {count}")
+
+        def counted(calls: list[Call]) -> Call | None:
+            found = questions_to(calls, user)
+            return found[count - 1] if len(found) >= count else None
+
+        return self.fake.wait_until(counted, timeout, f"question {count} to reach {user}")
+
+
+def delivered_to(calls: list[Call], user: str) -> list[Call]:
+    """Messages Slack accepted into the member's DM."""
+    return [
+        c
+        for c in calls
+        if c.method == "chat.postMessage" and c.args.get("channel") == f"D{user}" and c.response.get("ok")
+    ]
+
+
+def questions_to(calls: list[Call], user: str) -> list[Call]:
+    return [c for c in delivered_to(calls, user) if has_action(c.args.get("blocks") or [], "answer:ready")]
+
+
+def message_text(call: Call) -> str:
+    return str(call.args.get("text", "")) + all_text(call.args.get("blocks") or [])
 
 
 def answer_click_body(team_id: str, user: str, assessment_id: int, question_id: str, rating: str) -> str:

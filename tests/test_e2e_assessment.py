@@ -46,17 +46,8 @@ def test_whole_assessment_by_clicking(coach_server: SlackDriver, settings) -> No
 
 def wait_for_text(driver: SlackDriver, user: str, fragment: str, count: int = 1) -> list[str]:
     """Wait until ``count`` messages to the member's DM contain ``fragment``; return all their texts."""
-    import time
-
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        texts = [
-            all_text(c.args.get("blocks") or []) or c.args.get("text", "") for c in driver.fake.messages_to(f"D{user}")
-        ]
-        if sum(fragment in t for t in texts) >= count:
-            return texts
-        time.sleep(0.01)
-    raise AssertionError(f"no message containing {fragment!r} reached {user}")
+    driver.messages_with(user, fragment, count=count)
+    return [all_text(c.args.get("blocks") or []) or c.args.get("text", "") for c in driver.fake.messages_to(f"D{user}")]
 
 
 def test_whole_assessment_by_typing(coach_server: SlackDriver, settings) -> None:

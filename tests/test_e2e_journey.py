@@ -200,13 +200,13 @@ def test_pause_resume_and_settings(coach_server: SlackDriver, tick, settings) ->
     assert len(checkins_to(driver.fake, USER)) == 2
 
 
-def test_nudges_after_24_and_72_hours_and_no_third(coach_server: SlackDriver, tick, settings) -> None:
+def test_nudges_after_24_and_72_hours_and_no_third(coach_server: SlackDriver, tick, settings, clock) -> None:
     driver = coach_server
     driver.command(USER)
     driver.wait_question(USER, 1)
     driver.dm(USER, "yes")
     driver.wait_question(USER, 2)
-    started = datetime.now(UTC)
+    started = clock()
     for hours in (23, 25, 30, 73, 100, 500):
         tick(started + timedelta(hours=hours))
     reminders = [c for c in driver.fake.messages_to(f"D{USER}") if "Resume the assessment" in str(c.args["blocks"])]

@@ -8,7 +8,7 @@ import logging
 import re
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.store import MemberKey, Store
 from flows.content import load_bundle
-from tests.conftest import SIGNING_SECRET, serving
+from tests.conftest import SIGNING_SECRET, TEST_NOW, serving
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -26,7 +26,7 @@ from tests.slack_driver import SlackDriver
 @pytest.fixture
 def oauth_settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         slack_client_id="111.222",
         slack_client_secret="oauth-client-secret",
         slack_signing_secret=SIGNING_SECRET,
@@ -115,14 +115,14 @@ def test_workspaces_apart_and_uninstall_stops_then_purges(
         return Scheduler(store, load_bundle(), clients_by_team(oauth_settings, installs), pace_seconds=0)
 
     fake_slack.reset()
-    later = datetime.now(UTC) + timedelta(hours=25)
+    later = TEST_NOW + timedelta(hours=25)
     report = scheduler().tick(later)
     nudged = {c.args["channel"] for c in fake_slack.calls_to("chat.postMessage")}
     assert nudged == {"DUT0003A", "DUT0003B", "DUT0003C"}  # only the installed workspace
     assert {c.token for c in fake_slack.calls_to("chat.postMessage")} == {"xoxb-T0003"}
     assert report.purged_workspaces == []
 
-    report = scheduler().tick(datetime.now(UTC) + timedelta(days=31))
+    report = scheduler().tick(TEST_NOW + timedelta(days=31))
     assert report.purged_workspaces == ["T0002"]
     for table in ("members", "assessments", "sends"):
         assert not list(store.db.table(table).rows_where("team_id = ?", ["T0002"]))

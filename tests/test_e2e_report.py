@@ -65,7 +65,7 @@ def test_names_only_for_members_who_opted_in(coach_server: SlackDriver, settings
     assert "<@U0TWO>" not in text and "<@U0THREE>" not in text
 
 
-def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tick, settings) -> None:
+def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tick, settings, clock) -> None:
     driver = coach_server
     driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
     assert "Mention the channel" in report_reply(driver, ADMIN, "report general")
@@ -75,12 +75,9 @@ def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tic
         return driver.fake.calls_to("chat.postMessage", channel="C0TEAM")
 
     assert len(posts()) == 1 and posts()[0].args["text"] == "Weekly team report"
-    now = datetime.now(UTC)
-    tick(now)  # this week's digest already went out with the command
+    tick(clock())  # this week's digest already went out with the command
     assert len(posts()) == 1
-    next_monday = datetime.combine(
-        (now + timedelta(days=7 - now.weekday())).date(), datetime.min.time(), tzinfo=UTC
-    ) + timedelta(hours=7)
+    next_monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
     tick(next_monday)
     tick(next_monday + timedelta(hours=1))
     assert len(posts()) == 2
@@ -94,13 +91,13 @@ def test_report_failure_in_channel_is_explained(coach_server: SlackDriver, fake_
     assert Store(settings.coach_db).digests() == []  # no weekly digest for a channel we cannot post in
 
 
-def test_two_workspaces_never_see_each_other(coach_server: SlackDriver, settings) -> None:
+def test_two_workspaces_never_see_each_other(coach_server: SlackDriver, settings, clock) -> None:
     driver = coach_server
     driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True}
     for user in ("U0A", "U0B", "U0C"):
         finish_assessment(driver, user, "yes")
     store = Store(settings.coach_db)
     other = MemberKey("T0OTHER", "U0Z")
-    store.ensure_member(other, datetime.now(UTC))
+    store.ensure_member(other, clock())
     text = report_reply(driver, ADMIN)
     assert "*3* of 3" in text  # the other workspace's member is not counted

@@ -1,5 +1,6 @@
-"""Faults, bounded in time and count, on loopback only: the server killed mid-load, Slack answering
-500s, timeouts and 429 storms, and hostile or malformed requests fuzzed against the HTTP endpoint."""
+"""Faults, bounded in time and count, on loopback only: the server killed mid-load, Slack timing
+out, and hostile or malformed requests fuzzed against the HTTP endpoint. (Slack's 500s and 429s are
+tested once, in test_e2e_bad_input.py.)"""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
     plan = {user: [rng.choice(RATINGS) for _ in QUESTION_IDS] for user in users}
     acknowledged: dict[str, list[tuple[str, str]]] = {user: [] for user in users}
     current: dict[str, SlackDriver] = {}
+    progress = threading.Condition()
+
+    def kill_after(process, more: int) -> None:
+        """SIGKILL the server once ``more`` further answers were acknowledged (or everyone is done)."""
+        with progress:
+            target = min(sum(map(len, acknowledged.values())) + more, len(users) * len(QUESTION_IDS))
+            progress.wait_for(lambda: sum(map(len, acknowledged.values())) >= target, timeout=60)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
 
     def member(user: str, assessment_id: int) -> None:
         deadline = time.monotonic() + 60
@@ -48,7 +58,9 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
                     time.sleep(0.05)  # the server is down: try the same click again, as Slack's user would
                     continue
                 if reply.status == 200:
-                    acknowledged[user].append((question_id, rating))
+                    with progress:
+                        acknowledged[user].append((question_id, rating))
+                        progress.notify_all()
                     break
                 time.sleep(0.05)
             time.sleep(rng.uniform(0.02, 0.1))  # a member reads the next question before answering
@@ -62,17 +74,13 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
         threads = [threading.Thread(target=member, args=(u, ids[u])) for u in users]
         for thread in threads:
             thread.start()
-        time.sleep(rng.uniform(0.2, 0.5))
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        kill_after(process, rng.randint(5, 30))
         acknowledged_before_kill = sum(len(answers) for answers in acknowledged.values())
     kills = 1
     while any(thread.is_alive() for thread in threads) and kills < 3:
         with coach_process(fake_slack, db_path) as (process, driver):
             current["driver"] = driver
-            time.sleep(rng.uniform(0.2, 0.5))
-            process.send_signal(signal.SIGKILL)
-            process.wait(timeout=10)
+            kill_after(process, rng.randint(3, 12))
             kills += 1
     with coach_process(fake_slack, db_path) as (_process, driver):
         current["driver"] = driver
@@ -89,27 +97,6 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
             assert stored[question_id] == rating  # every acknowledged answer is stored
         assert row.version == 1 + len(QUESTION_IDS)  # begin + one move per question: none applied twice
     assert 0 < acknowledged_before_kill < len(users) * len(QUESTION_IDS)  # the kill landed mid-load
-
-
-def test_slack_500s_are_retried_and_the_reply_arrives_once(coach_server: SlackDriver) -> None:
-    driver = coach_server
-    driver.command("U0FIVE")
-    driver.wait_question("U0FIVE", 1)
-    driver.fake.fail("chat.postMessage", error="internal_error", status=500, times=2)
-    driver.dm("U0FIVE", "yes")
-    second = driver.wait_question("U0FIVE", 2, timeout=15)
-    assert "Question 2 of 6" in second.args["text"]
-    assert len(driver.question_messages("U0FIVE")) == 2
-
-
-def test_a_storm_of_429s_is_waited_out(coach_server: SlackDriver) -> None:
-    driver = coach_server
-    driver.command("U0STORM")
-    driver.wait_question("U0STORM", 1)
-    driver.fake.fail("chat.postMessage", status=429, error="ratelimited", retry_after=1, times=3)
-    driver.dm("U0STORM", "partly")
-    driver.wait_question("U0STORM", 2, timeout=20)
-    assert len(driver.question_messages("U0STORM")) == 2
 
 
 def test_a_timed_out_checkin_is_looked_up_not_sent_twice(fake_slack: FakeSlack, db_path: Path, settings) -> None:
@@ -214,8 +201,7 @@ def test_fuzzed_requests_never_break_or_change_state(
         may_change = False  # none of these values names the open question's own block and answer
     assert reply.status in (200, 400, 404), reply.body[:200]
     assert "Traceback" not in reply.body
-    if not may_change:
-        time.sleep(0.05)
+    if not may_change:  # a state change is saved before the acknowledgement: nothing to wait for
         assert snapshot(store, member) == before
     for call in driver.fake.calls_to("chat.postMessage", channel=f"D{user}"):
         rendered = json.dumps(call.args.get("blocks"))

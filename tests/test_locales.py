@@ -131,7 +131,7 @@ def rendered_texts(bundle: Bundle) -> list[str]:
     member = MemberRow("T", "U", 4, 3, "Europe/Helsinki", None, 0, "09:00", False, True, None, False, None, None)
     home = HomeData(member, None, evaluate(QUESTION_IDS, {"reason": "ready"}), WHEN, (StageChange(WHEN, 4),), 1)
     texts.append(all_text(home_view(bundle, home).to_dict()["blocks"]))
-    texts.append(all_text(settings_modal(bundle, 0, "09:00", False).to_dict()))
+    texts.append(all_text([settings_modal(bundle, 0, "09:00", False).to_dict()]))
     return texts
 
 

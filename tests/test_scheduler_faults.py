@@ -80,9 +80,9 @@ def test_tick_killed_mid_fanout_then_rerun_sends_the_rest_without_duplicates(
 ) -> None:
     members = populate(db_path, 40)
     process = tick_process(fake_slack, db_path, 0.05)
-    deadline = time.monotonic() + 60
-    while sum(checkins_per_member(fake_slack).values()) < 10 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    fake_slack.wait_until(
+        lambda calls: True if sum(checkins_per_member(fake_slack).values()) >= 10 else None, 60, "10 check-ins"
+    )
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     assert process.stdout is not None
