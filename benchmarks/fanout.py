@@ -27,8 +27,9 @@ from benchmarks.common import fake_slack_process, fake_stats  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.slack_client import make_web_client  # noqa: E402
-from bot.store import MemberKey, Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from flows.content import load_bundle  # noqa: E402
+from flows.values import MemberKey  # noqa: E402
 
 MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
 

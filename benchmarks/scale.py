@@ -30,8 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.store import MemberKey, Store  # noqa: E402
+from bot.store import Store  # noqa: E402
 from flows.assessment import SUMMARY  # noqa: E402
+from flows.values import MemberKey  # noqa: E402
 
 BASE = datetime(2026, 9, 7, 0, 0, tzinfo=UTC)  # a Monday; ten weeks of history lead up to NOW
 NOW = BASE + timedelta(weeks=10, hours=7)

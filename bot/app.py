@@ -10,7 +10,6 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
-from bot.coach import Clock, utc_now
 from bot.installations import BOT_SCOPES, installation_store, state_store
 from bot.listeners import register_listeners
 from bot.logs import install_token_redaction
@@ -19,6 +18,7 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.store import Store
 from flows.content import load_bundle
+from flows.values import Clock, utc_now
 
 log = logging.getLogger(__name__)
 LAZY_WORKERS = 3

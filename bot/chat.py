@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.coach import Coach
-from bot.store import MemberKey
 from bot.views.assessment import plan_item_text, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
 from flows.content import Bundle, read_intent
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.values import MemberKey
 
 TERMINAL_TEAM = "terminal"
 _MARKS = {

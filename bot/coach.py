@@ -7,18 +7,13 @@ saves the change with a compare-and-set, and returns outcomes for the front-end 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
-from bot.store import AnswerChange, AssessmentRow, MemberKey, Store
-from flows.assessment import INTRO, SUMMARY, AssessmentResult, InvalidMove, config_for, evaluate, next_state
+from bot.store import AnswerChange, AssessmentRow, Store
+from flows.assessment import INTRO, SUMMARY, AssessmentResult, config_for, evaluate
 from flows.content import RATINGS, Bundle, Rating, read_intent
+from flows.machines import InvalidMove
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from flows.values import Clock, MemberKey, utc_now
 
 
 class Coach:
@@ -129,7 +124,7 @@ class Coach:
     def _ask_current(self, row: AssessmentRow) -> list[Outcome]:
         if row.state != INTRO:
             return [self._ask(row.id, row.state)]
-        first = next_state(self.config, INTRO, "begin")
+        first = self.config.next_state(INTRO, "begin")
         # If another request began it first, the compare-and-set fails and both ask the same question.
         self.store.advance(row, first, self.clock())
         return [Intro(), self._ask(row.id, first)]
@@ -159,7 +154,7 @@ class Coach:
         if question_id is not None and question_id != current:
             return [self._already_answered(row)]
         try:
-            destination = next_state(self.config, current, trigger)
+            destination = self.config.next_state(current, trigger)
         except InvalidMove:
             return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
         if change is not None and change.question_id is None and not change.clear_all:

@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.coach import utc_now
 from bot.home import home_data
-from bot.store import MemberKey, Store
+from bot.store import Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
 from bot.views import privacy as privacy_views
@@ -36,6 +35,7 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
+from flows.values import MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import AssessmentRow, MemberKey, MemberRow, Store
+from bot.store import AssessmentRow, MemberRow, Store
 from flows.assessment import AssessmentResult, evaluate
 from flows.content import Bundle
+from flows.values import MemberKey
 
 TIMELINE_LENGTH = 12  # the most recent stage changes shown; older ones stay in the export
 

@@ -6,13 +6,13 @@ compare-and-set on the member row, recorded with its time and source.
 
 from __future__ import annotations
 
-from bot.coach import Clock, utc_now
-from bot.store import MemberKey, MemberRow, Store, send_key
-from flows.assessment import InvalidMove
+from bot.store import MemberRow, Store, send_key
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
+from flows.machines import InvalidMove
 from flows.outcomes import CheckinAsk, CheckinClosed, Notice, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching
 from flows.schedule import parse_clock, week_key
+from flows.values import Clock, MemberKey, utc_now
 
 CHECKIN_KIND = "checkin"
 

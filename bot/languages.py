@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.profile import refresh_profile
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.content import LANGUAGES, Bundle, language_for, load_bundle
 from flows.outcomes import Notice, Outcome
+from flows.values import MemberKey
 
 
 def bundle_for(store: Store, member: MemberKey) -> Bundle:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
+from flows.values import MemberKey
 
 
 class Privacy:

@@ -8,7 +8,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.store import MemberKey, Store
+from bot.store import Store
+from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import render
-from bot.store import MemberKey, Store, send_key
+from bot.store import Store, send_key
 from flows.assessment import evaluate
 from flows.content import Bundle
 from flows.outcomes import Notice, Outcome, Report
 from flows.report import SharedMember, TeamReport
 from flows.schedule import week_key
+from flows.values import MemberKey
 
 if TYPE_CHECKING:
     from bot.services import Services

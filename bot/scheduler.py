@@ -29,7 +29,7 @@ from bot.delivery import render
 from bot.journey import CHECKIN_KIND
 from bot.languages import bundle_for
 from bot.report import DIGEST_KIND, team_report
-from bot.store import AssessmentRow, MemberKey, MemberRow, Store, send_key
+from bot.store import AssessmentRow, MemberRow, Store, send_key
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
 from flows.schedule import (
@@ -42,6 +42,7 @@ from flows.schedule import (
     previous_checkin,
     week_key,
 )
+from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.coach import Clock, Coach
+from bot.coach import Coach
 from bot.delivery import SlackDelivery
 from bot.journey import Journey
 from bot.languages import bundle_for, learn_language
 from bot.privacy import Privacy
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.content import Bundle
+from flows.values import Clock, MemberKey
 
 
 @dataclass(frozen=True)

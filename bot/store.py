@@ -20,6 +20,7 @@ from typing import Any, cast
 from sqlite_utils import Database, Migrations
 
 from flows.content import Rating
+from flows.values import MemberKey
 
 migrations = Migrations("coach")
 
@@ -136,12 +137,6 @@ def _iso(moment: datetime) -> str:
 
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-@dataclass(frozen=True)
-class MemberKey:
-    team_id: str
-    user_id: str
 
 
 def send_key(member: MemberKey, kind: str, period: str) -> str:

@@ -1,8 +1,8 @@
 """The readiness assessment: its state machine and its scoring.
 
-The machine is described once, as a frozen config built from the content's question order. Each
-request restores a plain ``AssessmentModel`` at the stored state, fires one trigger and reads the new
-state; persisting it (with a compare-and-set on the version) is the caller's job.
+The machine is described once, as a frozen config built from the content's question order (see
+``flows.machines``). Each request looks up where one trigger leads from the stored state; persisting
+it (with a compare-and-set on the version) is the caller's job.
 """
 
 from __future__ import annotations
@@ -12,30 +12,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from transitions import Machine, MachineError
-
 from flows.content import AssessmentContent, Rating
+from flows.machines import MachineConfig
 
 INTRO = "intro"
 SUMMARY = "summary"
-ANY_STATE = "any_state"
 POINTS: Mapping[Rating, int] = {"ready": 2, "partly": 1, "not_yet": 0}
-
-
-@dataclass(frozen=True)
-class MachineConfig:
-    """Everything ``transitions.Machine`` needs, except the model and its initial state."""
-
-    states: tuple[str, ...]
-    transitions: tuple[Mapping[str, Any], ...]
-
-    def kwargs(self) -> dict[str, Any]:
-        return {
-            "states": list(self.states),
-            "transitions": [dict(t) for t in self.transitions],
-            "auto_transitions": False,
-            "ignore_invalid_triggers": False,
-        }
 
 
 @cache
@@ -54,52 +36,6 @@ def assessment_config(question_ids: tuple[str, ...]) -> MachineConfig:
 
 def config_for(content: AssessmentContent) -> MachineConfig:
     return assessment_config(tuple(q.id for q in content.questions))
-
-
-class AssessmentModel:
-    """The plain object transitions decorates; it only carries ``state``."""
-
-    state: str
-
-
-class InvalidMove(Exception):
-    """A trigger that the machine does not allow from the current state."""
-
-
-def next_state(config: MachineConfig, state: str, trigger: str) -> str:
-    model = AssessmentModel()
-    Machine(model=model, initial=state, **config.kwargs())
-    try:
-        model.trigger(trigger)  # type: ignore[attr-defined]
-    except (MachineError, AttributeError) as error:
-        raise InvalidMove(f"{trigger!r} is not allowed from {state!r}") from error
-    return model.state
-
-
-def mermaid(config: MachineConfig, title: str) -> str:
-    """The machine drawn as a mermaid state diagram, from the same config the app runs.
-
-    transitions draws it; we keep its states and arrows and drop the styling of the "current"
-    state, which means nothing in documentation, and write the title as mermaid front matter.
-    """
-    from transitions.extensions import GraphMachine
-
-    kwargs = config.kwargs()
-    if any(t["source"] == "*" for t in kwargs["transitions"]):
-        # "from any state" is drawn once, from a pseudo-state, instead of an arrow from every state.
-        kwargs["states"] = [*kwargs["states"], ANY_STATE]
-        for transition in kwargs["transitions"]:
-            if transition["source"] == "*":
-                transition["source"] = ANY_STATE
-    model = AssessmentModel()
-    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", **kwargs)
-    drawing: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
-    body = [
-        line.rstrip()
-        for line in drawing.split("stateDiagram-v2", 1)[1].splitlines()
-        if line.strip() and not line.strip().startswith(("classDef", "Class "))
-    ]
-    return "\n".join(["---", f"title: {title}", "---", "stateDiagram-v2", *body]) + "\n"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from flows.assessment import config_for, mermaid
+from flows.assessment import config_for
 from flows.content import load_bundle
 from flows.journey import journey_config
+from flows.machines import mermaid
 
 
 def diagrams_markdown() -> str:

@@ -1,7 +1,7 @@
 """The adoption journey: six stages, the placement quiz and the rotation of weekly tips.
 
-Like the assessment, the journey machine is one frozen config; each request restores a plain model
-at the member's stored stage and fires one trigger. Placing directly (from the cards, the quiz or a
+Like the assessment, the journey machine is one frozen config (``flows.machines``); each request
+looks up where one trigger leads from the member's stored stage. Placing directly (from the cards, the quiz or a
 check-in's "pick a stage") is allowed from anywhere; ``advance`` and ``slip_back`` move one stage.
 The article's stage 3 ("this doesn't work") is usually reached by slipping from 2 or stalling there,
 and left by a deliberate restart, which here is an ``advance`` to 4 or a direct placement.
@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from transitions import Machine, MachineError
-
-from flows.assessment import InvalidMove, MachineConfig
 from flows.content import STAGE_NUMBERS, StagesContent
+from flows.machines import MachineConfig
 
 UNPLACED = "unplaced"
 Source = Literal["placement", "quiz", "checkin"]
@@ -45,19 +43,9 @@ def journey_config(numbers: tuple[int, ...] = STAGE_NUMBERS) -> MachineConfig:
     return MachineConfig(states=(UNPLACED, *stages), transitions=tuple(transitions))
 
 
-class JourneyModel:
-    state: str
-
-
 def move(stage: int | None, trigger: str, config: MachineConfig | None = None) -> int:
     """The stage after ``trigger``; raises InvalidMove at either end of the journey."""
-    model = JourneyModel()
-    Machine(model=model, initial=stage_state(stage), **(config or journey_config()).kwargs())
-    try:
-        model.trigger(trigger)  # type: ignore[attr-defined]
-    except (MachineError, AttributeError) as error:
-        raise InvalidMove(f"{trigger!r} is not allowed from {stage_state(stage)!r}") from error
-    result = stage_number(model.state)
+    result = stage_number((config or journey_config()).next_state(stage_state(stage), trigger))
     assert result is not None
     return result
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.chat import plain, run_chat
 from bot.coach import Coach
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.content import load_bundle
+from flows.values import MemberKey
 
 MEMBER = MemberKey("terminal", "tester")
 

@@ -3,8 +3,9 @@ with the fake Slack Web API on loopback answering the app's calls."""
 
 from __future__ import annotations
 
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.content import QUESTION_IDS
+from flows.values import MemberKey
 from tests.slack_driver import SlackDriver, all_text
 
 USER = "U0ALICE"

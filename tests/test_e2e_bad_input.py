@@ -6,7 +6,8 @@ import json
 import time
 from typing import Any
 
-from bot.store import MemberKey, Store
+from bot.store import Store
+from flows.values import MemberKey
 from tests.slack_driver import SlackDriver
 from tests.test_e2e_assessment import wait_for_text
 

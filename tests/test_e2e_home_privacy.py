@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.models.views import View
 
 from bot.home import home_data
-from bot.store import MemberKey, Store
+from bot.store import Store
 from bot.views.home import home_view
 from flows.content import load_bundle
+from flows.values import MemberKey
 from tests.slack_driver import SlackDriver, all_text
 
 USER = "U0ERIN"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MemberKey, Store
+from bot.store import Store
+from flows.values import MemberKey
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, all_text
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import MemberKey, Store
+from bot.store import Store
+from flows.values import MemberKey
 from tests.slack_driver import SlackDriver, all_text
 from tests.test_e2e_journey import place
 

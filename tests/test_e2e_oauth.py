@@ -16,8 +16,9 @@ import pytest
 from bot.installations import BOT_SCOPES, installation_store
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.content import load_bundle
+from flows.values import MemberKey
 from tests.conftest import SIGNING_SECRET, TEST_NOW, serving
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver

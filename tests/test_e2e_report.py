@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.store import MemberKey, Store
+from bot.store import Store
+from flows.values import MemberKey
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, all_text
 

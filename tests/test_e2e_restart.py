@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.store import MemberKey, Store
+from bot.store import Store
+from flows.values import MemberKey
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver

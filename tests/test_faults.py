@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from bot.listeners.commands import SUBCOMMANDS, parse_subcommand
 from bot.scheduler import Scheduler
 from bot.slack_client import make_web_client
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.assessment import SUMMARY
 from flows.content import QUESTION_IDS, load_bundle, read_intent
+from flows.values import MemberKey
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 from tests.test_e2e_restart import coach_process

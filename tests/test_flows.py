@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from flows.assessment import INTRO, SUMMARY, InvalidMove, assessment_config, evaluate, next_state
+from flows.assessment import INTRO, SUMMARY, assessment_config, evaluate
 from flows.content import QUESTION_IDS
+from flows.machines import InvalidMove
 
 CONFIG = assessment_config(QUESTION_IDS)
 
 
 def test_the_machine_walks_intro_questions_summary() -> None:
-    state = next_state(CONFIG, INTRO, "begin")
+    state = CONFIG.next_state(INTRO, "begin")
     visited = [state]
     while state != SUMMARY:
-        state = next_state(CONFIG, state, "answer")
+        state = CONFIG.next_state(state, "answer")
         visited.append(state)
     assert visited == [*QUESTION_IDS, SUMMARY]
 
@@ -31,7 +32,7 @@ def test_the_machine_walks_intro_questions_summary() -> None:
     ],
 )
 def test_back_skip_restart(state: str, trigger: str, expected: str) -> None:
-    assert next_state(CONFIG, state, trigger) == expected
+    assert CONFIG.next_state(state, trigger) == expected
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_back_skip_restart(state: str, trigger: str, expected: str) -> None:
 )
 def test_moves_the_machine_does_not_allow(state: str, trigger: str) -> None:
     with pytest.raises(InvalidMove):
-        next_state(CONFIG, state, trigger)
+        CONFIG.next_state(state, trigger)
 
 
 def answers(*ratings: str | None) -> dict[str, str]:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from bot.scheduler import Scheduler
 from bot.slack_client import make_web_client
-from bot.store import MemberKey, Store
+from bot.store import Store
 from flows.content import load_bundle
+from flows.values import MemberKey
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fake_slack import FakeSlack
 

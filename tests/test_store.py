@@ -6,7 +6,8 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.store import AnswerChange, MemberKey, Store, migrations
+from bot.store import AnswerChange, Store, migrations
+from flows.values import MemberKey
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MEMBER = MemberKey("T1", "U1")

@@ -14,7 +14,6 @@ from bot.listeners.modals import open_settings
 from bot.listeners.reply import keep_for_sending, sender
 from bot.profile import refresh_profile
 from bot.services import Services
-from bot.store import MemberKey
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
     BACK_ACTION,
@@ -30,6 +29,7 @@ from bot.views.privacy import FORGET_ACTION
 from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import Closed, Notice, Outcome
+from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 STAGE_SOURCES: tuple[Source, ...] = ("placement", "quiz", "checkin")

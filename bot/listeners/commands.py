@@ -18,8 +18,8 @@ from bot.listeners.modals import open_settings
 from bot.listeners.reply import keep_for_sending, sender
 from bot.report import team_report_command
 from bot.services import Services
-from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
+from flows.values import MemberKey
 
 COMMAND = "/coach"
 SUBCOMMANDS = (

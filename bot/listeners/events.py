@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.services import Services
-from bot.store import MemberKey
+from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.listeners.reply import keep_for_sending, sender
 from bot.services import Services
-from bot.store import MemberKey
+from flows.values import MemberKey
 
 EVENTS = ("message.im",)
 

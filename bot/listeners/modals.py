@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
-from bot.store import MemberKey
 from bot.views.journey import settings_modal
+from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 

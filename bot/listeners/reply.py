@@ -18,8 +18,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery import changes_member_data, render
 from bot.services import Services
-from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
+from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 OUTCOMES_KEY = "coach_outcomes"
