@@ -7,13 +7,29 @@ saves the change with a compare-and-set, and returns outcomes for the front-end 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
-from bot.store import AnswerChange, AssessmentRow, Store
+from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer, Store
 from flows.assessment import INTRO, SUMMARY, AssessmentResult, config_for, evaluate
 from flows.content import RATINGS, Bundle, Rating, read_intent
 from flows.machines import InvalidMove
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
 from flows.values import Clock, MemberKey, utc_now
+
+Trigger = Literal["answer", "skip", "back", "restart"]
+HOW: dict[Trigger, Literal["answered", "skipped", "left"]] = {
+    "answer": "answered",
+    "skip": "skipped",
+    "back": "left",
+    "restart": "left",
+}
+# What each move does to the stored answers (an answer carries its own SetAnswer).
+CHANGES: dict[Trigger, Callable[[str], AnswerChange | None]] = {
+    "answer": lambda _question: None,
+    "skip": ForgetAnswer,  # a skip forgets any earlier answer to this question
+    "back": lambda _question: None,
+    "restart": lambda _question: ClearAnswers(),
+}
 
 
 class Coach:
@@ -51,23 +67,23 @@ class Coach:
         assessment_id: int | None = None,
         source: str = "button",
     ) -> list[Outcome]:
-        return self._move(member, "answer", question_id, assessment_id, AnswerChange(question_id, rating, source))
+        return self._move(member, "answer", question_id, assessment_id, SetAnswer(question_id, rating, source))
 
     def skip(
         self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
     ) -> list[Outcome]:
-        return self._move(member, "skip", question_id, assessment_id, AnswerChange(question_id=None))
+        return self._move(member, "skip", question_id, assessment_id)
 
     def back(
         self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
     ) -> list[Outcome]:
-        return self._move(member, "back", question_id, assessment_id, None)
+        return self._move(member, "back", question_id, assessment_id)
 
     def restart(self, member: MemberKey) -> list[Outcome]:
         row = self._open(member)
         if row is None:
             return self.retake(member)
-        return self._move(member, "restart", None, row.id, AnswerChange(clear_all=True))
+        return self._move(member, "restart", None, row.id)
 
     def status(self, member: MemberKey) -> list[Outcome]:
         latest = self.store.latest_assessment(member)
@@ -135,10 +151,10 @@ class Coach:
     def _move(
         self,
         member: MemberKey,
-        trigger: str,
+        trigger: Trigger,
         question_id: str | None,
         assessment_id: int | None,
-        change: AnswerChange | None,
+        answer: SetAnswer | None = None,
     ) -> list[Outcome]:
         """Fire one trigger on the member's open assessment, guarded against stale or double input.
 
@@ -150,34 +166,35 @@ class Coach:
             return [Notice("old_assessment")] if assessment_id is not None else [Notice("nothing_in_progress")]
         if row.state not in self.question_ids:
             return self._ask_current(row)
-        current = row.state
-        if question_id is not None and question_id != current:
+        if question_id is not None and question_id != row.state:
             return [self._already_answered(row)]
         try:
-            destination = self.config.next_state(current, trigger)
+            destination = self.config.next_state(row.state, trigger)
         except InvalidMove:
             return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
-        if change is not None and change.question_id is None and not change.clear_all:
-            change = AnswerChange(question_id=current)  # a skip forgets any earlier answer to this question
+        change = answer or CHANGES[trigger](row.state)
         completed = destination == SUMMARY
         if not self.store.advance(row, destination, self.clock(), change, completed=completed):
             fresh = self._open(member)
             return [self._already_answered(fresh)] if fresh else [Notice("old_assessment")]
-        how = {"answer": "answered", "skip": "skipped"}.get(trigger, "left")
+        return self._moved(row, trigger, destination, answer)
+
+    def _moved(self, row: AssessmentRow, trigger: Trigger, destination: str, answer: SetAnswer | None) -> list[Outcome]:
+        """What the member sees after a move: the question closed, then the next one or the summary."""
         closed = Closed(
             assessment_id=row.id,
-            question_id=current,
-            number=self.question_ids.index(current) + 1,
+            question_id=row.state,
+            number=self.question_ids.index(row.state) + 1,
             total=len(self.question_ids),
-            how=how,  # type: ignore[arg-type]
-            rating=change.rating if change is not None and trigger == "answer" else None,
+            how=HOW[trigger],
+            rating=answer.rating if answer is not None else None,
             prompt_channel=row.prompt_channel,
             prompt_ts=row.prompt_ts,
         )
         outcomes: list[Outcome] = [closed]
         if trigger == "restart":
             outcomes.append(Notice("restarted"))
-        if completed:
+        if destination == SUMMARY:
             done = self.store.assessment(row.id)
             assert done is not None
             outcomes.append(self._summary(done))

@@ -174,13 +174,28 @@ class AssessmentRow:
 
 
 @dataclass(frozen=True)
-class AnswerChange:
-    """What a guarded state change does to the answers, in the same transaction."""
+class SetAnswer:
+    """Record (or replace) the answer to one question."""
 
-    question_id: str | None = None
-    rating: Rating | None = None  # None with a question_id: forget that answer (a skip)
+    question_id: str
+    rating: Rating
     source: str = "button"
-    clear_all: bool = False
+
+
+@dataclass(frozen=True)
+class ForgetAnswer:
+    """Drop any earlier answer to one question (a skip)."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
+class ClearAnswers:
+    """Drop every answer of the assessment (a restart)."""
+
+
+# What a guarded state change does to the answers, in the same transaction.
+AnswerChange = SetAnswer | ForgetAnswer | ClearAnswers
 
 
 @dataclass(frozen=True)
@@ -548,15 +563,14 @@ class Store:
             )
             if cursor.rowcount != 1:
                 return False
-            if change is not None:
-                if change.clear_all:
+            match change:
+                case ClearAnswers():
                     db.execute("delete from answers where assessment_id = ?", [row.id])
-                elif change.question_id is not None and change.rating is None:
+                case ForgetAnswer(question_id=question_id):
                     db.execute(
-                        "delete from answers where assessment_id = ? and question_id = ?",
-                        [row.id, change.question_id],
+                        "delete from answers where assessment_id = ? and question_id = ?", [row.id, question_id]
                     )
-                elif change.question_id is not None:
+                case SetAnswer():
                     db.execute(  # plain SQL on the hot path: one statement, no schema look-ups
                         "insert into answers (assessment_id, question_id, rating, source, answered_at)"
                         " values (?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"

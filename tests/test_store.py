@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.store import AnswerChange, Store, migrations
+from bot.store import SetAnswer, Store, migrations
 from flows.values import MemberKey
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -39,7 +39,7 @@ def test_guarded_update_lets_exactly_one_of_many_racing_writers_win(tmp_path: Pa
     def racer(rating: str) -> None:
         own = Store(path)  # a separate connection, as another thread or process would have
         barrier.wait()
-        results.append(own.advance(row, "networks", NOW, AnswerChange("reason", rating)))  # type: ignore[arg-type]
+        results.append(own.advance(row, "networks", NOW, SetAnswer("reason", rating)))  # type: ignore[arg-type]
 
     threads = [threading.Thread(target=racer, args=(r,)) for r in ["ready", "partly", "not_yet", "ready"] * 2]
     for thread in threads:
