@@ -107,6 +107,10 @@ class Coach:
             )
         ]
 
+    def prompt_posted(self, assessment_id: int, channel: str, ts: str) -> None:
+        """Remember where a question was posted, so answering it can close that very message."""
+        self.store.set_prompt(assessment_id, channel, ts)
+
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
         """A message typed in the DM: an answer in plain words, a command word, or neither."""
         intent = read_intent(text, self.bundle)

@@ -1,93 +1,64 @@
-"""Sends a coaching step's outcomes to Slack, in order, and remembers where each question landed."""
+"""Talks to the Slack Web API for one member: sends rendered outcomes, reads their profile.
+
+Delivery decides nothing and writes nothing: it renders, sends, and reports back what landed
+(``Posted``), for the use cases to remember (where a question was posted, that a check-in went out).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.home import home_data
-from bot.store import Store
-from bot.views import assessment as assessment_views
-from bot.views import journey as journey_views
-from bot.views import privacy as privacy_views
-from bot.views import report as report_views
-from bot.views.common import Rendered, notice
 from bot.views.home import home_view
+from bot.views.journey import settings_modal
+from bot.views.render import render
 from flows.content import Bundle
 from flows.outcomes import (
-    Ask,
-    CheckinAsk,
+    ChannelReport,
     CheckinClosed,
     Closed,
     ExportFile,
-    ForgetConfirm,
+    HomeTab,
     Intro,
     Notice,
-    Nudge,
     Outcome,
-    QuizAsk,
-    QuizSuggest,
-    Report,
-    StageCards,
+    SettingsForm,
     StageCoaching,
     Summary,
 )
-from flows.values import MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
 CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
+SLACK_FAILURES = (SlackApiError, OSError)  # OSError: a timeout or a dropped connection, after the retries
 
 
 def changes_member_data(outcomes: Sequence[Outcome]) -> bool:
     return any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
 
 
-def render(bundle: Bundle, outcome: Outcome) -> Rendered:
-    match outcome:
-        case Intro():
-            return assessment_views.intro(bundle)
-        case Ask():
-            return assessment_views.question(bundle, outcome)
-        case Closed():
-            return assessment_views.closed_question(bundle, outcome)
-        case Summary():
-            return assessment_views.summary(bundle, outcome)
-        case StageCards():
-            return journey_views.stage_cards(bundle, outcome)
-        case QuizAsk():
-            return journey_views.quiz_question(bundle, outcome)
-        case QuizSuggest():
-            return journey_views.quiz_suggestion(bundle, outcome)
-        case StageCoaching():
-            return journey_views.stage_coaching(bundle, outcome)
-        case CheckinAsk():
-            return journey_views.checkin_question(bundle, outcome)
-        case CheckinClosed():
-            return journey_views.checkin_closed(bundle, outcome)
-        case Nudge():
-            return journey_views.nudge(bundle, outcome)
-        case ForgetConfirm():
-            return privacy_views.forget_confirm(bundle)
-        case Report():
-            return report_views.report_message(bundle, outcome)
-        case ExportFile():
-            return Rendered(text=bundle.messages.text("export_ready"))
-        case Notice(key="nothing_in_progress"):
-            return assessment_views.start_prompt(bundle, outcome.key)
-        case Notice():
-            return notice(bundle, outcome.key, outcome.params)
-    raise TypeError(f"no view for {outcome!r}")
+def failure(error: Exception) -> str:
+    return str(error.response.get("error")) if isinstance(error, SlackApiError) else type(error).__name__
+
+
+@dataclass(frozen=True)
+class Posted:
+    """An outcome Slack accepted as a new message, and where it is."""
+
+    outcome: Outcome
+    channel: str
+    ts: str
 
 
 class SlackDelivery:
-    def __init__(self, client: WebClient, store: Store, bundle: Bundle) -> None:
+    def __init__(self, client: WebClient, bundle: Bundle) -> None:
         self.client = client
-        self.store = store
         self.bundle = bundle
 
     def open_dm(self, user_id: str) -> str:
@@ -95,55 +66,71 @@ class SlackDelivery:
         channel: str = response["channel"]["id"]
         return channel
 
-    def deliver(self, channel: str, outcomes: Sequence[Outcome], clicked: tuple[str, str] | None = None) -> None:
+    def fetch_profile(self, user_id: str) -> dict[str, Any] | None:
+        """The member's Slack profile (``users.info``), or None when Slack would not say."""
+        try:
+            response = self.client.users_info(user=user_id, include_locale=True)
+        except SLACK_FAILURES as error:
+            log.warning("users.info failed for %s: %s", user_id, failure(error))
+            return None
+        user: dict[str, Any] = response.get("user") or {}
+        return user
+
+    def deliver(
+        self, channel: str, outcomes: Sequence[Outcome], clicked: tuple[str, str] | None = None
+    ) -> list[Posted]:
         """Post each outcome; a Slack failure on one is logged and the rest still go out.
 
         State is already saved before this runs, so a lost message never loses progress: the member
         can type ``status`` or run ``/coach`` to see the open question again. ``clicked`` is the
         (channel, ts) of the message whose button led here, for outcomes that replace it.
         """
+        posted: list[Posted] = []
         for outcome in outcomes:
-            rendered = render(self.bundle, outcome)
             try:
-                if isinstance(outcome, Closed):
-                    if outcome.prompt_channel and outcome.prompt_ts:
-                        self.client.chat_update(
-                            channel=outcome.prompt_channel,
-                            ts=outcome.prompt_ts,
-                            text=rendered.text,
-                            blocks=rendered.block_dicts(),
-                        )
-                    continue
-                if isinstance(outcome, ExportFile):
-                    self.client.files_upload_v2(
-                        channel=channel,
-                        filename=outcome.filename,
-                        content=outcome.content,
-                        title=self.bundle.messages.text("export_title"),
-                        initial_comment=rendered.text,
-                    )
-                    continue
-                if isinstance(outcome, CheckinClosed):
-                    if clicked is not None:
-                        self.client.chat_update(
-                            channel=clicked[0], ts=clicked[1], text=rendered.text, blocks=rendered.block_dicts()
-                        )
-                    continue
-                response = self.client.chat_postMessage(
-                    channel=channel, text=rendered.text, blocks=rendered.block_dicts()
-                )
-                if isinstance(outcome, Ask):
-                    self.store.set_prompt(outcome.assessment_id, response["channel"], response["ts"])
-                if isinstance(outcome, CheckinAsk) and outcome.send_key:
-                    self.store.mark_sent(outcome.send_key, response["channel"], response["ts"], utc_now())
-            except SlackApiError as error:
-                log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, error.response.get("error"))
-            except OSError as error:  # a timeout or a dropped connection, after slack_sdk's own retries
-                log.warning("could not reach Slack for %s to %s: %s", type(outcome).__name__, channel, error)
+                landed = self._send(channel, outcome, clicked)
+            except SLACK_FAILURES as error:
+                log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, failure(error))
+                continue
+            if landed is not None:
+                posted.append(landed)
+        return posted
 
-    def publish_home(self, member: MemberKey) -> None:
-        view = home_view(self.bundle, home_data(self.store, self.bundle, member))
+    def _send(self, channel: str, outcome: Outcome, clicked: tuple[str, str] | None) -> Posted | None:
+        rendered = render(self.bundle, outcome)
+        replaced = (outcome.prompt_channel, outcome.prompt_ts) if isinstance(outcome, Closed) else clicked
+        if isinstance(outcome, Closed | CheckinClosed):
+            if replaced is not None and replaced[0] and replaced[1]:
+                self.client.chat_update(
+                    channel=replaced[0], ts=replaced[1], text=rendered.text, blocks=rendered.block_dicts()
+                )
+            return None
+        if isinstance(outcome, ExportFile):
+            self.client.files_upload_v2(
+                channel=channel,
+                filename=outcome.filename,
+                content=outcome.content,
+                title=self.bundle.messages.text("export_title"),
+                initial_comment=rendered.text,
+            )
+            return None
+        target = outcome.channel_id if isinstance(outcome, ChannelReport) else channel
+        response = self.client.chat_postMessage(channel=target, text=rendered.text, blocks=rendered.block_dicts())
+        return Posted(outcome, str(response["channel"]), str(response["ts"]))
+
+    def post_channel_report(self, report: ChannelReport) -> bool:
+        """Post the team report in its channel; False when Slack refused (not invited, no such channel)."""
+        return bool(self.deliver(report.channel_id, [report]))
+
+    def publish_home(self, user_id: str, tab: HomeTab) -> None:
         try:
-            self.client.views_publish(user_id=member.user_id, view=view)
-        except (SlackApiError, OSError) as error:
-            log.warning("views.publish failed for %s: %s", member, error)
+            self.client.views_publish(user_id=user_id, view=home_view(self.bundle, tab))
+        except SLACK_FAILURES as error:
+            log.warning("views.publish failed for %s: %s", user_id, failure(error))
+
+    def open_settings(self, trigger_id: str, form: SettingsForm) -> None:
+        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share)
+        try:
+            self.client.views_open(trigger_id=trigger_id, view=view)
+        except SLACK_FAILURES as error:
+            log.warning("views.open failed: %s", failure(error))

@@ -10,7 +10,17 @@ from bot.store import MemberRow, Store, send_key
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
 from flows.machines import InvalidMove
-from flows.outcomes import CheckinAsk, CheckinClosed, Notice, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching
+from flows.outcomes import (
+    CheckinAsk,
+    CheckinClosed,
+    Notice,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    SettingsForm,
+    StageCards,
+    StageCoaching,
+)
 from flows.schedule import parse_clock, week_key
 from flows.values import Clock, MemberKey, utc_now
 
@@ -88,7 +98,15 @@ class Journey:
         self.store.claim_send(key, member, CHECKIN_KIND, period, "on-demand", now)
         return [CheckinAsk(period, row.stage, send_key=key)]
 
+    def checkin_posted(self, send_key: str, channel: str, ts: str) -> None:
+        """An on-demand check-in reached the member: its claimed send is done."""
+        self.store.mark_sent(send_key, channel, ts, self.clock())
+
     # Settings
+
+    def settings_form(self, member: MemberKey) -> SettingsForm:
+        row = self._member(member)
+        return SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins)
 
     def save_settings(
         self, member: MemberKey, weekday: int, clock_text: str, paused: bool, share: bool = False

@@ -1,29 +1,20 @@
-"""Gathers the team report for owners and admins from the store (the rules live in flows.report)."""
+"""The team report use case for owners and admins (the counting rules live in flows.report)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
-from bot.delivery import render
 from bot.store import Store, send_key
 from flows.assessment import evaluate
 from flows.content import Bundle
-from flows.outcomes import Notice, Outcome, Report
+from flows.outcomes import ChannelReport, Notice, Outcome, Report
 from flows.report import SharedMember, TeamReport
 from flows.schedule import week_key
-from flows.values import MemberKey
+from flows.values import Clock, MemberKey
 
-if TYPE_CHECKING:
-    from bot.services import Services
-
-log = logging.getLogger(__name__)
 DIGEST_KIND = "digest"
 
 
@@ -65,41 +56,45 @@ def team_report(store: Store, bundle: Bundle, team_id: str, now: datetime) -> Te
     )
 
 
-def is_admin(user: dict[str, object]) -> bool:
+def is_admin(user: Mapping[str, object]) -> bool:
     return bool(user.get("is_owner") or user.get("is_admin") or user.get("is_primary_owner"))
 
 
 CHANNEL_MENTION = re.compile(r"^<#(C[A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-def team_report_command(services: Services, client: WebClient, member: MemberKey, target: str | None) -> list[Outcome]:
-    """``/coach report [#channel]``: the report for an owner or admin, here or as a weekly digest there."""
-    try:
-        user = client.users_info(user=member.user_id).get("user") or {}
-    except SlackApiError as error:
-        log.warning("users.info failed for %s: %s", member, error.response.get("error"))
-        return [Notice("something_went_wrong")]
-    if not is_admin(user):
-        return [Notice("report_not_admin")]
-    now = services.clock()
-    bundle = services.bundle_for(member)
-    report = Report(team_report(services.store, bundle, member.team_id, now))
-    if target is None:
-        return [report]
-    match = CHANNEL_MENTION.match(target)
-    if match is None:
-        return [Notice("report_bad_channel")]
-    channel = match.group(1)
-    rendered = render(bundle, Report(report.report, digest=True))
-    try:
-        client.chat_postMessage(channel=channel, text=rendered.text, blocks=rendered.block_dicts())
-    except SlackApiError as error:
-        log.warning("could not post the report in %s: %s", channel, error.response.get("error"))
-        return [Notice("report_channel_failed", {"channel": channel})]
-    services.store.add_digest(member.team_id, channel, member.user_id, user.get("tz"), now)
-    # This week's digest has just gone out: claim its key so the scheduler does not post it again.
-    period = week_key(now, user.get("tz"))
-    key = send_key(MemberKey(member.team_id, channel), DIGEST_KIND, period)
-    if services.store.claim_send(key, MemberKey(member.team_id, channel), DIGEST_KIND, period, "on-demand", now):
-        services.store.mark_sent(key, channel, "", now)
-    return [Notice("report_posted", {"channel": channel})]
+class Reports:
+    """``/coach report [#channel]``: the team report for an owner or admin, here or as a weekly digest."""
+
+    def __init__(self, store: Store, bundle: Bundle, clock: Clock) -> None:
+        self.store = store
+        self.bundle = bundle
+        self.clock = clock
+
+    def command(self, member: MemberKey, profile: Mapping[str, object] | None, target: str | None) -> list[Outcome]:
+        """What the command answers; a ``ChannelReport`` is for the sender to post, then ``posted``."""
+        if profile is None:
+            return [Notice("something_went_wrong")]
+        if not is_admin(profile):
+            return [Notice("report_not_admin")]
+        report = team_report(self.store, self.bundle, member.team_id, self.clock())
+        if target is None:
+            return [Report(report)]
+        match = CHANNEL_MENTION.match(target)
+        if match is None:
+            return [Notice("report_bad_channel")]
+        return [ChannelReport(match.group(1), report)]
+
+    def posted(self, member: MemberKey, channel_id: str, tz: str | None, landed: bool) -> list[Outcome]:
+        """After the channel post: subscribe the channel to the weekly digest, or explain the failure."""
+        if not landed:
+            return [Notice("report_channel_failed", {"channel": channel_id})]
+        now = self.clock()
+        self.store.add_digest(member.team_id, channel_id, member.user_id, tz, now)
+        # This week's digest has just gone out: claim its key so the scheduler does not post it again.
+        period = week_key(now, tz)
+        channel = MemberKey(member.team_id, channel_id)
+        key = send_key(channel, DIGEST_KIND, period)
+        if self.store.claim_send(key, channel, DIGEST_KIND, period, "on-demand", now):
+            self.store.mark_sent(key, channel_id, "", now)
+        return [Notice("report_posted", {"channel": channel_id})]

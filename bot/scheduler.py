@@ -25,11 +25,11 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import render
 from bot.journey import CHECKIN_KIND
-from bot.languages import bundle_for
+from bot.profiles import Profiles
 from bot.report import DIGEST_KIND, team_report
 from bot.store import AssessmentRow, MemberRow, Store, send_key
+from bot.views.render import render
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
 from flows.schedule import (
@@ -303,7 +303,7 @@ class Scheduler:
                     self.store.update_member(member, **learned)
             channel = job.channel or self._dm_channel(client, member)
             ts = ""
-            bundle = bundle_for(self.store, job.reader or member)
+            bundle = Profiles(self.store).bundle_for(job.reader or member)
             for outcome in job.outcomes:
                 text, blocks = self._rendered(bundle, outcome)
                 response = client.chat_postMessage(

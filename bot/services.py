@@ -1,19 +1,21 @@
-"""What the listeners need, built once per app: the store, the content and the clock."""
+"""The use cases the listeners call, wired once per app to the store, the content and the clock."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.coach import Coach
-from bot.delivery import SlackDelivery
+from bot.dashboard import home_tab
 from bot.journey import Journey
-from bot.languages import bundle_for, learn_language
 from bot.privacy import Privacy
+from bot.profiles import Profiles
+from bot.report import Reports
 from bot.store import Store
+from bot.workspaces import Workspaces
 from flows.content import Bundle
+from flows.outcomes import HomeTab
 from flows.values import Clock, MemberKey
 
 
@@ -25,19 +27,28 @@ class Services:
     installations: InstallationStore | None = None  # OAuth mode: the workspaces' tokens
 
     def bundle_for(self, member: MemberKey) -> Bundle:
-        return bundle_for(self.store, member)
+        return self.profiles().bundle_for(member)
 
     def coach(self, member: MemberKey | None = None) -> Coach:
         """The member's language only matters for reading what they type; a click is the same in any."""
         bundle = self.bundle_for(member) if member is not None else self.bundle
         return Coach(self.store, bundle, self.clock)
 
-    def journey(self, member: MemberKey) -> Journey:
-        return Journey(self.store, self.bundle_for(member), self.clock)
+    def journey(self) -> Journey:
+        """The journey's content choices (quiz questions, tip counts) are the same in every locale."""
+        return Journey(self.store, self.bundle, self.clock)
 
     def privacy(self) -> Privacy:
         return Privacy(self.store)
 
-    def delivery(self, client: WebClient, member: MemberKey) -> SlackDelivery:
-        """Talks to ``member`` in their language, learning it from Slack the first time."""
-        return SlackDelivery(client, self.store, learn_language(self.store, client, member))
+    def profiles(self) -> Profiles:
+        return Profiles(self.store)
+
+    def reports(self, member: MemberKey) -> Reports:
+        return Reports(self.store, self.bundle_for(member), self.clock)
+
+    def workspaces(self) -> Workspaces:
+        return Workspaces(self.store, self.installations, self.clock)
+
+    def home_tab(self, member: MemberKey) -> HomeTab:
+        return home_tab(self.store, self.bundle, member)

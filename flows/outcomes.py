@@ -121,6 +121,49 @@ class Report:
     digest: bool = False
 
 
+@dataclass(frozen=True)
+class ChannelReport:
+    """The team report to post in a channel (``/coach report #channel``); posting it subscribes the
+    channel to the weekly digest."""
+
+    channel_id: str
+    report: TeamReport
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """The check-in settings modal, filled with the member's current choices."""
+
+    weekday: int
+    time: str
+    paused: bool
+    share: bool
+
+
+@dataclass(frozen=True)
+class StageChange:
+    at: datetime
+    stage: int
+
+
+@dataclass(frozen=True)
+class HomeTab:
+    """Everything the member's App Home shows, as plain values (the view never reads the store)."""
+
+    open_question: int | None  # the number of the open assessment's current question, if one is open
+    latest_result: AssessmentResult | None
+    latest_completed_at: datetime | None
+    stage: int | None
+    timeline: tuple[StageChange, ...]
+    last_tip: int | None  # index into the current stage's tips
+    schedule: SettingsForm
+    tz: str
+
+    @property
+    def first_visit(self) -> bool:
+        return self.open_question is None and self.latest_result is None and not self.timeline
+
+
 Outcome = (
     Intro
     | Ask
@@ -137,4 +180,6 @@ Outcome = (
     | ForgetConfirm
     | ExportFile
     | Report
+    | ChannelReport
+    | SettingsForm
 )

@@ -109,7 +109,7 @@ def test_forged_button_value_for_another_question_changes_nothing(coach_server: 
     block_id = first.args["blocks"][2]["block_id"]
     body = driver.action_body(USER, first, "answer:ready", "networks:ready", block_id)
     assert driver.post(body, "application/x-www-form-urlencoded").status == 200
-    wait_for_text(driver, USER, "ended")
+    wait_for_text(driver, USER, "could not read that button")
     assert progress(settings) == ("reason", {})
 
 

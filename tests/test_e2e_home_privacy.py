@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.models.views import View
 
-from bot.home import home_data
+from bot.dashboard import home_tab
 from bot.store import Store
 from bot.views.home import home_view
 from flows.content import load_bundle
@@ -106,7 +106,7 @@ def test_largest_realistic_home_view_fits_slacks_limits(tmp_path) -> None:
         fresh = store.assessment(assessment.id)
         assert fresh is not None
         store.advance(fresh, "summary", start, None, completed=True)
-    view = home_view(bundle, home_data(store, bundle, MEMBER))
+    view = home_view(bundle, home_tab(store, bundle, MEMBER))
     payload = view.to_dict()  # runs slack_sdk's own validation of every block
     assert isinstance(view, View) and len(payload["blocks"]) <= 100
     assert len(json.dumps(payload)) < 250_000

@@ -15,7 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.listeners.commands import SUBCOMMANDS, parse_subcommand
+from bot.listeners.commands import SUBCOMMANDS
+from bot.listeners.payloads import parse_subcommand
 from bot.scheduler import Scheduler
 from bot.slack_client import make_web_client
 from bot.store import Store

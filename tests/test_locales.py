@@ -9,12 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.chat import render_text
-from bot.delivery import render
-from bot.home import HomeData, StageChange
-from bot.store import MemberRow
 from bot.views.common import format_date, format_time
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
+from bot.views.render import render
 from flows.assessment import evaluate
 from flows.content import LANGUAGES, QUESTION_IDS, Bundle, language_for, load_bundle, placeholders, read_intent
 from flows.outcomes import (
@@ -24,6 +22,7 @@ from flows.outcomes import (
     Closed,
     ExportFile,
     ForgetConfirm,
+    HomeTab,
     Intro,
     Notice,
     Nudge,
@@ -31,7 +30,9 @@ from flows.outcomes import (
     QuizAsk,
     QuizSuggest,
     Report,
+    SettingsForm,
     StageCards,
+    StageChange,
     StageCoaching,
     Summary,
 )
@@ -128,8 +129,9 @@ def rendered_texts(bundle: Bundle) -> list[str]:
                 texts.append(render_text(bundle, outcome))
             except TypeError:
                 pass  # journey outcomes are Slack-only
-    member = MemberRow("T", "U", 4, 3, "Europe/Helsinki", None, 0, "09:00", False, True, None, False, None, None)
-    home = HomeData(member, None, evaluate(QUESTION_IDS, {"reason": "ready"}), WHEN, (StageChange(WHEN, 4),), 1)
+    schedule = SettingsForm(0, "09:00", False, False)
+    result = evaluate(QUESTION_IDS, {"reason": "ready"})
+    home = HomeTab(None, result, WHEN, 4, (StageChange(WHEN, 4),), 1, schedule, "Europe/Helsinki")
     texts.append(all_text(home_view(bundle, home).to_dict()["blocks"]))
     texts.append(all_text([settings_modal(bundle, 0, "09:00", False).to_dict()]))
     return texts

@@ -1,18 +1,24 @@
-"""Button clicks (``block_actions``) and modal submissions on the coach's messages."""
+"""Button clicks (``block_actions``) and modal submissions on the coach's messages.
+
+Each handler parses the click, asks a use case, and keeps the outcomes for the lazy sender; the
+table at the bottom says which action ids reach which handler. A click the coach cannot read (a
+malformed or foreign value) is answered with ``Notice("stale_button")`` and changes nothing.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.modals import open_settings
-from bot.listeners.reply import keep_for_sending, sender
-from bot.profile import refresh_profile
+from bot.listeners.payloads import clicked_message, dm_channel, member_of, selected, value_parts
+from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, sender
 from bot.services import Services
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
@@ -23,6 +29,7 @@ from bot.views.assessment import (
     START_ACTION,
     parse_block_id,
 )
+from bot.views.common import whole_number
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
 from bot.views.privacy import FORGET_ACTION
@@ -33,24 +40,8 @@ from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 STAGE_SOURCES: tuple[Source, ...] = ("placement", "quiz", "checkin")
-
-
-def member_of(body: dict[str, Any]) -> MemberKey:
-    team = body.get("team") or {}
-    user = body["user"]
-    return MemberKey(team.get("id") or user.get("team_id", ""), user["id"])
-
-
-def dm_channel(body: dict[str, Any]) -> str | None:
-    """The DM the click came from; None when it came from elsewhere (a channel, App Home)."""
-    channel = (body.get("channel") or {}).get("id")
-    return channel if isinstance(channel, str) and channel.startswith("D") else None
-
-
-def clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
-    container = body.get("container") or {}
-    channel, ts = container.get("channel_id"), container.get("message_ts")
-    return (channel, ts) if channel and ts else None
+STALE: list[Outcome] = [Notice("stale_button")]
+Decide = Callable[[Services, MemberKey, dict[str, Any]], list[Outcome]]
 
 
 def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Outcome]:
@@ -62,117 +53,133 @@ def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Ou
     return [replace(o, prompt_channel=channel, prompt_ts=ts) if isinstance(o, Closed) else o for o in outcomes]
 
 
+def answer(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    question_id, rating = value_parts(action, 2)
+    where = parse_block_id(str(action.get("block_id", "")))
+    if question_id not in QUESTION_IDS or rating not in RATINGS or where is None or where[1] != question_id:
+        log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
+        return STALE
+    return services.coach().answer(member, question_id, rating, assessment_id=where[0])
+
+
+def navigate(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    where = parse_block_id(str(action.get("block_id", "")))
+    question_id = str(action.get("value", ""))
+    if where is None or where[1] != question_id:
+        return STALE
+    coach = services.coach()
+    move = coach.back if action.get("action_id") == BACK_ACTION else coach.skip
+    return move(member, question_id=question_id, assessment_id=where[0])
+
+
+def start(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    return services.coach().retake(member)
+
+
+def cards(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    return services.journey().cards(member)
+
+
+def quiz_start(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    return services.journey().quiz_start(member)
+
+
+def quiz_answer(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    prefix, question_id, index_text = value_parts(action, 3)
+    index = whole_number(index_text)
+    if prefix != "quiz" or index is None:
+        return STALE
+    return services.journey().quiz_answer(member, question_id, index)
+
+
+def stage_pick(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    prefix, number_text = value_parts(action, 2)
+    number = whole_number(number_text)
+    block_parts = str(action.get("block_id", "")).split(":")
+    source = block_parts[1] if len(block_parts) == 3 and block_parts[1] in STAGE_SOURCES else "placement"
+    if prefix != "stage" or number not in STAGE_NUMBERS:
+        return STALE
+    return services.journey().place(member, number, source)
+
+
+def checkin(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    prefix, period, outcome = value_parts(action, 3)
+    if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES:
+        return [Notice("checkin_old")]
+    return services.journey().checkin_answer(member, period, outcome)
+
+
+def checkin_now(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    return services.journey().checkin_now(member)
+
+
+def forget(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    return services.privacy().forget(member)
+
+
+def clicked(
+    decide: Decide, services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    """The ack half of every click: decide and persist, keep the outcomes for the sender, then ack."""
+    member = member_of(context)
+    if member is not None:
+        outcomes = on_clicked_message(decide(services, member, action), body)
+        keep_for_sending(context, outcomes, dm_channel(body), clicked_message(body))
+    ack()
+
+
+def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    member = member_of(context)
+    values = (view.get("state") or {}).get("values") or {}
+    if member is not None:
+        weekday = whole_number(str((selected(values, "weekday").get("selected_option") or {}).get("value", "")))
+        at = str((selected(values, "time").get("selected_option") or {}).get("value", ""))
+        paused = bool(selected(values, "paused").get("selected_options"))
+        share = bool(selected(values, "share").get("selected_options"))
+        outcomes = services.journey().save_settings(member, -1 if weekday is None else weekday, at, paused, share)
+        keep_for_sending(context, outcomes)
+    ack()
+
+
+def learn_profile(services: Services, context: BoltContext, client: WebClient) -> None:
+    """After a stage pick: the member's time zone, for their check-ins (read from Slack each time)."""
+    member = member_of(context)
+    if member is not None:
+        services.profiles().learn(member, delivery_for(services, client, member).fetch_profile(member.user_id))
+
+
+def settings_from_home(services: Services, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    member = member_of(context)
+    if member is not None and isinstance(body.get("trigger_id"), str):
+        open_settings(services, client, member, body["trigger_id"])
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def prefixed(prefix: str) -> re.Pattern[str]:
+    return re.compile(f"^{re.escape(prefix)}")
+
+
+# Which clicks reach which decision; each replies through the lazy sender.
+CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
+    (prefixed(ANSWER_ACTION_PREFIX), answer),
+    (re.compile(f"^({BACK_ACTION}|{SKIP_ACTION})$"), navigate),
+    (re.compile(f"^({START_ACTION}|{RETAKE_ACTION})$"), start),
+    (CARDS_ACTION, cards),
+    (QUIZ_START_ACTION, quiz_start),
+    (prefixed(QUIZ_ANSWER_PREFIX), quiz_answer),
+    (prefixed(CHECKIN_PREFIX), checkin),
+    (CHECKIN_NOW_ACTION, checkin_now),
+    (FORGET_ACTION, forget),
+)
+
+
 def register(app: App, services: Services) -> None:
     send = sender(services)
-
-    def keep(context: BoltContext, body: dict[str, Any], outcomes: list[Outcome]) -> None:
-        keep_for_sending(context, outcomes, dm_channel(body), clicked_message(body))
-
-    def answer_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        question_id, _, rating = str(action.get("value", "")).partition(":")
-        where = parse_block_id(str(action.get("block_id", "")))
-        if question_id not in QUESTION_IDS or rating not in RATINGS or where is None or where[1] != question_id:
-            log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
-            outcomes: list[Outcome] = [Notice("old_assessment")]
-        else:
-            outcomes = services.coach().answer(member_of(body), question_id, rating, assessment_id=where[0])
-            outcomes = on_clicked_message(outcomes, body)
-        keep(context, body, outcomes)
-        ack()
-
-    def navigation_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        where = parse_block_id(str(action.get("block_id", "")))
-        question_id = str(action.get("value", ""))
-        if where is None or where[1] != question_id:
-            outcomes: list[Outcome] = [Notice("old_assessment")]
-        else:
-            coach = services.coach()
-            move = coach.back if action["action_id"] == BACK_ACTION else coach.skip
-            outcomes = on_clicked_message(move(member_of(body), question_id=question_id, assessment_id=where[0]), body)
-        keep(context, body, outcomes)
-        ack()
-
-    def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.coach().retake(member_of(body)))
-        ack()
-
-    def cards_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey(member_of(body)).cards(member_of(body)))
-        ack()
-
-    def quiz_started(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey(member_of(body)).quiz_start(member_of(body)))
-        ack()
-
-    def quiz_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        prefix, question_id, index = (str(action.get("value", "")).split(":") + ["", "", ""])[:3]
-        if prefix != "quiz" or not index.isdigit():
-            outcomes: list[Outcome] = [Notice("old_assessment")]
-        else:
-            outcomes = services.journey(member_of(body)).quiz_answer(member_of(body), question_id, int(index))
-        keep(context, body, outcomes)
-        ack()
-
-    def stage_picked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        prefix, _, number = str(action.get("value", "")).partition(":")
-        block_parts = str(action.get("block_id", "")).split(":")
-        source = block_parts[1] if len(block_parts) == 3 and block_parts[1] in STAGE_SOURCES else "placement"
-        if prefix != "stage" or not number.isdigit() or int(number) not in STAGE_NUMBERS:
-            outcomes: list[Outcome] = [Notice("old_assessment")]
-        else:
-            outcomes = services.journey(member_of(body)).place(member_of(body), int(number), source)
-        keep(context, body, outcomes)
-        ack()
-
-    def learn_profile(body: dict[str, Any], client: WebClient) -> None:
-        refresh_profile(client, services.store, member_of(body))
-
-    def checkin_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
-        prefix, period, outcome = (str(action.get("value", "")).split(":") + ["", "", ""])[:3]
-        if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES:
-            outcomes: list[Outcome] = [Notice("checkin_old")]
-        else:
-            outcomes = services.journey(member_of(body)).checkin_answer(member_of(body), period, outcome)
-        keep(context, body, outcomes)
-        ack()
-
-    def settings_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        values = (view.get("state") or {}).get("values") or {}
-        weekday = ((values.get("weekday") or {}).get("weekday") or {}).get("selected_option") or {}
-        at = ((values.get("time") or {}).get("time") or {}).get("selected_option") or {}
-        paused = ((values.get("paused") or {}).get("paused") or {}).get("selected_options") or []
-        share = ((values.get("share") or {}).get("share") or {}).get("selected_options") or []
-        day = str(weekday.get("value", ""))
-        outcomes = services.journey(member_of(body)).save_settings(
-            member_of(body), int(day) if day.isdigit() else -1, str(at.get("value", "")), bool(paused), bool(share)
-        )
-        keep_for_sending(context, outcomes)
-        ack()
-
-    def checkin_now_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey(member_of(body)).checkin_now(member_of(body)))
-        ack()
-
-    def settings_clicked(ack: Ack) -> None:
-        ack()
-
-    def settings_modal_from_button(body: dict[str, Any], client: WebClient) -> None:
-        open_settings(services, client, member_of(body), body["trigger_id"])
-
-    app.action(re.compile(f"^{re.escape(ANSWER_ACTION_PREFIX)}"))(ack=answer_clicked, lazy=[send])
-
-    def forget_confirmed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.privacy().forget(member_of(body)))
-        ack()
-
-    app.action(FORGET_ACTION)(ack=forget_confirmed, lazy=[send])
-    app.action(CHECKIN_NOW_ACTION)(ack=checkin_now_clicked, lazy=[send])
-    app.action(SETTINGS_ACTION)(ack=settings_clicked, lazy=[settings_modal_from_button])
-    app.action(re.compile(f"^({BACK_ACTION}|{SKIP_ACTION})$"))(ack=navigation_clicked, lazy=[send])
-    app.action(re.compile(f"^({START_ACTION}|{RETAKE_ACTION})$"))(ack=start_clicked, lazy=[send])
-    app.action(CARDS_ACTION)(ack=cards_clicked, lazy=[send])
-    app.action(QUIZ_START_ACTION)(ack=quiz_started, lazy=[send])
-    app.action(re.compile(f"^{re.escape(QUIZ_ANSWER_PREFIX)}"))(ack=quiz_answered, lazy=[send])
-    app.action(STAGE_ACTION)(ack=stage_picked, lazy=[send, learn_profile])
-    app.action(re.compile(f"^{re.escape(CHECKIN_PREFIX)}"))(ack=checkin_answered, lazy=[send])
-    app.view(SETTINGS_CALLBACK)(ack=settings_submitted, lazy=[send])
+    for action_id, decide in CLICKS:
+        app.action(action_id)(ack=partial(clicked, decide, services), lazy=[send])
+    app.action(STAGE_ACTION)(ack=partial(clicked, stage_pick, services), lazy=[send, partial(learn_profile, services)])
+    app.action(SETTINGS_ACTION)(ack=acknowledge, lazy=[partial(settings_from_home, services)])
+    app.view(SETTINGS_CALLBACK)(ack=partial(settings_submitted, services), lazy=[send])

@@ -7,18 +7,16 @@ which may first need a ``users.info``) goes out from the lazy half through the r
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.delivery import render
-from bot.languages import choose_language
-from bot.listeners.modals import open_settings
-from bot.listeners.reply import keep_for_sending, sender
-from bot.report import team_report_command
+from bot.listeners.payloads import member_of, parse_subcommand
+from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with, sender
 from bot.services import Services
-from flows.outcomes import Notice, Outcome
+from flows.outcomes import ChannelReport, Notice, Outcome
 from flows.values import MemberKey
 
 COMMAND = "/coach"
@@ -36,52 +34,71 @@ SUBCOMMANDS = (
     "help",
 )
 LAZY_SUBCOMMANDS = ("settings", "report")  # these need a Web API call before they can answer
+Subcommand = Callable[[Services, MemberKey, list[str]], list[Outcome]]
+
+# Subcommands whose answer goes to the member's DM; the command itself gets a pointer there.
+IN_DM: dict[str, Subcommand] = {
+    "": lambda services, member, _args: services.coach(member).start(member),
+    "start": lambda services, member, _args: services.coach(member).start(member),
+    "stage": lambda services, member, _args: services.journey().cards(member),
+    "export": lambda services, member, _args: services.privacy().export(member, services.clock()),
+}
+# Subcommands answered privately where they were typed.
+HERE: dict[str, Subcommand] = {
+    "status": lambda services, member, _args: [*services.coach().status(member), *services.journey().status(member)],
+    "pause": lambda services, member, _args: services.journey().pause(member),
+    "resume": lambda services, member, _args: services.journey().resume(member),
+    "language": lambda services, member, args: services.profiles().choose_language(member, args[0] if args else None),
+    "forget": lambda services, _member, _args: services.privacy().ask_to_forget(),
+    "help": lambda _services, _member, _args: [Notice("help")],
+}
 
 
-def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
-    words = (text or "").split()
-    return (words[0].lower(), words[1:]) if words else ("", [])
+def coach_command(services: Services, ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    name, args = parse_subcommand(command.get("text"))
+    member = member_of(context)
+    if member is None:
+        ack()
+        return
+    if name in IN_DM:
+        pointer = Notice("export_preparing") if name == "export" else Notice("pointer_dm")
+        keep_for_sending(context, IN_DM[name](services, member, args), reply=[pointer])
+    elif name in HERE:
+        keep_for_sending(context, reply=HERE[name](services, member, args))
+    elif name not in LAZY_SUBCOMMANDS:
+        keep_for_sending(context, reply=[Notice("unknown_command", {"command": name}), Notice("help")])
+    ack()
+
+
+def settings_or_report(
+    services: Services, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """The subcommands that must ask Slack something before they can answer."""
+    name, args = parse_subcommand(command.get("text"))
+    member = member_of(context)
+    if member is None:
+        return
+    if name == "settings" and isinstance(command.get("trigger_id"), str):
+        open_settings(services, client, member, command["trigger_id"])
+    elif name == "report":
+        respond_with(respond, delivery_for(services, client, member), team_report(services, client, member, args))
+
+
+def team_report(services: Services, client: WebClient, member: MemberKey, args: list[str]) -> list[Outcome]:
+    """``/coach report [#channel]``: the admin check needs ``users.info``; a channel report is posted first."""
+    delivery = delivery_for(services, client, member)
+    profile = delivery.fetch_profile(member.user_id)
+    reports = services.reports(member)
+    outcomes = reports.command(member, profile, args[0] if args else None)
+    if len(outcomes) == 1 and isinstance(outcomes[0], ChannelReport):
+        report = outcomes[0]
+        tz = profile.get("tz") if profile else None
+        landed = delivery.post_channel_report(report)
+        return reports.posted(member, report.channel_id, tz if isinstance(tz, str) else None, landed)
+    return outcomes
 
 
 def register(app: App, services: Services) -> None:
-    def coach_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        name, args = parse_subcommand(command.get("text"))
-        member = MemberKey(command["team_id"], command["user_id"])
-        coach, journey = services.coach(member), services.journey(member)
-        pointer: list[Outcome] = [Notice("pointer_dm")]
-        in_dm: dict[str, Callable[[], list[Outcome]]] = {
-            "": lambda: coach.start(member),
-            "start": lambda: coach.start(member),
-            "stage": lambda: journey.cards(member),
-            "export": lambda: services.privacy().export(member, services.clock()),
-        }
-        here: dict[str, Callable[[], list[Outcome]]] = {
-            "status": lambda: [*coach.status(member), *journey.status(member)],
-            "pause": lambda: journey.pause(member),
-            "resume": lambda: journey.resume(member),
-            "language": lambda: choose_language(services.store, member, args[0] if args else None),
-            "forget": lambda: services.privacy().ask_to_forget(),
-            "help": lambda: [Notice("help")],
-        }
-        if name in in_dm:
-            reply = [Notice("export_preparing")] if name == "export" else pointer
-            keep_for_sending(context, in_dm[name](), reply=reply)
-        elif name in here:
-            keep_for_sending(context, reply=here[name]())
-        elif name not in LAZY_SUBCOMMANDS:
-            keep_for_sending(context, reply=[Notice("unknown_command", {"command": name}), Notice("help")])
-        ack()
-
-    def settings_or_report(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        name, args = parse_subcommand(command.get("text"))
-        member = MemberKey(command["team_id"], command["user_id"])
-        if name == "settings":
-            open_settings(services, client, member, command["trigger_id"])
-        elif name == "report":
-            bundle = services.bundle_for(member)
-            rendered = [
-                render(bundle, o) for o in team_report_command(services, client, member, args[0] if args else None)
-            ]
-            respond(text="\n\n".join(r.text for r in rendered), blocks=[b for r in rendered for b in r.block_dicts()])
-
-    app.command(COMMAND)(ack=coach_command, lazy=[sender(services), settings_or_report])
+    app.command(COMMAND)(
+        ack=partial(coach_command, services), lazy=[sender(services), partial(settings_or_report, services)]
+    )

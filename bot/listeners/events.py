@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
-import logging
+from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.listeners.payloads import member_of
+from bot.listeners.reply import delivery_for
 from bot.services import Services
-from flows.values import MemberKey
 
-log = logging.getLogger(__name__)
 EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 
 
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def publish_home(services: Services, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    member = member_of(context)
+    if event.get("tab", "home") != "home" or member is None:
+        return
+    delivery_for(services, client, member).publish_home(member.user_id, services.home_tab(member))
+
+
+def app_left(services: Services, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+    """Uninstalled, or the bot token revoked: the workspace's jobs stop and its tokens go."""
+    team_id = context.team_id or context.enterprise_id
+    revoked_bot = event.get("type") == "app_uninstalled" or bool((event.get("tokens") or {}).get("bot"))
+    if team_id and revoked_bot:
+        services.workspaces().app_left(team_id, context.enterprise_id, str(event.get("type")))
+    ack()
+
+
 def register(app: App, services: Services) -> None:
-    def acknowledge(ack: Ack) -> None:
-        ack()
-
-    def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        member = MemberKey(str(body.get("team_id") or ""), str(event["user"]))
-        services.delivery(client, member).publish_home(member)
-
-    def app_left(ack: Ack, event: dict[str, Any], body: dict[str, Any]) -> None:
-        """Uninstalled, or the bot token revoked: stop that workspace's jobs at once and drop its tokens.
-
-        Its member data stays for ``COACH_RETENTION_DAYS`` (a reinstall picks up where it left off),
-        then the scheduler deletes it.
-        """
-        team_id = str(body.get("team_id") or "")
-        revoked_bot = event["type"] == "app_uninstalled" or bool((event.get("tokens") or {}).get("bot"))
-        if team_id and revoked_bot:
-            services.store.stop_workspace(team_id, event["type"], services.clock())
-            if services.installations is not None:
-                services.installations.delete_all(enterprise_id=None, team_id=team_id)
-            log.info("workspace %s stopped: %s", team_id, event["type"])
-        ack()
-
-    app.event("app_home_opened")(ack=acknowledge, lazy=[publish_home])
-    app.event("app_uninstalled")(app_left)
-    app.event("tokens_revoked")(app_left)
+    app.event("app_home_opened")(ack=acknowledge, lazy=[partial(publish_home, services)])
+    app.event("app_uninstalled")(partial(app_left, services))
+    app.event("tokens_revoked")(partial(app_left, services))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot.listeners.payloads import member_of
 from bot.listeners.reply import keep_for_sending, sender
 from bot.services import Services
-from flows.values import MemberKey
 
 EVENTS = ("message.im",)
 
@@ -20,15 +21,17 @@ def is_member_text(event: dict[str, Any]) -> bool:
         and not event.get("subtype")
         and not event.get("bot_id")
         and isinstance(event.get("text"), str)
-        and "user" in event
+        and isinstance(event.get("user"), str)
+        and isinstance(event.get("channel"), str)
     )
 
 
-def register(app: App, services: Services) -> None:
-    def direct_message(ack: Ack, event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-        if is_member_text(event):
-            member = MemberKey(body.get("team_id") or event.get("team", ""), event["user"])
-            keep_for_sending(context, services.coach(member).handle_text(member, event["text"]), event["channel"])
-        ack()
+def direct_message(services: Services, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
+    member = member_of(context)
+    if member is not None and is_member_text(event):
+        keep_for_sending(context, services.coach(member).handle_text(member, event["text"]), event["channel"])
+    ack()
 
-    app.event("message")(ack=direct_message, lazy=[sender(services)])
+
+def register(app: App, services: Services) -> None:
+    app.event("message")(ack=partial(direct_message, services), lazy=[sender(services)])

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.views.common import Rendered, escape, format_date, notice_text, section
+from bot.views.common import Rendered, escape, format_date, notice_text, section, whole_number
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, Closed, Summary
@@ -34,9 +34,8 @@ def answer_block_id(assessment_id: int, question_id: str) -> str:
 def parse_block_id(block_id: str) -> tuple[int, str] | None:
     """``answer:<assessment>:<question>`` (or ``nav:…``) back into its parts; None if malformed."""
     parts = block_id.split(":")
-    if len(parts) != 3 or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2]
+    assessment_id = whole_number(parts[1]) if len(parts) == 3 else None
+    return (assessment_id, parts[2]) if assessment_id is not None else None
 
 
 def intro(bundle: Bundle) -> Rendered:

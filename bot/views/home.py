@@ -6,12 +6,12 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextB
 from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
-from bot.home import HomeData
 from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
 from bot.views.common import format_date, format_time, section
 from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
 from flows.content import Bundle
+from flows.outcomes import HomeTab
 
 CHECKIN_NOW_ACTION = "checkin_now"
 SETTINGS_ACTION = "settings_open"
@@ -31,7 +31,7 @@ def bar(result: QuestionResult) -> str:
     return square * filled + BAR_EMPTY * (BAR_LENGTH - filled)
 
 
-def home_view(bundle: Bundle, data: HomeData) -> View:
+def home_view(bundle: Bundle, data: HomeTab) -> View:
     messages = bundle.messages
     blocks: list[Block] = [HeaderBlock(text=messages.text("home_title"))]
     if data.first_visit:
@@ -46,7 +46,7 @@ def home_view(bundle: Bundle, data: HomeData) -> View:
     return View(type="home", blocks=blocks)
 
 
-def _readiness(bundle: Bundle, data: HomeData) -> list[Block]:
+def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
     messages = bundle.messages
     blocks: list[Block] = []
     if data.latest_result is not None and data.latest_completed_at is not None:
@@ -69,13 +69,11 @@ def _readiness(bundle: Bundle, data: HomeData) -> list[Block]:
                 else messages.text("skipped_next_step")
             )
             blocks.append(section(messages.text("home_next_step", title=weakest.title, next_step=step)))
-    elif data.open_assessment is None:
+    elif data.open_question is None:
         blocks.append(section(messages.text("home_no_assessment")))
-    if data.open_assessment is not None:
-        ids = [q.id for q in bundle.assessment.questions]
-        state = data.open_assessment.state
-        number = ids.index(state) + 1 if state in ids else 1
-        blocks.append(section(messages.text("home_in_progress", number=number, total=len(ids))))
+    if data.open_question is not None:
+        total = len(bundle.assessment.questions)
+        blocks.append(section(messages.text("home_in_progress", number=data.open_question, total=total)))
         button = ButtonElement(
             text=messages.text("button_resume_assessment"), action_id=START_ACTION, value="resume", style="primary"
         )
@@ -89,16 +87,15 @@ def _readiness(bundle: Bundle, data: HomeData) -> list[Block]:
     return blocks
 
 
-def _journey(bundle: Bundle, data: HomeData) -> list[Block]:
+def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
     messages = bundle.messages
-    member = data.member
     blocks: list[Block] = []
     settings = ButtonElement(text=messages.text("button_settings"), action_id=SETTINGS_ACTION, value="settings")
-    if member is None or member.stage is None:
+    if data.stage is None:
         blocks.append(section(messages.text("home_no_stage")))
         blocks.append(ActionsBlock(elements=[find_stage_button(bundle), settings]))
         return blocks
-    stage = bundle.stages.stage(member.stage)
+    stage = bundle.stages.stage(data.stage)
 
     def stage_name(number: int) -> str:
         return bundle.stages.stage(number).name
@@ -119,12 +116,12 @@ def _journey(bundle: Bundle, data: HomeData) -> list[Block]:
         blocks.append(section(messages.text("home_tip", tip=stage.tips[data.last_tip])))
     schedule = (
         messages.text("home_schedule_paused")
-        if member.paused
+        if data.schedule.paused
         else messages.text(
             "home_schedule",
-            weekday=messages.text(f"weekday_{member.checkin_weekday}"),
-            time=format_time(bundle, member.checkin_time),
-            tz=member.tz or "UTC",
+            weekday=messages.text(f"weekday_{data.schedule.weekday}"),
+            time=format_time(bundle, data.schedule.time),
+            tz=data.tz,
         )
     )
     blocks.append(ContextBlock(elements=[Markdown(text=schedule)]))

@@ -1,0 +1,40 @@
+"""The App Home use case: what a member's dashboard shows, read from the store in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store import Store
+from flows.assessment import evaluate
+from flows.content import Bundle
+from flows.outcomes import HomeTab, SettingsForm, StageChange
+from flows.values import MemberKey
+
+TIMELINE_LENGTH = 12  # the most recent stage changes shown; older ones stay in the export
+
+
+def home_tab(store: Store, bundle: Bundle, member: MemberKey) -> HomeTab:
+    row = store.member(member)
+    question_ids = [q.id for q in bundle.assessment.questions]
+    open_question = None
+    result, completed_at = None, None
+    for assessment in store.recent_assessments(member, limit=2):
+        if assessment.completed_at is None and open_question is None:
+            open_question = question_ids.index(assessment.state) + 1 if assessment.state in question_ids else 1
+        elif assessment.completed_at is not None and result is None:
+            result = evaluate(question_ids, store.answers(assessment.id))
+            completed_at = assessment.completed_at
+    changes = store.stage_changes(member)[-TIMELINE_LENGTH:]
+    timeline = tuple(StageChange(datetime.fromisoformat(c["at"]), c["to_stage"]) for c in changes)
+    stage = row.stage if row is not None else None
+    last_tip = None
+    if stage is not None:
+        shown = store.tips_shown(member, stage)
+        last_tip = shown[-1] if shown else None
+    schedule = (
+        SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins)
+        if row is not None
+        else SettingsForm(0, "09:00", False, False)
+    )
+    tz = (row.tz if row is not None else None) or "UTC"
+    return HomeTab(open_question, result, completed_at, stage, timeline, last_tip, schedule, tz)

@@ -1,0 +1,49 @@
+"""Reading Slack's payloads: who is asking, from where, and what a button carried.
+
+The workspace comes from Bolt's context (``context.team_id`` / ``enterprise_id``), which Bolt
+derives from the payload's ``authorizations`` the way it authorizes the request, never from fields
+a Slack Connect payload may fill differently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from flows.values import MemberKey
+
+
+def member_of(context: BoltContext) -> MemberKey | None:
+    """The member a request is from; None for a payload that names no user."""
+    team = context.team_id or context.enterprise_id
+    user = context.user_id
+    return MemberKey(team, user) if team and user else None
+
+
+def dm_channel(body: dict[str, Any]) -> str | None:
+    """The DM a click came from; None when it came from elsewhere (a channel, App Home)."""
+    channel = (body.get("channel") or {}).get("id")
+    return channel if isinstance(channel, str) and channel.startswith("D") else None
+
+
+def clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
+
+
+def value_parts(action: dict[str, Any], count: int) -> list[str]:
+    """A button's ``value`` split on ``:`` into exactly ``count`` parts (missing ones empty)."""
+    return (str(action.get("value", "")).split(":") + [""] * count)[:count]
+
+
+def selected(values: dict[str, Any], block: str) -> dict[str, Any]:
+    """A modal input's state: ``values[block][block]``, the way the coach names its inputs."""
+    state = (values.get(block) or {}).get(block)
+    return state if isinstance(state, dict) else {}
+
+
+def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
+    words = (text or "").split()
+    return (words[0].lower(), words[1:]) if words else ("", [])

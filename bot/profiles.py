@@ -1,0 +1,53 @@
+"""What the coach knows of a member from Slack (time zone, locale) and the language it coaches them in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.store import Store
+from flows.content import LANGUAGES, Bundle, language_for, load_bundle
+from flows.outcomes import Notice, Outcome
+from flows.values import MemberKey
+
+PROFILE_FIELDS = ("tz", "locale")
+
+
+class Profiles:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def bundle_for(self, member: MemberKey) -> Bundle:
+        """The member's language: their own choice, else their Slack locale, else the default."""
+        row = self.store.member(member)
+        return load_bundle(language_for(row.locale, row.language) if row is not None else language_for(None))
+
+    def known_bundle(self, member: MemberKey) -> Bundle | None:
+        """The member's language if the coach knows it already; None when Slack must be asked first."""
+        row = self.store.member(member)
+        if row is None or not (row.language or row.locale):
+            return None
+        return load_bundle(language_for(row.locale, row.language))
+
+    def learn(self, member: MemberKey, profile: Mapping[str, Any] | None) -> Bundle:
+        """Remember what Slack said of the member (``users.info``) and return their language.
+
+        Someone with no row yet (a first ``/coach help``, or a member who just asked to be forgotten)
+        is answered in their Slack language without storing anything about them. Without a profile
+        (Slack did not answer) the default language is used this once.
+        """
+        profile = profile or {}
+        learned = {name: profile[name] for name in PROFILE_FIELDS if isinstance(profile.get(name), str)}
+        if learned:
+            self.store.update_member(member, **learned)
+        row = self.store.member(member)
+        if row is not None and (row.language or row.locale):
+            return load_bundle(language_for(row.locale, row.language))
+        return load_bundle(language_for(learned.get("locale")))
+
+    def choose_language(self, member: MemberKey, code: str | None) -> list[Outcome]:
+        choice = (code or "").lower()
+        if choice not in LANGUAGES:
+            return [Notice("language_unknown", {"choices": ", ".join(LANGUAGES)})]
+        self.store.update_member(member, language=choice)
+        return [Notice("language_set")]

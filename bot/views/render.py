@@ -1,0 +1,74 @@
+"""One outcome → one Slack message: the dispatch from what a use case decided to its view."""
+
+from __future__ import annotations
+
+from bot.views import assessment as assessment_views
+from bot.views import journey as journey_views
+from bot.views import privacy as privacy_views
+from bot.views import report as report_views
+from bot.views.common import Rendered, notice
+from flows.content import Bundle
+from flows.outcomes import (
+    Ask,
+    ChannelReport,
+    CheckinAsk,
+    CheckinClosed,
+    Closed,
+    ExportFile,
+    ForgetConfirm,
+    Intro,
+    Notice,
+    Nudge,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    Report,
+    StageCards,
+    StageCoaching,
+    Summary,
+)
+
+
+def render(bundle: Bundle, outcome: Outcome) -> Rendered:
+    match outcome:
+        case Intro():
+            return assessment_views.intro(bundle)
+        case Ask():
+            return assessment_views.question(bundle, outcome)
+        case Closed():
+            return assessment_views.closed_question(bundle, outcome)
+        case Summary():
+            return assessment_views.summary(bundle, outcome)
+        case StageCards():
+            return journey_views.stage_cards(bundle, outcome)
+        case QuizAsk():
+            return journey_views.quiz_question(bundle, outcome)
+        case QuizSuggest():
+            return journey_views.quiz_suggestion(bundle, outcome)
+        case StageCoaching():
+            return journey_views.stage_coaching(bundle, outcome)
+        case CheckinAsk():
+            return journey_views.checkin_question(bundle, outcome)
+        case CheckinClosed():
+            return journey_views.checkin_closed(bundle, outcome)
+        case Nudge():
+            return journey_views.nudge(bundle, outcome)
+        case ForgetConfirm():
+            return privacy_views.forget_confirm(bundle)
+        case Report():
+            return report_views.report_message(bundle, outcome)
+        case ChannelReport():
+            return report_views.report_message(bundle, Report(outcome.report, digest=True))
+        case ExportFile():
+            return Rendered(text=bundle.messages.text("export_ready"))
+        case Notice(key="nothing_in_progress"):
+            return assessment_views.start_prompt(bundle, outcome.key)
+        case Notice():
+            return notice(bundle, outcome.key, outcome.params)
+    raise TypeError(f"no Slack view for {outcome!r}")
+
+
+def render_all(bundle: Bundle, outcomes: list[Outcome]) -> Rendered:
+    """Several outcomes as one message (a private reply to a slash command)."""
+    rendered = [render(bundle, outcome) for outcome in outcomes]
+    return Rendered(text="\n\n".join(r.text for r in rendered), blocks=tuple(b for r in rendered for b in r.blocks))

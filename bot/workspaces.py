@@ -1,0 +1,30 @@
+"""The app leaving a workspace: uninstalled, or its bot token revoked."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.oauth.installation_store import InstallationStore
+
+from bot.store import Store
+from flows.values import Clock
+
+log = logging.getLogger(__name__)
+
+
+class Workspaces:
+    def __init__(self, store: Store, installations: InstallationStore | None, clock: Clock) -> None:
+        self.store = store
+        self.installations = installations
+        self.clock = clock
+
+    def app_left(self, team_id: str, enterprise_id: str | None, reason: str) -> None:
+        """Stop the workspace's scheduled jobs at once and drop its tokens.
+
+        Its member data stays for ``COACH_RETENTION_DAYS`` (a reinstall picks up where it left off),
+        then the scheduler deletes it.
+        """
+        self.store.stop_workspace(team_id, reason, self.clock())
+        if self.installations is not None:
+            self.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        log.info("workspace %s stopped: %s", team_id, reason)
