@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from babel import dates
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from flows.content import Bundle
+from flows.schedule import DEFAULT_TIME, parse_clock
 
+# Dates, times and day names come from Babel (CLDR), in the regional form each language's coach uses.
+BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 MAX_BLOCKS_PER_MESSAGE = 50
 MAX_SECTION_TEXT = 3000
 
@@ -47,16 +51,24 @@ def section(text: str, block_id: str | None = None) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text), block_id=block_id)
 
 
+def babel_locale(bundle: Bundle) -> str:
+    return BABEL_LOCALES.get(bundle.locale, bundle.locale)
+
+
 def format_date(bundle: Bundle, moment: datetime) -> str:
-    day = moment.date()
-    month = bundle.messages.text(f"month_{day.month}")
-    return bundle.messages.text("date_format", day=day.day, month_name=month, year=day.year)
+    """A date as the member's language writes it in full: 25 November 2026, 25. marraskuuta 2026."""
+    return dates.format_date(moment.date(), "long", locale=babel_locale(bundle))
 
 
 def format_time(bundle: Bundle, clock: str) -> str:
-    """``HH:MM`` as the locale writes it (09:00, 9.00, 9:00)."""
-    hour, _, minute = clock.partition(":")
-    return bundle.messages.text("time_format", hour=hour, minute=minute)
+    """``HH:MM`` as the member's language writes it: 09:00, 9.00."""
+    at = parse_clock(clock) or DEFAULT_TIME
+    return dates.format_time(at, "short", locale=babel_locale(bundle))
+
+
+def weekday_name(bundle: Bundle, weekday: int) -> str:
+    """Monday is 0; the stand-alone form ("maanantai"), as a schedule line or a menu uses it."""
+    return str(dates.get_day_names("wide", context="stand-alone", locale=babel_locale(bundle))[weekday])
 
 
 def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool = True) -> dict[str, object]:
@@ -74,7 +86,7 @@ def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool 
     if isinstance(resolved.get("time"), str):
         resolved["time"] = format_time(bundle, str(resolved["time"]))
     if "weekday" in resolved:
-        resolved["weekday"] = bundle.messages.text(f"weekday_{resolved['weekday']}")
+        resolved["weekday"] = weekday_name(bundle, int(str(resolved["weekday"])))
     if not for_slack:
         return resolved
     return {key: escape(value) if isinstance(value, str) else value for key, value in resolved.items()}

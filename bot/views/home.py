@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
 from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
-from bot.views.common import format_date, format_time, section
+from bot.views.common import format_date, format_time, section, weekday_name
 from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
 from flows.content import Bundle
@@ -119,7 +119,7 @@ def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
         if data.schedule.paused
         else messages.text(
             "home_schedule",
-            weekday=messages.text(f"weekday_{data.schedule.weekday}"),
+            weekday=weekday_name(bundle, data.schedule.weekday),
             time=format_time(bundle, data.schedule.time),
             tz=data.tz,
         )

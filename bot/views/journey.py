@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.views.assessment import CARDS_ACTION, START_ACTION
-from bot.views.common import Rendered, format_time, section
+from bot.views.common import Rendered, format_time, section, weekday_name
 from flows.content import Bundle
 from flows.journey import CHECKIN_OUTCOMES
 from flows.outcomes import CheckinAsk, CheckinClosed, Nudge, QuizAsk, QuizSuggest, StageCards, StageCoaching
@@ -137,7 +137,7 @@ def _plain_option(label: str, value: str) -> Option:
 
 def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool, share: bool = False) -> View:
     messages = bundle.messages
-    days = [_plain_option(messages.text(f"weekday_{d}"), str(d)) for d in range(7)]
+    days = [_plain_option(weekday_name(bundle, d), str(d)) for d in range(7)]
     times = [_plain_option(format_time(bundle, t.strftime("%H:%M")), t.strftime("%H:%M")) for t in SETTINGS_TIMES]
     current_time = next((o for o in times if o.value == at), times[6])
     pause_option = _plain_option(messages.text("settings_pause"), "paused")
