@@ -1,0 +1,210 @@
+"""The use cases on a real SQLite file, without Slack: every branch of the coach and the journey."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.coach import Coach
+from bot.journey import CHECKIN_KIND, Journey
+from bot.store import Store, send_key
+from flows.content import QUESTION_IDS, load_bundle
+from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Closed, Notice, StageCards, StageCoaching, Summary
+from flows.values import MemberKey
+from tests.conftest import FrozenClock
+
+MEMBER = MemberKey("T0001", "U0UNIT")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "coach.db")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def coach(store: Store, clock: FrozenClock) -> Coach:
+    return Coach(store, load_bundle(), clock)
+
+
+@pytest.fixture
+def journey(store: Store, clock: FrozenClock) -> Journey:
+    return Journey(store, load_bundle(), clock)
+
+
+def kinds(outcomes: list) -> list[str]:
+    return [o.key if isinstance(o, Notice) else type(o).__name__ for o in outcomes]
+
+
+def open_assessment(coach: Coach) -> int:
+    outcomes = coach.start(MEMBER)
+    ask = outcomes[-1]
+    assert isinstance(ask, Ask)
+    return ask.assessment_id
+
+
+def test_start_begins_then_resumes_then_recalls(coach: Coach) -> None:
+    assert kinds(coach.start(MEMBER)) == ["Intro", "Ask"]
+    assert kinds(coach.start(MEMBER)) == ["intro_resume", "Ask"]
+    for question_id in QUESTION_IDS:
+        coach.answer(MEMBER, question_id, "ready")
+    recalled = coach.start(MEMBER)
+    assert kinds(recalled) == ["Summary"] and isinstance(recalled[0], Summary) and recalled[0].recalled
+
+
+def test_answer_closes_the_question_and_asks_the_next(coach: Coach, store: Store) -> None:
+    assessment_id = open_assessment(coach)
+    closed, ask = coach.answer(MEMBER, "reason", "partly", assessment_id)
+    assert isinstance(closed, Closed) and closed.how == "answered" and closed.rating == "partly"
+    assert isinstance(ask, Ask) and (ask.question_id, ask.number) == ("networks", 2)
+    assert store.answers(assessment_id) == {"reason": "partly"}
+
+
+def test_a_second_click_on_an_answered_question_changes_nothing(coach: Coach, store: Store) -> None:
+    assessment_id = open_assessment(coach)
+    coach.answer(MEMBER, "reason", "ready", assessment_id)
+    assert kinds(coach.answer(MEMBER, "reason", "not_yet", assessment_id)) == ["already_answered"]
+    assert store.answers(assessment_id) == {"reason": "ready"}
+
+
+def test_a_click_on_an_older_assessment_is_refused(coach: Coach) -> None:
+    assessment_id = open_assessment(coach)
+    assert kinds(coach.answer(MEMBER, "reason", "ready", assessment_id + 1)) == ["old_assessment"]
+
+
+def test_nothing_to_answer_without_an_assessment(coach: Coach) -> None:
+    assert kinds(coach.skip(MEMBER)) == ["nothing_in_progress"]
+    assert kinds(coach.handle_text(MEMBER, "yes")) == ["nothing_in_progress"]
+
+
+def test_skip_forgets_an_earlier_answer_and_back_keeps_it(coach: Coach, store: Store) -> None:
+    assessment_id = open_assessment(coach)
+    coach.answer(MEMBER, "reason", "ready")
+    coach.back(MEMBER)
+    assert store.answers(assessment_id) == {"reason": "ready"}
+    closed, _ask = coach.skip(MEMBER)
+    assert isinstance(closed, Closed) and closed.how == "skipped"
+    assert store.answers(assessment_id) == {}
+
+
+def test_back_on_the_first_question(coach: Coach) -> None:
+    open_assessment(coach)
+    assert kinds(coach.back(MEMBER)) == ["first_question"]
+
+
+def test_restart_clears_every_answer(coach: Coach, store: Store) -> None:
+    assessment_id = open_assessment(coach)
+    coach.answer(MEMBER, "reason", "ready")
+    coach.answer(MEMBER, "networks", "ready")
+    assert kinds(coach.restart(MEMBER)) == ["Closed", "restarted", "Ask"]
+    assert store.answers(assessment_id) == {}
+
+
+def test_the_last_answer_completes_with_a_summary(coach: Coach, store: Store) -> None:
+    assessment_id = open_assessment(coach)
+    for question_id in QUESTION_IDS[:-1]:
+        coach.answer(MEMBER, question_id, "ready")
+    outcomes = coach.answer(MEMBER, QUESTION_IDS[-1], "partly")
+    assert kinds(outcomes) == ["Closed", "Summary"]
+    finished = store.assessment(assessment_id)
+    assert finished is not None and finished.completed_at is not None
+
+
+def test_status_in_progress_and_completed(coach: Coach) -> None:
+    assert kinds(coach.status(MEMBER)) == ["nothing_in_progress"]
+    open_assessment(coach)
+    coach.answer(MEMBER, "reason", "ready")
+    (progress,) = coach.status(MEMBER)
+    assert isinstance(progress, Notice) and progress.params["number"] == 2 and progress.params["answered"] == 1
+
+
+def test_typed_words(coach: Coach) -> None:
+    assert kinds(coach.handle_text(MEMBER, "help")) == ["text_help"]
+    assert kinds(coach.handle_text(MEMBER, "dance")) == ["not_understood"]
+    assert kinds(coach.handle_text(MEMBER, "start")) == ["Intro", "Ask"]
+    assert kinds(coach.handle_text(MEMBER, "yes")) == ["Closed", "Ask"]
+
+
+def test_prompt_posted_is_remembered_for_closing(coach: Coach, store: Store) -> None:
+    assessment_id = open_assessment(coach)
+    coach.prompt_posted(assessment_id, "D1", "1.5")
+    closed, _ask = coach.answer(MEMBER, "reason", "ready")
+    assert isinstance(closed, Closed) and (closed.prompt_channel, closed.prompt_ts) == ("D1", "1.5")
+
+
+def test_place_records_the_change_with_its_source(journey: Journey, store: Store) -> None:
+    (coaching,) = journey.place(MEMBER, 3, "quiz")
+    assert isinstance(coaching, StageCoaching) and coaching.changed and coaching.stage == 3
+    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(MEMBER)] == [(3, "quiz")]
+
+
+def test_tips_rotate_each_time_coaching_is_shown(journey: Journey) -> None:
+    tips = [journey.place(MEMBER, 2, "placement")[0].tip_index for _ in range(3)]  # type: ignore[union-attr]
+    assert len(set(tips)) == 3
+
+
+def issue_checkin(journey: Journey, store: Store, clock: FrozenClock) -> str:
+    (ask,) = journey.checkin_now(MEMBER)
+    assert isinstance(ask, CheckinAsk) and ask.send_key == send_key(MEMBER, CHECKIN_KIND, ask.period)
+    return ask.period
+
+
+@pytest.mark.parametrize(
+    ("outcome", "stage_after", "second"),
+    [
+        ("forward", 4, "StageCoaching"),
+        ("back", 2, "StageCoaching"),
+        ("same", 3, "StageCoaching"),
+        ("skip", 3, "checkin_skipped"),
+        ("pick", 3, "StageCards"),
+    ],
+)
+def test_checkin_answers(
+    journey: Journey, store: Store, clock: FrozenClock, outcome: str, stage_after: int, second: str
+) -> None:
+    journey.place(MEMBER, 3, "placement")
+    period = issue_checkin(journey, store, clock)
+    outcomes = journey.checkin_answer(MEMBER, period, outcome)  # type: ignore[arg-type]
+    assert isinstance(outcomes[0], CheckinClosed) and kinds(outcomes)[1] == second
+    assert store.member(MEMBER).stage == stage_after  # type: ignore[union-attr]
+    assert kinds(journey.checkin_answer(MEMBER, period, outcome)) == ["checkin_already"]  # type: ignore[arg-type]
+
+
+def test_checkin_from_an_older_week_is_refused(journey: Journey, store: Store, clock: FrozenClock) -> None:
+    journey.place(MEMBER, 3, "placement")
+    period = issue_checkin(journey, store, clock)
+    clock.now += timedelta(days=7)
+    issue_checkin(journey, store, clock)
+    assert kinds(journey.checkin_answer(MEMBER, period, "forward")) == ["checkin_old"]
+
+
+def test_moving_forward_from_the_top_stays_there(journey: Journey, store: Store, clock: FrozenClock) -> None:
+    journey.place(MEMBER, 6, "placement")
+    period = issue_checkin(journey, store, clock)
+    assert kinds(journey.checkin_answer(MEMBER, period, "forward")) == ["CheckinClosed", "stage_top", "StageCoaching"]
+
+
+def test_checkin_now_before_placement_shows_the_cards(journey: Journey) -> None:
+    assert kinds(journey.checkin_now(MEMBER)) == ["StageCards"]
+
+
+def test_settings_are_checked_and_saved(journey: Journey, store: Store) -> None:
+    assert kinds(journey.save_settings(MEMBER, 2, "25:00", False)) == ["settings_bad_time"]
+    assert kinds(journey.save_settings(MEMBER, 9, "09:00", False)) == ["settings_bad_time"]
+    assert kinds(journey.save_settings(MEMBER, 2, "14:30", False, share=True)) == ["settings_saved"]
+    form = journey.settings_form(MEMBER)
+    assert (form.weekday, form.time, form.paused, form.share) == (2, "14:30", False, True)
+    assert kinds(journey.pause(MEMBER)) == ["paused"] and journey.settings_form(MEMBER).paused
+    assert kinds(journey.resume(MEMBER)) == ["resumed"] and not journey.settings_form(MEMBER).paused
+
+
+def test_cards_show_the_current_stage(journey: Journey) -> None:
+    assert journey.cards(MEMBER) == [StageCards(current=None)]
+    journey.place(MEMBER, 4, "placement")
+    assert journey.cards(MEMBER) == [StageCards(current=4)]
