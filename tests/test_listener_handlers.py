@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 
 from bot.listeners import actions, commands, messages
 from bot.listeners.payloads import member_of, parse_subcommand, value_parts
@@ -23,12 +23,16 @@ USER = "U0HAND"
 MEMBER = MemberKey("T0001", USER)
 
 
-class Acks:
+class Acks(Ack):
+    """Bolt's ``ack``, counting its calls: every handler must acknowledge exactly once."""
+
     def __init__(self) -> None:
+        super().__init__()
         self.count = 0
 
-    def __call__(self, *args: Any, **kwargs: Any) -> None:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.count += 1
+        return super().__call__(*args, **kwargs)
 
 
 @pytest.fixture
