@@ -64,8 +64,8 @@ def test_ready_summary_speaks_of_chosen_figures_only_to_members_who_chose_them()
     bundle = load_bundle("en")
     tracking = slack_text(bundle, evaluate(QUESTION_IDS, READY))
     glancing = slack_text(bundle, evaluate(QUESTION_IDS, {**READY, "measurement": "partly"}))
-    assert "figures you chose" in tracking and "likes are a fair figure" not in tracking
-    assert "figures you chose" not in glancing and "likes are a fair figure" in glancing
+    assert "figures you chose" in tracking and "firm up" not in tracking
+    assert "figures you chose" not in glancing and "firm up" in glancing
 
 
 def test_better_elsewhere_is_kind_and_says_what_to_do_instead() -> None:
