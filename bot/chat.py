@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.coach import Coach
-from bot.views.assessment import plan_item_text, scorecard_lines, weakest_link_text
+from bot.views.assessment import plan_item_text, plan_title, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
 from flows.content import Bundle, read_intent
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.summary import summary_text
 from flows.values import MemberKey
 
 TERMINAL_TEAM = "terminal"
@@ -50,10 +51,12 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
         case Summary():
             result = outcome.result
             verdict = bundle.assessment.verdicts[result.verdict]
-            lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", verdict.summary]
+            lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", summary_text(verdict, result)]
             lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
             lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result), ""]
             lines.append(weakest_link_text(bundle, result))
+            if result.plan:
+                lines.append("\n" + plan_title(bundle, result))
             lines += ["\n" + plan_item_text(bundle, item) for item in result.plan]
             lines.append("\n" + messages.text("chat_retake_hint"))
             return plain("\n".join(lines))

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.content_checks import label_problems, load_style, summary_problems, wording_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from flows.content import available_locales, content_root, load_bundle_from, placeholders
 
@@ -57,7 +58,12 @@ def content_problems() -> list[str]:
             )
         extra = set(bundle.messages.messages) - set(reference.messages.messages)
         problems += [f"content/{locale}/messages.toml: unknown key {key!r}" for key in sorted(extra)]
-    return problems
+        problems += label_problems(bundle)
+        try:
+            problems += wording_problems(bundle, load_style(content_root() / locale))
+        except (ValidationError, OSError, ValueError) as error:
+            problems.append(f"content/{locale}/style.toml: {error}")
+    return problems + summary_problems(bundles)
 
 
 def manifest_problems(manifest: dict[str, Any]) -> list[str]:

@@ -62,31 +62,69 @@ class AssessmentResult:
     def answered(self) -> int:
         return sum(1 for r in self.results if r.rating is not None)
 
+    @property
+    def skipped(self) -> int:
+        return len(self.results) - self.answered
+
+    def rating_of(self, question_id: str) -> Rating | None:
+        return next(r.rating for r in self.results if r.question_id == question_id)
+
+
+# The questions whose "not_yet" together say social media would not pay: no reason to be there, nobody
+# to keep it going and no route for what customers say. The article's advice then is not "prepare
+# harder" but "put the effort elsewhere".
+WONT_PAY_QUESTIONS = ("reason", "resources", "pipeline")
+# The article would not let a business start without a written policy, so Ready needs it answered ready.
+POLICY_QUESTION = "policy"
+
+
+def verdict_for(results: Sequence[QuestionResult]) -> str:
+    """The verdict, in order of precedence: can't tell, better elsewhere, ready, not yet, getting there.
+
+    - *cant_tell*: more than half the questions were skipped, so there is too little to judge.
+    - *better_elsewhere*: no reason, no people and no feedback route, all answered "not yet".
+    - *ready*: no "not yet" and no skip (the weakest link sinks the effort), at most two "partly",
+      and a written policy.
+    - *not_yet*: three or more "not yet"/skips, or half the points or fewer.
+    - *getting_there*: everything else.
+    """
+    ratings = {r.question_id: r.rating for r in results}
+    skipped = sum(1 for r in results if r.rating is None)
+    score = sum(r.points for r in results)
+    max_score = POINTS["ready"] * len(results)
+    hard_gaps = sum(1 for r in results if r.points == 0)
+    if skipped * 2 > len(results):
+        return "cant_tell"
+    if all(ratings.get(qid) == "not_yet" for qid in WONT_PAY_QUESTIONS):
+        return "better_elsewhere"
+    if hard_gaps == 0 and score >= max_score - 2 and ratings.get(POLICY_QUESTION) == "ready":
+        return "ready"
+    if hard_gaps >= 3 or score <= max_score // 2 - 1:
+        return "not_yet"
+    return "getting_there"
+
 
 def evaluate(question_ids: Sequence[str], answers: Mapping[str, Rating]) -> AssessmentResult:
-    """Score an assessment. A skipped question counts as a gap, like ``not_yet``.
+    """Score an assessment (rules in ``verdict_for``). A skipped question counts as a gap, like ``not_yet``.
 
-    The verdict respects the weakest link: any ``not_yet`` (or skip) rules out *Ready*, however
-    strong the rest is, because one missing foundation is enough to sink the effort.
+    The plan lists every gap: answered ones first, weakest first, then skipped questions. The weakest
+    link is the weakest *answered* gap; a skipped question is unknown, not weak.
     """
     results = tuple(
         QuestionResult(question_id=qid, position=i, rating=answers.get(qid)) for i, qid in enumerate(question_ids)
     )
-    score = sum(r.points for r in results)
-    max_score = POINTS["ready"] * len(results)
-    hard_gaps = sum(1 for r in results if r.points == 0)
-    if hard_gaps == 0 and score >= max_score - 2:
-        verdict = "ready"
-    elif hard_gaps >= 3 or score <= max_score // 2 - 1:
-        verdict = "not_yet"
-    else:
-        verdict = "getting_there"
-    plan = tuple(sorted((r for r in results if r.rating != "ready"), key=lambda r: (r.points, r.position)))
+    plan = tuple(
+        sorted(
+            (r for r in results if r.rating != "ready"),
+            key=lambda r: (r.rating is None, r.points, r.position),
+        )
+    )
+    answered_gaps = [r for r in plan if r.rating is not None]
     return AssessmentResult(
         results=results,
-        verdict=verdict,
-        score=score,
-        max_score=max_score,
-        weakest=plan[0] if plan else None,
+        verdict=verdict_for(results),
+        score=sum(r.points for r in results),
+        max_score=POINTS["ready"] * len(results),
+        weakest=answered_gaps[0] if answered_gaps else None,
         plan=plan,
     )

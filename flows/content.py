@@ -14,8 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Rating = Literal["ready", "partly", "not_yet"]
 RATINGS: tuple[Rating, ...] = ("ready", "partly", "not_yet")
+SKIPPED: Literal["skipped"] = "skipped"
+AnswerState = Literal["ready", "partly", "not_yet", "skipped"]  # a rating, or the question was skipped
 QUESTION_IDS = ("reason", "networks", "resources", "pipeline", "policy", "measurement")
-VERDICT_KEYS = ("ready", "getting_there", "not_yet")
+VERDICT_KEYS = ("ready", "getting_there", "not_yet", "better_elsewhere", "cant_tell")
+SUMMARY_PLACEHOLDERS = frozenset({"answered", "skipped", "total"})
 INTENT_KEYS = (*RATINGS, "back", "skip", "restart", "help", "status", "start", "quit")
 DEFAULT_LOCALE = "en"
 LANGUAGES = ("en", "fi", "it")
@@ -69,9 +72,23 @@ class Intro(Frozen):
     body: str
 
 
+class SummarySentence(Frozen):
+    """One sentence of a verdict's summary, with the answers it claims.
+
+    ``when`` maps a question id to the answers the sentence is true for ("skipped" included); the
+    sentence is shown only when every listed question was answered one of those ways. A sentence that
+    says anything about a member's answers must claim it here, so it is never shown to someone it is
+    not true of (``coach check`` renders every combination of answers to prove it).
+    """
+
+    text: str = Field(min_length=1)
+    when: Mapping[str, tuple[AnswerState, ...]] = Field(default_factory=dict)
+
+
 class Verdict(Frozen):
     title: str
-    summary: str
+    summary: tuple[SummarySentence, ...] = Field(min_length=1)
+    plan_title: str | None = None  # instead of the usual action-plan heading
 
 
 class AssessmentContent(Frozen):
@@ -86,6 +103,12 @@ class AssessmentContent(Frozen):
             raise ValueError(f"questions must be {QUESTION_IDS} in that order, found {ids}")
         if set(self.verdicts) != set(VERDICT_KEYS):
             raise ValueError(f"verdicts must be exactly {VERDICT_KEYS}")
+        for key, verdict in self.verdicts.items():
+            for sentence in verdict.summary:
+                if set(sentence.when) - set(QUESTION_IDS):
+                    raise ValueError(f"verdict {key!r}: a summary sentence claims unknown questions {sentence.when}")
+                if placeholders(sentence.text) - SUMMARY_PLACEHOLDERS:
+                    raise ValueError(f"verdict {key!r}: summary placeholders must be in {sorted(SUMMARY_PLACEHOLDERS)}")
         return self
 
     def question(self, question_id: str) -> Question:

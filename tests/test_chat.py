@@ -93,4 +93,4 @@ def test_coach_chat_in_finnish(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Kysymys 1/6: Selkeä syy" in done.stdout
     assert "Somevalmiutesi: Hyvällä matkalla" in done.stdout
-    assert "Heikoin lenkki: Aikaa ja tekijöitä pitkäjänteisyyteen" in done.stdout
+    assert "Heikoin lenkki: Tekijät ja aika pitkäjänteiseen työhön" in done.stdout

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.checks import content_problems
 from flows.assessment import INTRO, SUMMARY, config_for
-from flows.content import QUESTION_IDS, available_locales, content_root, load_bundle, load_bundle_from
+from flows.content import QUESTION_IDS, VERDICT_KEYS, available_locales, content_root, load_bundle, load_bundle_from
 
 
 @pytest.mark.parametrize("locale", available_locales())
@@ -21,7 +21,7 @@ def test_every_state_of_the_machine_has_content(locale: str) -> None:
         if state == INTRO:
             assert bundle.assessment.intro.title and bundle.assessment.intro.body
         elif state == SUMMARY:
-            assert set(bundle.assessment.verdicts) == {"ready", "getting_there", "not_yet"}
+            assert set(bundle.assessment.verdicts) == set(VERDICT_KEYS)
         else:
             question = bundle.assessment.question(state)
             assert question.prompt and question.guidance and len(question.answers) == 3

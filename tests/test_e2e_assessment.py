@@ -74,4 +74,4 @@ def test_whole_assessment_by_typing(coach_server: SlackDriver, settings) -> None
         "measurement": "not_yet",
     }
     (summary,) = summary_messages(driver, USER)
-    assert "Weakest link: *A route for what you hear*" in summary  # skipped counts as the weakest
+    assert "Weakest link: *Measuring what matters*" in summary  # the weakest answered gap, never a skipped one

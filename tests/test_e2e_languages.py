@@ -32,7 +32,7 @@ LANGUAGE_CASES = [
         {
             "pointer": "Ti ho scritto in un messaggio diretto",
             "question": "Domanda 1 di 6: Un motivo chiaro",
-            "summary": "La tua prontezza per i social: Quasi pronto",
+            "summary": "La tua attività e i social: Ci siamo quasi",
             "checkin": "La settimana scorsa eri alla fase 3",
             "forward": "Sei alla fase 4",
             "answered": "La tua risposta: Sì, abbiamo un obiettivo chiaro",

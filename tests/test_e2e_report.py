@@ -42,7 +42,7 @@ def test_admin_sees_totals_but_no_breakdown_below_three_members(coach_server: Sl
     finish_assessment(driver, "U0THREE", "partly")
     text = report_reply(driver, ADMIN)
     assert "*3* of 3" in text
-    assert "Ready 1 · Getting there 1 · Not yet 1" in text
+    assert "Ready 1 · Getting there 1 · Not yet 0 · Not for now 1 · Can't tell yet 0" in text  # all "no"
     assert "Stage totals appear once at least three members" in text  # nobody placed yet
     assert "Most common gap:* A clear reason" in text
     assert "<@U0ONE>" not in text and "<@U0TWO>" not in text  # nobody opted in

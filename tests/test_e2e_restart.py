@@ -81,7 +81,7 @@ def test_killed_halfway_then_resumed_at_the_right_question(fake_slack: FakeSlack
         assert driver.command(USER).status == 200
         wait_for_text(driver, USER, "pick up where you left off")
         resumed = driver.wait_question(USER, 5)
-        assert "Question 4 of 6: A route for what you hear" in resumed.args["text"]
+        assert "Question 4 of 6: A route for customer feedback" in resumed.args["text"]
         driver.click(USER, resumed, "answer:ready")
         driver.wait_question(USER, 6)
 

@@ -14,7 +14,7 @@ from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import render
 from flows.assessment import evaluate
-from flows.content import LANGUAGES, QUESTION_IDS, Bundle, language_for, load_bundle, placeholders, read_intent
+from flows.content import LANGUAGES, QUESTION_IDS, Bundle, Rating, language_for, load_bundle, placeholders, read_intent
 from flows.outcomes import (
     Ask,
     CheckinAsk,
@@ -40,6 +40,15 @@ from flows.report import SharedMember, TeamReport
 from tests.slack_driver import all_text
 
 WHEN = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+READY: dict[str, Rating] = dict.fromkeys(QUESTION_IDS, "ready")
+ONE_OF_EACH_VERDICT: list[dict[str, Rating]] = [
+    READY,
+    {**READY, "measurement": "partly"},
+    {**READY, "policy": "partly"},
+    {**READY, "reason": "not_yet", "resources": "not_yet", "policy": "not_yet"},
+    {**READY, "reason": "not_yet", "resources": "not_yet", "pipeline": "not_yet"},
+    {"reason": "ready"},
+]
 
 
 def every_outcome(bundle: Bundle) -> list[Outcome]:
@@ -59,6 +68,7 @@ def every_outcome(bundle: Bundle) -> list[Outcome]:
     outcomes += [Ask(1, qid, i + 1, 6) for i, qid in enumerate(QUESTION_IDS)]
     outcomes += [Closed(1, "policy", 5, 6, how, "partly", None, None) for how in ("answered", "skipped", "left")]
     outcomes += [Summary(1, mixed, WHEN), Summary(1, mixed, WHEN, recalled=True)]
+    outcomes += [Summary(1, evaluate(QUESTION_IDS, answers), WHEN) for answers in ONE_OF_EACH_VERDICT]
     outcomes += [StageCards(current=3), StageCards(invite=True)]
     outcomes += [QuizAsk(q.id) for q in bundle.stages.quiz] + [QuizSuggest(n) for n in range(1, 7)]
     outcomes += [StageCoaching(n, i, changed) for n in range(1, 7) for i in range(5) for changed in (True, False)]
@@ -101,6 +111,8 @@ def sample_params(bundle: Bundle) -> dict[str, object]:
         "ready": 1,
         "getting_there": 1,
         "not_yet": 1,
+        "better_elsewhere": 0,
+        "cant_tell": 1,
         "counts": "1: 2",
         "count": 2,
         "forward": 1,

@@ -23,7 +23,7 @@ def test_question_has_one_button_per_answer_keyed_by_question() -> None:
     assert answers["block_id"] == "answer:7:pipeline"
     assert [e["value"] for e in answers["elements"]] == ["pipeline:ready", "pipeline:partly", "pipeline:not_yet"]
     assert [e["action_id"] for e in blocks[3]["elements"]] == ["assessment_back", "assessment_skip"]
-    assert rendered.text.startswith("*Question 4 of 6: A route for what you hear*")
+    assert rendered.text.startswith("*Question 4 of 6: A route for customer feedback*")
 
 
 def test_first_question_offers_no_back_button() -> None:

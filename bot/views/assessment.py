@@ -16,6 +16,7 @@ from bot.views.common import Rendered, escape, format_date, notice_text, section
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, Closed, Summary
+from flows.summary import summary_text
 
 ANSWER_ACTION_PREFIX = "answer:"
 BACK_ACTION = "assessment_back"
@@ -109,15 +110,16 @@ def plan_item_text(bundle: Bundle, result: QuestionResult) -> str:
 
 
 def weakest_link_text(bundle: Bundle, result: AssessmentResult) -> str:
+    """The weakest answered gap with the answer given; its advice is left to the plan, which lists it first."""
     if result.weakest is None:
-        return bundle.messages.text("no_weak_link")
-    weakest = result.weakest
-    content = bundle.assessment.question(weakest.question_id)
-    if weakest.rating is None:
-        advice = bundle.messages.text("skipped_advice")
-    else:
-        advice = content.advice[weakest.rating].advice  # type: ignore[index]
-    return bundle.messages.text("weakest_link", title=content.title, advice=advice)
+        return bundle.messages.text("weakest_link_unknown" if result.plan else "no_weak_link")
+    content = bundle.assessment.question(result.weakest.question_id)
+    answer = content.answer(result.weakest.rating).label  # type: ignore[arg-type]
+    return bundle.messages.text("weakest_link", title=content.title, answer=answer)
+
+
+def plan_title(bundle: Bundle, result: AssessmentResult) -> str:
+    return bundle.assessment.verdicts[result.verdict].plan_title or bundle.messages.text("plan_title")
 
 
 def scorecard_lines(bundle: Bundle, result: AssessmentResult) -> list[str]:
@@ -137,14 +139,15 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
     blocks += [
         HeaderBlock(text=title[:150]),
         section(
-            f"{verdict.summary}\n_{bundle.messages.text('score_line', score=result.score, max_score=result.max_score)}_"
+            f"{summary_text(verdict, result)}\n"
+            f"_{bundle.messages.text('score_line', score=result.score, max_score=result.max_score)}_"
         ),
         section(f"*{bundle.messages.text('scorecard_title')}*\n" + "\n".join(scorecard_lines(bundle, result))),
         section(weakest_link_text(bundle, result)),
     ]
     if result.plan:
         blocks.append(DividerBlock())
-        blocks.append(section(f"*{bundle.messages.text('plan_title')}*"))
+        blocks.append(section(f"*{plan_title(bundle, result)}*"))
         blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
     blocks.append(
         ActionsBlock(

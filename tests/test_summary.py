@@ -1,0 +1,94 @@
+"""Every sentence of a summary is true of the member's answers, in Slack and in the terminal."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.chat import render_text
+from bot.views.assessment import plan_item_text, summary, weakest_link_text
+from flows.assessment import AssessmentResult, evaluate
+from flows.content import LANGUAGES, QUESTION_IDS, RATINGS, Bundle, Rating, load_bundle
+from flows.outcomes import Summary
+from flows.summary import claims_hold
+from tests.slack_driver import all_text
+
+WHEN = datetime(2026, 11, 23, tzinfo=UTC)
+READY: dict[str, Rating] = dict.fromkeys(QUESTION_IDS, "ready")
+
+
+def every_result() -> list[AssessmentResult]:
+    results = []
+    for combination in itertools.product((*RATINGS, None), repeat=len(QUESTION_IDS)):
+        answers: dict[str, Rating] = {q: r for q, r in zip(QUESTION_IDS, combination, strict=True) if r}
+        results.append(evaluate(QUESTION_IDS, answers))
+    return results
+
+
+RESULTS = every_result()
+
+
+def slack_text(bundle: Bundle, result: AssessmentResult) -> str:
+    return all_text(summary(bundle, Summary(1, result, WHEN)).block_dicts())
+
+
+def untrue_sentences(bundle: Bundle, result: AssessmentResult, shown: str) -> list[str]:
+    counts = {"answered": result.answered, "skipped": result.skipped, "total": len(result.results)}
+    return [
+        sentence.text
+        for verdict in bundle.assessment.verdicts.values()
+        for sentence in verdict.summary
+        if sentence.text.format(**counts) in shown and not claims_hold(sentence, result)
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_summary_sentence_shown_is_true_of_the_answers(language: str) -> None:
+    """All 4,096 ways to answer, rendered for Slack and for the terminal."""
+    bundle = load_bundle(language)
+    for result in RESULTS:
+        for shown in (slack_text(bundle, result), render_text(bundle, Summary(1, result, WHEN))):
+            assert untrue_sentences(bundle, result, shown) == [], (result.verdict, result.results)
+
+
+def test_the_truth_check_can_fail() -> None:
+    bundle = load_bundle("en")
+    glancing = evaluate(QUESTION_IDS, {**READY, "measurement": "partly"})
+    claim = "Keep an eye on the figures you chose and check them against your goal every month."
+    assert untrue_sentences(bundle, glancing, claim) == [claim]
+
+
+def test_ready_summary_speaks_of_chosen_figures_only_to_members_who_chose_them() -> None:
+    bundle = load_bundle("en")
+    tracking = slack_text(bundle, evaluate(QUESTION_IDS, READY))
+    glancing = slack_text(bundle, evaluate(QUESTION_IDS, {**READY, "measurement": "partly"}))
+    assert "figures you chose" in tracking and "firm up" not in tracking
+    assert "figures you chose" not in glancing and "firm up" in glancing
+
+
+def test_better_elsewhere_is_kind_and_says_what_to_do_instead() -> None:
+    answers: dict[str, Rating] = {**READY, "reason": "not_yet", "resources": "not_yet", "pipeline": "not_yet"}
+    text = render_text(load_bundle("en"), Summary(1, evaluate(QUESTION_IDS, answers), WHEN))
+    assert "Your social media readiness: Not for now" in text
+    assert "not a failure" in text and "what already brings you customers" in text
+    assert "If you come back to it later" in text
+
+
+def test_cant_tell_yet_counts_the_skipped_questions() -> None:
+    text = slack_text(load_bundle("en"), evaluate(QUESTION_IDS, {"reason": "ready", "policy": "partly"}))
+    assert "Can't tell yet" in text and "You skipped 4 of the 6 questions" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_weakest_link_line_never_repeats_the_first_plan_item(language: str) -> None:
+    bundle = load_bundle(language)
+    for result in RESULTS:
+        if result.weakest is None:
+            continue
+        line = weakest_link_text(bundle, result)
+        first = plan_item_text(bundle, result.plan[0])
+        assert result.plan[0] == result.weakest
+        sentences = {s.strip() for s in line.replace("\n", ". ").split(". ")}
+        assert not any(len(s) > 20 and s in first for s in sentences), line
