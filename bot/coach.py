@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.plan import Plans
 from bot.store import AnswerChange, AssessmentRow, MemberKey, Store
 from flows.assessment import INTRO, SUMMARY, AssessmentResult, InvalidMove, config_for, evaluate, next_state
 from flows.content import RATINGS, Bundle, Rating, read_intent
@@ -186,6 +187,7 @@ class Coach:
             done = self.store.assessment(row.id)
             assert done is not None
             outcomes.append(self._summary(done))
+            outcomes.append(Plans(self.store, self.bundle, self.clock).offer(member))  # from verdict to plan
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes

@@ -10,9 +10,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coach import utc_now
 from bot.home import home_data
+from bot.plan_canvas import PlanPublisher
 from bot.store import MemberKey, Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
+from bot.views import plan as plan_views
 from bot.views import privacy as privacy_views
 from bot.views import report as report_views
 from bot.views.common import Rendered, notice
@@ -36,10 +38,11 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
+from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate
 
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
-CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed)
+CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 
 
@@ -77,6 +80,14 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return report_views.report_message(bundle, outcome)
         case ExportFile():
             return Rendered(text=bundle.messages.text("export_ready"))
+        case PlanOffer():
+            return plan_views.offer(bundle, outcome)
+        case PlanRerate():
+            return plan_views.rerate(bundle, outcome)
+        case PlanNotice():
+            return plan_views.plan_notice(bundle, outcome)
+        case PlanDocument():
+            return Rendered(text=bundle.plan.text("document_title"))
         case Notice(key="nothing_in_progress"):
             return assessment_views.start_prompt(bundle, outcome.key)
         case Notice():
@@ -121,6 +132,12 @@ class SlackDelivery:
                         content=outcome.content,
                         title=self.bundle.messages.text("export_title"),
                         initial_comment=rendered.text,
+                    )
+                    continue
+                if isinstance(outcome, PlanDocument):
+                    member = MemberKey(outcome.team_id, outcome.user_id)
+                    PlanPublisher(self.client, self.store, self.bundle, utc_now()).member_plan(
+                        member, channel, outcome.answers
                     )
                     continue
                 if isinstance(outcome, CheckinClosed):

@@ -9,6 +9,7 @@ from typing import Literal
 
 from flows.assessment import AssessmentResult
 from flows.content import Rating
+from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate
 from flows.report import TeamReport
 
 
@@ -137,4 +138,8 @@ Outcome = (
     | ForgetConfirm
     | ExportFile
     | Report
+    | PlanOffer
+    | PlanRerate
+    | PlanDocument
+    | PlanNotice
 )

@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from bot.delivery import render
 from bot.languages import choose_language
 from bot.listeners.modals import open_settings
+from bot.listeners.plan import plan_command
 from bot.listeners.reply import keep_for_sending, sender
 from bot.report import team_report_command
 from bot.services import Services
@@ -25,6 +26,7 @@ COMMAND = "/coach"
 SUBCOMMANDS = (
     "start",
     "stage",
+    "plan",
     "status",
     "settings",
     "pause",
@@ -35,7 +37,7 @@ SUBCOMMANDS = (
     "report",
     "help",
 )
-LAZY_SUBCOMMANDS = ("settings", "report")  # these need a Web API call before they can answer
+LAZY_SUBCOMMANDS = ("settings", "report", "plan")  # these need a Web API call before they can answer
 
 
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
@@ -77,6 +79,8 @@ def register(app: App, services: Services) -> None:
         member = MemberKey(command["team_id"], command["user_id"])
         if name == "settings":
             open_settings(services, client, member, command["trigger_id"])
+        elif name == "plan":
+            plan_command(services, client, member, args, respond)
         elif name == "report":
             bundle = services.bundle_for(member)
             rendered = [

@@ -1,0 +1,41 @@
+"""What a plan step decided, for a front-end to render (see ``flows.outcomes``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from flows.plan_document import PlanAnswers
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    """The plan's sections as buttons, weakest first; ``saved`` names the section just written."""
+
+    order: tuple[str, ...]
+    done: frozenset[str]
+    saved: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanRerate:
+    """After writing a section: the offer to re-answer its readiness question."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """The member's plan as it now stands, for the sender to put in their canvas (or a Markdown file)."""
+
+    team_id: str
+    user_id: str
+    answers: PlanAnswers
+
+
+@dataclass(frozen=True)
+class PlanNotice:
+    """A short message whose text lives in the plan's content (``plan.toml``)."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
