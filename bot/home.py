@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.plan import Plans
 from bot.store import AssessmentRow, MemberKey, MemberRow, Store
 from flows.assessment import AssessmentResult, evaluate
 from flows.content import Bundle
+from flows.plan_document import done_sections
 
 TIMELINE_LENGTH = 12  # the most recent stage changes shown; older ones stay in the export
 
@@ -26,6 +28,9 @@ class HomeData:
     latest_completed_at: datetime | None
     timeline: tuple[StageChange, ...]
     last_tip: int | None  # index into the current stage's tips
+    plan_order: tuple[str, ...] = ()  # the plan's sections, weakest first
+    plan_done: frozenset[str] = field(default_factory=frozenset)
+    plan_link: str | None = None  # the member's plan canvas
 
     @property
     def first_visit(self) -> bool:
@@ -49,4 +54,16 @@ def home_data(store: Store, bundle: Bundle, member: MemberKey) -> HomeData:
     if row is not None and row.stage is not None:
         shown = store.tips_shown(member, row.stage)
         last_tip = shown[-1] if shown else None
-    return HomeData(row, open_assessment, result, completed_at, timeline, last_tip)
+    plans = Plans(store, bundle)
+    document = plans.plans.document(member)
+    return HomeData(
+        row,
+        open_assessment,
+        result,
+        completed_at,
+        timeline,
+        last_tip,
+        plan_order=plans.order(member),
+        plan_done=done_sections(bundle.plan, plans.plans.answers(member)),
+        plan_link=document.link if document else None,
+    )

@@ -152,6 +152,7 @@ def slack_link(url: str, label: str) -> str:
 def home_blocks(bundle: Bundle, order: tuple[str, ...], done: frozenset[str], link: str | None) -> list[Block]:
     """The plan on App Home: every section with a done or missing mark, buttons to write or edit."""
     plan = bundle.plan
+    order = order or tuple(s.id for s in plan.sections)
     lines = [f"*{plan.text('home_title')}*", plan.text("home_progress", done=len(done), total=len(plan.sections))]
     for plan_section in plan.sections:
         key = "home_done" if plan_section.id in done else "home_missing"
