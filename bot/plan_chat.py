@@ -92,8 +92,11 @@ def run_plan(plans: Plans, member: MemberKey, read: Read, write: Write, out: Pat
     """Every section, weakest first; then the whole plan as Markdown, printed or written to ``out``."""
     plan = plans.bundle.plan
     write(plan.text("chat_intro"))
-    for section_id in plans.order(member):
-        _write_section(plans, member, plan.section(section_id), read, write)
+    try:
+        for section_id in plans.order(member):
+            _write_section(plans, member, plan.section(section_id), read, write)
+    except (EOFError, KeyboardInterrupt):
+        write("")  # the input ended: show the plan as far as it is written
     markdown = render_plan_markdown(plan, plans.plans.answers(member), message_mention)
     if out is None:
         write("\n" + markdown)
