@@ -38,7 +38,7 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
-from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate
+from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
@@ -84,6 +84,8 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return plan_views.offer(bundle, outcome)
         case PlanRerate():
             return plan_views.rerate(bundle, outcome)
+        case PlanTip():
+            return plan_views.tip(bundle, outcome)
         case PlanNotice():
             return plan_views.plan_notice(bundle, outcome)
         case PlanDocument():

@@ -13,8 +13,8 @@ from bot.plan_store import PlanStore
 from bot.store import MemberKey, Store
 from flows.content import RATINGS, Bundle
 from flows.outcomes import Outcome
-from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, weakest_first
-from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate
+from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
+from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 
 
 def _utc_now() -> datetime:
@@ -70,3 +70,12 @@ class Plans:
         if not self.plans.rerate(member, question_id, rating, self.clock()):
             return [PlanNotice("rerate_no_assessment")]
         return [PlanNotice("rerate_saved", {"question_id": question_id, "rating": rating})]
+
+    def weekly_tip(self, member: MemberKey) -> list[Outcome]:
+        """The check-in's plan tip: the weakest section still unwritten, once there is a verdict to rank by."""
+        ratings = self.plans.ratings(member)
+        if ratings is None:
+            return []
+        order = weakest_first(self.bundle.plan, ratings)
+        section_id = next_missing(order, done_sections(self.bundle.plan, self.plans.answers(member)))
+        return [PlanTip(section_id)] if section_id else []

@@ -9,7 +9,7 @@ from typing import Literal
 
 from flows.assessment import AssessmentResult
 from flows.content import Rating
-from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate
+from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 from flows.report import TeamReport
 
 
@@ -142,4 +142,5 @@ Outcome = (
     | PlanRerate
     | PlanDocument
     | PlanNotice
+    | PlanTip
 )

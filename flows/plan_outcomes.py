@@ -39,3 +39,10 @@ class PlanNotice:
 
     key: str
     params: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanTip:
+    """With a check-in's coaching: the weakest section not yet written, with a button to write it."""
+
+    section_id: str

@@ -202,3 +202,22 @@ def test_coach_plan_sends_the_sections_and_the_document_to_the_dm(coach_server: 
     assert "0 parti su 6 scritte" in offer.args["text"]
     (created,) = driver.fake.wait_for("canvases.create")
     assert markdown_of(created).count(load_bundle("it").plan.text("section_missing")) == 6
+
+
+def test_the_weekly_checkin_names_the_weakest_section_not_yet_written(coach_server: SlackDriver) -> None:
+    driver, plan = coach_server, load_bundle("en").plan
+    user = user_in(driver, "en", "TIP")
+    finish_assessment(driver, user)
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200  # the weakest, now written
+    driver.fake.wait_for("canvases.create")
+    driver.command(user, "stage")
+    (cards,) = driver.messages_with(user, "Where are you on the social media journey?")
+    driver.click(user, cards, "stage_pick", value="stage:3")
+    driver.messages_with(user, "You're at stage 3")
+    home = driver.fake.calls_to("views.publish", user_id=user)[-1]
+    home.args.update(channel=f"D{user}", blocks=home.args["view"]["blocks"])
+    driver.click(user, home, "checkin_now")
+    (checkin,) = driver.messages_with(user, "Where are you now?")
+    driver.click(user, checkin, "checkin:same")
+    (tip,) = driver.messages_with(user, plan.text("checkin_tip", title=plan.section("measurement").title))
+    assert [b["action_id"] for b, _ in iter_buttons(tip.args["blocks"])] == ["plan_open:measurement"]

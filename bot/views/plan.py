@@ -25,7 +25,7 @@ from bot.views.common import Rendered, escape, section
 from flows.content import RATINGS, Bundle
 from flows.plan import PlanField, PlanSection
 from flows.plan_document import FieldValue, SectionAnswers
-from flows.plan_outcomes import PlanNotice, PlanOffer, PlanRerate
+from flows.plan_outcomes import PlanNotice, PlanOffer, PlanRerate, PlanTip
 
 OPEN_ACTION_PREFIX = "plan_open:"  # + section id: opens that section's modal
 BUILD_ACTION = "plan_build"  # opens the first section not yet written, weakest first
@@ -76,6 +76,18 @@ def rerate(bundle: Bundle, outcome: PlanRerate) -> Rendered:
         for rating in RATINGS
     ]
     return Rendered(text=text, blocks=(section(text), ActionsBlock(block_id="plan_rerate", elements=buttons)))
+
+
+def tip(bundle: Bundle, outcome: PlanTip) -> Rendered:
+    plan = bundle.plan
+    text = plan.text("checkin_tip", title=plan.section(outcome.section_id).title)
+    button = ButtonElement(
+        text=plan.text("button_write_now"),
+        action_id=f"{OPEN_ACTION_PREFIX}{outcome.section_id}",
+        value=outcome.section_id,
+        style="primary",
+    )
+    return Rendered(text=text, blocks=(section(text), ActionsBlock(block_id="plan_tip", elements=[button])))
 
 
 def plan_notice_text(bundle: Bundle, outcome: PlanNotice) -> str:
