@@ -15,7 +15,7 @@ from bot.plan_store import PlanStore
 from bot.store import MemberKey, Store
 from flows.content import load_bundle
 from tests.fake_slack import Call
-from tests.slack_driver import Reply, SlackDriver, all_text, iter_buttons
+from tests.slack_driver import Reply, SlackDriver, all_text, has_action, iter_buttons
 
 LOCALES = {"en": "en-US", "fi": "fi-FI", "it": "it-IT"}
 RATINGS = ["ready", "partly", "not_yet", "partly", "ready", "not_yet"]  # resources and measurement weakest
@@ -214,6 +214,10 @@ def test_the_weekly_checkin_names_the_weakest_section_not_yet_written(coach_serv
     (cards,) = driver.messages_with(user, "Where are you on the social media journey?")
     driver.click(user, cards, "stage_pick", value="stage:3")
     driver.messages_with(user, "You're at stage 3")
+    deadline = time.monotonic() + 10
+    while not has_action(driver.fake.calls_to("views.publish", user_id=user)[-1].args["view"]["blocks"], "checkin_now"):
+        assert time.monotonic() < deadline, "App Home never showed the check-in button"
+        time.sleep(0.01)
     home = driver.fake.calls_to("views.publish", user_id=user)[-1]
     home.args.update(channel=f"D{user}", blocks=home.args["view"]["blocks"])
     driver.click(user, home, "checkin_now")
