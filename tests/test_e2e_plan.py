@@ -146,6 +146,7 @@ def test_a_member_writes_two_sections_into_one_canvas(coach_server: SlackDriver,
     home = all_text(driver.fake.calls_to("views.publish", user_id=user)[-1].args["view"]["blocks"])
     assert plan.text("home_done", title=plan.section("resources").title) in home
     assert plan.text("home_missing", title=plan.section("policy").title) in home
+    assert canvas_id in home  # the link to the plan canvas
 
 
 @pytest.mark.parametrize("language", ["en", "fi", "it"])
@@ -176,7 +177,7 @@ def test_a_bad_submission_is_refused_field_by_field_and_changes_nothing(coach_se
     assert driver.fake.calls_to("canvases.create") == []
 
 
-def test_an_admin_publishes_the_plan_as_a_channel_canvas(coach_server: SlackDriver) -> None:
+def test_an_admin_publishes_the_plan_as_a_channel_canvas(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
     admin, member = user_in(driver, "en", "BOSS"), user_in(driver, "en", "STAFF")
     driver.fake.users[admin]["is_admin"] = True
@@ -192,6 +193,11 @@ def test_an_admin_publishes_the_plan_as_a_channel_canvas(coach_server: SlackDriv
     assert edit.args["canvas_id"] == channel_canvas.response["canvas_id"]  # published again: same canvas
     assert "hasn't chosen to share" in driver.command_reply(admin, f"plan <#C0PLAN|plan> <@{member}>")["text"]
     assert "Name the channel" in driver.command_reply(admin, "plan general")["text"]
+    submit_section(driver, member, "networks", NETWORKS)
+    Store(settings.coach_db).update_member(MemberKey("T0001", member), share_with_admins=1)
+    assert "published" in driver.command_reply(admin, f"plan <#C0TEAM|team> <@{member}>")["text"]
+    (team_canvas,) = driver.fake.calls_to("conversations.canvases.create", channel_id="C0TEAM")
+    assert "&lt;!channel&gt;" in markdown_of(team_canvas) and "![](@U0BOB)" not in markdown_of(team_canvas)
 
 
 def test_coach_plan_sends_the_sections_and_the_document_to_the_dm(coach_server: SlackDriver) -> None:

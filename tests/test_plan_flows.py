@@ -126,3 +126,28 @@ def test_plan_problems_name_a_locale_whose_shape_differs() -> None:
     problems = plan_problems(english, broken, "xx")
     assert problems == ["content/xx/plan.toml: missing key 'saved'"]
     assert plan_problems(english, load_bundle("fi").plan, "fi") == []
+
+
+# The example plan in the README: a bakery's answers, people as Slack mentions (as in the Markdown file).
+EXAMPLE_ANSWERS: dict[str, dict[str, FieldValue]] = {
+    "reason": {
+        "so_that": "more people pre-order cakes for birthdays and weddings",
+        "works_when": "a third of cake orders come through Instagram messages",
+    },
+    "networks": {
+        "networks": ("instagram", "google"),
+        "customers_where": "most visitors find us on Google Maps, then look at our photos",
+        "start_with": "instagram",
+    },
+    "resources": {"owner": "U0ANNA", "hours": "3_5", "stand_in": "U0BEN"},
+    "pipeline": {"complaints": "U0ANNA", "ideas": "U0BEN", "sales": "U0ANNA", "speed": "one_day"},
+    "policy": {"rules": ("reply_time", "tone", "negative", "calendar"), "own_rules": "We never post about politics."},
+}
+
+
+def test_readme_shows_a_plan_exactly_as_the_renderer_writes_it() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rendered = render_plan_markdown(load_bundle("en").plan, EXAMPLE_ANSWERS, message_mention)
+    assert f"```markdown\n{rendered}```" in readme
