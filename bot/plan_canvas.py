@@ -50,7 +50,11 @@ class PlanPublisher:
         self.now = now
 
     def _say(self, channel: str, key: str, **params: Any) -> None:
-        self.client.chat_postMessage(channel=channel, text=self.bundle.plan.text(key, **params))
+        """A short message; its failure is logged and never mistaken for canvases being unavailable."""
+        try:
+            self.client.chat_postMessage(channel=channel, text=self.bundle.plan.text(key, **params))
+        except SlackApiError as error:
+            log.warning("could not post %s in %s: %s", key, channel, _error(error))
 
     def member_plan(self, member: MemberKey, dm_channel: str, answers: PlanAnswers) -> None:
         """Edit the member's canvas in place, create it the first time, or fall back to a file."""

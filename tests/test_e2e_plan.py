@@ -231,3 +231,17 @@ def test_the_weekly_checkin_names_the_weakest_section_not_yet_written(coach_serv
     driver.click(user, checkin, "checkin:same")
     (tip,) = driver.messages_with(user, plan.text("checkin_tip", title=plan.section("measurement").title))
     assert [b["action_id"] for b, _ in iter_buttons(tip.args["blocks"])] == ["plan_open:measurement"]
+
+
+def test_a_canvas_the_member_deleted_is_made_again(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    user = user_in(driver, "en", "GONE")
+    submit_section(driver, user, "resources", RESOURCES)
+    (first,) = driver.fake.wait_for("canvases.create")
+    driver.fake.fail("canvases.edit", error="canvas_not_found")
+    submit_section(driver, user, "networks", NETWORKS)
+    second = driver.fake.wait_for("canvases.create", count=2)[1]
+    assert "Instagram and Facebook" in markdown_of(second)
+    driver.messages_with(user, second.response["canvas_id"])  # the link to the new canvas
+    stored = PlanStore(Store(settings.coach_db)).document(MemberKey("T0001", user))
+    assert stored is not None and stored.canvas_id == second.response["canvas_id"] != first.response["canvas_id"]
