@@ -120,7 +120,8 @@ def test_a_member_writes_two_sections_into_one_canvas(coach_server: SlackDriver,
 
     rerate = wait_dm(driver, user, "plan_rerate:partly")  # resources was "not yet": re-answer it?
     driver.click(user, rerate, "plan_rerate:partly")
-    driver.messages_with(user, bundle.messages.text("rating_partly"))
+    title, partly = bundle.assessment.question("resources").title, bundle.messages.text("rating_partly")
+    driver.messages_with(user, plan.text("rerate_saved", title=title, answer=partly))
     store = Store(settings.coach_db)
     latest = store.latest_completed_assessment(MemberKey("T0001", user))
     assert latest is not None and store.answers(latest.id)["resources"] == "partly"
@@ -205,7 +206,7 @@ def test_coach_plan_sends_the_sections_and_the_document_to_the_dm(coach_server: 
     user = user_in(driver, "it", "PIA")
     assert "messaggi diretti" in driver.command_reply(user, "plan")["text"]
     offer = wait_dm(driver, user, "plan_build")
-    assert "0 parti su 6 scritte" in offer.args["text"]
+    assert "Parti scritte: 0 su 6." in offer.args["text"]
     (created,) = driver.fake.wait_for("canvases.create")
     assert markdown_of(created).count(load_bundle("it").plan.text("section_missing")) == 6
 
