@@ -5,6 +5,7 @@ are unavailable, and an admin's channel canvas; in English, Finnish and Italian.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -151,10 +152,13 @@ def test_a_member_writes_two_sections_into_one_canvas(coach_server: SlackDriver,
 
 
 @pytest.mark.parametrize("language", ["en", "fi", "it"])
-def test_without_canvases_the_plan_arrives_as_a_markdown_file(coach_server: SlackDriver, language: str) -> None:
+def test_without_canvases_the_plan_arrives_as_a_markdown_file(
+    coach_server: SlackDriver, language: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # the level `coach run` logs at
     driver, plan = coach_server, load_bundle(language).plan
     user = user_in(driver, language, "NOCANVAS")
-    driver.fake.fail("canvases.create", error="free_teams_cannot_create_non_tabbed_canvases")
+    driver.fake.fail("canvases.create", error="free_teams_cannot_create_non_tabbed_canvases", times=2)
     assert submit_section(driver, user, "resources", RESOURCES).status == 200
     upload = driver.fake.wait_for("upload")[0]
     complete = driver.fake.wait_for("files.completeUploadExternal")[0]
@@ -162,6 +166,11 @@ def test_without_canvases_the_plan_arrives_as_a_markdown_file(coach_server: Slac
     assert complete.args["initial_comment"] == plan.text("file_fallback")
     assert "<@U0BOB>" in upload.args["content"]
     assert upload.args["content"].startswith(f"# {plan.text('document_title')}")
+    submit_section(driver, user, "networks", NETWORKS)
+    driver.fake.wait_for("upload", count=2)
+    logged = caplog.text
+    assert "free_teams_cannot_create_non_tabbed_canvases" in logged  # the reason is logged...
+    assert "U0BOB" not in logged and "regulars" not in logged  # ...the member's plan never is
 
 
 def test_a_bad_submission_is_refused_field_by_field_and_changes_nothing(coach_server: SlackDriver, settings) -> None:
