@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coach import utc_now
 from bot.home import home_data
-from bot.plan_canvas import PlanPublisher
+from bot.plan_canvas import PlanPublisher, delete_canvases
 from bot.store import MemberKey, Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
@@ -38,7 +38,7 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
-from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
+from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
@@ -88,7 +88,7 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return plan_views.tip(bundle, outcome)
         case PlanNotice():
             return plan_views.plan_notice(bundle, outcome)
-        case PlanDocument():
+        case PlanDocument() | PlanCanvasesForgotten():
             return Rendered(text=bundle.plan.text("document_title"))
         case Notice(key="nothing_in_progress"):
             return assessment_views.start_prompt(bundle, outcome.key)
@@ -141,6 +141,9 @@ class SlackDelivery:
                     PlanPublisher(self.client, self.store, self.bundle, utc_now()).member_plan(
                         member, channel, outcome.answers
                     )
+                    continue
+                if isinstance(outcome, PlanCanvasesForgotten):
+                    delete_canvases(self.client, outcome.canvas_ids)
                     continue
                 if isinstance(outcome, CheckinClosed):
                     if clicked is not None:

@@ -124,3 +124,12 @@ class PlanPublisher:
         canvas_id = str(response["canvas_id"])
         self.plans.save_document(owner, canvas_id, canvas_url(self.client, owner.team_id, canvas_id), self.now, channel)
         return True
+
+
+def delete_canvases(client: WebClient, canvas_ids: tuple[str, ...]) -> None:
+    """``/coach forget`` takes the member's plan canvases out of Slack too; one failure stops none."""
+    for canvas_id in canvas_ids:
+        try:
+            client.canvases_delete(canvas_id=canvas_id)
+        except SlackApiError as error:
+            log.warning("could not delete canvas %s: %s", canvas_id, _error(error))

@@ -69,6 +69,14 @@ class PlanStore:
                 [member.team_id, member.user_id, channel_id, canvas_id, link, _iso(now)],
             )
 
+    def canvas_ids(self, member: MemberKey) -> tuple[str, ...]:
+        """Every canvas holding this member's plan: their own, and any channel's an admin published."""
+        rows = self.store.db.execute(
+            "select canvas_id from plan_documents where team_id = ? and user_id = ? order by channel_id",
+            [member.team_id, member.user_id],
+        ).fetchall()
+        return tuple(row[0] for row in rows)
+
     def forget_document(self, member: MemberKey, channel_id: str = DM_DOCUMENT) -> None:
         with self.store.write() as db:
             db.execute(

@@ -9,7 +9,7 @@ from typing import Literal
 
 from flows.assessment import AssessmentResult
 from flows.content import Rating
-from flows.plan_outcomes import PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
+from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 from flows.report import TeamReport
 
 
@@ -143,4 +143,5 @@ Outcome = (
     | PlanDocument
     | PlanNotice
     | PlanTip
+    | PlanCanvasesForgotten
 )

@@ -46,3 +46,10 @@ class PlanTip:
     """With a check-in's coaching: the weakest section not yet written, with a button to write it."""
 
     section_id: str
+
+
+@dataclass(frozen=True)
+class PlanCanvasesForgotten:
+    """After ``/coach forget``: the member's plan canvases, for the sender to delete from Slack."""
+
+    canvas_ids: tuple[str, ...]

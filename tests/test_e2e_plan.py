@@ -255,3 +255,28 @@ def test_a_canvas_the_member_deleted_is_made_again(coach_server: SlackDriver, se
     driver.messages_with(user, second.response["canvas_id"])  # the link to the new canvas
     stored = PlanStore(Store(settings.coach_db)).document(MemberKey("T0001", user))
     assert stored is not None and stored.canvas_id == second.response["canvas_id"] != first.response["canvas_id"]
+
+
+def test_forget_deletes_the_plan_and_its_canvases(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    admin = user_in(driver, "en", "OWNER")
+    driver.fake.users[admin]["is_admin"] = True
+    submit_section(driver, admin, "resources", RESOURCES)
+    (created,) = driver.fake.wait_for("canvases.create")
+    driver.messages_with(admin, created.response["canvas_id"])
+    assert "published" in driver.command_reply(admin, "plan <#C0PLAN|plan>")["text"]
+    (channel_canvas,) = driver.fake.calls_to("conversations.canvases.create")
+
+    question = driver.command_reply(admin, "forget")
+    carrier = driver.fake.calls_to("conversations.open")[0]  # any recorded call carries the ephemeral blocks
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    driver.click(admin, carrier, "forget_confirm")
+    deleted = driver.fake.wait_for("canvases.delete", count=2)
+    assert {c.args["canvas_id"] for c in deleted} == {
+        channel_canvas.response["canvas_id"],
+        created.response["canvas_id"],
+    }
+    store = Store(settings.coach_db)
+    member = MemberKey("T0001", admin)
+    assert PlanStore(store).answers(member) == {} and PlanStore(store).canvas_ids(member) == ()
