@@ -5,12 +5,16 @@ from __future__ import annotations
 import getpass
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.coach import Coach
+from bot.plan import Plans
+from bot.plan_chat import is_plan_command, offer_text, run_plan
 from bot.views.assessment import plan_item_text, plan_title, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
 from flows.content import Bundle, read_intent
 from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.plan_outcomes import PlanOffer
 from flows.summary import summary_text
 from flows.values import MemberKey
 
@@ -62,6 +66,8 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             return plain("\n".join(lines))
         case Notice():
             return plain(messages.text(outcome.key, **notice_params(bundle, outcome.params, for_slack=False)))
+        case PlanOffer():
+            return offer_text(bundle, outcome)
     raise TypeError(f"no terminal view for {outcome!r}")
 
 
@@ -78,6 +84,7 @@ def run_chat(
     member: MemberKey,
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
+    out: Path | None = None,
 ) -> None:
     bundle = coach.bundle
 
@@ -97,5 +104,8 @@ def run_chat(
             continue
         if read_intent(line, bundle) == "quit":
             break
+        if is_plan_command(bundle, line):
+            run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
+            continue
         show(coach.handle_text(member, line))
     write(bundle.messages.text("chat_bye"))

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot.content_checks import label_problems, load_style, summary_problems, wording_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from flows.content import available_locales, content_root, load_bundle_from, placeholders
+from flows.plan import plan_problems
 
 MANIFEST_NAME = "manifest.yml"
 
@@ -56,6 +57,7 @@ def content_problems() -> list[str]:
             problems.append(
                 f"content/{locale}/stages.toml: the quiz must have the same questions and answers as English"
             )
+        problems += plan_problems(reference.plan, bundle.plan, locale)
         extra = set(bundle.messages.messages) - set(reference.messages.messages)
         problems += [f"content/{locale}/messages.toml: unknown key {key!r}" for key in sorted(extra)]
         problems += label_problems(bundle)

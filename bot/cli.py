@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     tick.add_argument("--now", type=_instant, default=None, help="act as of this ISO-8601 instant (default: now)")
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
     chat.add_argument("--lang", default="en", help="language of the conversation (default en)")
+    chat.add_argument("--out", type=Path, default=None, help="write the plan (the `plan` command) to this file")
     sub.add_parser("check", help="validate the content and the Slack manifest")
     return parser
 
@@ -61,13 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_checks()
     if args.command == "chat":
-        return _chat(settings, args.lang)
+        return _chat(settings, args.lang, args.out)
     if args.command == "tick":
         return _tick(settings, args.now or datetime.now(UTC))
     return _run(settings, args.http, args.host, args.port)
 
 
-def _chat(settings: Settings, locale: str) -> int:
+def _chat(settings: Settings, locale: str, out: Path | None = None) -> int:
     from bot.chat import default_member, run_chat
     from bot.coach import Coach
     from bot.store import Store
@@ -81,7 +83,7 @@ def _chat(settings: Settings, locale: str) -> int:
         return 2
     logging.getLogger().setLevel(logging.WARNING)
     store = Store(settings.coach_db)
-    run_chat(Coach(store, load_bundle(locale)), default_member())
+    run_chat(Coach(store, load_bundle(locale)), default_member(), out=out)
     return 0
 
 

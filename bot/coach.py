@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
+from bot.plan import Plans
 from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer, Store
 from flows.assessment import INTRO, SUMMARY, AssessmentResult, config_for, evaluate
 from flows.content import RATINGS, Bundle, Rating, read_intent
@@ -202,6 +203,8 @@ class Coach:
             done = self.store.assessment(row.id)
             assert done is not None
             outcomes.append(self._summary(done))
+            member = MemberKey(row.team_id, row.user_id)
+            outcomes.append(Plans(self.store, self.bundle, self.clock).offer(member))  # from verdict to plan
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.plan import Plans
 from bot.store import Store
 from flows.assessment import evaluate
 from flows.content import Bundle
 from flows.outcomes import HomeTab, SettingsForm, StageChange
+from flows.plan_document import done_sections
 from flows.values import MemberKey
 
 TIMELINE_LENGTH = 12  # the most recent stage changes shown; older ones stay in the export
@@ -37,4 +39,18 @@ def home_tab(store: Store, bundle: Bundle, member: MemberKey) -> HomeTab:
         else SettingsForm(0, "09:00", False, False)
     )
     tz = (row.tz if row is not None else None) or "UTC"
-    return HomeTab(open_question, result, completed_at, stage, timeline, last_tip, schedule, tz)
+    plans = Plans(store, bundle)
+    document = plans.plans.document(member)
+    return HomeTab(
+        open_question,
+        result,
+        completed_at,
+        stage,
+        timeline,
+        last_tip,
+        schedule,
+        tz,
+        plan_order=plans.order(member),
+        plan_done=done_sections(bundle.plan, plans.plans.answers(member)),
+        plan_link=document.link if document else None,
+    )

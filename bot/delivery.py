@@ -13,7 +13,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
 
+from bot.plan_canvas import PlanPublisher, delete_canvases
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import render
@@ -31,10 +33,11 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
+from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanPlaced
 
 log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
-CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed)
+CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 SLACK_FAILURES = (SlackApiError, OSError)  # OSError: a timeout or a dropped connection, after the retries
 
@@ -54,6 +57,7 @@ class Posted:
     outcome: Outcome
     channel: str
     ts: str
+    placed: PlanPlaced | None = None  # a plan document: the canvas it now lives in
 
 
 class SlackDelivery:
@@ -105,6 +109,12 @@ class SlackDelivery:
                     channel=replaced[0], ts=replaced[1], text=rendered.text, blocks=rendered.block_dicts()
                 )
             return None
+        if isinstance(outcome, PlanDocument):
+            placed = PlanPublisher(self.client, self.bundle).member_plan(outcome, channel)
+            return Posted(outcome, channel, "", placed) if placed is not None else None
+        if isinstance(outcome, PlanCanvasesForgotten):
+            delete_canvases(self.client, outcome.canvas_ids)
+            return None
         if isinstance(outcome, ExportFile):
             self.client.files_upload_v2(
                 channel=channel,
@@ -129,7 +139,9 @@ class SlackDelivery:
             log.warning("views.publish failed for %s: %s", user_id, failure(error))
 
     def open_settings(self, trigger_id: str, form: SettingsForm) -> None:
-        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share)
+        self.open_modal(trigger_id, settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share))
+
+    def open_modal(self, trigger_id: str, view: View) -> None:
         try:
             self.client.views_open(trigger_id=trigger_id, view=view)
         except SLACK_FAILURES as error:

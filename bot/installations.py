@@ -18,7 +18,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 # What the coach asks for when a workspace installs it; manifest.yml declares the same (a test checks).
-BOT_SCOPES = ("chat:write", "commands", "files:write", "im:history", "im:write", "users:read")
+BOT_SCOPES = ("canvases:write", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read")
 STATE_EXPIRATION_SECONDS = 600
 
 

@@ -6,6 +6,7 @@ compare-and-set on the member row, recorded with its time and source.
 
 from __future__ import annotations
 
+from bot.plan import Plans
 from bot.store import MemberRow, Store, send_key
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
@@ -83,9 +84,10 @@ class Journey:
             return [closed, Notice("checkin_skipped")]
         if outcome == "pick" or row.stage is None:
             return [closed, StageCards(current=row.stage, source="checkin")]
+        tip = Plans(self.store, self.bundle, self.clock).weekly_tip(member)  # the plan's weakest gap
         if outcome == "same":
-            return [closed, self._coaching(row.key, row.stage, changed=False)]
-        return [closed, *self._change(row, CHECKIN_TRIGGERS[outcome], "checkin")]
+            return [closed, self._coaching(row.key, row.stage, changed=False), *tip]
+        return [closed, *self._change(row, CHECKIN_TRIGGERS[outcome], "checkin"), *tip]
 
     def checkin_now(self, member: MemberKey) -> list[Outcome]:
         """A check-in on demand (App Home). It counts as this week's, so the scheduler skips the week."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.plan_store import PlanStore
 from bot.store import Store
 from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
+from flows.plan_outcomes import PlanCanvasesForgotten
 from flows.values import MemberKey
 
 
@@ -24,5 +26,6 @@ class Privacy:
         return [ForgetConfirm()]
 
     def forget(self, member: MemberKey) -> list[Outcome]:
+        canvases = PlanStore(self.store).canvas_ids(member)  # read first: the rows go with the rest
         self.store.forget_member(member)
-        return [Notice("forgotten")]
+        return [*([PlanCanvasesForgotten(canvases)] if canvases else []), Notice("forgotten")]

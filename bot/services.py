@@ -9,6 +9,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.coach import Coach
 from bot.dashboard import home_tab
 from bot.journey import Journey
+from bot.plan import Plans
 from bot.privacy import Privacy
 from bot.profiles import Profiles
 from bot.report import Reports
@@ -49,6 +50,9 @@ class Services:
 
     def workspaces(self) -> Workspaces:
         return Workspaces(self.store, self.installations, self.clock)
+
+    def plans(self, member: MemberKey) -> Plans:
+        return Plans(self.store, self.bundle_for(member), self.clock)
 
     def home_tab(self, member: MemberKey) -> HomeTab:
         return home_tab(self.store, self.bundle, member)

@@ -131,6 +131,20 @@ def m005_indexed_schedule(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_plans(db: Database) -> None:
+    """The member's social media plan: answers per section (JSON), and where each plan document lives
+    (``channel_id`` "dm" for the member's own canvas, or the channel an admin published it in)."""
+    db.table("plan_answers").create(
+        {"team_id": str, "user_id": str, "section_id": str, "answers": str, "updated_at": str},
+        pk=("team_id", "user_id", "section_id"),
+    )
+    db.table("plan_documents").create(
+        {"team_id": str, "user_id": str, "channel_id": str, "canvas_id": str, "link": str, "updated_at": str},
+        pk=("team_id", "user_id", "channel_id"),
+    )
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -624,7 +638,7 @@ class Store:
 
     # Privacy
 
-    MEMBER_TABLES = ("stage_changes", "tips_shown", "checkins", "sends")
+    MEMBER_TABLES = ("stage_changes", "tips_shown", "checkins", "sends", "plan_answers", "plan_documents")
 
     def export_member(self, member: MemberKey) -> dict[str, Any]:
         """Everything stored about one member, table by table."""

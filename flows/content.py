@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from flows.plan import PlanContent
+
 Rating = Literal["ready", "partly", "not_yet"]
 RATINGS: tuple[Rating, ...] = ("ready", "partly", "not_yet")
 SKIPPED: Literal["skipped"] = "skipped"
@@ -205,6 +207,13 @@ class Bundle(Frozen):
     assessment: AssessmentContent
     stages: StagesContent
     messages: Messages
+    plan: PlanContent
+
+    @model_validator(mode="after")
+    def _one_plan_section_per_question(self) -> Bundle:
+        if tuple(s.id for s in self.plan.sections) != QUESTION_IDS:
+            raise ValueError(f"plan sections must be {QUESTION_IDS} in that order")
+        return self
 
 
 def placeholders(template: str) -> set[str]:
@@ -227,6 +236,7 @@ def load_bundle_from(folder: Path) -> Bundle:
         assessment=AssessmentContent.model_validate(_read(folder / "assessment.toml")),
         stages=StagesContent.model_validate(_read(folder / "stages.toml")),
         messages=Messages.model_validate(_read(folder / "messages.toml")),
+        plan=PlanContent.model_validate(_read(folder / "plan.toml")),
     )
 
 

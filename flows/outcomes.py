@@ -9,6 +9,7 @@ from typing import Literal
 
 from flows.assessment import AssessmentResult
 from flows.content import Rating
+from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 from flows.report import TeamReport
 
 
@@ -158,6 +159,9 @@ class HomeTab:
     last_tip: int | None  # index into the current stage's tips
     schedule: SettingsForm
     tz: str
+    plan_order: tuple[str, ...] = ()  # the plan's sections, weakest first
+    plan_done: frozenset[str] = frozenset()
+    plan_link: str | None = None  # the member's plan canvas
 
     @property
     def first_visit(self) -> bool:
@@ -182,4 +186,10 @@ Outcome = (
     | Report
     | ChannelReport
     | SettingsForm
+    | PlanOffer
+    | PlanRerate
+    | PlanDocument
+    | PlanNotice
+    | PlanTip
+    | PlanCanvasesForgotten
 )

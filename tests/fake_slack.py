@@ -246,6 +246,8 @@ class FakeSlack:
             if profile.get("missing"):
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": profile}
+        if call.method in ("canvases.create", "conversations.canvases.create"):
+            return {"ok": True, "canvas_id": f"F{next(self._ts):06d}"}
         return {"ok": True}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

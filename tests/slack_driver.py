@@ -8,6 +8,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -200,6 +201,15 @@ class SlackDriver:
             return hits if len(hits) >= count else None
 
         return self.fake.wait_until(matching, timeout, f"{count} message(s) to {user} with {fragment!r}")
+
+    def home_showing(self, user: str, shows: Callable[[list[dict[str, Any]]], bool], expected: str) -> Call:
+        """Wait until a Home view published for the member satisfies ``shows`` (given its blocks)."""
+
+        def found(calls: list[Call]) -> Call | None:
+            homes = [c for c in calls if c.method == "views.publish" and c.args.get("user_id") == user]
+            return next((c for c in reversed(homes) if shows(c.args["view"]["blocks"])), None)
+
+        return self.fake.wait_until(found, expected=f"{user}'s App Home {expected}")
 
     def settle(self, user: str) -> None:
         """A barrier: the member types ``help`` and its answer arrives. Reply work is queued in order of

@@ -43,8 +43,8 @@ def test_manifest_check_catches_an_extra_event() -> None:
 def test_manifest_scopes_are_the_least_the_code_needs() -> None:
     # chat.postMessage/update; /coach; message.im and reading DM history for crash recovery;
     # conversations.open for DMs; users.info for zone, locale, admin flags and deactivation; files:write
-    # for the export.
-    expected = ["chat:write", "commands", "files:write", "im:history", "im:write", "users:read"]
+    # for the export; canvases:write for the member's plan canvas and an admin's channel canvas.
+    expected = ["canvases:write", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read"]
     assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == expected
 
 
@@ -58,7 +58,8 @@ def test_web_api_methods_used_exist_in_slacks_spec() -> None:
     spec = json.loads(shared_file("slack-specs/slack_web_openapi_v2.json").read_text(encoding="utf-8"))
     paths = set(spec["paths"])
     used = ("auth.test", "chat.postMessage", "chat.update", "conversations.open", "conversations.history")
-    # files.getUploadURLExternal (files_upload_v2) postdates this dated spec, so it is not listed here.
+    # files.getUploadURLExternal (files_upload_v2) and the canvases methods postdate this dated spec,
+    # so they are not listed here.
     for method in (*used, "users.info", "views.open", "views.publish", "oauth.v2.access"):
         assert f"/{method}" in paths
 

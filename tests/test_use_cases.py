@@ -111,7 +111,7 @@ def test_the_last_answer_completes_with_a_summary(coach: Coach, store: Store) ->
     for question_id in QUESTION_IDS[:-1]:
         coach.answer(MEMBER, question_id, "ready")
     outcomes = coach.answer(MEMBER, QUESTION_IDS[-1], "partly")
-    assert kinds(outcomes) == ["Closed", "Summary"]
+    assert kinds(outcomes) == ["Closed", "Summary", "PlanOffer"]  # from verdict to plan
     finished = store.assessment(assessment_id)
     assert finished is not None and finished.completed_at is not None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, messages
+from bot.listeners import actions, commands, events, messages, plan
 from bot.services import Services
 
 # What the listeners subscribe to; manifest.yml must declare exactly these (``coach check`` verifies).
@@ -17,3 +17,4 @@ def register_listeners(app: App, services: Services) -> None:
     actions.register(app, services)
     messages.register(app, services)
     events.register(app, services)
+    plan.register(app, services)

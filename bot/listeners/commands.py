@@ -14,6 +14,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import member_of, parse_subcommand
+from bot.listeners.plan import plan_command
 from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with, sender
 from bot.services import Services
 from flows.outcomes import ChannelReport, Notice, Outcome
@@ -31,9 +32,10 @@ SUBCOMMANDS = (
     "export",
     "forget",
     "report",
+    "plan",
     "help",
 )
-LAZY_SUBCOMMANDS = ("settings", "report")  # these need a Web API call before they can answer
+LAZY_SUBCOMMANDS = ("settings", "report", "plan")  # these need a Web API call before they can answer
 Subcommand = Callable[[Services, MemberKey, list[str]], list[Outcome]]
 
 # Subcommands whose answer goes to the member's DM; the command itself gets a pointer there.
@@ -82,6 +84,8 @@ def settings_or_report(
         open_settings(services, client, member, command["trigger_id"])
     elif name == "report":
         respond_with(respond, delivery_for(services, client, member), team_report(services, client, member, args))
+    elif name == "plan":
+        plan_command(services, client, member, args, respond)
 
 
 def team_report(services: Services, client: WebClient, member: MemberKey, args: list[str]) -> list[Outcome]:

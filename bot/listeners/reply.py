@@ -57,7 +57,9 @@ def delivery_for(services: Services, client: WebClient, member: MemberKey) -> Sl
 def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
     """Tell the use cases where their messages landed."""
     for post in posted:
-        if isinstance(post.outcome, Ask):
+        if post.placed is not None:
+            services.plans(MemberKey(post.placed.team_id, post.placed.user_id)).placed(post.placed)
+        elif isinstance(post.outcome, Ask):
             services.coach().prompt_posted(post.outcome.assessment_id, post.channel, post.ts)
         elif isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
             services.journey().checkin_posted(post.outcome.send_key, post.channel, post.ts)

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextB
 from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
+from bot.views import plan as plan_views
 from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
 from bot.views.common import format_date, format_time, section, weekday_name
 from bot.views.journey import find_stage_button
@@ -39,6 +40,7 @@ def home_view(bundle: Bundle, data: HomeTab) -> View:
     blocks.append(ContextBlock(elements=[Markdown(text=messages.text("home_privacy"))]))
     blocks += [DividerBlock(), section(f"*{messages.text('home_readiness_title')}*")]
     blocks += _readiness(bundle, data)
+    blocks += [DividerBlock(), *plan_views.home_blocks(bundle, data.plan_order, data.plan_done, data.plan_link)]
     blocks += [DividerBlock(), section(f"*{messages.text('home_journey_title')}*")]
     blocks += _journey(bundle, data)
     if len(blocks) > MAX_HOME_BLOCKS:

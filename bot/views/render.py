@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
+from bot.views import plan as plan_views
 from bot.views import privacy as privacy_views
 from bot.views import report as report_views
 from bot.views.common import Rendered, notice
@@ -27,6 +28,7 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
+from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 
 
 def render(bundle: Bundle, outcome: Outcome) -> Rendered:
@@ -61,6 +63,16 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return report_views.report_message(bundle, Report(outcome.report, digest=True))
         case ExportFile():
             return Rendered(text=bundle.messages.text("export_ready"))
+        case PlanOffer():
+            return plan_views.offer(bundle, outcome)
+        case PlanRerate():
+            return plan_views.rerate(bundle, outcome)
+        case PlanTip():
+            return plan_views.tip(bundle, outcome)
+        case PlanNotice():
+            return plan_views.plan_notice(bundle, outcome)
+        case PlanDocument() | PlanCanvasesForgotten():
+            return Rendered(text=bundle.plan.text("document_title"))
         case Notice(key="nothing_in_progress"):
             return assessment_views.start_prompt(bundle, outcome.key)
         case Notice():

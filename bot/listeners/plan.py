@@ -1,0 +1,135 @@
+"""The plan's requests: the section buttons (open a modal), the modal's submission, the re-rating
+buttons, and ``/coach plan`` (called from the slash command's lazy half)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import partial
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.listeners.payloads import dm_channel, member_of, value_parts
+from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts, sender
+from bot.plan_canvas import PlanPublisher
+from bot.services import Services
+from bot.views.plan import (
+    BUILD_ACTION,
+    OPEN_ACTION_PREFIX,
+    RERATE_ACTION_PREFIX,
+    SECTION_CALLBACK,
+    plan_notice_text,
+    section_modal,
+)
+from flows.plan import PlanSection
+from flows.plan_document import FieldValue
+from flows.plan_outcomes import PlanNotice
+from flows.values import MemberKey
+
+log = logging.getLogger(__name__)
+
+
+def submitted(section: PlanSection, values: dict[str, Any]) -> dict[str, FieldValue | None]:
+    """A modal's ``state.values`` in Slack's shapes, read per field (block and action id = field id)."""
+    found: dict[str, FieldValue | None] = {}
+    for item in section.fields:
+        state = (values.get(item.id) or {}).get(item.id) or {}
+        if "selected_options" in state:
+            found[item.id] = tuple(str(o.get("value", "")) for o in state.get("selected_options") or [])
+        elif "selected_user" in state:
+            found[item.id] = state.get("selected_user")
+        elif "selected_option" in state:
+            found[item.id] = (state.get("selected_option") or {}).get("value")
+        else:
+            found[item.id] = state.get("value")
+    return found
+
+
+def publish(services: Services, client: WebClient, admin: MemberKey, args: list[str]) -> PlanNotice:
+    """``/coach plan #channel [@member]``: the admin check needs ``users.info``; the canvas is placed, then kept."""
+    delivery = delivery_for(services, client, admin)
+    plans = services.plans(admin)
+    decision = plans.publish(admin, delivery.fetch_profile(admin.user_id), args)
+    if isinstance(decision, PlanNotice):
+        return decision
+    owner = MemberKey(decision.team_id, decision.owner_id)
+    placed = PlanPublisher(client, services.bundle_for(owner)).channel_plan(decision)
+    return plans.published(decision, placed)
+
+
+def plan_command(services: Services, client: WebClient, member: MemberKey, args: list[str], respond: Respond) -> None:
+    """``/coach plan``: the sections and the document in the DM; with ``#channel``, an admin's publication."""
+    delivery = delivery_for(services, client, member)
+    if args:
+        respond(text=plan_notice_text(delivery.bundle, publish(services, client, member, args)))
+        return
+    try:
+        channel = delivery.open_dm(member.user_id)
+    except Exception as error:
+        log.warning("could not open a DM with %s: %s", member, error)
+        respond(text=delivery.bundle.messages.text("dm_failed"))
+        return
+    remember_posts(services, delivery.deliver(channel, services.plans(member).show(member)))
+    delivery.publish_home(member.user_id, services.home_tab(member))
+    respond(text=delivery.bundle.plan.text("pointer"))
+
+
+def section_clicked(
+    services: Services, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    member = member_of(context)
+    section_id = str(action.get("value", ""))
+    if member is None or not isinstance(body.get("trigger_id"), str):
+        return
+    answers = services.plans(member).section_answers(member, section_id)
+    if answers is None:
+        log.warning("ignored a plan button for an unknown section %r", section_id)
+        return
+    delivery = delivery_for(services, client, member)
+    delivery.open_modal(body["trigger_id"], section_modal(delivery.bundle, section_id, answers))
+
+
+def section_submitted(services: Services, ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    member = member_of(context)
+    if member is None:
+        ack()
+        return
+    plans = services.plans(member)
+    section_id = str(view.get("private_metadata", ""))
+    if section_id not in {s.id for s in plans.bundle.plan.sections}:
+        log.warning("ignored a plan submission for an unknown section %r", section_id)
+        ack()
+        return
+    section = plans.bundle.plan.section(section_id)
+    result = plans.save(member, section_id, submitted(section, (view.get("state") or {}).get("values") or {}))
+    if isinstance(result, list):
+        keep_for_sending(context, result)
+        ack()
+        return
+    errors = {field: plans.bundle.plan.text(key, **params) for field, (key, params) in result.errors.items()}
+    ack(response_action="errors", errors=errors)
+
+
+def rerate_clicked(
+    services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+) -> None:
+    question_id, rating = value_parts(action, 2)
+    member = member_of(context)
+    if member is not None:
+        keep_for_sending(context, services.plans(member).rerate(member, question_id, rating), dm_channel(body))
+    ack()
+
+
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+def register(app: App, services: Services) -> None:
+    opens = re.compile(f"^({re.escape(OPEN_ACTION_PREFIX)}[a-z_]+|{BUILD_ACTION})$")
+    app.action(opens)(ack=acknowledge, lazy=[partial(section_clicked, services)])
+    app.view(SECTION_CALLBACK)(ack=partial(section_submitted, services), lazy=[sender(services)])
+    app.action(re.compile(f"^{re.escape(RERATE_ACTION_PREFIX)}"))(
+        ack=partial(rerate_clicked, services), lazy=[sender(services)]
+    )

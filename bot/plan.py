@@ -1,0 +1,134 @@
+"""The plan use cases, shared by Slack and the terminal: offer the sections, save one, re-rate.
+
+Each method reads the member's plan from the store, lets ``flows.plan_document`` decide, persists,
+and returns outcomes to render; it never calls Slack.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.plan_store import PlanStore
+from bot.report import CHANNEL_MENTION, is_admin
+from bot.store import Store
+from flows.content import RATINGS, Bundle
+from flows.outcomes import Outcome
+from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
+from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanNotice, PlanOffer, PlanPlaced, PlanRerate, PlanTip
+from flows.values import Clock, MemberKey, utc_now
+
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+class Plans:
+    def __init__(self, store: Store, bundle: Bundle, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.plans = PlanStore(store)
+        self.bundle = bundle
+        self.clock = clock
+
+    def order(self, member: MemberKey) -> tuple[str, ...]:
+        """Section ids, weakest readiness answer first (question order before any assessment)."""
+        return weakest_first(self.bundle.plan, self.plans.ratings(member) or {})
+
+    def offer(self, member: MemberKey, saved: str | None = None) -> PlanOffer:
+        return PlanOffer(self.order(member), done_sections(self.bundle.plan, self.plans.answers(member)), saved)
+
+    def show(self, member: MemberKey) -> list[Outcome]:
+        """``/coach plan``: the sections to write, and the plan document brought up to date."""
+        self.store.ensure_member(member, self.clock())
+        return [self.document(member), self.offer(member)]
+
+    def document(self, member: MemberKey) -> PlanDocument:
+        canvas = self.plans.document(member)
+        return PlanDocument(
+            member.team_id,
+            member.user_id,
+            self.plans.answers(member),
+            canvas.canvas_id if canvas else None,
+            canvas.link if canvas else None,
+        )
+
+    def section_answers(self, member: MemberKey, section_id: str) -> dict[str, FieldValue] | None:
+        """What the member wrote in a section, to fill its modal; None for a section that does not exist."""
+        if section_id not in {s.id for s in self.bundle.plan.sections}:
+            return None
+        return self.plans.answers(member).get(section_id) or {}
+
+    def placed(self, placed: PlanPlaced) -> None:
+        """The sender put the plan in a canvas: remember it, so the next change edits the same one."""
+        member = MemberKey(placed.team_id, placed.user_id)
+        if placed.channel_id is None:
+            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock())
+        else:
+            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), placed.channel_id)
+
+    def publish(
+        self, admin: MemberKey, profile: Mapping[str, object] | None, args: list[str]
+    ) -> PlanNotice | ChannelPlan:
+        """``/coach plan #channel [@member]``: an owner or admin publishes a plan as a channel canvas, their
+        own or that of a member who chose to share with admins."""
+        if profile is None:
+            return PlanNotice("publish_failed", {"channel": "?"})
+        if not is_admin(profile):
+            return PlanNotice("publish_not_admin")
+        channel_match = CHANNEL_MENTION.match(args[0]) if args else None
+        member_match = USER_MENTION.match(args[1]) if len(args) == 2 else None
+        if channel_match is None or len(args) > 2 or (len(args) == 2 and member_match is None):
+            return PlanNotice("publish_bad_channel")
+        channel = channel_match.group(1)
+        owner = admin
+        if member_match is not None and member_match.group(1) != admin.user_id:
+            owner = MemberKey(admin.team_id, member_match.group(1))
+            row = self.store.member(owner)
+            if row is None or not row.share_with_admins:
+                return PlanNotice("publish_not_shared")
+        answers = self.plans.answers(owner)
+        if not answers:
+            return PlanNotice("publish_empty")
+        existing = self.plans.document(owner, channel)
+        return ChannelPlan(owner.team_id, owner.user_id, channel, answers, existing.canvas_id if existing else None)
+
+    def published(self, plan: ChannelPlan, placed: PlanPlaced | None) -> PlanNotice:
+        if placed is None:
+            return PlanNotice("publish_failed", {"channel": plan.channel_id})
+        self.placed(placed)
+        return PlanNotice("publish_done", {"channel": plan.channel_id})
+
+    def save(
+        self,
+        member: MemberKey,
+        section_id: str,
+        submitted: Mapping[str, FieldValue | None],
+        people_are_ids: bool = True,
+    ) -> SectionCheck | list[Outcome]:
+        """Save one section; a SectionCheck with errors (and nothing saved) when the input is not clean."""
+        section = self.bundle.plan.section(section_id)
+        check = check_section(section, submitted, people_are_ids)
+        if check.errors:
+            return check
+        self.store.ensure_member(member, self.clock())
+        self.plans.save_section(member, section_id, check.values, self.clock())
+        outcomes: list[Outcome] = [self.document(member)]
+        ratings = self.plans.ratings(member)
+        if ratings is not None and ratings.get(section_id) != "ready":
+            outcomes.append(PlanRerate(section_id))
+        outcomes.append(self.offer(member, saved=section_id))
+        return outcomes
+
+    def rerate(self, member: MemberKey, question_id: str, rating: str) -> list[Outcome]:
+        if rating not in RATINGS or question_id not in {s.id for s in self.bundle.plan.sections}:
+            return [PlanNotice("rerate_no_assessment")]
+        if not self.plans.rerate(member, question_id, rating, self.clock()):
+            return [PlanNotice("rerate_no_assessment")]
+        return [PlanNotice("rerate_saved", {"question_id": question_id, "rating": rating})]
+
+    def weekly_tip(self, member: MemberKey) -> list[Outcome]:
+        """The check-in's plan tip: the weakest section still unwritten, once there is a verdict to rank by."""
+        ratings = self.plans.ratings(member)
+        if ratings is None:
+            return []
+        order = weakest_first(self.bundle.plan, ratings)
+        section_id = next_missing(order, done_sections(self.bundle.plan, self.plans.answers(member)))
+        return [PlanTip(section_id)] if section_id else []

@@ -1,0 +1,132 @@
+"""Puts a plan document in Slack: the member's own canvas, edited in place on every change, or a
+Markdown file in their DM where canvases are unavailable; and an admin's channel canvas.
+
+This is the sending side (like ``bot.delivery``): it talks to the Web API and reports where the
+canvas is (``PlanPlaced``), for the plan use case to remember. Plan answers never reach a log line,
+only Slack's error codes do.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.views.plan import slack_link
+from flows.content import Bundle
+from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
+from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanPlaced
+
+log = logging.getLogger(__name__)
+GONE = frozenset({"canvas_not_found", "canvas_deleted", "file_not_found", "file_deleted"})
+FILENAME = "social-media-plan.md"
+
+
+def _content(markdown: str) -> dict[str, str]:
+    return {"type": "markdown", "markdown": markdown}
+
+
+def _error(error: SlackApiError) -> str:
+    return str(error.response.get("error"))
+
+
+def canvas_url(client: WebClient, team_id: str, canvas_id: str) -> str:
+    """The canvas's address in the workspace (``https://<workspace>.slack.com/docs/<team>/<canvas>``)."""
+    try:
+        base = str(client.auth_test().get("url") or "")
+    except (SlackApiError, OSError):
+        base = ""
+    return f"{base or 'https://app.slack.com/'}docs/{team_id}/{canvas_id}"
+
+
+class PlanPublisher:
+    def __init__(self, client: WebClient, bundle: Bundle) -> None:
+        self.client = client
+        self.bundle = bundle
+
+    def _say(self, channel: str, key: str, **params: Any) -> None:
+        """A short message; its failure is logged and never mistaken for canvases being unavailable."""
+        try:
+            self.client.chat_postMessage(channel=channel, text=self.bundle.plan.text(key, **params))
+        except SlackApiError as error:
+            log.warning("could not post %s in %s: %s", key, channel, _error(error))
+
+    def member_plan(self, document: PlanDocument, dm_channel: str) -> PlanPlaced | None:
+        """Edit the member's canvas in place, create it the first time, or fall back to a file (None)."""
+        markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
+        try:
+            return self._member_canvas(document, dm_channel, markdown)
+        except SlackApiError as error:
+            log.info("no canvas for %s (%s): sending the plan as a Markdown file", document.user_id, _error(error))
+            self._file(dm_channel, document)
+            return None
+
+    def _member_canvas(self, document: PlanDocument, dm_channel: str, markdown: str) -> PlanPlaced:
+        title = self.bundle.plan.text("document_title")
+        if document.canvas_id is not None and self._replaced(document.canvas_id, markdown):
+            self._say(dm_channel, "canvas_updated", link=slack_link(document.link or "", title))
+            return PlanPlaced(document.team_id, document.user_id, document.canvas_id, document.link or "")
+        canvas_id = str(self.client.canvases_create(title=title, document_content=_content(markdown))["canvas_id"])
+        link = canvas_url(self.client, document.team_id, canvas_id)
+        # Slack lets access be granted only once the canvas has been shared with the person.
+        self._say(dm_channel, "canvas_ready", link=slack_link(link, title))
+        try:
+            self.client.canvases_access_set(canvas_id=canvas_id, access_level="write", user_ids=[document.user_id])
+        except SlackApiError as error:
+            log.warning("canvases.access.set failed for %s: %s", document.user_id, _error(error))
+        return PlanPlaced(document.team_id, document.user_id, canvas_id, link)
+
+    def _replaced(self, canvas_id: str, markdown: str) -> bool:
+        """Replace a canvas's content; False when the canvas is gone (deleted by the member)."""
+        try:
+            self.client.canvases_edit(
+                canvas_id=canvas_id, changes=[{"operation": "replace", "document_content": _content(markdown)}]
+            )
+        except SlackApiError as error:
+            if _error(error) not in GONE:
+                raise
+            return False
+        return True
+
+    def _file(self, dm_channel: str, document: PlanDocument) -> None:
+        try:
+            self.client.files_upload_v2(
+                channel=dm_channel,
+                filename=FILENAME,
+                content=render_plan_markdown(self.bundle.plan, document.answers, message_mention),
+                title=self.bundle.plan.text("file_title"),
+                initial_comment=self.bundle.plan.text("file_fallback"),
+            )
+        except SlackApiError as error:
+            log.warning("could not send the plan file to %s: %s", dm_channel, _error(error))
+
+    def channel_plan(self, plan: ChannelPlan) -> PlanPlaced | None:
+        """An admin's ``/coach plan #channel``: the plan as that channel's canvas, edited if already there."""
+        markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
+        try:
+            if plan.canvas_id is not None and self._replaced(plan.canvas_id, markdown):
+                canvas_id = plan.canvas_id
+            else:
+                canvas_id = str(
+                    self.client.conversations_canvases_create(
+                        channel_id=plan.channel_id,
+                        document_content=_content(markdown),
+                        title=self.bundle.plan.text("document_title"),
+                    )["canvas_id"]
+                )
+        except SlackApiError as error:
+            log.warning("could not publish a plan in %s: %s", plan.channel_id, _error(error))
+            return None
+        link = canvas_url(self.client, plan.team_id, canvas_id)
+        return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id)
+
+
+def delete_canvases(client: WebClient, canvas_ids: tuple[str, ...]) -> None:
+    """``/coach forget`` takes the member's plan canvases out of Slack too; one failure stops none."""
+    for canvas_id in canvas_ids:
+        try:
+            client.canvases_delete(canvas_id=canvas_id)
+        except SlackApiError as error:
+            log.warning("could not delete canvas %s: %s", canvas_id, _error(error))

@@ -1,0 +1,104 @@
+"""Persistence for the social media plan, on the coach's own database (tables from ``m008_plans``).
+
+Plan answers are member data: ``/coach export`` includes them and ``/coach forget`` deletes them
+(both through ``Store.MEMBER_TABLES``). Nothing here logs them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.store import Store
+from flows.content import RATINGS, Rating
+from flows.plan_document import FieldValue
+from flows.values import MemberKey
+
+DM_DOCUMENT = "dm"  # the channel_id under which a member's own plan canvas is kept
+
+
+@dataclass(frozen=True)
+class PlanDocumentRow:
+    canvas_id: str
+    link: str | None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _decode(raw: str) -> dict[str, FieldValue]:
+    loaded = json.loads(raw)
+    return {key: tuple(value) if isinstance(value, list) else str(value) for key, value in loaded.items()}
+
+
+class PlanStore:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def answers(self, member: MemberKey) -> dict[str, dict[str, FieldValue]]:
+        rows = self.store.db.execute(
+            "select section_id, answers from plan_answers where team_id = ? and user_id = ?",
+            [member.team_id, member.user_id],
+        ).fetchall()
+        return {section_id: _decode(raw) for section_id, raw in rows}
+
+    def save_section(self, member: MemberKey, section_id: str, values: dict[str, FieldValue], now: datetime) -> None:
+        with self.store.write() as db:
+            db.execute(
+                "insert into plan_answers (team_id, user_id, section_id, answers, updated_at) values (?, ?, ?, ?, ?)"
+                " on conflict (team_id, user_id, section_id) do update set answers = excluded.answers,"
+                " updated_at = excluded.updated_at",
+                [member.team_id, member.user_id, section_id, json.dumps(values, ensure_ascii=False), _iso(now)],
+            )
+
+    def document(self, member: MemberKey, channel_id: str = DM_DOCUMENT) -> PlanDocumentRow | None:
+        row = self.store.db.execute(
+            "select canvas_id, link from plan_documents where team_id = ? and user_id = ? and channel_id = ?",
+            [member.team_id, member.user_id, channel_id],
+        ).fetchone()
+        return PlanDocumentRow(row[0], row[1]) if row else None
+
+    def save_document(
+        self, member: MemberKey, canvas_id: str, link: str | None, now: datetime, channel_id: str = DM_DOCUMENT
+    ) -> None:
+        with self.store.write() as db:
+            db.execute(
+                "insert or replace into plan_documents (team_id, user_id, channel_id, canvas_id, link, updated_at)"
+                " values (?, ?, ?, ?, ?, ?)",
+                [member.team_id, member.user_id, channel_id, canvas_id, link, _iso(now)],
+            )
+
+    def canvas_ids(self, member: MemberKey) -> tuple[str, ...]:
+        """Every canvas holding this member's plan: their own, and any channel's an admin published."""
+        rows = self.store.db.execute(
+            "select canvas_id from plan_documents where team_id = ? and user_id = ? order by channel_id",
+            [member.team_id, member.user_id],
+        ).fetchall()
+        return tuple(row[0] for row in rows)
+
+    def forget_document(self, member: MemberKey, channel_id: str = DM_DOCUMENT) -> None:
+        with self.store.write() as db:
+            db.execute(
+                "delete from plan_documents where team_id = ? and user_id = ? and channel_id = ?",
+                [member.team_id, member.user_id, channel_id],
+            )
+
+    def ratings(self, member: MemberKey) -> dict[str, Rating] | None:
+        """The latest finished assessment's answers, or None when there is none."""
+        latest = self.store.latest_completed_assessment(member)
+        return None if latest is None else self.store.answers(latest.id)
+
+    def rerate(self, member: MemberKey, question_id: str, rating: Rating, now: datetime) -> bool:
+        """Re-answer one question of the latest finished assessment, after writing its plan section."""
+        latest = self.store.latest_completed_assessment(member)
+        if latest is None or rating not in RATINGS:
+            return False
+        with self.store.write() as db:
+            db.execute(
+                "insert or replace into answers (assessment_id, question_id, rating, source, answered_at)"
+                " values (?, ?, ?, 'plan', ?)",
+                [latest.id, question_id, rating, _iso(now)],
+            )
+        return True

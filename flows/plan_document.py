@@ -1,0 +1,153 @@
+"""The plan's rules: cleaning a section's answers, which sections are done, in what order to offer
+them, and the plan document itself as Markdown. Pure: no Slack, no SQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from flows.plan import LISTED_KINDS, OTHER_OPTION, TEXT_KINDS, PlanContent, PlanField, PlanSection
+
+FieldValue = str | tuple[str, ...]
+SectionAnswers = Mapping[str, FieldValue]
+PlanAnswers = Mapping[str, SectionAnswers]
+Mention = Callable[[str], str]
+
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+RATING_POINTS = {"ready": 2, "partly": 1, "not_yet": 0}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|])")
+
+
+def canvas_mention(user_id: str) -> str:
+    """A person in a Slack canvas: canvas Markdown writes user mentions as ``![](@U…)``."""
+    return f"![](@{user_id})"
+
+
+def message_mention(user_id: str) -> str:
+    """A person in a Markdown file or a message: Slack's ``<@U…>``."""
+    return f"<@{user_id}>"
+
+
+def markdown_text(text: str) -> str:
+    """Member text made inert in Markdown: Slack's control characters and Markdown's markers escaped,
+    so typed text can never become a mention, a link or formatting."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class SectionCheck:
+    """A section's answers after checking: the clean values, and what is wrong per field."""
+
+    values: dict[str, FieldValue]
+    errors: dict[str, tuple[str, dict[str, object]]] = field(default_factory=dict)
+
+
+def check_section(
+    section: PlanSection, raw: Mapping[str, FieldValue | None], people_are_ids: bool = True
+) -> SectionCheck:
+    """Clean what a member submitted for one section; every problem is reported, nothing is guessed."""
+    values: dict[str, FieldValue] = {}
+    errors: dict[str, tuple[str, dict[str, object]]] = {}
+    for item in section.fields:
+        value = raw.get(item.id)
+        if item.kind in LISTED_KINDS:
+            chosen = tuple(value) if isinstance(value, tuple | list) else ((value,) if value else ())
+            known = {o.id for o in section.options_of(item)}
+            if any(c not in known for c in chosen):
+                errors[item.id] = ("error_bad_choice", {})
+            elif item.max_selected is not None and len(chosen) > item.max_selected:
+                errors[item.id] = ("error_too_many", {"max": item.max_selected})
+            elif chosen:
+                values[item.id] = tuple(dict.fromkeys(chosen))
+        else:
+            text = value.strip() if isinstance(value, str) else ""
+            if item.kind == "choice" and text and text not in {o.id for o in section.options_of(item)}:
+                errors[item.id] = ("error_bad_choice", {})
+            elif item.kind == "person" and text and people_are_ids and not SLACK_USER_ID.match(text):
+                errors[item.id] = ("error_bad_choice", {})
+            elif item.kind in (*TEXT_KINDS, "person") and len(text) > item.limit:
+                errors[item.id] = ("error_too_long", {"max": item.limit})
+            elif text:
+                values[item.id] = text
+        if item.id not in values and item.id not in errors and not item.optional:
+            errors[item.id] = ("error_required", {})
+    return SectionCheck(values, errors)
+
+
+def section_done(section: PlanSection, answers: SectionAnswers | None) -> bool:
+    return bool(answers) and all(f.optional or answers.get(f.id) for f in section.fields)  # type: ignore[union-attr]
+
+
+def done_sections(plan: PlanContent, answers: PlanAnswers) -> frozenset[str]:
+    return frozenset(s.id for s in plan.sections if section_done(s, answers.get(s.id)))
+
+
+def weakest_first(plan: PlanContent, ratings: Mapping[str, str | None]) -> tuple[str, ...]:
+    """Section ids, the weakest readiness answer first (a skipped question counts as weakest);
+    ties keep the questions' order."""
+    ids = [s.id for s in plan.sections]
+    return tuple(sorted(ids, key=lambda i: RATING_POINTS.get(ratings.get(i) or "not_yet", 0)))
+
+
+def next_missing(order: Iterable[str], done: frozenset[str], after: str | None = None) -> str | None:
+    """The first section not yet done in ``order``, skipping ``after`` (the one just written)."""
+    return next((s for s in order if s not in done and s != after), None)
+
+
+def join_words(words: list[str], and_word: str) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {and_word} {words[-1]}"
+
+
+def _value_text(plan: PlanContent, section: PlanSection, item: PlanField, value: FieldValue, mention: Mention) -> str:
+    if item.kind in ("choice", "choices"):
+        labels = {o.id: o.label for o in section.options_of(item)}
+        chosen = [value] if isinstance(value, str) else list(value)
+        shown = [labels[c] for c in chosen if c in labels and (c != OTHER_OPTION or len(chosen) == 1)]
+        return join_words(shown, plan.text("list_and"))
+    if item.kind == "person":
+        text = str(value)
+        return mention(text) if SLACK_USER_ID.match(text) else markdown_text(text)
+    return markdown_text(str(value))
+
+
+def _policy(plan: PlanContent, section: PlanSection, answers: SectionAnswers) -> list[str]:
+    """The chosen house rules and the member's own, as a numbered draft policy in full sentences."""
+    sentences: list[str] = []
+    for item in section.fields:
+        value = answers.get(item.id)
+        if not value:
+            continue
+        if item.kind == "rules":
+            by_id = {o.id: o.sentence or o.label for o in section.options_of(item)}
+            sentences += [by_id[c] for c in value if c in by_id]
+        elif item.kind == "long_text":
+            sentences += [markdown_text(line.strip()) for line in str(value).splitlines() if line.strip()]
+    return [f"### {plan.text('policy_heading')}", "", *(f"{n}. {s}" for n, s in enumerate(sentences, start=1))]
+
+
+def _section_body(
+    plan: PlanContent, section: PlanSection, answers: SectionAnswers | None, mention: Mention
+) -> list[str]:
+    if not answers or not any(answers.values()):
+        return [f"_{plan.text('section_missing')}_"]
+    if any(f.kind == "rules" for f in section.fields):
+        return _policy(plan, section, answers)
+    sentences = [
+        item.line.format(value=_value_text(plan, section, item, answers[item.id], mention))
+        for item in section.fields
+        if answers.get(item.id)
+    ]
+    return [" ".join(sentences)]
+
+
+def render_plan_markdown(plan: PlanContent, answers: PlanAnswers, mention: Mention = canvas_mention) -> str:
+    """The whole plan as one Markdown page, in the plan's language, every section in order."""
+    lines = [f"# {plan.text('document_title')}", "", plan.text("document_intro")]
+    for number, section in enumerate(plan.sections, start=1):
+        lines += ["", f"## {number}. {section.title}", ""]
+        lines += _section_body(plan, section, answers.get(section.id), mention)
+    return "\n".join(lines) + "\n"

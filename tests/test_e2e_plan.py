@@ -1,0 +1,275 @@
+"""From verdict to plan, end to end over HTTP: the offer after the assessment, section modals with
+Slack-native inputs, the plan canvas created then edited in place, the Markdown file where canvases
+are unavailable, and an admin's channel canvas; in English, Finnish and Italian."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+
+from bot.plan_store import PlanStore
+from bot.store import Store
+from flows.content import load_bundle
+from flows.values import MemberKey
+from tests.fake_slack import Call
+from tests.slack_driver import Reply, SlackDriver, all_text, delivered_to, has_action, iter_buttons
+
+LOCALES = {"en": "en-US", "fi": "fi-FI", "it": "it-IT"}
+RATINGS = ["ready", "partly", "not_yet", "partly", "ready", "not_yet"]  # resources and measurement weakest
+
+
+def user_in(driver: SlackDriver, language: str, name: str = "ALMA") -> str:
+    user = f"U0{name}{language.upper()}"
+    driver.fake.users[user] = {"id": user, "locale": LOCALES[language], "tz": "Europe/Helsinki"}
+    return user
+
+
+def submit_section(driver: SlackDriver, user: str, section_id: str, values: dict[str, Any]) -> Reply:
+    """A ``view_submission`` of the section modal, with Slack's ``state.values`` shapes."""
+    payload = json.loads(parse_qs(driver.view_submission_body(user, "plan_section", values))["payload"][0])
+    payload["view"]["private_metadata"] = section_id
+    return driver.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def users_select(user: str | None) -> dict[str, Any]:
+    return {"type": "users_select", "selected_user": user}
+
+
+def static_select(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
+
+
+def multi_select(*values: str) -> dict[str, Any]:
+    options = [{"text": {"type": "plain_text", "text": v}, "value": v} for v in values]
+    return {"type": "multi_static_select", "selected_options": options}
+
+
+def text_input(value: str | None) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def state(**fields: dict[str, Any]) -> dict[str, Any]:
+    return {field: {field: element} for field, element in fields.items()}
+
+
+RESOURCES = state(owner=users_select("U0BOB"), hours=static_select("3_5"), stand_in=users_select("U0CARL"))
+NETWORKS = state(
+    networks=multi_select("instagram", "facebook"),
+    other_network=text_input(None),
+    customers_where=text_input("our regulars <!channel> & friends"),
+    start_with=static_select("instagram"),
+)
+
+
+def wait_dm(driver: SlackDriver, user: str, action_id: str, count: int = 1) -> Call:
+    """The ``count``-th message in the member's DM that carries a button ``action_id``."""
+
+    def carrying(calls: list[Call]) -> Call | None:
+        found = [c for c in delivered_to(calls, user) if has_action(c.args.get("blocks") or [], action_id)]
+        return found[count - 1] if len(found) >= count else None
+
+    return driver.fake.wait_until(carrying, expected=f"a message with {action_id!r} to {user}")
+
+
+def finish_assessment(driver: SlackDriver, user: str) -> Call:
+    driver.command(user)
+    for number, rating in enumerate(RATINGS, start=1):
+        driver.click(user, driver.wait_question(user, number), f"answer:{rating}")
+    return wait_dm(driver, user, "plan_build")
+
+
+def markdown_of(call: Call) -> str:
+    if call.method == "canvases.edit":
+        return str(call.args["changes"][0]["document_content"]["markdown"])
+    return str(call.args["document_content"]["markdown"])
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_member_writes_two_sections_into_one_canvas(coach_server: SlackDriver, settings, language: str) -> None:
+    driver, bundle = coach_server, load_bundle(language)
+    plan = bundle.plan
+    user = user_in(driver, language)
+    offer = finish_assessment(driver, user)
+    assert plan.text("offer_text") in offer.args["text"]
+    order = [b["action_id"] for b, _ in iter_buttons(offer.args["blocks"])]
+    assert order[:3] == ["plan_build", "plan_open:resources", "plan_open:measurement"]  # weakest first
+
+    driver.click(user, offer, "plan_build")
+    modal = driver.fake.wait_for("views.open")[0].args["view"]
+    assert modal["private_metadata"] == "resources" and modal["title"]["text"] == plan.section("resources").short
+    assert [b["element"]["type"] for b in modal["blocks"][1:]] == ["users_select", "static_select", "users_select"]
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200
+
+    (created,) = driver.fake.wait_for("canvases.create")
+    first = markdown_of(created)
+    assert created.args["title"] == plan.text("document_title")
+    assert plan.section("resources").field("owner").line.format(value="![](@U0BOB)") in first
+    assert "![](@U0CARL)" in first and plan.section("resources").field("hours").options[1].label in first
+    canvas_id = created.response["canvas_id"]
+    access = driver.fake.wait_for("canvases.access.set")[0].args
+    assert (access["canvas_id"], access["access_level"], access["user_ids"]) == (canvas_id, "write", user)
+    driver.messages_with(user, canvas_id)  # the link to the canvas, in the DM
+
+    rerate = wait_dm(driver, user, "plan_rerate:partly")  # resources was "not yet": re-answer it?
+    driver.click(user, rerate, "plan_rerate:partly")
+    title, partly = bundle.assessment.question("resources").title, bundle.messages.text("rating_partly")
+    driver.messages_with(user, plan.text("rerate_saved", title=title, answer=partly))
+    store = Store(settings.coach_db)
+    latest = store.latest_completed_assessment(MemberKey("T0001", user))
+    assert latest is not None and store.answers(latest.id)["resources"] == "partly"
+
+    driver.click(user, wait_dm(driver, user, "plan_open:networks", count=2), "plan_open:networks")
+    modal = driver.fake.wait_for("views.open", count=2)[1].args["view"]
+    assert "multi_static_select" in [b["element"]["type"] for b in modal["blocks"][1:]]
+    assert submit_section(driver, user, "networks", NETWORKS).status == 200
+
+    (edited,) = driver.fake.wait_for("canvases.edit")
+    assert edited.args["canvas_id"] == canvas_id and edited.args["changes"][0]["operation"] == "replace"
+    second = markdown_of(edited)
+    assert f"Instagram {plan.text('list_and')} Facebook" in second
+    assert "our regulars &lt;!channel&gt; &amp; friends" in second and "<!channel>" not in second
+    assert "![](@U0BOB)" in second  # the first section is still there
+    assert len(driver.fake.calls_to("canvases.create")) == 1
+
+    done = plan.text("home_done", title=plan.section("networks").title)
+    home = all_text(
+        driver.home_showing(user, lambda blocks: done in all_text(blocks), "showing the written sections").args["view"][
+            "blocks"
+        ]
+    )
+    assert plan.text("home_done", title=plan.section("resources").title) in home
+    assert plan.text("home_missing", title=plan.section("policy").title) in home
+    assert canvas_id in home  # the link to the plan canvas
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_without_canvases_the_plan_arrives_as_a_markdown_file(
+    coach_server: SlackDriver, language: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # the level `coach run` logs at
+    driver, plan = coach_server, load_bundle(language).plan
+    user = user_in(driver, language, "NOCANVAS")
+    driver.fake.fail("canvases.create", error="free_teams_cannot_create_non_tabbed_canvases", times=2)
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200
+    upload = driver.fake.wait_for("upload")[0]
+    complete = driver.fake.wait_for("files.completeUploadExternal")[0]
+    assert complete.args["channel_id"] == f"D{user}"
+    assert complete.args["initial_comment"] == plan.text("file_fallback")
+    assert "<@U0BOB>" in upload.args["content"]
+    assert upload.args["content"].startswith(f"# {plan.text('document_title')}")
+    submit_section(driver, user, "networks", NETWORKS)
+    driver.fake.wait_for("upload", count=2)
+    logged = caplog.text
+    assert "free_teams_cannot_create_non_tabbed_canvases" in logged  # the reason is logged...
+    assert "U0BOB" not in logged and "regulars" not in logged  # ...the member's plan never is
+
+
+def test_a_bad_submission_is_refused_field_by_field_and_changes_nothing(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    user = user_in(driver, "en", "BAD")
+    bad = state(owner=users_select(None), hours=static_select("forever"), stand_in=users_select(None))
+    reply = submit_section(driver, user, "resources", bad)
+    assert reply.status == 200
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"owner": "Please fill this in.", "hours": "Please pick from the list."},
+    }
+    assert PlanStore(Store(settings.coach_db)).answers(MemberKey("T0001", user)) == {}
+    assert driver.fake.calls_to("canvases.create") == []
+
+
+def test_an_admin_publishes_the_plan_as_a_channel_canvas(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    admin, member = user_in(driver, "en", "BOSS"), user_in(driver, "en", "STAFF")
+    driver.fake.users[admin]["is_admin"] = True
+    assert "Only workspace owners" in driver.command_reply(member, "plan <#C0PLAN|plan>")["text"]
+    assert "nothing to publish" in driver.command_reply(admin, "plan <#C0PLAN|plan>")["text"]
+    submit_section(driver, admin, "resources", RESOURCES)
+    driver.fake.wait_for("canvases.create")
+    assert "published" in driver.command_reply(admin, "plan <#C0PLAN|plan>")["text"]
+    (channel_canvas,) = driver.fake.calls_to("conversations.canvases.create")
+    assert channel_canvas.args["channel_id"] == "C0PLAN" and "![](@U0BOB)" in markdown_of(channel_canvas)
+    driver.command_reply(admin, "plan <#C0PLAN|plan>")
+    (edit,) = driver.fake.wait_for("canvases.edit")
+    assert edit.args["canvas_id"] == channel_canvas.response["canvas_id"]  # published again: same canvas
+    assert "hasn't chosen to share" in driver.command_reply(admin, f"plan <#C0PLAN|plan> <@{member}>")["text"]
+    assert "Name the channel" in driver.command_reply(admin, "plan general")["text"]
+    submit_section(driver, member, "networks", NETWORKS)
+    Store(settings.coach_db).update_member(MemberKey("T0001", member), share_with_admins=1)
+    assert "published" in driver.command_reply(admin, f"plan <#C0TEAM|team> <@{member}>")["text"]
+    (team_canvas,) = driver.fake.calls_to("conversations.canvases.create", channel_id="C0TEAM")
+    assert "&lt;!channel&gt;" in markdown_of(team_canvas) and "![](@U0BOB)" not in markdown_of(team_canvas)
+
+
+def test_coach_plan_sends_the_sections_and_the_document_to_the_dm(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    user = user_in(driver, "it", "PIA")
+    assert "messaggi diretti" in driver.command_reply(user, "plan")["text"]
+    offer = wait_dm(driver, user, "plan_build")
+    assert "Parti scritte: 0 su 6." in offer.args["text"]
+    (created,) = driver.fake.wait_for("canvases.create")
+    assert markdown_of(created).count(load_bundle("it").plan.text("section_missing")) == 6
+
+
+def test_the_weekly_checkin_names_the_weakest_section_not_yet_written(coach_server: SlackDriver) -> None:
+    driver, plan = coach_server, load_bundle("en").plan
+    user = user_in(driver, "en", "TIP")
+    finish_assessment(driver, user)
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200  # the weakest, now written
+    driver.fake.wait_for("canvases.create")
+    driver.command(user, "stage")
+    (cards,) = driver.messages_with(user, "Where are you on the social media journey?")
+    driver.click(user, cards, "stage_pick", value="stage:3")
+    driver.messages_with(user, "You're at stage 3")
+    home = driver.home_showing(user, lambda blocks: has_action(blocks, "checkin_now"), "with the check-in button")
+    home.args.update(channel=f"D{user}", blocks=home.args["view"]["blocks"])
+    driver.click(user, home, "checkin_now")
+    (checkin,) = driver.messages_with(user, "Where are you now?")
+    driver.click(user, checkin, "checkin:same")
+    (tip,) = driver.messages_with(user, plan.text("checkin_tip", title=plan.section("measurement").title))
+    assert [b["action_id"] for b, _ in iter_buttons(tip.args["blocks"])] == ["plan_open:measurement"]
+
+
+def test_a_canvas_the_member_deleted_is_made_again(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    user = user_in(driver, "en", "GONE")
+    submit_section(driver, user, "resources", RESOURCES)
+    (first,) = driver.fake.wait_for("canvases.create")
+    driver.fake.fail("canvases.edit", error="canvas_not_found")
+    submit_section(driver, user, "networks", NETWORKS)
+    second = driver.fake.wait_for("canvases.create", count=2)[1]
+    assert "Instagram and Facebook" in markdown_of(second)
+    driver.messages_with(user, second.response["canvas_id"])  # the link to the new canvas
+    new_id = second.response["canvas_id"]
+    driver.home_showing(user, lambda blocks: new_id in all_text(blocks), "linking the new canvas")
+    stored = PlanStore(Store(settings.coach_db)).document(MemberKey("T0001", user))
+    assert stored is not None and stored.canvas_id == second.response["canvas_id"] != first.response["canvas_id"]
+
+
+def test_forget_deletes_the_plan_and_its_canvases(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    admin = user_in(driver, "en", "OWNER")
+    driver.fake.users[admin]["is_admin"] = True
+    submit_section(driver, admin, "resources", RESOURCES)
+    (created,) = driver.fake.wait_for("canvases.create")
+    driver.messages_with(admin, created.response["canvas_id"])
+    assert "published" in driver.command_reply(admin, "plan <#C0PLAN|plan>")["text"]
+    (channel_canvas,) = driver.fake.calls_to("conversations.canvases.create")
+
+    question = driver.command_reply(admin, "forget")
+    carrier = driver.fake.calls_to("conversations.open")[0]  # any recorded call carries the ephemeral blocks
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    driver.click(admin, carrier, "forget_confirm")
+    deleted = driver.fake.wait_for("canvases.delete", count=2)
+    assert {c.args["canvas_id"] for c in deleted} == {
+        channel_canvas.response["canvas_id"],
+        created.response["canvas_id"],
+    }
+    store = Store(settings.coach_db)
+    member = MemberKey("T0001", admin)
+    assert PlanStore(store).answers(member) == {} and PlanStore(store).canvas_ids(member) == ()

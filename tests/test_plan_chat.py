@@ -1,0 +1,68 @@
+"""``coach chat``'s ``plan`` command builds the same plan in a terminal, prints it or writes ``--out``;
+and plan answers are member data: exported, and deleted by forget."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.plan_store import PlanStore
+from bot.privacy import Privacy
+from bot.store import Store
+from flows.outcomes import ExportFile
+from flows.values import MemberKey
+from tests.test_chat import MEMBER, chat, coach_chat
+
+# The six sections in question order (no assessment yet), field by field; "" keeps a field empty.
+TYPED = [
+    "plan",
+    *["more people order our cakes", "we get ten orders a week", ""],  # reason
+    *["12", "2,1", "", "Instagram, mostly", "2"],  # networks: 12 is not an option, asked again
+    *["Anna", "2", ""],  # resources
+    *["Anna", "Ben", "Anna", "1"],  # pipeline
+    *["1,4", "No politics, ever."],  # policy
+    *["1,2,3,4", "", "", "2,4", "Instagram Insights", "3"],  # measurement: four figures is one too many
+]
+
+
+def test_chat_plan_builds_and_prints_the_plan(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", [*TYPED, "quit"])
+    assert "Let's write your social media plan" in out
+    assert "That doesn't match the options; try again." in out
+    assert "Please pick at most 3." in out
+    assert "We use social media so that more people order our cakes." in out
+    assert "We are on Instagram and Facebook." in out and "We start with Instagram" in out
+    assert "Anna owns our social media. It gets 3–5 hours a week" in out
+    assert "Product ideas and suggestions go to Ben." in out
+    assert "1. We answer every comment and message within one working day." in out
+    assert "3. No politics, ever." in out
+    assert "We follow engagement (likes, comments, shares) and messages and enquiries." in out
+    answers = PlanStore(Store(tmp_path / "c.db")).answers(MEMBER)
+    assert answers["networks"]["networks"] == ("instagram", "facebook")
+
+
+def test_chat_plan_writes_the_markdown_file_with_out(tmp_path: Path) -> None:
+    done = coach_chat(tmp_path, "--lang", "fi", "--out", "plan.md", typed="\n".join(["suunnitelma", *TYPED[1:]]) + "\n")
+    assert done.returncode == 0, done.stderr
+    written = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    assert written.startswith("# Somesuunnitelmamme")
+    assert "Käytämme somea, jotta more people order our cakes." in written
+    assert "Somestamme vastaa Anna." in written
+    assert "Suunnitelmasi on tallennettu tiedostoon plan.md." in done.stdout
+
+
+def test_plan_answers_are_exported_and_forgotten(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    member = MemberKey("T0001", "U0ERIN")
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    store.ensure_member(member, now)
+    PlanStore(store).save_section(member, "reason", {"so_that": "we sell bread"}, now)
+    PlanStore(store).save_document(member, "F0CANVAS", "https://example/docs/F0CANVAS", now)
+    (export,) = Privacy(store).export(member, now)
+    assert isinstance(export, ExportFile)
+    data = json.loads(export.content)
+    assert "we sell bread" in data["plan_answers"][0]["answers"]
+    assert data["plan_documents"][0]["canvas_id"] == "F0CANVAS"
+    Privacy(store).forget(member)
+    assert PlanStore(store).answers(member) == {} and PlanStore(store).document(member) is None

@@ -1,0 +1,153 @@
+"""The plan's pure rules and its Markdown document, with no Slack and no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.content import LANGUAGES, QUESTION_IDS, load_bundle
+from flows.plan import PlanContent, plan_problems
+from flows.plan_document import (
+    FieldValue,
+    check_section,
+    done_sections,
+    message_mention,
+    next_missing,
+    render_plan_markdown,
+    weakest_first,
+)
+
+
+def complete_answers(plan: PlanContent) -> dict[str, dict[str, FieldValue]]:
+    """Every field of every section answered: the first option(s), a person, a sentence."""
+    answers: dict[str, dict[str, FieldValue]] = {}
+    for section in plan.sections:
+        values: dict[str, FieldValue] = {}
+        for item in section.fields:
+            options = [o.id for o in section.options_of(item)]
+            if item.kind in ("choices", "rules"):
+                values[item.id] = tuple(options[:2])
+            elif item.kind == "choice":
+                values[item.id] = options[0]
+            elif item.kind == "person":
+                values[item.id] = "U0OWNER"
+            else:
+                values[item.id] = f"answer for {item.id}"
+        answers[section.id] = values
+    return answers
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_empty_plan_has_every_heading_and_says_each_part_is_missing(language: str) -> None:
+    plan = load_bundle(language).plan
+    markdown = render_plan_markdown(plan, {})
+    assert markdown.startswith(f"# {plan.text('document_title')}\n")
+    for number, section in enumerate(plan.sections, start=1):
+        assert f"## {number}. {section.title}" in markdown
+    assert markdown.count(plan.text("section_missing")) == len(QUESTION_IDS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_complete_plan_holds_every_sentence_and_the_draft_policy(language: str) -> None:
+    plan = load_bundle(language).plan
+    answers = complete_answers(plan)
+    markdown = render_plan_markdown(plan, answers)
+    assert plan.text("section_missing") not in markdown
+    assert done_sections(plan, answers) == frozenset(QUESTION_IDS)
+    assert "![](@U0OWNER)" in markdown  # people are canvas mentions
+    assert "answer for so\\_that" in markdown  # the member's words, Markdown-escaped
+    policy = plan.section("policy")
+    rules = policy.field("rules").options
+    assert f"1. {rules[0].sentence}" in markdown and f"2. {rules[1].sentence}" in markdown
+    assert "3. answer for own\\_rules" in markdown
+    assert f"### {plan.text('policy_heading')}" in markdown
+
+
+def test_member_text_can_never_become_a_mention_a_link_or_formatting() -> None:
+    plan = load_bundle("en").plan
+    hostile = "<!channel> ![](@U0BOSS) [click](http://x) *bold*"
+    markdown = render_plan_markdown(plan, {"reason": {"so_that": hostile, "works_when": "x"}}, message_mention)
+    assert "&lt;!channel&gt;" in markdown
+    assert "![](@U0BOSS)" not in markdown and "[click](http" not in markdown
+    assert "\\*bold\\*" in markdown
+
+
+def test_people_in_a_markdown_file_are_slack_mentions() -> None:
+    plan = load_bundle("en").plan
+    answers = {"resources": {"owner": "U0ANNA", "hours": "3_5"}}
+    markdown = render_plan_markdown(plan, answers, message_mention)
+    assert "<@U0ANNA> owns our social media. It gets 3–5 hours a week" in markdown
+
+
+def test_checking_a_section_reports_every_problem_and_keeps_only_clean_values() -> None:
+    networks = load_bundle("en").plan.section("networks")
+    check = check_section(
+        networks, {"networks": ("instagram", "myspace"), "customers_where": " ", "start_with": "orkut"}
+    )
+    assert set(check.errors) == {"networks", "customers_where", "start_with"}
+    assert check.errors["networks"][0] == "error_bad_choice"
+    assert check.errors["customers_where"][0] == "error_required"
+    good = check_section(
+        networks, {"networks": ("instagram", "tiktok"), "customers_where": "on Instagram", "start_with": "tiktok"}
+    )
+    assert good.errors == {}
+    assert good.values == {
+        "networks": ("instagram", "tiktok"),
+        "customers_where": "on Instagram",
+        "start_with": "tiktok",
+    }
+
+
+def test_checking_limits_people_choices_and_length() -> None:
+    plan = load_bundle("en").plan
+    resources = plan.section("resources")
+    assert check_section(resources, {"owner": "not an id", "hours": "3_5"}).errors == {
+        "owner": ("error_bad_choice", {})
+    }
+    assert check_section(resources, {"owner": "Anna", "hours": "3_5"}, people_are_ids=False).errors == {}
+    figures = check_section(plan.section("measurement"), {"figures": ("reach", "clicks", "sales", "mentions")})
+    assert figures.errors["figures"] == ("error_too_many", {"max": 3})
+    long = check_section(plan.section("reason"), {"so_that": "x" * 301, "works_when": "y"})
+    assert long.errors == {"so_that": ("error_too_long", {"max": 300})}
+
+
+def test_sections_are_offered_weakest_first_skipping_those_done() -> None:
+    plan = load_bundle("en").plan
+    ratings = {"reason": "ready", "networks": "partly", "resources": "not_yet", "pipeline": None, "policy": "partly"}
+    order = weakest_first(plan, ratings)
+    assert order == ("resources", "pipeline", "measurement", "networks", "policy", "reason")
+    assert next_missing(order, frozenset({"resources"})) == "pipeline"
+    assert next_missing(order, frozenset(), after="resources") == "pipeline"
+    assert next_missing(order, frozenset(QUESTION_IDS)) is None
+
+
+def test_plan_problems_name_a_locale_whose_shape_differs() -> None:
+    english = load_bundle("en").plan
+    broken = english.model_copy(update={"messages": {k: v for k, v in english.messages.items() if k != "saved"}})
+    problems = plan_problems(english, broken, "xx")
+    assert problems == ["content/xx/plan.toml: missing key 'saved'"]
+    assert plan_problems(english, load_bundle("fi").plan, "fi") == []
+
+
+# The example plan in the README: a bakery's answers, people as Slack mentions (as in the Markdown file).
+EXAMPLE_ANSWERS: dict[str, dict[str, FieldValue]] = {
+    "reason": {
+        "so_that": "more people pre-order cakes for birthdays and weddings",
+        "works_when": "a third of cake orders come through Instagram messages",
+    },
+    "networks": {
+        "networks": ("instagram", "google"),
+        "customers_where": "most visitors find us on Google Maps, then look at our photos",
+        "start_with": "instagram",
+    },
+    "resources": {"owner": "U0ANNA", "hours": "3_5", "stand_in": "U0BEN"},
+    "pipeline": {"complaints": "U0ANNA", "ideas": "U0BEN", "sales": "U0ANNA", "speed": "one_day"},
+    "policy": {"rules": ("reply_time", "tone", "negative", "calendar"), "own_rules": "We never post about politics."},
+}
+
+
+def test_readme_shows_a_plan_exactly_as_the_renderer_writes_it() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rendered = render_plan_markdown(load_bundle("en").plan, EXAMPLE_ANSWERS, message_mention)
+    assert f"```markdown\n{rendered}```" in readme
