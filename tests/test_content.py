@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.checks import content_problems
 from flows.assessment import INTRO, SUMMARY, config_for
-from flows.content import QUESTION_IDS, available_locales, content_root, load_bundle, load_bundle_from
+from flows.content import QUESTION_IDS, available_locales, content_root, load_bundle, load_bundle_from, read_intent
 
 
 @pytest.mark.parametrize("locale", available_locales())
@@ -50,12 +50,15 @@ def test_all_locales_share_keys_and_placeholders() -> None:
         ("where am I?", "status"),
         ("help", "help"),
         ("we sell shoes", None),
+        ("fine", None),
+        ("next", None),
+        ("ok", None),
         ("", None),
         ("???", None),
     ],
 )
 def test_typed_words_map_to_intents(typed: str, intent: str | None) -> None:
-    assert load_bundle().messages.intent(typed) == intent
+    assert read_intent(typed, load_bundle()) == intent
 
 
 def test_broken_content_is_rejected_with_the_reason(tmp_path: Path) -> None:
