@@ -77,7 +77,7 @@ class Lexicon:
     whole: Mapping[tuple[str, ...], Rating]
     phrases: Mapping[tuple[str, ...], tuple[Signal, Rating | None]]
     longest: int
-    near: Mapping[str, Rating]  # one-word answers, by every spelling one typo away
+    near: Mapping[str, tuple[str, Rating]]  # one-word answers, by each spelling with a letter dropped
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -105,11 +105,11 @@ def build_lexicon(
             signal: Signal = "negator" if kind == "negators" else kind  # type: ignore[assignment]
             phrases.update({_key(p): (signal, None) for p in getattr(w.markers, kind)})
     whole.update({_key(label): rating for label, rating in labels})
-    near: dict[str, Rating] = {}
+    near: dict[str, tuple[str, Rating]] = {}
     for key, (signal, meant) in phrases.items():
         if len(key) == 1 and len(key[0]) >= 3 and signal in RATINGS and meant is not None:
             for variant in _one_typo_away(key[0]) | {key[0]}:
-                near.setdefault(variant, meant)
+                near.setdefault(variant, (key[0], meant))
     return Lexicon(command_map, whole, phrases, max(map(len, phrases)), near)
 
 
@@ -141,12 +141,26 @@ def _signals(words: tuple[str, ...], lexicon: Lexicon) -> tuple[list[tuple[int, 
     return found, rest
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter dropped, added, changed, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        rest_same = a[start + 1 :] == b[start + 1 :]
+        swapped = a[start : start + 2] == b[start : start + 2][::-1] and a[start + 2 :] == b[start + 2 :]
+        return rest_same or swapped
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]
+
+
 def _typo_guess(rest: Iterable[str], lexicon: Lexicon) -> Rating | None:
     for word in rest:
         if len(word) >= 4:
             for variant in (word, *_one_typo_away(word)):
-                if variant in lexicon.near:
-                    return lexicon.near[variant]
+                hit = lexicon.near.get(variant)
+                if hit is not None and _one_edit_apart(word, hit[0]):
+                    return hit[1]
     return None
 
 
@@ -181,7 +195,8 @@ def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
         return Reading(guess=guess)
     first = min(i for i, s, _ in found if s in RATINGS)
     kinds = {s for _, s, _ in found}
-    if ("negator" in kinds and rating != "not_yet") or "doubt" in kinds:
+    negated = any(s == "negator" and i < first for i, s, _ in found)
+    if ("negator" in kinds and rating != "not_yet") or negated or "doubt" in kinds:
         return UNSURE  # "I'm not saying yes", "we should have one": no answer worth offering first
     doubtful = (
         "unsure" in kinds
