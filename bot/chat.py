@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 
 from bot.coach import Coach
 from bot.store import MemberKey
-from bot.views.assessment import plan_item_text, scorecard_lines, weakest_link_text
+from bot.views.assessment import ask_back_text, plan_item_text, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
 from flows.content import Bundle, read_intent
-from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Intro, Notice, Outcome, Summary
 
 TERMINAL_TEAM = "terminal"
 _MARKS = {
@@ -27,6 +27,11 @@ def plain(text: str) -> str:
     for emoji, mark in _MARKS.items():
         text = text.replace(emoji, mark)
     return re.sub(r"(?<![\w*])[*_`](\S(?:.*?\S)?)[*_`](?![\w*])", r"\1", text)
+
+
+def unescaped(text: str) -> str:
+    """Slack's escaping undone: a terminal shows the member's words as they typed them."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def render_text(bundle: Bundle, outcome: Outcome) -> str:
@@ -46,13 +51,20 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             if outcome.how == "answered" and outcome.rating:
                 label = bundle.assessment.question(outcome.question_id).answer(outcome.rating).label
                 return messages.text("answered_with", answer=label)
-            return messages.text("answered_skipped") if outcome.how == "skipped" else messages.text("answered_left")
+            return "" if outcome.how == "restarted" else messages.text(f"answered_{outcome.how}")
+        case AskBack():
+            question = bundle.assessment.question(outcome.question_id)
+            lines = [unescaped(ask_back_text(bundle, outcome))]
+            lines += [f"  {i}) {answer.label}" for i, answer in enumerate(question.answers, start=1)]
+            return plain("\n".join([*lines, messages.text("chat_pick_number")]))
+        case AskBackClosed():
+            return ""
         case Summary():
             result = outcome.result
             verdict = bundle.assessment.verdicts[result.verdict]
             lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", verdict.summary]
             lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
-            lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result), ""]
+            lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result, outcome.words, False), ""]
             lines.append(weakest_link_text(bundle, result))
             lines += ["\n" + plan_item_text(bundle, item) for item in result.plan]
             lines.append("\n" + messages.text("chat_retake_hint"))
@@ -80,7 +92,9 @@ def run_chat(
 
     def show(outcomes: Sequence[Outcome]) -> None:
         for outcome in outcomes:
-            write(render_text(bundle, outcome))
+            text = render_text(bundle, outcome)
+            if text:
+                write(text)
 
     write(bundle.messages.text("chat_welcome"))
     show(coach.start(member))

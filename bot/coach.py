@@ -10,9 +10,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.store import AnswerChange, AssessmentRow, MemberKey, Store
-from flows.assessment import INTRO, SUMMARY, AssessmentResult, InvalidMove, config_for, evaluate, next_state
-from flows.content import RATINGS, Bundle, Rating, read_intent
-from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.assessment import (
+    INTRO,
+    REVIEW,
+    SUMMARY,
+    AssessmentResult,
+    InvalidMove,
+    config_for,
+    evaluate,
+    next_state,
+    review_facts,
+)
+from flows.content import Bundle, Rating
+from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, ForgetConfirm, Intro, Notice, Outcome, Summary
+from flows.reading import read_reply
+
+MAX_KEPT_TEXT = 500  # characters of a typed answer kept with it
+OPTION_NUMBERS = ("1", "2", "3")
 
 Clock = Callable[[], datetime]
 
@@ -55,8 +69,19 @@ class Coach:
         rating: Rating,
         assessment_id: int | None = None,
         source: str = "button",
+        text: str | None = None,
     ) -> list[Outcome]:
-        return self._move(member, "answer", question_id, assessment_id, AnswerChange(question_id, rating, source))
+        change = AnswerChange(question_id, rating, source, text=text[:MAX_KEPT_TEXT] if text else None)
+        return self._move(member, "answer", question_id, assessment_id, change)
+
+    def confirm(self, member: MemberKey, question_id: str, rating: Rating, assessment_id: int) -> list[Outcome]:
+        """The member picked what they meant after "Did you mean …?": record it with their own words."""
+        row = self._open(member)
+        text = row.pending_text if row is not None and row.pending_question == question_id else None
+        outcomes = self.answer(member, question_id, rating, assessment_id, source="text", text=text)
+        if text is not None and any(isinstance(o, Closed) for o in outcomes):
+            return [AskBackClosed(question_id, text, rating), *outcomes]
+        return outcomes
 
     def skip(
         self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
@@ -97,25 +122,37 @@ class Coach:
         ]
 
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
-        """A message typed in the DM: an answer in plain words, a command word, or neither."""
-        intent = read_intent(text, self.bundle)
-        if intent in RATINGS:
+        """A message typed in the DM: an answer in plain words, a command word, or neither.
+
+        A reply is recorded only when its reading is clear; otherwise the member is asked what they
+        meant, and the reply is kept until they pick an answer (by button, or 1, 2 or 3).
+        """
+        reading = read_reply(text, self.bundle.locale)
+        typed = text.strip()
+        if reading.rating is not None:
             row = self._open(member)
             if row is None or row.state not in self.question_ids:
                 return [Notice("nothing_in_progress")]
-            return self.answer(member, row.state, intent, row.id, source="text")
-        commands: dict[str | None, Callable[[MemberKey], list[Outcome]]] = {
+            if typed in OPTION_NUMBERS:  # a number names an option: keep the words it confirms, if any
+                typed = row.pending_text if row.pending_question == row.state and row.pending_text else ""
+            return self.answer(member, row.state, reading.rating, row.id, source="text", text=typed or None)
+        commands: dict[str, Callable[[MemberKey], list[Outcome]]] = {
             "back": self.back,
             "skip": self.skip,
             "restart": self.restart,
             "status": self.status,
             "start": self.start,
             "help": lambda _member: [Notice("text_help")],
+            "forget": lambda _member: [ForgetConfirm()],
+            "quit": lambda _member: [Notice("quit_in_slack")],
         }
-        handler = commands.get(intent)
-        if handler is None:
-            return [Notice("not_understood", {"text": text.strip()})]
-        return handler(member)
+        if reading.command is not None:
+            return commands[reading.command](member)
+        row = self._open(member)
+        if row is None or row.state not in self.question_ids:
+            return [Notice("not_understood", {"text": typed})]
+        self.store.set_pending(row.id, row.state, typed[:MAX_KEPT_TEXT])
+        return [AskBack(row.id, row.state, typed[:MAX_KEPT_TEXT], reading.guess)]
 
     # Internals
 
@@ -158,17 +195,17 @@ class Coach:
         current = row.state
         if question_id is not None and question_id != current:
             return [self._already_answered(row)]
-        try:
-            destination = next_state(self.config, current, trigger)
-        except InvalidMove:
-            return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
         if change is not None and change.question_id is None and not change.clear_all:
             change = AnswerChange(question_id=current)  # a skip forgets any earlier answer to this question
+        try:
+            destination, reviewing = self._destination(row, trigger, change)
+        except InvalidMove:
+            return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
         completed = destination == SUMMARY
-        if not self.store.advance(row, destination, self.clock(), change, completed=completed):
+        if not self.store.advance(row, destination, self.clock(), change, completed=completed, reviewing=reviewing):
             fresh = self._open(member)
             return [self._already_answered(fresh)] if fresh else [Notice("old_assessment")]
-        how = {"answer": "answered", "skip": "skipped"}.get(trigger, "left")
+        how = {"answer": "answered", "skip": "skipped", "restart": "restarted"}.get(trigger, "left")
         closed = Closed(
             assessment_id=row.id,
             question_id=current,
@@ -178,10 +215,13 @@ class Coach:
             rating=change.rating if change is not None and trigger == "answer" else None,
             prompt_channel=row.prompt_channel,
             prompt_ts=row.prompt_ts,
+            words=change.text if change is not None and trigger == "answer" else None,
         )
         outcomes: list[Outcome] = [closed]
         if trigger == "restart":
             outcomes.append(Notice("restarted"))
+        if reviewing and not row.reviewing and not completed:
+            outcomes.append(Notice("revisit_skipped"))
         if completed:
             done = self.store.assessment(row.id)
             assert done is not None
@@ -189,6 +229,19 @@ class Coach:
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes
+
+    def _destination(self, row: AssessmentRow, trigger: str, change: AnswerChange | None) -> tuple[str, bool | None]:
+        """Where ``trigger`` leads, passing through the review of skipped questions; and the new reviewing flag."""
+        if trigger == "restart":
+            return next_state(self.config, row.state, trigger), False
+        answered = set(self.store.answers(row.id))
+        if change is not None and change.question_id is not None:
+            (answered.add if change.rating else answered.discard)(change.question_id)
+        facts = review_facts(self.question_ids, row.state, answered, row.reviewing)
+        destination = next_state(self.config, row.state, trigger, facts)
+        if destination != REVIEW:
+            return destination, None
+        return next_state(self.config, REVIEW, "revisit", facts), True
 
     def _already_answered(self, row: AssessmentRow) -> Notice:
         if row.state not in self.question_ids:
@@ -208,4 +261,5 @@ class Coach:
             result=self._result(row),
             completed_at=row.completed_at,
             recalled=recalled,
+            words=self.store.answer_texts(row.id),
         )

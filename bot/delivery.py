@@ -20,6 +20,8 @@ from bot.views.home import home_view
 from flows.content import Bundle
 from flows.outcomes import (
     Ask,
+    AskBack,
+    AskBackClosed,
     CheckinAsk,
     CheckinClosed,
     Closed,
@@ -55,6 +57,10 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return assessment_views.question(bundle, outcome)
         case Closed():
             return assessment_views.closed_question(bundle, outcome)
+        case AskBack():
+            return assessment_views.ask_back(bundle, outcome)
+        case AskBackClosed():
+            return assessment_views.ask_back_closed(bundle, outcome)
         case Summary():
             return assessment_views.summary(bundle, outcome)
         case StageCards():
@@ -123,7 +129,7 @@ class SlackDelivery:
                         initial_comment=rendered.text,
                     )
                     continue
-                if isinstance(outcome, CheckinClosed):
+                if isinstance(outcome, CheckinClosed | AskBackClosed):
                     if clicked is not None:
                         self.client.chat_update(
                             channel=clicked[0], ts=clicked[1], text=rendered.text, blocks=rendered.block_dicts()

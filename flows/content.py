@@ -119,6 +119,7 @@ class ReadingWords(Frozen):
     whole: Mapping[Rating, tuple[str, ...]]
     unsure: Mapping[Literal["none", "ready", "partly", "not_yet"], tuple[str, ...]]
     markers: Markers
+    chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
 
     @model_validator(mode="after")
     def _every_command_and_rating(self) -> ReadingWords:

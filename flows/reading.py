@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from flows.content import LANGUAGES, RATINGS, Bundle, Rating, ReadingWords, load_bundle
+from flows.content import LANGUAGES, RATINGS, Rating, ReadingWords, load_bundle
 
 CLEAR = 0.8  # a reading at or above this confidence is recorded without asking back
 LATE_ANSWER_TOKENS = 6  # past this many words, an answer word must come first to be clear
@@ -74,6 +74,7 @@ class Lexicon:
     """Every phrase of one reader, folded to token tuples for fast look-up."""
 
     commands: Mapping[tuple[str, ...], str]
+    chat_commands: Mapping[tuple[str, ...], str]
     whole: Mapping[tuple[str, ...], Rating]
     phrases: Mapping[tuple[str, ...], tuple[Signal, Rating | None]]
     longest: int
@@ -93,6 +94,7 @@ def build_lexicon(
     commands: Iterable[ReadingWords], words: Sequence[ReadingWords], labels: Iterable[tuple[str, Rating]]
 ) -> Lexicon:
     command_map = {_key(p): name for w in commands for name, ps in w.commands.items() for p in ps}
+    chat_map = {_key(p): name for w in commands for name, ps in w.chat.items() for p in ps}
     whole: dict[tuple[str, ...], Rating] = {}
     phrases: dict[tuple[str, ...], tuple[Signal, Rating | None]] = {}
     for w in words:
@@ -110,7 +112,7 @@ def build_lexicon(
         if len(key) == 1 and len(key[0]) >= 3 and signal in RATINGS and meant is not None:
             for variant in _one_typo_away(key[0]) | {key[0]}:
                 near.setdefault(variant, (key[0], meant))
-    return Lexicon(command_map, whole, phrases, max(map(len, phrases)), near)
+    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), near)
 
 
 @cache
@@ -216,5 +218,6 @@ def read_reply(text: str, locale: str) -> Reading:
     return read_words(tokens(text), lexicon_for(locale if locale in LANGUAGES else "en"))
 
 
-def read_bundle_reply(text: str, bundle: Bundle) -> Reading:
-    return read_reply(text, bundle.locale)
+def read_chat_command(text: str, locale: str) -> str | None:
+    """A terminal-only command (stage, quiz, check in), as the whole message, or None."""
+    return lexicon_for(locale if locale in LANGUAGES else "en").chat_commands.get(tokens(text))

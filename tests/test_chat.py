@@ -37,7 +37,7 @@ def chat(db: Path, lines: list[str]) -> str:
 def test_chat_completes_an_assessment_by_typing(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", ["yes", "partly", "no", "what?", "yes", "1", "2"])
     assert "Question 1 of 6: A clear reason" in out
-    assert 'I didn\'t understand "what?"' in out
+    assert 'You wrote "what?", and I\'m not sure which answer you mean' in out
     assert "Your social media readiness: Getting there" in out
     assert "Weakest link: Time and people to keep going" in out
 

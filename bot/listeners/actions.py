@@ -19,6 +19,7 @@ from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
     BACK_ACTION,
     CARDS_ACTION,
+    CONFIRM_ACTION_PREFIX,
     RETAKE_ACTION,
     SKIP_ACTION,
     START_ACTION,
@@ -60,6 +61,16 @@ def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Ou
         return outcomes
     channel, ts = clicked
     return [replace(o, prompt_channel=channel, prompt_ts=ts) if isinstance(o, Closed) else o for o in outcomes]
+
+
+def confirmed_outcomes(services: Services, body: dict[str, Any], action: dict[str, Any]) -> list[Outcome]:
+    """A click on "Did you mean …?": the answer the member meant, for the question the message asked."""
+    question_id, _, rating = str(action.get("value", "")).partition(":")
+    where = parse_block_id(str(action.get("block_id", "")))
+    if question_id not in QUESTION_IDS or rating not in RATINGS or where is None or where[1] != question_id:
+        log.warning("ignored a malformed confirmation: value=%r block=%r", action.get("value"), action.get("block_id"))
+        return [Notice("old_assessment")]
+    return services.coach().confirm(member_of(body), question_id, rating, assessment_id=where[0])
 
 
 def register(app: App, services: Services) -> None:
@@ -160,6 +171,12 @@ def register(app: App, services: Services) -> None:
         open_settings(services, client, member_of(body), body["trigger_id"])
 
     app.action(re.compile(f"^{re.escape(ANSWER_ACTION_PREFIX)}"))(ack=answer_clicked, lazy=[send])
+
+    def confirm_clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+        keep(context, body, confirmed_outcomes(services, body, action))
+        ack()
+
+    app.action(re.compile(f"^{re.escape(CONFIRM_ACTION_PREFIX)}"))(ack=confirm_clicked, lazy=[send])
 
     def forget_confirmed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         keep(context, body, services.privacy().forget(member_of(body)))
