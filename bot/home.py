@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.store import AssessmentRow, MemberKey, MemberRow, Store
@@ -26,6 +27,7 @@ class HomeData:
     latest_completed_at: datetime | None
     timeline: tuple[StageChange, ...]
     last_tip: int | None  # index into the current stage's tips
+    latest_words: Mapping[str, str] = field(default_factory=dict)  # the member's own words, by question
 
     @property
     def first_visit(self) -> bool:
@@ -36,17 +38,18 @@ def home_data(store: Store, bundle: Bundle, member: MemberKey) -> HomeData:
     row = store.member(member)
     question_ids = [q.id for q in bundle.assessment.questions]
     open_assessment = None
-    result, completed_at = None, None
+    result, completed_at, words = None, None, {}
     for assessment in store.recent_assessments(member, limit=2):
         if assessment.completed_at is None and open_assessment is None:
             open_assessment = assessment
         elif assessment.completed_at is not None and result is None:
             result = evaluate(question_ids, store.answers(assessment.id))
             completed_at = assessment.completed_at
+            words = store.answer_texts(assessment.id)
     changes = store.stage_changes(member)[-TIMELINE_LENGTH:]
     timeline = tuple(StageChange(datetime.fromisoformat(c["at"]), c["to_stage"]) for c in changes)
     last_tip = None
     if row is not None and row.stage is not None:
         shown = store.tips_shown(member, row.stage)
         last_tip = shown[-1] if shown else None
-    return HomeData(row, open_assessment, result, completed_at, timeline, last_tip)
+    return HomeData(row, open_assessment, result, completed_at, timeline, last_tip, words)
