@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import getpass
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
+from bot.chat_session import TerminalSession
 from bot.coach import Coach
 from bot.store import MemberKey
 from bot.views.assessment import ask_back_text, plan_item_text, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
-from flows.content import Bundle, read_intent
+from flows.content import Bundle
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Intro, Notice, Outcome, Summary
 
 TERMINAL_TEAM = "terminal"
+TERMINAL_NOTICES = {"not_understood": "chat_not_understood", "text_help": "chat_help"}  # no buttons here
 _MARKS = {
     ":large_green_circle:": "[##]",
     ":large_yellow_circle:": "[#-]",
@@ -38,8 +40,7 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
     messages = bundle.messages
     match outcome:
         case Intro():
-            intro = bundle.assessment.intro
-            return f"{intro.title}\n{intro.body}"
+            return f"{bundle.assessment.intro.title}\n{messages.text('chat_intro')}"
         case Ask():
             question = bundle.assessment.question(outcome.question_id)
             header = messages.text("question_header", number=outcome.number, total=outcome.total, title=question.title)
@@ -70,7 +71,8 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             lines.append("\n" + messages.text("chat_retake_hint"))
             return plain("\n".join(lines))
         case Notice():
-            return plain(messages.text(outcome.key, **notice_params(bundle, outcome.params, for_slack=False)))
+            key = TERMINAL_NOTICES.get(outcome.key, outcome.key)
+            return plain(messages.text(key, **notice_params(bundle, outcome.params, for_slack=False)))
     raise TypeError(f"no terminal view for {outcome!r}")
 
 
@@ -89,15 +91,10 @@ def run_chat(
     write: Callable[[str], None] = print,
 ) -> None:
     bundle = coach.bundle
-
-    def show(outcomes: Sequence[Outcome]) -> None:
-        for outcome in outcomes:
-            text = render_text(bundle, outcome)
-            if text:
-                write(text)
-
+    session = TerminalSession(coach, member, lambda outcome: render_text(bundle, outcome), plain)
     write(bundle.messages.text("chat_welcome"))
-    show(coach.start(member))
+    for text in session.opening():
+        write(text)
     while True:
         try:
             line = read(bundle.messages.text("chat_prompt"))
@@ -106,7 +103,9 @@ def run_chat(
             break
         if not line.strip():
             continue
-        if read_intent(line, bundle) == "quit":
+        replies = session.handle(line)
+        if replies is None:
             break
-        show(coach.handle_text(member, line))
+        for text in replies:
+            write(text)
     write(bundle.messages.text("chat_bye"))

@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     tick.add_argument("--now", type=_instant, default=None, help="act as of this ISO-8601 instant (default: now)")
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
     chat.add_argument("--lang", default="en", help="language of the conversation (default en)")
+    chat.add_argument("--db", default=None, metavar="PATH", help="SQLite database (default: COACH_DB, or coach.db)")
+    chat.add_argument(
+        "--now", type=_instant, default=None, help="act as of this ISO-8601 instant, e.g. for a check-in's week"
+    )
     sub.add_parser("check", help="validate the content and the Slack manifest")
     return parser
 
@@ -61,15 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_checks()
     if args.command == "chat":
-        return _chat(settings, args.lang)
+        return _chat(settings, args.lang, args.db, args.now)
     if args.command == "tick":
         return _tick(settings, args.now or datetime.now(UTC))
     return _run(settings, args.http, args.host, args.port)
 
 
-def _chat(settings: Settings, locale: str) -> int:
+def _chat(settings: Settings, locale: str, db: str | None = None, now: datetime | None = None) -> int:
     from bot.chat import default_member, run_chat
-    from bot.coach import Coach
+    from bot.coach import Coach, utc_now
     from bot.store import Store
     from flows.content import available_locales, load_bundle
 
@@ -80,8 +84,9 @@ def _chat(settings: Settings, locale: str) -> int:
         )
         return 2
     logging.getLogger().setLevel(logging.WARNING)
-    store = Store(settings.coach_db)
-    run_chat(Coach(store, load_bundle(locale)), default_member())
+    store = Store(db or settings.coach_db)
+    coach = Coach(store, load_bundle(locale), clock=(lambda: now) if now is not None else utc_now)
+    run_chat(coach, default_member())
     return 0
 
 
