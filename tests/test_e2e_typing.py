@@ -91,3 +91,33 @@ def test_typed_words_reach_home_and_export_and_forget_deletes_them(coach_server:
     store = Store(settings.coach_db)
     assert list(store.db.query("select * from answers")) == []
     assert list(store.db.query("select * from assessments")) == []
+
+
+def test_commands_typed_in_the_dm_only_as_whole_messages_in_the_members_language(
+    coach_server: SlackDriver, settings
+) -> None:
+    driver = coach_server
+    user = "U0ITALO"
+    driver.command(user)
+    first = driver.wait_question(user, 1)
+    assert "italiano" in driver.command_reply(user, "language it")["text"]
+    for everyday in ("ciao", "fine", "avanti", "ok"):
+        driver.dm(user, everyday)
+    driver.messages_with(user, "Hai scritto", count=4)  # each one asked back; nothing quit or skipped
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MemberKey("T0001", user))
+    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+
+    driver.dm(user, "sì")
+    driver.wait_question(user, 2)
+    driver.dm(user, "ricomincia")
+    driver.wait_question(user, 3)
+    restarted = driver.fake.wait_for("chat.update", ts=driver.wait_question(user, 2).response["ts"])[-1]
+    assert "hai ricominciato dalla prima domanda" in all_text(restarted.args["blocks"])
+    assert first.response["ts"] != restarted.args["ts"]
+    driver.dm(user, "esci")
+    driver.messages_with(user, "Qui non c'è niente da chiudere")
+    driver.dm(user, "dimentica")
+    (confirm,) = driver.messages_with(user, "Non si può annullare")
+    assert "forget_confirm" in json.dumps(confirm.args["blocks"])  # asks first, with a button to confirm
+    assert store.latest_assessment(MemberKey("T0001", user)) is not None  # nothing deleted before confirming
