@@ -120,6 +120,7 @@ class ReadingWords(Frozen):
     unsure: Mapping[Literal["none", "ready", "partly", "not_yet"], tuple[str, ...]]
     markers: Markers
     chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
+    spellings: Mapping[str, str] = Field(default_factory=dict)  # other ways of writing a word, and common slips
 
     @model_validator(mode="after")
     def _every_command_and_rating(self) -> ReadingWords:

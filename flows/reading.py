@@ -78,7 +78,9 @@ class Lexicon:
     whole: Mapping[tuple[str, ...], Rating]
     phrases: Mapping[tuple[str, ...], tuple[Signal, Rating | None]]
     longest: int
-    near: Mapping[str, tuple[str, Rating]]  # one-word answers, by each spelling with a letter dropped
+    vocabulary: frozenset[str]  # every word of every phrase
+    near: Mapping[str, str]  # answer words a slip may have meant, by each spelling with a letter dropped
+    spellings: Mapping[str, tuple[str, ...]]  # other ways of writing a word ("nn" for "non")
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -107,12 +109,15 @@ def build_lexicon(
             signal: Signal = "negator" if kind == "negators" else kind  # type: ignore[assignment]
             phrases.update({_key(p): (signal, None) for p in getattr(w.markers, kind)})
     whole.update({_key(label): rating for label, rating in labels})
-    near: dict[str, tuple[str, Rating]] = {}
-    for key, (signal, meant) in phrases.items():
-        if len(key) == 1 and len(key[0]) >= 3 and signal in RATINGS and meant is not None:
-            for variant in _one_typo_away(key[0]) | {key[0]}:
-                near.setdefault(variant, (key[0], meant))
-    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), near)
+    vocabulary = frozenset(word for key in phrases for word in key)
+    near: dict[str, str] = {}
+    for key, (signal, _) in sorted(phrases.items()):
+        if signal in (*RATINGS, "unsure"):  # a slip is corrected only towards an answer's own words
+            for word in key if len(key) == 1 else (w for w in key if len(w) >= 5):
+                for variant in _one_typo_away(word) | {word}:
+                    near.setdefault(variant, word)
+    spellings = {_fold(k): _key(v) for w in words for k, v in w.spellings.items()}
+    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), vocabulary, near, spellings)
 
 
 @cache
@@ -156,14 +161,25 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return longer[start + 1 :] == shorter[start:]
 
 
-def _typo_guess(rest: Iterable[str], lexicon: Lexicon) -> Rating | None:
-    for word in rest:
-        if len(word) >= 4:
-            for variant in (word, *_one_typo_away(word)):
-                hit = lexicon.near.get(variant)
-                if hit is not None and _one_edit_apart(word, hit[0]):
-                    return hit[1]
-    return None
+def _held(word: str, known: str) -> bool:
+    """``word`` is ``known`` with one letter typed twice."""
+    return any(word[i] == word[i + 1] and word[:i] + word[i + 1 :] == known for i in range(len(word) - 1))
+
+
+def _corrected(words: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...] | None:
+    """The words with each unknown one replaced by a known word one typo away; None if none was."""
+    fixed, changed = list(words), False
+    for index, word in enumerate(words):
+        if len(word) < 4 or word in lexicon.vocabulary:
+            continue
+        for variant in (word, *_one_typo_away(word)):
+            known = lexicon.near.get(variant)
+            if known is not None and len(known) < 4 and not _held(word, known):
+                continue  # a short word is only taken as held down ("yess"), never as "year" for "yea"
+            if known is not None and _one_edit_apart(word, known):
+                fixed[index], changed = known, True
+                break
+    return tuple(fixed) if changed else None
 
 
 def _combine(ratings: set[Rating]) -> tuple[Rating | None, Rating | None]:
@@ -179,6 +195,7 @@ def _combine(ratings: set[Rating]) -> tuple[Rating | None, Rating | None]:
 
 
 def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
+    words = tuple(token for word in words for token in lexicon.spellings.get(word, (word,)))
     if not words:
         return UNSURE
     bare = tuple(w for w in words if w != "?") or words
@@ -186,12 +203,23 @@ def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
         return Reading(command=lexicon.commands[bare], confidence=1.0)
     if bare in lexicon.whole:
         return Reading(rating=lexicon.whole[bare], confidence=1.0, guess=lexicon.whole[bare])
-    found, rest = _signals(bare, lexicon)
+    reading = _read_phrases(bare, lexicon, asked="?" in words)
+    corrected = _corrected(bare, lexicon)
+    if corrected is None:
+        return reading
+    # A typo is never read as a clear answer: at most, what it most likely means is offered first.
+    fixed = _read_phrases(corrected, lexicon, asked=True)
+    if reading.unsure and not reading.guess:
+        return Reading(guess=fixed.guess)
+    return reading if fixed.guess == reading.rating else Reading(guess=None)
+
+
+def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool) -> Reading:
+    found, _ = _signals(bare, lexicon)
     ratings = {r for _, s, r in found if s in RATINGS and r is not None}
-    typo = _typo_guess(rest, lexicon)
     if not ratings:
         unsure_guesses = [r for _, s, r in found if s == "unsure"]
-        return Reading(guess=next((g for g in unsure_guesses if g), typo))
+        return Reading(guess=next((g for g in unsure_guesses if g), None))
     rating, guess = _combine(ratings)
     if rating is None:
         return Reading(guess=guess)
@@ -200,15 +228,9 @@ def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
     negated = any(s == "negator" and i < first for i, s, _ in found)
     if ("negator" in kinds and rating != "not_yet") or negated or "doubt" in kinds:
         return UNSURE  # "I'm not saying yes", "we should have one": no answer worth offering first
-    doubtful = (
-        "unsure" in kinds
-        or "?" in words
-        or (typo is not None and typo != rating)
-        or (first > 2 and len(bare) > LATE_ANSWER_TOKENS)
-    )
     if any(s == "contrast" and i > first for i, s, _ in found) and rating != "partly":
         return Reading(guess="partly" if rating == "ready" else rating)
-    if doubtful:
+    if "unsure" in kinds or asked or (first > 2 and len(bare) > LATE_ANSWER_TOKENS):
         return Reading(guess=rating, confidence=0.5)
     return Reading(rating=rating, confidence=0.9, guess=rating)
 

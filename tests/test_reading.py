@@ -76,3 +76,38 @@ def test_emoji_and_slack_shortcodes_read_the_same() -> None:
 def test_a_long_reply_whose_answer_comes_late_is_asked_back() -> None:
     reading = read_reply("we talked about it for a long time last year and in the end I would say yes", "en")
     assert reading.unsure and reading.guess == "ready"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "guess"),
+    [
+        ("absolutley not", "en", "not_yet"),
+        ("osittan", "fi", "partly"),
+        ("in pate", "it", "partly"),
+        ("yess", "en", "ready"),
+    ],
+)
+def test_a_slip_is_offered_never_recorded(text: str, language: str, guess: str) -> None:
+    reading = read_reply(text, language)
+    assert reading.unsure and reading.guess == guess
+
+
+def test_other_spellings_are_read_as_the_word_they_stand_for() -> None:
+    assert read_reply("nn lo so", "it").rating == "not_yet"  # "nn" is "non": never "lo so", I know
+    assert read_reply("en tiiä", "fi").rating == "not_yet"
+    assert read_reply("en oo ihan varma", "fi").unsure  # "I'm not quite sure", not a bare "en"
+
+
+def test_ordinary_words_are_not_corrected_into_answers() -> None:
+    assert read_reply("yes, since last year", "en").rating == "ready"
+    assert read_reply("yes, we sell more through instagram", "en").rating == "ready"
+
+
+def test_the_app_builds_the_word_tables_before_the_first_reply(settings, tmp_path) -> None:
+    from bot.app import create_app
+    from bot.store import Store
+    from flows.reading import lexicon_for
+
+    lexicon_for.cache_clear()
+    create_app(settings, Store(tmp_path / "warm.db"))
+    assert lexicon_for.cache_info().currsize == len(LANGUAGES)
