@@ -76,14 +76,12 @@ def review_facts(
 ) -> dict[str, bool]:
     """What the conditions need after ``current`` was answered or skipped, given the answers now stored.
 
-    In the first round every skipped question but the one just left is offered again; in the round
-    of skipped questions, only those after the current one, so each is offered again once.
+    After the first round every skipped question is offered again; in the round of skipped
+    questions, only those after the current one, so each is offered again once.
     """
     done = set(answered)
     position = question_ids.index(current)
-    facts = {
-        offer(q): q not in done and q != current and (i > position or not reviewing) for i, q in enumerate(question_ids)
-    }
+    facts = {offer(q): q not in done and (i > position or not reviewing) for i, q in enumerate(question_ids)}
     return {**facts, REVIEWING: reviewing, SKIPPED_ANY: any(facts.values())}
 
 
