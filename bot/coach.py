@@ -205,18 +205,7 @@ class Coach:
         if not self.store.advance(row, destination, self.clock(), change, completed=completed, reviewing=reviewing):
             fresh = self._open(member)
             return [self._already_answered(fresh)] if fresh else [Notice("old_assessment")]
-        how = {"answer": "answered", "skip": "skipped", "restart": "restarted"}.get(trigger, "left")
-        closed = Closed(
-            assessment_id=row.id,
-            question_id=current,
-            number=self.question_ids.index(current) + 1,
-            total=len(self.question_ids),
-            how=how,  # type: ignore[arg-type]
-            rating=change.rating if change is not None and trigger == "answer" else None,
-            prompt_channel=row.prompt_channel,
-            prompt_ts=row.prompt_ts,
-            words=change.text if change is not None and trigger == "answer" else None,
-        )
+        closed = self._closed(row, trigger, change)
         outcomes: list[Outcome] = [closed]
         if trigger == "restart":
             outcomes.append(Notice("restarted"))
@@ -229,6 +218,22 @@ class Coach:
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes
+
+    def _closed(self, row: AssessmentRow, trigger: str, change: AnswerChange | None) -> Closed:
+        """The question message as it should look now that ``trigger`` has moved past it."""
+        how = {"answer": "answered", "skip": "skipped", "restart": "restarted"}.get(trigger, "left")
+        answered = change is not None and trigger == "answer"
+        return Closed(
+            assessment_id=row.id,
+            question_id=row.state,
+            number=self.question_ids.index(row.state) + 1,
+            total=len(self.question_ids),
+            how=how,  # type: ignore[arg-type]
+            rating=change.rating if answered and change is not None else None,
+            prompt_channel=row.prompt_channel,
+            prompt_ts=row.prompt_ts,
+            words=change.text if answered and change is not None else None,
+        )
 
     def _destination(self, row: AssessmentRow, trigger: str, change: AnswerChange | None) -> tuple[str, bool | None]:
         """Where ``trigger`` leads, passing through the review of skipped questions; and the new reviewing flag."""

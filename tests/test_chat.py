@@ -166,3 +166,8 @@ def test_everyday_words_never_quit_the_terminal(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", ["fine", "ok", "bye", "3"])
     assert out.count("and I'm not sure which answer you mean") == 3
     assert "Your answer: Not really, everyone's doing it" in out
+
+
+def test_the_terminal_quotes_what_was_typed_as_typed(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["<b> & co"])
+    assert 'You wrote "<b> & co"' in out and "&amp;" not in out
