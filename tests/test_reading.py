@@ -111,3 +111,21 @@ def test_the_app_builds_the_word_tables_before_the_first_reply(settings, tmp_pat
     lexicon_for.cache_clear()
     create_app(settings, Store(tmp_path / "warm.db"))
     assert lexicon_for.cache_info().currsize == len(LANGUAGES)
+
+
+def test_no_command_word_is_also_an_answer_in_any_language() -> None:
+    """Commands are matched first, so a word in both lists would silently skip or quit instead of answering."""
+    from flows.content import load_bundle
+    from flows.reading import tokens
+
+    answers = {
+        tokens(phrase)
+        for language in LANGUAGES
+        for words in (load_bundle(language).reading.answers, load_bundle(language).reading.whole)
+        for phrases in words.values()
+        for phrase in phrases
+    }
+    for language in LANGUAGES:
+        reading = load_bundle(language).reading
+        for command, phrases in reading.commands.items():
+            assert not {tokens(p) for p in phrases} & answers, (language, command)
