@@ -171,3 +171,21 @@ def test_everyday_words_never_quit_the_terminal(tmp_path: Path) -> None:
 def test_the_terminal_quotes_what_was_typed_as_typed(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", ["<b> & co"])
     assert 'You wrote "<b> & co"' in out and "&amp;" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [
+        ("fi", ["vaihe", "3", "tarkistus", "1", "lopeta"], ["Olet vaiheessa 3", "Viime viikolla olit vaiheessa 3"]),
+        ("it", ["fase", "3", "check in", "1", "esci"], ["Sei alla fase 3", "La settimana scorsa eri alla fase 3"]),
+    ],
+)
+def test_the_journey_in_the_terminal_in_finnish_and_italian(
+    tmp_path: Path, language: str, typed: list[str], shown: list[str]
+) -> None:
+    done = coach_chat(tmp_path, "--lang", language, "--now", "2026-12-07T08:00:00Z", typed="\n".join(typed) + "\n")
+    assert done.returncode == 0, done.stderr
+    for text in shown:
+        assert text in done.stdout
+    (checkin,) = list(Store(tmp_path / "c.db").db.query("select period, outcome from checkins"))
+    assert checkin == {"period": "2026-W50", "outcome": "same"}
