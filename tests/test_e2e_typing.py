@@ -121,3 +121,19 @@ def test_commands_typed_in_the_dm_only_as_whole_messages_in_the_members_language
     (confirm,) = driver.messages_with(user, "Non si può annullare")
     assert "forget_confirm" in json.dumps(confirm.args["blocks"])  # asks first, with a button to confirm
     assert store.latest_assessment(MemberKey("T0001", user)) is not None  # nothing deleted before confirming
+
+
+def test_a_forged_did_you_mean_click_changes_nothing(coach_server: SlackDriver, settings, caplog) -> None:
+    driver = coach_server
+    user = "U0FORGE"
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, "hmm")
+    (asked,) = driver.messages_with(user, "You wrote")
+    body = driver.action_body(user, asked, "confirm:ready", "networks:ready", asked.args["blocks"][1]["block_id"])
+    with caplog.at_level("WARNING"):
+        assert driver.post(body, "application/x-www-form-urlencoded").status == 200
+        driver.messages_with(user, "belongs to an assessment that has ended")
+    assert "ignored a malformed confirmation" in caplog.text
+    latest = Store(settings.coach_db).latest_assessment(MemberKey("T0001", user))
+    assert latest is not None and latest.state == "reason" and latest.pending_text == "hmm"
