@@ -17,7 +17,8 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.store import Store
-from flows.content import load_bundle
+from flows.content import LANGUAGES, load_bundle
+from flows.reading import lexicon_for
 from flows.values import Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ LAZY_WORKERS = 3
 
 def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
     install_token_redaction()
+    for language in LANGUAGES:
+        lexicon_for(language)  # build the reader's word tables now, not on a member's first reply
     signing_secret = settings.secret(settings.slack_signing_secret)
     if not signing_secret:
         raise ValueError("SLACK_SIGNING_SECRET is not set")

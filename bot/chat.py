@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import getpass
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
+from bot.chat_session import TerminalSession
 from bot.coach import Coach
 from bot.plan import Plans
 from bot.plan_chat import is_plan_command, offer_text, run_plan
-from bot.views.assessment import plan_item_text, plan_title, scorecard_lines, weakest_link_text
+from bot.views.assessment import ask_back_text, plan_item_text, plan_title, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
-from flows.content import Bundle, read_intent
-from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.content import Bundle
+from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Intro, Notice, Outcome, Summary
 from flows.plan_outcomes import PlanOffer
 from flows.summary import summary_text
 from flows.values import MemberKey
 
 TERMINAL_TEAM = "terminal"
+TERMINAL_NOTICES = {"not_understood": "chat_not_understood", "text_help": "chat_help"}  # no buttons here
 _MARKS = {
     ":large_green_circle:": "[##]",
     ":large_yellow_circle:": "[#-]",
@@ -34,12 +36,16 @@ def plain(text: str) -> str:
     return re.sub(r"(?<![\w*])[*_`](\S(?:.*?\S)?)[*_`](?![\w*])", r"\1", text)
 
 
+def unescaped(text: str) -> str:
+    """Slack's escaping undone: a terminal shows the member's words as they typed them."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def render_text(bundle: Bundle, outcome: Outcome) -> str:
     messages = bundle.messages
     match outcome:
         case Intro():
-            intro = bundle.assessment.intro
-            return f"{intro.title}\n{intro.body}"
+            return f"{bundle.assessment.intro.title}\n{messages.text('chat_intro')}"
         case Ask():
             question = bundle.assessment.question(outcome.question_id)
             header = messages.text("question_header", number=outcome.number, total=outcome.total, title=question.title)
@@ -51,13 +57,20 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             if outcome.how == "answered" and outcome.rating:
                 label = bundle.assessment.question(outcome.question_id).answer(outcome.rating).label
                 return messages.text("answered_with", answer=label)
-            return messages.text("answered_skipped") if outcome.how == "skipped" else messages.text("answered_left")
+            return "" if outcome.how == "restarted" else messages.text(f"answered_{outcome.how}")
+        case AskBack():
+            question = bundle.assessment.question(outcome.question_id)
+            lines = [unescaped(ask_back_text(bundle, outcome))]
+            lines += [f"  {i}) {answer.label}" for i, answer in enumerate(question.answers, start=1)]
+            return plain("\n".join([*lines, messages.text("chat_pick_number")]))
+        case AskBackClosed():
+            return ""
         case Summary():
             result = outcome.result
             verdict = bundle.assessment.verdicts[result.verdict]
             lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", summary_text(verdict, result)]
             lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
-            lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result), ""]
+            lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result, outcome.words, False), ""]
             lines.append(weakest_link_text(bundle, result))
             if result.plan:
                 lines.append("\n" + plan_title(bundle, result))
@@ -65,7 +78,8 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             lines.append("\n" + messages.text("chat_retake_hint"))
             return plain("\n".join(lines))
         case Notice():
-            return plain(messages.text(outcome.key, **notice_params(bundle, outcome.params, for_slack=False)))
+            key = TERMINAL_NOTICES.get(outcome.key, outcome.key)
+            return plain(messages.text(key, **notice_params(bundle, outcome.params, for_slack=False)))
         case PlanOffer():
             return offer_text(bundle, outcome)
     raise TypeError(f"no terminal view for {outcome!r}")
@@ -87,13 +101,10 @@ def run_chat(
     out: Path | None = None,
 ) -> None:
     bundle = coach.bundle
-
-    def show(outcomes: Sequence[Outcome]) -> None:
-        for outcome in outcomes:
-            write(render_text(bundle, outcome))
-
+    session = TerminalSession(coach, member, lambda outcome: render_text(bundle, outcome), plain)
     write(bundle.messages.text("chat_welcome"))
-    show(coach.start(member))
+    for text in session.opening():
+        write(text)
     while True:
         try:
             line = read(bundle.messages.text("chat_prompt"))
@@ -102,10 +113,12 @@ def run_chat(
             break
         if not line.strip():
             continue
-        if read_intent(line, bundle) == "quit":
-            break
         if is_plan_command(bundle, line):
             run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
             continue
-        show(coach.handle_text(member, line))
+        replies = session.handle(line)
+        if replies is None:
+            break
+        for text in replies:
+            write(text)
     write(bundle.messages.text("chat_bye"))

@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
     chat.add_argument("--lang", default="en", help="language of the conversation (default en)")
     chat.add_argument("--out", type=Path, default=None, help="write the plan (the `plan` command) to this file")
+    chat.add_argument("--db", default=None, metavar="PATH", help="SQLite database (default: COACH_DB, or coach.db)")
+    chat.add_argument(
+        "--now", type=_instant, default=None, help="act as of this ISO-8601 instant, e.g. for a check-in's week"
+    )
     sub.add_parser("check", help="validate the content and the Slack manifest")
     return parser
 
@@ -63,17 +67,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_checks()
     if args.command == "chat":
-        return _chat(settings, args.lang, args.out)
+        return _chat(settings, args.lang, args.db, args.now, args.out)
     if args.command == "tick":
         return _tick(settings, args.now or datetime.now(UTC))
     return _run(settings, args.http, args.host, args.port)
 
 
-def _chat(settings: Settings, locale: str, out: Path | None = None) -> int:
+def _chat(
+    settings: Settings, locale: str, db: str | None = None, now: datetime | None = None, out: Path | None = None
+) -> int:
     from bot.chat import default_member, run_chat
     from bot.coach import Coach
     from bot.store import Store
     from flows.content import available_locales, load_bundle
+    from flows.values import utc_now
 
     if locale not in available_locales():
         print(
@@ -82,8 +89,9 @@ def _chat(settings: Settings, locale: str, out: Path | None = None) -> int:
         )
         return 2
     logging.getLogger().setLevel(logging.WARNING)
-    store = Store(settings.coach_db)
-    run_chat(Coach(store, load_bundle(locale)), default_member(), out=out)
+    store = Store(db or settings.coach_db)
+    coach = Coach(store, load_bundle(locale), clock=(lambda: now) if now is not None else utc_now)
+    run_chat(coach, default_member(), out=out)
     return 0
 
 

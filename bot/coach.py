@@ -11,25 +11,21 @@ from typing import Literal
 
 from bot.plan import Plans
 from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer, Store
-from flows.assessment import INTRO, SUMMARY, AssessmentResult, config_for, evaluate
-from flows.content import RATINGS, Bundle, Rating, read_intent
+from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_for, evaluate, review_facts
+from flows.content import Bundle, Rating
 from flows.machines import InvalidMove
-from flows.outcomes import Ask, Closed, Intro, Notice, Outcome, Summary
+from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, ForgetConfirm, Intro, Notice, Outcome, Summary
+from flows.reading import read_reply
 from flows.values import Clock, MemberKey, utc_now
 
+MAX_KEPT_TEXT = 500  # characters of a typed answer kept with it
+OPTION_NUMBERS = ("1", "2", "3")
 Trigger = Literal["answer", "skip", "back", "restart"]
-HOW: dict[Trigger, Literal["answered", "skipped", "left"]] = {
+HOW: dict[Trigger, Literal["answered", "skipped", "left", "restarted"]] = {
     "answer": "answered",
     "skip": "skipped",
     "back": "left",
-    "restart": "left",
-}
-# What each move does to the stored answers (an answer carries its own SetAnswer).
-CHANGES: dict[Trigger, Callable[[str], AnswerChange | None]] = {
-    "answer": lambda _question: None,
-    "skip": ForgetAnswer,  # a skip forgets any earlier answer to this question
-    "back": lambda _question: None,
-    "restart": lambda _question: ClearAnswers(),
+    "restart": "restarted",
 }
 
 
@@ -67,8 +63,19 @@ class Coach:
         rating: Rating,
         assessment_id: int | None = None,
         source: str = "button",
+        text: str | None = None,
     ) -> list[Outcome]:
-        return self._move(member, "answer", question_id, assessment_id, SetAnswer(question_id, rating, source))
+        change = SetAnswer(question_id, rating, source, text=text[:MAX_KEPT_TEXT] if text else None)
+        return self._move(member, "answer", question_id, assessment_id, change)
+
+    def confirm(self, member: MemberKey, question_id: str, rating: Rating, assessment_id: int) -> list[Outcome]:
+        """The member picked what they meant after "Did you mean …?": record it with their own words."""
+        row = self._open(member)
+        text = row.pending_text if row is not None and row.pending_question == question_id else None
+        outcomes = self.answer(member, question_id, rating, assessment_id, source="text", text=text)
+        if text is not None and any(isinstance(o, Closed) for o in outcomes):
+            return [AskBackClosed(question_id, text, rating), *outcomes]
+        return outcomes
 
     def skip(
         self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
@@ -108,30 +115,42 @@ class Coach:
             )
         ]
 
-    def prompt_posted(self, assessment_id: int, channel: str, ts: str) -> None:
-        """Remember where a question was posted, so answering it can close that very message."""
-        self.store.set_prompt(assessment_id, channel, ts)
-
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
-        """A message typed in the DM: an answer in plain words, a command word, or neither."""
-        intent = read_intent(text, self.bundle)
-        if intent in RATINGS:
+        """A message typed in the DM: an answer in plain words, a command word, or neither.
+
+        A reply is recorded only when its reading is clear; otherwise the member is asked what they
+        meant, and the reply is kept until they pick an answer (by button, or 1, 2 or 3).
+        """
+        reading = read_reply(text, self.bundle.locale)
+        typed = text.strip()
+        if reading.rating is not None:
             row = self._open(member)
             if row is None or row.state not in self.question_ids:
                 return [Notice("nothing_in_progress")]
-            return self.answer(member, row.state, intent, row.id, source="text")
-        commands: dict[str | None, Callable[[MemberKey], list[Outcome]]] = {
+            if typed in OPTION_NUMBERS:  # a number names an option: keep the words it confirms, if any
+                typed = row.pending_text if row.pending_question == row.state and row.pending_text else ""
+            return self.answer(member, row.state, reading.rating, row.id, source="text", text=typed or None)
+        commands: dict[str, Callable[[MemberKey], list[Outcome]]] = {
             "back": self.back,
             "skip": self.skip,
             "restart": self.restart,
             "status": self.status,
             "start": self.start,
             "help": lambda _member: [Notice("text_help")],
+            "forget": lambda _member: [ForgetConfirm()],
+            "quit": lambda _member: [Notice("quit_in_slack")],
         }
-        handler = commands.get(intent)
-        if handler is None:
-            return [Notice("not_understood", {"text": text.strip()})]
-        return handler(member)
+        if reading.command is not None:
+            return commands[reading.command](member)
+        row = self._open(member)
+        if row is None or row.state not in self.question_ids:
+            return [Notice("not_understood", {"text": typed})]
+        self.store.set_pending(row.id, row.state, typed[:MAX_KEPT_TEXT])
+        return [AskBack(row.id, row.state, typed[:MAX_KEPT_TEXT], reading.guess)]
+
+    def prompt_posted(self, assessment_id: int, channel: str, ts: str) -> None:
+        """Remember where a question was posted, so answering it can close that very message."""
+        self.store.set_prompt(assessment_id, channel, ts)
 
     # Internals
 
@@ -171,22 +190,39 @@ class Coach:
             return [Notice("old_assessment")] if assessment_id is not None else [Notice("nothing_in_progress")]
         if row.state not in self.question_ids:
             return self._ask_current(row)
-        if question_id is not None and question_id != row.state:
+        current = row.state
+        if question_id is not None and question_id != current:
             return [self._already_answered(row)]
+        change: AnswerChange | None = {"answer": answer, "skip": ForgetAnswer(current), "restart": ClearAnswers()}.get(
+            trigger
+        )  # a skip forgets any earlier answer to this question; back changes no answer
         try:
-            destination = self.config.next_state(row.state, trigger)
+            destination, reviewing = self._destination(row, trigger, change)
         except InvalidMove:
             return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
-        change = answer or CHANGES[trigger](row.state)
         completed = destination == SUMMARY
-        if not self.store.advance(row, destination, self.clock(), change, completed=completed):
+        if not self.store.advance(row, destination, self.clock(), change, completed=completed, reviewing=reviewing):
             fresh = self._open(member)
             return [self._already_answered(fresh)] if fresh else [Notice("old_assessment")]
-        return self._moved(row, trigger, destination, answer)
+        closed = self._closed(row, trigger, change)
+        outcomes: list[Outcome] = [closed]
+        if trigger == "restart":
+            outcomes.append(Notice("restarted"))
+        if reviewing and not row.reviewing and not completed:
+            outcomes.append(Notice("revisit_skipped"))
+        if completed:
+            done = self.store.assessment(row.id)
+            assert done is not None
+            outcomes.append(self._summary(done))
+            outcomes.append(Plans(self.store, self.bundle, self.clock).offer(member))  # from verdict to plan
+        else:
+            outcomes.append(self._ask(row.id, destination))
+        return outcomes
 
-    def _moved(self, row: AssessmentRow, trigger: Trigger, destination: str, answer: SetAnswer | None) -> list[Outcome]:
-        """What the member sees after a move: the question closed, then the next one or the summary."""
-        closed = Closed(
+    def _closed(self, row: AssessmentRow, trigger: Trigger, change: AnswerChange | None) -> Closed:
+        """The question message as it should look now that ``trigger`` has moved past it."""
+        answer = change if isinstance(change, SetAnswer) else None
+        return Closed(
             assessment_id=row.id,
             question_id=row.state,
             number=self.question_ids.index(row.state) + 1,
@@ -195,19 +231,25 @@ class Coach:
             rating=answer.rating if answer is not None else None,
             prompt_channel=row.prompt_channel,
             prompt_ts=row.prompt_ts,
+            words=answer.text if answer is not None else None,
         )
-        outcomes: list[Outcome] = [closed]
+
+    def _destination(
+        self, row: AssessmentRow, trigger: Trigger, change: AnswerChange | None
+    ) -> tuple[str, bool | None]:
+        """Where ``trigger`` leads, passing through the review of skipped questions; and the new reviewing flag."""
         if trigger == "restart":
-            outcomes.append(Notice("restarted"))
-        if destination == SUMMARY:
-            done = self.store.assessment(row.id)
-            assert done is not None
-            outcomes.append(self._summary(done))
-            member = MemberKey(row.team_id, row.user_id)
-            outcomes.append(Plans(self.store, self.bundle, self.clock).offer(member))  # from verdict to plan
-        else:
-            outcomes.append(self._ask(row.id, destination))
-        return outcomes
+            return self.config.next_state(row.state, trigger), False
+        answered = set(self.store.answers(row.id))
+        if isinstance(change, SetAnswer):
+            answered.add(change.question_id)
+        elif isinstance(change, ForgetAnswer):
+            answered.discard(change.question_id)
+        facts = review_facts(self.question_ids, row.state, answered, row.reviewing)
+        destination = self.config.next_state(row.state, trigger, facts)
+        if destination != REVIEW:
+            return destination, None
+        return self.config.next_state(REVIEW, "revisit", facts), True
 
     def _already_answered(self, row: AssessmentRow) -> Notice:
         if row.state not in self.question_ids:
@@ -227,4 +269,5 @@ class Coach:
             result=self._result(row),
             completed_at=row.completed_at,
             recalled=recalled,
+            words=self.store.answer_texts(row.id),
         )

@@ -19,13 +19,14 @@ def home_tab(store: Store, bundle: Bundle, member: MemberKey) -> HomeTab:
     row = store.member(member)
     question_ids = [q.id for q in bundle.assessment.questions]
     open_question = None
-    result, completed_at = None, None
+    result, completed_at, words = None, None, {}
     for assessment in store.recent_assessments(member, limit=2):
         if assessment.completed_at is None and open_question is None:
             open_question = question_ids.index(assessment.state) + 1 if assessment.state in question_ids else 1
         elif assessment.completed_at is not None and result is None:
             result = evaluate(question_ids, store.answers(assessment.id))
             completed_at = assessment.completed_at
+            words = store.answer_texts(assessment.id)
     changes = store.stage_changes(member)[-TIMELINE_LENGTH:]
     timeline = tuple(StageChange(datetime.fromisoformat(c["at"]), c["to_stage"]) for c in changes)
     stage = row.stage if row is not None else None
@@ -53,4 +54,5 @@ def home_tab(store: Store, bundle: Bundle, member: MemberKey) -> HomeTab:
         plan_order=plans.order(member),
         plan_done=done_sections(bundle.plan, plans.plans.answers(member)),
         plan_link=document.link if document else None,
+        latest_words=words,
     )

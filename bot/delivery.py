@@ -7,7 +7,7 @@ Delivery decides nothing and writes nothing: it renders, sends, and reports back
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from bot.views.journey import settings_modal
 from bot.views.render import render
 from flows.content import Bundle
 from flows.outcomes import (
+    AskBackClosed,
     ChannelReport,
     CheckinClosed,
     Closed,
@@ -81,29 +82,36 @@ class SlackDelivery:
         return user
 
     def deliver(
-        self, channel: str, outcomes: Sequence[Outcome], clicked: tuple[str, str] | None = None
+        self,
+        channel: str,
+        outcomes: Sequence[Outcome],
+        clicked: tuple[str, str] | None = None,
+        landed: Callable[[Posted], None] = lambda _posted: None,
     ) -> list[Posted]:
         """Post each outcome; a Slack failure on one is logged and the rest still go out.
 
         State is already saved before this runs, so a lost message never loses progress: the member
         can type ``status`` or run ``/coach`` to see the open question again. ``clicked`` is the
-        (channel, ts) of the message whose button led here, for outcomes that replace it.
+        (channel, ts) of the message whose button led here, for outcomes that replace it. ``landed``
+        hears of each new message as soon as Slack has it, before the next outcome is sent, so where
+        a question landed is known by the time the member can answer it.
         """
         posted: list[Posted] = []
         for outcome in outcomes:
             try:
-                landed = self._send(channel, outcome, clicked)
+                post = self._send(channel, outcome, clicked)
             except SLACK_FAILURES as error:
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, failure(error))
                 continue
-            if landed is not None:
-                posted.append(landed)
+            if post is not None:
+                landed(post)
+                posted.append(post)
         return posted
 
     def _send(self, channel: str, outcome: Outcome, clicked: tuple[str, str] | None) -> Posted | None:
         rendered = render(self.bundle, outcome)
         replaced = (outcome.prompt_channel, outcome.prompt_ts) if isinstance(outcome, Closed) else clicked
-        if isinstance(outcome, Closed | CheckinClosed):
+        if isinstance(outcome, Closed | CheckinClosed | AskBackClosed):
             if replaced is not None and replaced[0] and replaced[1]:
                 self.client.chat_update(
                     channel=replaced[0], ts=replaced[1], text=rendered.text, blocks=rendered.block_dicts()

@@ -132,6 +132,15 @@ def m005_indexed_schedule(db: Database) -> None:
 
 
 @migrations()
+def m007_answer_text(db: Database) -> None:
+    """The member's own words with a typed answer, and a reply awaiting "Did you mean …?"."""
+    db.table("answers").add_column("text", str)
+    db.table("assessments").add_column("pending_question", str)
+    db.table("assessments").add_column("pending_text", str)
+    db.table("assessments").add_column("reviewing", int, not_null_default=0)  # offering skipped questions again
+
+
+@migrations()
 def m008_plans(db: Database) -> None:
     """The member's social media plan: answers per section (JSON), and where each plan document lives
     (``channel_id`` "dm" for the member's own canvas, or the channel an admin published it in)."""
@@ -170,6 +179,9 @@ class AssessmentRow:
     completed_at: datetime | None
     prompt_channel: str | None
     prompt_ts: str | None
+    pending_question: str | None = None  # the question a reply awaiting confirmation answers
+    pending_text: str | None = None  # that reply, as the member typed it
+    reviewing: bool = False  # in the round that offers skipped questions again
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AssessmentRow:
@@ -184,6 +196,9 @@ class AssessmentRow:
             completed_at=parse_time(row["completed_at"]) if row["completed_at"] else None,
             prompt_channel=row["prompt_channel"],
             prompt_ts=row["prompt_ts"],
+            pending_question=row.get("pending_question"),
+            pending_text=row.get("pending_text"),
+            reviewing=bool(row.get("reviewing")),
         )
 
 
@@ -194,6 +209,7 @@ class SetAnswer:
     question_id: str
     rating: Rating
     source: str = "button"
+    text: str | None = None  # what the member typed, kept with a typed answer
 
 
 @dataclass(frozen=True)
@@ -567,13 +583,23 @@ class Store:
         now: datetime,
         change: AnswerChange | None = None,
         completed: bool = False,
+        reviewing: bool | None = None,
     ) -> bool:
-        """Compare-and-set: move ``row`` to ``new_state`` only if nobody moved it since it was read."""
+        """Compare-and-set: move ``row`` to ``new_state`` only if nobody moved it since it was read.
+        ``reviewing`` None keeps the flag as it is."""
         with self.write() as db:
             cursor = db.execute(
                 "update assessments set state = ?, version = version + 1, updated_at = ?,"
-                " completed_at = coalesce(completed_at, ?) where id = ? and version = ?",
-                [new_state, _iso(now), _iso(now) if completed else None, row.id, row.version],
+                " completed_at = coalesce(completed_at, ?), pending_question = null, pending_text = null,"
+                " reviewing = coalesce(?, reviewing) where id = ? and version = ?",
+                [
+                    new_state,
+                    _iso(now),
+                    _iso(now) if completed else None,
+                    None if reviewing is None else int(reviewing),
+                    row.id,
+                    row.version,
+                ],
             )
             if cursor.rowcount != 1:
                 return False
@@ -586,10 +612,11 @@ class Store:
                     )
                 case SetAnswer():
                     db.execute(  # plain SQL on the hot path: one statement, no schema look-ups
-                        "insert into answers (assessment_id, question_id, rating, source, answered_at)"
-                        " values (?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"
-                        " rating = excluded.rating, source = excluded.source, answered_at = excluded.answered_at",
-                        [row.id, change.question_id, change.rating, change.source, _iso(now)],
+                        "insert into answers (assessment_id, question_id, rating, source, answered_at, text)"
+                        " values (?, ?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"
+                        " rating = excluded.rating, source = excluded.source, answered_at = excluded.answered_at,"
+                        " text = excluded.text",
+                        [row.id, change.question_id, change.rating, change.source, _iso(now), change.text],
                     )
         return True
 
@@ -597,6 +624,22 @@ class Store:
         self._write_one(
             "update assessments set prompt_channel = ?, prompt_ts = ? where id = ?", [channel, ts, assessment_id]
         )
+
+    def set_pending(self, assessment_id: int, question_id: str, text: str) -> None:
+        """Keep a reply that needs "Did you mean …?" until the member confirms it or moves on."""
+        self._write_one(
+            "update assessments set pending_question = ?, pending_text = ? where id = ? and state = ?",
+            [question_id, text, assessment_id, question_id],
+        )
+
+    def answer_texts(self, assessment_id: int) -> dict[str, str]:
+        """The member's own words, for the answers they typed."""
+        return {
+            row["question_id"]: row["text"]
+            for row in self.db.query(
+                "select question_id, text from answers where assessment_id = ? and text is not null", [assessment_id]
+            )
+        }
 
     def answers(self, assessment_id: int) -> dict[str, Rating]:
         return {

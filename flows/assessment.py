@@ -1,13 +1,13 @@
 """The readiness assessment: its state machine and its scoring.
 
 The machine is described once, as a frozen config built from the content's question order (see
-``flows.machines``). Each request looks up where one trigger leads from the stored state; persisting
-it (with a compare-and-set on the version) is the caller's job.
+``flows.machines``). Each request looks up where one trigger leads from the stored state, given the
+facts its conditions read; persisting it (with a compare-and-set on the version) is the caller's job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -17,21 +17,54 @@ from flows.machines import MachineConfig
 
 INTRO = "intro"
 SUMMARY = "summary"
+REVIEW = "review"  # passed through, never stored: picks the next skipped question to offer again
+REVIEWING = "reviewing"  # fact: the member is in the round that offers skipped questions again
+SKIPPED_ANY = "skipped_any"  # fact: some skipped question is still to be offered again
 POINTS: Mapping[Rating, int] = {"ready": 2, "partly": 1, "not_yet": 0}
+
+
+def offer(question_id: str) -> str:
+    """The fact that says a skipped question is to be offered again."""
+    return f"offer_{question_id}"
 
 
 @cache
 def assessment_config(question_ids: tuple[str, ...]) -> MachineConfig:
+    """Questions in order; skipped ones are offered again, once, before the summary.
+
+    ``answer`` and ``skip`` move on to the next question; after the last one (or after any question
+    in the round of skipped ones) they pass through ``review``, whose ``revisit`` picks the next
+    skipped question still to offer, or the summary. The facts the conditions read are set by the
+    caller from the stored answers (see ``review_facts``).
+    """
     questions = list(question_ids)
-    following = [*questions[1:], SUMMARY]
     transitions: list[Mapping[str, Any]] = [{"trigger": "begin", "source": INTRO, "dest": questions[0]}]
-    for current, nxt in zip(questions, following, strict=True):
-        transitions.append({"trigger": "answer", "source": current, "dest": nxt})
-        transitions.append({"trigger": "skip", "source": current, "dest": nxt})
+    for trigger in ("answer", "skip"):
+        transitions.append({"trigger": trigger, "source": questions, "dest": REVIEW, "conditions": REVIEWING})
+        transitions.append({"trigger": trigger, "source": questions[-1], "dest": REVIEW, "conditions": SKIPPED_ANY})
+        for current, nxt in zip(questions, [*questions[1:], SUMMARY], strict=True):
+            transitions.append({"trigger": trigger, "source": current, "dest": nxt})
+    for question in questions:
+        transitions.append({"trigger": "revisit", "source": REVIEW, "dest": question, "conditions": offer(question)})
+    transitions.append({"trigger": "revisit", "source": REVIEW, "dest": SUMMARY})
     for previous, current in zip(questions, questions[1:], strict=False):
         transitions.append({"trigger": "back", "source": current, "dest": previous})
     transitions.append({"trigger": "restart", "source": questions, "dest": questions[0]})
-    return MachineConfig(states=(INTRO, *questions, SUMMARY), transitions=tuple(transitions))
+    return MachineConfig(states=(INTRO, *questions, REVIEW, SUMMARY), transitions=tuple(transitions))
+
+
+def review_facts(
+    question_ids: Sequence[str], current: str, answered: Iterable[str], reviewing: bool
+) -> dict[str, bool]:
+    """What the conditions need after ``current`` was answered or skipped, given the answers now stored.
+
+    After the first round every skipped question is offered again; in the round of skipped
+    questions, only those after the current one, so each is offered again once.
+    """
+    done = set(answered)
+    position = question_ids.index(current)
+    facts = {offer(q): q not in done and (i > position or not reviewing) for i, q in enumerate(question_ids)}
+    return {**facts, REVIEWING: reviewing, SKIPPED_ANY: any(facts.values())}
 
 
 def config_for(content: AssessmentContent) -> MachineConfig:

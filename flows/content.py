@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -21,7 +20,9 @@ AnswerState = Literal["ready", "partly", "not_yet", "skipped"]  # a rating, or t
 QUESTION_IDS = ("reason", "networks", "resources", "pipeline", "policy", "measurement")
 VERDICT_KEYS = ("ready", "getting_there", "not_yet", "better_elsewhere", "cant_tell")
 SUMMARY_PLACEHOLDERS = frozenset({"answered", "skipped", "total"})
-INTENT_KEYS = (*RATINGS, "back", "skip", "restart", "help", "status", "start", "quit")
+Command = Literal["back", "skip", "restart", "forget", "quit", "help", "status", "start"]
+COMMANDS: tuple[Command, ...] = ("back", "skip", "restart", "forget", "quit", "help", "status", "start")
+INTENT_KEYS = (*RATINGS, *COMMANDS)
 DEFAULT_LOCALE = "en"
 LANGUAGES = ("en", "fi", "it")
 
@@ -120,37 +121,39 @@ class AssessmentContent(Frozen):
         raise KeyError(question_id)
 
 
-def _normalise(text: str) -> str:
-    """Lower-case, trim punctuation at the ends and fold inner white space."""
-    text = text.strip().lower().strip(string.punctuation + "¡¿…“”\"' ")
-    return re.sub(r"\s+", " ", text)
-
-
 class Messages(Frozen):
-    """Interface strings plus the words members may type for each intent."""
+    """Interface strings, keyed by name."""
 
     messages: Mapping[str, str]
-    intents: Mapping[str, tuple[str, ...]]
-
-    @model_validator(mode="after")
-    def _all_intents(self) -> Messages:
-        missing = set(INTENT_KEYS) - set(self.intents)
-        if missing:
-            raise ValueError(f"intents missing: {sorted(missing)}")
-        return self
 
     def text(self, key: str, **params: object) -> str:
         return self.messages[key].format(**params)
 
-    def intent(self, typed: str) -> str | None:
-        """The intent a typed message expresses (a rating or a command word), or None."""
-        normalised = _normalise(typed)
-        if not normalised:
-            return None
-        for intent in INTENT_KEYS:
-            if normalised in (_normalise(word) for word in self.intents[intent]):
-                return intent
-        return None
+
+class Markers(Frozen):
+    negators: tuple[str, ...]
+    contrast: tuple[str, ...]
+    doubt: tuple[str, ...]
+
+
+class ReadingWords(Frozen):
+    """The words ``flows.reading`` reads typed replies with (``reading.toml``)."""
+
+    commands: Mapping[Command, tuple[str, ...]]
+    answers: Mapping[Rating, tuple[str, ...]]
+    whole: Mapping[Rating, tuple[str, ...]]
+    unsure: Mapping[Literal["none", "ready", "partly", "not_yet"], tuple[str, ...]]
+    markers: Markers
+    chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
+    spellings: Mapping[str, str] = Field(default_factory=dict)  # other ways of writing a word, and common slips
+
+    @model_validator(mode="after")
+    def _every_command_and_rating(self) -> ReadingWords:
+        missing: list[str] = [c for c in COMMANDS if not self.commands.get(c)]
+        missing += [r for r in RATINGS if not self.answers.get(r) or not self.whole.get(r)]
+        if missing:
+            raise ValueError(f"words missing for: {missing}")
+        return self
 
 
 STAGE_NUMBERS = (1, 2, 3, 4, 5, 6)
@@ -208,6 +211,7 @@ class Bundle(Frozen):
     stages: StagesContent
     messages: Messages
     plan: PlanContent
+    reading: ReadingWords
 
     @model_validator(mode="after")
     def _one_plan_section_per_question(self) -> Bundle:
@@ -237,6 +241,7 @@ def load_bundle_from(folder: Path) -> Bundle:
         stages=StagesContent.model_validate(_read(folder / "stages.toml")),
         messages=Messages.model_validate(_read(folder / "messages.toml")),
         plan=PlanContent.model_validate(_read(folder / "plan.toml")),
+        reading=ReadingWords.model_validate(_read(folder / "reading.toml")),
     )
 
 
@@ -259,13 +264,12 @@ def all_bundles() -> tuple[Bundle, ...]:
 
 
 def read_intent(typed: str, preferred: Bundle) -> str | None:
-    """What a typed message means, in the member's language first, then in the others.
+    """What a typed message clearly means (a rating or a command), or None; see ``flows.reading``.
 
-    Members switch languages mid-sentence and Slack's locale is not always theirs, so "kyllä" is an
-    answer even from someone the coach is addressing in English.
+    Answers are read in every language, since members mix them; commands only in the member's
+    language and English, and only as the whole message.
     """
-    for bundle in (preferred, *(b for b in all_bundles() if b.locale != preferred.locale)):
-        intent = bundle.messages.intent(typed)
-        if intent is not None:
-            return intent
-    return None
+    from flows.reading import read_reply  # flows.reading builds on the models here
+
+    reading = read_reply(typed, preferred.locale)
+    return reading.rating or reading.command

@@ -2,8 +2,9 @@
 
 Each flow (the assessment, the journey) describes its machine once, as a ``MachineConfig`` built
 from content. transitions builds the machine from it once, with no model (``Machine(model=None)``),
-and its transitions are read into a table of (state, trigger) → destination. A request then costs
-a dict lookup instead of a ``Machine`` per click; the stored state stays the single source of truth.
+and its transitions are read into a table of (state, trigger) → the arrows to try in order, each with
+the facts its conditions require. A request then costs a dict lookup instead of a ``Machine`` per
+click; the stored state (and the facts the caller derives from stored data) stay the source of truth.
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ class InvalidMove(Exception):
 
 
 @dataclass(frozen=True)
+class Arrow:
+    """One transition: the facts its conditions need (name, wanted value) and where it leads."""
+
+    requires: tuple[tuple[str, bool], ...]
+    dest: str
+
+
+@dataclass(frozen=True)
 class MachineConfig:
     """Everything ``transitions.Machine`` needs, except the model and its initial state."""
 
@@ -38,22 +47,26 @@ class MachineConfig:
         }
 
     @cached_property
-    def table(self) -> Mapping[tuple[str, str], str]:
-        """(state, trigger) → destination, read once from the machine transitions builds."""
+    def table(self) -> Mapping[tuple[str, str], tuple[Arrow, ...]]:
+        """(state, trigger) → its arrows in the order transitions tries them, read once from the machine."""
         machine = Machine(model=None, initial=self.states[0], **self.kwargs())
-        return {
-            (transition.source, trigger): transition.dest
-            for trigger in machine.events
-            for transition in machine.get_transitions(trigger=trigger)
-            if transition.dest is not None
-        }
+        table: dict[tuple[str, str], list[Arrow]] = {}
+        for trigger in machine.events:
+            for transition in machine.get_transitions(trigger=trigger):
+                if transition.dest is None:
+                    continue
+                requires = tuple((str(c.func), bool(c.target)) for c in transition.conditions)
+                table.setdefault((transition.source, trigger), []).append(Arrow(requires, transition.dest))
+        return {key: tuple(arrows) for key, arrows in table.items()}
 
-    def next_state(self, state: str, trigger: str) -> str:
-        """Where ``trigger`` leads from ``state``; raises InvalidMove where the machine has no arrow."""
-        try:
-            return self.table[(state, trigger)]
-        except KeyError:
-            raise InvalidMove(f"{trigger!r} is not allowed from {state!r}") from None
+    def next_state(self, state: str, trigger: str, facts: Mapping[str, bool] | None = None) -> str:
+        """Where ``trigger`` leads from ``state``: the first arrow whose conditions the ``facts`` meet (a
+        fact not given is false), as transitions would choose. InvalidMove where no arrow fits."""
+        known = facts or {}
+        for arrow in self.table.get((state, trigger), ()):
+            if all(known.get(name, False) == wanted for name, wanted in arrow.requires):
+                return arrow.dest
+        raise InvalidMove(f"{trigger!r} is not allowed from {state!r}")
 
 
 class DrawnModel:
@@ -78,7 +91,7 @@ def mermaid(config: MachineConfig, title: str) -> str:
             if transition["source"] == "*":
                 transition["source"] = ANY_STATE
     model = DrawnModel()
-    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", **kwargs)
+    GraphMachine(model=model, initial=config.states[0], graph_engine="mermaid", show_conditions=True, **kwargs)
     drawing: str = model.get_graph().draw(None)  # type: ignore[attr-defined]
     body = [
         line.rstrip()

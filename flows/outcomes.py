@@ -34,10 +34,30 @@ class Closed:
     question_id: str
     number: int
     total: int
-    how: Literal["answered", "skipped", "left"]
+    how: Literal["answered", "skipped", "left", "restarted"]
     rating: Rating | None
     prompt_channel: str | None
     prompt_ts: str | None
+    words: str | None = None  # what the member typed, when they answered in their own words
+
+
+@dataclass(frozen=True)
+class AskBack:
+    """ "Did you mean …?": a typed reply too unclear to record, with the three answers to pick from."""
+
+    assessment_id: int
+    question_id: str
+    text: str
+    guess: Rating | None
+
+
+@dataclass(frozen=True)
+class AskBackClosed:
+    """The "Did you mean …?" message once it is answered, without its buttons."""
+
+    question_id: str
+    text: str
+    rating: Rating
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,7 @@ class Summary:
     result: AssessmentResult
     completed_at: datetime
     recalled: bool = False  # True when showing an earlier result rather than one just finished
+    words: Mapping[str, str] = field(default_factory=dict)  # question id -> the member's own typed words
 
 
 @dataclass(frozen=True)
@@ -162,6 +183,7 @@ class HomeTab:
     plan_order: tuple[str, ...] = ()  # the plan's sections, weakest first
     plan_done: frozenset[str] = frozenset()
     plan_link: str | None = None  # the member's plan canvas
+    latest_words: Mapping[str, str] = field(default_factory=dict)  # the member's own words, by question
 
     @property
     def first_visit(self) -> bool:
@@ -172,6 +194,8 @@ Outcome = (
     Intro
     | Ask
     | Closed
+    | AskBack
+    | AskBackClosed
     | Summary
     | Notice
     | StageCards

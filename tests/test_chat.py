@@ -8,10 +8,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from bot.chat import plain, run_chat
 from bot.coach import Coach
 from bot.store import Store
-from flows.content import load_bundle
+from flows.content import QUESTION_IDS, load_bundle
 from flows.values import MemberKey
 
 MEMBER = MemberKey("terminal", "tester")
@@ -38,7 +40,7 @@ def chat(db: Path, lines: list[str]) -> str:
 def test_chat_completes_an_assessment_by_typing(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", ["yes", "partly", "no", "what?", "yes", "1", "2"])
     assert "Question 1 of 6: A clear reason" in out
-    assert 'I didn\'t understand "what?"' in out
+    assert 'You wrote "what?", and I\'m not sure which answer you mean' in out
     assert "Your social media readiness: Getting there" in out
     assert "Weakest link: Time and people to keep going" in out
 
@@ -94,3 +96,97 @@ def test_coach_chat_in_finnish(tmp_path: Path) -> None:
     assert "Kysymys 1/6: Selkeä syy" in done.stdout
     assert "Somevalmiutesi: Hyvällä matkalla" in done.stdout
     assert "Heikoin lenkki: Tekijät ja aika pitkäjänteiseen työhön" in done.stdout
+
+
+TYPED_IN_OWN_WORDS = {
+    # Every reply typed, one of them unclear and then answered with the number of the option meant;
+    # the ratings are ready, partly, not_yet, ready, partly, ready, as clicked in test_e2e_assessment.
+    "en": ["yes we do", "kind of", "not really", "definitely", "hmm", "2", "yep 👍"],
+    "fi": ["kyllä on", "osittain kyllä", "en tiedä", "tiedämme", "hmm", "2", "joo"],
+    "it": ["sì certo", "in parte sì", "non lo so", "ce l'abbiamo", "boh", "2", "direi di sì"],
+}
+VERDICTS = {"en": "Your social media readiness: Getting there", "fi": "Hyvällä matkalla", "it": "Ci siamo quasi"}
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_coach_chat_typed_in_own_words_gives_the_clicked_verdict(tmp_path: Path, language: str) -> None:
+    done = coach_chat(tmp_path, "--lang", language, typed="\n".join(TYPED_IN_OWN_WORDS[language]) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert VERDICTS[language] in done.stdout
+    unclear = TYPED_IN_OWN_WORDS[language][4]
+    assert f'"{unclear}"' in done.stdout  # asked back, quoting the reply
+    store = Store(tmp_path / "c.db")
+    (row,) = list(store.db.query("select id from assessments"))
+    ratings = ["ready", "partly", "not_yet", "ready", "partly", "ready"]
+    assert store.answers(row["id"]) == dict(zip(QUESTION_IDS, ratings, strict=True))
+    assert store.answer_texts(row["id"])["policy"] == unclear  # confirmed by number, kept in their words
+    assert "button" not in done.stdout.lower() and "pulsant" not in done.stdout and "napeilla" not in done.stdout
+
+
+def test_coach_chat_runs_the_journey_and_a_dated_check_in(tmp_path: Path) -> None:
+    db = tmp_path / "elsewhere.db"
+    typed = ["stage", "2", "check in", "2", "quiz", "1", "9", "2", "1", "quit"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat", "--db", str(db), "--now", "2026-11-30T09:00:00Z"],
+        input="\n".join(typed) + "\n",
+        env={k: v for k, v in os.environ.items() if k != "COACH_DB"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Where are you on the social media journey?" in out and "You're at stage 2" in out
+    assert "Last week you were at stage 2" in out and "You said: moved forward" in out
+    assert "You're at stage 3" in out
+    assert "Quick question:" in out and "Please type a number from 1 to 2." in out
+    assert "you sound like stage" in out
+    assert "*" not in out.split("You're at stage 3")[1].split("\n")[1]  # plain text, no Slack markup
+    assert "button" not in out.lower()
+    store = Store(db)
+    member = store.db.query("select stage from members").__next__()
+    assert member["stage"] is not None
+    (checkin,) = list(store.db.query("select period, outcome from checkins"))
+    assert checkin == {"period": "2026-W49", "outcome": "forward"}
+    assert not (tmp_path / "coach.db").exists()  # --db wins over the default
+
+
+def test_help_start_restart_and_quit_in_the_terminal(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["help", "yes", "restart", *["yes"] * 6, "start", "quit", "never read"])
+    assert "quit: to leave" in out
+    assert "Starting again from the first question" in out and "Left open" not in out
+    assert out.count("Your social media readiness: Ready") == 1
+    after = out.split("Your social media readiness: Ready")[1]
+    assert "Question 1 of 6" in after  # start after a finished assessment begins a new one
+    store = Store(tmp_path / "c.db")
+    assert len(list(store.db.query("select id from assessments"))) == 2
+
+
+def test_everyday_words_never_quit_the_terminal(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["fine", "ok", "bye", "3"])
+    assert out.count("and I'm not sure which answer you mean") == 3
+    assert "Your answer: Not really, everyone's doing it" in out
+
+
+def test_the_terminal_quotes_what_was_typed_as_typed(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["<b> & co"])
+    assert 'You wrote "<b> & co"' in out and "&amp;" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [
+        ("fi", ["vaihe", "3", "tarkistus", "1", "lopeta"], ["Olet vaiheessa 3", "Viime viikolla olit vaiheessa 3"]),
+        ("it", ["fase", "3", "check in", "1", "esci"], ["Sei alla fase 3", "La settimana scorsa eri alla fase 3"]),
+    ],
+)
+def test_the_journey_in_the_terminal_in_finnish_and_italian(
+    tmp_path: Path, language: str, typed: list[str], shown: list[str]
+) -> None:
+    done = coach_chat(tmp_path, "--lang", language, "--now", "2026-12-07T08:00:00Z", typed="\n".join(typed) + "\n")
+    assert done.returncode == 0, done.stderr
+    for text in shown:
+        assert text in done.stdout
+    (checkin,) = list(Store(tmp_path / "c.db").db.query("select period, outcome from checkins"))
+    assert checkin == {"period": "2026-W50", "outcome": "same"}

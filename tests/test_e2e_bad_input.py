@@ -140,10 +140,10 @@ def test_free_text_gets_a_hint_and_member_text_is_escaped(coach_server: SlackDri
     driver = coach_server
     begin(driver)
     driver.dm(USER, "<!channel> hello & <https://evil.example|click me>")
-    texts = wait_for_text(driver, USER, "didn't understand")
-    hint = next(t for t in texts if "didn't understand" in t)
+    texts = wait_for_text(driver, USER, "You wrote")  # asked back, quoting it, with the answers as buttons
+    hint = next(t for t in texts if "You wrote" in t)
     assert "<!channel>" not in hint and "&lt;!channel&gt; hello &amp; &lt;https://evil.example|click me&gt;" in hint
-    raw = [c for c in driver.fake.messages_to(f"D{USER}") if "understand" in c.args["text"]][0]
+    raw = [c for c in driver.fake.messages_to(f"D{USER}") if "You wrote" in c.args["text"]][0]
     assert "<!channel>" not in json.dumps(raw.args)
     assert progress(settings) == ("reason", {})
 

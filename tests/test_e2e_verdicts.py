@@ -30,7 +30,18 @@ def answer_by_typing(driver: SlackDriver, user: str, words: list[str]) -> str:
         ),
         (
             "U0SKIPPY",
-            ["yes", "skip", "skip", "skip", "skip", "partly"],
+            [
+                "yes",
+                "skip",
+                "skip",
+                "skip",
+                "skip",
+                "partly",
+                "skip",
+                "skip",
+                "skip",
+                "skip",
+            ],  # each skip offered again
             ["Your social media readiness: Can't tell yet", "You skipped 4 of the 6 questions"],
             ["Not yet"],
         ),

@@ -24,6 +24,7 @@ from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
     BACK_ACTION,
     CARDS_ACTION,
+    CONFIRM_ACTION_PREFIX,
     RETAKE_ACTION,
     SKIP_ACTION,
     START_ACTION,
@@ -60,6 +61,16 @@ def answer(services: Services, member: MemberKey, action: dict[str, Any]) -> lis
         log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
         return STALE
     return services.coach().answer(member, question_id, rating, assessment_id=where[0])
+
+
+def confirm(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    """A click on "Did you mean …?": the answer the member meant, for the question the message asked."""
+    question_id, rating = value_parts(action, 2)
+    where = parse_block_id(str(action.get("block_id", "")))
+    if question_id not in QUESTION_IDS or rating not in RATINGS or where is None or where[1] != question_id:
+        log.warning("ignored a malformed confirmation: value=%r block=%r", action.get("value"), action.get("block_id"))
+        return STALE
+    return services.coach().confirm(member, question_id, rating, assessment_id=where[0])
 
 
 def navigate(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
@@ -165,6 +176,7 @@ def prefixed(prefix: str) -> re.Pattern[str]:
 # Which clicks reach which decision; each replies through the lazy sender.
 CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
     (prefixed(ANSWER_ACTION_PREFIX), answer),
+    (prefixed(CONFIRM_ACTION_PREFIX), confirm),
     (re.compile(f"^({BACK_ACTION}|{SKIP_ACTION})$"), navigate),
     (re.compile(f"^({START_ACTION}|{RETAKE_ACTION})$"), start),
     (CARDS_ACTION, cards),

@@ -91,7 +91,9 @@ def send_outcomes(services: Services, context: BoltContext, client: WebClient, r
                 respond(text=render(delivery.bundle, Notice("dm_failed")).text)
             return
     clicked = context.get(CLICKED_KEY)
-    remember_posts(services, delivery.deliver(channel, outcomes, tuple(clicked) if clicked else None))
+    delivery.deliver(
+        channel, outcomes, tuple(clicked) if clicked else None, lambda post: remember_posts(services, [post])
+    )
     if changes_member_data(outcomes):
         delivery.publish_home(member.user_id, services.home_tab(member))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -15,10 +17,11 @@ from slack_sdk.models.blocks import (
 from bot.views.common import Rendered, escape, format_date, notice_text, section, whole_number
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
-from flows.outcomes import Ask, Closed, Summary
+from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
 from flows.summary import summary_text
 
 ANSWER_ACTION_PREFIX = "answer:"
+CONFIRM_ACTION_PREFIX = "confirm:"  # "Did you mean …?": block ``confirm:<assessment>:<question>``
 BACK_ACTION = "assessment_back"
 SKIP_ACTION = "assessment_skip"
 RETAKE_ACTION = "assessment_retake"
@@ -83,11 +86,47 @@ def closed_question(bundle: Bundle, closed: Closed) -> Rendered:
     if closed.how == "answered" and closed.rating is not None:
         footnote = bundle.messages.text("answered_with", answer=escape(content.answer(closed.rating).label))
         footnote = f"{RATING_MARKS[closed.rating]} {footnote}"
+        if closed.words:
+            footnote += "\n" + bundle.messages.text("in_your_words", text=escape(closed.words))
     elif closed.how == "skipped":
         footnote = f"{SKIPPED_MARK} {bundle.messages.text('answered_skipped')}"
+    elif closed.how == "restarted":
+        footnote = bundle.messages.text("answered_restarted")
     else:
         footnote = bundle.messages.text("answered_left")
     return Rendered(text=text, blocks=(section(text), ContextBlock(elements=[MarkdownTextObject(text=footnote)])))
+
+
+def ask_back_text(bundle: Bundle, ask: AskBack) -> str:
+    """ "Did you mean …?", quoting what the member wrote, escaped so it can never ping or link."""
+    if ask.guess is None:
+        return bundle.messages.text("did_you_mean_unclear", text=escape(ask.text))
+    label = bundle.assessment.question(ask.question_id).answer(ask.guess).label
+    return bundle.messages.text("did_you_mean", text=escape(ask.text), answer=escape(label))
+
+
+def ask_back(bundle: Bundle, ask: AskBack) -> Rendered:
+    content = bundle.assessment.question(ask.question_id)
+    text = ask_back_text(bundle, ask)
+    buttons = ActionsBlock(
+        block_id=f"confirm:{ask.assessment_id}:{ask.question_id}",
+        elements=[
+            ButtonElement(
+                text=answer.label,
+                action_id=f"{CONFIRM_ACTION_PREFIX}{answer.rating}",
+                value=f"{ask.question_id}:{answer.rating}",
+                style="primary" if answer.rating == ask.guess else None,
+            )
+            for answer in content.answers
+        ],
+    )
+    return Rendered(text=text, blocks=(section(text), buttons))
+
+
+def ask_back_closed(bundle: Bundle, closed: AskBackClosed) -> Rendered:
+    label = bundle.assessment.question(closed.question_id).answer(closed.rating).label
+    text = bundle.messages.text("ask_back_closed", text=escape(closed.text), answer=escape(label))
+    return Rendered(text=text, blocks=(section(f"{RATING_MARKS[closed.rating]} {text}"),))
 
 
 def rating_label(bundle: Bundle, result: QuestionResult) -> str:
@@ -122,11 +161,18 @@ def plan_title(bundle: Bundle, result: AssessmentResult) -> str:
     return bundle.assessment.verdicts[result.verdict].plan_title or bundle.messages.text("plan_title")
 
 
-def scorecard_lines(bundle: Bundle, result: AssessmentResult) -> list[str]:
-    return [
-        f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}"
-        for r in result.results
-    ]
+def scorecard_lines(
+    bundle: Bundle, result: AssessmentResult, words: Mapping[str, str] | None = None, for_slack: bool = True
+) -> list[str]:
+    """One line per question; under a typed answer, the member's own words (escaped for Slack)."""
+    lines = []
+    for r in result.results:
+        lines.append(f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
+        typed = (words or {}).get(r.question_id)
+        if typed and r.rating is not None:
+            typed = escape(typed) if for_slack else typed
+            lines.append(f"      _{bundle.messages.text('in_your_words', text=typed)}_")
+    return lines
 
 
 def summary(bundle: Bundle, outcome: Summary) -> Rendered:
@@ -142,7 +188,9 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
             f"{summary_text(verdict, result)}\n"
             f"_{bundle.messages.text('score_line', score=result.score, max_score=result.max_score)}_"
         ),
-        section(f"*{bundle.messages.text('scorecard_title')}*\n" + "\n".join(scorecard_lines(bundle, result))),
+        section(
+            f"*{bundle.messages.text('scorecard_title')}*\n" + "\n".join(scorecard_lines(bundle, result, outcome.words))
+        ),
         section(weakest_link_text(bundle, result)),
     ]
     if result.plan:

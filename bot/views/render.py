@@ -11,6 +11,8 @@ from bot.views.common import Rendered, notice
 from flows.content import Bundle
 from flows.outcomes import (
     Ask,
+    AskBack,
+    AskBackClosed,
     ChannelReport,
     CheckinAsk,
     CheckinClosed,
@@ -39,6 +41,10 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return assessment_views.question(bundle, outcome)
         case Closed():
             return assessment_views.closed_question(bundle, outcome)
+        case AskBack():
+            return assessment_views.ask_back(bundle, outcome)
+        case AskBackClosed():
+            return assessment_views.ask_back_closed(bundle, outcome)
         case Summary():
             return assessment_views.summary(bundle, outcome)
         case StageCards():

@@ -1,0 +1,245 @@
+"""Reading what a member typed: a rating with a confidence, a command, or "unsure".
+
+Pure and fast (it runs before Slack gets its acknowledgement). The words are data in
+``content/<lang>/reading.toml``; this module only knows how to combine them:
+
+- a command counts only when it is the whole message, in the member's language or English;
+- the option labels, numbers and a few everyday one-word answers count only as the whole reply;
+- otherwise answer phrases are found anywhere (longest first, in all three languages, since members
+  mix them), and small words around them decide how sure the reading is: a leftover negation
+  ("I'm not saying yes"), a wish ("we should"), a "but" after a yes, two answers that disagree, a
+  question mark, a typo or a long reply whose answer comes late all make it "unsure", never a guess
+  that gets recorded. Unsure readings may carry the option most likely meant, to offer first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from flows.content import LANGUAGES, RATINGS, Rating, ReadingWords, load_bundle
+
+CLEAR = 0.8  # a reading at or above this confidence is recorded without asking back
+LATE_ANSWER_TOKENS = 6  # past this many words, an answer word must come first to be clear
+EMOJI = {  # emoji and Slack's shortcodes for them, as the word they stand for
+    "👍": "yes", "✅": "yes", "✔": "yes", "💯": "yes", ":+1:": "yes", ":thumbsup:": "yes",
+    ":white_check_mark:": "yes", ":heavy_check_mark:": "yes", ":100:": "yes",
+    "👎": "no", "❌": "no", "🚫": "no", ":-1:": "no", ":thumbsdown:": "no", ":x:": "no", ":no_entry_sign:": "no",
+    "🤷": "hmm", ":shrug:": "hmm", "🤔": "hmm", ":thinking_face:": "hmm",
+}  # fmt: skip
+_SHORTCODE = re.compile(r":[a-z0-9_+\-]+:")
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|\?|#")
+_HELD = re.compile(r"(\w)\1{2,}")  # "yesss" -> "yes"
+Signal = Literal["ready", "partly", "not_yet", "unsure", "negator", "contrast", "doubt"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reply says. ``rating`` or ``command`` is set only when the reading is clear."""
+
+    rating: Rating | None = None
+    command: str | None = None
+    confidence: float = 0.0
+    guess: Rating | None = None  # when unsure: the option to offer first, if one is likely
+
+    @property
+    def unsure(self) -> bool:
+        return self.rating is None and self.command is None
+
+
+UNSURE = Reading()
+
+
+def _fold(text: str) -> str:
+    """Lower case, without accents, with letters held down shortened."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("`", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _HELD.sub(r"\1", text)
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    for emoji, word in EMOJI.items():
+        if emoji in text:
+            text = text.replace(emoji, f" {word} ")
+    text = _SHORTCODE.sub(" ", text.lower())
+    return tuple(_TOKEN.findall(_fold(text)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every phrase of one reader, folded to token tuples for fast look-up."""
+
+    commands: Mapping[tuple[str, ...], str]
+    chat_commands: Mapping[tuple[str, ...], str]
+    whole: Mapping[tuple[str, ...], Rating]
+    phrases: Mapping[tuple[str, ...], tuple[Signal, Rating | None]]
+    longest: int
+    vocabulary: frozenset[str]  # every word of every phrase
+    near: Mapping[str, str]  # answer words a slip may have meant, by each spelling with a letter dropped
+    spellings: Mapping[str, tuple[str, ...]]  # other ways of writing a word ("nn" for "non")
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tokens(phrase)
+
+
+def _one_typo_away(word: str) -> set[str]:
+    """The word with one letter dropped: two words sharing one of these are a typo apart."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def build_lexicon(
+    commands: Iterable[ReadingWords], words: Sequence[ReadingWords], labels: Iterable[tuple[str, Rating]]
+) -> Lexicon:
+    command_map = {_key(p): name for w in commands for name, ps in w.commands.items() for p in ps}
+    chat_map = {_key(p): name for w in commands for name, ps in w.chat.items() for p in ps}
+    whole: dict[tuple[str, ...], Rating] = {}
+    phrases: dict[tuple[str, ...], tuple[Signal, Rating | None]] = {}
+    for w in words:
+        for rating in RATINGS:
+            whole.update({_key(p): rating for p in w.whole[rating]})
+            phrases.update({_key(p): (rating, rating) for p in w.answers[rating]})
+        for guess, ps in w.unsure.items():
+            phrases.update({_key(p): ("unsure", None if guess == "none" else guess) for p in ps})
+        for kind in ("negators", "contrast", "doubt"):
+            signal: Signal = "negator" if kind == "negators" else kind  # type: ignore[assignment]
+            phrases.update({_key(p): (signal, None) for p in getattr(w.markers, kind)})
+    whole.update({_key(label): rating for label, rating in labels})
+    vocabulary = frozenset(word for key in phrases for word in key)
+    near: dict[str, str] = {}
+    for key, (signal, _) in sorted(phrases.items()):
+        if signal in (*RATINGS, "unsure"):  # a slip is corrected only towards an answer's own words
+            for word in key if len(key) == 1 else (w for w in key if len(w) >= 5):
+                for variant in _one_typo_away(word) | {word}:
+                    near.setdefault(variant, word)
+    spellings = {_fold(k): _key(v) for w in words for k, v in w.spellings.items()}
+    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), vocabulary, near, spellings)
+
+
+@cache
+def lexicon_for(locale: str) -> Lexicon:
+    """The reader for a member coached in ``locale``: its commands and English ones, every language's answers."""
+    bundles = [load_bundle(language) for language in LANGUAGES]
+    own = load_bundle(locale)
+    command_words = [own.reading] + ([load_bundle("en").reading] if locale != "en" else [])
+    labels = [(a.label, a.rating) for b in bundles for q in b.assessment.questions for a in q.answers]
+    return build_lexicon(command_words, [b.reading for b in bundles], labels)
+
+
+def _signals(words: tuple[str, ...], lexicon: Lexicon) -> tuple[list[tuple[int, Signal, Rating | None]], list[str]]:
+    """Longest phrases first, left to right; returns the signals found and the words left over."""
+    found: list[tuple[int, Signal, Rating | None]] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(lexicon.longest, len(words) - i), 0, -1):
+            hit = lexicon.phrases.get(words[i : i + size])
+            if hit is not None:
+                found.append((i, *hit))
+                i += size
+                break
+        else:
+            rest.append(words[i])
+            i += 1
+    return found, rest
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter dropped, added, changed, or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    if len(a) == len(b):
+        rest_same = a[start + 1 :] == b[start + 1 :]
+        swapped = a[start : start + 2] == b[start : start + 2][::-1] and a[start + 2 :] == b[start + 2 :]
+        return rest_same or swapped
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]
+
+
+def _held(word: str, known: str) -> bool:
+    """``word`` is ``known`` with one letter typed twice."""
+    return any(word[i] == word[i + 1] and word[:i] + word[i + 1 :] == known for i in range(len(word) - 1))
+
+
+def _corrected(words: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...] | None:
+    """The words with each unknown one replaced by a known word one typo away; None if none was."""
+    fixed, changed = list(words), False
+    for index, word in enumerate(words):
+        if len(word) < 4 or word in lexicon.vocabulary:
+            continue
+        for variant in (word, *_one_typo_away(word)):
+            known = lexicon.near.get(variant)
+            if known is not None and len(known) < 4 and not _held(word, known):
+                continue  # a short word is only taken as held down ("yess"), never as "year" for "yea"
+            if known is not None and _one_edit_apart(word, known):
+                fixed[index], changed = known, True
+                break
+    return tuple(fixed) if changed else None
+
+
+def _combine(ratings: set[Rating]) -> tuple[Rating | None, Rating | None]:
+    """Several answer words in one reply: (clear rating, guess)."""
+    if len(ratings) == 1:
+        (only,) = ratings
+        return only, only
+    if ratings == {"ready", "partly"}:
+        return "partly", "partly"  # "yes, partly", "osittain kyllä", "in parte sì"
+    if ratings == {"partly", "not_yet"}:
+        return None, "partly"
+    return None, None
+
+
+def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
+    words = tuple(token for word in words for token in lexicon.spellings.get(word, (word,)))
+    if not words:
+        return UNSURE
+    bare = tuple(w for w in words if w != "?") or words
+    if bare in lexicon.commands:
+        return Reading(command=lexicon.commands[bare], confidence=1.0)
+    if bare in lexicon.whole:
+        return Reading(rating=lexicon.whole[bare], confidence=1.0, guess=lexicon.whole[bare])
+    reading = _read_phrases(bare, lexicon, asked="?" in words)
+    corrected = _corrected(bare, lexicon)
+    if corrected is None:
+        return reading
+    # A typo is never read as a clear answer: at most, what it most likely means is offered first.
+    fixed = _read_phrases(corrected, lexicon, asked=True)
+    if reading.unsure and not reading.guess:
+        return Reading(guess=fixed.guess)
+    return reading if fixed.guess == reading.rating else Reading(guess=None)
+
+
+def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool) -> Reading:
+    found, _ = _signals(bare, lexicon)
+    ratings = {r for _, s, r in found if s in RATINGS and r is not None}
+    if not ratings:
+        unsure_guesses = [r for _, s, r in found if s == "unsure"]
+        return Reading(guess=next((g for g in unsure_guesses if g), None))
+    rating, guess = _combine(ratings)
+    if rating is None:
+        return Reading(guess=guess)
+    first = min(i for i, s, _ in found if s in RATINGS)
+    kinds = {s for _, s, _ in found}
+    negated = any(s == "negator" and i < first for i, s, _ in found)
+    if ("negator" in kinds and rating != "not_yet") or negated or "doubt" in kinds:
+        return UNSURE  # "I'm not saying yes", "we should have one": no answer worth offering first
+    if any(s == "contrast" and i > first for i, s, _ in found) and rating != "partly":
+        return Reading(guess="partly" if rating == "ready" else rating)
+    if "unsure" in kinds or asked or (first > 2 and len(bare) > LATE_ANSWER_TOKENS):
+        return Reading(guess=rating, confidence=0.5)
+    return Reading(rating=rating, confidence=0.9, guess=rating)
+
+
+def read_reply(text: str, locale: str) -> Reading:
+    """Read a member's reply to a rating question (or a command), for a member coached in ``locale``."""
+    return read_words(tokens(text), lexicon_for(locale if locale in LANGUAGES else "en"))
+
+
+def read_chat_command(text: str, locale: str) -> str | None:
+    """A terminal-only command (stage, quiz, check in), as the whole message, or None."""
+    return lexicon_for(locale if locale in LANGUAGES else "en").chat_commands.get(tokens(text))

@@ -1,0 +1,140 @@
+"""A member who types every reply in the DM, end to end over HTTP: read, asked back when unclear,
+recorded only when clear or confirmed, and kept in their own words."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from bot.store import Store
+from flows.content import QUESTION_IDS
+from flows.values import MemberKey
+from tests.slack_driver import SlackDriver, all_text
+from tests.test_e2e_home_privacy import home_opened
+
+CLICKER, TYPER = "U0CLICK", "U0TYPE"
+RATINGS = ["ready", "partly", "not_yet", "ready", "partly", "ready"]
+
+
+def summary_text(driver: SlackDriver, user: str) -> str:
+    (summary,) = driver.messages_with(user, "Your social media readiness")
+    return all_text(summary.args["blocks"])
+
+
+def click_through(driver: SlackDriver) -> None:
+    driver.command(CLICKER)
+    for number, rating in enumerate(RATINGS, start=1):
+        driver.click(CLICKER, driver.wait_question(CLICKER, number), f"answer:{rating}")
+
+
+def test_typing_every_reply_gives_the_same_verdict_as_clicking(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    click_through(driver)
+    clicked = summary_text(driver, CLICKER)
+
+    driver.command(TYPER)
+    replies = ["Yes, we do!", "sort of", "nope, nobody", "absolutely 👍"]
+    for number, reply in enumerate(replies, start=1):
+        driver.wait_question(TYPER, number)
+        driver.dm(TYPER, reply)
+    driver.wait_question(TYPER, 5)
+    driver.dm(TYPER, "fine")  # an everyday word: asked back, nothing recorded, nothing ended
+    driver.dm(TYPER, "maybe <!channel>")
+    unclear, maybe = driver.messages_with(TYPER, "You wrote", count=2)
+    assert 'You wrote "fine", and I\'m not sure which answer you mean' in unclear.args["text"]
+    assert "Did you mean *In our heads, not on paper*?" in maybe.args["text"]
+    assert "&lt;!channel&gt;" in maybe.args["text"] and "<!channel>" not in json.dumps(maybe.args)
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MemberKey("T0001", TYPER))
+    assert latest is not None and latest.state == "policy" and "policy" not in store.answers(latest.id)
+
+    assert driver.click(TYPER, maybe, "confirm:partly").status == 200
+    driver.wait_question(TYPER, 6)
+    closed = driver.fake.wait_for("chat.update", ts=maybe.response["ts"])[-1]
+    assert all(block["type"] != "actions" for block in closed.args["blocks"])  # its buttons are gone
+    driver.dm(TYPER, "we track it monthly")
+    typed = summary_text(driver, TYPER)
+
+    for summary in (clicked, typed):
+        assert "Your social media readiness: Getting there" in summary and "8 of 12 points" in summary
+    assert 'In your words: "maybe &lt;!channel&gt;"' in typed
+    assert 'In your words: "nope, nobody"' in typed
+    answers = store.answers(latest.id)
+    assert answers == dict(zip(QUESTION_IDS, RATINGS, strict=True))
+    assert store.answer_texts(latest.id)["policy"] == "maybe <!channel>"
+
+
+def test_typed_words_reach_home_and_export_and_forget_deletes_them(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    driver.command(TYPER)
+    for number, reply in enumerate(["yes we do", "kind of", "no idea", "yep", "2", "nah"], start=1):
+        driver.wait_question(TYPER, number)
+        driver.dm(TYPER, reply)
+    driver.messages_with(TYPER, "Your social media readiness")
+    home_opened(driver, TYPER)
+    deadline = time.monotonic() + 10
+    while 'In your words: "no idea"' not in all_text(driver.fake.calls_to("views.publish")[-1].args["view"]["blocks"]):
+        assert time.monotonic() < deadline, "the App Home does not show the member's words"
+        time.sleep(0.02)
+
+    driver.command_reply(TYPER, "export")
+    data = json.loads(driver.fake.wait_for("upload")[0].args["content"])
+    kept = {a["question_id"]: a["text"] for a in data["assessments"][0]["answers"]}
+    assert kept["reason"] == "yes we do" and kept["resources"] == "no idea"
+    assert kept["policy"] is None  # "2" names an option; there are no words of theirs to keep
+
+    question = driver.command_reply(TYPER, "forget")
+    carrier = driver.fake.calls_to("conversations.open")[0]
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    driver.click(TYPER, carrier, "forget_confirm")
+    driver.messages_with(TYPER, "has been deleted")
+    store = Store(settings.coach_db)
+    assert list(store.db.query("select * from answers")) == []
+    assert list(store.db.query("select * from assessments")) == []
+
+
+def test_commands_typed_in_the_dm_only_as_whole_messages_in_the_members_language(
+    coach_server: SlackDriver, settings
+) -> None:
+    driver = coach_server
+    user = "U0ITALO"
+    driver.command(user)
+    first = driver.wait_question(user, 1)
+    assert "italiano" in driver.command_reply(user, "language it")["text"]
+    for everyday in ("ciao", "fine", "avanti", "ok"):
+        driver.dm(user, everyday)
+    driver.messages_with(user, "Hai scritto", count=4)  # each one asked back; nothing quit or skipped
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MemberKey("T0001", user))
+    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+
+    driver.dm(user, "sì")
+    driver.wait_question(user, 2)
+    driver.dm(user, "ricomincia")
+    driver.wait_question(user, 3)
+    restarted = driver.fake.wait_for("chat.update", ts=driver.wait_question(user, 2).response["ts"])[-1]
+    assert "hai ricominciato dalla prima domanda" in all_text(restarted.args["blocks"])
+    assert first.response["ts"] != restarted.args["ts"]
+    driver.dm(user, "esci")
+    driver.messages_with(user, "Qui non c'è niente da chiudere")
+    driver.dm(user, "dimentica")
+    (confirm,) = driver.messages_with(user, "Non si può annullare")
+    assert "forget_confirm" in json.dumps(confirm.args["blocks"])  # asks first, with a button to confirm
+    assert store.latest_assessment(MemberKey("T0001", user)) is not None  # nothing deleted before confirming
+
+
+def test_a_forged_did_you_mean_click_changes_nothing(coach_server: SlackDriver, settings, caplog) -> None:
+    driver = coach_server
+    user = "U0FORGE"
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, "hmm")
+    (asked,) = driver.messages_with(user, "You wrote")
+    body = driver.action_body(user, asked, "confirm:ready", "networks:ready", asked.args["blocks"][1]["block_id"])
+    with caplog.at_level("WARNING"):
+        assert driver.post(body, "application/x-www-form-urlencoded").status == 200
+        driver.messages_with(user, "could not read that button")
+    assert "ignored a malformed confirmation" in caplog.text
+    latest = Store(settings.coach_db).latest_assessment(MemberKey("T0001", user))
+    assert latest is not None and latest.state == "reason" and latest.pending_text == "hmm"
