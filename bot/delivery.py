@@ -6,10 +6,10 @@ import logging
 from collections.abc import Sequence
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.coach import utc_now
 from bot.home import home_data
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.store import MemberKey, Store
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
@@ -136,14 +136,12 @@ class SlackDelivery:
                     self.store.set_prompt(outcome.assessment_id, response["channel"], response["ts"])
                 if isinstance(outcome, CheckinAsk) and outcome.send_key:
                     self.store.mark_sent(outcome.send_key, response["channel"], response["ts"], utc_now())
-            except SlackApiError as error:
-                log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, error.response.get("error"))
-            except OSError as error:  # a timeout or a dropped connection, after slack_sdk's own retries
-                log.warning("could not reach Slack for %s to %s: %s", type(outcome).__name__, channel, error)
+            except SLACK_FAILURES as error:  # after slack_sdk's own retries of 429s, 5xx and dropped connections
+                log.warning("could not send %s to %s: %s", type(outcome).__name__, channel, describe(error))
 
     def publish_home(self, member: MemberKey) -> None:
         view = home_view(self.bundle, home_data(self.store, self.bundle, member))
         try:
             self.client.views_publish(user_id=member.user_id, view=view)
-        except (SlackApiError, OSError) as error:
-            log.warning("views.publish failed for %s: %s", member, error)
+        except SLACK_FAILURES as error:
+            log.warning("views.publish failed for %s: %s", member, describe(error))

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.delivery import render
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.store import MemberKey, Store, send_key
 from flows.assessment import evaluate
 from flows.content import Bundle
@@ -75,8 +75,8 @@ def team_report_command(services: Services, client: WebClient, member: MemberKey
     """``/coach report [#channel]``: the report for an owner or admin, here or as a weekly digest there."""
     try:
         user = client.users_info(user=member.user_id).get("user") or {}
-    except SlackApiError as error:
-        log.warning("users.info failed for %s: %s", member, error.response.get("error"))
+    except SLACK_FAILURES as error:
+        log.warning("users.info failed for %s: %s", member, describe(error))
         return [Notice("something_went_wrong")]
     if not is_admin(user):
         return [Notice("report_not_admin")]
@@ -92,8 +92,8 @@ def team_report_command(services: Services, client: WebClient, member: MemberKey
     rendered = render(bundle, Report(report.report, digest=True))
     try:
         client.chat_postMessage(channel=channel, text=rendered.text, blocks=rendered.block_dicts())
-    except SlackApiError as error:
-        log.warning("could not post the report in %s: %s", channel, error.response.get("error"))
+    except SLACK_FAILURES as error:
+        log.warning("could not post the report in %s: %s", channel, describe(error))
         return [Notice("report_channel_failed", {"channel": channel})]
     services.store.add_digest(member.team_id, channel, member.user_id, user.get("tz"), now)
     # This week's digest has just gone out: claim its key so the scheduler does not post it again.

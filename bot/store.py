@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlite_utils import Database, Migrations
 
+from bot.store_ops import OpsQueries, migration_lock, retry_locked
 from flows.content import Rating
 
 migrations = Migrations("coach")
@@ -130,6 +131,19 @@ def m005_indexed_schedule(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_hardening(db: Database) -> None:
+    """Retries with backoff, leases on claims, event claims that can be taken back, a replay cache
+    of request signatures, and a row the health check writes."""
+    db.table("send_retries").create({"key": str, "attempts": int, "retry_at": str}, pk="key")
+    db.table("sends").add_column("lease_until", float)
+    db.table("processed_events").add_column("status", str, not_null_default="done")
+    db.table("processed_events").create_index(["received_at"])
+    db.table("seen_signatures").create({"signature": str, "seen_at": float}, pk="signature")
+    db.table("seen_signatures").create_index(["seen_at"])
+    db.table("health").create({"id": int, "at": str}, pk="id")
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -234,7 +248,7 @@ ACTIVE = "m.active = 1 and not exists (select 1 from workspaces w where w.team_i
 REACHABLE = f"m.paused = 0 and {ACTIVE}"  # for check-ins, which a member can pause
 
 
-class Store:
+class Store(OpsQueries):
     _writers: dict[str, threading.Lock] = {}
     _writers_guard = threading.Lock()
 
@@ -245,14 +259,16 @@ class Store:
             # One lock per database file shared by every Store in this process: threads queue here in
             # order, instead of in SQLite's busy handler, which sleeps in coarse steps under contention.
             self._writer = Store._writers.setdefault(os.path.realpath(self.path), threading.Lock())
-        migrations.apply(self.db)
+        with migration_lock(self.path):  # processes starting together migrate one at a time
+            retry_locked(lambda: migrations.apply(self.db))
+        self._identity = self.file_identity()  # the health check notices the file removed or replaced
 
     @property
     def db(self) -> Database:
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+            retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             db = Database(conn)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.store import MemberKey
 from bot.views.journey import settings_modal
 
@@ -23,5 +23,5 @@ def open_settings(services: Services, client: WebClient, member: MemberKey, trig
     )
     try:
         client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open failed for %s: %s", member, error.response.get("error"))
+    except SLACK_FAILURES as error:
+        log.warning("views.open failed for %s: %s", member, describe(error))

@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.delivery import changes_member_data, render
 from bot.services import Services
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.store import MemberKey
 from flows.outcomes import Notice, Outcome
 
@@ -59,8 +59,8 @@ def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | No
         if channel is None:
             try:
                 channel = delivery.open_dm(member.user_id)
-            except SlackApiError as error:
-                log.warning("could not open a DM with %s: %s", member, error.response.get("error"))
+            except SLACK_FAILURES as error:
+                log.warning("could not open a DM with %s: %s", member, describe(error))
                 if respond is not None:
                     respond(text=render(delivery.bundle, Notice("dm_failed")).text)
                 return
