@@ -490,11 +490,17 @@ class Store(OpsQueries):
         )
 
     def purge_stopped_workspaces(self, stopped_before: datetime) -> list[str]:
-        """Delete all member data of workspaces that uninstalled the app before ``stopped_before``."""
+        """Delete all member data of workspaces that uninstalled the app before ``stopped_before``,
+        unless members kept using the coach there after it stopped (a reinstall, a rotated token)."""
+        used_since = " or ".join(
+            f"exists (select 1 from {table} t where t.team_id = w.team_id and t.{column} > w.stopped_at)"
+            for table, column in (("assessments", "updated_at"), ("stage_changes", "at"), ("checkins", "at"))
+        )
         teams = [
             row[0]
             for row in self.db.execute(
-                "select team_id from workspaces where active = 0 and stopped_at <= ?", [_iso(stopped_before)]
+                f"select team_id from workspaces w where active = 0 and stopped_at <= ? and not ({used_since})",
+                [_iso(stopped_before)],
             ).fetchall()
         ]
         for team_id in teams:
@@ -658,6 +664,12 @@ class Store(OpsQueries):
             for table in ("assessments", *self.MEMBER_TABLES, "members"):
                 db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
+            if db.table("slack_installations").exists():  # OAuth mode: they may have installed the app
+                db.execute(
+                    "update slack_installations set user_id = '', user_token = null, user_scopes = null,"
+                    " user_refresh_token = null, user_token_expires_at = null where team_id = ? and user_id = ?",
+                    params,
+                )
 
     # Slack retries
 

@@ -35,20 +35,29 @@ log = logging.getLogger(__name__)
 STAGE_SOURCES: tuple[Source, ...] = ("placement", "quiz", "checkin")
 
 
-def member_of(body: dict[str, Any]) -> MemberKey:
-    team = body.get("team") or {}
-    user = body["user"]
-    return MemberKey(team.get("id") or user.get("team_id", ""), user["id"])
+def member_of(context: BoltContext) -> MemberKey:
+    """Who clicked, in the workspace Bolt authorized the request for (``view.app_installed_team_id`` or
+    ``team.id``), never a payload field a Slack Connect payload can fill differently. A request without
+    either never reaches a listener (``bot.listeners.required``)."""
+    return MemberKey(context.team_id or "", context.user_id or "")
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is True, yet ``int("²")`` raises."""
+    return text.isascii() and text.isdigit()
 
 
 def dm_channel(body: dict[str, Any]) -> str | None:
     """The DM the click came from; None when it came from elsewhere (a channel, App Home)."""
-    channel = (body.get("channel") or {}).get("id")
+    channel = body.get("channel")
+    channel = channel.get("id") if isinstance(channel, dict) else None
     return channel if isinstance(channel, str) and channel.startswith("D") else None
 
 
 def clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
-    container = body.get("container") or {}
+    container = body.get("container")
+    if not isinstance(container, dict):
+        return None
     channel, ts = container.get("channel_id"), container.get("message_ts")
     return (channel, ts) if channel and ts else None
 
@@ -75,7 +84,7 @@ def register(app: App, services: Services) -> None:
             log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.coach().answer(member_of(body), question_id, rating, assessment_id=where[0])
+            outcomes = services.coach().answer(member_of(context), question_id, rating, assessment_id=where[0])
             outcomes = on_clicked_message(outcomes, body)
         keep(context, body, outcomes)
         ack()
@@ -87,29 +96,30 @@ def register(app: App, services: Services) -> None:
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
             coach = services.coach()
-            move = coach.back if action["action_id"] == BACK_ACTION else coach.skip
-            outcomes = on_clicked_message(move(member_of(body), question_id=question_id, assessment_id=where[0]), body)
+            move = coach.back if action.get("action_id") == BACK_ACTION else coach.skip
+            moved = move(member_of(context), question_id=question_id, assessment_id=where[0])
+            outcomes = on_clicked_message(moved, body)
         keep(context, body, outcomes)
         ack()
 
     def start_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.coach().retake(member_of(body)))
+        keep(context, body, services.coach().retake(member_of(context)))
         ack()
 
     def cards_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey(member_of(body)).cards(member_of(body)))
+        keep(context, body, services.journey(member_of(context)).cards(member_of(context)))
         ack()
 
     def quiz_started(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey(member_of(body)).quiz_start(member_of(body)))
+        keep(context, body, services.journey(member_of(context)).quiz_start(member_of(context)))
         ack()
 
     def quiz_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         prefix, question_id, index = (str(action.get("value", "")).split(":") + ["", "", ""])[:3]
-        if prefix != "quiz" or not index.isdigit():
+        if prefix != "quiz" or not is_number(index):
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.journey(member_of(body)).quiz_answer(member_of(body), question_id, int(index))
+            outcomes = services.journey(member_of(context)).quiz_answer(member_of(context), question_id, int(index))
         keep(context, body, outcomes)
         ack()
 
@@ -117,22 +127,22 @@ def register(app: App, services: Services) -> None:
         prefix, _, number = str(action.get("value", "")).partition(":")
         block_parts = str(action.get("block_id", "")).split(":")
         source = block_parts[1] if len(block_parts) == 3 and block_parts[1] in STAGE_SOURCES else "placement"
-        if prefix != "stage" or not number.isdigit() or int(number) not in STAGE_NUMBERS:
+        if prefix != "stage" or not is_number(number) or int(number) not in STAGE_NUMBERS:
             outcomes: list[Outcome] = [Notice("old_assessment")]
         else:
-            outcomes = services.journey(member_of(body)).place(member_of(body), int(number), source)
+            outcomes = services.journey(member_of(context)).place(member_of(context), int(number), source)
         keep(context, body, outcomes)
         ack()
 
-    def learn_profile(body: dict[str, Any], client: WebClient) -> None:
-        refresh_profile(client, services.store, member_of(body))
+    def learn_profile(context: BoltContext, client: WebClient) -> None:
+        refresh_profile(client, services.store, member_of(context))
 
     def checkin_answered(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
         prefix, period, outcome = (str(action.get("value", "")).split(":") + ["", "", ""])[:3]
         if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES:
             outcomes: list[Outcome] = [Notice("checkin_old")]
         else:
-            outcomes = services.journey(member_of(body)).checkin_answer(member_of(body), period, outcome)
+            outcomes = services.journey(member_of(context)).checkin_answer(member_of(context), period, outcome)
         keep(context, body, outcomes)
         ack()
 
@@ -143,26 +153,26 @@ def register(app: App, services: Services) -> None:
         paused = ((values.get("paused") or {}).get("paused") or {}).get("selected_options") or []
         share = ((values.get("share") or {}).get("share") or {}).get("selected_options") or []
         day = str(weekday.get("value", ""))
-        outcomes = services.journey(member_of(body)).save_settings(
-            member_of(body), int(day) if day.isdigit() else -1, str(at.get("value", "")), bool(paused), bool(share)
+        outcomes = services.journey(member_of(context)).save_settings(
+            member_of(context), int(day) if is_number(day) else -1, str(at.get("value", "")), bool(paused), bool(share)
         )
         keep_for_sending(context, outcomes)
         ack()
 
     def checkin_now_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.journey(member_of(body)).checkin_now(member_of(body)))
+        keep(context, body, services.journey(member_of(context)).checkin_now(member_of(context)))
         ack()
 
     def settings_clicked(ack: Ack) -> None:
         ack()
 
-    def settings_modal_from_button(body: dict[str, Any], client: WebClient) -> None:
-        open_settings(services, client, member_of(body), body["trigger_id"])
+    def settings_modal_from_button(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        open_settings(services, client, member_of(context), str(body.get("trigger_id") or ""))
 
     app.action(re.compile(f"^{re.escape(ANSWER_ACTION_PREFIX)}"))(ack=answer_clicked, lazy=[send])
 
     def forget_confirmed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        keep(context, body, services.privacy().forget(member_of(body)))
+        keep(context, body, services.privacy().forget(member_of(context)))
         ack()
 
     app.action(FORGET_ACTION)(ack=forget_confirmed, lazy=[send])

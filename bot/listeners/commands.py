@@ -46,7 +46,7 @@ def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
 def register(app: App, services: Services) -> None:
     def coach_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         name, args = parse_subcommand(command.get("text"))
-        member = MemberKey(command["team_id"], command["user_id"])
+        member = MemberKey(context.team_id or "", context.user_id or "")  # the workspace Bolt authorized
         coach, journey = services.coach(member), services.journey(member)
         pointer: list[Outcome] = [Notice("pointer_dm")]
         in_dm: dict[str, Callable[[], list[Outcome]]] = {
@@ -72,11 +72,11 @@ def register(app: App, services: Services) -> None:
             keep_for_sending(context, reply=[Notice("unknown_command", {"command": name}), Notice("help")])
         ack()
 
-    def settings_or_report(command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def settings_or_report(command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
         name, args = parse_subcommand(command.get("text"))
-        member = MemberKey(command["team_id"], command["user_id"])
+        member = MemberKey(context.team_id or "", context.user_id or "")
         if name == "settings":
-            open_settings(services, client, member, command["trigger_id"])
+            open_settings(services, client, member, str(command.get("trigger_id") or ""))
         elif name == "report":
             bundle = services.bundle_for(member)
             rendered = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.services import Services
@@ -19,24 +19,24 @@ def register(app: App, services: Services) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
-    def publish_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
+    def publish_home(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if event.get("tab", "home") != "home" or not isinstance(event.get("user"), str):
             return
-        member = MemberKey(str(body.get("team_id") or ""), str(event["user"]))
+        member = MemberKey(context.team_id or "", event["user"])
         services.delivery(client, member).publish_home(member)
 
-    def app_left(ack: Ack, event: dict[str, Any], body: dict[str, Any]) -> None:
+    def app_left(ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
         """Uninstalled, or the bot token revoked: stop that workspace's jobs at once and drop its tokens.
 
         Its member data stays for ``COACH_RETENTION_DAYS`` (a reinstall picks up where it left off),
         then the scheduler deletes it.
         """
-        team_id = str(body.get("team_id") or "")
-        revoked_bot = event["type"] == "app_uninstalled" or bool((event.get("tokens") or {}).get("bot"))
+        team_id = context.team_id or ""
+        revoked_bot = event.get("type") == "app_uninstalled" or bool((event.get("tokens") or {}).get("bot"))
         if team_id and revoked_bot:
-            services.store.stop_workspace(team_id, event["type"], services.clock())
-            if services.installations is not None:
-                services.installations.delete_all(enterprise_id=None, team_id=team_id)
+            services.store.stop_workspace(team_id, str(event.get("type")), services.clock())
+            if services.installations is not None:  # an Enterprise Grid install is stored under its org too
+                services.installations.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
             log.info("workspace %s stopped: %s", team_id, event["type"])
         ack()
 

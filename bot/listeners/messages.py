@@ -20,14 +20,15 @@ def is_member_text(event: dict[str, Any]) -> bool:
         and not event.get("subtype")
         and not event.get("bot_id")
         and isinstance(event.get("text"), str)
-        and "user" in event
+        and isinstance(event.get("user"), str)
+        and isinstance(event.get("channel"), str)
     )
 
 
 def register(app: App, services: Services) -> None:
     def direct_message(ack: Ack, event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         if is_member_text(event):
-            member = MemberKey(body.get("team_id") or event.get("team", ""), event["user"])
+            member = MemberKey(context.team_id or "", event["user"])  # the workspace Bolt authorized
             keep_for_sending(context, services.coach(member).handle_text(member, event["text"]), event["channel"])
         ack()
 

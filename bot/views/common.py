@@ -13,11 +13,23 @@ from flows.content import Bundle
 
 MAX_BLOCKS_PER_MESSAGE = 50
 MAX_SECTION_TEXT = 3000
+MAX_FALLBACK_TEXT = 3000  # Slack cuts messages at 40,000 characters; a fallback needs far fewer
+MAX_ECHO = 100  # characters of a member's own words quoted back to them
+ECHOED = frozenset({"command", "text"})  # notice params that carry what a member typed
 
 
 def escape(text: str) -> str:
     """Neutralise Slack's control sequences so member text can never ping or fake a link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(text: str) -> str:
+    """A member's words, quoted back: short, and unable to close the code span or quote around them
+    (a backtick becomes a look-alike), ping anyone or fake a link (escaped). Cut before escaping, so
+    40,000 ``&`` cannot become 200,000 characters."""
+    if len(text) > MAX_ECHO:
+        text = text[: MAX_ECHO - 1] + "…"
+    return escape(text.replace("`", "\u02cb"))
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class Rendered:
     def __post_init__(self) -> None:
         if len(self.blocks) > MAX_BLOCKS_PER_MESSAGE:
             raise ValueError(f"{len(self.blocks)} blocks exceed Slack's limit of {MAX_BLOCKS_PER_MESSAGE}")
+        if len(self.text) > MAX_FALLBACK_TEXT:
+            object.__setattr__(self, "text", self.text[: MAX_FALLBACK_TEXT - 1] + "…")
 
     def block_dicts(self) -> list[dict[str, Any]]:
         """Serialise, which also runs slack_sdk's own length and shape checks."""
@@ -72,7 +86,10 @@ def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool 
         resolved["weekday"] = bundle.messages.text(f"weekday_{resolved['weekday']}")
     if not for_slack:
         return resolved
-    return {key: escape(value) if isinstance(value, str) else value for key, value in resolved.items()}
+    return {
+        key: (inert(value) if key in ECHOED else escape(value)) if isinstance(value, str) else value
+        for key, value in resolved.items()
+    }
 
 
 def notice_text(bundle: Bundle, key: str, params: Mapping[str, object] | None = None) -> str:
