@@ -13,7 +13,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.scheduler import CLAIM_LEASE_SECONDS, Scheduler
+from bot.scheduler import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, Scheduler, retry_backoff
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.slack_errors import SlackFault, classify
@@ -83,6 +83,28 @@ def test_an_unfinished_assessment_reminder_that_failed_is_retried(
     report = make_scheduler(db_path, settings).tick(MONDAY + timedelta(minutes=3))
     delivered = [c for c in fake_slack.calls_to("chat.postMessage") if c.response.get("ok")]
     assert report.sent == 1 and len(delivered) == 1
+
+
+def test_backoff_doubles_from_two_minutes_up_to_an_hour() -> None:
+    assert [retry_backoff(n) for n in (1, 2, 3, 6, 7, 20)] == [
+        timedelta(minutes=m) for m in (2, 4, 8, 60, 60, 60)
+    ]
+
+
+def test_a_reminder_that_keeps_failing_is_given_up_after_twelve_attempts(
+    fake_slack: FakeSlack, db_path: Path, settings: Settings
+) -> None:
+    store = Store(db_path)
+    store.ensure_member(FIRST, MONDAY - timedelta(days=2))
+    assessment = store.create_assessment(FIRST, "reason", MONDAY - timedelta(days=2))
+    fake_slack.fail("chat.postMessage", error="internal_error", times=100)
+    for hour in range(MAX_ATTEMPTS):
+        make_scheduler(db_path, settings).tick(MONDAY + timedelta(hours=hour))
+    assert len(fake_slack.calls_to("chat.postMessage")) == MAX_ATTEMPTS
+    row = store.db.execute("select nudges_sent from assessments where id = ?", [assessment.id]).fetchone()
+    assert row[0] == 1  # the first reminder is given up: no further attempts at it
+    make_scheduler(db_path, settings).tick(MONDAY + timedelta(hours=MAX_ATTEMPTS))
+    assert len(fake_slack.calls_to("chat.postMessage")) == MAX_ATTEMPTS
 
 
 def test_a_send_refused_for_good_moves_the_member_on(fake_slack: FakeSlack, db_path: Path, settings: Settings) -> None:
