@@ -62,7 +62,10 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
         threads = [threading.Thread(target=member, args=(u, ids[u])) for u in users]
         for thread in threads:
             thread.start()
-        time.sleep(rng.uniform(0.2, 0.5))
+        # Kill once the load is under way, on a condition: a fixed sleep sometimes outlasted it all.
+        deadline = time.monotonic() + 30
+        while sum(len(answers) for answers in acknowledged.values()) < 6 and time.monotonic() < deadline:
+            time.sleep(0.002)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         acknowledged_before_kill = sum(len(answers) for answers in acknowledged.values())
