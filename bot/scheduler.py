@@ -28,6 +28,13 @@ from bot.delivery import render
 from bot.journey import CHECKIN_KIND
 from bot.languages import bundle_for
 from bot.report import DIGEST_KIND, is_admin, team_report
+from bot.send_policy import (
+    CLAIM_LEASE_SECONDS,
+    MAX_ATTEMPTS,
+    Results,
+    owner_is_gone,
+    retry_backoff,
+)
 from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import AssessmentRow, MemberKey, MemberRow, Store, send_key
 from flows.content import Bundle
@@ -50,13 +57,7 @@ INVITE_KIND = "invite"
 FIRST_NUDGE_AFTER = timedelta(hours=24)
 LAST_NUDGE_AFTER = timedelta(hours=72)
 METADATA_EVENT = "coach_send"
-ORPHAN_LEASE = timedelta(minutes=15)  # for claims made before claims carried a lease
-CLAIM_LEASE_SECONDS = 600.0  # a pending claim whose lease ran out belongs to a process that died
 BATCH_SIZE = 500
-UNCERTAIN = "uncertain"
-FIRST_RETRY_AFTER = timedelta(minutes=2)
-LONGEST_RETRY_AFTER = timedelta(hours=1)
-MAX_ATTEMPTS = 12  # then the send has failed for good and the member is moved on
 ClientFor = Callable[[str], WebClient | None]
 
 
@@ -166,35 +167,6 @@ class Pacer:
 
 def process_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def retry_backoff(attempts: int) -> timedelta:
-    """2, 4, 8 ... minutes after each passing failure, at most an hour apart."""
-    later: timedelta = FIRST_RETRY_AFTER * (2 ** (attempts - 1))
-    return min(later, LONGEST_RETRY_AFTER)
-
-
-def owner_is_gone(owner: str, claimed_at: datetime, now: datetime, lease_until: float | None, wall_now: float) -> bool:
-    """A claim is orphaned when its lease ran out (its process died: a pid says nothing once a
-    container restarts and reuses it), or its send timed out and nobody knows whether it arrived."""
-    if owner == UNCERTAIN:
-        return True
-    if lease_until is not None:
-        return wall_now >= lease_until
-    return now - claimed_at >= ORPHAN_LEASE
-
-
-@dataclass
-class Results:
-    """Which jobs of a run must stay due: they failed for a passing reason, wait out a backoff, or
-    another process holds them right now. Everything else landed or failed for good."""
-
-    keep_due: set[str] = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def keep(self, key: str) -> None:
-        with self._lock:
-            self.keep_due.add(key)
 
 
 class Scheduler:
@@ -465,6 +437,7 @@ class Scheduler:
             if delivered:
                 channel, ts = delivered
                 self.store.mark_sent(claim["key"], channel, ts, now)
+                self.store.clear_retry(claim["key"])
                 report.add(recovered=1)
             else:
                 self.store.release_send(claim["key"])  # never arrived: the due members below offer it again

@@ -3,6 +3,7 @@ tick, digests with totals only for a still-admin creator, time-based leases, one
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Callable
@@ -18,7 +19,10 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.slack_errors import SlackFault, classify
 from bot.store import MemberKey, Store, send_key
+from bot.views.report import report_message
 from flows.content import load_bundle
+from flows.outcomes import Report
+from flows.report import SharedMember, TeamReport
 from tests.fake_slack import FakeSlack
 from tests.test_scheduler_faults import MONDAY, checkins_per_member, populate
 
@@ -179,6 +183,14 @@ def test_the_channel_digest_carries_totals_and_no_names(
     (digest,) = fake_slack.messages_to("C0TEAM")
     text = str(digest.args["blocks"])
     assert "U00000" not in text and "<@" not in text
+
+
+def test_a_report_posted_in_a_channel_on_demand_names_nobody() -> None:
+    shared = (SharedMember("U0SHARER", "ready", 3),) * 3
+    report = TeamReport(members=3, assessed=3, shared=shared)
+    bundle = load_bundle()
+    assert "U0SHARER" in json.dumps(report_message(bundle, Report(report)).block_dicts())  # for the admin only
+    assert "U0SHARER" not in json.dumps(report_message(bundle, Report(report, digest=True)).block_dicts())
 
 
 def test_a_digest_whose_creator_is_no_longer_an_admin_is_not_posted(
