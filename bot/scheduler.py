@@ -430,9 +430,13 @@ class Scheduler:
             try:
                 delivered = client is not None and self._find_delivered(client, member, claim["key"])
             except SLACK_FAILURES as error:
-                # One DM history Slack would not show must not stop the tick: look again next time.
+                # One DM history Slack would not show must not stop the tick. A passing failure: look
+                # again next time. Refused for good: give the send up rather than risk sending it twice.
                 log.warning("could not read %s's DM history: %s", member, describe(error))
-                self.store.mark_uncertain(claim["key"])
+                if classify(error) in (SlackFault.TRANSIENT, SlackFault.UNCERTAIN):
+                    self.store.mark_uncertain(claim["key"])
+                else:
+                    self.store.mark_failed(claim["key"], error_code(error))
                 continue
             if delivered:
                 channel, ts = delivered

@@ -248,6 +248,20 @@ def test_one_dm_history_that_times_out_does_not_stop_the_tick(
     assert store.send_status(key) == "pending"  # looked at again by the next tick
 
 
+def test_a_claim_whose_dm_history_is_refused_for_good_is_given_up_not_resent(
+    fake_slack: FakeSlack, db_path: Path, settings: Settings
+) -> None:
+    populate(db_path, 1)
+    store = Store(db_path)
+    store.update_member(FIRST, dm_channel="DU00000")
+    key = send_key(FIRST, "checkin", "2026-W48")
+    store.claim_send(key, FIRST, "checkin", "2026-W48", "uncertain", MONDAY)
+    fake_slack.fail("conversations.history", error="missing_scope")
+    make_scheduler(db_path, settings).tick(MONDAY)
+    assert store.send_status(key) == "failed" and fake_slack.calls_to("chat.postMessage") == []
+    assert slot_of(db_path, FIRST) > MONDAY + timedelta(days=6)
+
+
 def api_error(code: str, status: int = 200) -> SlackApiError:
     response = SlackResponse(
         client=None,
