@@ -301,6 +301,8 @@ def click_body(driver: SlackDriver, action_id: str, value: str, block_id: str, *
         ("quiz_answer:1", "quiz:q1:²", "quiz:q1", {}),
         ("stage_pick", "stage:2", "stage:placement:x", {"user": None}),
         ("answer:ready", "reason:ready", "answer:²:reason", {}),
+        ("answer:ready", "reason:ready", f"answer:{'9' * 5000}:reason", {}),
+        ("stage_pick", f"stage:{'9' * 5000}", "stage:placement:x", {}),
         ("stage_pick", "stage:2", "stage:placement:x", {"channel": "D0", "container": "x"}),
     ],
 )

@@ -43,8 +43,9 @@ def member_of(context: BoltContext) -> MemberKey:
 
 
 def is_number(text: str) -> bool:
-    """ASCII digits only: ``"²".isdigit()`` is True, yet ``int("²")`` raises."""
-    return text.isascii() and text.isdigit()
+    """A few ASCII digits only: ``"²".isdigit()`` is True, yet ``int("²")`` raises, and so does
+    ``int()`` of more than 4,300 digits."""
+    return len(text) <= 9 and text.isascii() and text.isdigit()
 
 
 def dm_channel(body: dict[str, Any]) -> str | None:

@@ -50,7 +50,7 @@ def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | No
             return
         member = MemberKey(context.team_id, context.user_id)
         delivery = services.delivery(client, member)
-        if reply and respond is not None:
+        if reply and respond is not None and context.response_url:  # a forged payload may carry none
             rendered = [render(delivery.bundle, outcome) for outcome in reply]
             respond(text="\n\n".join(r.text for r in rendered), blocks=[b for r in rendered for b in r.block_dicts()])
         if not outcomes:
@@ -61,7 +61,7 @@ def sender(services: Services) -> Callable[[BoltContext, WebClient, Respond | No
                 channel = delivery.open_dm(member.user_id)
             except SLACK_FAILURES as error:
                 log.warning("could not open a DM with %s: %s", member, describe(error))
-                if respond is not None:
+                if respond is not None and context.response_url:
                     respond(text=render(delivery.bundle, Notice("dm_failed")).text)
                 return
         clicked = context.get(CLICKED_KEY)

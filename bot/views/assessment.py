@@ -34,7 +34,7 @@ def answer_block_id(assessment_id: int, question_id: str) -> str:
 def parse_block_id(block_id: str) -> tuple[int, str] | None:
     """``answer:<assessment>:<question>`` (or ``nav:…``) back into its parts; None if malformed."""
     parts = block_id.split(":")
-    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):  # "²".isdigit() is True
+    if len(parts) != 3 or not (len(parts[1]) <= 18 and parts[1].isascii() and parts[1].isdigit()):  # not "²"
         return None
     return int(parts[1]), parts[2]
 
