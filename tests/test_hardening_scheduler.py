@@ -66,6 +66,19 @@ def test_a_checkin_that_failed_for_a_passing_reason_is_retried_after_a_backoff_t
     assert slot_of(db_path, FIRST) > MONDAY + timedelta(days=6)  # landed: moved on to next week
 
 
+def test_a_checkin_whose_send_timed_out_and_never_arrived_is_sent_after_the_backoff(
+    fake_slack: FakeSlack, db_path: Path, settings: Settings
+) -> None:
+    populate(db_path, 1)
+    quick = settings.model_copy(update={"slack_timeout": 1})
+    client = make_web_client(quick)
+    fake_slack.fail("chat.postMessage", error="internal_error", delay=1.5)  # never posted, and answered late
+    first = make_scheduler(db_path, quick, client_for=lambda _team: client).tick(MONDAY)
+    assert first.sent == 0 and slot_of(db_path, FIRST) <= MONDAY
+    make_scheduler(db_path, quick, client_for=lambda _team: client).tick(MONDAY + timedelta(minutes=3))
+    assert checkins_per_member(fake_slack) == {"DU00000": 1}
+
+
 def test_sends_without_a_token_yet_wait_and_go_out_once_there_is_one(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
