@@ -494,7 +494,12 @@ class Store(OpsQueries):
         unless members kept using the coach there after it stopped (a reinstall, a rotated token)."""
         used_since = " or ".join(
             f"exists (select 1 from {table} t where t.team_id = w.team_id and t.{column} > w.stopped_at)"
-            for table, column in (("assessments", "updated_at"), ("stage_changes", "at"), ("checkins", "at"))
+            for table, column in (
+                ("members", "created_at"),
+                ("assessments", "updated_at"),
+                ("stage_changes", "at"),
+                ("checkins", "at"),
+            )
         )
         teams = [
             row[0]

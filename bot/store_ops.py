@@ -10,8 +10,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -50,21 +50,16 @@ def retry_locked(action: Callable[[], T], attempts: int = MIGRATION_ATTEMPTS, pa
     raise AssertionError("unreachable")
 
 
-class migration_lock(AbstractContextManager[None]):  # noqa: N801 - used like a function
+@contextmanager
+def migration_lock(db_path: str) -> Iterator[None]:
     """An exclusive lock across processes (a ``flock`` on ``<db>.lock``), so processes starting
     together on a fresh or older database apply its migrations one at a time."""
-
-    def __init__(self, db_path: str) -> None:
-        self.lock_path = db_path + ".lock"
-        self._file: Any = None
-
-    def __enter__(self) -> None:
-        self._file = open(self.lock_path, "a")  # noqa: SIM115 - closed in __exit__
-        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-        self._file.close()
+    with open(db_path + ".lock", "a") as lock_file:
+        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
 
 class OpsQueries:
