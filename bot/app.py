@@ -10,6 +10,8 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
+from bot import reopen
+from bot.event_claims import EventClaimingApp, event_claim_middleware
 from bot.installations import BOT_SCOPES, installation_store, state_store
 from bot.listeners import register_listeners
 from bot.logs import install_token_redaction
@@ -42,7 +44,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
             installation_store=installations,
             state_store=state_store(store),
         )
-    app = App(
+    app = EventClaimingApp(
         client=make_web_client(settings),
         signing_secret=signing_secret,
         oauth_settings=oauth_settings,
@@ -53,15 +55,9 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
         listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="reply"),
     )
 
-    @app.middleware
-    def drop_slack_retries(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Slack re-sends an event it thinks we missed; each ``event_id`` is handled once."""
-        event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id and not store.claim_event(str(event_id), clock()):
-            log.info("dropped a retry of event %s", event_id)
-            return BoltResponse(status=200, body="")
-        next()
-        return None
+    app.claims = store
+    app.middleware(event_claim_middleware(store, clock))
+    reopen.register(app, store)
 
     @app.error
     def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:

@@ -120,9 +120,21 @@ def _tick(settings: Settings, now: datetime) -> int:
             "coach: set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see .env.sample)", file=sys.stderr
         )
         return 2
-    report = make_scheduler(settings, Store(settings.coach_db)).tick(now)
+    store = Store(settings.coach_db)
+    reopen_with_single_token(settings, store)
+    report = make_scheduler(settings, store).tick(now)
     print(report.summary())
     return 0
+
+
+def reopen_with_single_token(settings: Settings, store: Store) -> None:
+    """One workspace, one token: if it works, that workspace is installed (again), whatever stopped it."""
+    from bot.installations import oauth_mode
+    from bot.reopen import reopen_if_token_works
+    from bot.slack_client import make_web_client
+
+    if settings.slack_bot_token and not oauth_mode(settings):
+        reopen_if_token_works(make_web_client(settings), store)
 
 
 def start_ticking(settings: Settings, store: Store) -> threading.Thread:
@@ -166,6 +178,7 @@ def _run(settings: Settings, http: bool, host: str, port: int) -> int:
     except BoltError as error:
         print(f"coach: Slack rejected the configuration: {error}", file=sys.stderr)
         return 2
+    reopen_with_single_token(settings, store)
     start_ticking(settings, store)
     if http:
         from bot.server import make_server

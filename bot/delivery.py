@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.plan_canvas import PlanPublisher, delete_canvases
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import render
@@ -40,15 +40,10 @@ log = logging.getLogger(__name__)
 # Outcomes after which the member's App Home is out of date.
 CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
-SLACK_FAILURES = (SlackApiError, OSError)  # OSError: a timeout or a dropped connection, after the retries
 
 
 def changes_member_data(outcomes: Sequence[Outcome]) -> bool:
     return any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
-
-
-def failure(error: Exception) -> str:
-    return str(error.response.get("error")) if isinstance(error, SlackApiError) else type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class SlackDelivery:
         try:
             response = self.client.users_info(user=user_id, include_locale=True)
         except SLACK_FAILURES as error:
-            log.warning("users.info failed for %s: %s", user_id, failure(error))
+            log.warning("users.info failed for %s: %s", user_id, describe(error))
             return None
         user: dict[str, Any] = response.get("user") or {}
         return user
@@ -101,7 +96,7 @@ class SlackDelivery:
             try:
                 post = self._send(channel, outcome, clicked)
             except SLACK_FAILURES as error:
-                log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, failure(error))
+                log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, describe(error))
                 continue
             if post is not None:
                 landed(post)
@@ -144,7 +139,7 @@ class SlackDelivery:
         try:
             self.client.views_publish(user_id=user_id, view=home_view(self.bundle, tab))
         except SLACK_FAILURES as error:
-            log.warning("views.publish failed for %s: %s", user_id, failure(error))
+            log.warning("views.publish failed for %s: %s", user_id, describe(error))
 
     def open_settings(self, trigger_id: str, form: SettingsForm) -> None:
         self.open_modal(trigger_id, settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share))
@@ -153,4 +148,4 @@ class SlackDelivery:
         try:
             self.client.views_open(trigger_id=trigger_id, view=view)
         except SLACK_FAILURES as error:
-            log.warning("views.open failed: %s", failure(error))
+            log.warning("views.open failed: %s", describe(error))

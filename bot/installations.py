@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import closing
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
@@ -28,6 +29,16 @@ class CoachInstallationStore(SQLite3InstallationStore):
     def __init__(self, store: Store, client_id: str) -> None:
         super().__init__(database=store.path, client_id=client_id)
         self.coach_store = store
+
+    def enterprise_of(self, team_id: str) -> str | None:
+        """The Enterprise Grid org a workspace's bot was installed under (None outside Grid): the
+        installation is stored under it, so looking it up or deleting it needs it."""
+        with closing(self.connect()) as conn:
+            row = conn.execute(
+                "select enterprise_id from slack_bots where client_id = ? and team_id = ? order by id desc limit 1",
+                [self.client_id, team_id],
+            ).fetchone()
+        return str(row[0]) if row and row[0] else None
 
     def save(self, installation: Installation) -> None:
         super().save(installation)
@@ -60,7 +71,7 @@ def clients_by_team(
         return lambda _team_id: single
 
     def client_for(team_id: str) -> WebClient | None:
-        bot = installations.find_bot(enterprise_id=None, team_id=team_id)
+        bot = installations.find_bot(enterprise_id=installations.enterprise_of(team_id), team_id=team_id)
         return make_web_client(settings, bot.bot_token) if bot is not None and bot.bot_token else None
 
     return client_for

@@ -12,8 +12,8 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
+from bot.slack_errors import SLACK_FAILURES, error_code
 from bot.views.plan import slack_link
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
@@ -28,15 +28,11 @@ def _content(markdown: str) -> dict[str, str]:
     return {"type": "markdown", "markdown": markdown}
 
 
-def _error(error: SlackApiError) -> str:
-    return str(error.response.get("error"))
-
-
 def canvas_url(client: WebClient, team_id: str, canvas_id: str) -> str:
     """The canvas's address in the workspace (``https://<workspace>.slack.com/docs/<team>/<canvas>``)."""
     try:
         base = str(client.auth_test().get("url") or "")
-    except (SlackApiError, OSError):
+    except SLACK_FAILURES:
         base = ""
     return f"{base or 'https://app.slack.com/'}docs/{team_id}/{canvas_id}"
 
@@ -50,16 +46,16 @@ class PlanPublisher:
         """A short message; its failure is logged and never mistaken for canvases being unavailable."""
         try:
             self.client.chat_postMessage(channel=channel, text=self.bundle.plan.text(key, **params))
-        except SlackApiError as error:
-            log.warning("could not post %s in %s: %s", key, channel, _error(error))
+        except SLACK_FAILURES as error:
+            log.warning("could not post %s in %s: %s", key, channel, error_code(error))
 
     def member_plan(self, document: PlanDocument, dm_channel: str) -> PlanPlaced | None:
         """Edit the member's canvas in place, create it the first time, or fall back to a file (None)."""
         markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
         try:
             return self._member_canvas(document, dm_channel, markdown)
-        except SlackApiError as error:
-            log.info("no canvas for %s (%s): sending the plan as a Markdown file", document.user_id, _error(error))
+        except SLACK_FAILURES as error:
+            log.info("no canvas for %s (%s): sending the plan as a Markdown file", document.user_id, error_code(error))
             self._file(dm_channel, document)
             return None
 
@@ -74,8 +70,8 @@ class PlanPublisher:
         self._say(dm_channel, "canvas_ready", link=slack_link(link, title))
         try:
             self.client.canvases_access_set(canvas_id=canvas_id, access_level="write", user_ids=[document.user_id])
-        except SlackApiError as error:
-            log.warning("canvases.access.set failed for %s: %s", document.user_id, _error(error))
+        except SLACK_FAILURES as error:
+            log.warning("canvases.access.set failed for %s: %s", document.user_id, error_code(error))
         return PlanPlaced(document.team_id, document.user_id, canvas_id, link)
 
     def _replaced(self, canvas_id: str, markdown: str) -> bool:
@@ -84,8 +80,8 @@ class PlanPublisher:
             self.client.canvases_edit(
                 canvas_id=canvas_id, changes=[{"operation": "replace", "document_content": _content(markdown)}]
             )
-        except SlackApiError as error:
-            if _error(error) not in GONE:
+        except SLACK_FAILURES as error:
+            if error_code(error) not in GONE:
                 raise
             return False
         return True
@@ -99,8 +95,8 @@ class PlanPublisher:
                 title=self.bundle.plan.text("file_title"),
                 initial_comment=self.bundle.plan.text("file_fallback"),
             )
-        except SlackApiError as error:
-            log.warning("could not send the plan file to %s: %s", dm_channel, _error(error))
+        except SLACK_FAILURES as error:
+            log.warning("could not send the plan file to %s: %s", dm_channel, error_code(error))
 
     def channel_plan(self, plan: ChannelPlan) -> PlanPlaced | None:
         """An admin's ``/coach plan #channel``: the plan as that channel's canvas, edited if already there."""
@@ -116,8 +112,8 @@ class PlanPublisher:
                         title=self.bundle.plan.text("document_title"),
                     )["canvas_id"]
                 )
-        except SlackApiError as error:
-            log.warning("could not publish a plan in %s: %s", plan.channel_id, _error(error))
+        except SLACK_FAILURES as error:
+            log.warning("could not publish a plan in %s: %s", plan.channel_id, error_code(error))
             return None
         link = canvas_url(self.client, plan.team_id, canvas_id)
         return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id)
@@ -128,5 +124,5 @@ def delete_canvases(client: WebClient, canvas_ids: tuple[str, ...]) -> None:
     for canvas_id in canvas_ids:
         try:
             client.canvases_delete(canvas_id=canvas_id)
-        except SlackApiError as error:
-            log.warning("could not delete canvas %s: %s", canvas_id, _error(error))
+        except SLACK_FAILURES as error:
+            log.warning("could not delete canvas %s: %s", canvas_id, error_code(error))

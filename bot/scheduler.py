@@ -18,16 +18,23 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import astuple, dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.journey import CHECKIN_KIND
 from bot.profiles import Profiles
-from bot.report import DIGEST_KIND, team_report
+from bot.report import DIGEST_KIND, is_admin, team_report
+from bot.send_policy import (
+    CLAIM_LEASE_SECONDS,
+    MAX_ATTEMPTS,
+    Results,
+    owner_is_gone,
+    retry_backoff,
+)
+from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import AssessmentRow, MemberRow, Store, send_key
 from bot.views.render import render
 from flows.content import Bundle
@@ -51,14 +58,7 @@ INVITE_KIND = "invite"
 FIRST_NUDGE_AFTER = timedelta(hours=24)
 LAST_NUDGE_AFTER = timedelta(hours=72)
 METADATA_EVENT = "coach_send"
-ORPHAN_LEASE = timedelta(minutes=15)
 BATCH_SIZE = 500
-UNCERTAIN = "uncertain"
-# Slack errors that mean this member can no longer be reached, or this workspace's token is dead.
-MEMBER_GONE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "user_is_bot"})
-WORKSPACE_GONE = frozenset(
-    {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_access_not_granted"}
-)
 ClientFor = Callable[[str], WebClient | None]
 
 
@@ -170,24 +170,6 @@ def process_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def owner_is_gone(owner: str, claimed_at: datetime, now: datetime) -> bool:
-    """A claim's process is gone (a dead pid on this host, or an old claim from another host), or
-    its send timed out and nobody knows whether it arrived."""
-    if owner == UNCERTAIN:
-        return True
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host == socket.gethostname() and pid_text.isdigit():
-        try:
-            os.kill(int(pid_text), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
-    return now - claimed_at >= ORPHAN_LEASE
-
-
 class Scheduler:
     def __init__(
         self,
@@ -198,6 +180,7 @@ class Scheduler:
         sleep: Callable[[float], None] = time.sleep,
         max_workspaces_in_parallel: int = 32,
         retention: timedelta = timedelta(days=30),
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.bundle = bundle
@@ -207,6 +190,7 @@ class Scheduler:
         self.max_parallel = max_workspaces_in_parallel
         self.owner = process_owner()
         self.retention = retention
+        self.wall_clock = wall_clock
         self._render_cache: dict[Hashable, tuple[str, list[dict[str, Any]]]] = {}
 
     def tick(self, now: datetime) -> TickReport:
@@ -215,25 +199,44 @@ class Scheduler:
         for team_id in self.store.purge_stopped_workspaces(now - self.retention):
             log.info("deleted the data of workspace %s, uninstalled over %s ago", team_id, self.retention)
             report.note("purged_workspaces", team_id)
+        for table, count in self.store.expire_operational_rows(now, self.wall_clock()).items():
+            if count:
+                log.info("expired %d old rows of %s", count, table)
         self._recover_orphans(now, report)
         pacer = Pacer(self.pace_seconds, self.sleep)
         while batch := self.store.unscheduled_members(BATCH_SIZE):
             self.store.set_next_checkins([(m.key, checkin_slot(now, m)) for m in batch])
-        while due := self.store.due_members(now, BATCH_SIZE):
-            jobs = [job for member in due if (job := weekly_job(self.store, member, now)) is not None]
-            self._run(jobs, now, report, pacer)
-            # Rescheduled only once the batch is done: a crash before this leaves them due, and their
-            # claims make the rerun skip whatever already went out.
-            self.store.set_next_checkins([(m.key, self._following(now, m)) for m in due])
-        question_ids = [q.id for q in self.bundle.assessment.questions]
-        while stale := self.store.assessments_to_nudge(now, FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, BATCH_SIZE):
-            jobs = [job for assessment in stale if (job := nudge_job(assessment, now, question_ids)) is not None]
-            self._run(jobs, now, report, pacer)
-            for assessment in stale:
-                self.store.set_nudges_sent(assessment.id, 2 if now - assessment.updated_at >= LAST_NUDGE_AFTER else 1)
+        after: tuple[str, str, str] | None = None
+        while due := self.store.due_members_after(now, BATCH_SIZE, after):
+            last = due[-1]
+            slot = last.next_checkin_at.astimezone(UTC).isoformat() if last.next_checkin_at else ""
+            after = (slot, *astuple(last.key))
+            jobs = {member.key: job for member in due if (job := weekly_job(self.store, member, now)) is not None}
+            results = self._run(list(jobs.values()), now, report, pacer)
+            # Moved on only once its send landed or failed for good (a crash before this leaves them
+            # due, and their claims make the rerun skip whatever already went out); a send that failed
+            # for a passing reason stays due and is tried again after a backoff.
+            self.store.set_next_checkins(
+                [(m.key, self._following(now, m)) for m in due if m.key not in jobs or jobs[m.key].key not in results]
+            )
+        self._nudge(now, report, pacer)
         self._run(digest_jobs(self.store, now, self.bundle), now, report, pacer)
         log.info("tick at %s: %s", now.isoformat(), report.summary())
         return report
+
+    def _nudge(self, now: datetime, report: TickReport, pacer: Pacer) -> None:
+        question_ids = [q.id for q in self.bundle.assessment.questions]
+        after_id = 0
+        while stale := self.store.assessments_to_nudge_after(
+            now, FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, BATCH_SIZE, after_id
+        ):
+            after_id = stale[-1].id
+            jobs = {a.id: job for a in stale if (job := nudge_job(a, now, question_ids)) is not None}
+            results = self._run(list(jobs.values()), now, report, pacer)
+            for assessment in stale:
+                if assessment.id in jobs and jobs[assessment.id].key in results:
+                    continue  # failed for a passing reason: stays owed, retried after a backoff
+                self.store.set_nudges_sent(assessment.id, 2 if now - assessment.updated_at >= LAST_NUDGE_AFTER else 1)
 
     def _rendered(self, bundle: Bundle, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
         """A fan-out sends the same few messages thousands of times: build and validate each once."""
@@ -255,39 +258,90 @@ class Scheduler:
         at = parse_clock(member.checkin_time) or DEFAULT_TIME
         return next_checkin(now, member.tz, member.checkin_weekday, at)
 
-    def _run(self, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer) -> None:
-        """Run jobs, the workspaces in parallel, each workspace's in order and paced."""
+    def _run(self, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer) -> set[str]:
+        """Run jobs, the workspaces in parallel, each workspace's in order and paced; returns the
+        keys of the jobs that must stay due."""
         report.add(due=len(jobs))
+        results = Results()
         by_team: dict[str, list[Job]] = defaultdict(list)
         for job in jobs:
             by_team[job.member.team_id].append(job)
         if not by_team:
-            return
+            return results.keep_due
         workers = max(1, min(self.max_parallel, len(by_team)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tick") as pool:
-            list(pool.map(lambda team: self._run_workspace(team, by_team[team], now, report, pacer), by_team))
+            list(pool.map(lambda team: self._run_workspace(team, by_team[team], now, report, pacer, results), by_team))
+        return results.keep_due
 
     # One workspace, paced
 
     def _run_workspace(
-        self, team_id: str, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer
+        self, team_id: str, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer, results: Results
     ) -> None:
         client = self.client_for(team_id)
         if client is None:
-            log.warning("no token for workspace %s; its %d due sends wait", team_id, len(jobs))
+            log.warning("no token for workspace %s; its %d due sends wait and are tried again", team_id, len(jobs))
+            for job in jobs:
+                self._retry_later(job, now, "no token yet", report, results)
             return
         for job in jobs:
             if not self.store.workspace_active(team_id):
                 break
+            if self.store.retry_waiting(job.key, now):
+                results.keep(job.key)
+                continue
             pacer.wait(team_id)
-            if not self.store.claim_send(job.key, job.member, job.kind, job.period, self.owner, now):
+            lease_until = self.wall_clock() + CLAIM_LEASE_SECONDS
+            in_dm = job.channel is None
+            if not self.store.claim_send_leased(
+                job.key, job.member, job.kind, job.period, self.owner, now, lease_until, require_member=in_dm
+            ):
+                # Someone else is sending it right now (their result decides), it went already, or the
+                # member was forgotten since the batch was read.
+                if self.store.send_status(job.key) == "pending":
+                    results.keep(job.key)
                 report.add(already_claimed=1)
                 continue
-            self._send(client, job, now, report)
+            self._send(client, job, now, report, results)
 
-    def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport) -> None:
+    def _retry_later(self, job: Job, now: datetime, reason: str, report: TickReport, results: Results) -> None:
+        attempts = self.store.record_retry(job.key, now, retry_backoff)
+        report.note("failed", f"{job.key}: {reason}")
+        if attempts >= MAX_ATTEMPTS:
+            log.warning("send %s failed %d times (%s); given up", job.key, attempts, reason)
+            return
+        log.warning("send %s failed (%s); tried again in %s", job.key, reason, retry_backoff(attempts))
+        results.keep(job.key)
+
+    def _current_outcomes(self, job: Job) -> tuple[Outcome, ...] | None:
+        """Re-read just before posting: None if the member was forgotten or unplaced since the batch
+        was read; a check-in always quotes the stage stored now."""
+        if job.channel is not None:
+            return job.outcomes
+        row = self.store.member(job.member)
+        if row is None:
+            return None
+        if job.kind == CHECKIN_KIND:
+            return (CheckinAsk(job.period, row.stage),) if row.stage is not None else None
+        return job.outcomes
+
+    def _creator_still_admin(self, client: WebClient, job: Job) -> bool:
+        """A channel digest goes out only while whoever set it up is still an owner or admin."""
+        if job.kind != DIGEST_KIND or job.reader is None:
+            return True
+        user = client.users_info(user=job.reader.user_id).get("user") or {}
+        if is_admin(user) and not user.get("deleted"):
+            return True
+        log.warning("digest in %s stopped: %s is no longer an admin", job.channel, job.reader.user_id)
+        self.store.mark_failed(job.key, "creator_not_admin")
+        self.store.remove_digest(job.member.team_id, job.member.user_id)
+        return False
+
+    def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport, results: Results) -> None:
         member = job.member
         try:
+            if not self._creator_still_admin(client, job):
+                return
             if job.channel is None:
                 user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
                 if user.get("deleted"):
@@ -302,9 +356,14 @@ class Scheduler:
                 if learned:
                     self.store.update_member(member, **learned)
             channel = job.channel or self._dm_channel(client, member)
+            outcomes = self._current_outcomes(job)
+            if outcomes is None:
+                log.info("send %s dropped: the member was forgotten or unplaced meanwhile", job.key)
+                self.store.release_send(job.key)
+                return
             ts = ""
             bundle = Profiles(self.store).bundle_for(job.reader or member)
-            for outcome in job.outcomes:
+            for outcome in outcomes:
                 text, blocks = self._rendered(bundle, outcome)
                 response = client.chat_postMessage(
                     channel=channel,
@@ -314,26 +373,34 @@ class Scheduler:
                 )
                 ts = str(response.get("ts", ""))
             self.store.mark_sent(job.key, channel, ts, now)
+            self.store.clear_retry(job.key)
             report.add(sent=1)
-        except SlackApiError as error:
-            code = str(error.response.get("error", "unknown"))
-            if code in MEMBER_GONE:
+        except SLACK_FAILURES as error:
+            self._failed(job, error, now, report, results)
+
+    def _failed(self, job: Job, error: BaseException, now: datetime, report: TickReport, results: Results) -> None:
+        code = error_code(error)
+        match classify(error):
+            case SlackFault.GONE_MEMBER:
                 self._member_gone(job, code, report)
-            elif code in WORKSPACE_GONE:
-                log.warning("workspace %s stopped: Slack answered %s", member.team_id, code)
+            case SlackFault.REVOKED_WORKSPACE:
+                log.warning("workspace %s stopped: Slack answered %s", job.member.team_id, code)
                 self.store.mark_failed(job.key, code)
-                self.store.stop_workspace(member.team_id, code, now)
-                report.note("stopped_workspaces", member.team_id)
-            else:
-                log.warning("send %s failed (%s); a later tick will try again", job.key, code)
+                self.store.stop_workspace(job.member.team_id, code, now)
+                report.note("stopped_workspaces", job.member.team_id)
+            case SlackFault.TRANSIENT:
                 self.store.release_send(job.key)
+                self._retry_later(job, now, describe(error), report, results)
+            case SlackFault.UNCERTAIN:
+                # Unknown whether Slack posted it. The claim stays, marked uncertain; the next tick
+                # looks in the DM's history before it sends again, after the same backoff.
+                self.store.mark_uncertain(job.key)
+                self._retry_later(job, now, describe(error), report, results)
+            case SlackFault.REFUSED:
+                log.warning("send %s refused for good: %s", job.key, describe(error))
+                self.store.mark_failed(job.key, code)
+                self.store.clear_retry(job.key)
                 report.note("failed", f"{job.key}: {code}")
-        except OSError as error:
-            # A timeout leaves it unknown whether Slack posted the message. The claim stays, marked
-            # uncertain, and the next tick looks in the DM's history before it sends again.
-            log.warning("send %s did not complete (%s); the next tick checks whether it arrived", job.key, error)
-            self.store.mark_uncertain(job.key)
-            report.note("failed", f"{job.key}: {type(error).__name__}")
 
     def _member_gone(self, job: Job, reason: str, report: TickReport) -> None:
         log.warning("member %s:%s stopped: %s", job.member.team_id, job.member.user_id, reason)
@@ -352,31 +419,39 @@ class Scheduler:
     # Claims left behind by a process that died mid-send
 
     def _recover_orphans(self, now: datetime, report: TickReport) -> None:
+        wall_now = self.wall_clock()
         for claim in self.store.pending_sends():
             claimed_at = datetime.fromisoformat(claim["claimed_at"])
-            if not owner_is_gone(claim["owner"] or "", claimed_at, now):
+            if not owner_is_gone(claim["owner"] or "", claimed_at, now, claim.get("lease_until"), wall_now):
                 continue
             if not self.store.claim_orphan(claim["key"], claim["owner"], self.owner):
                 continue
             client = self.client_for(claim["team_id"])
             member = MemberKey(claim["team_id"], claim["user_id"])
-            delivered = client is not None and self._find_delivered(client, member, claim["key"])
+            try:
+                delivered = client is not None and self._find_delivered(client, member, claim["key"])
+            except SLACK_FAILURES as error:
+                # One DM history Slack would not show must not stop the tick. A passing failure: look
+                # again next time. Refused for good: give the send up rather than risk sending it twice.
+                log.warning("could not read %s's DM history: %s", member, describe(error))
+                if classify(error) in (SlackFault.TRANSIENT, SlackFault.UNCERTAIN):
+                    self.store.mark_uncertain(claim["key"])
+                else:
+                    self.store.mark_failed(claim["key"], error_code(error))
+                continue
             if delivered:
                 channel, ts = delivered
                 self.store.mark_sent(claim["key"], channel, ts, now)
+                self.store.clear_retry(claim["key"])
                 report.add(recovered=1)
             else:
-                self.store.release_send(claim["key"])  # never arrived: due_jobs offers it again below
+                self.store.release_send(claim["key"])  # never arrived: the due members below offer it again
 
     def _find_delivered(self, client: WebClient, member: MemberKey, key: str) -> tuple[str, str] | None:
         row = self.store.member(member)
         if row is None or not row.dm_channel:
             return None
-        try:
-            history = client.conversations_history(channel=row.dm_channel, limit=20, include_all_metadata=True)
-        except SlackApiError as error:
-            log.warning("could not read %s's DM history: %s", member, error.response.get("error"))
-            return None
+        history = client.conversations_history(channel=row.dm_channel, limit=20, include_all_metadata=True)
         messages: list[dict[str, Any]] = history.get("messages") or []
         for message in messages:
             metadata = message.get("metadata") or {}

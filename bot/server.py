@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
+from bot.request_guard import MAX_BODY_BYTES, guard_events
 from bot.store import Store
+from flows.values import Clock, utc_now
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -20,14 +23,12 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def wsgi_application(app: App, store: Store) -> WSGIApplication:
+def wsgi_application(app: App, store: Store, clock: Clock = utc_now) -> WSGIApplication:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            store.db.execute("select 1").fetchone()
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok\n"]
+            return health(store, clock(), start_response)
         try:
             return slack(environ, start_response)
         except Exception as error:
@@ -38,12 +39,25 @@ def wsgi_application(app: App, store: Store) -> WSGIApplication:
             start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"bad request\n"]
 
-    return application
+    # Bolt keeps the signing secret it verifies with as ``_signing_secret``; the guard checks the same one.
+    return guard_events(application, str(getattr(app, "_signing_secret", "")), store, EVENTS_PATH)
+
+
+def health(store: Store, now: datetime, start_response: StartResponse) -> list[bytes]:
+    """``ok`` only when a request could be served: the path still names the open database file, a
+    real table reads and a write commits. Otherwise 503, with the reason in the log only."""
+    problem = store.health_problem(now)
+    if problem is None:
+        start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"ok\n"]
+    log.error("health check failed: %s", problem)
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
+    return [b"unavailable\n"]
 
 
 def make_server(app: App, store: Store, host: str, port: int, threads: int = 8) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server, not yet serving; ``.run()`` serves until interrupted."""
     server: BaseWSGIServer | MultiSocketServer = create_server(
-        wsgi_application(app, store), host=host, port=port, threads=threads
+        wsgi_application(app, store), host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES
     )
     return server

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlite_utils import Database, Migrations
 
+from bot.store_ops import OpsQueries, migration_lock, retry_locked
 from flows.content import Rating
 from flows.values import MemberKey
 
@@ -129,6 +130,19 @@ def m005_indexed_schedule(db: Database) -> None:
         "create index idx_assessments_to_nudge on assessments (updated_at)"
         " where completed_at is null and nudges_sent < 2"
     )
+
+
+@migrations()
+def m006_hardening(db: Database) -> None:
+    """Retries with backoff, leases on claims, event claims that can be taken back, a replay cache
+    of request signatures, and a row the health check writes."""
+    db.table("send_retries").create({"key": str, "attempts": int, "retry_at": str}, pk="key")
+    db.table("sends").add_column("lease_until", float)
+    db.table("processed_events").add_column("status", str, not_null_default="done")
+    db.table("processed_events").create_index(["received_at"])
+    db.table("seen_signatures").create({"signature": str, "seen_at": float}, pk="signature")
+    db.table("seen_signatures").create_index(["seen_at"])
+    db.table("health").create({"id": int, "at": str}, pk="id")
 
 
 @migrations()
@@ -274,7 +288,7 @@ ACTIVE = "m.active = 1 and not exists (select 1 from workspaces w where w.team_i
 REACHABLE = f"m.paused = 0 and {ACTIVE}"  # for check-ins, which a member can pause
 
 
-class Store:
+class Store(OpsQueries):
     _writers: dict[str, threading.Lock] = {}
     _writers_guard = threading.Lock()
 
@@ -285,14 +299,16 @@ class Store:
             # One lock per database file shared by every Store in this process: threads queue here in
             # order, instead of in SQLite's busy handler, which sleeps in coarse steps under contention.
             self._writer = Store._writers.setdefault(os.path.realpath(self.path), threading.Lock())
-        migrations.apply(self.db)
+        with migration_lock(self.path):  # processes starting together migrate one at a time
+            retry_locked(lambda: migrations.apply(self.db))
+        self._identity = self.file_identity()  # the health check notices the file removed or replaced
 
     @property
     def db(self) -> Database:
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+            retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             db = Database(conn)
@@ -514,11 +530,22 @@ class Store:
         )
 
     def purge_stopped_workspaces(self, stopped_before: datetime) -> list[str]:
-        """Delete all member data of workspaces that uninstalled the app before ``stopped_before``."""
+        """Delete all member data of workspaces that uninstalled the app before ``stopped_before``,
+        unless members kept using the coach there after it stopped (a reinstall, a rotated token)."""
+        used_since = " or ".join(
+            f"exists (select 1 from {table} t where t.team_id = w.team_id and t.{column} > w.stopped_at)"
+            for table, column in (
+                ("members", "created_at"),
+                ("assessments", "updated_at"),
+                ("stage_changes", "at"),
+                ("checkins", "at"),
+            )
+        )
         teams = [
             row[0]
             for row in self.db.execute(
-                "select team_id from workspaces where active = 0 and stopped_at <= ?", [_iso(stopped_before)]
+                f"select team_id from workspaces w where active = 0 and stopped_at <= ? and not ({used_since})",
+                [_iso(stopped_before)],
             ).fetchall()
         ]
         for team_id in teams:
@@ -708,6 +735,12 @@ class Store:
             for table in ("assessments", *self.MEMBER_TABLES, "members"):
                 db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
+            if db.table("slack_installations").exists():  # OAuth mode: they may have installed the app
+                db.execute(
+                    "update slack_installations set user_id = '', user_token = null, user_scopes = null,"
+                    " user_refresh_token = null, user_token_expires_at = null where team_id = ? and user_id = ?",
+                    params,
+                )
 
     # Slack retries
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.scheduler import Scheduler
+from bot.send_policy import CLAIM_LEASE_SECONDS
 from bot.slack_client import make_web_client
 from bot.store import Store
 from flows.content import load_bundle
@@ -60,9 +61,9 @@ def tick_process(fake: FakeSlack, db_path: Path, interval: float) -> subprocess.
     )
 
 
-def scheduler(fake: FakeSlack, db_path: Path, settings) -> Scheduler:
+def scheduler(fake: FakeSlack, db_path: Path, settings, wall_clock=time.time) -> Scheduler:
     client = make_web_client(settings)
-    return Scheduler(Store(db_path), load_bundle(), lambda _team: client, pace_seconds=0)
+    return Scheduler(Store(db_path), load_bundle(), lambda _team: client, pace_seconds=0, wall_clock=wall_clock)
 
 
 def test_two_tick_processes_at_once_send_each_checkin_exactly_once(fake_slack: FakeSlack, db_path: Path) -> None:
@@ -91,7 +92,9 @@ def test_tick_killed_mid_fanout_then_rerun_sends_the_rest_without_duplicates(
     sent_before = sum(checkins_per_member(fake_slack).values())
     assert 10 <= sent_before < len(members)  # killed halfway through the fan-out
 
-    report = scheduler(fake_slack, db_path, settings).tick(MONDAY)
+    # The rerun comes once the killed process's claim leases have run out.
+    later = scheduler(fake_slack, db_path, settings, wall_clock=lambda: time.time() + CLAIM_LEASE_SECONDS)
+    report = later.tick(MONDAY)
     counts = checkins_per_member(fake_slack)
     assert len(counts) == len(members) and set(counts.values()) == {1}
     assert report.sent + report.recovered >= len(members) - sent_before

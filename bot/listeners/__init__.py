@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, messages, plan
+from bot.listeners import actions, commands, events, messages, plan, required
 from bot.services import Services
 
 # What the listeners subscribe to; manifest.yml must declare exactly these (``coach check`` verifies).
@@ -13,6 +13,7 @@ BOT_EVENTS: tuple[str, ...] = (*messages.EVENTS, *events.EVENTS)
 
 
 def register_listeners(app: App, services: Services) -> None:
+    required.register(app)
     commands.register(app, services)
     actions.register(app, services)
     messages.register(app, services)

@@ -14,6 +14,11 @@ from slack_bolt import BoltContext
 from flows.values import MemberKey
 
 
+def as_dict(value: object) -> dict[str, Any]:
+    """A payload field that should be an object; anything else (a forged string, a list) reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def member_of(context: BoltContext) -> MemberKey | None:
     """The member a request is from; None for a payload that names no user."""
     team = context.team_id or context.enterprise_id
@@ -23,12 +28,12 @@ def member_of(context: BoltContext) -> MemberKey | None:
 
 def dm_channel(body: dict[str, Any]) -> str | None:
     """The DM a click came from; None when it came from elsewhere (a channel, App Home)."""
-    channel = (body.get("channel") or {}).get("id")
+    channel = as_dict(body.get("channel")).get("id")
     return channel if isinstance(channel, str) and channel.startswith("D") else None
 
 
 def clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
-    container = body.get("container") or {}
+    container = as_dict(body.get("container"))
     channel, ts = container.get("channel_id"), container.get("message_ts")
     return (channel, ts) if isinstance(channel, str) and isinstance(ts, str) and channel and ts else None
 
@@ -40,8 +45,7 @@ def value_parts(action: dict[str, Any], count: int) -> list[str]:
 
 def selected(values: dict[str, Any], block: str) -> dict[str, Any]:
     """A modal input's state: ``values[block][block]``, the way the coach names its inputs."""
-    state = (values.get(block) or {}).get(block)
-    return state if isinstance(state, dict) else {}
+    return as_dict(as_dict(values.get(block)).get(block))
 
 
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:

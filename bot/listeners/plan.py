@@ -15,6 +15,7 @@ from bot.listeners.payloads import dm_channel, member_of, value_parts
 from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts, sender
 from bot.plan_canvas import PlanPublisher
 from bot.services import Services
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.views.plan import (
     BUILD_ACTION,
     OPEN_ACTION_PREFIX,
@@ -67,8 +68,8 @@ def plan_command(services: Services, client: WebClient, member: MemberKey, args:
         return
     try:
         channel = delivery.open_dm(member.user_id)
-    except Exception as error:
-        log.warning("could not open a DM with %s: %s", member, error)
+    except SLACK_FAILURES as error:
+        log.warning("could not open a DM with %s: %s", member, describe(error))
         respond(text=delivery.bundle.messages.text("dm_failed"))
         return
     remember_posts(services, delivery.deliver(channel, services.plans(member).show(member)))

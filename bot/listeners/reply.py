@@ -15,11 +15,11 @@ from functools import partial
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.delivery import Posted, SlackDelivery, changes_member_data
 from bot.listeners.payloads import member_of
 from bot.services import Services
+from bot.slack_errors import SLACK_FAILURES, describe
 from bot.views.render import render, render_all
 from flows.outcomes import Ask, CheckinAsk, Notice, Outcome
 from flows.values import MemberKey
@@ -77,7 +77,7 @@ def send_outcomes(services: Services, context: BoltContext, client: WebClient, r
     if not (outcomes or reply) or member is None:
         return
     delivery = delivery_for(services, client, member)
-    if reply and respond is not None:
+    if reply and respond is not None and context.response_url:  # a forged payload may carry none
         respond_with(respond, delivery, reply)
     if not outcomes:
         return
@@ -85,9 +85,9 @@ def send_outcomes(services: Services, context: BoltContext, client: WebClient, r
     if channel is None:
         try:
             channel = delivery.open_dm(member.user_id)
-        except (SlackApiError, OSError) as error:
-            log.warning("could not open a DM with %s: %s", member, error)
-            if respond is not None:
+        except SLACK_FAILURES as error:
+            log.warning("could not open a DM with %s: %s", member, describe(error))
+            if respond is not None and context.response_url:
                 respond(text=render(delivery.bundle, Notice("dm_failed")).text)
             return
     clicked = context.get(CLICKED_KEY)

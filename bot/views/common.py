@@ -17,6 +17,9 @@ from flows.schedule import DEFAULT_TIME, parse_clock
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 MAX_BLOCKS_PER_MESSAGE = 50
 MAX_SECTION_TEXT = 3000
+MAX_FALLBACK_TEXT = 3000  # Slack cuts messages at 40,000 characters; a fallback needs far fewer
+MAX_ECHO = 100  # characters of a member's own words quoted back to them
+ECHOED = frozenset({"command", "text"})  # notice params that carry what a member typed
 
 
 def whole_number(text: str, max_digits: int = 12) -> int | None:
@@ -29,6 +32,15 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def inert(text: str) -> str:
+    """A member's words, quoted back: short, and unable to close the code span or quote around them
+    (a backtick becomes a look-alike), ping anyone or fake a link (escaped). Cut before escaping, so
+    40,000 ``&`` cannot become 200,000 characters."""
+    if len(text) > MAX_ECHO:
+        text = text[: MAX_ECHO - 1] + "…"
+    return escape(text.replace("`", "\u02cb"))
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A message ready for ``chat.postMessage``: fallback text plus blocks."""
@@ -39,6 +51,8 @@ class Rendered:
     def __post_init__(self) -> None:
         if len(self.blocks) > MAX_BLOCKS_PER_MESSAGE:
             raise ValueError(f"{len(self.blocks)} blocks exceed Slack's limit of {MAX_BLOCKS_PER_MESSAGE}")
+        if len(self.text) > MAX_FALLBACK_TEXT:
+            object.__setattr__(self, "text", self.text[: MAX_FALLBACK_TEXT - 1] + "…")
 
     def block_dicts(self) -> list[dict[str, Any]]:
         """Serialise, which also runs slack_sdk's own length and shape checks."""
@@ -89,7 +103,10 @@ def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool 
         resolved["weekday"] = weekday_name(bundle, int(str(resolved["weekday"])))
     if not for_slack:
         return resolved
-    return {key: escape(value) if isinstance(value, str) else value for key, value in resolved.items()}
+    return {
+        key: (inert(value) if key in ECHOED else escape(value)) if isinstance(value, str) else value
+        for key, value in resolved.items()
+    }
 
 
 def notice_text(bundle: Bundle, key: str, params: Mapping[str, object] | None = None) -> str:

@@ -33,7 +33,7 @@ def report_message(bundle: Bundle, outcome: Report) -> Rendered:
         notes.append(messages.text("report_journey_too_few"))
     if notes:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" ".join(notes))]))
-    if report.shared:
+    if report.shared and not outcome.digest:  # a channel digest carries totals only, never names
         lines = [messages.text("report_shared_title")]
         for member in report.shared:
             verdict = (

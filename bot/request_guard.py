@@ -1,0 +1,69 @@
+"""What every request to ``/slack/events`` must pass before Bolt parses a byte of it.
+
+Bolt parses a body before it checks the signature, and waitress would accept a gigabyte: one unsigned
+100 MB body took ~1 GB of memory and delayed other members' acks. Here the body is capped (Slack's
+payloads are a few kB; 1 MiB is plenty), its signature is checked on the raw bytes, and a signature
+already seen within Slack's 5-minute window is refused, so a captured request cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from slack_sdk.signature import SignatureVerifier
+
+from bot.store import Store
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def refuse(start_response: StartResponse, status: str) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [status.split(" ", 1)[1].lower().encode() + b"\n"]
+
+
+def body_length(environ: WSGIEnvironment) -> int | None:
+    text = str(environ.get("CONTENT_LENGTH") or "0")
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def guard_events(
+    inner: WSGIApplication,
+    signing_secret: str,
+    store: Store,
+    path: str,
+    wall_clock: Callable[[], float] = time.time,
+) -> WSGIApplication:
+    verifier = SignatureVerifier(signing_secret)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != path or environ.get("REQUEST_METHOD") != "POST":
+            return inner(environ, start_response)
+        length = body_length(environ)
+        if length is None:
+            return refuse(start_response, "400 Bad Request")
+        if length > MAX_BODY_BYTES:
+            log.warning("refused a %d-byte body (the limit is %d)", length, MAX_BODY_BYTES)
+            return refuse(start_response, "413 Payload Too Large")
+        body = environ["wsgi.input"].read(length)
+        timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
+        signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
+        if not (timestamp.isascii() and timestamp.isdigit()) or not verifier.is_valid(body, timestamp, signature):
+            log.info("refused a request whose signature does not match")
+            return refuse(start_response, "401 Unauthorized")
+        if not store.first_sight_of_signature(signature, wall_clock()):
+            log.warning("refused a replayed request (its signature was already used)")
+            return refuse(start_response, "401 Unauthorized")
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        return inner(environ, start_response)
+
+    return application
