@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.store import SetAnswer, Store, migrations
@@ -65,8 +65,12 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     assert fresh is not None and fresh.state == "reason"
 
 
-def test_event_ids_are_claimed_once(tmp_path: Path) -> None:
+def test_event_ids_are_claimed_once_and_given_back_when_handling_fails(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.db")
-    assert store.claim_event("Ev1", NOW) is True
-    assert store.claim_event("Ev1", NOW) is False
-    assert store.claim_event("Ev2", NOW) is True
+    assert store.claim_event_until_done("Ev1", NOW) is True
+    assert store.claim_event_until_done("Ev1", NOW) is False  # Slack's retry while the first is handled
+    assert store.claim_event_until_done("Ev2", NOW) is True
+    store.release_event("Ev1")  # handling failed
+    assert store.claim_event_until_done("Ev1", NOW) is True  # so Slack's retry is handled
+    store.finish_event("Ev1")
+    assert store.claim_event_until_done("Ev1", NOW + timedelta(minutes=5)) is False  # done: retries dropped

@@ -1,0 +1,50 @@
+"""SQLite persistence through sqlite-utils: one ``Store`` made of a query mixin per aggregate.
+
+``bot.store.connection`` holds the plumbing (connections, the writer queue, migrations), ``rows`` the
+values it hands out, ``schema`` the migrations, and each other module the queries of one aggregate.
+"""
+
+from __future__ import annotations
+
+from bot.store.assessments import AssessmentQueries
+from bot.store.connection import migration_lock, retry_locked
+from bot.store.members import MemberQueries
+from bot.store.privacy import PrivacyQueries
+from bot.store.requests import RequestQueries
+from bot.store.rows import (
+    ACTIVE,
+    REACHABLE,
+    AnswerChange,
+    AssessmentRow,
+    ClearAnswers,
+    ForgetAnswer,
+    MemberRow,
+    SetAnswer,
+    parse_time,
+    send_key,
+)
+from bot.store.schema import migrations
+from bot.store.sends import SendQueries
+from bot.store.workspaces import WorkspaceQueries
+
+
+class Store(MemberQueries, AssessmentQueries, SendQueries, WorkspaceQueries, PrivacyQueries, RequestQueries):
+    """The coach's database: every table, every query, one writer path."""
+
+
+__all__ = [
+    "ACTIVE",
+    "REACHABLE",
+    "AnswerChange",
+    "AssessmentRow",
+    "ClearAnswers",
+    "ForgetAnswer",
+    "MemberRow",
+    "SetAnswer",
+    "Store",
+    "migration_lock",
+    "migrations",
+    "parse_time",
+    "retry_locked",
+    "send_key",
+]

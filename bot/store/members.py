@@ -1,0 +1,102 @@
+"""Members and their journey: profile, settings, stage changes, tips shown, check-in answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.store.connection import Connection
+from bot.store.rows import (
+    SCHEDULE_FIELDS,
+    MemberRow,
+    _iso,
+)
+from flows.values import MemberKey
+
+
+class MemberQueries(Connection):
+    def ensure_member(self, member: MemberKey, now: datetime) -> None:
+        self._write_one(
+            "insert or ignore into members (team_id, user_id, created_at) values (?, ?, ?)",
+            [member.team_id, member.user_id, _iso(now)],
+        )
+
+    def member(self, member: MemberKey) -> MemberRow | None:
+        rows = list(
+            self.db.query("select * from members where team_id = ? and user_id = ?", [member.team_id, member.user_id])
+        )
+        return MemberRow.from_row(rows[0]) if rows else None
+
+    def update_member(self, member: MemberKey, **fields: Any) -> None:
+        if SCHEDULE_FIELDS & set(fields):
+            fields = {**fields, "next_checkin_at": None}  # the scheduler works out the new next check-in
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self._write_one(
+            f"update members set {assignments} where team_id = ? and user_id = ?",
+            [*fields.values(), member.team_id, member.user_id],
+        )
+
+    def deactivate_member(self, member: MemberKey, reason: str) -> None:
+        self.update_member(member, active=0, inactive_reason=reason)
+
+    def set_stage(self, row: MemberRow, new_stage: int, source: str, now: datetime) -> bool:
+        """Compare-and-set the member's stage, recording the change (even to the same stage) with its source."""
+        with self.write() as db:
+            cursor = db.execute(
+                "update members set stage = ?, journey_version = journey_version + 1,"
+                " placed_at = coalesce(placed_at, ?) where team_id = ? and user_id = ? and journey_version = ?",
+                [new_stage, _iso(now), row.team_id, row.user_id, row.journey_version],
+            )
+            if cursor.rowcount != 1:
+                return False
+            db.table("stage_changes").insert(
+                {
+                    "team_id": row.team_id,
+                    "user_id": row.user_id,
+                    "from_stage": row.stage,
+                    "to_stage": new_stage,
+                    "source": source,
+                    "at": _iso(now),
+                }
+            )
+        return True
+
+    def stage_changes(self, member: MemberKey) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "select * from stage_changes where team_id = ? and user_id = ? order by id",
+                [member.team_id, member.user_id],
+            )
+        )
+
+    def tips_shown(self, member: MemberKey, stage: int) -> list[int]:
+        return [
+            row["tip_index"]
+            for row in self.db.query(
+                "select tip_index from tips_shown where team_id = ? and user_id = ? and stage = ? order by id",
+                [member.team_id, member.user_id, stage],
+            )
+        ]
+
+    def record_tip(self, member: MemberKey, stage: int, tip_index: int, now: datetime) -> None:
+        self._write_one(
+            "insert into tips_shown (team_id, user_id, stage, tip_index, at) values (?, ?, ?, ?, ?)",
+            [member.team_id, member.user_id, stage, tip_index, _iso(now)],
+        )
+
+    def record_checkin(
+        self, member: MemberKey, period: str, stage_before: int | None, outcome: str, now: datetime
+    ) -> bool:
+        """True the first time a check-in of ``period`` is answered; False for a second answer."""
+        cursor = self._write_one(
+            "insert or ignore into checkins (team_id, user_id, period, stage_before, outcome, at)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [member.team_id, member.user_id, period, stage_before, outcome, _iso(now)],
+        )
+        return cursor.rowcount == 1
+
+    def team_members(self, team_id: str) -> list[MemberRow]:
+        return [MemberRow.from_row(r) for r in self.db.table("members").rows_where("team_id = ?", [team_id])]
+
+    def team_stage_changes_since(self, team_id: str, since: datetime) -> list[dict[str, Any]]:
+        return list(self.db.table("stage_changes").rows_where("team_id = ? and at >= ?", [team_id, _iso(since)]))

@@ -1,0 +1,77 @@
+"""A member's data as a whole: exported, forgotten, or purged with an uninstalled workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.store.connection import Connection
+from bot.store.rows import (
+    _iso,
+)
+from flows.values import MemberKey
+
+
+class PrivacyQueries(Connection):
+    MEMBER_TABLES = ("stage_changes", "tips_shown", "checkins", "sends", "plan_answers", "plan_documents")
+
+    def export_member(self, member: MemberKey) -> dict[str, Any]:
+        """Everything stored about one member, table by table."""
+        where, params = "team_id = ? and user_id = ?", [member.team_id, member.user_id]
+        assessments = []
+        for row in self.db.table("assessments").rows_where(where, params, order_by="id"):
+            answers = list(self.db.table("answers").rows_where("assessment_id = ?", [row["id"]]))
+            assessments.append({**row, "answers": answers})
+        return {
+            "member": next(iter(self.db.table("members").rows_where(where, params)), None),
+            "assessments": assessments,
+            **{table: list(self.db.table(table).rows_where(where, params)) for table in self.MEMBER_TABLES},
+        }
+
+    def forget_member(self, member: MemberKey) -> None:
+        """Delete every row about one member, in every table, in one transaction."""
+        params = [member.team_id, member.user_id]
+        with self.write() as db:
+            db.execute(
+                "delete from answers where assessment_id in"
+                " (select id from assessments where team_id = ? and user_id = ?)",
+                params,
+            )
+            for table in ("assessments", *self.MEMBER_TABLES, "members"):
+                db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
+            db.execute("delete from digests where team_id = ? and created_by = ?", params)
+            if db.table("slack_installations").exists():  # OAuth mode: they may have installed the app
+                db.execute(
+                    "update slack_installations set user_id = '', user_token = null, user_scopes = null,"
+                    " user_refresh_token = null, user_token_expires_at = null where team_id = ? and user_id = ?",
+                    params,
+                )
+
+    def purge_stopped_workspaces(self, stopped_before: datetime) -> list[str]:
+        """Delete all member data of workspaces that uninstalled the app before ``stopped_before``,
+        unless members kept using the coach there after it stopped (a reinstall, a rotated token)."""
+        used_since = " or ".join(
+            f"exists (select 1 from {table} t where t.team_id = w.team_id and t.{column} > w.stopped_at)"
+            for table, column in (
+                ("members", "created_at"),
+                ("assessments", "updated_at"),
+                ("stage_changes", "at"),
+                ("checkins", "at"),
+            )
+        )
+        teams = [
+            row[0]
+            for row in self.db.execute(
+                f"select team_id from workspaces w where active = 0 and stopped_at <= ? and not ({used_since})",
+                [_iso(stopped_before)],
+            ).fetchall()
+        ]
+        for team_id in teams:
+            with self.write() as db:
+                db.execute(
+                    "delete from answers where assessment_id in (select id from assessments where team_id = ?)",
+                    [team_id],
+                )
+                for table in ("assessments", *self.MEMBER_TABLES, "members", "digests", "workspaces"):
+                    db.execute(f"delete from {table} where team_id = ?", [team_id])
+        return teams

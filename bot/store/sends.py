@@ -1,0 +1,161 @@
+"""Scheduled sends: what is due, claims under a unique key with a lease, retries with backoff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.store.connection import Connection
+from bot.store.rows import (
+    REACHABLE,
+    AssessmentRow,
+    MemberRow,
+    _iso,
+)
+from flows.values import MemberKey
+
+
+class SendQueries(Connection):
+    def latest_sent_period(self, member: MemberKey, kind: str) -> str | None:
+        """The newest period issued to the member; a claim still being posted counts, since a quick
+        member can click the message before the sender has marked it sent."""
+        row = self.db.execute(
+            "select max(period) from sends where team_id = ? and user_id = ? and kind = ?"
+            " and status in ('sent', 'pending')",
+            [member.team_id, member.user_id, kind],
+        ).fetchone()
+        return row[0] if row else None
+
+    def unscheduled_members(self, limit: int) -> list[MemberRow]:
+        """Members whose next check-in time is not worked out yet (new, or settings just changed)."""
+        rows = self.db.query(
+            f"select m.* from members m where m.next_checkin_at is null and {REACHABLE} limit ?", [limit]
+        )
+        return [MemberRow.from_row(row) for row in rows]
+
+    def set_next_checkins(self, schedule: Sequence[tuple[MemberKey, datetime]]) -> None:
+        with self.write() as db:
+            db.conn.executemany(
+                "update members set next_checkin_at = ? where team_id = ? and user_id = ?",
+                [(_iso(at), member.team_id, member.user_id) for member, at in schedule],
+            )
+
+    def set_nudges_sent(self, assessment_id: int, count: int) -> None:
+        self._write_one("update assessments set nudges_sent = max(nudges_sent, ?) where id = ?", [count, assessment_id])
+
+    def was_sent(self, member: MemberKey, kind: str) -> bool:
+        row = self.db.execute(
+            "select 1 from sends where team_id = ? and user_id = ? and kind = ? limit 1",
+            [member.team_id, member.user_id, kind],
+        ).fetchone()
+        return row is not None
+
+    def claim_send(self, key: str, member: MemberKey, kind: str, period: str, owner: str, now: datetime) -> bool:
+        """Claim a send before it goes out; only one claimer of a key ever wins, across processes."""
+        cursor = self._write_one(
+            "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at)"
+            " values (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            [key, member.team_id, member.user_id, kind, period, owner, _iso(now)],
+        )
+        return cursor.rowcount == 1
+
+    def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
+        self._write_one(
+            "update sends set status = 'sent', sent_at = ?, channel = ?, ts = ? where key = ?",
+            [_iso(now), channel, ts, key],
+        )
+
+    def mark_failed(self, key: str, detail: str) -> None:
+        self._write_one("update sends set status = 'failed', detail = ? where key = ?", [detail, key])
+
+    def mark_uncertain(self, key: str) -> None:
+        self._write_one("update sends set owner = 'uncertain' where key = ? and status = 'pending'", [key])
+
+    def release_send(self, key: str) -> None:
+        """Give a claim back (a passing failure), so a later tick may try again."""
+        self._write_one("delete from sends where key = ? and status = 'pending'", [key])
+
+    def pending_sends(self) -> list[dict[str, Any]]:
+        return list(self.db.table("sends").rows_where("status = 'pending'"))
+
+    def claim_orphan(self, key: str, old_owner: str, new_owner: str) -> bool:
+        cursor = self._write_one(
+            "update sends set owner = ? where key = ? and owner = ? and status = 'pending'", [new_owner, key, old_owner]
+        )
+        return cursor.rowcount == 1
+
+    def retry_waiting(self, key: str, now: datetime) -> bool:
+        """True while a send that failed for a passing reason waits out its backoff."""
+        row = self.db.execute("select retry_at from send_retries where key = ?", [key]).fetchone()
+        return row is not None and row[0] > _iso(now)
+
+    def record_retry(self, key: str, now: datetime, backoff: Callable[[int], timedelta]) -> int:
+        """Count one more failed attempt and set when the next may run; returns the attempts so far."""
+        row = self.db.execute("select attempts from send_retries where key = ?", [key]).fetchone()
+        attempts = (row[0] if row else 0) + 1
+        self._write_one(
+            "insert into send_retries (key, attempts, retry_at) values (?, ?, ?)"
+            " on conflict (key) do update set attempts = excluded.attempts, retry_at = excluded.retry_at",
+            [key, attempts, _iso(now + backoff(attempts))],
+        )
+        return attempts
+
+    def clear_retry(self, key: str) -> None:
+        self._write_one("delete from send_retries where key = ?", [key])
+
+    def claim_send_leased(
+        self,
+        key: str,
+        member: MemberKey,
+        kind: str,
+        period: str,
+        owner: str,
+        now: datetime,
+        lease_until: float,
+        require_member: bool,
+    ) -> bool:
+        """Claim a send until ``lease_until`` (wall-clock seconds); with ``require_member``, only
+        while the member still exists, so a member who asked to be forgotten gets no new row."""
+        guard = " where exists (select 1 from members where team_id = ? and user_id = ?)" if require_member else ""
+        params: list[Any] = [key, member.team_id, member.user_id, kind, period, owner, _iso(now), lease_until]
+        cursor = self._write_one(
+            "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at, lease_until)"
+            f" select ?, ?, ?, ?, ?, 'pending', ?, ?, ?{guard}",
+            params + ([member.team_id, member.user_id] if require_member else []),
+        )
+        return cursor.rowcount == 1
+
+    def send_status(self, key: str) -> str | None:
+        row = self.db.execute("select status from sends where key = ?", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def due_members_after(
+        self, now: datetime, limit: int, after: tuple[str, str, str] | None
+    ) -> list[MemberRow]:
+        from bot.store import REACHABLE, MemberRow
+
+        cursor_sql, params = "", [_iso(now)]
+        if after is not None:
+            cursor_sql = " and (m.next_checkin_at, m.team_id, m.user_id) > (?, ?, ?)"
+            params += list(after)
+        rows = self.db.query(
+            f"select m.* from members m where m.next_checkin_at <= ? and {REACHABLE}{cursor_sql}"
+            " order by m.next_checkin_at, m.team_id, m.user_id limit ?",
+            [*params, limit],
+        )
+        return [MemberRow.from_row(row) for row in rows]
+
+    def assessments_to_nudge_after(
+        self, now: datetime, first_after: timedelta, last_after: timedelta, limit: int, after_id: int
+    ) -> list[AssessmentRow]:
+        from bot.store import ACTIVE, AssessmentRow
+
+        rows = self.db.query(
+            "select a.* from assessments a join members m on m.team_id = a.team_id and m.user_id = a.user_id"
+            " where a.completed_at is null and a.nudges_sent < 2 and a.id > ?"
+            " and ((a.nudges_sent = 0 and a.updated_at <= ?) or (a.nudges_sent = 1 and a.updated_at <= ?))"
+            f" and {ACTIVE} order by a.id limit ?",
+            [after_id, _iso(now - first_after), _iso(now - last_after), limit],
+        )
+        return [AssessmentRow.from_row(row) for row in rows]
