@@ -1,173 +1,35 @@
-"""Everything that is due on its own: weekly check-ins, unfinished-assessment nudges, placement invites.
+"""Everything that is due on its own: weekly check-ins, unfinished-assessment nudges, placement invites
+and team digests.
 
-One ``tick`` finds what is due as of an instant and sends it. Every send is claimed in the database
-under a unique key (member, kind, period) before it goes out, so two ticks at once, two processes or
-a restart never send anything twice. A claim whose process died mid-send is checked against the DM's
-history (every send carries its key as message metadata) and is re-sent only if it never arrived.
-Workspaces are served in parallel, each paced to about one message a second.
+One ``tick`` finds what is due as of an instant (``bot.planning``) and sends it (``bot.fanout``). Every
+send is claimed in the database under a unique key (member, kind, period) before it goes out, so two
+ticks at once, two processes or a restart never send anything twice. A claim whose process died
+mid-send is checked against the DM's history (``bot.recovery``) and is re-sent only if it never
+arrived. Workspaces are served in parallel, each paced to about one message a second.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
 import time
-import uuid
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import astuple, dataclass, field
+from collections.abc import Callable
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from slack_sdk import WebClient
-
-from bot.journey import CHECKIN_KIND
-from bot.profiles import Profiles
-from bot.report import DIGEST_KIND, is_admin, team_report
-from bot.send_policy import (
-    CLAIM_LEASE_SECONDS,
-    MAX_ATTEMPTS,
-    Results,
-    owner_is_gone,
-    retry_backoff,
-)
-from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
-from bot.store import AssessmentRow, MemberRow, Store, send_key
-from bot.views.render import render
+from bot.fanout import ClientFor, Fanout, Pacer, TickReport, process_owner
+from bot.planning import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, digest_jobs, nudge_job, weekly_job
+from bot.recovery import OrphanRecovery
+from bot.store import MemberRow, Store
 from flows.content import Bundle
-from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
-from flows.schedule import (
-    DEFAULT_TIME,
-    DEFAULT_WEEKDAY,
-    LATE_SEND_WINDOW,
-    due_checkin,
-    next_checkin,
-    parse_clock,
-    previous_checkin,
-    week_key,
-)
-from flows.values import MemberKey
+from flows.schedule import checkin_slot, following_checkin
 
 log = logging.getLogger(__name__)
-
-NUDGE_KIND = "nudge"
-INVITE_KIND = "invite"
-FIRST_NUDGE_AFTER = timedelta(hours=24)
-LAST_NUDGE_AFTER = timedelta(hours=72)
-METADATA_EVENT = "coach_send"
 BATCH_SIZE = 500
-ClientFor = Callable[[str], WebClient | None]
+SlotRule = Callable[[datetime, str | None, int, str], datetime]
 
 
-@dataclass(frozen=True)
-class Job:
-    member: MemberKey
-    kind: str
-    period: str
-    outcomes: tuple[Outcome, ...]
-    channel: str | None = None  # a channel to post in; None means the member's DM
-    reader: MemberKey | None = None  # whose language it is written in, when not the member's
-
-    @property
-    def key(self) -> str:
-        return send_key(self.member, self.kind, self.period)
-
-
-@dataclass
-class TickReport:
-    due: int = 0
-    sent: int = 0
-    already_claimed: int = 0
-    recovered: int = 0
-    failed: list[str] = field(default_factory=list)
-    stopped_members: list[str] = field(default_factory=list)
-    stopped_workspaces: list[str] = field(default_factory=list)
-    purged_workspaces: list[str] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, **counts: int) -> None:
-        with self._lock:
-            for name, value in counts.items():
-                setattr(self, name, getattr(self, name) + value)
-
-    def note(self, name: str, value: str) -> None:
-        with self._lock:
-            getattr(self, name).append(value)
-
-    def summary(self) -> str:
-        return (
-            f"due {self.due}, sent {self.sent}, already claimed {self.already_claimed}, recovered {self.recovered},"
-            f" failed {len(self.failed)}, members stopped {len(self.stopped_members)},"
-            f" workspaces stopped {len(self.stopped_workspaces)}"
-        )
-
-
-def checkin_slot(now: datetime, member: MemberRow) -> datetime:
-    """When this member's check-in is next owed: the latest slot if it is still fresh, else the next one."""
-    at = parse_clock(member.checkin_time) or DEFAULT_TIME
-    latest = previous_checkin(now, member.tz, member.checkin_weekday, at)
-    return latest if now - latest < LATE_SEND_WINDOW else next_checkin(now, member.tz, member.checkin_weekday, at)
-
-
-def weekly_job(store: Store, member: MemberRow, now: datetime) -> Job | None:
-    """What a member whose weekly slot has come should get: a check-in, a one-off invite, or nothing."""
-    slot = member.next_checkin_at
-    if slot is None or now - slot >= LATE_SEND_WINDOW:
-        return None  # missed by a day or more: skipped, not sent late
-    if member.stage is not None:
-        period = week_key(slot, member.tz)
-        return Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),))
-    if store.has_completed_assessment(member.key) and not store.was_sent(member.key, INVITE_KIND):
-        return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),))
-    return None
-
-
-def nudge_job(assessment: AssessmentRow, now: datetime, question_ids: Sequence[str]) -> Job | None:
-    if assessment.state not in question_ids:
-        return None
-    last = now - assessment.updated_at >= LAST_NUDGE_AFTER
-    number, total = question_ids.index(assessment.state) + 1, len(question_ids)
-    owner = MemberKey(assessment.team_id, assessment.user_id)
-    # One key per assessment and reminder: the 24 h one and the 72 h one, never a third.
-    return Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),))
-
-
-def digest_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
-    jobs = []
-    for digest in store.digests():
-        due = due_checkin(now, digest["tz"], DEFAULT_WEEKDAY, DEFAULT_TIME)
-        if due is not None:
-            channel = MemberKey(digest["team_id"], digest["channel_id"])
-            report = Report(team_report(store, bundle, digest["team_id"], now), digest=True)
-            admin = MemberKey(digest["team_id"], digest["created_by"])
-            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"], reader=admin))
-    return jobs
-
-
-class Pacer:
-    """About one message per ``interval`` per workspace, on a fixed-rate clock rather than a sleep
-    after each send, so the time a send takes does not stretch the pace."""
-
-    def __init__(self, interval: float, sleep: Callable[[float], None]) -> None:
-        self.interval = interval
-        self.sleep = sleep
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, team_id: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            slot = max(self._next.get(team_id, now), now)
-            self._next[team_id] = slot + self.interval
-        if slot > now:
-            self.sleep(slot - now)
-
-
-def process_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+def slot_of(now: datetime, member: MemberRow, rule: SlotRule) -> datetime:
+    return rule(now, member.tz, member.checkin_weekday, member.checkin_time)
 
 
 class Scheduler:
@@ -184,14 +46,13 @@ class Scheduler:
     ) -> None:
         self.store = store
         self.bundle = bundle
-        self.client_for = client_for
         self.pace_seconds = pace_seconds
         self.sleep = sleep
-        self.max_parallel = max_workspaces_in_parallel
-        self.owner = process_owner()
         self.retention = retention
         self.wall_clock = wall_clock
-        self._render_cache: dict[Hashable, tuple[str, list[dict[str, Any]]]] = {}
+        owner = process_owner()
+        self.fanout = Fanout(store, client_for, owner, wall_clock, max_workspaces_in_parallel)
+        self.recovery = OrphanRecovery(store, client_for, owner, wall_clock)
 
     def tick(self, now: datetime) -> TickReport:
         """Send everything due at ``now``, in batches found through indexes, then return what happened."""
@@ -202,27 +63,30 @@ class Scheduler:
         for table, count in self.store.expire_operational_rows(now, self.wall_clock()).items():
             if count:
                 log.info("expired %d old rows of %s", count, table)
-        self._recover_orphans(now, report)
+        self.recovery.recover(now, report)
         pacer = Pacer(self.pace_seconds, self.sleep)
+        self._checkins(now, report, pacer)
+        self._nudge(now, report, pacer)
+        self.fanout.run(digest_jobs(self.store, now, self.bundle), now, report, pacer)
+        log.info("tick at %s: %s", now.isoformat(), report.summary())
+        return report
+
+    def _checkins(self, now: datetime, report: TickReport, pacer: Pacer) -> None:
+        """Members new to the schedule get their slot; members whose slot has come get their job."""
         while batch := self.store.unscheduled_members(BATCH_SIZE):
-            self.store.set_next_checkins([(m.key, checkin_slot(now, m)) for m in batch])
+            self.store.set_next_checkins([(m.key, slot_of(now, m, checkin_slot)) for m in batch])
         after: tuple[str, str, str] | None = None
         while due := self.store.due_members_after(now, BATCH_SIZE, after):
             last = due[-1]
             slot = last.next_checkin_at.astimezone(UTC).isoformat() if last.next_checkin_at else ""
             after = (slot, *astuple(last.key))
             jobs = {member.key: job for member in due if (job := weekly_job(self.store, member, now)) is not None}
-            results = self._run(list(jobs.values()), now, report, pacer)
+            keep_due = self.fanout.run(list(jobs.values()), now, report, pacer)
             # Moved on only once its send landed or failed for good (a crash before this leaves them
             # due, and their claims make the rerun skip whatever already went out); a send that failed
             # for a passing reason stays due and is tried again after a backoff.
-            self.store.set_next_checkins(
-                [(m.key, self._following(now, m)) for m in due if m.key not in jobs or jobs[m.key].key not in results]
-            )
-        self._nudge(now, report, pacer)
-        self._run(digest_jobs(self.store, now, self.bundle), now, report, pacer)
-        log.info("tick at %s: %s", now.isoformat(), report.summary())
-        return report
+            moved_on = [m for m in due if m.key not in jobs or jobs[m.key].key not in keep_due]
+            self.store.set_next_checkins([(m.key, slot_of(now, m, following_checkin)) for m in moved_on])
 
     def _nudge(self, now: datetime, report: TickReport, pacer: Pacer) -> None:
         question_ids = [q.id for q in self.bundle.assessment.questions]
@@ -232,229 +96,8 @@ class Scheduler:
         ):
             after_id = stale[-1].id
             jobs = {a.id: job for a in stale if (job := nudge_job(a, now, question_ids)) is not None}
-            results = self._run(list(jobs.values()), now, report, pacer)
+            results = self.fanout.run(list(jobs.values()), now, report, pacer)
             for assessment in stale:
                 if assessment.id in jobs and jobs[assessment.id].key in results:
                     continue  # failed for a passing reason: stays owed, retried after a backoff
                 self.store.set_nudges_sent(assessment.id, 2 if now - assessment.updated_at >= LAST_NUDGE_AFTER else 1)
-
-    def _rendered(self, bundle: Bundle, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
-        """A fan-out sends the same few messages thousands of times: build and validate each once."""
-        try:
-            key: Hashable | None = (bundle.locale, outcome)
-            hash(key)
-        except TypeError:  # a report carries counters; it is sent once anyway
-            key = None
-        cached = self._render_cache.get(key) if key is not None else None
-        if cached is None:
-            rendered = render(bundle, outcome)
-            cached = (rendered.text, rendered.block_dicts())
-            if key is not None:
-                self._render_cache[key] = cached
-        return cached
-
-    @staticmethod
-    def _following(now: datetime, member: MemberRow) -> datetime:
-        at = parse_clock(member.checkin_time) or DEFAULT_TIME
-        return next_checkin(now, member.tz, member.checkin_weekday, at)
-
-    def _run(self, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer) -> set[str]:
-        """Run jobs, the workspaces in parallel, each workspace's in order and paced; returns the
-        keys of the jobs that must stay due."""
-        report.add(due=len(jobs))
-        results = Results()
-        by_team: dict[str, list[Job]] = defaultdict(list)
-        for job in jobs:
-            by_team[job.member.team_id].append(job)
-        if not by_team:
-            return results.keep_due
-        workers = max(1, min(self.max_parallel, len(by_team)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tick") as pool:
-            list(pool.map(lambda team: self._run_workspace(team, by_team[team], now, report, pacer, results), by_team))
-        return results.keep_due
-
-    # One workspace, paced
-
-    def _run_workspace(
-        self, team_id: str, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer, results: Results
-    ) -> None:
-        client = self.client_for(team_id)
-        if client is None:
-            log.warning("no token for workspace %s; its %d due sends wait and are tried again", team_id, len(jobs))
-            for job in jobs:
-                self._retry_later(job, now, "no token yet", report, results)
-            return
-        for job in jobs:
-            if not self.store.workspace_active(team_id):
-                break
-            if self.store.retry_waiting(job.key, now):
-                results.keep(job.key)
-                continue
-            pacer.wait(team_id)
-            lease_until = self.wall_clock() + CLAIM_LEASE_SECONDS
-            in_dm = job.channel is None
-            if not self.store.claim_send_leased(
-                job.key, job.member, job.kind, job.period, self.owner, now, lease_until, require_member=in_dm
-            ):
-                # Someone else is sending it right now (their result decides), it went already, or the
-                # member was forgotten since the batch was read.
-                if self.store.send_status(job.key) == "pending":
-                    results.keep(job.key)
-                report.add(already_claimed=1)
-                continue
-            self._send(client, job, now, report, results)
-
-    def _retry_later(self, job: Job, now: datetime, reason: str, report: TickReport, results: Results) -> None:
-        attempts = self.store.record_retry(job.key, now, retry_backoff)
-        report.note("failed", f"{job.key}: {reason}")
-        if attempts >= MAX_ATTEMPTS:
-            log.warning("send %s failed %d times (%s); given up", job.key, attempts, reason)
-            return
-        log.warning("send %s failed (%s); tried again in %s", job.key, reason, retry_backoff(attempts))
-        results.keep(job.key)
-
-    def _current_outcomes(self, job: Job) -> tuple[Outcome, ...] | None:
-        """Re-read just before posting: None if the member was forgotten or unplaced since the batch
-        was read; a check-in always quotes the stage stored now."""
-        if job.channel is not None:
-            return job.outcomes
-        row = self.store.member(job.member)
-        if row is None:
-            return None
-        if job.kind == CHECKIN_KIND:
-            return (CheckinAsk(job.period, row.stage),) if row.stage is not None else None
-        return job.outcomes
-
-    def _creator_still_admin(self, client: WebClient, job: Job) -> bool:
-        """A channel digest goes out only while whoever set it up is still an owner or admin."""
-        if job.kind != DIGEST_KIND or job.reader is None:
-            return True
-        user = client.users_info(user=job.reader.user_id).get("user") or {}
-        if is_admin(user) and not user.get("deleted"):
-            return True
-        log.warning("digest in %s stopped: %s is no longer an admin", job.channel, job.reader.user_id)
-        self.store.mark_failed(job.key, "creator_not_admin")
-        self.store.remove_digest(job.member.team_id, job.member.user_id)
-        return False
-
-    def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport, results: Results) -> None:
-        member = job.member
-        try:
-            if not self._creator_still_admin(client, job):
-                return
-            if job.channel is None:
-                user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
-                if user.get("deleted"):
-                    self._member_gone(job, "deactivated", report)
-                    return
-                row = self.store.member(member)
-                learned = {
-                    name: user[name]
-                    for name in ("tz", "locale")
-                    if user.get(name) and (row is None or getattr(row, name) != user[name])
-                }
-                if learned:
-                    self.store.update_member(member, **learned)
-            channel = job.channel or self._dm_channel(client, member)
-            outcomes = self._current_outcomes(job)
-            if outcomes is None:
-                log.info("send %s dropped: the member was forgotten or unplaced meanwhile", job.key)
-                self.store.release_send(job.key)
-                return
-            ts = ""
-            bundle = Profiles(self.store).bundle_for(job.reader or member)
-            for outcome in outcomes:
-                text, blocks = self._rendered(bundle, outcome)
-                response = client.chat_postMessage(
-                    channel=channel,
-                    text=text,
-                    blocks=blocks,
-                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": job.key}},
-                )
-                ts = str(response.get("ts", ""))
-            self.store.mark_sent(job.key, channel, ts, now)
-            self.store.clear_retry(job.key)
-            report.add(sent=1)
-        except SLACK_FAILURES as error:
-            self._failed(job, error, now, report, results)
-
-    def _failed(self, job: Job, error: BaseException, now: datetime, report: TickReport, results: Results) -> None:
-        code = error_code(error)
-        match classify(error):
-            case SlackFault.GONE_MEMBER:
-                self._member_gone(job, code, report)
-            case SlackFault.REVOKED_WORKSPACE:
-                log.warning("workspace %s stopped: Slack answered %s", job.member.team_id, code)
-                self.store.mark_failed(job.key, code)
-                self.store.stop_workspace(job.member.team_id, code, now)
-                report.note("stopped_workspaces", job.member.team_id)
-            case SlackFault.TRANSIENT:
-                self.store.release_send(job.key)
-                self._retry_later(job, now, describe(error), report, results)
-            case SlackFault.UNCERTAIN:
-                # Unknown whether Slack posted it. The claim stays, marked uncertain; the next tick
-                # looks in the DM's history before it sends again, after the same backoff.
-                self.store.mark_uncertain(job.key)
-                self._retry_later(job, now, describe(error), report, results)
-            case SlackFault.REFUSED:
-                log.warning("send %s refused for good: %s", job.key, describe(error))
-                self.store.mark_failed(job.key, code)
-                self.store.clear_retry(job.key)
-                report.note("failed", f"{job.key}: {code}")
-
-    def _member_gone(self, job: Job, reason: str, report: TickReport) -> None:
-        log.warning("member %s:%s stopped: %s", job.member.team_id, job.member.user_id, reason)
-        self.store.mark_failed(job.key, reason)
-        self.store.deactivate_member(job.member, reason)
-        report.note("stopped_members", f"{job.member.team_id}:{job.member.user_id}")
-
-    def _dm_channel(self, client: WebClient, member: MemberKey) -> str:
-        row = self.store.member(member)
-        if row is not None and row.dm_channel:
-            return row.dm_channel
-        channel = str(client.conversations_open(users=member.user_id)["channel"]["id"])
-        self.store.update_member(member, dm_channel=channel)
-        return channel
-
-    # Claims left behind by a process that died mid-send
-
-    def _recover_orphans(self, now: datetime, report: TickReport) -> None:
-        wall_now = self.wall_clock()
-        for claim in self.store.pending_sends():
-            claimed_at = datetime.fromisoformat(claim["claimed_at"])
-            if not owner_is_gone(claim["owner"] or "", claimed_at, now, claim.get("lease_until"), wall_now):
-                continue
-            if not self.store.claim_orphan(claim["key"], claim["owner"], self.owner):
-                continue
-            client = self.client_for(claim["team_id"])
-            member = MemberKey(claim["team_id"], claim["user_id"])
-            try:
-                delivered = client is not None and self._find_delivered(client, member, claim["key"])
-            except SLACK_FAILURES as error:
-                # One DM history Slack would not show must not stop the tick. A passing failure: look
-                # again next time. Refused for good: give the send up rather than risk sending it twice.
-                log.warning("could not read %s's DM history: %s", member, describe(error))
-                if classify(error) in (SlackFault.TRANSIENT, SlackFault.UNCERTAIN):
-                    self.store.mark_uncertain(claim["key"])
-                else:
-                    self.store.mark_failed(claim["key"], error_code(error))
-                continue
-            if delivered:
-                channel, ts = delivered
-                self.store.mark_sent(claim["key"], channel, ts, now)
-                self.store.clear_retry(claim["key"])
-                report.add(recovered=1)
-            else:
-                self.store.release_send(claim["key"])  # never arrived: the due members below offer it again
-
-    def _find_delivered(self, client: WebClient, member: MemberKey, key: str) -> tuple[str, str] | None:
-        row = self.store.member(member)
-        if row is None or not row.dm_channel:
-            return None
-        history = client.conversations_history(channel=row.dm_channel, limit=20, include_all_metadata=True)
-        messages: list[dict[str, Any]] = history.get("messages") or []
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
-                return row.dm_channel, str(message.get("ts", ""))
-        return None

@@ -69,6 +69,19 @@ def due_checkin(now: datetime, tz_name: str | None, weekday: int, at: time) -> t
     return week_key(scheduled, tz_name), scheduled
 
 
+def checkin_slot(now: datetime, tz_name: str | None, weekday: int, clock_text: str) -> datetime:
+    """When a member's check-in is next owed: the latest slot if it is still fresh (missed by less
+    than a day), else the next one."""
+    at = parse_clock(clock_text) or DEFAULT_TIME
+    latest = previous_checkin(now, tz_name, weekday, at)
+    return latest if now - latest < LATE_SEND_WINDOW else next_checkin(now, tz_name, weekday, at)
+
+
+def following_checkin(now: datetime, tz_name: str | None, weekday: int, clock_text: str) -> datetime:
+    """The slot after ``now``, for a member whose check-in of this week is done."""
+    return next_checkin(now, tz_name, weekday, parse_clock(clock_text) or DEFAULT_TIME)
+
+
 def parse_clock(text: str) -> time | None:
     try:
         parsed = time.fromisoformat(text)

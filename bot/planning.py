@@ -1,0 +1,70 @@
+"""What is due on its own, as of an instant: weekly check-ins, placement invites, reminders of an
+unfinished assessment, and weekly team digests. Each becomes a ``Job`` under a unique send key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.journey import CHECKIN_KIND
+from bot.report import DIGEST_KIND, team_report
+from bot.store import AssessmentRow, MemberRow, Store, send_key
+from flows.content import Bundle
+from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
+from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, LATE_SEND_WINDOW, due_checkin, week_key
+from flows.values import MemberKey
+
+NUDGE_KIND = "nudge"
+INVITE_KIND = "invite"
+FIRST_NUDGE_AFTER = timedelta(hours=24)
+LAST_NUDGE_AFTER = timedelta(hours=72)
+
+
+@dataclass(frozen=True)
+class Job:
+    member: MemberKey
+    kind: str
+    period: str
+    outcomes: tuple[Outcome, ...]
+    channel: str | None = None  # a channel to post in; None means the member's DM
+    reader: MemberKey | None = None  # whose language it is written in, when not the member's
+
+    @property
+    def key(self) -> str:
+        return send_key(self.member, self.kind, self.period)
+
+
+def weekly_job(store: Store, member: MemberRow, now: datetime) -> Job | None:
+    """What a member whose weekly slot has come should get: a check-in, a one-off invite, or nothing."""
+    slot = member.next_checkin_at
+    if slot is None or now - slot >= LATE_SEND_WINDOW:
+        return None  # missed by a day or more: skipped, not sent late
+    if member.stage is not None:
+        period = week_key(slot, member.tz)
+        return Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),))
+    if store.has_completed_assessment(member.key) and not store.was_sent(member.key, INVITE_KIND):
+        return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),))
+    return None
+
+
+def nudge_job(assessment: AssessmentRow, now: datetime, question_ids: Sequence[str]) -> Job | None:
+    if assessment.state not in question_ids:
+        return None
+    last = now - assessment.updated_at >= LAST_NUDGE_AFTER
+    number, total = question_ids.index(assessment.state) + 1, len(question_ids)
+    owner = MemberKey(assessment.team_id, assessment.user_id)
+    # One key per assessment and reminder: the 24 h one and the 72 h one, never a third.
+    return Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),))
+
+
+def digest_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
+    jobs = []
+    for digest in store.digests():
+        due = due_checkin(now, digest["tz"], DEFAULT_WEEKDAY, DEFAULT_TIME)
+        if due is not None:
+            channel = MemberKey(digest["team_id"], digest["channel_id"])
+            report = Report(team_report(store, bundle, digest["team_id"], now), digest=True)
+            admin = MemberKey(digest["team_id"], digest["created_by"])
+            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"], reader=admin))
+    return jobs
