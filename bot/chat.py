@@ -13,9 +13,10 @@ from bot.plan import Plans
 from bot.plan_chat import is_plan_command, offer_text, run_plan
 from bot.views.assessment import ask_back_text, plan_item_text, plan_title, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
+from bot.views.plan import plan_notice_text
 from flows.content import Bundle
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Intro, Notice, Outcome, Summary
-from flows.plan_outcomes import PlanOffer
+from flows.plan_outcomes import PlanNotice, PlanOffer, PlanTip
 from flows.summary import summary_text
 from flows.values import MemberKey
 
@@ -82,6 +83,11 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             return plain(messages.text(key, **notice_params(bundle, outcome.params, for_slack=False)))
         case PlanOffer():
             return offer_text(bundle, outcome)
+        case PlanTip():
+            tip = bundle.plan.text("checkin_tip", title=bundle.plan.section(outcome.section_id).title)
+            return plain(f"{tip}\n{bundle.plan.text('chat_hint')}")
+        case PlanNotice():
+            return plain(plan_notice_text(bundle, outcome))
     raise TypeError(f"no terminal view for {outcome!r}")
 
 

@@ -16,7 +16,7 @@ from bot.journey import Journey
 from bot.privacy import Privacy
 from flows.outcomes import CheckinAsk, ForgetConfirm, Outcome
 from flows.reading import read_chat_command, read_reply
-from flows.values import MemberKey
+from flows.values import MemberKey, whole_number
 
 TERMINAL_CHANNEL = "terminal"
 
@@ -45,8 +45,8 @@ class TerminalSession:
             if read_reply(typed, self.coach.bundle.locale).rating == "ready":
                 return self.show(self.privacy.forget(self.member))
             return [self.coach.bundle.messages.text("chat_forget_kept")]
-        if typed.isdigit() and self.options:
-            number = int(typed)
+        number = whole_number(typed)
+        if number is not None and self.options:
             if not 1 <= number <= len(self.options):
                 return [self.coach.bundle.messages.text("chat_no_such_option", count=len(self.options))]
             return self.show(self.options[number - 1]())

@@ -11,7 +11,7 @@ from flows.content import Bundle
 from flows.plan import LISTED_KINDS, PlanContent, PlanField, PlanSection
 from flows.plan_document import FieldValue, message_mention, render_plan_markdown
 from flows.plan_outcomes import PlanOffer
-from flows.values import MemberKey
+from flows.values import MemberKey, whole_number
 
 Read = Callable[[str], str]
 Write = Callable[[str], None]
@@ -41,9 +41,10 @@ def _ask_choice(plan: PlanContent, section: PlanSection, item: PlanField, typed:
     options = section.options_of(item)
     picked: list[str] = []
     for part in typed.replace(" ", "").split(","):
-        if not part.isdigit() or not 1 <= int(part) <= len(options):
+        number = whole_number(part)
+        if number is None or not 1 <= number <= len(options):
             return None
-        picked.append(options[int(part) - 1].id)
+        picked.append(options[number - 1].id)
     return tuple(picked) if item.kind in LISTED_KINDS else (picked[0] if len(picked) == 1 else None)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from slack_sdk.signature import SignatureVerifier
 
 from bot.store import Store
+from flows.values import whole_number
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -31,8 +32,7 @@ def refuse(start_response: StartResponse, status: str) -> list[bytes]:
 
 
 def body_length(environ: WSGIEnvironment) -> int | None:
-    text = str(environ.get("CONTENT_LENGTH") or "0")
-    return int(text) if text.isascii() and text.isdigit() else None
+    return whole_number(str(environ.get("CONTENT_LENGTH") or "0"))
 
 
 def guard_events(
@@ -56,7 +56,7 @@ def guard_events(
         body = environ["wsgi.input"].read(length)
         timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
         signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
-        if not (timestamp.isascii() and timestamp.isdigit()) or not verifier.is_valid(body, timestamp, signature):
+        if whole_number(timestamp) is None or not verifier.is_valid(body, timestamp, signature):
             log.info("refused a request whose signature does not match")
             return refuse(start_response, "401 Unauthorized")
         if not store.first_sight_of_signature(signature, wall_clock()):

@@ -190,3 +190,15 @@ def test_the_journey_in_the_terminal_in_finnish_and_italian(
         assert text in done.stdout
     (checkin,) = list(Store(tmp_path / "c.db").db.query("select period, outcome from checkins"))
     assert checkin == {"period": "2026-W50", "outcome": "same"}
+
+
+def test_a_check_in_after_a_verdict_names_the_plan_gap_in_the_terminal(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", [*["yes"] * 5, "no", "stage", "3", "check in", "1"])
+    assert "is the weakest area you haven't written down yet" in out
+    assert "Type plan to write it here" in out
+
+
+def test_numbers_the_terminal_cannot_read_are_refused_not_crashed(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["stage", "²", "stage", "9" * 5000, "stage", "3"])
+    assert out.count("Where are you on the social media journey?") == 3  # asked again each time, no crash
+    assert "You're at stage 3" in out and out.endswith("Run the coach again to continue.")

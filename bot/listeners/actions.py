@@ -17,7 +17,15 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payloads import clicked_message, dm_channel, member_of, selected, value_parts
+from bot.listeners.payloads import (
+    chosen,
+    clicked_message,
+    dm_channel,
+    member_of,
+    selected,
+    value_parts,
+    view_values,
+)
 from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, sender
 from bot.services import Services
 from bot.views.assessment import (
@@ -30,14 +38,13 @@ from bot.views.assessment import (
     START_ACTION,
     parse_block_id,
 )
-from bot.views.common import whole_number
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
 from bot.views.privacy import FORGET_ACTION
 from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import Closed, Notice, Outcome
-from flows.values import MemberKey
+from flows.values import MemberKey, whole_number
 
 log = logging.getLogger(__name__)
 STAGE_SOURCES: tuple[Source, ...] = ("placement", "quiz", "checkin")
@@ -141,10 +148,10 @@ def clicked(
 
 def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     member = member_of(context)
-    values = (view.get("state") or {}).get("values") or {}
+    values = view_values(view)
     if member is not None:
-        weekday = whole_number(str((selected(values, "weekday").get("selected_option") or {}).get("value", "")))
-        at = str((selected(values, "time").get("selected_option") or {}).get("value", ""))
+        weekday = whole_number(chosen(selected(values, "weekday")))
+        at = chosen(selected(values, "time"))
         paused = bool(selected(values, "paused").get("selected_options"))
         share = bool(selected(values, "share").get("selected_options"))
         outcomes = services.journey().save_settings(member, -1 if weekday is None else weekday, at, paused, share)

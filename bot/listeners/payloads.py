@@ -48,6 +48,20 @@ def selected(values: dict[str, Any], block: str) -> dict[str, Any]:
     return as_dict(as_dict(values.get(block)).get(block))
 
 
+def view_values(view: dict[str, Any]) -> dict[str, Any]:
+    """A submitted modal's ``state.values``; empty for a payload that lacks or garbles them."""
+    return as_dict(as_dict(view.get("state")).get("values"))
+
+
+def text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def chosen(state: dict[str, Any]) -> str:
+    """The value of a select's ``selected_option`` ("" when none, or when it is not an object)."""
+    return str(as_dict(state.get("selected_option")).get("value", ""))
+
+
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:
     words = (text or "").split()
     return (words[0].lower(), words[1:]) if words else ("", [])

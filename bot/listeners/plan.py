@@ -11,7 +11,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.payloads import dm_channel, member_of, value_parts
+from bot.listeners.payloads import (
+    as_dict,
+    chosen,
+    dm_channel,
+    member_of,
+    selected,
+    text_or_none,
+    value_parts,
+    view_values,
+)
 from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts, sender
 from bot.plan_canvas import PlanPublisher
 from bot.services import Services
@@ -36,15 +45,17 @@ def submitted(section: PlanSection, values: dict[str, Any]) -> dict[str, FieldVa
     """A modal's ``state.values`` in Slack's shapes, read per field (block and action id = field id)."""
     found: dict[str, FieldValue | None] = {}
     for item in section.fields:
-        state = (values.get(item.id) or {}).get(item.id) or {}
+        state = selected(values, item.id)
+        options = state.get("selected_options")
         if "selected_options" in state:
-            found[item.id] = tuple(str(o.get("value", "")) for o in state.get("selected_options") or [])
+            listed = options if isinstance(options, list) else []
+            found[item.id] = tuple(str(as_dict(o).get("value", "")) for o in listed)
         elif "selected_user" in state:
-            found[item.id] = state.get("selected_user")
+            found[item.id] = text_or_none(state.get("selected_user"))
         elif "selected_option" in state:
-            found[item.id] = (state.get("selected_option") or {}).get("value")
+            found[item.id] = chosen(state) or None
         else:
-            found[item.id] = state.get("value")
+            found[item.id] = text_or_none(state.get("value"))
     return found
 
 
@@ -104,7 +115,7 @@ def section_submitted(services: Services, ack: Ack, view: dict[str, Any], contex
         ack()
         return
     section = plans.bundle.plan.section(section_id)
-    result = plans.save(member, section_id, submitted(section, (view.get("state") or {}).get("values") or {}))
+    result = plans.save(member, section_id, submitted(section, view_values(view)))
     if isinstance(result, list):
         keep_for_sending(context, result)
         ack()

@@ -14,11 +14,12 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.views.common import Rendered, escape, format_date, notice_text, section, whole_number
+from bot.views.common import Rendered, escape, format_date, notice_text, section
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
 from flows.summary import summary_text
+from flows.values import whole_number
 
 ANSWER_ACTION_PREFIX = "answer:"
 CONFIRM_ACTION_PREFIX = "confirm:"  # "Did you mean …?": block ``confirm:<assessment>:<question>``

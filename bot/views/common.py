@@ -22,11 +22,6 @@ MAX_ECHO = 100  # characters of a member's own words quoted back to them
 ECHOED = frozenset({"command", "text"})  # notice params that carry what a member typed
 
 
-def whole_number(text: str, max_digits: int = 12) -> int | None:
-    """A short run of ASCII digits as an int; None otherwise ("²".isdigit() is true, int("²") fails)."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= max_digits else None
-
-
 def escape(text: str) -> str:
     """Neutralise Slack's control sequences so member text can never ping or fake a link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
