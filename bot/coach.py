@@ -148,9 +148,9 @@ class Coach:
         self.store.set_pending(row.id, row.state, typed[:MAX_KEPT_TEXT])
         return [AskBack(row.id, row.state, typed[:MAX_KEPT_TEXT], reading.guess)]
 
-    def prompt_posted(self, assessment_id: int, channel: str, ts: str) -> None:
+    def prompt_posted(self, assessment_id: int, question_id: str, channel: str, ts: str) -> None:
         """Remember where a question was posted, so answering it can close that very message."""
-        self.store.set_prompt(assessment_id, channel, ts)
+        self.store.set_prompt(assessment_id, question_id, channel, ts)
 
     # Internals
 
@@ -229,8 +229,10 @@ class Coach:
             total=len(self.question_ids),
             how=HOW[trigger],
             rating=answer.rating if answer is not None else None,
-            prompt_channel=row.prompt_channel,
-            prompt_ts=row.prompt_ts,
+            # Only the message that asks this very question is closed: if the member typed before the
+            # record of where it landed, no message is touched rather than the previous one.
+            prompt_channel=row.prompt_channel if row.prompt_question in (None, row.state) else None,
+            prompt_ts=row.prompt_ts if row.prompt_question in (None, row.state) else None,
             words=answer.text if answer is not None else None,
         )
 

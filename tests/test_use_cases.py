@@ -133,9 +133,20 @@ def test_typed_words(coach: Coach) -> None:
 
 def test_prompt_posted_is_remembered_for_closing(coach: Coach, store: Store) -> None:
     assessment_id = open_assessment(coach)
-    coach.prompt_posted(assessment_id, "D1", "1.5")
+    coach.prompt_posted(assessment_id, "reason", "D1", "1.5")
     closed, _ask = coach.answer(MEMBER, "reason", "ready")
     assert isinstance(closed, Closed) and (closed.prompt_channel, closed.prompt_ts) == ("D1", "1.5")
+
+
+def test_a_late_record_of_an_older_question_never_closes_the_wrong_message(coach: Coach) -> None:
+    assessment_id = open_assessment(coach)
+    coach.prompt_posted(assessment_id, "reason", "D1", "1.5")
+    coach.answer(MEMBER, "reason", "ready")  # question 2 is asked; the member types before it is on record
+    closed, _ask = coach.answer(MEMBER, "networks", "ready")
+    assert isinstance(closed, Closed) and closed.prompt_ts is None  # not question 1's message
+    coach.prompt_posted(assessment_id, "networks", "D1", "2.5")  # the record of question 2 arrives late
+    closed, _ask = coach.answer(MEMBER, "resources", "ready")
+    assert isinstance(closed, Closed) and closed.prompt_ts is None  # and is not taken for question 3's
 
 
 def test_place_records_the_change_with_its_source(journey: Journey, store: Store) -> None:

@@ -60,7 +60,7 @@ def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
         if post.placed is not None:
             services.plans(MemberKey(post.placed.team_id, post.placed.user_id)).placed(post.placed)
         elif isinstance(post.outcome, Ask):
-            services.coach().prompt_posted(post.outcome.assessment_id, post.channel, post.ts)
+            services.coach().prompt_posted(post.outcome.assessment_id, post.outcome.question_id, post.channel, post.ts)
         elif isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
             services.journey().checkin_posted(post.outcome.send_key, post.channel, post.ts)
 

@@ -102,9 +102,12 @@ class AssessmentQueries(Connection):
                     )
         return True
 
-    def set_prompt(self, assessment_id: int, channel: str, ts: str) -> None:
+    def set_prompt(self, assessment_id: int, question_id: str, channel: str, ts: str) -> None:
+        """Record where the question was posted, if the assessment is still at that question: a record
+        arriving after the member moved on must not point the next close at the wrong message."""
         self._write_one(
-            "update assessments set prompt_channel = ?, prompt_ts = ? where id = ?", [channel, ts, assessment_id]
+            "update assessments set prompt_channel = ?, prompt_ts = ?, prompt_question = ? where id = ? and state = ?",
+            [channel, ts, question_id, assessment_id, question_id],
         )
 
     def set_pending(self, assessment_id: int, question_id: str, text: str) -> None:

@@ -38,6 +38,7 @@ class AssessmentRow:
     pending_question: str | None = None  # the question a reply awaiting confirmation answers
     pending_text: str | None = None  # that reply, as the member typed it
     reviewing: bool = False  # in the round that offers skipped questions again
+    prompt_question: str | None = None  # the question the prompt message asks (None: recorded before we kept it)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> AssessmentRow:
@@ -55,6 +56,7 @@ class AssessmentRow:
             pending_question=row.get("pending_question"),
             pending_text=row.get("pending_text"),
             reviewing=bool(row.get("reviewing")),
+            prompt_question=row.get("prompt_question"),
         )
 
 

@@ -147,3 +147,9 @@ def m008_plans(db: Database) -> None:
         {"team_id": str, "user_id": str, "channel_id": str, "canvas_id": str, "link": str, "updated_at": str},
         pk=("team_id", "user_id", "channel_id"),
     )
+
+
+@migrations()
+def m010_prompt_question(db: Database) -> None:
+    """Which question the recorded prompt message asks, so a late record never points at another one."""
+    db.table("assessments").add_column("prompt_question", str)
