@@ -36,6 +36,7 @@ class Fault:
 
 
 Responder = Callable[[Call], dict[str, Any]]
+TEXT_PREFIX = 40  # how much of each message's text ``/_calls`` shows
 T = TypeVar("T")
 
 
@@ -133,6 +134,26 @@ class FakeSlack:
                     delivered[channel] = delivered.get(channel, 0) + 1
             refused = sum(1 for c in self.calls if c.method == "chat.postMessage" and not c.response.get("ok"))
             return {"delivered": delivered, "refused": refused, "calls": len(self.calls)}
+
+    def arrivals(self, since: int = 0) -> dict[str, Any]:
+        """Calls from index ``since`` on: method, channel, arrival (``time.monotonic``, which on Linux is
+        one clock for every process, so a load generator can compare it with its own send times) and
+        the start of the text; ``next`` is the index to ask from next time."""
+        with self._lock:
+            calls = self.calls[since:]
+            return {
+                "next": len(self.calls),
+                "calls": [
+                    {
+                        "method": c.method,
+                        "channel": c.args.get("channel"),
+                        "at": c.at,
+                        "text": str(c.args.get("text") or "")[:TEXT_PREFIX],
+                        "ok": bool(c.response.get("ok")),
+                    }
+                    for c in calls
+                ],
+            }
 
     def reset(self) -> None:
         with self._lock:
@@ -258,11 +279,17 @@ class FakeSlack:
                 return
 
             def do_GET(self) -> None:
-                """``/_stats``: what a benchmark in another process needs to count duplicates and misses."""
-                if self.path != "/_stats":
+                """``/_stats`` (duplicates and misses) and ``/_calls?since=N`` (arrivals), for benchmarks
+                in another process."""
+                path, _, query = self.path.partition("?")
+                if path == "/_stats":
+                    payload = json.dumps(fake.stats()).encode("utf-8")
+                elif path == "/_calls":
+                    since = dict(parse_qsl(query)).get("since", "0")
+                    payload = json.dumps(fake.arrivals(int(since) if since.isdigit() else 0)).encode("utf-8")
+                else:
                     self.send_error(404)
                     return
-                payload = json.dumps(fake.stats()).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
