@@ -88,7 +88,7 @@ class SlackDelivery:
         posted: list[Posted] = []
         for outcome in outcomes:
             try:
-                landed = self._send(channel, outcome, clicked)
+                landed = self.send(channel, outcome, clicked)
             except SLACK_FAILURES as error:
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, failure(error))
                 continue
@@ -96,7 +96,14 @@ class SlackDelivery:
                 posted.append(landed)
         return posted
 
-    def _send(self, channel: str, outcome: Outcome, clicked: tuple[str, str] | None) -> Posted | None:
+    def send(
+        self,
+        channel: str,
+        outcome: Outcome,
+        clicked: tuple[str, str] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Posted | None:
+        """Send one outcome; Slack's failures propagate. ``metadata`` goes with a new message."""
         rendered = render(self.bundle, outcome)
         replaced = (outcome.prompt_channel, outcome.prompt_ts) if isinstance(outcome, Closed) else clicked
         if isinstance(outcome, Closed | CheckinClosed):
@@ -115,7 +122,9 @@ class SlackDelivery:
             )
             return None
         target = outcome.channel_id if isinstance(outcome, ChannelReport) else channel
-        response = self.client.chat_postMessage(channel=target, text=rendered.text, blocks=rendered.block_dicts())
+        response = self.client.chat_postMessage(
+            channel=target, text=rendered.text, blocks=rendered.block_dicts(), metadata=metadata
+        )
         return Posted(outcome, str(response["channel"]), str(response["ts"]))
 
     def post_channel_report(self, report: ChannelReport) -> bool:

@@ -307,10 +307,7 @@ class Scheduler:
             for outcome in job.outcomes:
                 text, blocks = self._rendered(bundle, outcome)
                 response = client.chat_postMessage(
-                    channel=channel,
-                    text=text,
-                    blocks=blocks,
-                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": job.key}},
+                    channel=channel, text=text, blocks=blocks, metadata=send_metadata(job.key)
                 )
                 ts = str(response.get("ts", ""))
             self.store.mark_sent(job.key, channel, ts, now)
@@ -342,12 +339,7 @@ class Scheduler:
         report.note("stopped_members", f"{job.member.team_id}:{job.member.user_id}")
 
     def _dm_channel(self, client: WebClient, member: MemberKey) -> str:
-        row = self.store.member(member)
-        if row is not None and row.dm_channel:
-            return row.dm_channel
-        channel = str(client.conversations_open(users=member.user_id)["channel"]["id"])
-        self.store.update_member(member, dm_channel=channel)
-        return channel
+        return dm_channel(self.store, client, member)
 
     # Claims left behind by a process that died mid-send
 
@@ -372,14 +364,39 @@ class Scheduler:
         row = self.store.member(member)
         if row is None or not row.dm_channel:
             return None
-        try:
-            history = client.conversations_history(channel=row.dm_channel, limit=20, include_all_metadata=True)
-        except SlackApiError as error:
-            log.warning("could not read %s's DM history: %s", member, error.response.get("error"))
-            return None
-        messages: list[dict[str, Any]] = history.get("messages") or []
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
-                return row.dm_channel, str(message.get("ts", ""))
-        return None
+        ts = delivered_keys(client, row.dm_channel).get(key)
+        return (row.dm_channel, ts) if ts is not None else None
+
+
+# Shared with the outbox's sender (bot/sender.py): where a member's DM is, and what arrived in it.
+
+
+def send_metadata(key: str) -> dict[str, Any]:
+    """Message metadata carrying a send's key, so a send whose outcome is unknown can be looked up."""
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+
+
+def delivered_keys(client: WebClient, channel: str, limit: int = 20) -> dict[str, str]:
+    """The send keys found in the channel's latest messages, each with its message's ts."""
+    try:
+        history = client.conversations_history(channel=channel, limit=limit, include_all_metadata=True)
+    except SlackApiError as error:
+        log.warning("could not read the history of %s: %s", channel, error.response.get("error"))
+        return {}
+    found: dict[str, str] = {}
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        key = (metadata.get("event_payload") or {}).get("key")
+        if metadata.get("event_type") == METADATA_EVENT and isinstance(key, str):
+            found[key] = str(message.get("ts", ""))
+    return found
+
+
+def dm_channel(store: Store, client: WebClient, member: MemberKey) -> str:
+    """The member's DM with the coach: remembered, or opened once (``conversations.open``)."""
+    row = store.member(member)
+    if row is not None and row.dm_channel:
+        return row.dm_channel
+    channel = str(client.conversations_open(users=member.user_id)["channel"]["id"])
+    store.update_member(member, dm_channel=channel)
+    return channel

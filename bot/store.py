@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlite_utils import Database, Migrations
 
+from bot.store_outbox import OutboxStore, ProcessLock, Unit, UnitOfWork
 from flows.content import Rating
 from flows.values import MemberKey
 
@@ -129,6 +130,18 @@ def m005_indexed_schedule(db: Database) -> None:
         "create index idx_assessments_to_nudge on assessments (updated_at)"
         " where completed_at is null and nudges_sent < 2"
     )
+
+
+@migrations()
+def m009_outbox(db: Database) -> None:
+    """Replies to send, written in the same transaction as the state change they answer (issue 14)."""
+    db.execute(
+        "create table outbox (id integer primary key autoincrement, team_id text not null, user_id text not null,"
+        " payload blob not null, status text not null default 'pending', owner text, claimed_at text,"
+        " attempts integer not null default 0, done integer not null default 0, not_before real not null default 0,"
+        " created_at text not null)"
+    )
+    db.execute("create index idx_outbox_member on outbox (team_id, user_id, id)")
 
 
 def _iso(moment: datetime) -> str:
@@ -244,8 +257,8 @@ ACTIVE = "m.active = 1 and not exists (select 1 from workspaces w where w.team_i
 REACHABLE = f"m.paused = 0 and {ACTIVE}"  # for check-ins, which a member can pause
 
 
-class Store:
-    _writers: dict[str, threading.Lock] = {}
+class Store(UnitOfWork, OutboxStore):
+    _writers: dict[str, tuple[threading.Lock, ProcessLock]] = {}
     _writers_guard = threading.Lock()
 
     def __init__(self, path: str | Path) -> None:
@@ -254,8 +267,20 @@ class Store:
         with Store._writers_guard:
             # One lock per database file shared by every Store in this process: threads queue here in
             # order, instead of in SQLite's busy handler, which sleeps in coarse steps under contention.
-            self._writer = Store._writers.setdefault(os.path.realpath(self.path), threading.Lock())
-        migrations.apply(self.db)
+            # Then one lock across processes, for several serving processes on one database.
+            real = os.path.realpath(self.path)
+            self._writer, self._process_lock = Store._writers.setdefault(
+                real, (threading.Lock(), ProcessLock(real + ".lock"))
+            )
+        with self._writer, self._process_lock:  # several processes starting at once migrate once
+            migrations.apply(self.db)
+
+    @classmethod
+    def forget_inherited_locks(cls) -> None:
+        """In a forked child: its own writer locks (a lock file opened anew, so ``flock`` tells the
+        processes apart) instead of the parent's."""
+        with cls._writers_guard:
+            cls._writers = {}
 
     @property
     def db(self) -> Database:
@@ -276,23 +301,64 @@ class Store:
             self._local.db = None
 
     def _write_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
-        """One writing statement, queued behind this process's other writers."""
-        with self._writer:
-            cursor: sqlite3.Cursor = self.db.execute(sql, params)
+        """One writing statement, queued behind this process's other writers (or joining the open
+        transaction of this thread's unit of work)."""
+        with self.write() as db:
+            cursor: sqlite3.Cursor = db.execute(sql, params)
             return cursor
 
     @contextmanager
     def write(self) -> Iterator[Database]:
-        """A write transaction that takes the lock up front, so it never fails half-way on busy."""
+        """A write transaction that takes the lock up front, so it never fails half-way on busy.
+
+        Re-entrant: inside this thread's open transaction (a unit of work, or an outer ``write``) it
+        is a savepoint of that transaction, committed with it."""
         db = self.db
-        with self._writer:
-            db.conn.execute("BEGIN IMMEDIATE")
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is not None and not unit.begun:
+            self._begin(db)
+            unit.begun = True
+        if unit is not None or getattr(self._local, "writing", False):
+            db.conn.execute("SAVEPOINT nested_write")
             try:
                 yield db
             except BaseException:
-                db.conn.execute("ROLLBACK")
+                db.conn.execute("ROLLBACK TO nested_write")
+                db.conn.execute("RELEASE nested_write")
                 raise
-            db.conn.execute("COMMIT")
+            db.conn.execute("RELEASE nested_write")
+            return
+        self._begin(db)
+        self._local.writing = True
+        try:
+            yield db
+        except BaseException:
+            self._end(db, commit=False)
+            raise
+        finally:
+            self._local.writing = False
+        self._end(db, commit=True)
+
+    def _begin(self, db: Database) -> None:
+        self._writer.acquire()
+        try:
+            self._process_lock.acquire()
+        except BaseException:
+            self._writer.release()
+            raise
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._process_lock.release()
+            self._writer.release()
+            raise
+
+    def _end(self, db: Database, commit: bool) -> None:
+        try:
+            db.conn.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            self._process_lock.release()
+            self._writer.release()
 
     # Members
 
@@ -497,7 +563,7 @@ class Store:
                     "delete from answers where assessment_id in (select id from assessments where team_id = ?)",
                     [team_id],
                 )
-                for table in ("assessments", *self.MEMBER_TABLES, "members", "digests", "workspaces"):
+                for table in ("assessments", *self.MEMBER_TABLES, "members", "digests", "workspaces", "outbox"):
                     db.execute(f"delete from {table} where team_id = ?", [team_id])
         return teams
 
@@ -648,7 +714,7 @@ class Store:
                 " (select id from assessments where team_id = ? and user_id = ?)",
                 params,
             )
-            for table in ("assessments", *self.MEMBER_TABLES, "members"):
+            for table in ("assessments", *self.MEMBER_TABLES, "members", "outbox"):
                 db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
 
@@ -660,3 +726,4 @@ class Store:
             "insert or ignore into processed_events (event_id, received_at) values (?, ?)", [event_id, _iso(now)]
         )
         return cursor.rowcount == 1
+

@@ -1,7 +1,8 @@
 """The ``/coach`` slash command and its subcommands.
 
-Every subcommand acknowledges at once with an empty body; its answer (in the member's language,
-which may first need a ``users.info``) goes out from the lazy half through the response URL.
+Every subcommand acknowledges with an empty body; its answer (in the member's language, which may
+first need a ``users.info``) goes out through the outbox and the response URL. ``settings`` and
+``report`` must ask Slack first and answer from a lazy listener.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import member_of, parse_subcommand
-from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with, sender
+from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with
 from bot.services import Services
 from flows.outcomes import ChannelReport, Notice, Outcome
 from flows.values import MemberKey
@@ -99,6 +100,4 @@ def team_report(services: Services, client: WebClient, member: MemberKey, args: 
 
 
 def register(app: App, services: Services) -> None:
-    app.command(COMMAND)(
-        ack=partial(coach_command, services), lazy=[sender(services), partial(settings_or_report, services)]
-    )
+    app.command(COMMAND)(ack=partial(coach_command, services), lazy=[partial(settings_or_report, services)])
