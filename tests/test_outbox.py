@@ -1,0 +1,149 @@
+"""The outbox's rules on a real SQLite file: one transaction with the state change, each member's rows
+in order, claims, retries, and recovery of a dead process's claim without sending anything twice."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.outbox import Outbox, Reply, decode, encode
+from bot.scheduler import send_metadata
+from bot.sender import Sender, outbox_key
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.store import Store
+from flows.content import load_bundle
+from flows.outcomes import Ask, Notice
+from flows.values import MemberKey
+from tests.conftest import TEST_NOW, FrozenClock
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import delivered_to
+
+ANN, BOB = MemberKey("T0001", "U0ANN"), MemberKey("T0001", "U0BOB")
+DEAD_OWNER = "nohost.invalid:1:dead"  # another host, claimed long ago: its lease has run out
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "coach.db")
+
+
+def notice(key: str) -> Reply:
+    return Reply(outcomes=(Notice(key),), channel="D0CHAN")
+
+
+def claim(store: Store, wall: float = 0.0) -> int | None:
+    row = store.claim_outbox_row("me:1:x", TEST_NOW, wall)
+    return row.id if row else None
+
+
+def test_a_members_rows_go_one_at_a_time_in_order_while_others_go_alongside(store: Store) -> None:
+    outbox = Outbox(store, FrozenClock())
+    ann_1, ann_2 = outbox.enqueue(ANN, notice("help")), outbox.enqueue(ANN, notice("paused"))
+    bob_1 = outbox.enqueue(BOB, notice("help"))
+    assert claim(store) == ann_1
+    assert claim(store) == bob_1  # Ann's second waits while her first is out
+    assert claim(store) is None
+    store.finish_outbox_row(ann_1)  # type: ignore[arg-type]
+    assert claim(store) == ann_2
+
+
+def test_a_row_given_back_keeps_its_place_and_waits_for_its_time(store: Store) -> None:
+    outbox = Outbox(store, FrozenClock())
+    first, second = outbox.enqueue(ANN, notice("help")), outbox.enqueue(ANN, notice("paused"))
+    assert claim(store, wall=100.0) == first
+    store.retry_outbox_row(first, 1, not_before=110.0)  # type: ignore[arg-type]
+    assert claim(store, wall=105.0) is None  # not the second one either: order holds
+    assert claim(store, wall=110.0) == first
+    assert second is not None
+
+
+def test_the_outbox_row_commits_with_the_state_change_or_not_at_all(store: Store) -> None:
+    outbox = Outbox(store, FrozenClock())
+    rung: list[str] = []
+    with pytest.raises(RuntimeError), store.unit_of_work():
+        store.ensure_member(ANN, TEST_NOW)
+        outbox.enqueue(ANN, notice("help"))
+        store.after_commit(lambda: rung.append("rolled back"))
+        raise RuntimeError("the listener failed after writing")
+    assert store.member(ANN) is None and store.outbox_size() == 0 and rung == []
+    with store.unit_of_work():
+        store.ensure_member(ANN, TEST_NOW)
+        outbox.enqueue(ANN, notice("help"))
+        store.after_commit(lambda: rung.append("committed"))
+        assert rung == []  # nothing is announced before the commit
+    assert store.member(ANN) is not None and store.outbox_size() == 1 and rung == ["committed"]
+
+
+def test_a_failed_nested_write_is_undone_inside_the_unit(store: Store) -> None:
+    with store.unit_of_work():
+        store.ensure_member(ANN, TEST_NOW)
+        with pytest.raises(RuntimeError), store.write() as db:
+            db.execute("update members set tz = 'Europe/Rome' where user_id = ?", [ANN.user_id])
+            raise RuntimeError
+    row = store.member(ANN)
+    assert row is not None and row.tz is None
+
+
+def test_a_row_in_an_unknown_format_is_dropped_with_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert decode(b"coach-outbox-0\nwhatever", 7) is None
+    assert "dropped outbox row 7" in caplog.text
+    assert decode(encode(notice("help")), 8) == notice("help")
+
+
+def sender_for(store: Store, fake: FakeSlack, tmp_path: Path) -> Sender:
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret="s",
+        slack_api_url=fake.url,
+        coach_db=str(tmp_path / "coach.db"),
+    )
+    client = make_web_client(settings)
+    services = Services(store=store, bundle=load_bundle(), clock=FrozenClock())
+    return Sender(services, lambda _team: client, workers=0)
+
+
+def test_a_dead_claim_resumes_after_what_already_arrived(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, dm_channel="DANN", language="en")
+    row_id = Outbox(store, FrozenClock()).enqueue(
+        ANN, Reply(outcomes=(Notice("help"), Ask(1, "networks", 2, 6)), channel="DANN")
+    )
+    assert row_id is not None
+    claimed_long_ago = "2026-01-01T00:00:00+00:00"
+    store.db.execute("update outbox set status = 'claimed', owner = ?, claimed_at = ?", [DEAD_OWNER, claimed_long_ago])
+    sender = sender_for(store, fake_slack, tmp_path)
+    # The dead process had posted the first message (its key in the metadata) before it died.
+    client = sender.client_for("T0001")
+    assert client is not None
+    client.chat_postMessage(channel="DANN", text="help", metadata=send_metadata(outbox_key(row_id, 1)))
+    assert sender.recover_orphans(TEST_NOW) == 1
+    assert sender.drain() == 1
+    texts = [str(c.args.get("text")) for c in delivered_to(fake_slack.calls, "ANN")]
+    assert len(texts) == 2 and texts[1].startswith("*Question 2 of 6")  # the first was not sent again
+    assert store.outbox_size() == 0
+
+
+def test_a_passing_failure_is_retried_later_and_a_permanent_one_dropped(
+    store: Store, fake_slack: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en")
+    outbox, sender = Outbox(store, FrozenClock()), sender_for(store, fake_slack, tmp_path)
+    outbox.enqueue(ANN, notice("help"))
+    fake_slack.fail("chat.postMessage", status=503, error="service_unavailable", times=3)  # beyond the client's retries
+    assert sender.drain() == 1
+    assert store.outbox_size() == 1 and claim(store) is None  # waiting for its backoff
+    store.db.execute("update outbox set not_before = 0")
+    assert sender.drain() == 1 and store.outbox_size() == 0
+    assert len(delivered_to(fake_slack.calls, "0CHAN")) == 1
+    outbox.enqueue(ANN, notice("paused"))
+    fake_slack.fail("chat.postMessage", error="channel_not_found")
+    with caplog.at_level(logging.WARNING):
+        assert sender.drain() == 1
+    assert store.outbox_size() == 0 and "channel_not_found" in caplog.text
