@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
-from bot.views.render import render
+from bot.views.render import rendered_message
 from flows.content import Bundle
 from flows.outcomes import (
     ChannelReport,
@@ -33,8 +33,9 @@ from flows.outcomes import (
 )
 
 log = logging.getLogger(__name__)
-# Outcomes after which the member's App Home is out of date.
-CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed)
+# Outcomes that end a step and change what the member's App Home shows (a verdict, a stage, an
+# assessment begun). A single answer does not: the Home tab is also republished whenever it is opened.
+CHANGING = (Intro, Summary, StageCoaching, CheckinClosed)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 SLACK_FAILURES = (SlackApiError, OSError)  # OSError: a timeout or a dropped connection, after the retries
 
@@ -104,13 +105,11 @@ class SlackDelivery:
         metadata: dict[str, Any] | None = None,
     ) -> Posted | None:
         """Send one outcome; Slack's failures propagate. ``metadata`` goes with a new message."""
-        rendered = render(self.bundle, outcome)
+        text, blocks = rendered_message(self.bundle, outcome)
         replaced = (outcome.prompt_channel, outcome.prompt_ts) if isinstance(outcome, Closed) else clicked
         if isinstance(outcome, Closed | CheckinClosed):
             if replaced is not None and replaced[0] and replaced[1]:
-                self.client.chat_update(
-                    channel=replaced[0], ts=replaced[1], text=rendered.text, blocks=rendered.block_dicts()
-                )
+                self.client.chat_update(channel=replaced[0], ts=replaced[1], text=text, blocks=blocks)
             return None
         if isinstance(outcome, ExportFile):
             self.client.files_upload_v2(
@@ -118,13 +117,11 @@ class SlackDelivery:
                 filename=outcome.filename,
                 content=outcome.content,
                 title=self.bundle.messages.text("export_title"),
-                initial_comment=rendered.text,
+                initial_comment=text,
             )
             return None
         target = outcome.channel_id if isinstance(outcome, ChannelReport) else channel
-        response = self.client.chat_postMessage(
-            channel=target, text=rendered.text, blocks=rendered.block_dicts(), metadata=metadata
-        )
+        response = self.client.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
         return Posted(outcome, str(response["channel"]), str(response["ts"]))
 
     def post_channel_report(self, report: ChannelReport) -> bool:

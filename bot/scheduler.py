@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +29,7 @@ from bot.journey import CHECKIN_KIND
 from bot.profiles import Profiles
 from bot.report import DIGEST_KIND, team_report
 from bot.store import AssessmentRow, MemberRow, Store, send_key
-from bot.views.render import render
+from bot.views.render import rendered_message
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
 from flows.schedule import (
@@ -207,7 +207,6 @@ class Scheduler:
         self.max_parallel = max_workspaces_in_parallel
         self.owner = process_owner()
         self.retention = retention
-        self._render_cache: dict[Hashable, tuple[str, list[dict[str, Any]]]] = {}
 
     def tick(self, now: datetime) -> TickReport:
         """Send everything due at ``now``, in batches found through indexes, then return what happened."""
@@ -234,21 +233,6 @@ class Scheduler:
         self._run(digest_jobs(self.store, now, self.bundle), now, report, pacer)
         log.info("tick at %s: %s", now.isoformat(), report.summary())
         return report
-
-    def _rendered(self, bundle: Bundle, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
-        """A fan-out sends the same few messages thousands of times: build and validate each once."""
-        try:
-            key: Hashable | None = (bundle.locale, outcome)
-            hash(key)
-        except TypeError:  # a report carries counters; it is sent once anyway
-            key = None
-        cached = self._render_cache.get(key) if key is not None else None
-        if cached is None:
-            rendered = render(bundle, outcome)
-            cached = (rendered.text, rendered.block_dicts())
-            if key is not None:
-                self._render_cache[key] = cached
-        return cached
 
     @staticmethod
     def _following(now: datetime, member: MemberRow) -> datetime:
@@ -305,7 +289,7 @@ class Scheduler:
             ts = ""
             bundle = Profiles(self.store).bundle_for(job.reader or member)
             for outcome in job.outcomes:
-                text, blocks = self._rendered(bundle, outcome)
+                text, blocks = rendered_message(bundle, outcome)
                 response = client.chat_postMessage(
                     channel=channel, text=text, blocks=blocks, metadata=send_metadata(job.key)
                 )

@@ -31,6 +31,7 @@ from bot.outbox import DOORBELL, Doorbell, Reply, decode
 from bot.scheduler import delivered_keys, dm_channel, owner_is_gone, process_owner, send_metadata
 from bot.services import Services
 from bot.settings import Settings
+from bot.slack_client import KeepAliveWebClient
 from bot.store import Store
 from bot.store_outbox import OutboxRow
 from bot.views.render import render, render_all
@@ -98,6 +99,7 @@ class Sender:
         self.owner = process_owner()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._clients: dict[int, WebClient] = {}  # what it sent with, to close their connections
 
     # Running
 
@@ -118,6 +120,15 @@ class Sender:
         self.doorbell.ring(len(self._threads))
         for thread in self._threads:
             thread.join(timeout=10)
+        for client in self._clients.values():
+            if isinstance(client, KeepAliveWebClient):
+                client.close()
+
+    def _client(self, team_id: str) -> WebClient | None:
+        client = self.client_for(team_id)
+        if client is not None:
+            self._clients.setdefault(id(client), client)
+        return client
 
     def _work(self) -> None:
         while not self._stopping.is_set():
@@ -154,7 +165,7 @@ class Sender:
 
     def send_row(self, row: OutboxRow) -> None:
         reply = decode(row.payload, row.id)
-        client = self.client_for(row.member.team_id)
+        client = self._client(row.member.team_id)
         if reply is None or client is None:
             if client is None:
                 log.warning("dropped outbox row %d: no token for workspace %s", row.id, row.member.team_id)
@@ -259,7 +270,7 @@ class Sender:
     def _resume_step(self, row: OutboxRow) -> int:
         """The step after the last message of this row found in the DM's history, else where it stopped."""
         reply = decode(row.payload, row.id)
-        client = self.client_for(row.member.team_id)
+        client = self._client(row.member.team_id)
         if reply is None or client is None or row.done > len(reply.outcomes):
             return row.done
         channel = reply.channel or self._known_dm(row.member)

@@ -21,6 +21,7 @@ class Call:
     token: str | None
     at: float = field(default_factory=time.monotonic)
     response: dict[str, Any] = field(default_factory=dict)
+    peer: int = 0  # the client's port: calls on one kept-alive connection share it
 
 
 @dataclass
@@ -274,6 +275,9 @@ class FakeSlack:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; on a kept-alive connection Nagle's algorithm
+            # would hold the body until the client's delayed ACK (40 ms). Slack's servers do not.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
@@ -315,7 +319,8 @@ class FakeSlack:
                     method = "response_url"
                 elif self.path.startswith("/upload/"):
                     method = "upload"
-                status, headers, body = fake._answer(Call(method=method, args=args, token=token))
+                call = Call(method=method, args=args, token=token, peer=int(self.client_address[1]))
+                status, headers, body = fake._answer(call)
                 payload = json.dumps(body).encode("utf-8")
                 try:
                     self.send_response(status)
