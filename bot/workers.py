@@ -9,6 +9,7 @@ database (``flock``), so SQLite's busy handler never has to sleep.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -20,6 +21,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 SENDER_THREADS_PER_WORKER = 2
+PR_SET_PDEATHSIG = 1
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -44,11 +46,24 @@ def serve_child(settings: Settings, sock: socket.socket) -> None:
     make_server(app, store, sockets=[sock]).run()
 
 
+def end_with_parent(parent: int) -> None:
+    """Linux: a serving process gets SIGTERM when the parent dies, even by SIGKILL, so no orphan
+    keeps serving the port without a ticker or a recovery loop."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        log.warning("this system cannot stop a serving process with its parent")
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
+
+
 def fork_child(settings: Settings, sock: socket.socket) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        end_with_parent(parent)
         code = 0
         try:
             serve_child(settings, sock)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import cli
 from bot.outbox import Outbox, Reply, decode, encode
 from bot.scheduler import send_metadata
 from bot.sender import Sender, outbox_key
@@ -147,3 +148,22 @@ def test_a_passing_failure_is_retried_later_and_a_permanent_one_dropped(
     with caplog.at_level(logging.WARNING):
         assert sender.drain() == 1
     assert store.outbox_size() == 0 and "channel_not_found" in caplog.text
+
+
+def test_coach_send_once_sends_what_is_in_the_outbox(
+    fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_API_URL": fake_slack.url,
+        "COACH_DB": str(tmp_path / "coach.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    store = Store(tmp_path / "coach.db")
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en")
+    Outbox(store, FrozenClock()).enqueue(ANN, notice("help"))
+    assert cli.main(["send", "--once"]) == 0
+    assert store.outbox_size() == 0 and len(delivered_to(fake_slack.calls, "0CHAN")) == 1
