@@ -38,8 +38,20 @@ class CoachApp(App):
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         req.context[OUTBOX_KEY] = self.coach_outbox
-        with self.coach_store.unit_of_work():
-            return super().dispatch(req)
+        try:
+            with self.coach_store.unit_of_work():
+                response = super().dispatch(req)
+                if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
+                    raise FailedRequest(response)
+        except FailedRequest as failed:
+            return failed.response
+        return response
+
+
+class FailedRequest(Exception):
+    def __init__(self, response: BoltResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
 
 
 def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Respond
@@ -172,32 +173,32 @@ class Sender:
             self.store.finish_outbox_row(row.id)
             return
         progress = Progress(row.done)
+        settle = self._attempt(row, reply, client, progress)
+        with self.store.unit_of_work():  # where the messages landed, and the row's fate: one transaction
+            remember_posts(self.services, progress.posted)
+            settle()
+
+    def _attempt(self, row: OutboxRow, reply: Reply, client: WebClient, progress: Progress) -> Callable[[], None]:
+        """Send the row's steps; returns what to do with the row afterwards."""
         try:
             delivery = delivery_for(self.services, client, row.member)
             self._send_steps(row, reply, client, delivery, progress)
         except PassingFailure as error:
-            self._give_back(row, progress.step, str(error))
+            return partial(self._give_back, row, progress.step, str(error))
         except (SlackApiError, OSError) as error:
             if timed_out(error):
-                log.warning(
-                    "outbox row %d step %d timed out; recovery checks whether it arrived", row.id, progress.step
-                )
-                self.store.mark_outbox_uncertain(row.id, progress.step)
-            elif is_passing(error):
-                self._give_back(row, progress.step, failure(error))
-            else:
-                reason = failure(error)
-                log.warning("dropped outbox row %d at step %d: Slack answered %s", row.id, progress.step, reason)
-                self.store.finish_outbox_row(row.id)
+                log.warning("outbox row %d step %d timed out; recovery looks for it", row.id, progress.step)
+                return partial(self.store.mark_outbox_uncertain, row.id, progress.step)
+            if is_passing(error):
+                return partial(self._give_back, row, progress.step, failure(error))
+            log.warning("dropped outbox row %d at step %d: Slack answered %s", row.id, progress.step, failure(error))
         except Exception:
             log.exception("outbox row %d failed at step %d", row.id, progress.step)
-            self._give_back(row, progress.step, "an unexpected error")
+            return partial(self._give_back, row, progress.step, "an unexpected error")
         else:
             if changes_member_data(reply.outcomes):
                 delivery.publish_home(row.member.user_id, self.services.home_tab(row.member))
-            self.store.finish_outbox_row(row.id)
-        finally:
-            remember_posts(self.services, progress.posted)
+        return partial(self.store.finish_outbox_row, row.id)
 
     def _send_steps(
         self, row: OutboxRow, reply: Reply, client: WebClient, delivery: SlackDelivery, progress: Progress

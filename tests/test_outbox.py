@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot import cli
+from bot.coach import Coach
 from bot.outbox import Outbox, Reply, decode, encode
 from bot.scheduler import send_metadata
 from bot.sender import Sender, outbox_key
@@ -19,9 +21,9 @@ from bot.store import Store
 from flows.content import load_bundle
 from flows.outcomes import Ask, Notice
 from flows.values import MemberKey
-from tests.conftest import TEST_NOW, FrozenClock
+from tests.conftest import TEST_NOW, FrozenClock, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import delivered_to
+from tests.slack_driver import SlackDriver, delivered_to
 
 ANN, BOB = MemberKey("T0001", "U0ANN"), MemberKey("T0001", "U0BOB")
 DEAD_OWNER = "nohost.invalid:1:dead"  # another host, claimed long ago: its lease has run out
@@ -167,3 +169,25 @@ def test_coach_send_once_sends_what_is_in_the_outbox(
     Outbox(store, FrozenClock()).enqueue(ANN, notice("help"))
     assert cli.main(["send", "--once"]) == 0
     assert store.outbox_size() == 0 and len(delivered_to(fake_slack.calls, "0CHAN")) == 1
+
+
+def test_a_listener_failing_half_way_keeps_nothing_it_wrote(
+    coach_server: SlackDriver, settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    driver, user = coach_server, "U0HALF"
+    driver.command(user)
+    question = driver.wait_question(user, 1)
+    store = Store(settings.coach_db)
+    wait_for_empty_outbox(store)
+    answer = Coach.answer
+
+    def answer_then_fail(self: Coach, *args: Any, **kwargs: Any) -> Any:
+        answer(self, *args, **kwargs)  # the answer is written ...
+        raise RuntimeError("... and then the listener fails")
+
+    monkeypatch.setattr(Coach, "answer", answer_then_fail)
+    with caplog.at_level(logging.ERROR):
+        assert driver.click(user, question, "answer:ready").status == 500
+    row = store.latest_assessment(MemberKey("T0001", user))
+    assert row is not None and row.state == "reason" and store.answers(row.id) == {}
+    assert store.outbox_size() == 0 and "listener failed" in caplog.text

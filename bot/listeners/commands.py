@@ -99,5 +99,13 @@ def team_report(services: Services, client: WebClient, member: MemberKey, args: 
     return outcomes
 
 
+def asks_slack_first(command: dict[str, Any]) -> bool:
+    return parse_subcommand(command.get("text"))[0] in LAZY_SUBCOMMANDS
+
+
 def register(app: App, services: Services) -> None:
-    app.command(COMMAND)(ack=partial(coach_command, services), lazy=[partial(settings_or_report, services)])
+    """Only ``settings`` and ``report`` pay for a lazy listener; Bolt runs the first listener that matches."""
+    app.command(COMMAND, matchers=[asks_slack_first])(
+        ack=partial(coach_command, services), lazy=[partial(settings_or_report, services)]
+    )
+    app.command(COMMAND)(partial(coach_command, services))
