@@ -51,6 +51,7 @@ class FakeSlack:
         self.rate_limit_every: dict[str, int] = {}  # method -> every Nth call answers 429
         self.counts: dict[str, int] = {}
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
+        self.drop_connections = False  # close each connection after one answer, though it said keep-alive
         # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``
         # refilled at ``message_rate`` per second; beyond it, 429 with Retry-After.
         self.message_rate: float | None = None
@@ -332,6 +333,8 @@ class FakeSlack:
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting: exactly what a timeout test wants
+                # A server that drops idle keep-alive connections, without saying so in the answer.
+                self.close_connection = self.close_connection or fake.drop_connections
 
         return Handler
 

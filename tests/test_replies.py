@@ -57,6 +57,17 @@ def test_web_api_calls_share_one_connection_and_keep_the_retry_handlers(
     assert len({call.peer for call in calls}) == 1
 
 
+def test_a_connection_the_server_dropped_is_replaced_without_losing_the_call(
+    fake_slack: FakeSlack, settings: Settings
+) -> None:
+    client = make_web_client(settings)
+    fake_slack.drop_connections = True
+    for _ in range(3):
+        assert client.chat_postMessage(channel="D0ONE", text="hi")["ok"]
+    calls = fake_slack.calls_to("chat.postMessage")
+    assert len(calls) == 3 and len({call.peer for call in calls}) == 3  # each on a new connection, none lost
+
+
 def test_home_is_republished_when_a_step_ends_not_after_every_answer(coach_server: SlackDriver, settings) -> None:
     from bot.store import Store
 
