@@ -20,6 +20,7 @@ from flows.values import Clock, MemberKey
 
 log = logging.getLogger(__name__)
 FORMAT = b"coach-outbox-1\n"
+MAX_PENDING_RINGS = 64
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class Doorbell:
 
     def ring(self, times: int = 1) -> None:
         with self._condition:
-            self._rings += times
+            # Capped: rings nobody answered (no sender running) must not make a later sender spin.
+            self._rings = min(self._rings + times, MAX_PENDING_RINGS)
             self._condition.notify(times)
 
     def wait(self, timeout: float) -> bool:

@@ -303,9 +303,15 @@ class Store(UnitOfWork, OutboxStore):
     def _write_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
         """One writing statement, queued behind this process's other writers (or joining the open
         transaction of this thread's unit of work)."""
-        with self.write() as db:
-            cursor: sqlite3.Cursor = db.execute(sql, params)
-            return cursor
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is None and not getattr(self._local, "writing", False):
+            with self.write() as db:
+                cursor: sqlite3.Cursor = db.execute(sql, params)
+                return cursor
+        if unit is not None and not unit.begun:
+            self._begin(self.db)
+            unit.begun = True
+        return self.db.execute(sql, params)  # one statement needs no savepoint: it is atomic by itself
 
     @contextmanager
     def write(self) -> Iterator[Database]:
