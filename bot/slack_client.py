@@ -46,7 +46,10 @@ class KeepAliveWebClient(WebClient):
     """slack_sdk's ``WebClient`` with one kept-alive HTTP connection per thread and host, instead of
     urllib's new TCP connection per call. Only the transport changes: it answers and fails the way
     ``urlopen`` does (an ``HTTPError`` for 4xx/5xx, a ``URLError`` when the request cannot be sent),
-    so slack_sdk's retry handlers work unchanged."""
+    so slack_sdk's retry handlers work unchanged.
+
+    The sync client takes no session of its own (only ``AsyncWebClient`` takes an aiohttp session,
+    which would mean an event loop beside Bolt's threads), hence this one overridden method."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
