@@ -26,7 +26,7 @@ class Unit:
 
 class ProcessLock:
     """An exclusive ``flock`` on a file beside the database, taken after this process's own writer lock:
-    writers in several processes (``coach run --http --workers N``) queue in the kernel, in order,
+    writers in several processes (``coach run --http --workers N``) queue in the kernel
     instead of in SQLite's busy handler, which sleeps in coarse steps."""
 
     def __init__(self, path: str) -> None:
