@@ -40,6 +40,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer_or_reply(
     acknowledged: dict[str, list[tuple[str, str]]] = {user: [] for user in users}
     current: dict[str, SlackDriver] = {}
     progress = threading.Condition()
+    unsent_at_kills: list[int] = []
 
     def kill_after(process, more: int) -> None:
         """SIGKILL the server once ``more`` further answers were acknowledged (or everyone is done)."""
@@ -48,6 +49,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer_or_reply(
             progress.wait_for(lambda: sum(map(len, acknowledged.values())) >= target, timeout=60)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        unsent_at_kills.append(Store(db_path).outbox_size())
 
     def member(user: str, assessment_id: int) -> None:
         deadline = time.monotonic() + 60
@@ -110,6 +112,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer_or_reply(
         ]
         assert shown == [f"*Question {n}" for n in range(1, len(QUESTION_IDS) + 1)] + ["verdict"], (user, shown)
     assert 0 < acknowledged_before_kill < len(users) * len(QUESTION_IDS)  # the kill landed mid-load
+    assert sum(unsent_at_kills) > 0  # some kill left acknowledged replies unsent: they were sent after
 
 
 def test_a_timed_out_checkin_is_looked_up_not_sent_twice(fake_slack: FakeSlack, db_path: Path, settings) -> None:
