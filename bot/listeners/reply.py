@@ -78,8 +78,9 @@ def respond_with(respond: Respond, delivery: SlackDelivery, outcomes: Sequence[O
     respond(text=rendered.text, blocks=rendered.block_dicts())
 
 
-def send_outcomes() -> None:
-    """Kept for listeners written before the outbox: the outbox sends what they keep."""
+def send_outcomes(*_args: object, **_kwargs: object) -> None:
+    """Kept for listeners written before the outbox (with any arguments): ``keep_for_sending`` has
+    already put what they keep in the outbox, and the sender sends it."""
 
 
 def sender(services: Services) -> Callable[..., None]:
