@@ -10,6 +10,7 @@ cannot be read back (written by another version) is logged and dropped, never re
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import threading
 from dataclasses import dataclass
@@ -59,6 +60,12 @@ class Doorbell:
     """Wakes the sender in this process right after a commit; a ring is kept until someone answers it."""
 
     def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._rings = 0
+        os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self) -> None:
+        """A forked child gets a fresh condition: another thread may have held the parent's at the fork."""
         self._condition = threading.Condition()
         self._rings = 0
 

@@ -278,9 +278,9 @@ class Store(UnitOfWork, OutboxStore):
     @classmethod
     def forget_inherited_locks(cls) -> None:
         """In a forked child: its own writer locks (a lock file opened anew, so ``flock`` tells the
-        processes apart) instead of the parent's."""
-        with cls._writers_guard:
-            cls._writers = {}
+        processes apart) instead of the parent's, which another thread may have held at the fork."""
+        cls._writers_guard = threading.Lock()
+        cls._writers = {}
 
     @property
     def db(self) -> Database:
@@ -733,3 +733,5 @@ class Store(UnitOfWork, OutboxStore):
         )
         return cursor.rowcount == 1
 
+
+os.register_at_fork(after_in_child=Store.forget_inherited_locks)

@@ -39,8 +39,7 @@ def serve_child(settings: Settings, sock: socket.socket) -> None:
     from bot.server import make_server
     from bot.store import Store
 
-    Store.forget_inherited_locks()
-    store = Store(settings.coach_db)
+    store = Store(settings.coach_db)  # its own connections and locks (``Store.forget_inherited_locks``)
     app = create_app(settings, store)
     make_sender(settings, store, workers=SENDER_THREADS_PER_WORKER, recover=False).start()
     make_server(app, store, sockets=[sock]).run()
