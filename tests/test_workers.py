@@ -64,12 +64,18 @@ def start_workers(
     return process, driver
 
 
-def test_serving_processes_end_with_their_parent_even_when_it_is_killed(
+def test_a_dead_serving_process_is_replaced_and_all_end_with_a_killed_parent(
     fake_slack: FakeSlack, db_path: Path, tmp_path: Path
 ) -> None:
-    process, _driver = start_workers(fake_slack, db_path, tmp_path / "coach.log")
-    children = children_of(process.pid)
-    assert len(children) == WORKERS
+    process, driver = start_workers(fake_slack, db_path, tmp_path / "coach.log")
+    first = children_of(process.pid)
+    assert len(first) == WORKERS
+    os.kill(min(first), signal.SIGKILL)  # a serving process dies: the parent starts another
+    deadline = time.monotonic() + 10
+    while len(children := children_of(process.pid)) != WORKERS or children == first:
+        assert time.monotonic() < deadline, f"no replacement for a dead serving process: {children}"
+        time.sleep(0.05)
+    assert driver.get("/healthz").status == 200
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
     deadline = time.monotonic() + 10
