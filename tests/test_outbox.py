@@ -17,9 +17,9 @@ from bot import cli
 from bot.app import create_app
 from bot.coach import Coach
 from bot.listeners.reply import keep_for_sending, sender
-from bot.outbox import Outbox, Reply, decode, encode
+from bot.outbox import Doorbell, Outbox, Reply, decode, encode
 from bot.scheduler import send_metadata
-from bot.sender import Sender, make_sender, outbox_key
+from bot.sender import MAX_ATTEMPTS, Sender, make_sender, outbox_key
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -242,3 +242,31 @@ def test_a_listener_written_for_the_lazy_sender_still_replies_once(
     assert store.outbox_size() == 1  # kept in the request's transaction, before the ack
     assert make_sender(settings, store, clock, workers=0).drain() == 1
     assert len(delivered_to(fake_slack.calls, "0LEGACY")) == 1
+
+
+def test_a_row_nobody_rang_for_is_found_by_the_poll(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> None:
+    """Rows committed by another process ring no bell here; the sender's short poll finds them."""
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en")
+    polling = sender_for(store, fake_slack, tmp_path)
+    polling.workers, polling.poll_seconds, polling.doorbell = 1, 0.05, Doorbell()
+    polling.start()
+    try:
+        Outbox(store, FrozenClock(), doorbell=Doorbell()).enqueue(ANN, notice("help"))  # another bell
+        wait_for_empty_outbox(store)
+    finally:
+        polling.stop()
+    assert len(delivered_to(fake_slack.calls, "0CHAN")) == 1
+
+
+def test_a_row_failing_its_last_attempt_is_dropped_with_a_log_line(
+    store: Store, fake_slack: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en")
+    Outbox(store, FrozenClock()).enqueue(ANN, notice("help"))
+    store.db.execute("update outbox set attempts = ?", [MAX_ATTEMPTS - 1])
+    fake_slack.fail("chat.postMessage", status=503, error="service_unavailable", times=3)
+    with caplog.at_level(logging.WARNING):
+        assert sender_for(store, fake_slack, tmp_path).drain() == 1
+    assert store.outbox_size() == 0 and f"after {MAX_ATTEMPTS} attempts" in caplog.text
