@@ -19,7 +19,7 @@ from bot.coach import Coach
 from bot.listeners.reply import keep_for_sending, sender
 from bot.outbox import Doorbell, Outbox, Reply, decode, encode
 from bot.scheduler import send_metadata
-from bot.sender import MAX_ATTEMPTS, Sender, make_sender, outbox_key
+from bot.sender import MAX_ATTEMPTS, Sender, backoff, make_sender, outbox_key
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -270,3 +270,7 @@ def test_a_row_failing_its_last_attempt_is_dropped_with_a_log_line(
     with caplog.at_level(logging.WARNING):
         assert sender_for(store, fake_slack, tmp_path).drain() == 1
     assert store.outbox_size() == 0 and f"after {MAX_ATTEMPTS} attempts" in caplog.text
+
+
+def test_retries_wait_longer_each_time_up_to_five_minutes() -> None:
+    assert [backoff(attempt) for attempt in range(1, 11)] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
