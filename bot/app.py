@@ -6,7 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
@@ -14,7 +14,9 @@ from bot import reopen
 from bot.event_claims import EventClaimingApp, event_claim_middleware
 from bot.installations import BOT_SCOPES, installation_store, state_store
 from bot.listeners import register_listeners
+from bot.listeners.reply import OUTBOX_KEY
 from bot.logs import install_token_redaction
+from bot.outbox import Outbox
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -25,6 +27,35 @@ from flows.values import Clock, utc_now
 
 log = logging.getLogger(__name__)
 LAZY_WORKERS = 3
+
+
+class CoachApp(EventClaimingApp):
+    """Bolt's App with each request handled as one unit of work: whatever the listener's use cases
+    write, the replies it keeps in the outbox and the claim of its event id commit together before the
+    response goes back to Slack (Bolt's middleware ``next()`` does not wrap the listener, so this wraps
+    ``dispatch``). A failed request keeps nothing, so Slack's retry of it is handled afresh."""
+
+    def __init__(self, *args: Any, store: Store, outbox: Outbox, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.coach_store = store
+        self.coach_outbox = outbox
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        req.context[OUTBOX_KEY] = self.coach_outbox
+        try:
+            with self.coach_store.unit_of_work():
+                response = super().dispatch(req)
+                if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
+                    raise FailedRequest(response)
+        except FailedRequest as failed:
+            return failed.response
+        return response
+
+
+class FailedRequest(Exception):
+    def __init__(self, response: BoltResponse) -> None:
+        super().__init__(response.status)
+        self.response = response
 
 
 def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
@@ -44,14 +75,16 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
             installation_store=installations,
             state_store=state_store(store),
         )
-    app = EventClaimingApp(
+    app = CoachApp(
+        store=store,
+        outbox=Outbox(store, clock),
         client=make_web_client(settings),
         signing_secret=signing_secret,
         oauth_settings=oauth_settings,
         process_before_response=True,
         raise_error_for_unhandled_request=True,
-        # Few workers for the lazy halves (the replies): under load, acks keep the CPU they need to
-        # answer Slack within its 3 seconds, and replies queue a little instead.
+        # Few workers for the lazy listeners that must call Slack before they can answer (views.open,
+        # the report's users.info); replies leave through the outbox instead.
         listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="reply"),
     )
 

@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="serve HTTP (POST /slack/events, GET /healthz)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
     run.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    run.add_argument("--workers", type=int, default=1, help="HTTP serving processes on the one port (default 1)")
+    send = sub.add_parser("send", help="send the outbox's replies (coach run does this itself)")
+    send.add_argument("--once", action="store_true", help="send what is due now, then exit")
     tick = sub.add_parser("tick", help="send everything that is due (check-ins, nudges) once, then exit")
     tick.add_argument("--now", type=_instant, default=None, help="act as of this ISO-8601 instant (default: now)")
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
@@ -70,7 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _chat(settings, args.lang, args.db, args.now, args.out)
     if args.command == "tick":
         return _tick(settings, args.now or datetime.now(UTC))
-    return _run(settings, args.http, args.host, args.port)
+    if args.command == "send":
+        return _send(settings, args.once)
+    if args.workers < 1 or (args.workers > 1 and not args.http):
+        print("coach: --workers needs --http and a number of at least 1", file=sys.stderr)
+        return 2
+    return _run(settings, args.http, args.host, args.port, args.workers)
 
 
 def _chat(
@@ -111,14 +119,43 @@ def make_scheduler(settings: Settings, store: Store) -> Scheduler:
     )
 
 
-def _tick(settings: Settings, now: datetime) -> int:
+def _has_token(settings: Settings) -> bool:
     from bot.installations import oauth_mode
-    from bot.store import Store
 
     if not settings.slack_bot_token and not oauth_mode(settings):
         print(
             "coach: set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see .env.sample)", file=sys.stderr
         )
+        return False
+    return True
+
+
+def _send(settings: Settings, once: bool) -> int:
+    """``coach send``: the outbox's sender as a process of its own (or one pass with ``--once``)."""
+    from bot.sender import make_sender
+    from bot.store import Store
+
+    if not _has_token(settings):
+        return 2
+    sender = make_sender(settings, Store(settings.coach_db))
+    if once:
+        sender.recover_orphans(datetime.now(UTC))
+        print(f"sent {sender.drain()} outbox row(s)")
+        return 0
+    sender.start()
+    log.info("sending the outbox")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sender.stop()
+    return 0
+
+
+def _tick(settings: Settings, now: datetime) -> int:
+    from bot.store import Store
+
+    if not _has_token(settings):
         return 2
     store = Store(settings.coach_db)
     reopen_with_single_token(settings, store)
@@ -154,11 +191,12 @@ def start_ticking(settings: Settings, store: Store) -> threading.Thread:
     return thread
 
 
-def _run(settings: Settings, http: bool, host: str, port: int) -> int:
+def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1) -> int:
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
     from bot.installations import oauth_mode
+    from bot.sender import make_sender
     from bot.store import Store
 
     if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_mode(settings)):
@@ -179,7 +217,12 @@ def _run(settings: Settings, http: bool, host: str, port: int) -> int:
         print(f"coach: Slack rejected the configuration: {error}", file=sys.stderr)
         return 2
     reopen_with_single_token(settings, store)
+    if workers > 1:
+        from bot.workers import serve_workers
+
+        return serve_workers(settings, host, port, workers)
     start_ticking(settings, store)
+    make_sender(settings, store).start()
     if http:
         from bot.server import make_server
 

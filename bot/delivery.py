@@ -18,7 +18,7 @@ from bot.plan_canvas import PlanPublisher, delete_canvases
 from bot.slack_errors import SLACK_FAILURES, describe
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
-from bot.views.render import render
+from bot.views.render import rendered_message
 from flows.content import Bundle
 from flows.outcomes import (
     AskBackClosed,
@@ -37,8 +37,9 @@ from flows.outcomes import (
 from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanPlaced
 
 log = logging.getLogger(__name__)
-# Outcomes after which the member's App Home is out of date.
-CHANGING = (Intro, Closed, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
+# Outcomes that end a step and change what the member's App Home shows (a verdict, a stage, an
+# assessment begun). A single answer does not: the Home tab is also republished whenever it is opened.
+CHANGING = (Intro, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 
 
@@ -94,7 +95,7 @@ class SlackDelivery:
         posted: list[Posted] = []
         for outcome in outcomes:
             try:
-                post = self._send(channel, outcome, clicked)
+                post = self.send(channel, outcome, clicked)
             except SLACK_FAILURES as error:
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, describe(error))
                 continue
@@ -103,14 +104,19 @@ class SlackDelivery:
                 posted.append(post)
         return posted
 
-    def _send(self, channel: str, outcome: Outcome, clicked: tuple[str, str] | None) -> Posted | None:
-        rendered = render(self.bundle, outcome)
+    def send(
+        self,
+        channel: str,
+        outcome: Outcome,
+        clicked: tuple[str, str] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Posted | None:
+        """Send one outcome; Slack's failures propagate. ``metadata`` goes with a new message."""
+        text, blocks = rendered_message(self.bundle, outcome)
         replaced = (outcome.prompt_channel, outcome.prompt_ts) if isinstance(outcome, Closed) else clicked
         if isinstance(outcome, Closed | CheckinClosed | AskBackClosed):
             if replaced is not None and replaced[0] and replaced[1]:
-                self.client.chat_update(
-                    channel=replaced[0], ts=replaced[1], text=rendered.text, blocks=rendered.block_dicts()
-                )
+                self.client.chat_update(channel=replaced[0], ts=replaced[1], text=text, blocks=blocks)
             return None
         if isinstance(outcome, PlanDocument):
             placed = PlanPublisher(self.client, self.bundle).member_plan(outcome, channel)
@@ -124,11 +130,11 @@ class SlackDelivery:
                 filename=outcome.filename,
                 content=outcome.content,
                 title=self.bundle.messages.text("export_title"),
-                initial_comment=rendered.text,
+                initial_comment=text,
             )
             return None
         target = outcome.channel_id if isinstance(outcome, ChannelReport) else channel
-        response = self.client.chat_postMessage(channel=target, text=rendered.text, blocks=rendered.block_dicts())
+        response = self.client.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
         return Posted(outcome, str(response["channel"]), str(response["ts"]))
 
     def post_channel_report(self, report: ChannelReport) -> bool:

@@ -6,17 +6,13 @@ after a backoff (a passing failure), or given up (the member or the workspace is
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from slack_sdk import WebClient
 
@@ -25,15 +21,13 @@ from bot.planning import Job
 from bot.profiles import Profiles
 from bot.report import DIGEST_KIND, is_admin
 from bot.send_policy import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, Results, retry_backoff
+from bot.slack_dm import dm_channel, send_metadata
 from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import Store
-from bot.views.render import render
-from flows.content import Bundle
+from bot.views.render import rendered_message
 from flows.outcomes import CheckinAsk, Outcome
-from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
-METADATA_EVENT = "coach_send"
 ClientFor = Callable[[str], WebClient | None]
 
 
@@ -85,10 +79,6 @@ class Pacer:
             self.sleep(slot - now)
 
 
-def process_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 class Fanout:
     def __init__(
         self,
@@ -103,7 +93,6 @@ class Fanout:
         self.owner = owner
         self.wall_clock = wall_clock
         self.max_parallel = max_workspaces_in_parallel
-        self._render_cache: dict[Hashable, tuple[str, list[dict[str, Any]]]] = {}
 
     def run(self, jobs: Sequence[Job], now: datetime, report: TickReport, pacer: Pacer) -> set[str]:
         """Run jobs, the workspaces in parallel, each workspace's in order and paced; returns the
@@ -200,7 +189,7 @@ class Fanout:
                 }
                 if learned:
                     self.store.update_member(member, **learned)
-            channel = job.channel or self._dm_channel(client, member)
+            channel = job.channel or dm_channel(self.store, client, member)
             outcomes = self._current_outcomes(job)
             if outcomes is None:
                 log.info("send %s dropped: the member was forgotten or unplaced meanwhile", job.key)
@@ -209,12 +198,12 @@ class Fanout:
             ts = ""
             bundle = Profiles(self.store).bundle_for(job.reader or member)
             for outcome in outcomes:
-                text, blocks = self._rendered(bundle, outcome)
+                text, blocks = rendered_message(bundle, outcome)
                 response = client.chat_postMessage(
                     channel=channel,
                     text=text,
                     blocks=blocks,
-                    metadata={"event_type": METADATA_EVENT, "event_payload": {"key": job.key}},
+                    metadata=send_metadata(job.key),
                 )
                 ts = str(response.get("ts", ""))
             self.store.mark_sent(job.key, channel, ts, now)
@@ -252,26 +241,3 @@ class Fanout:
         self.store.mark_failed(job.key, reason)
         self.store.deactivate_member(job.member, reason)
         report.note("stopped_members", f"{job.member.team_id}:{job.member.user_id}")
-
-    def _dm_channel(self, client: WebClient, member: MemberKey) -> str:
-        row = self.store.member(member)
-        if row is not None and row.dm_channel:
-            return row.dm_channel
-        channel = str(client.conversations_open(users=member.user_id)["channel"]["id"])
-        self.store.update_member(member, dm_channel=channel)
-        return channel
-
-    def _rendered(self, bundle: Bundle, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
-        """A fan-out sends the same few messages thousands of times: build and validate each once."""
-        try:
-            key: Hashable | None = (bundle.locale, outcome)
-            hash(key)
-        except TypeError:  # a report carries counters; it is sent once anyway
-            key = None
-        cached = self._render_cache.get(key) if key is not None else None
-        if cached is None:
-            rendered = render(bundle, outcome)
-            cached = (rendered.text, rendered.block_dicts())
-            if key is not None:
-                self._render_cache[key] = cached
-        return cached

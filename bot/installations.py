@@ -70,8 +70,15 @@ def clients_by_team(
         single = make_web_client(settings)
         return lambda _team_id: single
 
+    clients: dict[str, WebClient] = {}  # one per token, so its kept-alive connections are reused
+
     def client_for(team_id: str) -> WebClient | None:
         bot = installations.find_bot(enterprise_id=installations.enterprise_of(team_id), team_id=team_id)
-        return make_web_client(settings, bot.bot_token) if bot is not None and bot.bot_token else None
+        if bot is None or not bot.bot_token:
+            return None
+        client = clients.get(bot.bot_token)
+        if client is None:
+            client = clients[bot.bot_token] = make_web_client(settings, bot.bot_token)
+        return client
 
     return client_for

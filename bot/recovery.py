@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.fanout import METADATA_EVENT, ClientFor, TickReport
+from bot.fanout import ClientFor, TickReport
 from bot.send_policy import owner_is_gone
+from bot.slack_dm import delivered_keys
 from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import Store
 from flows.values import MemberKey
@@ -60,10 +60,5 @@ class OrphanRecovery:
         row = self.store.member(member)
         if row is None or not row.dm_channel:
             return None
-        history = client.conversations_history(channel=row.dm_channel, limit=20, include_all_metadata=True)
-        messages: list[dict[str, Any]] = history.get("messages") or []
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
-                return row.dm_channel, str(message.get("ts", ""))
-        return None
+        ts = delivered_keys(client, row.dm_channel).get(key)
+        return (row.dm_channel, ts) if ts is not None else None

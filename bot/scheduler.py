@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 
-from bot.fanout import ClientFor, Fanout, Pacer, TickReport, process_owner
+from bot.fanout import ClientFor, Fanout, Pacer, TickReport
 from bot.planning import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, digest_jobs, nudge_job, weekly_job
 from bot.recovery import OrphanRecovery
+from bot.send_policy import process_owner
 from bot.store import MemberRow, Store
 from flows.content import Bundle
 from flows.schedule import checkin_slot, following_checkin

@@ -8,7 +8,10 @@ reuses it), and a later tick checks the DM's history before sending again.
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,11 +29,41 @@ def retry_backoff(attempts: int) -> timedelta:
     return min(later, LONGEST_RETRY_AFTER)
 
 
-def owner_is_gone(owner: str, claimed_at: datetime, now: datetime, lease_until: float | None, wall_now: float) -> bool:
-    """A claim is orphaned when its lease ran out (its process died: a pid says nothing once a
-    container restarts and reuses it), or its send timed out and nobody knows whether it arrived."""
+def process_start(pid: int) -> str:
+    """When process ``pid`` started (clock ticks since boot, from ``/proc``); "" where that is unknown.
+    With the pid it names one process for good: a restarted container's pid 1 started at another time."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+
+
+def process_owner() -> str:
+    """Who holds a claim: this host, this process (pid and start time), and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{process_start(os.getpid())}:{uuid.uuid4().hex[:8]}"
+
+
+def alive_here(owner: str) -> bool | None:
+    """Whether the process that made a claim still runs, when it ran on this host and its start time
+    is known; None otherwise (another host, or a claim from before start times were recorded)."""
+    parts = owner.split(":")
+    if len(parts) != 4 or parts[0] != socket.gethostname() or not parts[2] or not parts[1].isdigit():
+        return None
+    return process_start(int(parts[1])) == parts[2]
+
+
+def owner_is_gone(
+    owner: str, claimed_at: datetime, now: datetime, lease_until: float | None = None, wall_now: float = 0.0
+) -> bool:
+    """A claim is orphaned when its send timed out (nobody knows whether it arrived), when its process
+    on this host is gone (checked by pid *and* start time, so a reused pid is not taken for it), or,
+    for a process elsewhere, when its lease ran out."""
     if owner == UNCERTAIN:
         return True
+    alive = alive_here(owner)
+    if alive is not None:
+        return not alive
     if lease_until is not None:
         return wall_now >= lease_until
     return now - claimed_at >= ORPHAN_LEASE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -55,9 +56,24 @@ def health(store: Store, now: datetime, start_response: StartResponse) -> list[b
     return [b"unavailable\n"]
 
 
-def make_server(app: App, store: Store, host: str, port: int, threads: int = 8) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server, not yet serving; ``.run()`` serves until interrupted."""
-    server: BaseWSGIServer | MultiSocketServer = create_server(
-        wsgi_application(app, store), host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES
-    )
+def make_server(
+    app: App,
+    store: Store,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    threads: int = 8,
+    sockets: list[socket.socket] | None = None,
+) -> BaseWSGIServer | MultiSocketServer:
+    """A waitress server, not yet serving; ``.run()`` serves until interrupted. With ``sockets`` it
+    serves those already-listening sockets (shared by several processes) instead of binding."""
+    application = wsgi_application(app, store)
+    server: BaseWSGIServer | MultiSocketServer
+    if sockets:
+        server = create_server(
+            application, sockets=sockets, threads=threads, max_request_body_size=MAX_BODY_BYTES
+        )
+    else:
+        server = create_server(
+            application, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES
+        )
     return server

@@ -25,6 +25,8 @@ class Workspaces:
         then the scheduler deletes it.
         """
         self.store.stop_workspace(team_id, reason, self.clock())
-        if self.installations is not None:
-            self.installations.delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        installations = self.installations
+        if installations is not None:
+            # slack_sdk's store writes on a connection of its own: after this request's transaction.
+            self.store.after_commit(lambda: installations.delete_all(enterprise_id=enterprise_id, team_id=team_id))
         log.info("workspace %s stopped: %s", team_id, reason)

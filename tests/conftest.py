@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ import pytest
 
 from bot import cli
 from bot.app import create_app
+from bot.sender import make_sender
 from bot.server import make_server
 from bot.settings import Settings
 from bot.store import Store
@@ -71,6 +73,7 @@ def serving(
 ) -> Iterator[SlackDriver]:
     """The real Bolt app on waitress, on a free loopback port, for the length of the block."""
     app = create_app(settings, store, clock or FrozenClock())
+    sender = make_sender(settings, store, clock or FrozenClock(), poll_seconds=0.05).start()
     server = make_server(app, store, "127.0.0.1", 0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -78,6 +81,7 @@ def serving(
         yield SlackDriver(f"http://127.0.0.1:{server.effective_port}", SIGNING_SECRET, fake)  # type: ignore[union-attr]
     finally:
         stop_waitress(server, thread)
+        sender.stop()
 
 
 def stop_waitress(server: Any, thread: threading.Thread) -> None:
@@ -128,3 +132,11 @@ def tick(fake_slack: FakeSlack, db_path: Path, tmp_path: Path, monkeypatch: pyte
         assert cli.main(["tick", "--now", now.isoformat()]) == 0
 
     return run
+
+
+def wait_for_empty_outbox(store: Store, timeout: float = 10.0) -> None:
+    """Wait until the sender has sent (and deleted) every outbox row: nothing is left to go out."""
+    deadline = time.monotonic() + timeout
+    while store.outbox_size():
+        assert time.monotonic() < deadline, f"the outbox still holds {store.outbox_size()} row(s)"
+        time.sleep(0.01)

@@ -21,6 +21,7 @@ class Call:
     token: str | None
     at: float = field(default_factory=time.monotonic)
     response: dict[str, Any] = field(default_factory=dict)
+    peer: int = 0  # the client's port: calls on one kept-alive connection share it
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Fault:
 
 
 Responder = Callable[[Call], dict[str, Any]]
+TEXT_PREFIX = 40  # how much of each message's text ``/_calls`` shows
 T = TypeVar("T")
 
 
@@ -49,6 +51,7 @@ class FakeSlack:
         self.rate_limit_every: dict[str, int] = {}  # method -> every Nth call answers 429
         self.counts: dict[str, int] = {}
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
+        self.drop_connections = False  # close each connection after one answer, though it said keep-alive
         # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``
         # refilled at ``message_rate`` per second; beyond it, 429 with Retry-After.
         self.message_rate: float | None = None
@@ -133,6 +136,26 @@ class FakeSlack:
                     delivered[channel] = delivered.get(channel, 0) + 1
             refused = sum(1 for c in self.calls if c.method == "chat.postMessage" and not c.response.get("ok"))
             return {"delivered": delivered, "refused": refused, "calls": len(self.calls)}
+
+    def arrivals(self, since: int = 0) -> dict[str, Any]:
+        """Calls from index ``since`` on: method, channel, arrival (``time.monotonic``, which on Linux is
+        one clock for every process, so a load generator can compare it with its own send times) and
+        the start of the text; ``next`` is the index to ask from next time."""
+        with self._lock:
+            calls = self.calls[since:]
+            return {
+                "next": len(self.calls),
+                "calls": [
+                    {
+                        "method": c.method,
+                        "channel": c.args.get("channel"),
+                        "at": c.at,
+                        "text": str(c.args.get("text") or "")[:TEXT_PREFIX],
+                        "ok": bool(c.response.get("ok")),
+                    }
+                    for c in calls
+                ],
+            }
 
     def reset(self) -> None:
         with self._lock:
@@ -255,16 +278,25 @@ class FakeSlack:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; on a kept-alive connection Nagle's algorithm
+            # would hold the body until the client's delayed ACK (40 ms). Slack's servers do not.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def do_GET(self) -> None:
-                """``/_stats``: what a benchmark in another process needs to count duplicates and misses."""
-                if self.path != "/_stats":
+                """``/_stats`` (duplicates and misses) and ``/_calls?since=N`` (arrivals), for benchmarks
+                in another process."""
+                path, _, query = self.path.partition("?")
+                if path == "/_stats":
+                    payload = json.dumps(fake.stats()).encode("utf-8")
+                elif path == "/_calls":
+                    since = dict(parse_qsl(query)).get("since", "0")
+                    payload = json.dumps(fake.arrivals(int(since) if since.isdigit() else 0)).encode("utf-8")
+                else:
                     self.send_error(404)
                     return
-                payload = json.dumps(fake.stats()).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -290,7 +322,8 @@ class FakeSlack:
                     method = "response_url"
                 elif self.path.startswith("/upload/"):
                     method = "upload"
-                status, headers, body = fake._answer(Call(method=method, args=args, token=token))
+                call = Call(method=method, args=args, token=token, peer=int(self.client_address[1]))
+                status, headers, body = fake._answer(call)
                 payload = json.dumps(body).encode("utf-8")
                 try:
                     self.send_response(status)
@@ -302,6 +335,8 @@ class FakeSlack:
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting: exactly what a timeout test wants
+                # A server that drops idle keep-alive connections, without saying so in the answer.
+                self.close_connection = self.close_connection or fake.drop_connections
 
         return Handler
 

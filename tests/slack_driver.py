@@ -212,8 +212,8 @@ class SlackDriver:
         return self.fake.wait_until(found, expected=f"{user}'s App Home {expected}")
 
     def settle(self, user: str) -> None:
-        """A barrier: the member types ``help`` and its answer arrives. Reply work is queued in order of
-        arrival, so whatever an earlier request would have sent was taken up before this answer."""
+        """A barrier: the member types ``help`` and its answer arrives. Replies leave the outbox in order
+        per member, so whatever an earlier request of theirs sent went out (and was recorded) first."""
         before = len(delivered_to(self.fake.calls_to("chat.postMessage"), user))
         self.dm(user, "help")
         self.fake.wait_until(

@@ -12,6 +12,7 @@ from bot.store import Store
 from bot.views.home import home_view
 from flows.content import load_bundle
 from flows.values import MemberKey
+from tests.conftest import wait_for_empty_outbox
 from tests.slack_driver import SlackDriver, all_text
 
 USER = "U0ERIN"
@@ -155,6 +156,7 @@ def test_forget_asks_first_then_leaves_nothing_behind(coach_server: SlackDriver,
     driver.click(USER, confirm_message, "forget_confirm")
     driver.messages_with(USER, "has been deleted")
     store = Store(settings.coach_db)
+    wait_for_empty_outbox(store)
     for table in store.db.table_names():
         for row in store.db.table(table).rows:
             assert USER not in json.dumps(row), f"{table} still mentions the member: {row}"

@@ -23,20 +23,24 @@ from bot.store import Store
 from flows.assessment import SUMMARY
 from flows.content import QUESTION_IDS, load_bundle, read_intent
 from flows.values import MemberKey
+from tests.conftest import wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import SlackDriver
+from tests.slack_driver import SlackDriver, delivered_to
 from tests.test_e2e_restart import coach_process
 
 RATINGS = ("ready", "partly", "not_yet")
 
 
-def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack: FakeSlack, db_path: Path) -> None:
+def test_server_killed_at_random_moments_loses_no_acknowledged_answer_or_reply(
+    fake_slack: FakeSlack, db_path: Path
+) -> None:
     rng = random.Random(20261123)
     users = [f"U0KILL{n:02d}" for n in range(12)]
     plan = {user: [rng.choice(RATINGS) for _ in QUESTION_IDS] for user in users}
     acknowledged: dict[str, list[tuple[str, str]]] = {user: [] for user in users}
     current: dict[str, SlackDriver] = {}
     progress = threading.Condition()
+    unsent_at_kills: list[int] = []
 
     def kill_after(process, more: int) -> None:
         """SIGKILL the server once ``more`` further answers were acknowledged (or everyone is done)."""
@@ -45,6 +49,7 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
             progress.wait_for(lambda: sum(map(len, acknowledged.values())) >= target, timeout=60)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        unsent_at_kills.append(Store(db_path).outbox_size())
 
     def member(user: str, assessment_id: int) -> None:
         deadline = time.monotonic() + 60
@@ -88,8 +93,9 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
         current["driver"] = driver
         for thread in threads:
             thread.join(timeout=60)
+        store = Store(db_path)
+        wait_for_empty_outbox(store, timeout=30)  # claims of the killed processes recovered and sent
 
-    store = Store(db_path)
     for user in users:
         row = store.latest_assessment(MemberKey("T0001", user))
         assert row is not None and row.state == SUMMARY, f"{user} did not finish"
@@ -98,7 +104,15 @@ def test_server_killed_at_random_moments_loses_no_acknowledged_answer(fake_slack
         for question_id, rating in acknowledged[user]:
             assert stored[question_id] == rating  # every acknowledged answer is stored
         assert row.version == 1 + len(QUESTION_IDS)  # begin + one move per question: none applied twice
+        # Every acknowledged answer's next question (or the verdict) reached the member once, in order.
+        shown = [
+            text.split(" of ")[0] if text.startswith("*Question") else "verdict"
+            for text in (str(c.args.get("text")) for c in delivered_to(fake_slack.calls, user))
+            if text.startswith(("*Question", "Your social media readiness"))
+        ]
+        assert shown == [f"*Question {n}" for n in range(1, len(QUESTION_IDS) + 1)] + ["verdict"], (user, shown)
     assert 0 < acknowledged_before_kill < len(users) * len(QUESTION_IDS)  # the kill landed mid-load
+    assert sum(unsent_at_kills) > 0  # some kill left acknowledged replies unsent: they were sent after
 
 
 def test_a_timed_out_checkin_is_looked_up_not_sent_twice(fake_slack: FakeSlack, db_path: Path, settings) -> None:

@@ -1,6 +1,6 @@
 """Button clicks (``block_actions``) and modal submissions on the coach's messages.
 
-Each handler parses the click, asks a use case, and keeps the outcomes for the lazy sender; the
+Each handler parses the click, asks a use case, and keeps the outcomes in the outbox; the
 table at the bottom says which action ids reach which handler. A click the coach cannot read (a
 malformed or foreign value) is answered with ``Notice("stale_button")`` and changes nothing.
 """
@@ -26,7 +26,7 @@ from bot.listeners.payloads import (
     value_parts,
     view_values,
 )
-from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, sender
+from bot.listeners.reply import delivery_for, keep_for_sending, open_settings
 from bot.services import Services
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
@@ -138,7 +138,7 @@ def forget(services: Services, member: MemberKey, action: dict[str, Any]) -> lis
 def clicked(
     decide: Decide, services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
 ) -> None:
-    """The ack half of every click: decide and persist, keep the outcomes for the sender, then ack."""
+    """Every click: decide and persist, keep the outcomes in the outbox (same transaction), then ack."""
     member = member_of(context)
     if member is not None:
         outcomes = on_clicked_message(decide(services, member, action), body)
@@ -180,7 +180,7 @@ def prefixed(prefix: str) -> re.Pattern[str]:
     return re.compile(f"^{re.escape(prefix)}")
 
 
-# Which clicks reach which decision; each replies through the lazy sender.
+# Which clicks reach which decision; each replies through the outbox.
 CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
     (prefixed(ANSWER_ACTION_PREFIX), answer),
     (prefixed(CONFIRM_ACTION_PREFIX), confirm),
@@ -196,9 +196,8 @@ CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
 
 
 def register(app: App, services: Services) -> None:
-    send = sender(services)
     for action_id, decide in CLICKS:
-        app.action(action_id)(ack=partial(clicked, decide, services), lazy=[send])
-    app.action(STAGE_ACTION)(ack=partial(clicked, stage_pick, services), lazy=[send, partial(learn_profile, services)])
+        app.action(action_id)(partial(clicked, decide, services))
+    app.action(STAGE_ACTION)(ack=partial(clicked, stage_pick, services), lazy=[partial(learn_profile, services)])
     app.action(SETTINGS_ACTION)(ack=acknowledge, lazy=[partial(settings_from_home, services)])
-    app.view(SETTINGS_CALLBACK)(ack=partial(settings_submitted, services), lazy=[send])
+    app.view(SETTINGS_CALLBACK)(partial(settings_submitted, services))

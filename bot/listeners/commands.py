@@ -1,7 +1,8 @@
 """The ``/coach`` slash command and its subcommands.
 
-Every subcommand acknowledges at once with an empty body; its answer (in the member's language,
-which may first need a ``users.info``) goes out from the lazy half through the response URL.
+Every subcommand acknowledges with an empty body; its answer (in the member's language, which may
+first need a ``users.info``) goes out through the outbox and the response URL. ``settings`` and
+``report`` must ask Slack first and answer from a lazy listener.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.payloads import member_of, parse_subcommand
 from bot.listeners.plan import plan_command
-from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with, sender
+from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with
 from bot.services import Services
 from flows.outcomes import ChannelReport, Notice, Outcome
 from flows.values import MemberKey
@@ -102,7 +103,13 @@ def team_report(services: Services, client: WebClient, member: MemberKey, args: 
     return outcomes
 
 
+def asks_slack_first(command: dict[str, Any]) -> bool:
+    return parse_subcommand(command.get("text"))[0] in LAZY_SUBCOMMANDS
+
+
 def register(app: App, services: Services) -> None:
-    app.command(COMMAND)(
-        ack=partial(coach_command, services), lazy=[sender(services), partial(settings_or_report, services)]
+    """Only ``settings`` and ``report`` pay for a lazy listener; Bolt runs the first listener that matches."""
+    app.command(COMMAND, matchers=[asks_slack_first])(
+        ack=partial(coach_command, services), lazy=[partial(settings_or_report, services)]
     )
+    app.command(COMMAND)(partial(coach_command, services))

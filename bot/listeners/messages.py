@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.listeners.payloads import member_of
-from bot.listeners.reply import keep_for_sending, sender
+from bot.listeners.reply import keep_for_sending
 from bot.services import Services
 
 EVENTS = ("message.im",)
@@ -34,4 +34,4 @@ def direct_message(services: Services, ack: Ack, event: dict[str, Any], context:
 
 
 def register(app: App, services: Services) -> None:
-    app.event("message")(ack=partial(direct_message, services), lazy=[sender(services)])
+    app.event("message")(partial(direct_message, services))

@@ -21,7 +21,7 @@ from bot.listeners.payloads import (
     value_parts,
     view_values,
 )
-from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts, sender
+from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts
 from bot.plan_canvas import PlanPublisher
 from bot.services import Services
 from bot.slack_errors import SLACK_FAILURES, describe
@@ -141,7 +141,5 @@ def acknowledge(ack: Ack) -> None:
 def register(app: App, services: Services) -> None:
     opens = re.compile(f"^({re.escape(OPEN_ACTION_PREFIX)}[a-z_]+|{BUILD_ACTION})$")
     app.action(opens)(ack=acknowledge, lazy=[partial(section_clicked, services)])
-    app.view(SECTION_CALLBACK)(ack=partial(section_submitted, services), lazy=[sender(services)])
-    app.action(re.compile(f"^{re.escape(RERATE_ACTION_PREFIX)}"))(
-        ack=partial(rerate_clicked, services), lazy=[sender(services)]
-    )
+    app.view(SECTION_CALLBACK)(partial(section_submitted, services))
+    app.action(re.compile(f"^{re.escape(RERATE_ACTION_PREFIX)}"))(partial(rerate_clicked, services))

@@ -1,30 +1,31 @@
-"""Hand-over from a listener's ack function to its lazy sender, and the sending itself.
+"""Hand-over from a listener's ack function to the outbox, and what the sender shares with listeners.
 
 The app runs with ``process_before_response=True``: the ack function parses the request, lets a use
-case decide and persist, and acknowledges; only then does Slack get its 200. The outcomes ride in
-Bolt's context (which Bolt copies for lazy listeners) to ``send_outcomes``, which talks to the Web
-API on a worker thread, so a slow or rate-limited Slack never delays an ack. Rendering happens there
-too, in the member's language, which may take a ``users.info`` call to learn.
+case decide and persist, keeps the replies with ``keep_for_sending`` (a row in the outbox, in the
+same transaction as the change: the request's unit of work), and acknowledges; the transaction
+commits before Slack gets its 200. The sender (``bot.sender``) sends the row afterwards, rendered in
+the member's language, which may take a ``users.info`` call to learn.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.delivery import Posted, SlackDelivery, changes_member_data
+from bot.delivery import Posted, SlackDelivery
 from bot.listeners.payloads import member_of
+from bot.outbox import Outbox, Reply
 from bot.services import Services
-from bot.slack_errors import SLACK_FAILURES, describe
-from bot.views.render import render, render_all
-from flows.outcomes import Ask, CheckinAsk, Notice, Outcome
+from bot.views.render import render_all
+from flows.outcomes import Ask, CheckinAsk, Outcome
 from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
+OUTBOX_KEY = "coach_outbox"
+# What was kept, also left in the context for whoever looks (tests call handlers without HTTP).
 OUTCOMES_KEY = "coach_outcomes"
 REPLY_KEY = "coach_reply"
 CHANNEL_KEY = "coach_channel"
@@ -38,11 +39,20 @@ def keep_for_sending(
     clicked: tuple[str, str] | None = None,
     reply: Sequence[Outcome] = (),
 ) -> None:
-    """``outcomes`` go to the member's DM (or ``channel``); ``reply`` answers privately where they asked."""
+    """``outcomes`` go to the member's DM (or ``channel``); ``reply`` answers privately where they asked.
+
+    They are written to the outbox in the request's transaction, so they are sent even if the
+    process dies right after the ack."""
     context[OUTCOMES_KEY] = list(outcomes)
     context[REPLY_KEY] = list(reply)
     context[CHANNEL_KEY] = channel
     context[CLICKED_KEY] = clicked
+    outbox: Outbox | None = context.get(OUTBOX_KEY)
+    member = member_of(context)
+    if outbox is None or member is None:
+        return
+    kept = Reply(tuple(outcomes), channel, clicked, tuple(reply), context.response_url)
+    outbox.enqueue(member, kept)
 
 
 def delivery_for(services: Services, client: WebClient, member: MemberKey) -> SlackDelivery:
@@ -70,37 +80,15 @@ def respond_with(respond: Respond, delivery: SlackDelivery, outcomes: Sequence[O
     respond(text=rendered.text, blocks=rendered.block_dicts())
 
 
-def send_outcomes(services: Services, context: BoltContext, client: WebClient, respond: Respond | None) -> None:
-    outcomes: list[Outcome] = context.get(OUTCOMES_KEY) or []
-    reply: list[Outcome] = context.get(REPLY_KEY) or []
-    member = member_of(context)
-    if not (outcomes or reply) or member is None:
-        return
-    delivery = delivery_for(services, client, member)
-    if reply and respond is not None and context.response_url:  # a forged payload may carry none
-        respond_with(respond, delivery, reply)
-    if not outcomes:
-        return
-    channel = context.get(CHANNEL_KEY)
-    if channel is None:
-        try:
-            channel = delivery.open_dm(member.user_id)
-        except SLACK_FAILURES as error:
-            log.warning("could not open a DM with %s: %s", member, describe(error))
-            if respond is not None and context.response_url:
-                respond(text=render(delivery.bundle, Notice("dm_failed")).text)
-            return
-    clicked = context.get(CLICKED_KEY)
-    delivery.deliver(
-        channel, outcomes, tuple(clicked) if clicked else None, lambda post: remember_posts(services, [post])
-    )
-    if changes_member_data(outcomes):
-        delivery.publish_home(member.user_id, services.home_tab(member))
+def send_outcomes(*_args: object, **_kwargs: object) -> None:
+    """Kept for listeners written before the outbox (with any arguments): ``keep_for_sending`` has
+    already put what they keep in the outbox, and the sender sends it."""
 
 
 def sender(services: Services) -> Callable[..., None]:
-    """The lazy listener that sends what the ack function kept."""
-    return partial(send_outcomes, services)
+    """Compatibility shim: replies leave through the outbox, so there is nothing left to do lazily.
+    New listeners need no lazy sender at all."""
+    return send_outcomes
 
 
 def open_settings(services: Services, client: WebClient, member: MemberKey, trigger_id: str) -> None:

@@ -7,8 +7,9 @@ values it hands out, ``schema`` the migrations, and each other module the querie
 from __future__ import annotations
 
 from bot.store.assessments import AssessmentQueries
-from bot.store.connection import migration_lock, retry_locked
+from bot.store.locks import ProcessLock, retry_locked
 from bot.store.members import MemberQueries
+from bot.store.outbox import OutboxQueries, OutboxRow
 from bot.store.privacy import PrivacyQueries
 from bot.store.requests import RequestQueries
 from bot.store.rows import (
@@ -28,7 +29,9 @@ from bot.store.sends import SendQueries
 from bot.store.workspaces import WorkspaceQueries
 
 
-class Store(MemberQueries, AssessmentQueries, SendQueries, WorkspaceQueries, PrivacyQueries, RequestQueries):
+class Store(
+    MemberQueries, AssessmentQueries, SendQueries, WorkspaceQueries, PrivacyQueries, RequestQueries, OutboxQueries
+):
     """The coach's database: every table, every query, one writer path."""
 
 
@@ -40,9 +43,10 @@ __all__ = [
     "ClearAnswers",
     "ForgetAnswer",
     "MemberRow",
+    "OutboxRow",
+    "ProcessLock",
     "SetAnswer",
     "Store",
-    "migration_lock",
     "migrations",
     "parse_time",
     "retry_locked",

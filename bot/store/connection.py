@@ -1,78 +1,53 @@
-"""One connection per thread, one writer queue per database file, and migrations under a lock.
+"""One connection per thread, one writer queue per database file, and each request as one transaction.
 
 Bolt runs listeners on a thread pool: each thread gets its own connection, WAL journaling lets readers
 go on while one writes, and every multi-row change is one ``BEGIN IMMEDIATE`` transaction, so a kill
-at any moment leaves either the old or the new state, never half of each.
+at any moment leaves either the old or the new state, never half of each. A request handled as a unit
+of work (``unit_of_work``) joins all its writes, and the replies it keeps, into one transaction.
 """
 
 from __future__ import annotations
 
-import fcntl
-import logging
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.locks import ProcessLock, Unit, retry_locked
 from bot.store.rows import _iso
 from bot.store.schema import migrations
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-MIGRATION_ATTEMPTS = 20
-
-def is_locked(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
-
-
-def retry_locked(action: Callable[[], T], attempts: int = MIGRATION_ATTEMPTS, pause: float = 0.05) -> T:
-    """Run ``action``, retrying while another process holds the database ("database is locked")."""
-    for attempt in range(1, attempts + 1):
-        try:
-            return action()
-        except sqlite3.OperationalError as error:
-            if not is_locked(error) or attempt == attempts:
-                raise
-            log.info("database busy (%s); retrying, attempt %d of %d", error, attempt, attempts)
-            time.sleep(pause * attempt)
-    raise AssertionError("unreachable")
-
-
-@contextmanager
-def migration_lock(db_path: str) -> Iterator[None]:
-    """An exclusive lock across processes (a ``flock`` on ``<db>.lock``), so processes starting
-    together on a fresh or older database apply its migrations one at a time."""
-    with open(db_path + ".lock", "a") as lock_file:
-        fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
 
 
 class Connection:
     """The store's plumbing; the queries live in mixins (one per aggregate) that ``Store`` combines."""
 
-    _writers: dict[str, threading.Lock] = {}
+    _writers: dict[str, tuple[threading.Lock, ProcessLock]] = {}
     _writers_guard = threading.Lock()
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._local = threading.local()
         with Connection._writers_guard:
-            # One lock per database file shared by every Store in this process: threads queue here in
-            # order, instead of in SQLite's busy handler, which sleeps in coarse steps under contention.
-            self._writer = Connection._writers.setdefault(os.path.realpath(self.path), threading.Lock())
-        with migration_lock(self.path):  # processes starting together migrate one at a time
+            real = os.path.realpath(self.path)
+            self._writer, self._process_lock = Connection._writers.setdefault(
+                real, (threading.Lock(), ProcessLock(real + ".lock"))
+            )
+        with self._writer, self._process_lock:  # processes starting together migrate one at a time
             retry_locked(lambda: migrations.apply(self.db))
         self._identity = self.file_identity()  # the health check notices the file removed or replaced
+
+    @classmethod
+    def forget_inherited_locks(cls) -> None:
+        """In a forked child: its own writer locks (a lock file opened anew, so ``flock`` tells the
+        processes apart) instead of the parent's, which another thread may have held at the fork."""
+        cls._writers_guard = threading.Lock()
+        cls._writers = {}
 
     @property
     def db(self) -> Database:
@@ -93,23 +68,100 @@ class Connection:
             self._local.db = None
 
     def _write_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
-        """One writing statement, queued behind this process's other writers."""
-        with self._writer:
-            cursor: sqlite3.Cursor = self.db.execute(sql, params)
-            return cursor
+        """One writing statement, queued behind this process's other writers (or joining the open
+        transaction of this thread's unit of work)."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is None and not getattr(self._local, "writing", False):
+            with self.write() as db:
+                cursor: sqlite3.Cursor = db.execute(sql, params)
+                return cursor
+        if unit is not None and not unit.begun:
+            self._begin(self.db)
+            unit.begun = True
+        return self.db.execute(sql, params)  # one statement needs no savepoint: it is atomic by itself
 
     @contextmanager
     def write(self) -> Iterator[Database]:
-        """A write transaction that takes the lock up front, so it never fails half-way on busy."""
+        """A write transaction that takes the locks up front, so it never fails half-way on busy.
+
+        Re-entrant: inside this thread's open transaction (a unit of work, or an outer ``write``) it
+        is a savepoint of that transaction, committed with it."""
         db = self.db
-        with self._writer:
-            db.conn.execute("BEGIN IMMEDIATE")
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is not None and not unit.begun:
+            self._begin(db)
+            unit.begun = True
+        if unit is not None or getattr(self._local, "writing", False):
+            db.conn.execute("SAVEPOINT nested_write")
             try:
                 yield db
             except BaseException:
-                db.conn.execute("ROLLBACK")
+                db.conn.execute("ROLLBACK TO nested_write")
+                db.conn.execute("RELEASE nested_write")
                 raise
-            db.conn.execute("COMMIT")
+            db.conn.execute("RELEASE nested_write")
+            return
+        self._begin(db)
+        self._local.writing = True
+        try:
+            yield db
+        except BaseException:
+            self._end(db, commit=False)
+            raise
+        finally:
+            self._local.writing = False
+        self._end(db, commit=True)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[None]:
+        """Every write on this thread until the block ends joins one transaction, begun at the first
+        write (reads before it take no lock) and committed when the block ends; an exception rolls it
+        all back. Functions given to ``after_commit`` run once it is committed."""
+        if getattr(self._local, "unit", None) is not None:
+            yield
+            return
+        unit = self._local.unit = Unit()
+        try:
+            yield
+        except BaseException:
+            self._local.unit = None
+            if unit.begun:
+                self._end(self.db, commit=False)
+            raise
+        self._local.unit = None
+        if unit.begun:
+            self._end(self.db, commit=True)
+        for hook in unit.after_commit:
+            hook()
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` once this thread's unit of work commits; at once outside one."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is None:
+            hook()
+        else:
+            unit.after_commit.append(hook)
+
+    def _begin(self, db: Database) -> None:
+        self._writer.acquire()
+        try:
+            self._process_lock.acquire()
+        except BaseException:
+            self._writer.release()
+            raise
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._process_lock.release()
+            self._writer.release()
+            raise
+
+    def _end(self, db: Database, commit: bool) -> None:
+        try:
+            db.conn.execute("COMMIT" if commit else "ROLLBACK")
+        finally:
+            self._process_lock.release()
+            self._writer.release()
 
     def file_identity(self) -> tuple[int, int] | None:
         try:
@@ -130,3 +182,6 @@ class Connection:
         except sqlite3.Error as error:
             return f"the database cannot be used: {error}"
         return None
+
+
+os.register_at_fork(after_in_child=Connection.forget_inherited_locks)

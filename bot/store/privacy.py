@@ -37,7 +37,7 @@ class PrivacyQueries(Connection):
                 " (select id from assessments where team_id = ? and user_id = ?)",
                 params,
             )
-            for table in ("assessments", *self.MEMBER_TABLES, "members"):
+            for table in ("assessments", *self.MEMBER_TABLES, "members", "outbox"):
                 db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
             if db.table("slack_installations").exists():  # OAuth mode: they may have installed the app
@@ -72,6 +72,6 @@ class PrivacyQueries(Connection):
                     "delete from answers where assessment_id in (select id from assessments where team_id = ?)",
                     [team_id],
                 )
-                for table in ("assessments", *self.MEMBER_TABLES, "members", "digests", "workspaces"):
+                for table in ("assessments", *self.MEMBER_TABLES, "members", "digests", "workspaces", "outbox"):
                     db.execute(f"delete from {table} where team_id = ?", [team_id])
         return teams

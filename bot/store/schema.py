@@ -150,6 +150,18 @@ def m008_plans(db: Database) -> None:
 
 
 @migrations()
+def m009_outbox(db: Database) -> None:
+    """Replies to send, written in the same transaction as the state change they answer."""
+    db.execute(
+        "create table outbox (id integer primary key autoincrement, team_id text not null, user_id text not null,"
+        " payload blob not null, status text not null default 'pending', owner text, claimed_at text,"
+        " attempts integer not null default 0, done integer not null default 0, not_before real not null default 0,"
+        " created_at text not null)"
+    )
+    db.execute("create index idx_outbox_member on outbox (team_id, user_id, id)")
+
+
+@migrations()
 def m010_prompt_question(db: Database) -> None:
     """Which question the recorded prompt message asks, so a late record never points at another one."""
     db.table("assessments").add_column("prompt_question", str)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import replace
+from typing import Any
+
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
 from bot.views import plan as plan_views
@@ -90,3 +96,62 @@ def render_all(bundle: Bundle, outcomes: list[Outcome]) -> Rendered:
     """Several outcomes as one message (a private reply to a slash command)."""
     rendered = [render(bundle, outcome) for outcome in outcomes]
     return Rendered(text="\n\n".join(r.text for r in rendered), blocks=tuple(b for r in rendered for b in r.blocks))
+
+
+# Built once: the same few messages go to every member, so each is rendered and validated once per
+# locale. An outcome that differs only in where it is (the assessment id in a question's block ids,
+# the message a closed question replaces) shares one template.
+
+CACHE_SIZE = 4096
+Message = tuple[str, list[dict[str, Any]]]
+_cache: OrderedDict[Hashable, Message] = OrderedDict()
+_cache_lock = threading.Lock()
+TEMPLATE_ID = 0
+
+
+def template_of(outcome: Outcome) -> Outcome:
+    """The outcome with what does not change its text taken out (see ``fill``)."""
+    if isinstance(outcome, Ask):
+        return replace(outcome, assessment_id=TEMPLATE_ID)
+    if isinstance(outcome, Closed):
+        return replace(outcome, assessment_id=TEMPLATE_ID, prompt_channel=None, prompt_ts=None)
+    return outcome
+
+
+def fill(outcome: Outcome, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A template's blocks for ``outcome``: a question's buttons carry its assessment in their block ids."""
+    if not isinstance(outcome, Ask):
+        return list(blocks)
+    old = f":{TEMPLATE_ID}:{outcome.question_id}"
+    new = f":{outcome.assessment_id}:{outcome.question_id}"
+    return [
+        {**block, "block_id": block["block_id"].replace(old, new, 1)}
+        if str(block.get("block_id", "")).endswith(old)
+        else block
+        for block in blocks
+    ]
+
+
+def rendered_message(bundle: Bundle, outcome: Outcome) -> Message:
+    """Text and Block Kit dicts for ``outcome``, validated by slack_sdk when first built, then cached."""
+    template = template_of(outcome)
+    try:
+        key: Hashable | None = (bundle.locale, template)
+        hash(key)
+    except TypeError:  # carries a dict or a list (a notice's parameters, a report): built each time
+        key = None
+    cached = None
+    if key is not None:
+        with _cache_lock:
+            cached = _cache.get(key)
+            if cached is not None:
+                _cache.move_to_end(key)
+    if cached is None:
+        rendered = render(bundle, template)
+        cached = (rendered.text, rendered.block_dicts())
+        if key is not None:
+            with _cache_lock:
+                _cache[key] = cached
+                if len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+    return cached[0], fill(outcome, cached[1])

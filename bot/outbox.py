@@ -1,0 +1,108 @@
+"""The outbox: what a request has to say, written in the same transaction as the change it answers.
+
+A listener's use case decides and persists; ``Outbox.enqueue`` adds the replies as one row in the
+same SQLite transaction (the request's unit of work), and only then does Slack get its 200. The
+sender (``bot.sender``) sends the rows afterwards, in order per member, so a crash after the ack
+loses no reply. Rows live for a few seconds, so they are pickled behind a version tag; a row that
+cannot be read back (written by another version) is logged and dropped, never retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import threading
+from dataclasses import dataclass
+
+from bot.store import Store
+from flows.outcomes import Outcome
+from flows.values import Clock, MemberKey
+
+log = logging.getLogger(__name__)
+FORMAT = b"coach-outbox-1\n"
+MAX_PENDING_RINGS = 64
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One request's replies: ``outcomes`` to the member's DM (or ``channel``), ``private`` answered
+    where they asked (through ``response_url``), ``clicked`` the message whose button led here."""
+
+    outcomes: tuple[Outcome, ...] = ()
+    channel: str | None = None
+    clicked: tuple[str, str] | None = None
+    private: tuple[Outcome, ...] = ()
+    response_url: str | None = None
+
+
+def encode(reply: Reply) -> bytes:
+    return FORMAT + pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode(payload: bytes, row_id: int) -> Reply | None:
+    """The row's reply, or None (logged) when it was written in another format."""
+    if not payload.startswith(FORMAT):
+        log.warning("dropped outbox row %d: unknown format %r", row_id, payload[:20])
+        return None
+    try:
+        reply = pickle.loads(payload[len(FORMAT) :])  # our own rows, written seconds ago
+    except Exception as error:  # a class renamed or removed since the row was written
+        log.warning("dropped outbox row %d: unreadable (%s)", row_id, type(error).__name__)
+        return None
+    if not isinstance(reply, Reply):
+        log.warning("dropped outbox row %d: not a reply", row_id)
+        return None
+    return reply
+
+
+class Doorbell:
+    """Wakes the sender in this process right after a commit; a ring is kept until someone answers it."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._rings = 0
+        os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self) -> None:
+        """A forked child gets a fresh condition: another thread may have held the parent's at the fork."""
+        self._condition = threading.Condition()
+        self._rings = 0
+
+    def ring(self, times: int = 1) -> None:
+        with self._condition:
+            # Capped: rings nobody answered (no sender running) must not make a later sender spin.
+            self._rings = min(self._rings + times, MAX_PENDING_RINGS)
+            self._condition.notify(times)
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a ring; True if one was taken."""
+        with self._condition:
+            if self._rings == 0:
+                self._condition.wait(timeout)
+            if self._rings > 0:
+                self._rings -= 1
+                return True
+            return False
+
+
+DOORBELL = Doorbell()  # one per process: every outbox in it wakes every sender in it
+
+
+class Outbox:
+    def __init__(self, store: Store, clock: Clock, doorbell: Doorbell = DOORBELL) -> None:
+        self.store = store
+        self.clock = clock
+        self.doorbell = doorbell
+
+    def __deepcopy__(self, _memo: object) -> Outbox:
+        """Shared, not copied, when Bolt copies a request's context for a lazy listener."""
+        return self
+
+    def enqueue(self, member: MemberKey, reply: Reply) -> int | None:
+        """Add ``reply`` to the member's queue, in this thread's open unit of work if there is one."""
+        if not (reply.outcomes or (reply.private and reply.response_url)):
+            return None
+        row_id = self.store.add_to_outbox(member, encode(reply), self.clock())
+        self.store.after_commit(self.doorbell.ring)
+        return row_id

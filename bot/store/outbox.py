@@ -1,0 +1,108 @@
+"""The outbox: replies to send, written in the same transaction as the change they answer, and sent
+in order per member by ``bot.sender``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from bot.store.connection import Connection
+from flows.values import MemberKey
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    member: MemberKey
+    payload: bytes
+    owner: str | None
+    claimed_at: datetime | None
+    attempts: int
+    done: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> OutboxRow:
+        return cls(
+            id=row["id"],
+            member=MemberKey(row["team_id"], row["user_id"]),
+            payload=row["payload"],
+            owner=row["owner"],
+            claimed_at=datetime.fromisoformat(row["claimed_at"]) if row["claimed_at"] else None,
+            attempts=row["attempts"],
+            done=row["done"],
+        )
+
+
+# A member's next row: the oldest of theirs still in the outbox (a sent row is deleted), so nothing of a
+# member's goes out while an earlier row of theirs is unsent, claimed or waiting to be retried.
+MEMBER_HEAD = (
+    "o.status = 'pending' and o.not_before <= ? and not exists"
+    " (select 1 from outbox e where e.team_id = o.team_id and e.user_id = o.user_id and e.id < o.id)"
+)
+
+
+class OutboxQueries(Connection):
+    """The outbox rows and their claims."""
+
+    def add_to_outbox(self, member: MemberKey, payload: bytes, now: datetime) -> int:
+        cursor = self._write_one(
+            "insert into outbox (team_id, user_id, payload, created_at) values (?, ?, ?, ?)",
+            [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat()],
+        )
+        return cast(int, cursor.lastrowid)
+
+    def claim_outbox_row(self, owner: str, now: datetime, wall: float) -> OutboxRow | None:
+        """Claim the oldest row that is the head of its member's queue and due (``wall``: epoch seconds)."""
+        with self.write() as db:  # RETURNING rows are read before the commit
+            rows = db.execute(
+                "update outbox set status = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1"
+                f" where id = (select o.id from outbox o where {MEMBER_HEAD} order by o.id limit 1)"
+                " and status = 'pending' returning *",
+                [owner, now.astimezone(UTC).isoformat(), wall],
+            ).fetchall()
+        return OutboxRow.from_row(dict(zip(OUTBOX_COLUMNS, rows[0], strict=True))) if rows else None
+
+    def finish_outbox_row(self, row_id: int) -> None:
+        self._write_one("delete from outbox where id = ?", [row_id])
+
+    def retry_outbox_row(self, row_id: int, done: int, not_before: float) -> None:
+        """Give a claimed row back to be tried again from step ``done`` no sooner than ``not_before``."""
+        self._write_one(
+            "update outbox set status = 'pending', owner = null, claimed_at = null, done = ?, not_before = ?"
+            " where id = ?",
+            [done, not_before, row_id],
+        )
+
+    def mark_outbox_uncertain(self, row_id: int, done: int) -> None:
+        """A send timed out: whether it landed is unknown, so recovery looks in the DM's history first."""
+        self._write_one("update outbox set owner = 'uncertain', done = ? where id = ?", [done, row_id])
+
+    def claimed_outbox_rows(self) -> list[OutboxRow]:
+        rows = self.db.query("select * from outbox where status = 'claimed' order by id")
+        return [OutboxRow.from_row(row) for row in rows]
+
+    def take_over_outbox_row(self, row_id: int, old_owner: str, new_owner: str) -> bool:
+        cursor = self._write_one(
+            "update outbox set owner = ? where id = ? and owner = ? and status = 'claimed'",
+            [new_owner, row_id, old_owner],
+        )
+        return cursor.rowcount == 1
+
+    def outbox_size(self) -> int:
+        return int(self.db.execute("select count(*) from outbox").fetchone()[0])
+
+
+OUTBOX_COLUMNS = (
+    "id",
+    "team_id",
+    "user_id",
+    "payload",
+    "status",
+    "owner",
+    "claimed_at",
+    "attempts",
+    "done",
+    "not_before",
+    "created_at",
+)

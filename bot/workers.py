@@ -1,0 +1,115 @@
+"""``coach run --http --workers N``: several serving processes on one port.
+
+The parent binds the port, then forks N children that each serve that one listening socket with
+waitress (the kernel hands each new connection to one of them) and send what their own requests
+put in the outbox. The parent serves nothing: it runs the one ticker and the one outbox recovery
+loop, and replaces a child that dies. Writers in all processes queue on one lock file beside the
+database (``flock``), so SQLite's busy handler never has to sleep.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import socket
+import sys
+from types import FrameType
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+SENDER_THREADS_PER_WORKER = 2
+PR_SET_PDEATHSIG = 1
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    return sock
+
+
+def serve_child(settings: Settings, sock: socket.socket) -> None:
+    """One serving process: its own store connections, app, sender threads and waitress server."""
+    from bot.app import create_app
+    from bot.sender import make_sender
+    from bot.server import make_server
+    from bot.store import Store
+
+    store = Store(settings.coach_db)  # its own connections and locks (``Store.forget_inherited_locks``)
+    app = create_app(settings, store)
+    make_sender(settings, store, workers=SENDER_THREADS_PER_WORKER, recover=False).start()
+    make_server(app, store, sockets=[sock]).run()
+
+
+def end_with_parent(parent: int) -> None:
+    """Linux: a serving process gets SIGTERM when the parent dies, even by SIGKILL, so no orphan
+    keeps serving the port without a ticker or a recovery loop."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        log.warning("this system cannot stop a serving process with its parent")
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
+
+
+def fork_child(settings: Settings, sock: socket.socket) -> int:
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        end_with_parent(parent)
+        code = 0
+        try:
+            serve_child(settings, sock)
+        except BaseException:
+            log.exception("serving process %d stopped", os.getpid())
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
+
+
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
+    """Fork the serving processes first (a fork copies no running threads), then start the parent's."""
+    from datetime import UTC, datetime
+
+    from bot.cli import start_ticking
+    from bot.sender import make_sender
+    from bot.store import Store
+
+    sock = listening_socket(host, port)
+    children = {fork_child(settings, sock) for _ in range(workers)}
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    store = Store(settings.coach_db)
+    start_ticking(settings, store)
+    recovery = make_sender(settings, store, workers=0)
+    recovery.recover_orphans(datetime.now(UTC))
+    recovery.start()
+    log.info("serving HTTP on %s:%s with %d processes", host, port, workers)
+    while children:
+        try:
+            pid, _status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        children.discard(pid)
+        if not stopping:
+            log.warning("serving process %d ended; starting another", pid)
+            sys.stdout.flush()
+            children.add(fork_child(settings, sock))
+    return 0

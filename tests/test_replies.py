@@ -1,0 +1,88 @@
+"""Cheap replies: message templates built once per locale and outcome (and still exactly what the
+views render, valid Block Kit), one kept-alive connection for the Web API, and App Home republished
+at the end of a step rather than after every answer."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.views.render import render, rendered_message
+from flows.content import QUESTION_IDS, available_locales, load_bundle
+from flows.outcomes import Ask, Closed, Outcome
+from tests.conftest import wait_for_empty_outbox
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver
+
+
+def asks_and_closes(assessment_id: int) -> list[Outcome]:
+    total = len(QUESTION_IDS)
+    outcomes: list[Outcome] = []
+    for number, question in enumerate(QUESTION_IDS, start=1):
+        outcomes.append(Ask(assessment_id, question, number, total))
+        for how, rating in (("answered", "ready"), ("answered", "not_yet"), ("skipped", None), ("left", None)):
+            outcomes.append(Closed(assessment_id, question, number, total, how, rating, "D0X", f"{number}.1"))  # type: ignore[arg-type]
+    return outcomes
+
+
+@pytest.mark.parametrize("locale", available_locales())
+def test_templates_are_what_the_views_render_and_valid_block_kit(locale: str) -> None:
+    bundle = load_bundle(locale)
+    for assessment_id in (7, 123456):  # the second use of each template is filled in, not rebuilt
+        for outcome in asks_and_closes(assessment_id):
+            text, blocks = rendered_message(bundle, outcome)
+            fresh = render(bundle, outcome)
+            assert (text, blocks) == (fresh.text, fresh.block_dicts())
+            assert [Block.parse(block).to_dict() for block in blocks] == blocks  # type: ignore[union-attr]
+
+
+def test_a_question_template_carries_each_assessments_own_block_ids() -> None:
+    bundle = load_bundle()
+    _text, first = rendered_message(bundle, Ask(1, "reason", 1, 6))
+    _text, second = rendered_message(bundle, Ask(2, "reason", 1, 6))
+    assert "answer:1:reason" in str(first) and "answer:2:reason" in str(second) and "answer:1:" not in str(second)
+
+
+def test_web_api_calls_share_one_connection_and_keep_the_retry_handlers(
+    fake_slack: FakeSlack, settings: Settings
+) -> None:
+    client = make_web_client(settings)
+    fake_slack.fail("chat.postMessage", status=429, error="ratelimited", retry_after=0)
+    for _ in range(3):
+        assert client.chat_postMessage(channel="D0ONE", text="hi")["ok"]
+    calls = fake_slack.calls_to("chat.postMessage")
+    assert len(calls) == 4 and not calls[0].response["ok"]  # the 429 was waited out and retried
+    assert len({call.peer for call in calls}) == 1
+
+
+def test_a_connection_the_server_dropped_is_replaced_without_losing_the_call(
+    fake_slack: FakeSlack, settings: Settings
+) -> None:
+    client = make_web_client(settings)
+    fake_slack.drop_connections = True
+    for _ in range(3):
+        assert client.chat_postMessage(channel="D0ONE", text="hi")["ok"]
+    calls = fake_slack.calls_to("chat.postMessage")
+    assert len(calls) == 3 and len({call.peer for call in calls}) == 3  # each on a new connection, none lost
+
+
+def test_home_is_republished_when_a_step_ends_not_after_every_answer(coach_server: SlackDriver, settings) -> None:
+    from bot.store import Store
+
+    driver, user = coach_server, "U0HOME"
+    store = Store(settings.coach_db)
+    driver.command(user)
+    driver.wait_question(user, 1)
+    wait_for_empty_outbox(store)
+    before = len(driver.fake.calls_to("views.publish", user_id=user))  # the assessment began: one
+    for count, word in enumerate(["yes", "partly", "no"], start=2):
+        driver.dm(user, word)
+        driver.wait_question(user, count)
+    wait_for_empty_outbox(store)
+    assert len(driver.fake.calls_to("views.publish", user_id=user)) == before == 1
+    for word in ["yes", "yes", "partly"]:
+        driver.dm(user, word)
+    driver.messages_with(user, "Your social media readiness")
+    driver.fake.wait_for("views.publish", count=2, user_id=user)  # the verdict

@@ -1,0 +1,121 @@
+"""``coach run --http --workers N`` as real processes: N serving processes on one port, one ticker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bot.store import Store
+from flows.assessment import SUMMARY
+from flows.content import QUESTION_IDS
+from flows.values import MemberKey
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, wait_for_empty_outbox
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver, questions_to
+from tests.test_e2e_restart import free_port
+
+WORKERS = 2
+
+
+def children_of(pid: int) -> set[int]:
+    return {
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    }
+
+
+def wait_until_serving(driver: SlackDriver, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if driver.get("/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "coach --workers did not start"
+        time.sleep(0.05)
+
+
+def start_workers(
+    fake_slack: FakeSlack, db_path: Path, log_path: Path
+) -> tuple[subprocess.Popen[bytes], SlackDriver]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "COACH_DB": str(db_path),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    command = ["run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *command], env=env, cwd=log_path.parent, stderr=log
+        )
+    driver = SlackDriver(f"http://127.0.0.1:{port}", SIGNING_SECRET, fake_slack)
+    wait_until_serving(driver, process)
+    return process, driver
+
+
+def test_a_dead_serving_process_is_replaced_and_all_end_with_a_killed_parent(
+    fake_slack: FakeSlack, db_path: Path, tmp_path: Path
+) -> None:
+    process, driver = start_workers(fake_slack, db_path, tmp_path / "coach.log")
+    first = children_of(process.pid)
+    assert len(first) == WORKERS
+    os.kill(min(first), signal.SIGKILL)  # a serving process dies: the parent starts another
+    deadline = time.monotonic() + 10
+    while len(children := children_of(process.pid)) != WORKERS or children == first:
+        assert time.monotonic() < deadline, f"no replacement for a dead serving process: {children}"
+        time.sleep(0.05)
+    assert driver.get("/healthz").status == 200
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{child}").exists() for child in children):
+        assert time.monotonic() < deadline, "a serving process outlived its parent"
+        time.sleep(0.05)
+
+
+def test_several_serving_processes_share_one_port_and_one_ticker(
+    fake_slack: FakeSlack, db_path: Path, tmp_path: Path
+) -> None:
+    log_path = tmp_path / "coach.log"
+    process, driver = start_workers(fake_slack, db_path, log_path)
+    try:
+        assert len(children_of(process.pid)) == WORKERS
+        users = [f"U0WORK{n}" for n in range(6)]
+        for user in users:
+            assert driver.command(user).status == 200
+        store = Store(db_path)
+        wait_for_empty_outbox(store)
+
+        def member(user: str) -> None:
+            assessment = store.latest_assessment(MemberKey("T0001", user))
+            assert assessment is not None
+            for question_id in QUESTION_IDS:
+                body = driver.answer_click_body(user, assessment.id, question_id, "ready")
+                assert driver.post(body, "application/x-www-form-urlencoded").status == 200
+
+        threads = [threading.Thread(target=member, args=(user,)) for user in users]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        wait_for_empty_outbox(store)
+        for user in users:
+            row = store.latest_assessment(MemberKey("T0001", user))
+            assert row is not None and row.state == SUMMARY and len(store.answers(row.id)) == len(QUESTION_IDS)
+            assert len(questions_to(fake_slack.calls, user)) == len(QUESTION_IDS)  # each question once
+            driver.messages_with(user, "Your social media readiness")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    assert log_path.read_text().count("tick at") == 1  # the parent ticks; the serving processes do not
