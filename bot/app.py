@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.store import Store
+from bot.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
 from flows.reading import lexicon_for
 from flows.values import Clock, utc_now
@@ -90,7 +91,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
 
     app.claims = store
     app.middleware(event_claim_middleware(store, clock))
-    reopen.register(app, store)
+    reopen.register(app, Workspaces(store, installations, clock))
 
     @app.error
     def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:

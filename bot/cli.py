@@ -169,9 +169,11 @@ def reopen_with_single_token(settings: Settings, store: Store) -> None:
     from bot.installations import oauth_mode
     from bot.reopen import reopen_if_token_works
     from bot.slack_client import make_web_client
+    from bot.workspaces import Workspaces
+    from flows.values import utc_now
 
     if settings.slack_bot_token and not oauth_mode(settings):
-        reopen_if_token_works(make_web_client(settings), store)
+        reopen_if_token_works(make_web_client(settings), Workspaces(store, None, utc_now))
 
 
 def start_ticking(settings: Settings, store: Store) -> threading.Thread:

@@ -10,6 +10,7 @@ from flows.assessment import evaluate
 from flows.content import Bundle
 from flows.outcomes import HomeTab, SettingsForm, StageChange
 from flows.plan_document import done_sections
+from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY
 from flows.values import MemberKey
 
 TIMELINE_LENGTH = 12  # the most recent stage changes shown; older ones stay in the export
@@ -37,7 +38,7 @@ def home_tab(store: Store, bundle: Bundle, member: MemberKey) -> HomeTab:
     schedule = (
         SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins)
         if row is not None
-        else SettingsForm(0, "09:00", False, False)
+        else SettingsForm(DEFAULT_WEEKDAY, DEFAULT_TIME.strftime("%H:%M"), False, False)
     )
     tz = (row.tz if row is not None else None) or "UTC"
     plans = Plans(store, bundle)

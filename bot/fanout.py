@@ -181,14 +181,7 @@ class Fanout:
                 if user.get("deleted"):
                     self._member_gone(job, "deactivated", report)
                     return
-                row = self.store.member(member)
-                learned = {
-                    name: user[name]
-                    for name in ("tz", "locale")
-                    if user.get(name) and (row is None or getattr(row, name) != user[name])
-                }
-                if learned:
-                    self.store.update_member(member, **learned)
+                Profiles(self.store).learn(member, user)
             channel = job.channel or dm_channel(self.store, client, member)
             outcomes = self._current_outcomes(job)
             if outcomes is None:

@@ -54,7 +54,7 @@ class Journey:
         try:
             step = quiz_step(self.bundle.stages, question_id, answer_index)
         except (KeyError, IndexError):
-            return [Notice("old_assessment")]
+            return [Notice("stale_button")]
         if step.suggested_stage is not None:
             return [QuizSuggest(step.suggested_stage)]
         assert step.next_question is not None

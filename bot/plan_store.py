@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.store import Store
+from bot.store.rows import _iso
 from flows.content import RATINGS, Rating
 from flows.plan_document import FieldValue
 from flows.values import MemberKey
@@ -23,9 +24,6 @@ class PlanDocumentRow:
     canvas_id: str
     link: str | None
 
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def _decode(raw: str) -> dict[str, FieldValue]:
@@ -77,13 +75,6 @@ class PlanStore:
             [member.team_id, member.user_id],
         ).fetchall()
         return tuple(row[0] for row in rows)
-
-    def forget_document(self, member: MemberKey, channel_id: str = DM_DOCUMENT) -> None:
-        with self.store.write() as db:
-            db.execute(
-                "delete from plan_documents where team_id = ? and user_id = ? and channel_id = ?",
-                [member.team_id, member.user_id, channel_id],
-            )
 
     def ratings(self, member: MemberKey) -> dict[str, Rating] | None:
         """The latest finished assessment's answers, or None when there is none."""

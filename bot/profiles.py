@@ -37,10 +37,12 @@ class Profiles:
         (Slack did not answer) the default language is used this once.
         """
         profile = profile or {}
-        learned = {name: profile[name] for name in PROFILE_FIELDS if isinstance(profile.get(name), str)}
-        if learned:
-            self.store.update_member(member, **learned)
         row = self.store.member(member)
+        said = {name: profile[name] for name in PROFILE_FIELDS if isinstance(profile.get(name), str) and profile[name]}
+        learned = {name: value for name, value in said.items() if row is None or getattr(row, name) != value}
+        if learned and row is not None:  # only what changed: a new time zone reschedules the check-in
+            self.store.update_member(member, **learned)
+            row = self.store.member(member)
         if row is not None and (row.language or row.locale):
             return load_bundle(language_for(row.locale, row.language))
         return load_bundle(language_for(learned.get("locale")))

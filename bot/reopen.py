@@ -12,33 +12,31 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack_errors import SLACK_FAILURES, describe
-from bot.store import Store
+from bot.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 LEAVING_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 
 
-def reopen_if_token_works(client: WebClient, store: Store) -> str | None:
+def reopen_if_token_works(client: WebClient, workspaces: Workspaces) -> str | None:
     """Ask Slack whose token this is; reopen that workspace if it was stopped. Returns its id."""
     try:
         team_id = str(client.auth_test().get("team_id") or "")
     except SLACK_FAILURES as error:
         log.warning("auth.test failed at start-up: %s", describe(error))
         return None
-    if team_id and not store.workspace_active(team_id):
-        store.reopen_workspace(team_id)
-        log.info("workspace %s reopened: its bot token works again", team_id)
+    if team_id:
+        workspaces.back(team_id, "its bot token works again")
     return team_id or None
 
 
-def register(app: App, store: Store) -> None:
+def register(app: App, workspaces: Workspaces) -> None:
     @app.middleware
     def reopen_on_activity(body: dict[str, Any], context: BoltContext, next: Any) -> None:
         """Bolt has authorized this request for ``context.team_id``: the app is installed there."""
         event = body.get("event")
         leaving = isinstance(event, dict) and event.get("type") in LEAVING_EVENTS
         team_id = context.team_id
-        if team_id and not leaving and not store.workspace_active(team_id):
-            store.reopen_workspace(team_id)
-            log.info("workspace %s reopened: an authorized %s request came from it", team_id, body.get("type"))
+        if team_id and not leaving:
+            workspaces.back(team_id, f"an authorized {body.get('type')} request came from it")
         next()

@@ -18,15 +18,27 @@ class Workspaces:
         self.installations = installations
         self.clock = clock
 
-    def app_left(self, team_id: str, enterprise_id: str | None, reason: str) -> None:
-        """Stop the workspace's scheduled jobs at once and drop its tokens.
+    def app_left(self, team_id: str, enterprise_id: str | None, reason: str, bot_token_revoked: bool) -> None:
+        """Uninstalled, or the bot's token revoked: stop the workspace's scheduled jobs at once and drop
+        its tokens. (Revoking only user tokens leaves the coach working.)
 
         Its member data stays for ``COACH_RETENTION_DAYS`` (a reinstall picks up where it left off),
         then the scheduler deletes it.
         """
+        if reason != "app_uninstalled" and not bot_token_revoked:
+            return
         self.store.stop_workspace(team_id, reason, self.clock())
         installations = self.installations
         if installations is not None:
             # slack_sdk's store writes on a connection of its own: after this request's transaction.
             self.store.after_commit(lambda: installations.delete_all(enterprise_id=enterprise_id, team_id=team_id))
         log.info("workspace %s stopped: %s", team_id, reason)
+
+    def back(self, team_id: str, why: str) -> bool:
+        """The app is plainly installed in the workspace again (its token works, or Slack sent an
+        authorized request from it): reopen it if it was stopped. True when it was reopened."""
+        if self.store.workspace_active(team_id):
+            return False
+        self.store.reopen_workspace(team_id)
+        log.info("workspace %s reopened: %s", team_id, why)
+        return True

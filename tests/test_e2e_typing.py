@@ -138,6 +138,6 @@ def test_a_forged_did_you_mean_click_changes_nothing(coach_server: SlackDriver, 
     with caplog.at_level("WARNING"):
         assert driver.post(body, "application/x-www-form-urlencoded").status == 200
         driver.messages_with(user, "could not read that button")
-    assert "ignored a malformed confirmation" in caplog.text
+    assert "ignored a malformed answer" in caplog.text
     latest = Store(settings.coach_db).latest_assessment(MemberKey("T0001", user))
     assert latest is not None and latest.state == "reason" and latest.pending_text == "hmm"

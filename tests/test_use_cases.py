@@ -219,3 +219,15 @@ def test_cards_show_the_current_stage(journey: Journey) -> None:
     assert journey.cards(MEMBER) == [StageCards(current=None)]
     journey.place(MEMBER, 4, "placement")
     assert journey.cards(MEMBER) == [StageCards(current=4)]
+
+
+def test_only_losing_the_bot_stops_a_workspace(store: Store, clock: FrozenClock) -> None:
+    from bot.workspaces import Workspaces
+
+    workspaces = Workspaces(store, None, clock)
+    workspaces.app_left("T0001", None, "tokens_revoked", bot_token_revoked=False)  # a user's token only
+    assert store.workspace_active("T0001")
+    workspaces.app_left("T0001", None, "tokens_revoked", bot_token_revoked=True)
+    assert not store.workspace_active("T0001")
+    workspaces.app_left("T0002", None, "app_uninstalled", bot_token_revoked=False)
+    assert not store.workspace_active("T0002")

@@ -18,6 +18,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import (
+    acknowledge,
     chosen,
     clicked_message,
     dm_channel,
@@ -41,7 +42,7 @@ from bot.views.assessment import (
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
 from bot.views.privacy import FORGET_ACTION
-from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS
+from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS, Rating
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import Closed, Notice, Outcome
 from flows.values import MemberKey, whole_number
@@ -61,23 +62,32 @@ def on_clicked_message(outcomes: list[Outcome], body: dict[str, Any]) -> list[Ou
     return [replace(o, prompt_channel=channel, prompt_ts=ts) if isinstance(o, Closed) else o for o in outcomes]
 
 
-def answer(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+def rating_click(action: dict[str, Any]) -> tuple[int, str, Rating] | None:
+    """(assessment, question, rating) from an answer button: its value names the question and the
+    rating, its block the assessment and the same question; None for anything else."""
     question_id, rating = value_parts(action, 2)
     where = parse_block_id(str(action.get("block_id", "")))
     if question_id not in QUESTION_IDS or rating not in RATINGS or where is None or where[1] != question_id:
         log.warning("ignored a malformed answer: value=%r block=%r", action.get("value"), action.get("block_id"))
+        return None
+    return where[0], question_id, rating
+
+
+def answer(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    click = rating_click(action)
+    if click is None:
         return STALE
-    return services.coach().answer(member, question_id, rating, assessment_id=where[0])
+    assessment_id, question_id, rating = click
+    return services.coach().answer(member, question_id, rating, assessment_id=assessment_id)
 
 
 def confirm(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
     """A click on "Did you mean …?": the answer the member meant, for the question the message asked."""
-    question_id, rating = value_parts(action, 2)
-    where = parse_block_id(str(action.get("block_id", "")))
-    if question_id not in QUESTION_IDS or rating not in RATINGS or where is None or where[1] != question_id:
-        log.warning("ignored a malformed confirmation: value=%r block=%r", action.get("value"), action.get("block_id"))
+    click = rating_click(action)
+    if click is None:
         return STALE
-    return services.coach().confirm(member, question_id, rating, assessment_id=where[0])
+    assessment_id, question_id, rating = click
+    return services.coach().confirm(member, question_id, rating, assessment_id=assessment_id)
 
 
 def navigate(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
@@ -171,9 +181,6 @@ def settings_from_home(services: Services, body: dict[str, Any], context: BoltCo
     if member is not None and isinstance(body.get("trigger_id"), str):
         open_settings(services, client, member, body["trigger_id"])
 
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def prefixed(prefix: str) -> re.Pattern[str]:

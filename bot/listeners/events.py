@@ -8,15 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payloads import as_dict, member_of
+from bot.listeners.payloads import acknowledge, as_dict, member_of
 from bot.listeners.reply import delivery_for
 from bot.services import Services
 
 EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def publish_home(services: Services, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -29,9 +26,9 @@ def publish_home(services: Services, event: dict[str, Any], context: BoltContext
 def app_left(services: Services, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     """Uninstalled, or the bot token revoked: the workspace's jobs stop and its tokens go."""
     team_id = context.team_id or context.enterprise_id
-    revoked_bot = event.get("type") == "app_uninstalled" or bool(as_dict(event.get("tokens")).get("bot"))
-    if team_id and revoked_bot:
-        services.workspaces().app_left(team_id, context.enterprise_id, str(event.get("type")))
+    if team_id:
+        bot_tokens = as_dict(event.get("tokens")).get("bot")
+        services.workspaces().app_left(team_id, context.enterprise_id, str(event.get("type")), bool(bot_tokens))
     ack()
 
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 
 from flows.values import MemberKey
+
+
+def acknowledge(ack: Ack) -> None:
+    """For requests whose only answer comes later (a modal opened by a lazy listener)."""
+    ack()
 
 
 def as_dict(value: object) -> dict[str, Any]:

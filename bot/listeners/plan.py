@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import (
+    acknowledge,
     as_dict,
     chosen,
     dm_channel,
@@ -31,6 +32,7 @@ from bot.views.plan import (
     RERATE_ACTION_PREFIX,
     SECTION_CALLBACK,
     plan_notice_text,
+    section_errors,
     section_modal,
 )
 from flows.plan import PlanSection
@@ -120,8 +122,7 @@ def section_submitted(services: Services, ack: Ack, view: dict[str, Any], contex
         keep_for_sending(context, result)
         ack()
         return
-    errors = {field: plans.bundle.plan.text(key, **params) for field, (key, params) in result.errors.items()}
-    ack(response_action="errors", errors=errors)
+    ack(response_action="errors", errors=section_errors(plans.bundle, result))
 
 
 def rerate_clicked(
@@ -133,9 +134,6 @@ def rerate_clicked(
         keep_for_sending(context, services.plans(member).rerate(member, question_id, rating), dm_channel(body))
     ack()
 
-
-def acknowledge(ack: Ack) -> None:
-    ack()
 
 
 def register(app: App, services: Services) -> None:

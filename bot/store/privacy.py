@@ -59,15 +59,15 @@ class PrivacyQueries(Connection):
                 ("checkins", "at"),
             )
         )
-        teams = [
-            row[0]
-            for row in self.db.execute(
-                f"select team_id from workspaces w where active = 0 and stopped_at <= ? and not ({used_since})",
-                [_iso(stopped_before)],
-            ).fetchall()
-        ]
-        for team_id in teams:
+        still_gone = f"select team_id from workspaces w where active = 0 and stopped_at <= ? and not ({used_since})"
+        candidates = [row[0] for row in self.db.execute(still_gone, [_iso(stopped_before)]).fetchall()]
+        teams = []
+        for team_id in candidates:
             with self.write() as db:
+                # Checked again inside the transaction: a workspace reopened (or used) meanwhile is kept.
+                if db.execute(f"{still_gone} and w.team_id = ?", [_iso(stopped_before), team_id]).fetchone() is None:
+                    continue
+                teams.append(team_id)
                 db.execute(
                     "delete from answers where assessment_id in (select id from assessments where team_id = ?)",
                     [team_id],

@@ -92,14 +92,15 @@ class SendQueries(Connection):
 
     def record_retry(self, key: str, now: datetime, backoff: Callable[[int], timedelta]) -> int:
         """Count one more failed attempt and set when the next may run; returns the attempts so far."""
-        row = self.db.execute("select attempts from send_retries where key = ?", [key]).fetchone()
-        attempts = (row[0] if row else 0) + 1
-        self._write_one(
-            "insert into send_retries (key, attempts, retry_at) values (?, ?, ?)"
-            " on conflict (key) do update set attempts = excluded.attempts, retry_at = excluded.retry_at",
-            [key, attempts, _iso(now + backoff(attempts))],
-        )
-        return attempts
+        with self.write() as db:  # read and count in one transaction: two failures never count once
+            row = db.execute("select attempts from send_retries where key = ?", [key]).fetchone()
+            attempts = (row[0] if row else 0) + 1
+            db.execute(
+                "insert into send_retries (key, attempts, retry_at) values (?, ?, ?)"
+                " on conflict (key) do update set attempts = excluded.attempts, retry_at = excluded.retry_at",
+                [key, attempts, _iso(now + backoff(attempts))],
+            )
+        return int(attempts)
 
     def clear_retry(self, key: str) -> None:
         self._write_one("delete from send_retries where key = ?", [key])

@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 from bot.views.common import Rendered, escape, section
 from flows.content import RATINGS, Bundle
 from flows.plan import PlanField, PlanSection
-from flows.plan_document import FieldValue, SectionAnswers
+from flows.plan_document import FieldValue, SectionAnswers, SectionCheck
 from flows.plan_outcomes import PlanNotice, PlanOffer, PlanRerate, PlanTip
 
 OPEN_ACTION_PREFIX = "plan_open:"  # + section id: opens that section's modal
@@ -172,3 +172,8 @@ def home_blocks(bundle: Bundle, order: tuple[str, ...], done: frozenset[str], li
     if link:
         lines.append(plan.text("home_link", link=slack_link(link, plan.text("document_title"))))
     return [section("\n".join(lines)), section_buttons(bundle, order, done)]
+
+
+def section_errors(bundle: Bundle, check: SectionCheck) -> dict[str, str]:
+    """A refused section's errors, field by field, as the modal shows them under each input."""
+    return {field: bundle.plan.text(key, **params) for field, (key, params) in check.errors.items()}
