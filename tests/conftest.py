@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +22,8 @@ from tests.slack_driver import SlackDriver
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
 # Every end-to-end test runs at this instant (a Wednesday) unless it moves the clock.
 TEST_NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -34,6 +36,15 @@ class FrozenClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """The environment of a coach process a test starts: this checkout's code first on the path (not
+    whatever checkout the virtual environment was installed from), no Socket Mode, and ``settings``."""
+    env = {name: value for name, value in os.environ.items() if name != "SLACK_APP_TOKEN"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(settings)
+    return env
 
 
 def shared_file(relative: str) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from bot.coach import Coach
 from bot.store import Store
 from flows.content import QUESTION_IDS, load_bundle
 from flows.values import MemberKey
+from tests.conftest import child_env
 
 MEMBER = MemberKey("terminal", "tester")
 
@@ -66,7 +66,7 @@ def coach_chat(tmp_path: Path, *args: str, typed: str = "") -> subprocess.Comple
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", *args],
         input=typed,
-        env={**os.environ, "COACH_DB": str(tmp_path / "c.db")},
+        env=child_env(COACH_DB=str(tmp_path / "c.db")),
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -129,7 +129,7 @@ def test_coach_chat_runs_the_journey_and_a_dated_check_in(tmp_path: Path) -> Non
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--db", str(db), "--now", "2026-11-30T09:00:00Z"],
         input="\n".join(typed) + "\n",
-        env={k: v for k, v in os.environ.items() if k != "COACH_DB"},
+        env={k: v for k, v in child_env().items() if k != "COACH_DB"},
         cwd=tmp_path,
         capture_output=True,
         text=True,

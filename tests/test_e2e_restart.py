@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from bot.store import Store
 from flows.values import MemberKey
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 from tests.test_e2e_assessment import wait_for_text
@@ -31,14 +30,12 @@ def free_port() -> int:
 @contextmanager
 def coach_process(fake: FakeSlack, db_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], SlackDriver]]:
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "COACH_DB": str(db_path),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    env = child_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.url,
+        COACH_DB=str(db_path),
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(port)],
         env=env,

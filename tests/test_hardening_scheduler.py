@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -239,10 +238,11 @@ def test_a_fresh_lease_is_respected_and_an_expired_one_recovered(
     populate(db_path, 1)
     store = Store(db_path)
     key = send_key(FIRST, "checkin", "2026-W48")
-    store.claim_send_leased(key, FIRST, "checkin", "2026-W48", "other:7:x", MONDAY, time.time() + 60, True)
-    make_scheduler(db_path, settings).tick(MONDAY)
+    wall = 1_800_000_000.0  # the schedulers' injected wall clock, in epoch seconds
+    store.claim_send_leased(key, FIRST, "checkin", "2026-W48", "other:7:x", MONDAY, wall + 60, True)
+    make_scheduler(db_path, settings, wall_clock=lambda: wall).tick(MONDAY)
     assert checkins_per_member(fake_slack) == {}  # someone else holds it
-    later = make_scheduler(db_path, settings, wall_clock=lambda: time.time() + CLAIM_LEASE_SECONDS)
+    later = make_scheduler(db_path, settings, wall_clock=lambda: wall + CLAIM_LEASE_SECONDS)
     later.tick(MONDAY + timedelta(minutes=3))
     assert checkins_per_member(fake_slack) == {"DU00000": 1}
 

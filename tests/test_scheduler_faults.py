@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from bot.slack_client import make_web_client
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env
 from tests.fake_slack import FakeSlack
 
 MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
@@ -44,14 +43,13 @@ def checkins_per_member(fake: FakeSlack) -> Counter[str]:
 
 
 def tick_process(fake: FakeSlack, db_path: Path, interval: float) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url,
-        "COACH_DB": str(db_path),
-        "COACH_SEND_INTERVAL": str(interval),
-    }
+    env = child_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.url,
+        COACH_DB=str(db_path),
+        COACH_SEND_INTERVAL=str(interval),
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "tick", "--now", MONDAY.isoformat()],
         env=env,

@@ -14,7 +14,7 @@ from bot.store import Store
 from flows.assessment import SUMMARY
 from flows.content import QUESTION_IDS
 from flows.values import MemberKey
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, wait_for_empty_outbox
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, questions_to
 from tests.test_e2e_restart import free_port
@@ -46,14 +46,12 @@ def start_workers(
     fake_slack: FakeSlack, db_path: Path, log_path: Path
 ) -> tuple[subprocess.Popen[bytes], SlackDriver]:
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "COACH_DB": str(db_path),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    env = child_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.url,
+        COACH_DB=str(db_path),
+    )
     command = ["run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
