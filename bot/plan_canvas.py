@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.slack_errors import SLACK_FAILURES, error_code
+from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, error_code
 from bot.views.plan import slack_link
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
@@ -55,6 +55,8 @@ class PlanPublisher:
         try:
             return self._member_canvas(document, dm_channel, markdown)
         except SLACK_FAILURES as error:
+            if classify(error) in (SlackFault.TRANSIENT, SlackFault.UNCERTAIN):
+                raise  # Slack had a bad moment: the outbox tries the canvas again, no file in between
             log.info("no canvas for %s (%s): sending the plan as a Markdown file", document.user_id, error_code(error))
             self._file(dm_channel, document)
             return None

@@ -1,0 +1,21 @@
+"""The plan's canvas when Slack has a bad moment: the canvas is tried again from the outbox, and no
+Markdown file is sent in between (the file is for workspaces that refuse canvases)."""
+
+from __future__ import annotations
+
+from tests.slack_driver import SlackDriver
+from tests.test_e2e_plan import RESOURCES, submit_section, user_in
+
+
+def test_a_canvas_slack_could_not_create_for_a_moment_is_created_later_without_a_file(
+    coach_server: SlackDriver,
+) -> None:
+    driver = coach_server
+    user = user_in(driver, "en", "BLIP")
+    # Three 500s: slack_sdk's own two quick retries meet the last two, so the outbox tries again later.
+    driver.fake.fail("canvases.create", status=500, error="internal_error", times=3)
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200
+    created = driver.fake.wait_for("canvases.create", count=4, timeout=20)
+    assert [c.response.get("ok") for c in created] == [False, False, False, True]
+    driver.messages_with(user, created[-1].response["canvas_id"])  # the link to the canvas
+    assert driver.fake.calls_to("files.completeUploadExternal") == []
