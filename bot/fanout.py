@@ -25,7 +25,9 @@ from bot.slack_dm import dm_channel, send_metadata
 from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import Store
 from bot.views.render import rendered_message
+from flows.content import Bundle, load_bundle
 from flows.outcomes import CheckinAsk, Outcome
+from flows.values import ChannelKey, MemberKey
 
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
@@ -101,7 +103,7 @@ class Fanout:
         results = Results()
         by_team: dict[str, list[Job]] = defaultdict(list)
         for job in jobs:
-            by_team[job.member.team_id].append(job)
+            by_team[job.recipient.team_id].append(job)
         if not by_team:
             return results.keep_due
         workers = max(1, min(self.max_parallel, len(by_team)))
@@ -128,7 +130,7 @@ class Fanout:
             lease_until = self.wall_clock() + CLAIM_LEASE_SECONDS
             in_dm = job.channel is None
             if not self.store.claim_send_leased(
-                job.key, job.member, job.kind, job.period, self.owner, now, lease_until, require_member=in_dm
+                job.key, job.recipient, job.kind, job.period, self.owner, now, lease_until, require_member=in_dm
             ):
                 # Someone else is sending it right now (their result decides), it went already, or the
                 # member was forgotten since the batch was read.
@@ -147,56 +149,39 @@ class Fanout:
         log.warning("send %s failed (%s); tried again in %s", job.key, reason, retry_backoff(attempts))
         results.keep(job.key)
 
-    def _current_outcomes(self, job: Job) -> tuple[Outcome, ...] | None:
+    def _current_outcomes(self, job: Job, member: MemberKey) -> tuple[Outcome, ...] | None:
         """Re-read just before posting: None if the member was forgotten or unplaced since the batch
         was read; a check-in always quotes the stage stored now."""
-        if job.channel is not None:
-            return job.outcomes
-        row = self.store.member(job.member)
+        row = self.store.member(member)
         if row is None:
             return None
         if job.kind == CHECKIN_KIND:
             return (CheckinAsk(job.period, row.stage),) if row.stage is not None else None
         return job.outcomes
 
-    def _creator_still_admin(self, client: WebClient, job: Job) -> bool:
+    def _creator_still_admin(self, client: WebClient, job: Job, channel: ChannelKey) -> bool:
         """A channel digest goes out only while whoever set it up is still an owner or admin."""
         if job.kind != DIGEST_KIND or job.reader is None:
             return True
         user = client.users_info(user=job.reader.user_id).get("user") or {}
         if is_admin(user) and not user.get("deleted"):
             return True
-        log.warning("digest in %s stopped: %s is no longer an admin", job.channel, job.reader.user_id)
+        log.warning("digest in %s stopped: %s is no longer an admin", channel.channel_id, job.reader.user_id)
         self.store.mark_failed(job.key, "creator_not_admin")
-        self.store.remove_digest(job.member.team_id, job.member.user_id)
+        self.store.remove_digest(channel.team_id, channel.channel_id)
         return False
 
     def _send(self, client: WebClient, job: Job, now: datetime, report: TickReport, results: Results) -> None:
-        member = job.member
         try:
-            if not self._creator_still_admin(client, job):
+            prepared = self._prepare(client, job, report)
+            if prepared is None:
                 return
-            if job.channel is None:
-                user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
-                if user.get("deleted"):
-                    self._member_gone(job, "deactivated", report)
-                    return
-                Profiles(self.store).learn(member, user)
-            channel = job.channel or dm_channel(self.store, client, member)
-            outcomes = self._current_outcomes(job)
-            if outcomes is None:
-                log.info("send %s dropped: the member was forgotten or unplaced meanwhile", job.key)
-                self.store.release_send(job.key)
-                return
+            channel, outcomes, bundle = prepared
             ts = ""
-            bundle = Profiles(self.store).bundle_for(job.reader or member)
             for outcome in outcomes:
                 text, blocks = rendered_message(bundle, outcome)
                 response = client.chat_postMessage(
-                    channel=channel,
-                    text=text,
-                    blocks=blocks,
-                    metadata=send_metadata(job.key),
+                    channel=channel, text=text, blocks=blocks, metadata=send_metadata(job.key)
                 )
                 ts = str(response.get("ts", ""))
             self.store.mark_sent(job.key, channel, ts, now)
@@ -205,16 +190,38 @@ class Fanout:
         except SLACK_FAILURES as error:
             self._failed(job, error, now, report, results)
 
+    def _prepare(self, client: WebClient, job: Job, report: TickReport) -> tuple[str, Sequence[Outcome], Bundle] | None:
+        """Where the job goes, what it says now and in which language; None when it is off."""
+        profiles = Profiles(self.store)
+        recipient = job.recipient
+        if isinstance(recipient, ChannelKey):
+            if not self._creator_still_admin(client, job, recipient):
+                return None
+            bundle = profiles.bundle_for(job.reader) if job.reader is not None else load_bundle()
+            return recipient.channel_id, job.outcomes, bundle
+        user = client.users_info(user=recipient.user_id, include_locale=True).get("user") or {}
+        if user.get("deleted"):
+            self._member_gone(job, "deactivated", report)
+            return None
+        profiles.learn(recipient, user)
+        outcomes = self._current_outcomes(job, recipient)
+        if outcomes is None:
+            log.info("send %s dropped: the member was forgotten or unplaced meanwhile", job.key)
+            self.store.release_send(job.key)
+            return None
+        return dm_channel(self.store, client, recipient), outcomes, profiles.bundle_for(recipient)
+
     def _failed(self, job: Job, error: BaseException, now: datetime, report: TickReport, results: Results) -> None:
         code = error_code(error)
         match classify(error):
             case SlackFault.GONE_MEMBER:
                 self._member_gone(job, code, report)
             case SlackFault.REVOKED_WORKSPACE:
-                log.warning("workspace %s stopped: Slack answered %s", job.member.team_id, code)
+                team_id = job.recipient.team_id
+                log.warning("workspace %s stopped: Slack answered %s", team_id, code)
                 self.store.mark_failed(job.key, code)
-                self.store.stop_workspace(job.member.team_id, code, now)
-                report.note("stopped_workspaces", job.member.team_id)
+                self.store.stop_workspace(team_id, code, now)
+                report.note("stopped_workspaces", team_id)
             case SlackFault.TRANSIENT:
                 self.store.release_send(job.key)
                 self._retry_later(job, now, describe(error), report, results)
@@ -230,7 +237,11 @@ class Fanout:
                 report.note("failed", f"{job.key}: {code}")
 
     def _member_gone(self, job: Job, reason: str, report: TickReport) -> None:
-        log.warning("member %s:%s stopped: %s", job.member.team_id, job.member.user_id, reason)
         self.store.mark_failed(job.key, reason)
-        self.store.deactivate_member(job.member, reason)
-        report.note("stopped_members", f"{job.member.team_id}:{job.member.user_id}")
+        member = job.member
+        if member is None:  # a channel's job: the send fails, nobody is stopped
+            log.warning("send %s failed for good: %s", job.key, reason)
+            return
+        log.warning("member %s:%s stopped: %s", member.team_id, member.user_id, reason)
+        self.store.deactivate_member(member, reason)
+        report.note("stopped_members", f"{member.team_id}:{member.user_id}")

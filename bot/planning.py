@@ -13,7 +13,7 @@ from bot.store import AssessmentRow, MemberRow, Store, send_key
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
 from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, LATE_SEND_WINDOW, due_checkin, week_key
-from flows.values import MemberKey
+from flows.values import ChannelKey, MemberKey, Recipient
 
 NUDGE_KIND = "nudge"
 INVITE_KIND = "invite"
@@ -23,16 +23,25 @@ LAST_NUDGE_AFTER = timedelta(hours=72)
 
 @dataclass(frozen=True)
 class Job:
-    member: MemberKey
+    recipient: Recipient
     kind: str
     period: str
     outcomes: tuple[Outcome, ...]
-    channel: str | None = None  # a channel to post in; None means the member's DM
-    reader: MemberKey | None = None  # whose language it is written in, when not the member's
+    reader: MemberKey | None = None  # whose language it is written in, when not the recipient's
 
     @property
     def key(self) -> str:
-        return send_key(self.member, self.kind, self.period)
+        return send_key(self.recipient, self.kind, self.period)
+
+    @property
+    def member(self) -> MemberKey | None:
+        """The member whose DM it goes to; None for a channel's job."""
+        return self.recipient if isinstance(self.recipient, MemberKey) else None
+
+    @property
+    def channel(self) -> str | None:
+        """The channel it is posted in; None for a member's DM."""
+        return self.recipient.channel_id if isinstance(self.recipient, ChannelKey) else None
 
 
 def weekly_job(store: Store, member: MemberRow, now: datetime) -> Job | None:
@@ -63,8 +72,8 @@ def digest_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
     for digest in store.digests():
         due = due_checkin(now, digest["tz"], DEFAULT_WEEKDAY, DEFAULT_TIME)
         if due is not None:
-            channel = MemberKey(digest["team_id"], digest["channel_id"])
+            channel = ChannelKey(digest["team_id"], digest["channel_id"])
             report = Report(team_report(store, bundle, digest["team_id"], now), digest=True)
             admin = MemberKey(digest["team_id"], digest["created_by"])
-            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), channel=digest["channel_id"], reader=admin))
+            jobs.append(Job(channel, DIGEST_KIND, due[0], (report,), reader=admin))
     return jobs

@@ -13,7 +13,7 @@ from flows.content import Bundle
 from flows.outcomes import ChannelReport, Notice, Outcome, Report
 from flows.report import SharedMember, TeamReport
 from flows.schedule import week_key
-from flows.values import Clock, MemberKey
+from flows.values import ChannelKey, Clock, MemberKey
 
 DIGEST_KIND = "digest"
 
@@ -93,7 +93,7 @@ class Reports:
         self.store.add_digest(member.team_id, channel_id, member.user_id, tz, now)
         # This week's digest has just gone out: claim its key so the scheduler does not post it again.
         period = week_key(now, tz)
-        channel = MemberKey(member.team_id, channel_id)
+        channel = ChannelKey(member.team_id, channel_id)
         key = send_key(channel, DIGEST_KIND, period)
         if self.store.claim_send(key, channel, DIGEST_KIND, period, "on-demand", now):
             self.store.mark_sent(key, channel_id, "", now)

@@ -33,3 +33,12 @@ class ChannelKey:
 
     team_id: str
     channel_id: str
+
+
+# Who a scheduled send goes to: a member (their DM) or a channel (the weekly team digest).
+Recipient = MemberKey | ChannelKey
+
+
+def recipient_id(recipient: Recipient) -> str:
+    """The member's user id or the channel's id: what a send is kept under beside the workspace."""
+    return recipient.user_id if isinstance(recipient, MemberKey) else recipient.channel_id

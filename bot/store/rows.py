@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flows.content import Rating
-from flows.values import MemberKey
+from flows.values import MemberKey, Recipient, recipient_id
 
 
 def _iso(moment: datetime) -> str:
@@ -18,9 +18,9 @@ def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def send_key(member: MemberKey, kind: str, period: str) -> str:
-    """The unique key a scheduled send is claimed under: one per member, kind and period."""
-    return f"{member.team_id}:{member.user_id}:{kind}:{period}"
+def send_key(recipient: Recipient, kind: str, period: str) -> str:
+    """The unique key a scheduled send is claimed under: one per recipient, kind and period."""
+    return f"{recipient.team_id}:{recipient_id(recipient)}:{kind}:{period}"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from bot.store.rows import (
     MemberRow,
     _iso,
 )
-from flows.values import MemberKey
+from flows.values import MemberKey, Recipient, recipient_id
 
 
 class SendQueries(Connection):
@@ -51,12 +51,12 @@ class SendQueries(Connection):
         ).fetchone()
         return row is not None
 
-    def claim_send(self, key: str, member: MemberKey, kind: str, period: str, owner: str, now: datetime) -> bool:
+    def claim_send(self, key: str, member: Recipient, kind: str, period: str, owner: str, now: datetime) -> bool:
         """Claim a send before it goes out; only one claimer of a key ever wins, across processes."""
         cursor = self._write_one(
             "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at)"
             " values (?, ?, ?, ?, ?, 'pending', ?, ?)",
-            [key, member.team_id, member.user_id, kind, period, owner, _iso(now)],
+            [key, member.team_id, recipient_id(member), kind, period, owner, _iso(now)],
         )
         return cursor.rowcount == 1
 
@@ -108,7 +108,7 @@ class SendQueries(Connection):
     def claim_send_leased(
         self,
         key: str,
-        member: MemberKey,
+        member: Recipient,
         kind: str,
         period: str,
         owner: str,
@@ -119,11 +119,11 @@ class SendQueries(Connection):
         """Claim a send until ``lease_until`` (wall-clock seconds); with ``require_member``, only
         while the member still exists, so a member who asked to be forgotten gets no new row."""
         guard = " where exists (select 1 from members where team_id = ? and user_id = ?)" if require_member else ""
-        params: list[Any] = [key, member.team_id, member.user_id, kind, period, owner, _iso(now), lease_until]
+        params: list[Any] = [key, member.team_id, recipient_id(member), kind, period, owner, _iso(now), lease_until]
         cursor = self._write_one(
             "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at, lease_until)"
             f" select ?, ?, ?, ?, ?, 'pending', ?, ?, ?{guard}",
-            params + ([member.team_id, member.user_id] if require_member else []),
+            params + ([member.team_id, recipient_id(member)] if require_member else []),
         )
         return cursor.rowcount == 1
 
