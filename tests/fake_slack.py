@@ -4,14 +4,15 @@ like Slack does, including ``ok: false`` errors and 429s with ``Retry-After``.""
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
+
+from tests.fake_slack_answers import answer
+from tests.fake_slack_http import handler_for
 
 
 @dataclass
@@ -215,130 +216,12 @@ class FakeSlack:
         return True
 
     def _success(self, call: Call) -> dict[str, Any]:
-        args = call.args
-        if call.method == "auth.test":
-            team = self.token_teams.get(call.token or "", self.team_id)
-            return {"ok": True, "team_id": team, "team": "Test", "user_id": "UBOT", "bot_id": f"B{team}"}
-        if call.method == "oauth.v2.access":
-            team = f"T{args.get('code', 'NEW')}"
-            token = f"xoxb-{team}"
-            self.token_teams[token] = team
-            return {
-                "ok": True,
-                "app_id": "A0COACH",
-                "authed_user": {"id": "U0INSTALLER"},
-                "scope": "chat:write,commands",
-                "token_type": "bot",
-                "access_token": token,
-                "bot_user_id": "UBOT",
-                "team": {"id": team, "name": "Installed"},
-                "enterprise": None,
-                "is_enterprise_install": False,
-            }
-        if call.method == "conversations.open":
-            user = str(args.get("users", "")).split(",")[0]
-            return {"ok": True, "channel": {"id": f"D{user}"}}
-        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-            ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
-            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
-        if call.method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ts):06d}"
-            return {"ok": True, "upload_url": self.url.replace("/api/", f"/upload/{file_id}"), "file_id": file_id}
-        if call.method == "upload":
-            return {"ok": True}
-        if call.method == "files.completeUploadExternal":
-            files = args.get("files")
-            files = json.loads(files) if isinstance(files, str) else files or []
-            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
-        if call.method == "conversations.history":
-            channel = args.get("channel")
-            posted = [
-                {
-                    "type": "message",
-                    "ts": c.response.get("ts"),
-                    "text": c.args.get("text"),
-                    "metadata": c.args.get("metadata"),
-                }
-                for c in self.calls
-                if c.method == "chat.postMessage" and c.args.get("channel") == channel and c.response.get("ok")
-            ]
-            return {"ok": True, "messages": list(reversed(posted))[: int(args.get("limit", 100))]}
-        if call.method == "users.info":
-            user_id = str(args.get("user"))
-            profile = self.users.get(user_id, {"id": user_id, "tz": "Europe/Helsinki", "locale": "en-US"})
-            if profile.get("missing"):
-                return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": profile}
-        if call.method in ("canvases.create", "conversations.canvases.create"):
-            return {"ok": True, "canvas_id": f"F{next(self._ts):06d}"}
-        return {"ok": True}
+        return answer(self, call)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+        return handler_for(self)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes; on a kept-alive connection Nagle's algorithm
-            # would hold the body until the client's delayed ACK (40 ms). Slack's servers do not.
-            disable_nagle_algorithm = True
 
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_GET(self) -> None:
-                """``/_stats`` (duplicates and misses) and ``/_calls?since=N`` (arrivals), for benchmarks
-                in another process."""
-                path, _, query = self.path.partition("?")
-                if path == "/_stats":
-                    payload = json.dumps(fake.stats()).encode("utf-8")
-                elif path == "/_calls":
-                    since = dict(parse_qsl(query)).get("since", "0")
-                    payload = json.dumps(fake.arrivals(int(since) if since.isdigit() else 0)).encode("utf-8")
-                else:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8")
-                if self.path.startswith("/upload/"):
-                    args = {"file_id": self.path.rsplit("/", 1)[-1], "content": raw}
-                elif self.headers.get("Content-Type", "").startswith("application/json"):
-                    args = json.loads(raw or "{}")
-                else:
-                    args = dict(parse_qsl(raw))
-                    for key in ("blocks", "view", "attachments"):
-                        if isinstance(args.get(key), str):
-                            args[key] = json.loads(args[key])
-                auth = self.headers.get("Authorization", "")
-                token = auth.removeprefix("Bearer ") if auth else args.get("token")
-                method = self.path.split("?")[0].rsplit("/", 1)[-1]
-                if self.path.startswith("/respond/"):
-                    method = "response_url"
-                elif self.path.startswith("/upload/"):
-                    method = "upload"
-                call = Call(method=method, args=args, token=token, peer=int(self.client_address[1]))
-                status, headers, body = fake._answer(call)
-                payload = json.dumps(body).encode("utf-8")
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting: exactly what a timeout test wants
-                # A server that drops idle keep-alive connections, without saying so in the answer.
-                self.close_connection = self.close_connection or fake.drop_connections
-
-        return Handler
 
 
 def serve_forever() -> None:
