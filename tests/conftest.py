@@ -78,6 +78,19 @@ def settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
     )
 
 
+@pytest.fixture
+def oauth_settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
+    """Multi-workspace (OAuth) mode: a client id and secret instead of one bot token."""
+    return Settings(
+        _env_file=None,
+        slack_client_id="111.222",
+        slack_client_secret="oauth-client-secret",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        coach_db=str(db_path),
+    )
+
+
 @contextmanager
 def serving(
     settings: Settings, store: Store, fake: FakeSlack, clock: Callable[[], datetime] | None = None

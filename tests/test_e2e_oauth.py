@@ -9,7 +9,6 @@ import re
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -19,21 +18,9 @@ from bot.settings import Settings
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey
-from tests.conftest import SIGNING_SECRET, TEST_NOW, serving
+from tests.conftest import TEST_NOW, serving
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
-
-
-@pytest.fixture
-def oauth_settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        slack_client_id="111.222",
-        slack_client_secret="oauth-client-secret",
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.url,
-        coach_db=str(db_path),
-    )
 
 
 @pytest.fixture
