@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     tick = sub.add_parser("tick", help="send everything that is due (check-ins, nudges) once, then exit")
     tick.add_argument("--now", type=_instant, default=None, help="act as of this ISO-8601 instant (default: now)")
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
-    chat.add_argument("--lang", default="en", help="language of the conversation (default en)")
+    chat.add_argument("--lang", default="en", type=str.lower, help="language of the conversation (default en)")
     chat.add_argument("--out", type=Path, default=None, help="write the plan (the `plan` command) to this file")
     chat.add_argument("--db", default=None, metavar="PATH", help="SQLite database (default: COACH_DB, or coach.db)")
     chat.add_argument(

@@ -122,7 +122,10 @@ class Fanout:
             return
         for job in jobs:
             if not self.store.workspace_active(team_id):
-                break
+                # Stopped (its token revoked, or rotated away) part-way: the rest stay due, to go out
+                # once the workspace is back, not skipped for the week.
+                results.keep(job.key)
+                continue
             if self.store.retry_waiting(job.key, now):
                 results.keep(job.key)
                 continue

@@ -97,8 +97,11 @@ class Journey:
         now = self.clock()
         period = week_key(now, row.tz)
         key = send_key(member, CHECKIN_KIND, period)
-        self.store.claim_send(key, member, CHECKIN_KIND, period, "on-demand", now)
-        return [CheckinAsk(period, row.stage, send_key=key)]
+        if self.store.claim_send(key, member, CHECKIN_KIND, period, "on-demand", now):
+            return [CheckinAsk(period, row.stage, send_key=key)]
+        if self.store.has_checkin(member, period):
+            return [Notice("checkin_already")]  # this week's is answered: no buttons that lead nowhere
+        return [CheckinAsk(period, row.stage)]  # this week's went out unanswered: asked again
 
     def checkin_posted(self, send_key: str, channel: str, ts: str) -> None:
         """An on-demand check-in reached the member: its claimed send is done."""
@@ -114,7 +117,9 @@ class Journey:
         self, member: MemberKey, weekday: int, clock_text: str, paused: bool, share: bool = False
     ) -> list[Outcome]:
         at = parse_clock(clock_text)
-        if at is None or not 0 <= weekday <= 6:
+        if not 0 <= weekday <= 6:
+            return [Notice("settings_bad_day")]
+        if at is None:
             return [Notice("settings_bad_time")]
         self._member(member)
         self.store.update_member(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from bot.store import Store
@@ -47,9 +48,10 @@ class Profiles:
             return load_bundle(language_for(row.locale, row.language))
         return load_bundle(language_for(learned.get("locale")))
 
-    def choose_language(self, member: MemberKey, code: str | None) -> list[Outcome]:
+    def choose_language(self, member: MemberKey, code: str | None, now: datetime) -> list[Outcome]:
         choice = (code or "").lower()
         if choice not in LANGUAGES:
             return [Notice("language_unknown", {"choices": ", ".join(LANGUAGES)})]
+        self.store.ensure_member(member, now)  # a first command may be this one
         self.store.update_member(member, language=choice)
         return [Notice("language_set")]

@@ -35,6 +35,14 @@ def body_length(environ: WSGIEnvironment) -> int | None:
     return whole_number(str(environ.get("CONTENT_LENGTH") or "0"))
 
 
+def signed_by_slack(verifier: SignatureVerifier, body: bytes, timestamp: str, signature: str) -> bool:
+    """Slack's signature check; a body that is not even UTF-8 cannot be Slack's (the verifier raises)."""
+    try:
+        return bool(verifier.is_valid(body, timestamp, signature))
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
 def guard_events(
     inner: WSGIApplication,
     signing_secret: str,
@@ -56,7 +64,7 @@ def guard_events(
         body = environ["wsgi.input"].read(length)
         timestamp = str(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or "")
         signature = str(environ.get("HTTP_X_SLACK_SIGNATURE") or "")
-        if whole_number(timestamp) is None or not verifier.is_valid(body, timestamp, signature):
+        if whole_number(timestamp) is None or not signed_by_slack(verifier, body, timestamp, signature):
             log.info("refused a request whose signature does not match")
             return refuse(start_response, "401 Unauthorized")
         if not store.first_sight_of_signature(signature, wall_clock()):

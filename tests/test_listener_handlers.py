@@ -3,6 +3,7 @@ what is kept for the sender. Bad payloads are refused without changing anything.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,11 @@ def test_settings_with_a_non_ascii_digit_weekday_are_refused(services: Services)
     ctx, ack = context(), Acks()
     values = {"weekday": {"weekday": {"selected_option": {"value": "²"}}}, "time": {"time": {}}}
     actions.settings_submitted(services, ack, {"state": {"values": values}}, ctx)
-    assert ack.count == 1 and ctx[OUTCOMES_KEY] == [Notice("settings_bad_time")]
+    assert ack.count == 1 and OUTCOMES_KEY not in ctx  # nothing sent: the modal shows the error
+    assert ack.response is not None and json.loads(ack.response.body) == {
+        "response_action": "errors",
+        "errors": {"weekday": "Please choose a day from the list."},
+    }
 
 
 def test_unknown_subcommand_is_answered_with_help(services: Services) -> None:

@@ -207,7 +207,7 @@ def test_checkin_now_before_placement_shows_the_cards(journey: Journey) -> None:
 
 def test_settings_are_checked_and_saved(journey: Journey, store: Store) -> None:
     assert kinds(journey.save_settings(MEMBER, 2, "25:00", False)) == ["settings_bad_time"]
-    assert kinds(journey.save_settings(MEMBER, 9, "09:00", False)) == ["settings_bad_time"]
+    assert kinds(journey.save_settings(MEMBER, 9, "09:00", False)) == ["settings_bad_day"]
     assert kinds(journey.save_settings(MEMBER, 2, "14:30", False, share=True)) == ["settings_saved"]
     form = journey.settings_form(MEMBER)
     assert (form.weekday, form.time, form.paused, form.share) == (2, "14:30", False, True)

@@ -40,7 +40,14 @@ from bot.views.assessment import (
     parse_block_id,
 )
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
-from bot.views.journey import CHECKIN_PREFIX, QUIZ_ANSWER_PREFIX, QUIZ_START_ACTION, SETTINGS_CALLBACK, STAGE_ACTION
+from bot.views.journey import (
+    CHECKIN_PREFIX,
+    QUIZ_ANSWER_PREFIX,
+    QUIZ_START_ACTION,
+    SETTINGS_CALLBACK,
+    STAGE_ACTION,
+    settings_errors,
+)
 from bot.views.privacy import FORGET_ACTION
 from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS, Rating
 from flows.journey import CHECKIN_OUTCOMES, Source
@@ -165,6 +172,10 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         paused = bool(selected(values, "paused").get("selected_options"))
         share = bool(selected(values, "share").get("selected_options"))
         outcomes = services.journey().save_settings(member, -1 if weekday is None else weekday, at, paused, share)
+        refused = settings_errors(services.bundle_for(member), outcomes)
+        if refused:  # shown under the input in the modal, which stays open
+            ack(response_action="errors", errors=refused)
+            return
         keep_for_sending(context, outcomes)
     ack()
 

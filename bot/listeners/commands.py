@@ -51,7 +51,9 @@ HERE: dict[str, Subcommand] = {
     "status": lambda services, member, _args: [*services.coach().status(member), *services.journey().status(member)],
     "pause": lambda services, member, _args: services.journey().pause(member),
     "resume": lambda services, member, _args: services.journey().resume(member),
-    "language": lambda services, member, args: services.profiles().choose_language(member, args[0] if args else None),
+    "language": lambda services, member, args: services.profiles().choose_language(
+        member, args[0] if args else None, services.clock()
+    ),
     "forget": lambda services, _member, _args: services.privacy().ask_to_forget(),
     "help": lambda _services, _member, _args: [Notice("help")],
 }

@@ -21,6 +21,7 @@ def is_member_text(event: dict[str, Any]) -> bool:
         and not event.get("subtype")
         and not event.get("bot_id")
         and isinstance(event.get("text"), str)
+        and bool(event["text"].strip())  # a file or an image alone: nothing to read
         and isinstance(event.get("user"), str)
         and isinstance(event.get("channel"), str)
     )

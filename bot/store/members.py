@@ -100,3 +100,11 @@ class MemberQueries(Connection):
 
     def team_stage_changes_since(self, team_id: str, since: datetime) -> list[dict[str, Any]]:
         return list(self.db.table("stage_changes").rows_where("team_id = ? and at >= ?", [team_id, _iso(since)]))
+
+    def has_checkin(self, member: MemberKey, period: str) -> bool:
+        """Whether the member has answered the check-in of ``period``."""
+        row = self.db.execute(
+            "select 1 from checkins where team_id = ? and user_id = ? and period = ?",
+            [member.team_id, member.user_id, period],
+        ).fetchone()
+        return row is not None

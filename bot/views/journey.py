@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time
 
 from slack_sdk.models.blocks import (
@@ -24,7 +25,17 @@ from bot.views.assessment import CARDS_ACTION, START_ACTION
 from bot.views.common import Rendered, format_time, section, weekday_name
 from flows.content import Bundle
 from flows.journey import CHECKIN_OUTCOMES
-from flows.outcomes import CheckinAsk, CheckinClosed, Nudge, QuizAsk, QuizSuggest, StageCards, StageCoaching
+from flows.outcomes import (
+    CheckinAsk,
+    CheckinClosed,
+    Notice,
+    Nudge,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    StageCards,
+    StageCoaching,
+)
 
 STAGE_ACTION = "stage_pick"
 QUIZ_START_ACTION = "quiz_start"
@@ -181,3 +192,15 @@ def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool, share: b
             ),
         ],
     )
+
+
+SETTINGS_FIELD_ERRORS = {"settings_bad_day": "weekday", "settings_bad_time": "time"}
+
+
+def settings_errors(bundle: Bundle, outcomes: Sequence[Outcome]) -> dict[str, str]:
+    """A refused settings form, as Slack shows errors under a modal's inputs; empty when it was saved."""
+    return {
+        SETTINGS_FIELD_ERRORS[o.key]: bundle.messages.text(o.key)
+        for o in outcomes
+        if isinstance(o, Notice) and o.key in SETTINGS_FIELD_ERRORS
+    }

@@ -1,0 +1,91 @@
+"""Defects a probe of the running server found, each kept fixed: a revoked token part-way through a
+fan-out, a body that is not UTF-8, a first command that chooses the language, a check-in asked for
+again after it was answered, a settings form refused in its modal, and a DM with no text."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.scheduler import Scheduler
+from bot.slack_client import make_web_client
+from bot.store import Store
+from bot.workspaces import Workspaces
+from flows.content import load_bundle
+from flows.values import MemberKey
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver
+from tests.test_scheduler_faults import MONDAY, checkins_per_member, populate
+
+USER = "U0PROBE"
+
+
+def test_a_token_revoked_part_way_through_a_fan_out_leaves_the_rest_of_the_week_due(
+    fake_slack: FakeSlack, db_path: Path, settings
+) -> None:
+    members = populate(db_path, 5)
+    client = make_web_client(settings)
+    scheduler = Scheduler(Store(db_path), load_bundle(), lambda _team: client, pace_seconds=0)
+    fake_slack.fail("chat.postMessage", error="invalid_auth")  # the token was rotated away
+    first = scheduler.tick(MONDAY)
+    assert first.stopped_workspaces == ["T0000"] and checkins_per_member(fake_slack) == {}
+    Workspaces(Store(db_path), None, lambda: MONDAY).back("T0000", "the new token works")
+    scheduler.tick(MONDAY + timedelta(minutes=10))
+    counts = checkins_per_member(fake_slack)
+    assert len(counts) == len(members) - 1  # the one whose send met invalid_auth was failed for good
+    assert set(counts.values()) == {1}
+
+
+def test_a_body_that_is_not_utf8_is_refused_as_unsigned(coach_server: SlackDriver) -> None:
+    address = urlparse(coach_server.base_url)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=10)
+    headers = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"}
+    try:
+        connection.request("POST", "/slack/events", body=b"\x80\xff\xfe not utf-8", headers=headers)
+        response = connection.getresponse()
+        assert response.status == 401 and b"Traceback" not in response.read()
+    finally:
+        connection.close()
+
+
+def test_a_language_chosen_before_anything_else_is_kept(coach_server: SlackDriver, settings) -> None:
+    reply = coach_server.command_reply(USER, "language it")
+    assert "italiano" in reply["text"]
+    member = Store(settings.coach_db).member(MemberKey("T0001", USER))
+    assert member is not None and member.language == "it"
+
+
+def test_check_in_now_after_this_weeks_answer_says_so_instead_of_dead_buttons(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    driver.command(USER, "stage")
+    (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
+    driver.click(USER, cards, "stage_pick", value="stage:3")
+    driver.messages_with(USER, "You're at stage 3")
+    home = driver.home_showing(USER, lambda blocks: "checkin_now" in json.dumps(blocks), "with check in now")
+    home.args.update(channel=f"D{USER}", blocks=home.args["view"]["blocks"])
+    driver.click(USER, home, "checkin_now")
+    (checkin,) = driver.messages_with(USER, "Where are you now?")
+    driver.click(USER, checkin, "checkin:same")
+    driver.messages_with(USER, "Still at stage 3")
+    driver.click(USER, home, "checkin_now")
+    driver.messages_with(USER, "already")
+    assert len(driver.messages_with(USER, "Where are you now?")) == 1  # no second check-in to click
+
+
+def test_a_settings_form_with_a_bad_day_is_refused_in_the_modal(coach_server: SlackDriver) -> None:
+    values = {"weekday": {"weekday": {"selected_option": {"value": "9"}}}, "time": {"time": {}}}
+    reply = coach_server.submit_view(USER, "checkin_settings", values)
+    assert reply.status == 200 and reply.json()["errors"] == {"weekday": "Please choose a day from the list."}
+
+
+def test_a_dm_with_no_text_gets_no_reply(coach_server: SlackDriver) -> None:
+    coach_server.command(USER)
+    coach_server.wait_question(USER, 1)
+    assert coach_server.dm(USER, "   ").status == 200
+    coach_server.settle(USER)  # the help reply is the only one after the question
+    texts = [c.args.get("text", "") for c in coach_server.fake.messages_to(f"D{USER}")]
+    assert not any("You wrote" in text for text in texts)
