@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk.models.blocks import DividerBlock
 
-from bot.views.assessment import closed_question, question, summary
+from bot.views.assessment import closed_question, question, scorecard_lines, summary
 from bot.views.common import Rendered, escape, notice
 from flows.assessment import evaluate
 from flows.content import QUESTION_IDS, load_bundle
@@ -56,3 +56,13 @@ def test_notice_escapes_member_text() -> None:
 def test_more_than_fifty_blocks_is_refused_before_sending() -> None:
     with pytest.raises(ValueError, match="50"):
         Rendered(text="x", blocks=[DividerBlock()] * 51)
+
+
+def test_long_typed_answers_never_push_questions_off_the_scorecard() -> None:
+    bundle = load_bundle()
+    result = evaluate(QUESTION_IDS, {qid: "ready" for qid in QUESTION_IDS})
+    words = {qid: "yes " + "&" * 600 for qid in QUESTION_IDS}
+    lines = scorecard_lines(bundle, result, words)
+    text = "\n".join(lines)
+    assert all(bundle.assessment.question(qid).title in text for qid in QUESTION_IDS)
+    assert len(text) < 3000  # one section holds it all

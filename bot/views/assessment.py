@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.views.common import Rendered, escape, format_date, notice_text, section
+from bot.views.common import Rendered, escape, format_date, inert, notice_text, section, shortened
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
@@ -88,7 +88,7 @@ def closed_question(bundle: Bundle, closed: Closed) -> Rendered:
         footnote = bundle.messages.text("answered_with", answer=escape(content.answer(closed.rating).label))
         footnote = f"{RATING_MARKS[closed.rating]} {footnote}"
         if closed.words:
-            footnote += "\n" + bundle.messages.text("in_your_words", text=escape(closed.words))
+            footnote += "\n" + bundle.messages.text("in_your_words", text=inert(closed.words))
     elif closed.how == "skipped":
         footnote = f"{SKIPPED_MARK} {bundle.messages.text('answered_skipped')}"
     elif closed.how == "restarted":
@@ -171,7 +171,7 @@ def scorecard_lines(
         lines.append(f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
         typed = (words or {}).get(r.question_id)
         if typed and r.rating is not None:
-            typed = escape(typed) if for_slack else typed
+            typed = inert(typed) if for_slack else shortened(typed)
             lines.append(f"      _{bundle.messages.text('in_your_words', text=typed)}_")
     return lines
 

@@ -27,13 +27,17 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def shortened(text: str) -> str:
+    """A member's words as quoted back: at most ``MAX_ECHO`` characters, so a long reply can never
+    crowd the scorecard out of its section."""
+    return text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
+
+
 def inert(text: str) -> str:
-    """A member's words, quoted back: short, and unable to close the code span or quote around them
-    (a backtick becomes a look-alike), ping anyone or fake a link (escaped). Cut before escaping, so
-    40,000 ``&`` cannot become 200,000 characters."""
-    if len(text) > MAX_ECHO:
-        text = text[: MAX_ECHO - 1] + "…"
-    return escape(text.replace("`", "\u02cb"))
+    """A member's words, quoted back in Slack: short, and unable to close the code span or quote around
+    them (a backtick becomes a look-alike), ping anyone or fake a link (escaped). Cut before escaping,
+    so 40,000 ``&`` cannot become 200,000 characters."""
+    return escape(shortened(text).replace("`", "\u02cb"))
 
 
 @dataclass(frozen=True)
