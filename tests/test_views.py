@@ -62,7 +62,9 @@ def test_long_typed_answers_never_push_questions_off_the_scorecard() -> None:
     bundle = load_bundle()
     result = evaluate(QUESTION_IDS, {qid: "ready" for qid in QUESTION_IDS})
     words = {qid: "yes " + "&" * 600 for qid in QUESTION_IDS}
-    lines = scorecard_lines(bundle, result, words)
-    text = "\n".join(lines)
-    assert all(bundle.assessment.question(qid).title in text for qid in QUESTION_IDS)
-    assert len(text) < 3000  # one section holds it all
+    rendered = summary(bundle, Summary(1, result, datetime(2026, 11, 23, tzinfo=UTC), words=words))
+    shown = [block["text"]["text"] for block in rendered.block_dicts() if block["type"] == "section"]
+    assert all(len(text) <= 3000 and not text.endswith("…") for text in shown)  # nothing cut off
+    for qid in QUESTION_IDS:
+        assert any(bundle.assessment.question(qid).title in text for text in shown)
+    assert max(len(line) for line in scorecard_lines(bundle, result, words)) < 600  # each quote is short

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.views.common import Rendered, escape, format_date, inert, notice_text, section, shortened
+from bot.views.common import Rendered, escape, format_date, inert, notice_text, section, sections, shortened
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
@@ -189,9 +189,7 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
             f"{summary_text(verdict, result)}\n"
             f"_{bundle.messages.text('score_line', score=result.score, max_score=result.max_score)}_"
         ),
-        section(
-            f"*{bundle.messages.text('scorecard_title')}*\n" + "\n".join(scorecard_lines(bundle, result, outcome.words))
-        ),
+        *sections([f"*{bundle.messages.text('scorecard_title')}*", *scorecard_lines(bundle, result, outcome.words)]),
         section(weakest_link_text(bundle, result)),
     ]
     if result.plan:

@@ -58,6 +58,18 @@ class Rendered:
         return [block.to_dict() for block in self.blocks]
 
 
+def sections(lines: Sequence[str]) -> list[SectionBlock]:
+    """Lines packed into as few sections as Slack's 3,000 characters a section allow, so no line is
+    ever cut off the end (a long quote of a member's words, a long plan)."""
+    packed: list[str] = []
+    for line in lines:
+        if packed and len(packed[-1]) + 1 + len(line) <= MAX_SECTION_TEXT:
+            packed[-1] += "\n" + line
+        else:
+            packed.append(line)
+    return [section(text) for text in packed]
+
+
 def section(text: str, block_id: str | None = None) -> SectionBlock:
     if len(text) > MAX_SECTION_TEXT:
         text = text[: MAX_SECTION_TEXT - 1] + "…"
