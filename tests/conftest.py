@@ -116,7 +116,10 @@ def stop_waitress(server: Any, thread: threading.Thread) -> None:
         for dispatcher in list(server._map.values()):
             dispatcher.close()
 
-    server.trigger.pull_trigger(close_all)
+    try:
+        server.trigger.pull_trigger(close_all)
+    except OSError:  # the loop closed its trigger already (it is ending): nothing left to wake
+        close_all()
     thread.join(timeout=10)
     server.task_dispatcher.shutdown()
 
