@@ -147,11 +147,18 @@ class SlackDelivery:
         except SLACK_FAILURES as error:
             log.warning("views.publish failed for %s: %s", user_id, describe(error))
 
-    def open_settings(self, trigger_id: str, form: SettingsForm) -> None:
-        self.open_modal(trigger_id, settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share))
+    def open_settings(self, trigger_id: str, form: SettingsForm, member_id: str) -> None:
+        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share)
+        self.open_modal(trigger_id, view, member_id)
 
-    def open_modal(self, trigger_id: str, view: View) -> None:
+    def open_modal(self, trigger_id: str, view: View, member_id: str) -> None:
+        """Open a modal; when Slack will not (the click's trigger expired, a hiccup), tell the member in
+        their DM to click again, so the button is never dead."""
         try:
             self.client.views_open(trigger_id=trigger_id, view=view)
         except SLACK_FAILURES as error:
             log.warning("views.open failed: %s", describe(error))
+            try:
+                self.deliver(self.open_dm(member_id), [Notice("modal_failed")])
+            except SLACK_FAILURES as again:
+                log.warning("could not tell %s the form did not open: %s", member_id, describe(again))

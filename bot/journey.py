@@ -73,7 +73,9 @@ class Journey:
     # Check-ins
 
     def checkin_answer(self, member: MemberKey, period: str, outcome: CheckinOutcome) -> list[Outcome]:
-        row = self._member(member)
+        row = self.store.member(member)
+        if row is None:  # forgotten since the check-in was sent: an old button recreates nothing
+            return [Notice("checkin_old")]
         latest = self.store.latest_sent_period(member, CHECKIN_KIND)
         if latest is None or period != latest:
             return [Notice("checkin_old")]

@@ -89,3 +89,25 @@ def test_a_dm_with_no_text_gets_no_reply(coach_server: SlackDriver) -> None:
     coach_server.settle(USER)  # the help reply is the only one after the question
     texts = [c.args.get("text", "") for c in coach_server.fake.messages_to(f"D{USER}")]
     assert not any("You wrote" in text for text in texts)
+
+
+def test_a_form_slack_will_not_open_is_explained_instead_of_a_dead_button(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    driver.fake.fail("views.open", error="expired_trigger_id")
+    assert driver.command(USER, "settings").status == 200
+    driver.messages_with(USER, "Please click the button again")
+
+
+def test_an_old_check_in_clicked_after_forget_recreates_nobody(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    driver.command(USER, "stage")
+    (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
+    driver.click(USER, cards, "stage_pick", value="stage:2")
+    home = driver.home_showing(USER, lambda blocks: "checkin_now" in json.dumps(blocks), "with check in now")
+    home.args.update(channel=f"D{USER}", blocks=home.args["view"]["blocks"])
+    driver.click(USER, home, "checkin_now")
+    (checkin,) = driver.messages_with(USER, "Where are you now?")
+    Store(settings.coach_db).forget_member(MemberKey("T0001", USER))
+    assert driver.click(USER, checkin, "checkin:forward").status == 200
+    driver.messages_with(USER, "earlier week")
+    assert Store(settings.coach_db).member(MemberKey("T0001", USER)) is None

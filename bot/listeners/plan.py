@@ -102,7 +102,7 @@ def section_clicked(
         log.warning("ignored a plan button for an unknown section %r", section_id)
         return
     delivery = delivery_for(services, client, member)
-    delivery.open_modal(body["trigger_id"], section_modal(delivery.bundle, section_id, answers))
+    delivery.open_modal(body["trigger_id"], section_modal(delivery.bundle, section_id, answers), member.user_id)
 
 
 def section_submitted(services: Services, ack: Ack, view: dict[str, Any], context: BoltContext) -> None:

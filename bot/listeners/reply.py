@@ -93,4 +93,5 @@ def sender(services: Services) -> Callable[..., None]:
 
 def open_settings(services: Services, client: WebClient, member: MemberKey, trigger_id: str) -> None:
     """The check-in settings modal, from ``/coach settings`` or the App Home button."""
-    delivery_for(services, client, member).open_settings(trigger_id, services.journey().settings_form(member))
+    delivery = delivery_for(services, client, member)
+    delivery.open_settings(trigger_id, services.journey().settings_form(member), member.user_id)
