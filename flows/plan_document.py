@@ -16,7 +16,9 @@ Mention = Callable[[str], str]
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 RATING_POINTS = {"ready": 2, "partly": 1, "not_yet": 0}
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
+_LINE_MARKERS = re.compile(r"^(\s*)([-+=])", re.MULTILINE)  # a list item, a rule or a heading underline
+_NUMBERED = re.compile(r"^(\s*\d+)\.", re.MULTILINE)  # a numbered list item
 
 
 def canvas_mention(user_id: str) -> str:
@@ -33,7 +35,9 @@ def markdown_text(text: str) -> str:
     """Member text made inert in Markdown: Slack's control characters and Markdown's markers escaped,
     so typed text can never become a mention, a link or formatting."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    text = _LINE_MARKERS.sub(r"\1\\\2", text)
+    return _NUMBERED.sub(r"\1\\.", text)
 
 
 @dataclass(frozen=True)

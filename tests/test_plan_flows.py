@@ -10,6 +10,7 @@ from flows.plan_document import (
     FieldValue,
     check_section,
     done_sections,
+    markdown_text,
     message_mention,
     next_missing,
     render_plan_markdown,
@@ -151,3 +152,11 @@ def test_readme_shows_a_plan_exactly_as_the_renderer_writes_it() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     rendered = render_plan_markdown(load_bundle("en").plan, EXAMPLE_ANSWERS, message_mention)
     assert f"```markdown\n{rendered}```" in readme
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("# Rule", "\\# Rule"), ("---", "\\---"), ("- a list", "\\- a list"), ("1. first", "1\\. first"), ("a - b", "a - b")],
+)
+def test_typed_lines_never_become_headings_rules_or_lists(typed: str, shown: str) -> None:
+    assert markdown_text(typed) == shown
