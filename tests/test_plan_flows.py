@@ -156,7 +156,13 @@ def test_readme_shows_a_plan_exactly_as_the_renderer_writes_it() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "shown"),
-    [("# Rule", "\\# Rule"), ("---", "\\---"), ("- a list", "\\- a list"), ("1. first", "1\\. first"), ("a - b", "a - b")],
+    [
+        ("# Rule", "\\# Rule"),
+        ("---", "\\---"),
+        ("- a list", "\\- a list"),
+        ("1. first", "1\\. first"),
+        ("a - b", "a - b"),
+    ],
 )
 def test_typed_lines_never_become_headings_rules_or_lists(typed: str, shown: str) -> None:
     assert markdown_text(typed) == shown
