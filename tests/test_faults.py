@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import signal
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -31,86 +32,104 @@ from tests.test_e2e_restart import coach_process
 RATINGS = ("ready", "partly", "not_yet")
 
 
+class Members:
+    """Members clicking through their assessments against whichever server is up, each click retried
+    while it is down, as Slack's user would; the answers the server acknowledged are recorded."""
+
+    def __init__(self, users: list[str], rng: random.Random) -> None:
+        self.rng = rng
+        self.plan = {user: [rng.choice(RATINGS) for _ in QUESTION_IDS] for user in users}
+        self.acknowledged: dict[str, list[tuple[str, str]]] = {user: [] for user in users}
+        self.driver: SlackDriver | None = None
+        self.progress = threading.Condition()
+
+    def count(self) -> int:
+        return sum(map(len, self.acknowledged.values()))
+
+    def wait_for(self, more: int) -> None:
+        """Until ``more`` further answers were acknowledged (or every answer was)."""
+        with self.progress:
+            target = min(self.count() + more, len(self.plan) * len(QUESTION_IDS))
+            self.progress.wait_for(lambda: self.count() >= target, timeout=60)
+
+    def click_through(self, user: str, assessment_id: int) -> None:
+        deadline = time.monotonic() + 60
+        for question_id, rating in zip(QUESTION_IDS, self.plan[user], strict=True):
+            while time.monotonic() < deadline and not self._clicked(user, assessment_id, question_id, rating):
+                time.sleep(0.05)  # the server is down or restarting: try the same click again
+            time.sleep(self.rng.uniform(0.02, 0.1))  # a member reads the next question before answering
+
+    def _clicked(self, user: str, assessment_id: int, question_id: str, rating: str) -> bool:
+        driver = self.driver
+        assert driver is not None
+        try:
+            body = driver.answer_click_body(user, assessment_id, question_id, rating)
+            reply = driver.post(body, "application/x-www-form-urlencoded")
+        except OSError:
+            return False
+        if reply.status != 200:
+            return False
+        with self.progress:
+            self.acknowledged[user].append((question_id, rating))
+            self.progress.notify_all()
+        return True
+
+
+def kill_after(process: subprocess.Popen[bytes], members: Members, more: int, db_path: Path) -> int:
+    """SIGKILL the server once ``more`` further answers were acknowledged; how many replies it left unsent."""
+    members.wait_for(more)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    return Store(db_path).outbox_size()
+
+
+def assert_answered_and_told(store: Store, fake: FakeSlack, user: str, members: Members) -> None:
+    """Every acknowledged answer stored once, and each next question (then the verdict) shown once, in order."""
+    row = store.latest_assessment(MemberKey("T0001", user))
+    assert row is not None and row.state == SUMMARY, f"{user} did not finish"
+    stored = store.answers(row.id)
+    assert stored == dict(zip(QUESTION_IDS, members.plan[user], strict=True))  # nothing skipped, nothing lost
+    for question_id, rating in members.acknowledged[user]:
+        assert stored[question_id] == rating  # every acknowledged answer is stored
+    assert row.version == 1 + len(QUESTION_IDS)  # begin + one move per question: none applied twice
+    shown = [
+        text.split(" of ")[0] if text.startswith("*Question") else "verdict"
+        for text in (str(c.args.get("text")) for c in delivered_to(fake.calls, user))
+        if text.startswith(("*Question", "Your social media readiness"))
+    ]
+    assert shown == [f"*Question {n}" for n in range(1, len(QUESTION_IDS) + 1)] + ["verdict"], (user, shown)
+
+
 def test_server_killed_at_random_moments_loses_no_acknowledged_answer_or_reply(
     fake_slack: FakeSlack, db_path: Path
 ) -> None:
     rng = random.Random(20261123)
     users = [f"U0KILL{n:02d}" for n in range(12)]
-    plan = {user: [rng.choice(RATINGS) for _ in QUESTION_IDS] for user in users}
-    acknowledged: dict[str, list[tuple[str, str]]] = {user: [] for user in users}
-    current: dict[str, SlackDriver] = {}
-    progress = threading.Condition()
+    members = Members(users, rng)
     unsent_at_kills: list[int] = []
-
-    def kill_after(process, more: int) -> None:
-        """SIGKILL the server once ``more`` further answers were acknowledged (or everyone is done)."""
-        with progress:
-            target = min(sum(map(len, acknowledged.values())) + more, len(users) * len(QUESTION_IDS))
-            progress.wait_for(lambda: sum(map(len, acknowledged.values())) >= target, timeout=60)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-        unsent_at_kills.append(Store(db_path).outbox_size())
-
-    def member(user: str, assessment_id: int) -> None:
-        deadline = time.monotonic() + 60
-        for question_id, rating in zip(QUESTION_IDS, plan[user], strict=True):
-            while time.monotonic() < deadline:
-                driver = current["driver"]
-                try:
-                    reply = driver.post(
-                        driver.answer_click_body(user, assessment_id, question_id, rating),
-                        "application/x-www-form-urlencoded",
-                    )
-                except OSError:
-                    time.sleep(0.05)  # the server is down: try the same click again, as Slack's user would
-                    continue
-                if reply.status == 200:
-                    with progress:
-                        acknowledged[user].append((question_id, rating))
-                        progress.notify_all()
-                    break
-                time.sleep(0.05)
-            time.sleep(rng.uniform(0.02, 0.1))  # a member reads the next question before answering
-
     with coach_process(fake_slack, db_path) as (process, driver):
-        current["driver"] = driver
+        members.driver = driver
         for user in users:
             assert driver.command(user).status == 200
         store = Store(db_path)
         ids = {user: store.latest_assessment(MemberKey("T0001", user)).id for user in users}  # type: ignore[union-attr]
-        threads = [threading.Thread(target=member, args=(u, ids[u])) for u in users]
+        threads = [threading.Thread(target=members.click_through, args=(u, ids[u])) for u in users]
         for thread in threads:
             thread.start()
-        kill_after(process, rng.randint(5, 30))
-        acknowledged_before_kill = sum(len(answers) for answers in acknowledged.values())
-    kills = 1
-    while any(thread.is_alive() for thread in threads) and kills < 3:
+        unsent_at_kills.append(kill_after(process, members, rng.randint(5, 30), db_path))
+        acknowledged_before_kill = members.count()
+    while any(thread.is_alive() for thread in threads) and len(unsent_at_kills) < 3:
         with coach_process(fake_slack, db_path) as (process, driver):
-            current["driver"] = driver
-            kill_after(process, rng.randint(3, 12))
-            kills += 1
+            members.driver = driver
+            unsent_at_kills.append(kill_after(process, members, rng.randint(3, 12), db_path))
     with coach_process(fake_slack, db_path) as (_process, driver):
-        current["driver"] = driver
+        members.driver = driver
         for thread in threads:
             thread.join(timeout=60)
         store = Store(db_path)
         wait_for_empty_outbox(store, timeout=30)  # claims of the killed processes recovered and sent
-
     for user in users:
-        row = store.latest_assessment(MemberKey("T0001", user))
-        assert row is not None and row.state == SUMMARY, f"{user} did not finish"
-        stored = store.answers(row.id)
-        assert stored == dict(zip(QUESTION_IDS, plan[user], strict=True))  # nothing skipped, nothing lost
-        for question_id, rating in acknowledged[user]:
-            assert stored[question_id] == rating  # every acknowledged answer is stored
-        assert row.version == 1 + len(QUESTION_IDS)  # begin + one move per question: none applied twice
-        # Every acknowledged answer's next question (or the verdict) reached the member once, in order.
-        shown = [
-            text.split(" of ")[0] if text.startswith("*Question") else "verdict"
-            for text in (str(c.args.get("text")) for c in delivered_to(fake_slack.calls, user))
-            if text.startswith(("*Question", "Your social media readiness"))
-        ]
-        assert shown == [f"*Question {n}" for n in range(1, len(QUESTION_IDS) + 1)] + ["verdict"], (user, shown)
+        assert_answered_and_told(store, fake_slack, user, members)
     assert 0 < acknowledged_before_kill < len(users) * len(QUESTION_IDS)  # the kill landed mid-load
     assert sum(unsent_at_kills) > 0  # some kill left acknowledged replies unsent: they were sent after
 
