@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from tests.blocks import all_text, find_button, has_action
 from tests.fake_slack import Call, FakeSlack
 
 _counter = itertools.count(1)
@@ -278,39 +279,3 @@ def answer_click_body(team_id: str, user: str, assessment_id: int, question_id: 
     return urlencode({"payload": json.dumps(payload)})
 
 
-def iter_buttons(blocks: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
-    """Every button with its block id: in actions blocks and as section accessories."""
-    found: list[tuple[dict[str, Any], str]] = []
-    for block in blocks:
-        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
-        found += [(e, block.get("block_id", "")) for e in elements if e.get("type") == "button"]
-    return found
-
-
-def has_action(blocks: list[dict[str, Any]], action_id: str) -> bool:
-    return any(button.get("action_id") == action_id for button, _ in iter_buttons(blocks))
-
-
-def find_button(blocks: list[dict[str, Any]], action_id: str, value: str | None = None) -> tuple[dict[str, Any], str]:
-    for button, block_id in iter_buttons(blocks):
-        if button.get("action_id") == action_id and (value is None or button.get("value") == value):
-            return button, block_id
-    raise AssertionError(f"no button {action_id!r} (value {value!r}) in the message")
-
-
-def all_text(blocks: list[dict[str, Any]]) -> str:
-    """Every piece of text in a message's blocks, for asserting on what a member reads."""
-    texts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                texts.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(blocks)
-    return "\n".join(texts)

@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 
 from bot.store import Store
 from flows.values import MemberKey
+from tests.blocks import find_button
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import SlackDriver, find_button
+from tests.slack_driver import SlackDriver
 from tests.test_e2e_restart import coach_process
 from tests.test_hardening_requests import status_of_announced_body
 

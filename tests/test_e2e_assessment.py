@@ -6,7 +6,8 @@ from __future__ import annotations
 from bot.store import Store
 from flows.content import QUESTION_IDS
 from flows.values import MemberKey
-from tests.slack_driver import SlackDriver, all_text
+from tests.blocks import all_text
+from tests.slack_driver import SlackDriver
 
 USER = "U0ALICE"
 

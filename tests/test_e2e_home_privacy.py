@@ -12,8 +12,9 @@ from bot.store import Store
 from bot.views.home import home_view
 from flows.content import load_bundle
 from flows.values import MemberKey
+from tests.blocks import all_text
 from tests.conftest import wait_for_empty_outbox
-from tests.slack_driver import SlackDriver, all_text
+from tests.slack_driver import SlackDriver
 
 USER = "U0ERIN"
 MEMBER = MemberKey("T0001", USER)

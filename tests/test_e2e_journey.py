@@ -10,8 +10,9 @@ import pytest
 
 from bot.store import Store
 from flows.values import MemberKey
+from tests.blocks import all_text
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import SlackDriver, all_text
+from tests.slack_driver import SlackDriver
 
 USER = "U0DAVE"
 MEMBER = MemberKey("T0001", USER)

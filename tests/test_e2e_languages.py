@@ -9,7 +9,8 @@ import pytest
 
 from bot.store import Store
 from flows.values import MemberKey
-from tests.slack_driver import SlackDriver, all_text
+from tests.blocks import all_text
+from tests.slack_driver import SlackDriver
 from tests.test_e2e_journey import place
 
 LANGUAGE_CASES = [

@@ -15,8 +15,9 @@ from bot.plan_store import PlanStore
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey
+from tests.blocks import all_text, has_action, iter_buttons
 from tests.fake_slack import Call
-from tests.slack_driver import Reply, SlackDriver, all_text, delivered_to, has_action, iter_buttons
+from tests.slack_driver import Reply, SlackDriver, delivered_to
 
 LOCALES = {"en": "en-US", "fi": "fi-FI", "it": "it-IT"}
 RATINGS = ["ready", "partly", "not_yet", "partly", "ready", "not_yet"]  # resources and measurement weakest

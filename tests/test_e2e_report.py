@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.store import Store
 from flows.values import MemberKey
+from tests.blocks import all_text
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import SlackDriver, all_text
+from tests.slack_driver import SlackDriver
 
 ADMIN = "U0ADMIN"
 

@@ -9,7 +9,8 @@ import time
 from bot.store import Store
 from flows.content import QUESTION_IDS
 from flows.values import MemberKey
-from tests.slack_driver import SlackDriver, all_text
+from tests.blocks import all_text
+from tests.slack_driver import SlackDriver
 from tests.test_e2e_home_privacy import home_opened
 
 CLICKER, TYPER = "U0CLICK", "U0TYPE"

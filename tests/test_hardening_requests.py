@@ -17,6 +17,7 @@ from bot.request_guard import MAX_BODY_BYTES
 from bot.settings import Settings
 from bot.store import Store
 from flows.values import MemberKey
+from tests.blocks import find_button
 from tests.conftest import SIGNING_SECRET, serving
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
@@ -133,7 +134,6 @@ def test_an_unsigned_body_is_refused_before_it_is_parsed(coach_server: SlackDriv
 def test_a_replayed_stage_pick_is_refused(coach_server: SlackDriver, settings: Settings) -> None:
     assert coach_server.command(USER, "stage").status == 200
     (cards,) = coach_server.messages_with(USER, "Where are you on the social media journey?")
-    from tests.slack_driver import find_button
 
     button, block_id = find_button(cards.args["blocks"], "stage_pick", "stage:3")
     body = coach_server.action_body(USER, cards, "stage_pick", button["value"], block_id)

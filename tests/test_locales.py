@@ -37,7 +37,7 @@ from flows.outcomes import (
     Summary,
 )
 from flows.report import SharedMember, TeamReport
-from tests.slack_driver import all_text
+from tests.blocks import all_text
 
 WHEN = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 READY: dict[str, Rating] = dict.fromkeys(QUESTION_IDS, "ready")

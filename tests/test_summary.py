@@ -13,7 +13,7 @@ from flows.assessment import AssessmentResult, evaluate
 from flows.content import LANGUAGES, QUESTION_IDS, RATINGS, Bundle, Rating, load_bundle
 from flows.outcomes import Summary
 from flows.summary import claims_hold
-from tests.slack_driver import all_text
+from tests.blocks import all_text
 
 WHEN = datetime(2026, 11, 23, tzinfo=UTC)
 READY: dict[str, Rating] = dict.fromkeys(QUESTION_IDS, "ready")
