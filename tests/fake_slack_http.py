@@ -11,71 +11,75 @@ if TYPE_CHECKING:
     from tests.fake_slack import FakeSlack
 
 
-def handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
-    """A request handler class bound to ``fake`` (``http.server`` builds one handler per request)."""
-    from tests.fake_slack import Call
+class FakeSlackHandler(BaseHTTPRequestHandler):
+    """One request to the fake; ``fake`` is set on the subclass ``handler_for`` makes."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes; on a kept-alive connection Nagle's algorithm
-        # would hold the body until the client's delayed ACK (40 ms). Slack's servers do not.
-        disable_nagle_algorithm = True
+    fake: FakeSlack
 
-        def log_message(self, format: str, *args: Any) -> None:
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; on a kept-alive connection Nagle's algorithm
+    # would hold the body until the client's delayed ACK (40 ms). Slack's servers do not.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def do_GET(self) -> None:
+        """``/_stats`` (duplicates and misses) and ``/_calls?since=N`` (arrivals), for benchmarks
+        in another process."""
+        path, _, query = self.path.partition("?")
+        if path == "/_stats":
+            payload = json.dumps(self.fake.stats()).encode("utf-8")
+        elif path == "/_calls":
+            since = dict(parse_qsl(query)).get("since", "0")
+            payload = json.dumps(self.fake.arrivals(int(since) if since.isdigit() else 0)).encode("utf-8")
+        else:
+            self.send_error(404)
             return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
-        def do_GET(self) -> None:
-            """``/_stats`` (duplicates and misses) and ``/_calls?since=N`` (arrivals), for benchmarks
-            in another process."""
-            path, _, query = self.path.partition("?")
-            if path == "/_stats":
-                payload = json.dumps(fake.stats()).encode("utf-8")
-            elif path == "/_calls":
-                since = dict(parse_qsl(query)).get("since", "0")
-                payload = json.dumps(fake.arrivals(int(since) if since.isdigit() else 0)).encode("utf-8")
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8")
+        if self.path.startswith("/upload/"):
+            args = {"file_id": self.path.rsplit("/", 1)[-1], "content": raw}
+        elif self.headers.get("Content-Type", "").startswith("application/json"):
+            args = json.loads(raw or "{}")
+        else:
+            args = dict(parse_qsl(raw))
+            for key in ("blocks", "view", "attachments"):
+                if isinstance(args.get(key), str):
+                    args[key] = json.loads(args[key])
+        auth = self.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else args.get("token")
+        method = self.path.split("?")[0].rsplit("/", 1)[-1]
+        if self.path.startswith("/respond/"):
+            method = "response_url"
+        elif self.path.startswith("/upload/"):
+            method = "upload"
+        from tests.fake_slack import Call  # the fake imports this module: read its Call once it is loaded
+
+        call = Call(method=method, args=args, token=token, peer=int(self.client_address[1]))
+        status, headers, body = self.fake._answer(call)
+        payload = json.dumps(body).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8")
-            if self.path.startswith("/upload/"):
-                args = {"file_id": self.path.rsplit("/", 1)[-1], "content": raw}
-            elif self.headers.get("Content-Type", "").startswith("application/json"):
-                args = json.loads(raw or "{}")
-            else:
-                args = dict(parse_qsl(raw))
-                for key in ("blocks", "view", "attachments"):
-                    if isinstance(args.get(key), str):
-                        args[key] = json.loads(args[key])
-            auth = self.headers.get("Authorization", "")
-            token = auth.removeprefix("Bearer ") if auth else args.get("token")
-            method = self.path.split("?")[0].rsplit("/", 1)[-1]
-            if self.path.startswith("/respond/"):
-                method = "response_url"
-            elif self.path.startswith("/upload/"):
-                method = "upload"
-            call = Call(method=method, args=args, token=token, peer=int(self.client_address[1]))
-            status, headers, body = fake._answer(call)
-            payload = json.dumps(body).encode("utf-8")
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting: exactly what a timeout test wants
-            # A server that drops idle keep-alive connections, without saying so in the answer.
-            self.close_connection = self.close_connection or fake.drop_connections
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting: exactly what a timeout test wants
+        # A server that drops idle keep-alive connections, without saying so in the answer.
+        self.close_connection = self.close_connection or self.fake.drop_connections
 
 
-    return Handler
+def handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to ``fake`` (``http.server`` builds one handler per request)."""
+    return type("Handler", (FakeSlackHandler,), {"fake": fake})
