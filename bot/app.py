@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -45,12 +46,24 @@ class CoachApp(EventClaimingApp):
         req.context[OUTBOX_KEY] = self.coach_outbox
         try:
             with self.coach_store.unit_of_work():
+                if self._replayed(req):
+                    return BoltResponse(status=401, body="")
                 response = super().dispatch(req)
                 if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
                     raise FailedRequest(response)
         except FailedRequest as failed:
             return failed.response
         return response
+
+
+    def _replayed(self, req: BoltRequest) -> bool:
+        """A signed request seen before within Slack's 5-minute window (its signature is remembered in
+        the request's own transaction, so one write lock per request; across processes too)."""
+        signature = next(iter(req.headers.get("x-slack-signature") or []), "")
+        if not signature or self.coach_store.first_sight_of_signature(signature, time.time()):
+            return False
+        log.warning("refused a replayed request (its signature was already used)")
+        return True
 
 
 class FailedRequest(Exception):

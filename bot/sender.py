@@ -170,8 +170,11 @@ class Sender:
                 log.warning("dropped outbox row %d: no token for workspace %s", row.id, row.member.team_id)
             self.store.finish_outbox_row(row.id)
             return
-        settle = self._attempt(row, reply, client, Progress(row.done))
-        settle()
+        progress = Progress(row.done)
+        settle = self._attempt(row, reply, client, progress)
+        with self.store.unit_of_work():  # where the last message landed, and the row's fate: one transaction
+            remember_posts(self.services, progress.posted)
+            settle()
 
     def _attempt(self, row: OutboxRow, reply: Reply, client: WebClient, progress: Progress) -> Callable[[], None]:
         """Send the row's steps; returns what to do with the row afterwards."""
@@ -217,11 +220,12 @@ class Sender:
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, describe(error))
                 landed = None
             progress.step = index + 1
-            if landed is not None:
+            if landed is not None and index < len(reply.outcomes):
                 # Recorded as soon as Slack has it, before the next step: where a question landed is
                 # known by the time the member can answer it, and App Home (last) shows it.
                 remember_posts(self.services, [landed])
-                progress.posted.append(landed)
+            elif landed is not None:
+                progress.posted.append(landed)  # the last step: recorded with the row's end, one write
 
     def _respond(self, url: str, delivery: SlackDelivery, reply: Reply) -> None:
         rendered = render_all(delivery.bundle, list(reply.private))

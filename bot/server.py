@@ -41,7 +41,7 @@ def wsgi_application(app: App, store: Store, clock: Clock = utc_now) -> WSGIAppl
             return [b"bad request\n"]
 
     # Bolt keeps the signing secret it verifies with as ``_signing_secret``; the guard checks the same one.
-    return guard_events(application, str(getattr(app, "_signing_secret", "")), store, EVENTS_PATH)
+    return guard_events(application, str(getattr(app, "_signing_secret", "")), EVENTS_PATH)
 
 
 def health(store: Store, now: datetime, start_response: StartResponse) -> list[bytes]:

@@ -114,7 +114,7 @@ def test_a_body_just_over_the_cap_is_refused(settings: Settings, db_path: Path) 
         calls.append(environ)
         return []
 
-    guarded = guard_events(app, SIGNING_SECRET, Store(db_path), "/e")
+    guarded = guard_events(app, SIGNING_SECRET, "/e")
     statuses: list[str] = []
     environ = {"PATH_INFO": "/e", "REQUEST_METHOD": "POST", "CONTENT_LENGTH": str(MAX_BODY_BYTES + 1)}
     guarded(environ, lambda status, headers: statuses.append(status))  # type: ignore[arg-type]
