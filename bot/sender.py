@@ -83,7 +83,7 @@ class Sender:
         self,
         services: Services,
         client_for: ClientFor,
-        workers: int = 4,
+        workers: int = 8,
         poll_seconds: float = 0.5,
         recover: bool = True,
         doorbell: Doorbell = DOORBELL,
