@@ -4,7 +4,6 @@ recorded only when clear or confirmed, and kept in their own words."""
 from __future__ import annotations
 
 import json
-import time
 
 from bot.store import Store
 from flows.content import QUESTION_IDS
@@ -73,10 +72,7 @@ def test_typed_words_reach_home_and_export_and_forget_deletes_them(coach_server:
         driver.dm(TYPER, reply)
     driver.messages_with(TYPER, "Your social media readiness")
     home_opened(driver, TYPER)
-    deadline = time.monotonic() + 10
-    while 'In your words: "no idea"' not in all_text(driver.fake.calls_to("views.publish")[-1].args["view"]["blocks"]):
-        assert time.monotonic() < deadline, "the App Home does not show the member's words"
-        time.sleep(0.02)
+    driver.home_showing(TYPER, lambda blocks: 'In your words: "no idea"' in all_text(blocks), "with their words")
 
     driver.command_reply(TYPER, "export")
     data = json.loads(driver.fake.wait_for("upload")[0].args["content"])
