@@ -38,7 +38,8 @@ from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe
 from bot.store import OutboxRow, Store
 from bot.views.render import render, render_all
 from flows.content import load_bundle
-from flows.outcomes import Notice
+from flows.outcomes import Notice, Outcome
+from flows.plan_outcomes import PlanDocument
 from flows.values import Clock, MemberKey, utc_now
 
 log = logging.getLogger(__name__)
@@ -211,7 +212,8 @@ class Sender:
         channel = reply.channel or self._dm(client, row.member, delivery, reply)
         if channel is None:
             return
-        for index, outcome in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
+        for index, kept in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
+            outcome = self._current(kept, row.member)
             try:
                 landed = delivery.send(channel, outcome, reply.clicked, send_metadata(outbox_key(row.id, index)))
             except SlackApiError as error:
@@ -226,6 +228,14 @@ class Sender:
                 remember_posts(self.services, [landed])
             elif landed is not None:
                 progress.posted.append(landed)  # the last step: recorded with the row's end, one write
+
+    def _current(self, outcome: Outcome, member: MemberKey) -> Outcome:
+        """The plan document as it stands when it is sent, not when the request was acknowledged: an
+        earlier row of the member's (sent first) may have created their canvas meanwhile, and this one
+        must edit that canvas rather than make a second."""
+        if isinstance(outcome, PlanDocument):
+            return self.services.plans(member).document(member)
+        return outcome
 
     def _respond(self, url: str, delivery: SlackDelivery, reply: Reply) -> None:
         rendered = render_all(delivery.bundle, list(reply.private))

@@ -4,7 +4,7 @@ Markdown file is sent in between (the file is for workspaces that refuse canvase
 from __future__ import annotations
 
 from tests.slack_driver import SlackDriver
-from tests.test_e2e_plan import RESOURCES, submit_section, user_in
+from tests.test_e2e_plan import NETWORKS, RESOURCES, submit_section, user_in
 
 
 def test_a_canvas_slack_could_not_create_for_a_moment_is_created_later_without_a_file(
@@ -19,3 +19,13 @@ def test_a_canvas_slack_could_not_create_for_a_moment_is_created_later_without_a
     assert [c.response.get("ok") for c in created] == [False, False, False, True]
     driver.messages_with(user, created[-1].response["canvas_id"])  # the link to the canvas
     assert driver.fake.calls_to("files.completeUploadExternal") == []
+
+
+def test_two_sections_saved_at_once_make_one_canvas(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    user = user_in(driver, "en", "TWICE")
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200
+    assert submit_section(driver, user, "networks", NETWORKS).status == 200  # before the first canvas exists
+    (edited,) = driver.fake.wait_for("canvases.edit")
+    (created,) = driver.fake.calls_to("canvases.create")
+    assert edited.args["canvas_id"] == created.response["canvas_id"]  # the second edits the first's canvas
