@@ -68,3 +68,11 @@ def test_long_typed_answers_never_push_questions_off_the_scorecard() -> None:
     for qid in QUESTION_IDS:
         assert any(bundle.assessment.question(qid).title in text for text in shown)
     assert max(len(line) for line in scorecard_lines(bundle, result, words)) < 600  # each quote is short
+
+
+def test_only_words_that_say_more_than_the_answer_are_quoted_back() -> None:
+    bundle = load_bundle()
+    result = evaluate(QUESTION_IDS, {qid: "ready" for qid in QUESTION_IDS})
+    words = {"reason": "yes", "networks": "yes, Instagram mostly"}
+    text = "\n".join(scorecard_lines(bundle, result, words))
+    assert 'In your words: "yes, Instagram mostly"' in text and 'In your words: "yes"' not in text

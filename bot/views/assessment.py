@@ -14,7 +14,17 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.views.common import Rendered, escape, format_date, inert, notice_text, section, sections, shortened
+from bot.views.common import (
+    Rendered,
+    escape,
+    format_date,
+    inert,
+    notice_text,
+    section,
+    sections,
+    shortened,
+    worth_quoting,
+)
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
@@ -87,7 +97,7 @@ def closed_question(bundle: Bundle, closed: Closed) -> Rendered:
     if closed.how == "answered" and closed.rating is not None:
         footnote = bundle.messages.text("answered_with", answer=escape(content.answer(closed.rating).label))
         footnote = f"{RATING_MARKS[closed.rating]} {footnote}"
-        if closed.words:
+        if closed.words and worth_quoting(closed.words):
             footnote += "\n" + bundle.messages.text("in_your_words", text=inert(closed.words))
     elif closed.how == "skipped":
         footnote = f"{SKIPPED_MARK} {bundle.messages.text('answered_skipped')}"
@@ -170,7 +180,7 @@ def scorecard_lines(
     for r in result.results:
         lines.append(f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
         typed = (words or {}).get(r.question_id)
-        if typed and r.rating is not None:
+        if typed and worth_quoting(typed) and r.rating is not None:
             typed = inert(typed) if for_slack else shortened(typed)
             lines.append(f"      _{bundle.messages.text('in_your_words', text=typed)}_")
     return lines

@@ -27,6 +27,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def worth_quoting(text: str | None) -> bool:
+    """A member's own words are shown back when they say more than a bare "yes", "2" or "nope"."""
+    return text is not None and len(text.split()) > 1
+
+
 def shortened(text: str) -> str:
     """A member's words as quoted back: at most ``MAX_ECHO`` characters, so a long reply can never
     crowd the scorecard out of its section."""

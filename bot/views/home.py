@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 
 from bot.views import plan as plan_views
 from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
-from bot.views.common import format_date, format_time, inert, section, sections, weekday_name
+from bot.views.common import format_date, format_time, inert, section, sections, weekday_name, worth_quoting
 from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
 from flows.content import Bundle
@@ -61,7 +61,7 @@ def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
         for r in result.results:
             lines.append(f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
             typed = data.latest_words.get(r.question_id)
-            if typed and r.rating is not None:
+            if typed and worth_quoting(typed) and r.rating is not None:
                 lines.append(f"      _{messages.text('in_your_words', text=inert(typed))}_")
         blocks += sections(lines)
         if result.weakest is not None:
