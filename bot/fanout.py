@@ -220,9 +220,11 @@ class Fanout:
             case SlackFault.GONE_MEMBER:
                 self._member_gone(job, code, report)
             case SlackFault.REVOKED_WORKSPACE:
+                # The token is dead, not the send: it stays due, to go out once the workspace is back.
                 team_id = job.recipient.team_id
                 log.warning("workspace %s stopped: Slack answered %s", team_id, code)
-                self.store.mark_failed(job.key, code)
+                self.store.release_send(job.key)
+                results.keep(job.key)
                 self.store.stop_workspace(team_id, code, now)
                 report.note("stopped_workspaces", team_id)
             case SlackFault.TRANSIENT:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.plan import Plans
-from flows.content import Bundle
+from flows.content import Bundle, load_bundle
 from flows.plan import LISTED_KINDS, PlanContent, PlanField, PlanSection
 from flows.plan_document import FieldValue, message_mention, render_plan_markdown
 from flows.plan_outcomes import PlanOffer
@@ -25,7 +25,9 @@ def offer_text(bundle: Bundle, outcome: PlanOffer) -> str:
 
 
 def is_plan_command(bundle: Bundle, line: str) -> bool:
-    return line.strip().lower() in {w.lower() for w in bundle.plan.plan_words}
+    """The member's word for the plan, or the English one (commands are read in both)."""
+    words = {*bundle.plan.plan_words, *load_bundle().plan.plan_words}
+    return line.strip().lower() in {w.lower() for w in words}
 
 
 def _shown(section: PlanSection, item: PlanField, value: FieldValue | None) -> str:

@@ -44,7 +44,7 @@ from flows.values import Clock, MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 20  # 1 s, 2 s, 4 s, … then every 5 minutes: a reply rides out about an hour of Slack trouble
 RECOVERY_SECONDS = 5.0
 
 

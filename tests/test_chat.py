@@ -202,3 +202,18 @@ def test_numbers_the_terminal_cannot_read_are_refused_not_crashed(tmp_path: Path
     out = chat(tmp_path / "c.db", ["stage", "²", "stage", "9" * 5000, "stage", "3"])
     assert out.count("Where are you on the social media journey?") == 3  # asked again each time, no crash
     assert "You're at stage 3" in out and out.endswith("Run the coach again to continue.")
+
+
+def test_the_english_plan_command_works_in_every_language(tmp_path: Path) -> None:
+    output: list[str] = []
+    feed = scripted(["plan"])
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    run_chat(Coach(Store(tmp_path / "fi.db"), load_bundle("fi")), MEMBER, read=read, write=output.append)
+    text = "\n".join(output)
+    assert load_bundle("fi").plan.text("document_title") in text and "en ymmärtänyt" not in text

@@ -274,3 +274,9 @@ def test_a_row_failing_its_last_attempt_is_dropped_with_a_log_line(
 
 def test_retries_wait_longer_each_time_up_to_five_minutes() -> None:
     assert [backoff(attempt) for attempt in range(1, 11)] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
+
+
+def test_a_reply_is_tried_for_about_an_hour_before_it_is_given_up() -> None:
+    """The README's promise: 1 s, 2 s, 4 s, … then every 5 minutes, for about an hour."""
+    waited = sum(backoff(attempt) for attempt in range(1, MAX_ATTEMPTS))
+    assert 55 * 60 <= waited <= 70 * 60

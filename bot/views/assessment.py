@@ -180,9 +180,9 @@ def scorecard_lines(
     for r in result.results:
         lines.append(f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
         typed = (words or {}).get(r.question_id)
-        if typed and worth_quoting(typed) and r.rating is not None:
+        if typed and worth_quoting(typed) and r.rating is not None:  # plain, not italic: a typed _ or * would break it
             typed = inert(typed) if for_slack else shortened(typed)
-            lines.append(f"      _{bundle.messages.text('in_your_words', text=typed)}_")
+            lines.append(f"      {bundle.messages.text('in_your_words', text=typed)}")
     return lines
 
 

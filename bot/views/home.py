@@ -62,7 +62,7 @@ def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
             lines.append(f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
             typed = data.latest_words.get(r.question_id)
             if typed and worth_quoting(typed) and r.rating is not None:
-                lines.append(f"      _{messages.text('in_your_words', text=inert(typed))}_")
+                lines.append(f"      {messages.text('in_your_words', text=inert(typed))}")
         blocks += sections(lines)
         if result.weakest is not None:
             weakest = bundle.assessment.question(result.weakest.question_id)
