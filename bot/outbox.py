@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 
 from bot.store import Store
+from bot.store.outbox import DM_LANE, PRIVATE_LANE
 from flows.outcomes import Outcome
 from flows.values import Clock, MemberKey
 
@@ -103,6 +104,7 @@ class Outbox:
         """Add ``reply`` to the member's queue, in this thread's open unit of work if there is one."""
         if not (reply.outcomes or (reply.private and reply.response_url)):
             return None
-        row_id = self.store.add_to_outbox(member, encode(reply), self.clock())
+        lane = DM_LANE if reply.outcomes else PRIVATE_LANE
+        row_id = self.store.add_to_outbox(member, encode(reply), self.clock(), lane)
         self.store.after_commit(self.doorbell.ring)
         return row_id

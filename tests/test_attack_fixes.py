@@ -111,3 +111,13 @@ def test_an_old_check_in_clicked_after_forget_recreates_nobody(coach_server: Sla
     assert driver.click(USER, checkin, "checkin:forward").status == 200
     driver.messages_with(USER, "earlier week")
     assert Store(settings.coach_db).member(MemberKey("T0001", USER)) is None
+
+
+def test_a_slash_command_is_answered_while_slack_keeps_refusing_the_members_dm(coach_server: SlackDriver) -> None:
+    driver = coach_server
+    driver.command(USER)
+    driver.wait_question(USER, 1)
+    driver.fake.fail("chat.postMessage", status=500, error="internal_error", times=200)  # the DM keeps failing
+    assert driver.dm(USER, "yes").status == 200
+    reply = driver.command_reply(USER, "help")  # answered through the response URL meanwhile
+    assert "/coach" in reply["text"]

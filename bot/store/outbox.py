@@ -37,18 +37,21 @@ class OutboxRow:
 # A member's next row: the oldest of theirs still in the outbox (a sent row is deleted), so nothing of a
 # member's goes out while an earlier row of theirs is unsent, claimed or waiting to be retried.
 MEMBER_HEAD = (
-    "o.status = 'pending' and o.not_before <= ? and not exists"
-    " (select 1 from outbox e where e.team_id = o.team_id and e.user_id = o.user_id and e.id < o.id)"
+    "o.status = 'pending' and o.not_before <= ? and not exists (select 1 from outbox e where"
+    " e.team_id = o.team_id and e.user_id = o.user_id and e.lane = o.lane and e.id < o.id)"
 )
+# A member's DM messages go in order; a private answer to a slash command (it has no DM messages)
+# goes in a lane of its own, so /coach help is not held up behind a DM that Slack keeps refusing.
+DM_LANE, PRIVATE_LANE = "dm", "private"
 
 
 class OutboxQueries(Connection):
     """The outbox rows and their claims."""
 
-    def add_to_outbox(self, member: MemberKey, payload: bytes, now: datetime) -> int:
+    def add_to_outbox(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int:
         cursor = self._write_one(
-            "insert into outbox (team_id, user_id, payload, created_at) values (?, ?, ?, ?)",
-            [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat()],
+            "insert into outbox (team_id, user_id, payload, created_at, lane) values (?, ?, ?, ?, ?)",
+            [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane],
         )
         return cast(int, cursor.lastrowid)
 
@@ -105,4 +108,5 @@ OUTBOX_COLUMNS = (
     "done",
     "not_before",
     "created_at",
+    "lane",
 )

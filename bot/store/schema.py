@@ -165,3 +165,9 @@ def m009_outbox(db: Database) -> None:
 def m010_prompt_question(db: Database) -> None:
     """Which question the recorded prompt message asks, so a late record never points at another one."""
     db.table("assessments").add_column("prompt_question", str)
+
+
+@migrations()
+def m011_outbox_lanes(db: Database) -> None:
+    """Private replies (through a slash command's response URL) queue apart from DM messages."""
+    db.table("outbox").add_column("lane", str, not_null_default="dm")
