@@ -24,6 +24,18 @@ log = logging.getLogger(__name__)
 FORMAT = b"coach-outbox-1\n"
 MAX_PENDING_RINGS = 64
 
+MAX_ATTEMPTS = 20  # 1 s, 2 s, 4 s, … then every 5 minutes: a reply rides out about an hour of Slack trouble
+
+
+def outbox_key(row_id: int, step: int) -> str:
+    """The send key of a row's step, carried as message metadata so a recovery can find it."""
+    return f"outbox:{row_id}:{step}"
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before another try: 1, 2, 4, ... up to 5 minutes."""
+    return float(min(300, 2 ** max(0, attempts - 1)))
+
 
 @dataclass(frozen=True)
 class Reply:

@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackApiError
 from bot.delivery import Posted, SlackDelivery, changes_member_data
 from bot.installations import clients_by_team, installation_store
 from bot.listeners.reply import delivery_for, remember_posts
-from bot.outbox import DOORBELL, Doorbell, Reply, decode
+from bot.outbox import DOORBELL, MAX_ATTEMPTS, Doorbell, Reply, backoff, decode, outbox_key
 from bot.send_policy import owner_is_gone, process_owner
 from bot.services import Services
 from bot.settings import Settings
@@ -44,7 +44,6 @@ from flows.values import Clock, MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
-MAX_ATTEMPTS = 20  # 1 s, 2 s, 4 s, … then every 5 minutes: a reply rides out about an hour of Slack trouble
 RECOVERY_SECONDS = 5.0
 
 
@@ -58,15 +57,6 @@ class Progress:
 
 class PassingFailure(Exception):
     """Slack could not take it now; the row is tried again later."""
-
-
-def outbox_key(row_id: int, step: int) -> str:
-    return f"outbox:{row_id}:{step}"
-
-
-def backoff(attempts: int) -> float:
-    """Seconds before another try: 1, 2, 4, ... up to 5 minutes."""
-    return float(min(300, 2 ** max(0, attempts - 1)))
 
 
 def is_passing(error: Exception) -> bool:

@@ -17,8 +17,8 @@ from bot import cli
 from bot.app import create_app
 from bot.coach import Coach
 from bot.listeners.reply import keep_for_sending, sender
-from bot.outbox import Doorbell, Outbox, Reply, decode, encode
-from bot.sender import MAX_ATTEMPTS, Sender, backoff, make_sender, outbox_key
+from bot.outbox import MAX_ATTEMPTS, Doorbell, Outbox, Reply, backoff, decode, encode, outbox_key
+from bot.sender import Sender, make_sender
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack_client import make_web_client
