@@ -74,7 +74,7 @@ class Sender:
         self,
         services: Services,
         client_for: ClientFor,
-        workers: int = 8,
+        workers: int = 6,
         poll_seconds: float = 0.5,
         recover: bool = True,
         doorbell: Doorbell = DOORBELL,
