@@ -74,7 +74,7 @@ def probe_echo(driver: SlackDriver) -> None:
 
 def test_the_attacker_probes_a_real_server(fake_slack: FakeSlack, db_path: Path) -> None:
     stopped = Store(db_path)
-    stopped.stop_workspace("T0001", "token_revoked", datetime.now(UTC))  # before the token was rotated
+    stopped.stop_workspace("T0001", "token_revoked", datetime.now(UTC))  # the server process runs on the wall clock
     with coach_process(fake_slack, db_path) as (process, driver):
         store = Store(db_path)
         assert driver.get("/healthz").status == 200

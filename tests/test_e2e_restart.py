@@ -27,6 +27,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_until_serving(driver: SlackDriver, process: subprocess.Popen[bytes]) -> None:
+    """Until the started server answers its health check (polled: a process has no condition to wait on)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if driver.get("/healthz").status == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"coach did not start: {process.stderr.read().decode() if process.stderr else ''}")
+        time.sleep(0.05)
+
+
 @contextmanager
 def coach_process(fake: FakeSlack, db_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], SlackDriver]]:
     port = free_port()
@@ -45,16 +59,7 @@ def coach_process(fake: FakeSlack, db_path: Path) -> Iterator[tuple[subprocess.P
     )
     driver = SlackDriver(f"http://127.0.0.1:{port}", SIGNING_SECRET, fake)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if driver.get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"coach did not start: {process.stderr.read().decode() if process.stderr else ''}")
-            time.sleep(0.05)
+        wait_until_serving(driver, process)
         yield process, driver
     finally:
         if process.poll() is None:

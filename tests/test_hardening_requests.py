@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store import Store
 from flows.values import MemberKey
 from tests.blocks import find_button
-from tests.conftest import SIGNING_SECRET, serving
+from tests.conftest import SIGNING_SECRET, FrozenClock, serving
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -70,13 +70,13 @@ def test_a_retry_after_a_failed_listener_is_handled(
 
 
 def test_a_claim_left_by_a_dead_process_is_taken_over_by_the_retry(
-    coach_server: SlackDriver, settings: Settings
+    coach_server: SlackDriver, settings: Settings, clock: FrozenClock
 ) -> None:
     begin(coach_server)
     store = Store(settings.coach_db)
     store.db.execute(
         "insert into processed_events (event_id, received_at, status) values (?, ?, 'pending')",
-        ["Ev0DEAD", (datetime.now(UTC) - timedelta(minutes=1)).isoformat()],
+        ["Ev0DEAD", (clock() - timedelta(minutes=1)).isoformat()],  # older than the lease, by the app's clock
     )
     assert coach_server.dm(USER, "yes", event_id="Ev0DEAD", headers={"X-Slack-Retry-Num": "1"}).status == 200
     coach_server.wait_question(USER, 2)
@@ -110,6 +110,7 @@ def test_a_body_just_over_the_cap_is_refused(settings: Settings, db_path: Path) 
     from bot.request_guard import guard_events
 
     calls: list[object] = []
+
     def app(environ, start):
         calls.append(environ)
         return []
@@ -229,8 +230,3 @@ def test_a_member_is_answered_even_when_users_info_times_out(fake_slack: FakeSla
     with serving(quick, store, fake_slack) as driver:
         reply = driver.command_reply(USER, "help")
     assert "Here's what I can do" in reply["text"]  # answered, in English
-
-
-# Item 14: the health check looks at what a request needs
-
-

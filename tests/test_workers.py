@@ -17,34 +17,18 @@ from flows.values import MemberKey
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, questions_to
-from tests.test_e2e_restart import free_port
+from tests.test_e2e_restart import free_port, wait_until_serving
 
 WORKERS = 2
 
 
 def children_of(pid: int) -> set[int]:
     return {
-        int(child)
-        for task in Path(f"/proc/{pid}/task").iterdir()
-        for child in (task / "children").read_text().split()
+        int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()
     }
 
 
-def wait_until_serving(driver: SlackDriver, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if driver.get("/healthz").status == 200:
-                return
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "coach --workers did not start"
-        time.sleep(0.05)
-
-
-def start_workers(
-    fake_slack: FakeSlack, db_path: Path, log_path: Path
-) -> tuple[subprocess.Popen[bytes], SlackDriver]:
+def start_workers(fake_slack: FakeSlack, db_path: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], SlackDriver]:
     port = free_port()
     env = child_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
