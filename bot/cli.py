@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=1, help="HTTP serving processes on the one port (default 1)")
     send = sub.add_parser("send", help="send the outbox's replies (coach run does this itself)")
     send.add_argument("--once", action="store_true", help="send what is due now, then exit")
+    send.add_argument("--doorbell-fd", type=int, default=None, help=argparse.SUPPRESS)  # from `coach run`
     tick = sub.add_parser("tick", help="send everything that is due (check-ins, nudges) once, then exit")
     tick.add_argument("--now", type=_instant, default=None, help="act as of this ISO-8601 instant (default: now)")
     chat = sub.add_parser("chat", help="coach yourself in this terminal, no Slack needed")
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "tick":
         return _tick(settings, args.now or datetime.now(UTC))
     if args.command == "send":
-        return _send(settings, args.once)
+        return _send(settings, args.once, args.doorbell_fd)
     if args.workers < 1 or (args.workers > 1 and not args.http):
         print("coach: --workers needs --http and a number of at least 1", file=sys.stderr)
         return 2
@@ -130,8 +131,12 @@ def _has_token(settings: Settings) -> bool:
     return True
 
 
-def _send(settings: Settings, once: bool) -> int:
-    """``coach send``: the outbox's sender as a process of its own (or one pass with ``--once``)."""
+def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int:
+    """``coach send``: the outbox's sender as a process of its own (or one pass with ``--once``).
+
+    ``coach run`` starts it with ``--doorbell-fd``, the pipe it rings after each commit
+    (``bot.sending``); it sends until the pipe's end of file says the server is gone."""
+    from bot.outbox import DOORBELL
     from bot.sender import make_sender
     from bot.store import Store
 
@@ -145,10 +150,15 @@ def _send(settings: Settings, once: bool) -> int:
     sender.start()
     log.info("sending the outbox")
     try:
-        while True:
-            time.sleep(3600)
+        if doorbell_fd is not None:
+            DOORBELL.relay_from(doorbell_fd)
+            log.info("the server is gone; finishing the replies in hand")
+        else:
+            while True:
+                time.sleep(3600)
     except KeyboardInterrupt:
-        sender.stop()
+        pass
+    sender.stop()
     return 0
 
 
@@ -198,7 +208,7 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
 
     from bot.app import create_app
     from bot.installations import oauth_mode
-    from bot.sender import make_sender
+    from bot.sending import SendingProcess
     from bot.store import Store
 
     if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_mode(settings)):
@@ -223,21 +233,23 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         from bot.workers import serve_workers
 
         return serve_workers(settings, host, port, workers)
+    sending = SendingProcess().start()
     start_ticking(settings, store)
-    make_sender(settings, store).start()
-    if http:
-        from bot.server import make_server
+    try:
+        if http:
+            from bot.server import make_server
 
-        server = make_server(app, store, host, port)
-        log.info("serving HTTP on %s:%s", host, port)
-        try:
+            server = make_server(app, store, host, port)
+            log.info("serving HTTP on %s:%s", host, port)
             server.run()
-        except KeyboardInterrupt:
-            pass
-        return 0
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+            SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sending.stop()
     return 0
 
 

@@ -70,23 +70,46 @@ def decode(payload: bytes, row_id: int) -> Reply | None:
 
 
 class Doorbell:
-    """Wakes the sender in this process right after a commit; a ring is kept until someone answers it."""
+    """Wakes the sender right after a commit; a ring is kept until someone answers it.
+
+    In one process it is a condition the sender threads wait on. ``coach run`` sends from a process of
+    its own (``bot.sending``): the serving process then rings through a pipe (``ring_through``), and the
+    sending process relays each byte it reads to its own doorbell (``relay_from``)."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._rings = 0
+        self._pipe: int | None = None
         os.register_at_fork(after_in_child=self._forked)
 
     def _forked(self) -> None:
-        """A forked child gets a fresh condition: another thread may have held the parent's at the fork."""
+        """A forked child gets a fresh condition: another thread may have held the parent's at the fork.
+        It keeps ringing through the pipe, if there is one (a serving process of ``--workers N``)."""
         self._condition = threading.Condition()
         self._rings = 0
 
+    def ring_through(self, pipe: int | None) -> None:
+        """From now on a ring is a byte written to ``pipe`` (None: back to this process's threads)."""
+        if pipe is not None:
+            os.set_blocking(pipe, False)
+        self._pipe = pipe
+
     def ring(self, times: int = 1) -> None:
+        if self._pipe is not None:
+            try:
+                os.write(self._pipe, bytes(min(times, MAX_PENDING_RINGS)))
+            except BlockingIOError:
+                pass  # the pipe is full of rings not yet answered: the sender has work enough
+            return
         with self._condition:
             # Capped: rings nobody answered (no sender running) must not make a later sender spin.
             self._rings = min(self._rings + times, MAX_PENDING_RINGS)
             self._condition.notify(times)
+
+    def relay_from(self, pipe: int) -> None:
+        """Ring once for every byte read from ``pipe``, until every process that could ring is gone."""
+        while chunk := os.read(pipe, 4096):
+            self.ring(len(chunk))
 
     def wait(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for a ring; True if one was taken."""

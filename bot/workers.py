@@ -1,10 +1,11 @@
 """``coach run --http --workers N``: several serving processes on one port.
 
 The parent binds the port, then forks N children that each serve that one listening socket with
-waitress (the kernel hands each new connection to one of them) and send what their own requests
-put in the outbox. The parent serves nothing: it runs the one ticker and the one outbox recovery
-loop, and replaces a child that dies. Writers in all processes queue on one lock file beside the
-database (``flock``), so SQLite's busy handler never has to sleep.
+waitress (the kernel hands each new connection to one of them); they ring the one sending process
+(``bot.sending``) through its pipe after each commit. The parent serves nothing: it runs the one
+ticker, watches the sending process, and replaces a serving child that dies. Writers in all
+processes queue on one lock file beside the database (``flock``), so SQLite's busy handler never has
+to sleep.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from types import FrameType
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-SENDER_THREADS_PER_WORKER = 2
 PR_SET_PDEATHSIG = 1
 
 
@@ -33,15 +33,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def serve_child(settings: Settings, sock: socket.socket) -> None:
-    """One serving process: its own store connections, app, sender threads and waitress server."""
+    """One serving process: its own store connections, app and waitress server."""
     from bot.app import create_app
-    from bot.sender import make_sender
     from bot.server import make_server
     from bot.store import Store
 
     store = Store(settings.coach_db)  # its own connections and locks (``Store.forget_inherited_locks``)
     app = create_app(settings, store)
-    make_sender(settings, store, workers=SENDER_THREADS_PER_WORKER, recover=False).start()
     make_server(app, store, sockets=[sock]).run()
 
 
@@ -76,13 +74,12 @@ def fork_child(settings: Settings, sock: socket.socket) -> int:
 
 def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
     """Fork the serving processes first (a fork copies no running threads), then start the parent's."""
-    from datetime import UTC, datetime
-
     from bot.cli import start_ticking
-    from bot.sender import make_sender
+    from bot.sending import SendingProcess
     from bot.store import Store
 
     sock = listening_socket(host, port)
+    sending = SendingProcess()  # its pipe first: the serving processes ring through it
     children = {fork_child(settings, sock) for _ in range(workers)}
     stopping = False
 
@@ -95,21 +92,22 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     store = Store(settings.coach_db)
+    sending.start(watch=False)  # reaped below, with the serving processes
     start_ticking(settings, store)
-    recovery = make_sender(settings, store, workers=0)
-    recovery.recover_orphans(datetime.now(UTC))
-    recovery.start()
     log.info("serving HTTP on %s:%s with %d processes", host, port, workers)
     while children:
         try:
-            pid, _status = os.wait()
+            pid, status = os.wait()
         except ChildProcessError:
             break
         except InterruptedError:
+            continue
+        if sending.ended(pid, status, restart=not stopping):
             continue
         children.discard(pid)
         if not stopping:
             log.warning("serving process %d ended; starting another", pid)
             sys.stdout.flush()
             children.add(fork_child(settings, sock))
+    sending.stop()
     return 0

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store import Store
 from flows.values import MemberKey
 from tests.blocks import find_button
-from tests.conftest import SIGNING_SECRET, FrozenClock, serving
+from tests.conftest import SIGNING_SECRET, FrozenClock, serving, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -143,6 +143,29 @@ def test_a_replayed_stage_pick_is_refused(coach_server: SlackDriver, settings: S
     again = coach_server.post(body, "application/x-www-form-urlencoded", timestamp=int(timestamp), signature=signature)
     assert (first.status, again.status) == (200, 401)
     assert len(Store(settings.coach_db).stage_changes(MEMBER)) == 1
+
+
+def test_a_copy_handled_while_the_first_was_in_flight_rolls_back(
+    coach_server: SlackDriver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signature is looked up before handling (no lock) and remembered last, in the request's own
+    transaction: a copy whose lookup came before the first copy committed is handled, then undone."""
+    assert coach_server.command(USER, "stage").status == 200
+    (cards,) = coach_server.messages_with(USER, "Where are you on the social media journey?")
+    button, block_id = find_button(cards.args["blocks"], "stage_pick", "stage:3")
+    body = coach_server.action_body(USER, cards, "stage_pick", button["value"], block_id)
+    timestamp, signature = signed(coach_server, body)
+    monkeypatch.setattr(Store, "signature_seen", lambda _store, _signature: False)  # both lookups ran first
+    store = Store(settings.coach_db)
+    first = coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature)
+    wait_for_empty_outbox(store)
+    replies = ("chat.postMessage", "chat.update", "views.publish")
+    sent = sum(len(coach_server.fake.calls_to(method)) for method in replies)
+    again = coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature)
+    assert (first.status, again.status) == (200, 401)
+    assert len(store.stage_changes(MEMBER)) == 1 and store.outbox_size() == 0
+    wait_for_empty_outbox(store)
+    assert sum(len(coach_server.fake.calls_to(method)) for method in replies) == sent  # it sent no reply
 
 
 # Item 12: malformed signed payloads: a quiet answer, never a 500 or a traceback

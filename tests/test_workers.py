@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from bot.store import Store
@@ -16,16 +15,11 @@ from flows.content import QUESTION_IDS
 from flows.values import MemberKey
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
+from tests.processes import running, sending_children, serving_children, wait_for
 from tests.slack_driver import SlackDriver, questions_to
 from tests.test_e2e_restart import free_port, wait_until_serving
 
 WORKERS = 2
-
-
-def children_of(pid: int) -> set[int]:
-    return {
-        int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()
-    }
 
 
 def start_workers(fake_slack: FakeSlack, db_path: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], SlackDriver]:
@@ -46,24 +40,27 @@ def start_workers(fake_slack: FakeSlack, db_path: Path, log_path: Path) -> tuple
     return process, driver
 
 
-def test_a_dead_serving_process_is_replaced_and_all_end_with_a_killed_parent(
+def test_dead_serving_and_sending_processes_are_replaced_and_all_end_with_a_killed_parent(
     fake_slack: FakeSlack, db_path: Path, tmp_path: Path
 ) -> None:
     process, driver = start_workers(fake_slack, db_path, tmp_path / "coach.log")
-    first = children_of(process.pid)
+    first = serving_children(process.pid)
     assert len(first) == WORKERS
+    (sender,) = wait_for(lambda: sending_children(process.pid), "no sending process beside the serving ones")
     os.kill(min(first), signal.SIGKILL)  # a serving process dies: the parent starts another
-    deadline = time.monotonic() + 10
-    while len(children := children_of(process.pid)) != WORKERS or children == first:
-        assert time.monotonic() < deadline, f"no replacement for a dead serving process: {children}"
-        time.sleep(0.05)
+    servers = wait_for(
+        lambda: (found := serving_children(process.pid)) != first and len(found) == WORKERS and found,
+        "no replacement for a dead serving process",
+    )
+    os.kill(sender, signal.SIGKILL)  # the sending process dies: another, and no extra serving process
+    (new_sender,) = wait_for(lambda: sending_children(process.pid) - {sender}, "no replacement sending process")
+    assert serving_children(process.pid) == servers
     assert driver.get("/healthz").status == 200
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{child}").exists() for child in children):
-        assert time.monotonic() < deadline, "a serving process outlived its parent"
-        time.sleep(0.05)
+    wait_for(
+        lambda: not any(running(child) for child in {*servers, new_sender}), "a child process outlived its parent"
+    )
 
 
 def test_several_serving_processes_share_one_port_and_one_ticker(
@@ -72,7 +69,7 @@ def test_several_serving_processes_share_one_port_and_one_ticker(
     log_path = tmp_path / "coach.log"
     process, driver = start_workers(fake_slack, db_path, log_path)
     try:
-        assert len(children_of(process.pid)) == WORKERS
+        assert len(serving_children(process.pid)) == WORKERS
         users = [f"U0WORK{n}" for n in range(6)]
         for user in users:
             assert driver.command(user).status == 200

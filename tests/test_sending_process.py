@@ -1,0 +1,89 @@
+"""``coach run`` sends its replies from a process of its own, rung through a pipe after each commit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.outbox import MAX_PENDING_RINGS, Doorbell
+from tests.fake_slack import FakeSlack
+from tests.processes import children_of, command_line, running, sending_children, wait_for
+from tests.test_e2e_restart import coach_process
+
+USER = "U0SENDER"
+
+
+# The doorbell across processes
+
+
+def test_a_ring_through_the_pipe_wakes_the_other_side_and_end_of_file_ends_the_relay() -> None:
+    read, write = os.pipe()
+    serving, sending = Doorbell(), Doorbell()
+    serving.ring_through(write)
+    relay = threading.Thread(target=sending.relay_from, args=(read,))
+    relay.start()
+    serving.ring(2)
+    assert sending.wait(10) and sending.wait(10)  # both rings crossed the pipe
+    os.close(write)  # every process that could ring is gone
+    relay.join(timeout=10)
+    assert not relay.is_alive()
+    os.close(read)
+
+
+def test_rings_nobody_answers_fill_the_pipe_without_blocking_or_failing_the_server() -> None:
+    read, write = os.pipe()
+    serving = Doorbell()
+    serving.ring_through(write)
+    pipe_size = 1 << 20  # more rings than any pipe holds
+    for _ in range(pipe_size // MAX_PENDING_RINGS):
+        serving.ring(MAX_PENDING_RINGS)  # a blocking write would hang here
+    assert len(os.read(read, pipe_size)) >= MAX_PENDING_RINGS
+    os.close(write)
+    os.close(read)
+
+
+# The real processes
+
+
+def test_replies_come_from_a_sending_process_that_ends_with_a_killed_server(
+    fake_slack: FakeSlack, db_path: Path
+) -> None:
+    with coach_process(fake_slack, db_path) as (process, driver):
+        (sender,) = wait_for(lambda: sending_children(process.pid), "coach run started no sending process")
+        assert command_line(sender)[-3:-1] == ["send", "--doorbell-fd"]
+        assert driver.command(USER).status == 200
+        driver.wait_question(USER, 1)  # the reply was sent, and not by the serving process
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        wait_for(lambda: not running(sender), "the sending process outlived the killed server")
+
+
+def test_a_dead_sending_process_is_replaced_and_what_was_queued_meanwhile_goes_out(
+    fake_slack: FakeSlack, db_path: Path
+) -> None:
+    with coach_process(fake_slack, db_path) as (process, driver):
+        (first,) = wait_for(lambda: sending_children(process.pid), "coach run started no sending process")
+        os.kill(first, signal.SIGKILL)
+        wait_for(lambda: not running(first) or first not in children_of(process.pid), "the sender did not die")
+        assert driver.command(USER).status == 200  # queued while no sending process may be running
+        (second,) = wait_for(
+            lambda: sending_children(process.pid) - {first}, "no new sending process replaced the dead one"
+        )
+        assert running(second)
+        driver.wait_question(USER, 1)
+        assert process.poll() is None  # the server itself went on serving throughout
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_server_stops_its_sending_process(
+    fake_slack: FakeSlack, db_path: Path, signal_number: signal.Signals
+) -> None:
+    with coach_process(fake_slack, db_path) as (process, _driver):
+        (sender,) = wait_for(lambda: sending_children(process.pid), "coach run started no sending process")
+        process.send_signal(signal_number)
+        process.wait(timeout=20)
+        wait_for(lambda: not running(sender), f"the sending process outlived a server stopped by {signal_number}")
