@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.store.locks import ProcessLock, Unit, retry_locked
+from bot.store.locks import FifoLock, ProcessLock, Unit, retry_locked
 from bot.store.rows import _iso
 from bot.store.schema import migrations
 
@@ -27,7 +27,7 @@ from bot.store.schema import migrations
 class Connection:
     """The store's plumbing; the queries live in mixins (one per aggregate) that ``Store`` combines."""
 
-    _writers: dict[str, tuple[threading.Lock, ProcessLock]] = {}
+    _writers: dict[str, tuple[FifoLock, ProcessLock]] = {}
     _writers_guard = threading.Lock()
 
     def __init__(self, path: str | Path) -> None:
@@ -36,7 +36,7 @@ class Connection:
         with Connection._writers_guard:
             real = os.path.realpath(self.path)
             self._writer, self._process_lock = Connection._writers.setdefault(
-                real, (threading.Lock(), ProcessLock(real + ".lock"))
+                real, (FifoLock(), ProcessLock(real + ".lock"))
             )
         with self._writer, self._process_lock:  # processes starting together migrate one at a time
             retry_locked(lambda: migrations.apply(self.db))
