@@ -13,7 +13,7 @@ Per level and app it prints what a member feels: ack p50/p99, and **click → ne
 screen** p50/p99, timed from the click's send to the moment the fake Slack *receives* the
 ``chat.postMessage`` of the next question (``time.monotonic`` is one clock for all processes on
 Linux); throughput (clicks per second until the last next question arrived); and the server's CPU
-(utime + stime from ``/proc``, its worker processes included) per click, replies included. Each run
+(utime + stime from ``/proc``, its sending and worker processes included) per click, replies included. Each run
 waits until the fake has received every reply before the next starts, and the order of the two apps
 alternates from level to level.
 
