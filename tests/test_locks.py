@@ -32,7 +32,8 @@ def test_waiting_threads_get_the_lock_in_the_order_they_asked() -> None:
     for number in range(6):
         thread = threading.Thread(target=take, args=(number,))
         thread.start()
-        wait_until(lambda number=number: lock.waiting() == number + 1, f"thread {number} never queued")
+        queued = number + 1
+        wait_until(lambda: lock.waiting() == queued, f"thread {number} never queued")  # noqa: B023
         threads.append(thread)
     lock.release()
     for thread in threads:
