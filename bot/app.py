@@ -44,28 +44,26 @@ class CoachApp(EventClaimingApp):
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         req.context[OUTBOX_KEY] = self.coach_outbox
-        signature = next(iter(req.headers.get("x-slack-signature") or []), "")
-        if signature and self.coach_store.signature_seen(signature):
-            return self._refuse_replay()
         try:
             with self.coach_store.unit_of_work():
+                if self._replayed(req):
+                    return BoltResponse(status=401, body="")
                 response = super().dispatch(req)
                 if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
                     raise FailedRequest(response)
-                if signature and not self.coach_store.first_sight_of_signature(signature, time.time()):
-                    raise FailedRequest(self._refuse_replay())  # the same request, handled meanwhile
         except FailedRequest as failed:
             return failed.response
         return response
 
-    @staticmethod
-    def _refuse_replay() -> BoltResponse:
-        """A signed request seen before within Slack's 5-minute window. Its signature is looked up
-        before the request is handled (no lock) and remembered last, in the request's own transaction:
-        the write lock is held for the writes alone, and of two copies handled at once one commits and
-        the other rolls back."""
+
+    def _replayed(self, req: BoltRequest) -> bool:
+        """A signed request seen before within Slack's 5-minute window (its signature is remembered in
+        the request's own transaction, so one write lock per request; across processes too)."""
+        signature = next(iter(req.headers.get("x-slack-signature") or []), "")
+        if not signature or self.coach_store.first_sight_of_signature(signature, time.time()):
+            return False
         log.warning("refused a replayed request (its signature was already used)")
-        return BoltResponse(status=401, body="")
+        return True
 
 
 class FailedRequest(Exception):

@@ -80,6 +80,7 @@ class Doorbell:
         self._condition = threading.Condition()
         self._rings = 0
         self._pipe: int | None = None
+        self._pipe_lock = threading.Lock()  # a ring never writes to a pipe being closed
         os.register_at_fork(after_in_child=self._forked)
 
     def _forked(self) -> None:
@@ -87,20 +88,25 @@ class Doorbell:
         It keeps ringing through the pipe, if there is one (a serving process of ``--workers N``)."""
         self._condition = threading.Condition()
         self._rings = 0
+        self._pipe_lock = threading.Lock()
 
     def ring_through(self, pipe: int | None) -> None:
         """From now on a ring is a byte written to ``pipe`` (None: back to this process's threads)."""
         if pipe is not None:
             os.set_blocking(pipe, False)
-        self._pipe = pipe
+        with self._pipe_lock:
+            self._pipe = pipe
 
     def ring(self, times: int = 1) -> None:
-        if self._pipe is not None:
-            try:
-                os.write(self._pipe, bytes(min(times, MAX_PENDING_RINGS)))
-            except BlockingIOError:
-                pass  # the pipe is full of rings not yet answered: the sender has work enough
-            return
+        with self._pipe_lock:
+            if self._pipe is not None:
+                try:
+                    os.write(self._pipe, bytes(min(times, MAX_PENDING_RINGS)))
+                except BlockingIOError:
+                    pass  # the pipe is full of rings not yet answered: the sender has work enough
+                except OSError as error:  # after a commit: the reply waits for the poll, the request stands
+                    log.warning("could not ring the sending process: %s", error)
+                return
         with self._condition:
             # Capped: rings nobody answered (no sender running) must not make a later sender spin.
             self._rings = min(self._rings + times, MAX_PENDING_RINGS)

@@ -5,8 +5,9 @@ the Web API's HTTP). In the serving process the sender threads took the one inte
 request threads, and a click's acknowledgement waited behind replies being sent. A process of its own
 sends on another core. The server rings it through a pipe right after each commit; when every write
 end of the pipe is closed (the server stopped, or was killed) it finishes what it holds and exits.
-If it dies, the server starts another after a second, and that one's recovery resumes the rows the
-dead one had claimed (the outbox is in the database: nothing is lost in between).
+If it dies, the server starts another (at once if it had run a while, else after a growing pause, so
+a sender that cannot start does not spin), and that one's recovery resumes the rows the dead one had
+claimed: the outbox is in the database, so nothing is lost in between.
 """
 
 from __future__ import annotations
@@ -16,16 +17,23 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 from bot.outbox import DOORBELL, Doorbell
 
 log = logging.getLogger(__name__)
-RESTART_SECONDS = 1.0
 STOP_SECONDS = 10.0
+STEADY_SECONDS = 60.0  # a sending process that ran this long and died is restarted at once
+MAX_PAUSE_SECONDS = 60.0
+
+
+def restart_pause(quick_deaths: int) -> float:
+    """Seconds before starting another sending process after ``quick_deaths`` short-lived ones in a row."""
+    return 0.0 if quick_deaths == 0 else min(MAX_PAUSE_SECONDS, float(2 ** (quick_deaths - 1)))
 
 
 class SendingProcess:
-    """Started by the serving process; ``coach send --doorbell-fd N`` is the process it runs."""
+    """Started and watched by the server; ``coach send --doorbell-fd N`` is the process it runs."""
 
     def __init__(self, doorbell: Doorbell = DOORBELL) -> None:
         self._read, self._write = os.pipe()
@@ -33,17 +41,17 @@ class SendingProcess:
         doorbell.ring_through(self._write)  # processes forked from now on ring through it too
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
+        self._lock = threading.Lock()  # a restart and a stop never cross
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def start(self, watch: bool = True) -> SendingProcess:
-        """Start the sending process; with ``watch``, a thread starts another whenever it ends (the
-        parent of ``--workers N`` reaps its children itself and hands this one to ``ended``)."""
-        self._process = self._spawn()
-        if watch:
-            threading.Thread(target=self._watch, name="sending-process", daemon=True).start()
+    def start(self) -> SendingProcess:
+        """Start the sending process, and a thread that starts another whenever it ends."""
+        with self._lock:
+            self._process = self._spawn()
+        threading.Thread(target=self._watch, name="sending-process", daemon=True).start()
         return self
 
     def _spawn(self) -> subprocess.Popen[bytes]:
@@ -53,35 +61,40 @@ class SendingProcess:
         return process
 
     def _watch(self) -> None:
-        while self._process is not None:
-            code = self._process.wait()
-            if self._stopping.wait(RESTART_SECONDS):
+        quick_deaths = 0
+        while True:
+            process = self._process
+            assert process is not None
+            started = time.monotonic()
+            code = process.wait()
+            quick_deaths = 0 if time.monotonic() - started >= STEADY_SECONDS else quick_deaths + 1
+            pause = restart_pause(quick_deaths)
+            if self._stopping.is_set():
                 return
-            self._restart(code)
+            log.warning("the sending process ended (exit code %s); starting another in %.0f s", code, pause)
+            if self._stopping.wait(pause):
+                return
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self._process = self._spawn()
 
-    def ended(self, pid: int, status: int, restart: bool = True) -> bool:
-        """Whether ``pid``, reaped by the caller, was the sending process; if so (and ``restart``),
-        start another."""
-        if self._process is None or pid != self._process.pid:
-            return False
-        self._process.returncode = os.waitstatus_to_exitcode(status)
-        if restart and not self._stopping.wait(RESTART_SECONDS):
-            self._restart(self._process.returncode)
-        return True
-
-    def _restart(self, code: int) -> None:
-        log.warning("the sending process ended (exit code %s); starting another", code)
-        self._process = self._spawn()
+    def stop_restarting(self) -> None:
+        """The server is stopping: a sending process that ends now is not replaced."""
+        self._stopping.set()
 
     def stop(self) -> None:
         """Close the pipe: the sending process finishes the rows it holds and exits."""
-        self._stopping.set()
-        self._doorbell.ring_through(None)
+        with self._lock:
+            self._stopping.set()
+            process = self._process
+        self._doorbell.ring_through(None)  # no ring touches the pipe once this returns
         os.close(self._write)
-        if self._process is None:
+        os.close(self._read)
+        if process is None:
             return
         try:
-            self._process.wait(timeout=STOP_SECONDS)
+            process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
-            self._process.terminate()
-            self._process.wait()
+            process.terminate()
+            process.wait()

@@ -16,12 +16,14 @@ import os
 import signal
 import socket
 import sys
+import time
 from types import FrameType
 
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
+REAP_PAUSE_SECONDS = 0.05
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -86,27 +88,28 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
     def stop(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
+        sending.stop_restarting()
         for pid in children:
             os.kill(pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     store = Store(settings.coach_db)
-    sending.start(watch=False)  # reaped below, with the serving processes
+    sending.start()
     start_ticking(settings, store)
     log.info("serving HTTP on %s:%s with %d processes", host, port, workers)
     while children:
-        try:
-            pid, status = os.wait()
+        try:  # which child ended, without reaping it: the sending process is reaped by its own watcher
+            ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
         except ChildProcessError:
             break
-        except InterruptedError:
+        if ended is None or ended.si_pid not in children:
+            time.sleep(REAP_PAUSE_SECONDS)  # the sending process, until its watcher has reaped it
             continue
-        if sending.ended(pid, status, restart=not stopping):
-            continue
-        children.discard(pid)
+        os.waitpid(ended.si_pid, 0)
+        children.discard(ended.si_pid)
         if not stopping:
-            log.warning("serving process %d ended; starting another", pid)
+            log.warning("serving process %d ended; starting another", ended.si_pid)
             sys.stdout.flush()
             children.add(fork_child(settings, sock))
     sending.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -145,27 +146,34 @@ def test_a_replayed_stage_pick_is_refused(coach_server: SlackDriver, settings: S
     assert len(Store(settings.coach_db).stage_changes(MEMBER)) == 1
 
 
-def test_a_copy_handled_while_the_first_was_in_flight_rolls_back(
-    coach_server: SlackDriver, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The signature is looked up before handling (no lock) and remembered last, in the request's own
-    transaction: a copy whose lookup came before the first copy committed is handled, then undone."""
+def test_copies_of_a_request_sent_at_once_are_handled_once(coach_server: SlackDriver, settings: Settings) -> None:
+    """The signature is the request's first write: a copy waits for the first copy's commit, then is
+    refused before any listener runs (no second reply, no second profile lookup)."""
     assert coach_server.command(USER, "stage").status == 200
     (cards,) = coach_server.messages_with(USER, "Where are you on the social media journey?")
     button, block_id = find_button(cards.args["blocks"], "stage_pick", "stage:3")
     body = coach_server.action_body(USER, cards, "stage_pick", button["value"], block_id)
     timestamp, signature = signed(coach_server, body)
-    monkeypatch.setattr(Store, "signature_seen", lambda _store, _signature: False)  # both lookups ran first
     store = Store(settings.coach_db)
-    first = coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature)
     wait_for_empty_outbox(store)
-    replies = ("chat.postMessage", "chat.update", "views.publish")
-    sent = sum(len(coach_server.fake.calls_to(method)) for method in replies)
-    again = coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature)
-    assert (first.status, again.status) == (200, 401)
-    assert len(store.stage_changes(MEMBER)) == 1 and store.outbox_size() == 0
+    lookups = len(coach_server.fake.calls_to("users.info"))
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def send() -> None:
+        start.wait(10)
+        statuses.append(coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature).status)
+
+    senders = [threading.Thread(target=send) for _ in range(4)]
+    for thread in senders:
+        thread.start()
+    for thread in senders:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [200, 401, 401, 401]
     wait_for_empty_outbox(store)
-    assert sum(len(coach_server.fake.calls_to(method)) for method in replies) == sent  # it sent no reply
+    assert len(store.stage_changes(MEMBER)) == 1
+    assert len(coach_server.fake.calls_to("users.info")) - lookups <= 1  # the refused copies looked up nobody
+    coach_server.messages_with(USER, "Stage 3")
 
 
 # Item 12: malformed signed payloads: a quiet answer, never a 500 or a traceback

@@ -5,18 +5,17 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from bot.store.locks import FifoLock
+from tests.processes import wait_for
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + 10
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.001)
+class Interrupted(Exception):
+    pass
 
 
 def test_waiting_threads_get_the_lock_in_the_order_they_asked() -> None:
@@ -30,17 +29,17 @@ def test_waiting_threads_get_the_lock_in_the_order_they_asked() -> None:
     lock.acquire()
     threads = []
     for number in range(6):
-        thread = threading.Thread(target=take, args=(number,))
+        thread = threading.Thread(target=take, args=(number,), daemon=True)
         thread.start()
         queued = number + 1
-        wait_until(lambda: lock.waiting() == queued, f"thread {number} never queued")  # noqa: B023
+        wait_for(lambda: lock.waiting() == queued, f"thread {number} never queued")  # noqa: B023
         threads.append(thread)
     lock.release()
     for thread in threads:
         thread.join(timeout=10)
+        assert not thread.is_alive()
     assert order == list(range(6))
-    lock.acquire()  # free again once the queue is empty
-    lock.release()
+    assert lock_is_free(lock)
 
 
 def test_one_holder_at_a_time() -> None:
@@ -57,44 +56,79 @@ def test_one_holder_at_a_time() -> None:
                 time.sleep(0)  # let another thread run while this one holds the lock
                 inside -= 1
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+        assert not thread.is_alive(), "a thread never got the lock"
     assert most == 1 and inside == 0
 
 
-def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_usable() -> None:
-    lock = FifoLock()
-
-    class Interrupted(Exception):
-        pass
-
-    def interrupt(_signum: int, _frame: object) -> None:
-        raise Interrupted
-
-    holding, holder_may_release = threading.Event(), threading.Event()
+@contextmanager
+def held_elsewhere(lock: FifoLock) -> Iterator[Callable[[], None]]:
+    """``lock`` held by another thread until the function yielded is called (which waits for it to let go)."""
+    holding, let_go = threading.Event(), threading.Event()
 
     def hold() -> None:
         with lock:
             holding.set()
-            holder_may_release.wait(10)
+            let_go.wait(10)
 
-    holder = threading.Thread(target=hold)
+    holder = threading.Thread(target=hold, daemon=True)
     holder.start()
     assert holding.wait(10)
-    previous = signal.signal(signal.SIGALRM, interrupt)
+
+    def release() -> None:
+        let_go.set()
+        holder.join(timeout=10)
+
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        with pytest.raises(Interrupted):
-            lock.acquire()  # the main thread waits; the alarm interrupts it
+        yield release
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        release()
+
+
+@contextmanager
+def interrupted_while_waiting(lock: FifoLock, before_raising: Callable[[], None]) -> Iterator[None]:
+    """SIGALRM is sent to the main thread once it waits in the lock's queue; its handler calls
+    ``before_raising`` and raises ``Interrupted``."""
+    main = threading.get_ident()
+
+    def handler(_signum: int, _frame: object) -> None:
+        before_raising()
+        raise Interrupted
+
+    def alarm_when_queued() -> None:
+        wait_for(lambda: lock.waiting() == 1, "the main thread never queued")
+        signal.pthread_kill(main, signal.SIGALRM)
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    alarm = threading.Thread(target=alarm_when_queued, daemon=True)
+    alarm.start()
+    try:
+        yield
+    finally:
+        alarm.join(timeout=10)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_waiter_interrupted_by_a_signal_leaves_the_queue() -> None:
+    lock = FifoLock()
+    with held_elsewhere(lock) as release:
+        with interrupted_while_waiting(lock, before_raising=lambda: None), pytest.raises(Interrupted):
+            lock.acquire()
+        assert lock.waiting() == 0
+        release()
+    assert lock_is_free(lock)
+
+
+def test_a_turn_handed_to_a_waiter_as_it_is_interrupted_goes_to_the_next() -> None:
+    lock = FifoLock()
+    with held_elsewhere(lock) as release:
+        with interrupted_while_waiting(lock, before_raising=release), pytest.raises(Interrupted):
+            lock.acquire()  # the holder hands over inside the signal handler, before the wait ends
     assert lock.waiting() == 0
-    holder_may_release.set()
-    holder.join(timeout=10)
     assert lock_is_free(lock)
 
 
@@ -111,6 +145,5 @@ def lock_is_free(lock: FifoLock) -> bool:
         with lock:
             taken.set()
 
-    thread = threading.Thread(target=take, daemon=True)
-    thread.start()
+    threading.Thread(target=take, daemon=True).start()
     return taken.wait(10)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.outbox import MAX_PENDING_RINGS, Doorbell
+from bot.sending import MAX_PAUSE_SECONDS, restart_pause
 from tests.fake_slack import FakeSlack
 from tests.processes import children_of, command_line, running, sending_children, wait_for
 from tests.test_e2e_restart import coach_process
@@ -46,6 +47,22 @@ def test_rings_nobody_answers_fill_the_pipe_without_blocking_or_failing_the_serv
     os.close(read)
 
 
+def test_a_ring_that_cannot_be_written_is_logged_and_the_request_stands(caplog: pytest.LogCaptureFixture) -> None:
+    read, write = os.pipe()
+    serving = Doorbell()
+    serving.ring_through(write)
+    os.close(read)  # nobody reads: the write fails (EPIPE), after the request has committed
+    serving.ring()
+    assert "could not ring the sending process" in caplog.text
+    os.close(write)
+
+
+def test_a_sending_process_that_keeps_dying_at_once_is_restarted_ever_more_slowly() -> None:
+    pauses = [restart_pause(deaths) for deaths in range(10)]
+    assert pauses[:5] == [0, 1, 2, 4, 8]  # 0: it had run a while, so another starts at once
+    assert pauses[-1] == MAX_PAUSE_SECONDS
+
+
 # The real processes
 
 
@@ -56,7 +73,7 @@ def test_replies_come_from_a_sending_process_that_ends_with_a_killed_server(
         (sender,) = wait_for(lambda: sending_children(process.pid), "coach run started no sending process")
         assert command_line(sender)[-3:-1] == ["send", "--doorbell-fd"]
         assert driver.command(USER).status == 200
-        driver.wait_question(USER, 1)  # the reply was sent, and not by the serving process
+        driver.wait_question(USER, 1)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         wait_for(lambda: not running(sender), "the sending process outlived the killed server")

@@ -37,21 +37,23 @@ class FifoLock:
         self._waiting: deque[threading.Lock] = deque()
 
     def acquire(self) -> None:
-        with self._guard:
-            if not self._held:
-                self._held = True
-                return
-            turn = threading.Lock()
-            turn.acquire()
-            self._waiting.append(turn)
+        turn = threading.Lock()
+        turn.acquire()
         try:
+            with self._guard:
+                if not self._held:
+                    self._held = True
+                    return
+                self._waiting.append(turn)
             turn.acquire()  # released by ``release``, which hands the lock over (it stays held)
-        except BaseException:  # interrupted while waiting: leave the queue, or pass on a turn just given
+        except BaseException:  # interrupted (a signal, in the main thread): leave the queue
             with self._guard:
                 if turn in self._waiting:
                     self._waiting.remove(turn)
                     raise
-            self.release()
+                given = not turn.locked()  # handed over just as the wait was interrupted
+            if given:
+                self.release()  # to the next in line
             raise
 
     def release(self) -> None:

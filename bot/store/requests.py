@@ -33,9 +33,6 @@ class RequestQueries(Connection):
     def release_event(self, event_id: str) -> None:
         self._write_one("delete from processed_events where event_id = ? and status = 'pending'", [event_id])
 
-    def signature_seen(self, signature: str) -> bool:
-        return self.db.execute("select 1 from seen_signatures where signature = ?", [signature]).fetchone() is not None
-
     def first_sight_of_signature(self, signature: str, wall_now: float) -> bool:
         """True the first time a request signature is seen. One statement on the hot path; rows older
         than Slack's 5-minute window are deleted by the tick (a signature that old cannot pass the
