@@ -25,7 +25,7 @@ from bot.store import Store
 from bot.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
 from flows.reading import lexicon_for
-from flows.values import Clock, utc_now
+from flows.values import Clock, utc_now, whole_number
 
 log = logging.getLogger(__name__)
 LAZY_WORKERS = 3
@@ -58,9 +58,14 @@ class CoachApp(EventClaimingApp):
 
     def _replayed(self, req: BoltRequest) -> bool:
         """A signed request seen before within Slack's 5-minute window (its signature is remembered in
-        the request's own transaction, so one write lock per request; across processes too)."""
+        the request's own transaction, so one write lock per request; across processes too).
+
+        It is remembered as of its own timestamp when that is ahead of this server's clock: the
+        signature check takes timestamps up to five minutes either side of now, so a request stamped
+        ahead stays valid for longer than five minutes after it arrives, and must stay refused as long."""
         signature = next(iter(req.headers.get("x-slack-signature") or []), "")
-        if not signature or self.coach_store.first_sight_of_signature(signature, time.time()):
+        stamped = whole_number(next(iter(req.headers.get("x-slack-request-timestamp") or []), "")) or 0
+        if not signature or self.coach_store.first_sight_of_signature(signature, max(time.time(), stamped)):
             return False
         log.warning("refused a replayed request (its signature was already used)")
         return True

@@ -5,9 +5,10 @@ the Web API's HTTP). In the serving process the sender threads took the one inte
 request threads, and a click's acknowledgement waited behind replies being sent. A process of its own
 sends on another core. The server rings it through a pipe right after each commit; when every write
 end of the pipe is closed (the server stopped, or was killed) it finishes what it holds and exits.
-If it dies, the server starts another (at once if it had run a while, else after a growing pause, so
-a sender that cannot start does not spin), and that one's recovery resumes the rows the dead one had
-claimed: the outbox is in the database, so nothing is lost in between.
+If it dies, the server starts another: at once, then after a growing pause if they keep dying young
+or cannot be started at all (out of processes, say), so a sender that cannot start does not spin and
+one that could not be started is tried again. The new one's recovery resumes the rows the dead one
+had claimed: the outbox is in the database, so nothing is lost in between.
 """
 
 from __future__ import annotations
@@ -18,18 +19,20 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Self
 
 from bot.outbox import DOORBELL, Doorbell
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 10.0
-STEADY_SECONDS = 60.0  # a sending process that ran this long and died is restarted at once
-MAX_PAUSE_SECONDS = 60.0
+STEADY_SECONDS = 5.0  # longer than a start takes: one that ran this long was sending, not failing to start
+MAX_PAUSE_SECONDS = 30.0
 
 
 def restart_pause(quick_deaths: int) -> float:
-    """Seconds before starting another sending process after ``quick_deaths`` short-lived ones in a row."""
-    return 0.0 if quick_deaths == 0 else min(MAX_PAUSE_SECONDS, float(2 ** (quick_deaths - 1)))
+    """Seconds before starting another sending process after ``quick_deaths`` in a row that ended (or
+    could not be started) within ``STEADY_SECONDS``: the first is replaced at once, then 1, 2, 4 … s."""
+    return 0.0 if quick_deaths <= 1 else min(MAX_PAUSE_SECONDS, float(2 ** (quick_deaths - 2)))
 
 
 class SendingProcess:
@@ -47,7 +50,7 @@ class SendingProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    def start(self) -> SendingProcess:
+    def start(self) -> Self:
         """Start the sending process, and a thread that starts another whenever it ends."""
         with self._lock:
             self._process = self._spawn()
@@ -64,20 +67,24 @@ class SendingProcess:
         quick_deaths = 0
         while True:
             process = self._process
-            assert process is not None
             started = time.monotonic()
-            code = process.wait()
+            code = process.wait() if process is not None else None
             quick_deaths = 0 if time.monotonic() - started >= STEADY_SECONDS else quick_deaths + 1
             pause = restart_pause(quick_deaths)
             if self._stopping.is_set():
                 return
-            log.warning("the sending process ended (exit code %s); starting another in %.0f s", code, pause)
+            if process is not None:
+                log.warning("the sending process ended (exit code %s); starting another in %.0f s", code, pause)
             if self._stopping.wait(pause):
                 return
             with self._lock:
                 if self._stopping.is_set():
                     return
-                self._process = self._spawn()
+                try:
+                    self._process = self._spawn()
+                except OSError as error:  # out of processes or file descriptors: try again, more slowly
+                    log.error("could not start a sending process (%s); trying again", error)
+                    self._process = None
 
     def stop_restarting(self) -> None:
         """The server is stopping: a sending process that ends now is not replaced."""

@@ -34,8 +34,8 @@ def begin(driver: SlackDriver) -> None:
     driver.wait_question(USER, 1)
 
 
-def signed(driver: SlackDriver, body: str) -> tuple[str, str]:
-    timestamp = str(int(time.time()))
+def signed(driver: SlackDriver, body: str, at: int | None = None) -> tuple[str, str]:
+    timestamp = str(at if at is not None else int(time.time()))
     return timestamp, str(driver.signer.generate_signature(timestamp=timestamp, body=body))
 
 
@@ -174,6 +174,23 @@ def test_copies_of_a_request_sent_at_once_are_handled_once(coach_server: SlackDr
     assert len(store.stage_changes(MEMBER)) == 1
     assert len(coach_server.fake.calls_to("users.info")) - lookups <= 1  # the refused copies looked up nobody
     coach_server.messages_with(USER, "Stage 3")
+
+
+def test_a_request_stamped_ahead_of_the_servers_clock_stays_refused_while_its_stamp_is_valid(
+    coach_server: SlackDriver, settings: Settings
+) -> None:
+    """Slack's clock may be ahead of the server's: a request stamped 2 minutes ahead passes the
+    signature check until 7 minutes after it arrived, so its signature is kept that long."""
+    body = coach_server.command_body(USER, "help")
+    arrived = time.time()
+    timestamp, signature = signed(coach_server, body, at=int(arrived) + 120)
+    first = coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature)
+    store = Store(settings.coach_db)
+    store.expire_operational_rows(NOW, wall_now=arrived + 320)  # the tick, 320 s after it arrived
+    again = coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature)
+    assert (first.status, again.status) == (200, 401)
+    store.expire_operational_rows(NOW, wall_now=int(timestamp) + 301)  # its stamp is now too old to pass
+    assert store.first_sight_of_signature(signature, time.time())
 
 
 # Item 12: malformed signed payloads: a quiet answer, never a 500 or a traceback

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 from bot.outbox import MAX_PENDING_RINGS, Doorbell
-from bot.sending import MAX_PAUSE_SECONDS, restart_pause
+from bot.sending import MAX_PAUSE_SECONDS, SendingProcess, restart_pause
 from tests.fake_slack import FakeSlack
 from tests.processes import children_of, command_line, running, sending_children, wait_for
 from tests.test_e2e_restart import coach_process
@@ -59,8 +61,39 @@ def test_a_ring_that_cannot_be_written_is_logged_and_the_request_stands(caplog: 
 
 def test_a_sending_process_that_keeps_dying_at_once_is_restarted_ever_more_slowly() -> None:
     pauses = [restart_pause(deaths) for deaths in range(10)]
-    assert pauses[:5] == [0, 1, 2, 4, 8]  # 0: it had run a while, so another starts at once
+    assert pauses[:6] == [0, 0, 1, 2, 4, 8]  # it had run a while, or died young once: another at once
     assert pauses[-1] == MAX_PAUSE_SECONDS
+
+
+class StandInSendingProcess(SendingProcess):
+    """Runs a stand-in that, like ``coach send --doorbell-fd``, ends at the pipe's end of file; the
+    first one ends at once and the next cannot be started at all (out of file descriptors, say)."""
+
+    def __init__(self) -> None:
+        super().__init__(doorbell=Doorbell())
+        self.started: list[subprocess.Popen[bytes]] = []
+        self.refused = 0
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        if len(self.started) == 1 and not self.refused:
+            self.refused += 1
+            raise OSError(24, "Too many open files")
+        until_end_of_file = "import os, sys\nwhile os.read(int(sys.argv[1]), 4096): pass"
+        code = "pass" if not self.started else until_end_of_file
+        process = subprocess.Popen([sys.executable, "-c", code, str(self._read)], pass_fds=(self._read,))
+        self.started.append(process)
+        return process
+
+
+def test_a_sending_process_that_could_not_be_started_is_tried_again(caplog: pytest.LogCaptureFixture) -> None:
+    sending = StandInSendingProcess().start()
+    try:
+        wait_for(lambda: len(sending.started) == 2, "no sending process after one could not be started")
+        assert sending.refused == 1 and "could not start a sending process" in caplog.text
+        assert sending.started[1].poll() is None
+    finally:
+        sending.stop()
+    assert sending.started[1].returncode == 0  # it read the end of the pipe and ended
 
 
 # The real processes

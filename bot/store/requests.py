@@ -33,12 +33,12 @@ class RequestQueries(Connection):
     def release_event(self, event_id: str) -> None:
         self._write_one("delete from processed_events where event_id = ? and status = 'pending'", [event_id])
 
-    def first_sight_of_signature(self, signature: str, wall_now: float) -> bool:
+    def first_sight_of_signature(self, signature: str, seen_at: float) -> bool:
         """True the first time a request signature is seen. One statement on the hot path; rows older
         than Slack's 5-minute window are deleted by the tick (a signature that old cannot pass the
         timestamp check anyway, so a row kept a little longer refuses nothing new)."""
         cursor = self._write_one(
-            "insert or ignore into seen_signatures (signature, seen_at) values (?, ?)", [signature, wall_now]
+            "insert or ignore into seen_signatures (signature, seen_at) values (?, ?)", [signature, seen_at]
         )
         return cursor.rowcount == 1
 
