@@ -20,6 +20,8 @@ from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
+from tests.processes import children_of
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -173,7 +175,7 @@ def next_question_times(api_url: str, since: int, sent: list[Sent]) -> list[floa
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its live descendants (the workers of a forking server)."""
+    """User + system CPU of a process and its live descendants (its sending and worker processes)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     pending = [pid]
@@ -182,8 +184,7 @@ def cpu_seconds(pid: int) -> float:
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
+            pending += children_of(current)
         except (FileNotFoundError, ProcessLookupError):
             continue
     return total

@@ -46,10 +46,6 @@ class SendingProcess:
         self._stopping = threading.Event()
         self._lock = threading.Lock()  # a restart and a stop never cross
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
     def start(self) -> Self:
         """Start the sending process, and a thread that starts another whenever it ends."""
         with self._lock:
