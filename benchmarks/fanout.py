@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import fake_slack_process, fake_stats  # noqa: E402
-from bot.scheduler import Scheduler  # noqa: E402
+from bot.schedule.ticker import Scheduler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.slack_client import make_web_client  # noqa: E402
+from bot.slack.client import make_web_client  # noqa: E402
 from bot.store import Store  # noqa: E402
 from flows.content import load_bundle  # noqa: E402
 from flows.values import MemberKey  # noqa: E402

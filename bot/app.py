@@ -11,18 +11,18 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
-from bot import reopen
-from bot.event_claims import EventClaimingApp, event_claim_middleware
-from bot.installations import BOT_SCOPES, installation_store, state_store
+from bot.http import reopen
+from bot.http.event_claims import EventClaimingApp, event_claim_middleware
 from bot.listeners import register_listeners
 from bot.listeners.reply import OUTBOX_KEY
 from bot.logs import install_token_redaction
-from bot.outbox import Outbox
-from bot.services import Services
+from bot.sending.outbox import Outbox
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
+from bot.slack.installations import BOT_SCOPES, installation_store, state_store
 from bot.store import Store
-from bot.workspaces import Workspaces
+from bot.usecases.services import Services
+from bot.usecases.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
 from flows.reading import lexicon_for
 from flows.values import Clock, utc_now, whole_number

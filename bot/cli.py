@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
+    from bot.schedule.ticker import Scheduler
     from bot.store import Store
 
 log = logging.getLogger("coach")
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"coach: bad configuration: {error}", file=sys.stderr)
         return 2
     if args.command == "check":
-        from bot.checks import run_checks
+        from bot.checks.manifest import run_checks
 
         return run_checks()
     if args.command == "chat":
@@ -85,9 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _chat(
     settings: Settings, locale: str, db: str | None = None, now: datetime | None = None, out: Path | None = None
 ) -> int:
-    from bot.chat import default_member, run_chat
-    from bot.coach import Coach
     from bot.store import Store
+    from bot.terminal.chat import default_member, run_chat
+    from bot.usecases.assessment import Coach
     from flows.content import available_locales, load_bundle
     from flows.values import utc_now
 
@@ -107,8 +107,8 @@ def _chat(
 def make_scheduler(settings: Settings, store: Store) -> Scheduler:
     from datetime import timedelta
 
-    from bot.installations import clients_by_team, installation_store
-    from bot.scheduler import Scheduler
+    from bot.schedule.ticker import Scheduler
+    from bot.slack.installations import clients_by_team, installation_store
     from flows.content import load_bundle
 
     return Scheduler(
@@ -121,7 +121,7 @@ def make_scheduler(settings: Settings, store: Store) -> Scheduler:
 
 
 def _has_token(settings: Settings) -> bool:
-    from bot.installations import oauth_mode
+    from bot.slack.installations import oauth_mode
 
     if not settings.slack_bot_token and not oauth_mode(settings):
         print(
@@ -135,9 +135,9 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
     """``coach send``: the outbox's sender as a process of its own (or one pass with ``--once``).
 
     ``coach run`` starts it with ``--doorbell-fd``, the pipe it rings after each commit
-    (``bot.sending``); it sends until the pipe's end of file says the server is gone."""
-    from bot.outbox import DOORBELL
-    from bot.sender import make_sender
+    (``bot.sending.process``); it sends until the pipe's end of file says the server is gone."""
+    from bot.sending.outbox import DOORBELL
+    from bot.sending.sender import make_sender
     from bot.store import Store
 
     if not _has_token(settings):
@@ -176,10 +176,10 @@ def _tick(settings: Settings, now: datetime) -> int:
 
 def reopen_with_single_token(settings: Settings, store: Store) -> None:
     """One workspace, one token: if it works, that workspace is installed (again), whatever stopped it."""
-    from bot.installations import oauth_mode
-    from bot.reopen import reopen_if_token_works
-    from bot.slack_client import make_web_client
-    from bot.workspaces import Workspaces
+    from bot.http.reopen import reopen_if_token_works
+    from bot.slack.client import make_web_client
+    from bot.slack.installations import oauth_mode
+    from bot.usecases.workspaces import Workspaces
     from flows.values import utc_now
 
     if settings.slack_bot_token and not oauth_mode(settings):
@@ -207,8 +207,8 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
-    from bot.installations import oauth_mode
-    from bot.sending import SendingProcess
+    from bot.sending.process import SendingProcess
+    from bot.slack.installations import oauth_mode
     from bot.store import Store
 
     if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_mode(settings)):
@@ -230,14 +230,14 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         return 2
     reopen_with_single_token(settings, store)
     if workers > 1:
-        from bot.workers import serve_workers
+        from bot.http.workers import serve_workers
 
         return serve_workers(settings, host, port, workers)
     sending = SendingProcess().start()
     start_ticking(settings, store)
     try:
         if http:
-            from bot.server import make_server
+            from bot.http.server import make_server
 
             server = make_server(app, store, host, port)
             log.info("serving HTTP on %s:%s", host, port)

@@ -13,8 +13,8 @@ import pytest
 
 from bot import cli
 from bot.app import create_app
-from bot.sender import make_sender
-from bot.server import make_server
+from bot.http.server import make_server
+from bot.sending.sender import make_sender
 from bot.settings import Settings
 from bot.store import Store
 from tests.fake_slack import FakeSlack

@@ -11,10 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot.scheduler import Scheduler
-from bot.slack_client import make_web_client
+from bot.schedule.ticker import Scheduler
+from bot.slack.client import make_web_client
 from bot.store import Store
-from bot.workspaces import Workspaces
+from bot.usecases.workspaces import Workspaces
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.fake_slack import FakeSlack

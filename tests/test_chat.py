@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import plain, run_chat
-from bot.coach import Coach
 from bot.store import Store
+from bot.terminal.chat import plain, run_chat
+from bot.usecases.assessment import Coach
 from flows.content import QUESTION_IDS, load_bundle
 from flows.values import MemberKey
 from tests.conftest import child_env

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.checks import content_problems
+from bot.checks.manifest import content_problems
 from flows.assessment import INTRO, REVIEW, SUMMARY, config_for
 from flows.content import (
     QUESTION_IDS,

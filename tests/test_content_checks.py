@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import content_problems
-from bot.content_checks import (
+from bot.checks.content import (
     MAX_OPTION_LABEL,
     every_result,
     label_problems,
@@ -17,6 +16,7 @@ from bot.content_checks import (
     summary_problems,
     wording_problems,
 )
+from bot.checks.manifest import content_problems
 from flows.content import LANGUAGES, Bundle, content_root, load_bundle, load_bundle_from
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk.models.views import View
 
-from bot.dashboard import home_tab
 from bot.store import Store
+from bot.usecases.home import home_tab
 from bot.views.home import home_view
 from flows.content import load_bundle
 from flows.values import MemberKey

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.installations import BOT_SCOPES, installation_store
-from bot.scheduler import Scheduler
+from bot.schedule.ticker import Scheduler
 from bot.settings import Settings
+from bot.slack.installations import BOT_SCOPES, installation_store
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey
@@ -98,7 +98,7 @@ def test_workspaces_apart_and_uninstall_stops_then_purges(
     assert store.workspace_active("T0002") is False
 
     def scheduler() -> Scheduler:
-        from bot.installations import clients_by_team
+        from bot.slack.installations import clients_by_team
 
         return Scheduler(store, load_bundle(), clients_by_team(oauth_settings, installs), pace_seconds=0)
 

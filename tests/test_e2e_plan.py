@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from bot.plan_store import PlanStore
 from bot.store import Store
+from bot.store.plans import PlanStore
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text, has_action, iter_buttons

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from bot.listeners.commands import SUBCOMMANDS
 from bot.listeners.payloads import parse_subcommand
-from bot.scheduler import Scheduler
-from bot.slack_client import make_web_client
+from bot.schedule.ticker import Scheduler
+from bot.slack.client import make_web_client
 from bot.store import Store
 from flows.assessment import SUMMARY
 from flows.content import QUESTION_IDS, load_bundle, read_intent

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.plan_store import PlanStore
 from bot.store import Store
+from bot.store.plans import PlanStore
 from flows.values import MemberKey
 from tests.slack_driver import SlackDriver
 from tests.test_e2e_plan import submit_section

@@ -14,8 +14,8 @@ import pytest
 from packaging.requirements import Requirement
 from sqlite_utils import Database
 
-from bot.installations import state_store
-from bot.scheduler import Scheduler
+from bot.schedule.ticker import Scheduler
+from bot.slack.installations import state_store
 from bot.store import Store, migrations
 from flows.content import load_bundle
 

@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.coach import Coach
-from bot.request_guard import MAX_BODY_BYTES
+from bot.http.request_guard import MAX_BODY_BYTES
 from bot.settings import Settings
 from bot.store import Store
+from bot.usecases.assessment import Coach
 from flows.values import MemberKey
 from tests.blocks import find_button
 from tests.conftest import SIGNING_SECRET, FrozenClock, serving, wait_for_empty_outbox
@@ -108,7 +108,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(coach_server: SlackDrive
 
 def test_a_body_just_over_the_cap_is_refused(settings: Settings, db_path: Path) -> None:
     """Behind waitress's own limit, the guard refuses by itself (a server that allows more)."""
-    from bot.request_guard import guard_events
+    from bot.http.request_guard import guard_events
 
     calls: list[object] = []
 

@@ -14,11 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.scheduler import Scheduler
-from bot.send_policy import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, retry_backoff
+from bot.schedule.ticker import Scheduler
+from bot.sending.policy import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, retry_backoff
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_errors import SlackFault, classify
+from bot.slack.client import make_web_client
+from bot.slack.errors import SlackFault, classify
 from bot.store import Store, send_key
 from bot.views.report import report_message
 from flows.content import load_bundle

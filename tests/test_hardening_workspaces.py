@@ -10,11 +10,11 @@ from urllib.parse import parse_qs, urlencode
 
 from slack_sdk.oauth.installation_store import Installation
 
-from bot.installations import clients_by_team, installation_store
-from bot.privacy import Privacy
-from bot.scheduler import Scheduler
+from bot.schedule.ticker import Scheduler
 from bot.settings import Settings
+from bot.slack.installations import clients_by_team, installation_store
 from bot.store import Store
+from bot.usecases.privacy import Privacy
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.conftest import serving

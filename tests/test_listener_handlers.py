@@ -13,8 +13,8 @@ from slack_bolt import Ack, BoltContext
 from bot.listeners import actions, commands, messages
 from bot.listeners.payloads import member_of, parse_subcommand, value_parts
 from bot.listeners.reply import OUTCOMES_KEY, REPLY_KEY
-from bot.services import Services
 from bot.store import Store
+from bot.usecases.services import Services
 from flows.content import load_bundle
 from flows.outcomes import Ask, Closed, Notice
 from flows.values import MemberKey

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.chat import render_text
+from bot.terminal.chat import render_text
 from bot.views.common import format_date, format_time, weekday_name
 from bot.views.home import home_view
 from bot.views.journey import settings_modal

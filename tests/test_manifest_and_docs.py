@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from bot.checks import manifest_problems
+from bot.checks.manifest import manifest_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from flows.diagrams import diagrams_markdown
 from tests.conftest import shared_file
@@ -49,7 +49,7 @@ def test_manifest_scopes_are_the_least_the_code_needs() -> None:
 
 
 def test_oauth_install_asks_for_the_manifests_scopes() -> None:
-    from bot.installations import BOT_SCOPES
+    from bot.slack.installations import BOT_SCOPES
 
     assert sorted(BOT_SCOPES) == sorted(manifest()["oauth_config"]["scopes"]["bot"])
 

@@ -15,15 +15,15 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import cli
 from bot.app import create_app
-from bot.coach import Coach
 from bot.listeners.reply import keep_for_sending, sender
-from bot.outbox import MAX_ATTEMPTS, Doorbell, Outbox, Reply, backoff, decode, encode, outbox_key
-from bot.sender import Sender, make_sender
-from bot.services import Services
+from bot.sending.outbox import MAX_ATTEMPTS, Doorbell, Outbox, Reply, backoff, decode, encode, outbox_key
+from bot.sending.sender import Sender, make_sender
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_dm import send_metadata
+from bot.slack.client import make_web_client
+from bot.slack.dm import send_metadata
 from bot.store import Store
+from bot.usecases.assessment import Coach
+from bot.usecases.services import Services
 from flows.content import load_bundle
 from flows.outcomes import Ask, Notice
 from flows.values import MemberKey

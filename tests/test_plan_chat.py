@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.plan_store import PlanStore
-from bot.privacy import Privacy
 from bot.store import Store
+from bot.store.plans import PlanStore
+from bot.usecases.privacy import Privacy
 from flows.outcomes import ExportFile
 from flows.values import MemberKey
 from tests.test_chat import MEMBER, chat, coach_chat

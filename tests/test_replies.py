@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from bot.views.render import render, rendered_message
 from flows.content import QUESTION_IDS, available_locales, load_bundle
 from flows.outcomes import Ask, Closed, Outcome

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.coach import Coach
 from bot.store import Store
+from bot.usecases.assessment import Coach
 from flows.assessment import REVIEW, SUMMARY, assessment_config, review_facts
 from flows.content import QUESTION_IDS, load_bundle
 from flows.outcomes import Ask, Notice, Summary

@@ -10,9 +10,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.scheduler import Scheduler
-from bot.send_policy import CLAIM_LEASE_SECONDS
-from bot.slack_client import make_web_client
+from bot.schedule.ticker import Scheduler
+from bot.sending.policy import CLAIM_LEASE_SECONDS
+from bot.slack.client import make_web_client
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey

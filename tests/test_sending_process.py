@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.outbox import MAX_PENDING_RINGS, Doorbell
-from bot.sending import MAX_PAUSE_SECONDS, SendingProcess, restart_pause
+from bot.sending.outbox import MAX_PENDING_RINGS, Doorbell
+from bot.sending.process import MAX_PAUSE_SECONDS, SendingProcess, restart_pause
 from tests.fake_slack import FakeSlack
 from tests.processes import children_of, command_line, running, sending_children, wait_for
 from tests.test_e2e_restart import coach_process

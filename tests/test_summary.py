@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.chat import render_text
+from bot.terminal.chat import render_text
 from bot.views.assessment import plan_item_text, summary, weakest_link_text
 from flows.assessment import AssessmentResult, evaluate
 from flows.content import LANGUAGES, QUESTION_IDS, RATINGS, Bundle, Rating, load_bundle

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.coach import Coach
-from bot.journey import CHECKIN_KIND, Journey
 from bot.store import Store, send_key
+from bot.usecases.assessment import Coach
+from bot.usecases.journey import CHECKIN_KIND, Journey
 from flows.content import QUESTION_IDS, load_bundle
 from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Closed, Notice, StageCards, StageCoaching, Summary
 from flows.values import MemberKey
@@ -222,7 +222,7 @@ def test_cards_show_the_current_stage(journey: Journey) -> None:
 
 
 def test_only_losing_the_bot_stops_a_workspace(store: Store, clock: FrozenClock) -> None:
-    from bot.workspaces import Workspaces
+    from bot.usecases.workspaces import Workspaces
 
     workspaces = Workspaces(store, None, clock)
     workspaces.app_left("T0001", None, "tokens_revoked", bot_token_revoked=False)  # a user's token only

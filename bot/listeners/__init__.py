@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners import actions, commands, events, messages, plan, required
-from bot.services import Services
+from bot.usecases.services import Services
 
 # What the listeners subscribe to; manifest.yml must declare exactly these (``coach check`` verifies).
 SLASH_COMMANDS: tuple[str, ...] = (commands.COMMAND,)

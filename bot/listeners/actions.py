@@ -28,7 +28,7 @@ from bot.listeners.payloads import (
     view_values,
 )
 from bot.listeners.reply import delivery_for, keep_for_sending, open_settings
-from bot.services import Services
+from bot.usecases.services import Services
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
     BACK_ACTION,

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from bot.listeners.payloads import member_of, parse_subcommand
 from bot.listeners.plan import plan_command
 from bot.listeners.reply import delivery_for, keep_for_sending, open_settings, respond_with
-from bot.services import Services
+from bot.usecases.services import Services
 from flows.outcomes import ChannelReport, Notice, Outcome
 from flows.values import MemberKey
 

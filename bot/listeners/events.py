@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.payloads import acknowledge, as_dict, member_of
 from bot.listeners.reply import delivery_for
-from bot.services import Services
+from bot.usecases.services import Services
 
 EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 

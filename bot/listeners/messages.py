@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.listeners.payloads import member_of
 from bot.listeners.reply import keep_for_sending
-from bot.services import Services
+from bot.usecases.services import Services
 
 EVENTS = ("message.im",)
 

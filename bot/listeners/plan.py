@@ -23,9 +23,9 @@ from bot.listeners.payloads import (
     view_values,
 )
 from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts
-from bot.plan_canvas import PlanPublisher
-from bot.services import Services
-from bot.slack_errors import SLACK_FAILURES, describe
+from bot.slack.canvases import PlanPublisher
+from bot.slack.errors import SLACK_FAILURES, describe
+from bot.usecases.services import Services
 from bot.views.plan import (
     BUILD_ACTION,
     OPEN_ACTION_PREFIX,

@@ -3,7 +3,7 @@
 The app runs with ``process_before_response=True``: the ack function parses the request, lets a use
 case decide and persist, keeps the replies with ``keep_for_sending`` (a row in the outbox, in the
 same transaction as the change: the request's unit of work), and acknowledges; the transaction
-commits before Slack gets its 200. The sender (``bot.sender``) sends the row afterwards, rendered in
+commits before Slack gets its 200. The sender (``bot.sending.sender``) sends the row afterwards, rendered in
 the member's language, which may take a ``users.info`` call to learn.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.delivery import Posted, SlackDelivery
 from bot.listeners.payloads import member_of
-from bot.outbox import Outbox, Reply
-from bot.services import Services
+from bot.sending.outbox import Outbox, Reply
+from bot.slack.delivery import Posted, SlackDelivery
+from bot.usecases.services import Services
 from bot.views.render import render_all
 from flows.outcomes import Ask, CheckinAsk, Outcome
 from flows.values import MemberKey

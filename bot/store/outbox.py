@@ -1,5 +1,5 @@
 """The outbox: replies to send, written in the same transaction as the change they answer, and sent
-in order per member by ``bot.sender``."""
+in order per member by ``bot.sending.sender``."""
 
 from __future__ import annotations
 

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.fanout import ClientFor, TickReport
-from bot.send_policy import owner_is_gone
-from bot.slack_dm import delivered_keys
-from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
+from bot.schedule.fanout import ClientFor, TickReport
+from bot.sending.policy import owner_is_gone
+from bot.slack.dm import delivered_keys
+from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import Store
 from flows.values import MemberKey
 

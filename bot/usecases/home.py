@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.plan import Plans
 from bot.store import Store
+from bot.usecases.plan import Plans
 from flows.assessment import evaluate
 from flows.content import Bundle
 from flows.outcomes import HomeTab, SettingsForm, StageChange

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.content_checks import label_problems, load_style, summary_problems, wording_problems
+from bot.checks.content import label_problems, load_style, summary_problems, wording_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from flows.content import available_locales, content_root, load_bundle_from, placeholders
 from flows.plan import plan_problems

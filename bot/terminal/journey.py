@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.journey import Journey
+from bot.usecases.journey import Journey
 from flows.content import Bundle
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import CheckinAsk, CheckinClosed, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching

@@ -2,7 +2,7 @@
 
 A listener's use case decides and persists; ``Outbox.enqueue`` adds the replies as one row in the
 same SQLite transaction (the request's unit of work), and only then does Slack get its 200. The
-sender (``bot.sender``) sends the rows afterwards, in order per member, so a crash after the ack
+sender (``bot.sending.sender``) sends the rows afterwards, in order per member, so a crash after the ack
 loses no reply. Rows live for a few seconds, so they are pickled behind a version tag; a row that
 cannot be read back (written by another version) is logged and dropped, never retried forever.
 """
@@ -73,7 +73,7 @@ class Doorbell:
     """Wakes the sender right after a commit; a ring is kept until someone answers it.
 
     In one process it is a condition the sender threads wait on. ``coach run`` sends from a process of
-    its own (``bot.sending``): the serving process then rings through a pipe (``ring_through``), and the
+    its own (``bot.sending.process``): the serving process then rings through a pipe (``ring_through``), and the
     sending process relays each byte it reads to its own doorbell (``relay_from``)."""
 
     def __init__(self) -> None:

@@ -25,17 +25,17 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import Posted, SlackDelivery, changes_member_data
-from bot.installations import clients_by_team, installation_store
 from bot.listeners.reply import delivery_for, remember_posts
-from bot.outbox import DOORBELL, MAX_ATTEMPTS, Doorbell, Reply, backoff, decode, outbox_key
-from bot.send_policy import owner_is_gone, process_owner
-from bot.services import Services
+from bot.sending.outbox import DOORBELL, MAX_ATTEMPTS, Doorbell, Reply, backoff, decode, outbox_key
+from bot.sending.policy import owner_is_gone, process_owner
 from bot.settings import Settings
-from bot.slack_client import KeepAliveWebClient
-from bot.slack_dm import delivered_keys, dm_channel, send_metadata
-from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe
+from bot.slack.client import KeepAliveWebClient
+from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
+from bot.slack.dm import delivered_keys, dm_channel, send_metadata
+from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe
+from bot.slack.installations import clients_by_team, installation_store
 from bot.store import OutboxRow, Store
+from bot.usecases.services import Services
 from bot.views.render import render, render_all
 from flows.content import load_bundle
 from flows.outcomes import Notice, Outcome

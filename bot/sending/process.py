@@ -21,7 +21,7 @@ import threading
 import time
 from typing import Self
 
-from bot.outbox import DOORBELL, Doorbell
+from bot.sending.outbox import DOORBELL, Doorbell
 
 log = logging.getLogger(__name__)
 STOP_SECONDS = 10.0

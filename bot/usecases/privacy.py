@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.plan_store import PlanStore
 from bot.store import Store
+from bot.store.plans import PlanStore
 from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
 from flows.plan_outcomes import PlanCanvasesForgotten
 from flows.values import MemberKey

@@ -1,10 +1,10 @@
 """Everything that is due on its own: weekly check-ins, unfinished-assessment nudges, placement invites
 and team digests.
 
-One ``tick`` finds what is due as of an instant (``bot.planning``) and sends it (``bot.fanout``). Every
+One ``tick`` finds what is due as of an instant (``bot.schedule.due``) and sends it (``bot.schedule.fanout``). Every
 send is claimed in the database under a unique key (member, kind, period) before it goes out, so two
 ticks at once, two processes or a restart never send anything twice. A claim whose process died
-mid-send is checked against the DM's history (``bot.recovery``) and is re-sent only if it never
+mid-send is checked against the DM's history (``bot.schedule.recovery``) and is re-sent only if it never
 arrived. Workspaces are served in parallel, each paced to about one message a second.
 """
 
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import astuple
 from datetime import UTC, datetime, timedelta
 
-from bot.fanout import ClientFor, Fanout, Pacer, TickReport
-from bot.planning import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, digest_jobs, nudge_job, weekly_job
-from bot.recovery import OrphanRecovery
-from bot.send_policy import process_owner
+from bot.schedule.due import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, digest_jobs, nudge_job, weekly_job
+from bot.schedule.fanout import ClientFor, Fanout, Pacer, TickReport
+from bot.schedule.recovery import OrphanRecovery
+from bot.sending.policy import process_owner
 from bot.store import MemberRow, Store
 from flows.content import Bundle
 from flows.schedule import checkin_slot, following_checkin

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.chat_session import TerminalSession
-from bot.coach import Coach
-from bot.plan import Plans
-from bot.plan_chat import is_plan_command, offer_text, run_plan
+from bot.terminal.plan import is_plan_command, offer_text, run_plan
+from bot.terminal.session import TerminalSession
+from bot.usecases.assessment import Coach
+from bot.usecases.plan import Plans
 from bot.views.assessment import ask_back_text, plan_item_text, plan_title, scorecard_lines, weakest_link_text
 from bot.views.common import notice_params
 from bot.views.plan import plan_notice_text

@@ -12,7 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
-from bot.request_guard import MAX_BODY_BYTES, guard_events
+from bot.http.request_guard import MAX_BODY_BYTES, guard_events
 from bot.store import Store
 from flows.values import Clock, utc_now
 

@@ -6,8 +6,8 @@ compare-and-set on the member row, recorded with its time and source.
 
 from __future__ import annotations
 
-from bot.plan import Plans
 from bot.store import MemberRow, Store, send_key
+from bot.usecases.plan import Plans
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
 from flows.machines import InvalidMove

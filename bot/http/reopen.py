@@ -11,8 +11,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack_errors import SLACK_FAILURES, describe
-from bot.workspaces import Workspaces
+from bot.slack.errors import SLACK_FAILURES, describe
+from bot.usecases.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 LEAVING_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.journey import CHECKIN_KIND
-from bot.report import DIGEST_KIND, team_report
 from bot.store import AssessmentRow, MemberRow, Store, send_key
+from bot.usecases.journey import CHECKIN_KIND
+from bot.usecases.report import DIGEST_KIND, team_report
 from flows.content import Bundle
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
 from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, LATE_SEND_WINDOW, due_checkin, week_key

@@ -16,14 +16,14 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.journey import CHECKIN_KIND
-from bot.planning import Job
-from bot.profiles import Profiles
-from bot.report import DIGEST_KIND, is_admin
-from bot.send_policy import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, Results, retry_backoff
-from bot.slack_dm import dm_channel, send_metadata
-from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
+from bot.schedule.due import Job
+from bot.sending.policy import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, Results, retry_backoff
+from bot.slack.dm import dm_channel, send_metadata
+from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.store import Store
+from bot.usecases.journey import CHECKIN_KIND
+from bot.usecases.profiles import Profiles
+from bot.usecases.report import DIGEST_KIND, is_admin
 from bot.views.render import rendered_message
 from flows.content import Bundle, load_bundle
 from flows.outcomes import CheckinAsk, Outcome

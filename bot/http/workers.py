@@ -2,7 +2,7 @@
 
 The parent binds the port, then forks N children that each serve that one listening socket with
 waitress (the kernel hands each new connection to one of them); they ring the one sending process
-(``bot.sending``) through its pipe after each commit. The parent serves nothing: it runs the one
+(``bot.sending.process``) through its pipe after each commit. The parent serves nothing: it runs the one
 ticker, watches the sending process, and replaces a serving child that dies. Writers in all
 processes queue on one lock file beside the database (``flock``), so SQLite's busy handler never has
 to sleep.
@@ -37,7 +37,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve_child(settings: Settings, sock: socket.socket) -> None:
     """One serving process: its own store connections, app and waitress server."""
     from bot.app import create_app
-    from bot.server import make_server
+    from bot.http.server import make_server
     from bot.store import Store
 
     store = Store(settings.coach_db)  # its own connections and locks (``Store.forget_inherited_locks``)
@@ -77,7 +77,7 @@ def fork_child(settings: Settings, sock: socket.socket) -> int:
 def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
     """Fork the serving processes first (a fork copies no running threads), then start the parent's."""
     from bot.cli import start_ticking
-    from bot.sending import SendingProcess
+    from bot.sending.process import SendingProcess
     from bot.store import Store
 
     sock = listening_socket(host, port)

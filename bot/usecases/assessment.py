@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from bot.plan import Plans
 from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer, Store
+from bot.usecases.plan import Plans
 from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_for, evaluate, review_facts
 from flows.content import Bundle, Rating
 from flows.machines import InvalidMove

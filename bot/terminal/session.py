@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.chat_journey import JOURNEY_OUTCOMES, Action, choices, journey_text
-from bot.coach import Coach
-from bot.journey import Journey
-from bot.privacy import Privacy
+from bot.terminal.journey import JOURNEY_OUTCOMES, Action, choices, journey_text
+from bot.usecases.assessment import Coach
+from bot.usecases.journey import Journey
+from bot.usecases.privacy import Privacy
 from flows.outcomes import CheckinAsk, ForgetConfirm, Outcome
 from flows.reading import read_chat_command, read_reply
 from flows.values import MemberKey, whole_number

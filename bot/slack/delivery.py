@@ -14,8 +14,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.plan_canvas import PlanPublisher, delete_canvases
-from bot.slack_errors import SLACK_FAILURES, describe
+from bot.slack.canvases import PlanPublisher, delete_canvases
+from bot.slack.errors import SLACK_FAILURES, describe
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import rendered_message

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from bot.plan import Plans
+from bot.usecases.plan import Plans
 from flows.content import Bundle, load_bundle
 from flows.plan import LISTED_KINDS, PlanContent, PlanField, PlanSection
 from flows.plan_document import FieldValue, message_mention, render_plan_markdown

@@ -13,7 +13,7 @@ from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack.client import make_web_client
 from bot.store import Store
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Puts a plan document in Slack: the member's own canvas, edited in place on every change, or a
 Markdown file in their DM where canvases are unavailable; and an admin's channel canvas.
 
-This is the sending side (like ``bot.delivery``): it talks to the Web API and reports where the
+This is the sending side (like ``bot.slack.delivery``): it talks to the Web API and reports where the
 canvas is (``PlanPlaced``), for the plan use case to remember. Plan answers never reach a log line,
 only Slack's error codes do.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.slack_errors import SLACK_FAILURES, SlackFault, classify, error_code
+from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, error_code
 from bot.views.plan import slack_link
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.plan_store import PlanStore
-from bot.report import CHANNEL_MENTION, is_admin
 from bot.store import Store
+from bot.store.plans import PlanStore
+from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.content import RATINGS, Bundle
 from flows.outcomes import Outcome
 from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.coach import Coach
-from bot.dashboard import home_tab
-from bot.journey import Journey
-from bot.plan import Plans
-from bot.privacy import Privacy
-from bot.profiles import Profiles
-from bot.report import Reports
 from bot.store import Store
-from bot.workspaces import Workspaces
+from bot.usecases.assessment import Coach
+from bot.usecases.home import home_tab
+from bot.usecases.journey import Journey
+from bot.usecases.plan import Plans
+from bot.usecases.privacy import Privacy
+from bot.usecases.profiles import Profiles
+from bot.usecases.report import Reports
+from bot.usecases.workspaces import Workspaces
 from flows.content import Bundle
 from flows.outcomes import HomeTab
 from flows.values import Clock, MemberKey
