@@ -25,9 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import fake_slack_process, fake_stats  # noqa: E402
 from bot.schedule.ticker import Scheduler  # noqa: E402
+from bot.sending.outbox import Outbox  # noqa: E402
+from bot.sending.sender import Sender  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.slack.client import make_web_client  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bot.usecases.services import Services  # noqa: E402
 from flows.content import load_bundle  # noqa: E402
 from flows.values import MemberKey  # noqa: E402
 
@@ -50,6 +53,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--workspaces", type=int, default=20)
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second per workspace")
+    parser.add_argument("--workers", type=int, default=6, help="the sender's threads (as coach run's)")
     args = parser.parse_args()
 
     with fake_slack_process(rate=args.rate) as api_url, tempfile.TemporaryDirectory() as folder:
@@ -57,10 +61,15 @@ def main() -> None:
         store = Store(settings.coach_db)
         keys = populate(store, args.members, args.workspaces)
         clients = {f"T{w:03d}": make_web_client(settings, token=f"xoxb-T{w:03d}") for w in range(args.workspaces)}
-        scheduler = Scheduler(store, load_bundle(), clients.get, pace_seconds=1 / args.rate)
+        services = Services(store=store, bundle=load_bundle(), clock=lambda: MONDAY)
+        scheduler = Scheduler(store, load_bundle(), Outbox(store, lambda: MONDAY))
         started = time.perf_counter()
-        report = scheduler.tick(MONDAY)
+        report = scheduler.tick(MONDAY)  # queues every check-in in the outbox
+        sender = Sender(services, clients.get, workers=args.workers).start()  # the one sending path sends them
+        while store.outbox_size():
+            time.sleep(0.2)
         elapsed = time.perf_counter() - started
+        sender.stop()
         stats = fake_stats(api_url)
 
     delivered = Counter(stats["delivered"])

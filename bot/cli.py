@@ -104,18 +104,23 @@ def _chat(
     return 0
 
 
-def make_scheduler(settings: Settings, store: Store) -> Scheduler:
+def make_scheduler(settings: Settings, store: Store, send: bool = False, now: datetime | None = None) -> Scheduler:
+    """The scheduler; with ``send`` it also sends what it queued (``coach tick``, which runs alone), as of
+    ``now`` when given (``coach tick --now``: a check-in queued for that day is not too late to send)."""
     from datetime import timedelta
 
     from bot.schedule.ticker import Scheduler
-    from bot.slack.installations import clients_by_team, installation_store
+    from bot.sending.outbox import Outbox
+    from bot.sending.sender import make_sender
     from flows.content import load_bundle
+    from flows.values import utc_now
 
+    clock = (lambda: now) if now is not None else utc_now
     return Scheduler(
         store,
         load_bundle(),
-        clients_by_team(settings, installation_store(settings, store)),
-        pace_seconds=settings.coach_send_interval,
+        Outbox(store, clock),
+        sender=make_sender(settings, store, clock) if send else None,
         retention=timedelta(days=settings.coach_retention_days),
     )
 
@@ -144,6 +149,7 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
         return 2
     sender = make_sender(settings, Store(settings.coach_db))
     if once:
+        sender.beat()
         sender.recover_orphans(datetime.now(UTC))
         print(f"sent {sender.drain()} outbox row(s)")
         return 0
@@ -169,7 +175,7 @@ def _tick(settings: Settings, now: datetime) -> int:
         return 2
     store = Store(settings.coach_db)
     reopen_with_single_token(settings, store)
-    report = make_scheduler(settings, store).tick(now)
+    report = make_scheduler(settings, store, send=True, now=now).tick(now)
     print(report.summary())
     return 0
 

@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_DEFAULT
     slack_timeout: int = 10  # seconds to wait for one Web API call
     coach_db: str = "coach.db"
-    coach_send_interval: float = 1.0  # seconds between scheduled messages to one workspace
     coach_tick_seconds: float = 60.0  # how often `coach run` looks for due check-ins and nudges
     coach_retention_days: int = 30  # member data of an uninstalled workspace is deleted after this
 

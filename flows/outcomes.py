@@ -153,6 +153,15 @@ class ChannelReport:
 
 
 @dataclass(frozen=True)
+class AdminAsked:
+    """An owner's or admin's command (``report``, ``plan`` with a channel) that needs their role from
+    Slack before it can be decided: queued by the command, finished by the sender."""
+
+    command: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SettingsForm:
     """The check-in settings modal, filled with the member's current choices."""
 
@@ -209,6 +218,7 @@ Outcome = (
     | ExportFile
     | Report
     | ChannelReport
+    | AdminAsked
     | SettingsForm
     | PlanOffer
     | PlanRerate

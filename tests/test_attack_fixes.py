@@ -11,15 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot.schedule.ticker import Scheduler
-from bot.slack.client import make_web_client
 from bot.store import Store
 from bot.usecases.workspaces import Workspaces
-from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
-from tests.test_scheduler_faults import MONDAY, checkins_per_member, populate
+from tests.test_scheduler_faults import MONDAY, checkins_per_member, populate, scheduler
 
 USER = "U0PROBE"
 
@@ -28,13 +25,13 @@ def test_a_token_revoked_part_way_through_a_fan_out_leaves_the_rest_of_the_week_
     fake_slack: FakeSlack, db_path: Path, settings
 ) -> None:
     members = populate(db_path, 5)
-    client = make_web_client(settings)
-    scheduler = Scheduler(Store(db_path), load_bundle(), lambda _team: client, pace_seconds=0)
     fake_slack.fail("chat.postMessage", error="invalid_auth")  # the token was rotated away
-    first = scheduler.tick(MONDAY)
-    assert first.stopped_workspaces == ["T0000"] and checkins_per_member(fake_slack) == {}
+    scheduler(fake_slack, db_path, settings, wall_clock=lambda: 1_800_000_000.0).tick(MONDAY)
+    assert Store(db_path).workspace_active("T0000") is False and checkins_per_member(fake_slack) == {}
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # the rest wait in the outbox, not tried
     Workspaces(Store(db_path), None, lambda: MONDAY).back("T0000", "the new token works")
-    scheduler.tick(MONDAY + timedelta(minutes=10))
+    later = MONDAY + timedelta(minutes=10)
+    scheduler(fake_slack, db_path, settings, now=later, wall_clock=lambda: 1_800_000_010.0).tick(later)
     counts = checkins_per_member(fake_slack)
     assert len(counts) == len(members)  # the one whose send met invalid_auth too: the token was dead, not it
     assert set(counts.values()) == {1}

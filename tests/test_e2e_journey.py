@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.store import Store, send_key
 from flows.values import MemberKey
 from tests.blocks import all_text
 from tests.fake_slack import FakeSlack
@@ -95,9 +95,8 @@ def test_checkin_goes_out_at_nine_local_across_dst(
     tick(instant + timedelta(minutes=5))
     (checkin,) = checkins_to(fake_slack, USER)
     assert "Last week you were at stage 3" in checkin.args["text"]
-    assert checkin.args["metadata"]["event_payload"]["key"].endswith(
-        f":checkin:{instant.isocalendar()[0]}-W{instant.isocalendar()[1]:02d}"
-    )
+    week = f"{instant.isocalendar()[0]}-W{instant.isocalendar()[1]:02d}"
+    assert Store(db_path).send_status(send_key(MEMBER, "checkin", week)) == "sent"
 
 
 def test_checkin_missed_by_less_than_a_day_goes_late_older_is_skipped(

@@ -18,9 +18,7 @@ from hypothesis import strategies as st
 
 from bot.listeners.commands import SUBCOMMANDS
 from bot.listeners.payloads import parse_subcommand
-from bot.schedule.ticker import Scheduler
-from bot.slack.client import make_web_client
-from bot.store import Store
+from bot.store import Store, send_key
 from flows.assessment import SUMMARY
 from flows.content import QUESTION_IDS, load_bundle, read_intent
 from flows.values import MemberKey
@@ -28,6 +26,7 @@ from tests.conftest import wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, delivered_to
 from tests.test_e2e_restart import coach_process
+from tests.test_scheduler_faults import scheduler
 
 RATINGS = ("ready", "partly", "not_yet")
 
@@ -143,15 +142,13 @@ def test_a_timed_out_checkin_is_looked_up_not_sent_twice(fake_slack: FakeSlack, 
     row = store.member(member)
     assert row is not None and store.set_stage(row, 2, "placement", monday - timedelta(days=7))
     quick = settings.model_copy(update={"slack_timeout": 1})
-    client = make_web_client(quick)
-    scheduler = Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=0)
     fake_slack.fail("chat.postMessage", delay=2.0, succeed=True)  # posted, but the answer comes too late
-    first = scheduler.tick(monday)
-    assert len(first.failed) == 1
-    second = Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=0).tick(monday + timedelta(minutes=1))
-    assert second.recovered == 1
+    scheduler(fake_slack, db_path, quick, now=monday).tick(monday)
+    assert store.send_status(send_key(member, "checkin", "2026-W48")) == "pending"  # unknown: looked up next
+    scheduler(fake_slack, db_path, quick, now=monday).tick(monday + timedelta(minutes=1))
     posted = [c for c in fake_slack.calls_to("chat.postMessage") if "Where are you now?" in c.args.get("text", "")]
     assert len(posted) == 1  # found in the DM's history, so not sent again
+    assert store.send_status(send_key(member, "checkin", "2026-W48")) == "sent" and store.outbox_size() == 0
 
 
 # Hostile and malformed requests, signed (so they get past verification) or not.

@@ -15,6 +15,7 @@ from packaging.requirements import Requirement
 from sqlite_utils import Database
 
 from bot.schedule.ticker import Scheduler
+from bot.sending.outbox import Outbox
 from bot.slack.installations import state_store
 from bot.store import Store, migrations
 from flows.content import load_bundle
@@ -34,7 +35,7 @@ def test_a_tick_expires_old_oauth_states_and_event_ids(db_path: Path) -> None:
         "insert into processed_events (event_id, received_at) values ('Ev0OLD', ?), ('Ev0NEW', ?)",
         [(NOW - timedelta(days=2)).isoformat(), (NOW - timedelta(minutes=5)).isoformat()],
     )
-    Scheduler(store, load_bundle(), lambda _team: None, pace_seconds=0).tick(NOW)
+    Scheduler(store, load_bundle(), Outbox(store, lambda: NOW)).tick(NOW)
     assert [row[0] for row in store.db.execute("select state from oauth_states")] == [fresh]
     assert [row[0] for row in store.db.execute("select event_id from processed_events")] == ["Ev0NEW"]
 

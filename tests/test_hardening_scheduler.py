@@ -1,47 +1,38 @@
-"""The scheduler's hardening (issue 10): passing failures retried with a backoff, forget during a
-tick, digests with totals only for a still-admin creator, time-based leases, one Slack error reading."""
+"""Scheduled messages through the one sending path: queued with their claim, retried, recovered and
+dropped by the outbox's own policy; forget during a tick, digests with totals only for a still-admin
+creator, claims of a silent sender taken over, one Slack error reading."""
 
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.schedule.ticker import Scheduler
-from bot.sending.policy import CLAIM_LEASE_SECONDS, MAX_ATTEMPTS, retry_backoff
+from bot.schedule.due import Job
+from bot.sending.outbox import MAX_ATTEMPTS, Reply, encode
+from bot.sending.sender import OWNER_SILENT_SECONDS
 from bot.settings import Settings
-from bot.slack.client import make_web_client
 from bot.slack.errors import SlackFault, classify
 from bot.store import Store, send_key
 from bot.views.report import report_message
 from flows.content import load_bundle
-from flows.outcomes import Report
+from flows.outcomes import CheckinAsk, Report
 from flows.report import SharedMember, TeamReport
 from flows.values import MemberKey
 from tests.fake_slack import FakeSlack
 from tests.test_scheduler_faults import MONDAY, checkins_per_member, populate
+from tests.test_scheduler_faults import scheduler as make_ticker
 
 FIRST, SECOND = MemberKey("T0000", "U00000"), MemberKey("T0000", "U00001")
+WALL = 1_800_000_000.0  # the senders' injected wall clock, in epoch seconds
 
 
-def make_scheduler(
-    db_path: Path, settings: Settings, client_for: Callable[[str], WebClient | None] | None = None, **options: object
-) -> Scheduler:
-    client = make_web_client(settings)
-    return Scheduler(
-        Store(db_path),
-        load_bundle(),
-        client_for or (lambda _team: client),
-        pace_seconds=0,
-        **options,  # type: ignore[arg-type]
-    )
+def make_scheduler(db_path: Path, settings: Settings, wall: float = WALL, now=MONDAY, send: bool = True):
+    return make_ticker(None, db_path, settings, now=now, wall_clock=lambda: wall, send=send)
 
 
 def slot_of(db_path: Path, member: MemberKey):
@@ -50,98 +41,95 @@ def slot_of(db_path: Path, member: MemberKey):
     return row.next_checkin_at
 
 
-def test_a_checkin_that_failed_for_a_passing_reason_is_retried_after_a_backoff_the_same_week(
+def test_a_checkin_that_failed_for_a_passing_reason_is_retried_by_the_outbox_and_the_member_moved_on(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
     populate(db_path, 1)
     fake_slack.fail("chat.postMessage", error="internal_error")
     report = make_scheduler(db_path, settings).tick(MONDAY)
-    assert report.sent == 0 and len(report.failed) == 1
-    assert slot_of(db_path, FIRST) <= MONDAY  # still due: not moved on to next week
+    assert report.queued == 1 and checkins_per_member(fake_slack) == {}
+    assert slot_of(db_path, FIRST) > MONDAY + timedelta(days=6)  # queued: the outbox owns it now
+    assert Store(db_path).send_status(send_key(FIRST, "checkin", "2026-W48")) == "pending"
 
-    make_scheduler(db_path, settings).tick(MONDAY + timedelta(minutes=1))  # inside the backoff: no attempt
-    assert sum(checkins_per_member(fake_slack).values()) == 0
+    make_scheduler(db_path, settings, wall=WALL + 0.5).tick(MONDAY + timedelta(minutes=1))  # inside the backoff
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    make_scheduler(db_path, settings, wall=WALL + 2).tick(MONDAY + timedelta(minutes=1))
+    assert checkins_per_member(fake_slack) == {"DU00000": 1}
+    assert Store(db_path).send_status(send_key(FIRST, "checkin", "2026-W48")) == "sent"
 
-    report = make_scheduler(db_path, settings).tick(MONDAY + timedelta(minutes=3))
-    assert report.sent == 1 and checkins_per_member(fake_slack) == {"DU00000": 1}
-    assert slot_of(db_path, FIRST) > MONDAY + timedelta(days=6)  # landed: moved on to next week
 
-
-def test_a_checkin_whose_send_timed_out_and_never_arrived_is_sent_after_the_backoff(
+def test_a_checkin_whose_send_timed_out_and_never_arrived_is_sent_once_looked_up(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
     populate(db_path, 1)
     quick = settings.model_copy(update={"slack_timeout": 1})
-    client = make_web_client(quick)
     fake_slack.fail("chat.postMessage", error="internal_error", delay=1.5)  # never posted, and answered late
-    first = make_scheduler(db_path, quick, client_for=lambda _team: client).tick(MONDAY)
-    assert first.sent == 0 and slot_of(db_path, FIRST) <= MONDAY
-    make_scheduler(db_path, quick, client_for=lambda _team: client).tick(MONDAY + timedelta(minutes=3))
+    make_scheduler(db_path, quick).tick(MONDAY)
+    assert checkins_per_member(fake_slack) == {}
+    make_scheduler(db_path, quick, wall=WALL + 5).tick(MONDAY + timedelta(minutes=3))
+    assert fake_slack.calls_to("conversations.history")  # looked in the DM before sending again
     assert checkins_per_member(fake_slack) == {"DU00000": 1}
 
 
-def test_sends_without_a_token_yet_wait_and_go_out_once_there_is_one(
+def test_a_scheduled_message_without_a_token_yet_waits_and_goes_out_once_there_is_one(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
     populate(db_path, 1)
-    make_scheduler(db_path, settings, client_for=lambda _team: None).tick(MONDAY)
-    assert slot_of(db_path, FIRST) <= MONDAY
-    report = make_scheduler(db_path, settings).tick(MONDAY + timedelta(minutes=3))
-    assert report.sent == 1 and checkins_per_member(fake_slack) == {"DU00000": 1}
+    tokenless = make_scheduler(db_path, settings)
+    assert tokenless.sender is not None
+    tokenless.sender.client_for = lambda _team: None  # an OAuth workspace whose install is not there yet
+    tokenless.tick(MONDAY)
+    assert Store(db_path).outbox_size() == 1 and fake_slack.calls_to("chat.postMessage") == []
+    make_scheduler(db_path, settings, wall=WALL + 2).tick(MONDAY + timedelta(minutes=3))
+    assert checkins_per_member(fake_slack) == {"DU00000": 1}
 
 
-def test_an_unfinished_assessment_reminder_that_failed_is_retried(
-    fake_slack: FakeSlack, db_path: Path, settings: Settings
-) -> None:
-    store = Store(db_path)
-    store.ensure_member(FIRST, MONDAY - timedelta(days=2))
-    store.create_assessment(FIRST, "reason", MONDAY - timedelta(days=2))
-    fake_slack.fail("chat.postMessage", error="service_unavailable")
-    make_scheduler(db_path, settings).tick(MONDAY)
-    report = make_scheduler(db_path, settings).tick(MONDAY + timedelta(minutes=3))
-    delivered = [c for c in fake_slack.calls_to("chat.postMessage") if c.response.get("ok")]
-    assert report.sent == 1 and len(delivered) == 1
-
-
-def test_backoff_doubles_from_two_minutes_up_to_an_hour() -> None:
-    assert [retry_backoff(n) for n in (1, 2, 3, 6, 7, 20)] == [
-        timedelta(minutes=m) for m in (2, 4, 8, 60, 60, 60)
-    ]
-
-
-def test_a_reminder_that_keeps_failing_is_given_up_after_twelve_attempts(
+def test_a_reminder_that_keeps_failing_is_given_up_after_the_outboxs_attempts(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
     store = Store(db_path)
     store.ensure_member(FIRST, MONDAY - timedelta(days=2))
     assessment = store.create_assessment(FIRST, "reason", MONDAY - timedelta(days=2))
-    fake_slack.fail("chat.postMessage", error="internal_error", times=100)
-    for hour in range(MAX_ATTEMPTS):
-        make_scheduler(db_path, settings).tick(MONDAY + timedelta(hours=hour))
+    fake_slack.fail("chat.postMessage", error="internal_error", times=1000)
+    for attempt in range(MAX_ATTEMPTS + 2):
+        make_scheduler(db_path, settings, wall=WALL + 400 * attempt).tick(MONDAY + timedelta(minutes=attempt))
     assert len(fake_slack.calls_to("chat.postMessage")) == MAX_ATTEMPTS
+    assert store.outbox_size() == 0
+    assert store.send_status(send_key(FIRST, "nudge", f"{assessment.id}-1")) == "failed"
     row = store.db.execute("select nudges_sent from assessments where id = ?", [assessment.id]).fetchone()
-    assert row[0] == 1  # the first reminder is given up: no further attempts at it
-    make_scheduler(db_path, settings).tick(MONDAY + timedelta(hours=MAX_ATTEMPTS))
-    assert len(fake_slack.calls_to("chat.postMessage")) == MAX_ATTEMPTS
+    assert row[0] == 1  # the first reminder is owed no more
 
 
-def test_a_send_refused_for_good_moves_the_member_on(fake_slack: FakeSlack, db_path: Path, settings: Settings) -> None:
+def test_a_send_refused_for_good_is_dropped_and_marked_failed(
+    fake_slack: FakeSlack, db_path: Path, settings: Settings
+) -> None:
     populate(db_path, 1)
     fake_slack.fail("chat.postMessage", error="invalid_blocks")
     make_scheduler(db_path, settings).tick(MONDAY)
     assert slot_of(db_path, FIRST) > MONDAY + timedelta(days=6)
+    assert Store(db_path).send_status(send_key(FIRST, "checkin", "2026-W48")) == "failed"
+    assert Store(db_path).outbox_size() == 0
 
 
-def test_a_member_forgotten_before_their_claim_gets_no_checkin_and_no_row(
+def test_a_member_forgotten_before_their_claim_gets_no_row(fake_slack: FakeSlack, db_path: Path, settings) -> None:
+    populate(db_path, 1)
+    store = Store(db_path)
+    store.forget_member(FIRST)
+    ticker = make_scheduler(db_path, settings)
+    job = Job(FIRST, "checkin", "2026-W48", (CheckinAsk("2026-W48", 2),))
+    ticker._queue(job, MONDAY, report := type(ticker.tick(MONDAY))())
+    assert report.already_claimed == 1 and store.outbox_size() == 0
+    assert store.export_member(FIRST)["sends"] == [] and fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_member_forgotten_after_their_checkin_was_queued_gets_nothing(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
     populate(db_path, 2)
     store = Store(db_path)
-    # The pacer's wait, just before the second member's claim, is where their /coach forget lands.
-    scheduler = make_scheduler(db_path, settings, sleep=lambda _seconds: store.forget_member(SECOND))
-    scheduler.pace_seconds = 5
-    scheduler.tick(MONDAY)
+    assert make_scheduler(db_path, settings, send=False).tick(MONDAY).queued == 2
+    store.forget_member(SECOND)
+    make_scheduler(db_path, settings).tick(MONDAY)
     assert checkins_per_member(fake_slack) == {"DU00000": 1}
     assert store.export_member(SECOND)["sends"] == [] and store.member(SECOND) is None
 
@@ -178,6 +166,17 @@ def test_a_checkin_quotes_the_stage_stored_when_it_is_sent(
     make_scheduler(db_path, settings).tick(MONDAY)
     (message,) = fake_slack.calls_to("chat.postMessage")
     assert "stage 5" in message.args["text"] and "stage 2" not in message.args["text"]
+
+
+def test_a_checkin_a_day_late_in_the_outbox_is_dropped_not_sent(
+    fake_slack: FakeSlack, db_path: Path, settings: Settings
+) -> None:
+    populate(db_path, 1)
+    make_scheduler(db_path, settings, send=False).tick(MONDAY)
+    a_day_later = MONDAY + timedelta(days=1, minutes=1)
+    make_scheduler(db_path, settings, wall=WALL + 86_460, now=a_day_later).tick(a_day_later)
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert Store(db_path).send_status(send_key(FIRST, "checkin", "2026-W48")) == "failed"
 
 
 def digest_setup(db_path: Path, fake_slack: FakeSlack, admin: bool) -> Store:
@@ -217,65 +216,25 @@ def test_a_digest_whose_creator_is_no_longer_an_admin_is_not_posted(
     assert store.digests() == []
 
 
-def test_a_claim_from_a_reused_pid_is_recovered_once_its_lease_runs_out(
+def test_a_claim_of_a_silent_sender_is_taken_over_and_a_beating_ones_is_left_alone(
     fake_slack: FakeSlack, db_path: Path, settings: Settings
 ) -> None:
-    """In a restarted container the new process is pid 1 again: a dead claim must not look alive."""
-    populate(db_path, 1)
-    store = Store(db_path)
-    key = send_key(FIRST, "checkin", "2026-W48")
-    store.claim_send(
-        key, FIRST, "checkin", "2026-W48", f"{socket.gethostname()}:1:deadbeef", MONDAY - timedelta(hours=1)
-    )
-    report = make_scheduler(db_path, settings).tick(MONDAY)
-    assert checkins_per_member(fake_slack) == {"DU00000": 1}
-    assert report.sent == 1
-
-
-def test_a_fresh_lease_is_respected_and_an_expired_one_recovered(
-    fake_slack: FakeSlack, db_path: Path, settings: Settings
-) -> None:
-    populate(db_path, 1)
-    store = Store(db_path)
-    key = send_key(FIRST, "checkin", "2026-W48")
-    wall = 1_800_000_000.0  # the schedulers' injected wall clock, in epoch seconds
-    store.claim_send_leased(key, FIRST, "checkin", "2026-W48", "other:7:x", MONDAY, wall + 60, True)
-    make_scheduler(db_path, settings, wall_clock=lambda: wall).tick(MONDAY)
-    assert checkins_per_member(fake_slack) == {}  # someone else holds it
-    later = make_scheduler(db_path, settings, wall_clock=lambda: wall + CLAIM_LEASE_SECONDS)
-    later.tick(MONDAY + timedelta(minutes=3))
-    assert checkins_per_member(fake_slack) == {"DU00000": 1}
-
-
-def test_one_dm_history_that_times_out_does_not_stop_the_tick(
-    fake_slack: FakeSlack, db_path: Path, settings: Settings
-) -> None:
-    populate(db_path, 2)
-    store = Store(db_path)
-    store.update_member(FIRST, dm_channel="DU00000")
-    key = send_key(FIRST, "checkin", "2026-W48")
-    store.claim_send(key, FIRST, "checkin", "2026-W48", "uncertain", MONDAY)
-    quick = settings.model_copy(update={"slack_timeout": 1})
-    client = make_web_client(quick)
-    fake_slack.fail("conversations.history", delay=1.5, times=5)
-    report = Scheduler(store, load_bundle(), lambda _team: client, pace_seconds=0).tick(MONDAY)
-    assert checkins_per_member(fake_slack) == {"DU00001": 1}  # the other member still got theirs
-    assert report.sent == 1
-    assert store.send_status(key) == "pending"  # looked at again by the next tick
-
-
-def test_a_claim_whose_dm_history_is_refused_for_good_is_given_up_not_resent(
-    fake_slack: FakeSlack, db_path: Path, settings: Settings
-) -> None:
+    """Owners are told apart by their heartbeat in the database, never by pid or host name: two
+    containers with the same host name and pid numbering cannot take each other's live claims."""
     populate(db_path, 1)
     store = Store(db_path)
     store.update_member(FIRST, dm_channel="DU00000")
     key = send_key(FIRST, "checkin", "2026-W48")
-    store.claim_send(key, FIRST, "checkin", "2026-W48", "uncertain", MONDAY)
-    fake_slack.fail("conversations.history", error="missing_scope")
-    make_scheduler(db_path, settings).tick(MONDAY)
-    assert store.send_status(key) == "failed" and fake_slack.calls_to("chat.postMessage") == []
-    assert slot_of(db_path, FIRST) > MONDAY + timedelta(days=6)
+    assert store.claim_send(key, FIRST, "checkin", "2026-W48", MONDAY)
+    reply = Reply((CheckinAsk("2026-W48", 2),), send_key=key, kind="checkin")
+    store.add_to_outbox(FIRST, encode(reply), MONDAY)
+    assert store.claim_outbox_row("sender-elsewhere", MONDAY, WALL) is not None
+    store.beat("sender-elsewhere", WALL)
+    make_scheduler(db_path, settings, wall=WALL + 1).tick(MONDAY)
+    assert checkins_per_member(fake_slack) == {}  # its owner is alive: not touched
+    make_scheduler(db_path, settings, wall=WALL + OWNER_SILENT_SECONDS + 1).tick(MONDAY)
+    assert checkins_per_member(fake_slack) == {"DU00000": 1}
+    assert store.send_status(key) == "sent" and store.outbox_size() == 0
 
 
 def api_error(code: str, status: int = 200) -> SlackApiError:

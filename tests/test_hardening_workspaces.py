@@ -4,6 +4,7 @@ leave of the server and the installer."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs, urlencode
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.schedule.ticker import Scheduler
+from bot.sending.outbox import Outbox
 from bot.settings import Settings
 from bot.slack.installations import clients_by_team, installation_store
 from bot.store import Store
@@ -57,12 +59,12 @@ def test_a_workspace_used_after_it_stopped_is_never_purged(db_path: Path) -> Non
     placed_member(store, MEMBER)
     store.stop_workspace("T0001", "token_revoked", NOW)
     store.create_assessment(MEMBER, "reason", NOW + timedelta(days=1))  # members kept using the coach
-    report = Scheduler(store, load_bundle(), lambda _team: None, pace_seconds=0).tick(NOW + timedelta(days=40))
+    report = Scheduler(store, load_bundle(), Outbox(store, lambda: NOW)).tick(NOW + timedelta(days=40))
     assert report.purged_workspaces == [] and store.member(MEMBER) is not None
     other = MemberKey("T0002", "U0GONE")
     placed_member(store, other)
     store.stop_workspace("T0002", "app_uninstalled", NOW)
-    report = Scheduler(store, load_bundle(), lambda _team: None, pace_seconds=0).tick(NOW + timedelta(days=40))
+    report = Scheduler(store, load_bundle(), Outbox(store, lambda: NOW)).tick(NOW + timedelta(days=40))
     assert report.purged_workspaces == ["T0002"] and store.member(other) is None
 
 
@@ -142,9 +144,10 @@ def test_the_export_names_no_server_and_forget_removes_the_installer(oauth_setti
     store = Store(db_path)
     member = MemberKey("T0GRID", "U0INSTALLER")
     placed_member(store, member)
-    store.claim_send("k1", member, "checkin", "2026-W48", "coach-host-7:4242:abcd", NOW)
+    store.claim_send("k1", member, "checkin", "2026-W48", NOW)
+    store.beat("sender-4242", time.time())
     content = Privacy(store).export(member, NOW)[0].content  # type: ignore[union-attr]
-    assert "coach-host-7" not in content and "4242" not in content and "owner" not in content
+    assert "sender-4242" not in content and "owner" not in content
     grid_install(oauth_settings, store)
     store.forget_member(member)
     rows = store.db.execute("select user_id, user_token from slack_installations").fetchall()

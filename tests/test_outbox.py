@@ -4,20 +4,14 @@ in order, claims, retries, and recovery of a dead process's claim without sendin
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_bolt import BoltRequest
-from slack_sdk.signature import SignatureVerifier
 
 from bot import cli
-from bot.app import create_app
-from bot.listeners.reply import keep_for_sending, sender
 from bot.sending.outbox import MAX_ATTEMPTS, Doorbell, Outbox, Reply, backoff, decode, encode, outbox_key
-from bot.sending.sender import Sender, make_sender
+from bot.sending.sender import Sender
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.dm import send_metadata
@@ -27,9 +21,9 @@ from bot.usecases.services import Services
 from flows.content import load_bundle
 from flows.outcomes import Ask, Notice
 from flows.values import MemberKey
-from tests.conftest import SIGNING_SECRET, TEST_NOW, FrozenClock, wait_for_empty_outbox
+from tests.conftest import TEST_NOW, FrozenClock, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
-from tests.slack_driver import SlackDriver, answer_click_body, delivered_to
+from tests.slack_driver import SlackDriver, delivered_to
 
 ANN, BOB = MemberKey("T0001", "U0ANN"), MemberKey("T0001", "U0BOB")
 DEAD_OWNER = "nohost.invalid:1:dead"  # another host, claimed long ago: its lease has run out
@@ -214,34 +208,6 @@ def test_a_timed_out_send_that_did_arrive_is_not_sent_again(
     sender.drain()
     assert store.outbox_size() == 0
     assert len(delivered_to(fake_slack.calls, "ANN")) == 1  # found in the DM's history, not posted twice
-
-
-def test_a_listener_written_for_the_lazy_sender_still_replies_once(
-    settings: Settings, fake_slack: FakeSlack, clock: FrozenClock
-) -> None:
-    """Listeners from before the outbox register ``lazy=[sender(services)]``; that shim does nothing
-    and ``keep_for_sending`` has already put the reply in the outbox."""
-    store = Store(settings.coach_db)
-    app = create_app(settings, store, clock)
-    services = Services(store=store, bundle=load_bundle(), clock=clock)
-
-    def legacy(ack: Any, context: Any) -> None:
-        keep_for_sending(context, [Notice("help")], channel="D0LEGACY")
-        ack()
-
-    app.action("legacy_button")(ack=legacy, lazy=[sender(services)])
-    body = answer_click_body("T0001", "U0LEGACY", 1, "reason", "ready").replace("answer%3Aready", "legacy_button", 1)
-    timestamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=timestamp, body=body)
-    headers: dict[str, str | Sequence[str]] = {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": str(signature),
-    }
-    assert app.dispatch(BoltRequest(body=body, headers=headers)).status == 200
-    assert store.outbox_size() == 1  # kept in the request's transaction, before the ack
-    assert make_sender(settings, store, clock, workers=0).drain() == 1
-    assert len(delivered_to(fake_slack.calls, "0LEGACY")) == 1
 
 
 def test_a_row_nobody_rang_for_is_found_by_the_poll(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.schedule.ticker import Scheduler
-from bot.sending.policy import CLAIM_LEASE_SECONDS
-from bot.slack.client import make_web_client
+from bot.sending.outbox import Outbox
+from bot.sending.sender import OWNER_SILENT_SECONDS, make_sender
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey
@@ -42,13 +42,9 @@ def checkins_per_member(fake: FakeSlack) -> Counter[str]:
     )
 
 
-def tick_process(fake: FakeSlack, db_path: Path, interval: float) -> subprocess.Popen[bytes]:
+def tick_process(fake: FakeSlack, db_path: Path) -> subprocess.Popen[bytes]:
     env = child_env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.url,
-        COACH_DB=str(db_path),
-        COACH_SEND_INTERVAL=str(interval),
+        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.url, COACH_DB=str(db_path)
     )
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "tick", "--now", MONDAY.isoformat()],
@@ -59,14 +55,18 @@ def tick_process(fake: FakeSlack, db_path: Path, interval: float) -> subprocess.
     )
 
 
-def scheduler(fake: FakeSlack, db_path: Path, settings, wall_clock=time.time) -> Scheduler:
-    client = make_web_client(settings)
-    return Scheduler(Store(db_path), load_bundle(), lambda _team: client, pace_seconds=0, wall_clock=wall_clock)
+def scheduler(
+    fake: FakeSlack | None, db_path: Path, settings, now=MONDAY, wall_clock=time.time, send=True
+) -> Scheduler:
+    """The scheduler as ``coach tick`` runs it: it queues what is due, then sends it (``send``)."""
+    store = Store(db_path)
+    sender = make_sender(settings, store, clock=lambda: now, wall_clock=wall_clock) if send else None
+    return Scheduler(store, load_bundle(), Outbox(store, lambda: now), sender=sender, wall_clock=wall_clock)
 
 
 def test_two_tick_processes_at_once_send_each_checkin_exactly_once(fake_slack: FakeSlack, db_path: Path) -> None:
     members = populate(db_path, 40, teams=2)
-    first, second = tick_process(fake_slack, db_path, 0.01), tick_process(fake_slack, db_path, 0.01)
+    first, second = tick_process(fake_slack, db_path), tick_process(fake_slack, db_path)
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
     for process in (first, second):
         assert process.stdout is not None
@@ -79,7 +79,8 @@ def test_tick_killed_mid_fanout_then_rerun_sends_the_rest_without_duplicates(
     fake_slack: FakeSlack, db_path: Path, settings
 ) -> None:
     members = populate(db_path, 40)
-    process = tick_process(fake_slack, db_path, 0.05)
+    fake_slack.fail("chat.postMessage", delay=0.05, succeed=True, times=1000)  # slow enough to kill halfway
+    process = tick_process(fake_slack, db_path)
     fake_slack.wait_until(
         lambda calls: True if sum(checkins_per_member(fake_slack).values()) >= 10 else None, 60, "10 check-ins"
     )
@@ -90,12 +91,14 @@ def test_tick_killed_mid_fanout_then_rerun_sends_the_rest_without_duplicates(
     sent_before = sum(checkins_per_member(fake_slack).values())
     assert 10 <= sent_before < len(members)  # killed halfway through the fan-out
 
-    # The rerun comes once the killed process's claim leases have run out.
-    later = scheduler(fake_slack, db_path, settings, wall_clock=lambda: time.time() + CLAIM_LEASE_SECONDS)
+    # The rerun comes once the killed process has been silent long enough for its claim to be taken over.
+    fake_slack.faults["chat.postMessage"] = []
+    later = scheduler(fake_slack, db_path, settings, wall_clock=lambda: time.time() + OWNER_SILENT_SECONDS)
     report = later.tick(MONDAY)
     counts = checkins_per_member(fake_slack)
     assert len(counts) == len(members) and set(counts.values()) == {1}
-    assert report.sent + report.recovered >= len(members) - sent_before
+    assert report.queued == 0 and report.sent >= len(members) - sent_before - 1
+    assert Store(db_path).outbox_size() == 0
 
 
 def test_fanout_through_429s_messages_every_member_once(fake_slack: FakeSlack, db_path: Path, settings) -> None:
@@ -106,7 +109,7 @@ def test_fanout_through_429s_messages_every_member_once(fake_slack: FakeSlack, d
     assert len(refused) >= 5  # Slack really did push back
     counts = checkins_per_member(fake_slack)
     assert len(counts) == len(members) and set(counts.values()) == {1}
-    assert report.sent == len(members) and report.failed == []
+    assert report.queued == len(members) and Store(db_path).outbox_size() == 0
 
 
 def test_gone_members_and_revoked_workspaces_are_stopped_not_retried(
@@ -122,17 +125,16 @@ def test_gone_members_and_revoked_workspaces_are_stopped_not_retried(
         return {"ok": True, "channel": call.args.get("channel"), "ts": f"{time.time():.6f}"}
 
     fake_slack.responders["chat.postMessage"] = revoked_for_team_1
-    report = scheduler(fake_slack, db_path, settings).tick(MONDAY)
-    assert sorted(report.stopped_members) == ["T0000:U00000", "T0000:U00002"]
-    assert report.stopped_workspaces == ["T0001"]
-    assert report.sent == 1  # only U00004 was reachable
+    scheduler(fake_slack, db_path, settings).tick(MONDAY)
     store = Store(db_path)
     assert store.member(MemberKey("T0000", "U00000")).active is False  # type: ignore[union-attr]
+    assert store.member(MemberKey("T0000", "U00002")).active is False  # type: ignore[union-attr]
     assert store.workspace_active("T0001") is False
+    assert checkins_per_member(fake_slack) == {"DU00004": 1}  # only U00004 was reachable
     attempts_to_team_1 = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"][-1] in "135"]
     assert len(attempts_to_team_1) == 1  # the first invalid_auth stopped the rest of that workspace
 
     fake_slack.reset()
-    scheduler(fake_slack, db_path, settings).tick(MONDAY + timedelta(weeks=1))
+    scheduler(fake_slack, db_path, settings, now=MONDAY + timedelta(weeks=1)).tick(MONDAY + timedelta(weeks=1))
     channels = {c.args["channel"] for c in fake_slack.calls_to("chat.postMessage")}
     assert channels == {"DU00004"}  # stopped members and the stopped workspace get nothing more

@@ -27,7 +27,8 @@ from bot.listeners.payloads import (
     value_parts,
     view_values,
 )
-from bot.listeners.reply import delivery_for, keep_for_sending, open_settings
+from bot.listeners.reply import keep_for_sending, open_settings
+from bot.sending.landing import delivery_for
 from bot.usecases.services import Services
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import acknowledge, as_dict, member_of
-from bot.listeners.reply import delivery_for
+from bot.sending.landing import delivery_for
 from bot.usecases.services import Services
 
 EVENTS: tuple[str, ...] = ("app_home_opened", "app_uninstalled", "tokens_revoked")

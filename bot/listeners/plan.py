@@ -1,5 +1,5 @@
-"""The plan's requests: the section buttons (open a modal), the modal's submission, the re-rating
-buttons, and ``/coach plan`` (called from the slash command's lazy half)."""
+"""The plan's requests: the section buttons (open a modal), the modal's submission and the re-rating
+buttons. (``/coach plan`` is a subcommand: ``bot.listeners.commands``.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import (
@@ -22,23 +22,19 @@ from bot.listeners.payloads import (
     value_parts,
     view_values,
 )
-from bot.listeners.reply import delivery_for, keep_for_sending, remember_posts
-from bot.slack.canvases import PlanPublisher
-from bot.slack.errors import SLACK_FAILURES, describe
+from bot.listeners.reply import keep_for_sending
+from bot.sending.landing import delivery_for
 from bot.usecases.services import Services
 from bot.views.plan import (
     BUILD_ACTION,
     OPEN_ACTION_PREFIX,
     RERATE_ACTION_PREFIX,
     SECTION_CALLBACK,
-    plan_notice_text,
     section_errors,
     section_modal,
 )
 from flows.plan import PlanSection
 from flows.plan_document import FieldValue
-from flows.plan_outcomes import PlanNotice
-from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 
@@ -59,35 +55,6 @@ def submitted(section: PlanSection, values: dict[str, Any]) -> dict[str, FieldVa
         else:
             found[item.id] = text_or_none(state.get("value"))
     return found
-
-
-def publish(services: Services, client: WebClient, admin: MemberKey, args: list[str]) -> PlanNotice:
-    """``/coach plan #channel [@member]``: the admin check needs ``users.info``; the canvas is placed, then kept."""
-    delivery = delivery_for(services, client, admin)
-    plans = services.plans(admin)
-    decision = plans.publish(admin, delivery.fetch_profile(admin.user_id), args)
-    if isinstance(decision, PlanNotice):
-        return decision
-    owner = MemberKey(decision.team_id, decision.owner_id)
-    placed = PlanPublisher(client, services.bundle_for(owner)).channel_plan(decision)
-    return plans.published(decision, placed)
-
-
-def plan_command(services: Services, client: WebClient, member: MemberKey, args: list[str], respond: Respond) -> None:
-    """``/coach plan``: the sections and the document in the DM; with ``#channel``, an admin's publication."""
-    delivery = delivery_for(services, client, member)
-    if args:
-        respond(text=plan_notice_text(delivery.bundle, publish(services, client, member, args)))
-        return
-    try:
-        channel = delivery.open_dm(member.user_id)
-    except SLACK_FAILURES as error:
-        log.warning("could not open a DM with %s: %s", member, describe(error))
-        respond(text=delivery.bundle.messages.text("dm_failed"))
-        return
-    remember_posts(services, delivery.deliver(channel, services.plans(member).show(member)))
-    delivery.publish_home(member.user_id, services.home_tab(member))
-    respond(text=delivery.bundle.plan.text("pointer"))
 
 
 def section_clicked(

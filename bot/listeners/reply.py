@@ -10,17 +10,16 @@ the member's language, which may take a ``users.info`` call to learn.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from slack_bolt import BoltContext, Respond
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.payloads import member_of
+from bot.sending.landing import delivery_for
 from bot.sending.outbox import Outbox, Reply
-from bot.slack.delivery import Posted, SlackDelivery
 from bot.usecases.services import Services
-from bot.views.render import render_all
-from flows.outcomes import Ask, CheckinAsk, Outcome
+from flows.outcomes import Outcome
 from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
@@ -53,42 +52,6 @@ def keep_for_sending(
         return
     kept = Reply(tuple(outcomes), channel, clicked, tuple(reply), context.response_url)
     outbox.enqueue(member, kept)
-
-
-def delivery_for(services: Services, client: WebClient, member: MemberKey) -> SlackDelivery:
-    """Talks to ``member`` in their language, learning it from Slack (``users.info``) the first time."""
-    profiles = services.profiles()
-    bundle = profiles.known_bundle(member)
-    if bundle is None:
-        bundle = profiles.learn(member, SlackDelivery(client, services.bundle).fetch_profile(member.user_id))
-    return SlackDelivery(client, bundle)
-
-
-def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
-    """Tell the use cases where their messages landed."""
-    for post in posted:
-        if post.placed is not None:
-            services.plans(MemberKey(post.placed.team_id, post.placed.user_id)).placed(post.placed)
-        elif isinstance(post.outcome, Ask):
-            services.coach().prompt_posted(post.outcome.assessment_id, post.outcome.question_id, post.channel, post.ts)
-        elif isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
-            services.journey().checkin_posted(post.outcome.send_key, post.channel, post.ts)
-
-
-def respond_with(respond: Respond, delivery: SlackDelivery, outcomes: Sequence[Outcome]) -> None:
-    rendered = render_all(delivery.bundle, list(outcomes))
-    respond(text=rendered.text, blocks=rendered.block_dicts())
-
-
-def send_outcomes(*_args: object, **_kwargs: object) -> None:
-    """Kept for listeners written before the outbox (with any arguments): ``keep_for_sending`` has
-    already put what they keep in the outbox, and the sender sends it."""
-
-
-def sender(services: Services) -> Callable[..., None]:
-    """Compatibility shim: replies leave through the outbox, so there is nothing left to do lazily.
-    New listeners need no lazy sender at all."""
-    return send_outcomes
 
 
 def open_settings(services: Services, client: WebClient, member: MemberKey, trigger_id: str) -> None:

@@ -28,6 +28,7 @@ class Job:
     period: str
     outcomes: tuple[Outcome, ...]
     reader: MemberKey | None = None  # whose language it is written in, when not the recipient's
+    expires: datetime | None = None  # not sent at all once this has passed (a check-in a day late)
 
     @property
     def key(self) -> str:
@@ -37,6 +38,14 @@ class Job:
     def member(self) -> MemberKey | None:
         """The member whose DM it goes to; None for a channel's job."""
         return self.recipient if isinstance(self.recipient, MemberKey) else None
+
+    @property
+    def addressee(self) -> MemberKey:
+        """Whose outbox queue it joins: the member, or for a channel the admin who set it up."""
+        if isinstance(self.recipient, MemberKey):
+            return self.recipient
+        assert self.reader is not None, "a channel's job names the member it is written for"
+        return self.reader
 
     @property
     def channel(self) -> str | None:
@@ -51,9 +60,10 @@ def weekly_job(store: Store, member: MemberRow, now: datetime) -> Job | None:
         return None  # missed by a day or more: skipped, not sent late
     if member.stage is not None:
         period = week_key(slot, member.tz)
-        return Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),))
+        outcome = CheckinAsk(period, member.stage)
+        return Job(member.key, CHECKIN_KIND, period, (outcome,), expires=slot + LATE_SEND_WINDOW)
     if store.has_completed_assessment(member.key) and not store.was_sent(member.key, INVITE_KIND):
-        return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),))
+        return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),), expires=slot + LATE_SEND_WINDOW)
     return None
 
 

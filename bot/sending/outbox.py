@@ -39,14 +39,19 @@ def backoff(attempts: int) -> float:
 
 @dataclass(frozen=True)
 class Reply:
-    """One request's replies: ``outcomes`` to the member's DM (or ``channel``), ``private`` answered
-    where they asked (through ``response_url``), ``clicked`` the message whose button led here."""
+    """What one request (or one scheduled send) has to say: ``outcomes`` to the member's DM (or
+    ``channel``), ``private`` answered where they asked (through ``response_url``), ``clicked`` the
+    message whose button led here. A scheduled message carries its claimed ``send_key`` and ``kind``
+    (marked sent once it landed, failed when dropped) and may ``expire`` unsent (a check-in a day late)."""
 
     outcomes: tuple[Outcome, ...] = ()
     channel: str | None = None
     clicked: tuple[str, str] | None = None
     private: tuple[Outcome, ...] = ()
     response_url: str | None = None
+    send_key: str | None = None
+    kind: str | None = None
+    expires: float | None = None  # wall-clock seconds, like the outbox's own retry times
 
 
 def encode(reply: Reply) -> bytes:
@@ -141,11 +146,12 @@ class Outbox:
         """Shared, not copied, when Bolt copies a request's context for a lazy listener."""
         return self
 
-    def enqueue(self, member: MemberKey, reply: Reply) -> int | None:
-        """Add ``reply`` to the member's queue, in this thread's open unit of work if there is one."""
+    def enqueue(self, member: MemberKey, reply: Reply, lane: str | None = None) -> int | None:
+        """Add ``reply`` to the member's queue (``lane``: by default their DM, or the private lane of a
+        reply with nothing for the DM), in this thread's open unit of work if there is one."""
         if not (reply.outcomes or (reply.private and reply.response_url)):
             return None
-        lane = DM_LANE if reply.outcomes else PRIVATE_LANE
+        lane = lane or (DM_LANE if reply.outcomes else PRIVATE_LANE)
         row_id = self.store.add_to_outbox(member, encode(reply), self.clock(), lane)
         self.store.after_commit(self.doorbell.ring)
         return row_id

@@ -25,26 +25,29 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.listeners.reply import delivery_for, remember_posts
+from bot.sending import admin
+from bot.sending.landing import delivery_for, dm_of, remember_posts
 from bot.sending.outbox import DOORBELL, MAX_ATTEMPTS, Doorbell, Reply, backoff, decode, outbox_key
-from bot.sending.policy import owner_is_gone, process_owner
+from bot.sending.policy import new_owner
 from bot.settings import Settings
 from bot.slack.client import KeepAliveWebClient
 from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
-from bot.slack.dm import delivered_keys, dm_channel, send_metadata
-from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe
+from bot.slack.dm import delivered_keys, send_metadata
+from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.slack.installations import clients_by_team, installation_store
 from bot.store import OutboxRow, Store
+from bot.usecases.report import is_admin
 from bot.usecases.services import Services
 from bot.views.render import render, render_all
 from flows.content import load_bundle
-from flows.outcomes import Notice, Outcome
+from flows.outcomes import AdminAsked, CheckinAsk, Notice, Outcome
 from flows.plan_outcomes import PlanDocument
 from flows.values import Clock, MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
-RECOVERY_SECONDS = 5.0
+RECOVERY_SECONDS = 5.0  # how often a sender beats its heartbeat and looks for orphaned rows
+OWNER_SILENT_SECONDS = 30.0  # a claim whose owner has not beaten for this long is taken over
 
 
 @dataclass
@@ -53,6 +56,8 @@ class Progress:
 
     step: int
     posted: list[Posted] = field(default_factory=list)
+    last: Posted | None = None  # the latest message that landed, for a scheduled send's record
+    refused: int = 0  # messages Slack refused for good (each logged)
 
 
 class PassingFailure(Exception):
@@ -78,6 +83,7 @@ class Sender:
         poll_seconds: float = 0.5,
         recover: bool = True,
         doorbell: Doorbell = DOORBELL,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.services = services
         self.store = services.store
@@ -86,7 +92,9 @@ class Sender:
         self.poll_seconds = poll_seconds
         self.recover = recover
         self.doorbell = doorbell
-        self.owner = process_owner()
+        self.wall_clock = wall_clock
+        self.owner = new_owner()
+        self._last_beat = float("-inf")
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._clients: dict[int, WebClient] = {}  # what it sent with, to close their connections
@@ -132,6 +140,7 @@ class Sender:
     def _recovery_loop(self) -> None:
         while not self._stopping.is_set():
             try:
+                self.beat()
                 self.recover_orphans(self.services.clock())
             except Exception:
                 log.exception("outbox recovery failed")
@@ -146,9 +155,17 @@ class Sender:
 
     # One row
 
+    def beat(self) -> None:
+        """Tell the other senders this one is alive (its claims are not to be taken over)."""
+        now = self.wall_clock()
+        if now - self._last_beat >= RECOVERY_SECONDS:
+            self.store.beat(self.owner, now)
+            self._last_beat = now
+
     def send_next(self) -> int:
         """Claim a due row and send it, then the rows claimed as each one ends; how many were sent."""
-        row = self.store.claim_outbox_row(self.owner, self.services.clock(), time.time())
+        self.beat()
+        row = self.store.claim_outbox_row(self.owner, self.services.clock(), self.wall_clock())
         sent = 0
         while row is not None:
             row = self.send_row(row)
@@ -160,17 +177,22 @@ class Sender:
         (one write instead of two per reply under load)."""
         reply = decode(row.payload, row.id)
         client = self._client(row.member.team_id)
-        if reply is None or client is None:
-            if client is None:
-                log.warning("dropped outbox row %d: no token for workspace %s", row.id, row.member.team_id)
-            self.store.finish_outbox_row(row.id)
-            return None
         progress = Progress(row.done)
-        settle = self._attempt(row, reply, client, progress)
+        if reply is None:
+            settle: Callable[[], None] = partial(self._drop, row, reply, "unreadable")
+        elif client is None:
+            settle = partial(self._give_back, row, reply, row.done, f"no token for workspace {row.member.team_id} yet")
+        elif reply.expires is not None and self.wall_clock() >= reply.expires:
+            log.info("dropped outbox row %d: its %s is too late to send now", row.id, reply.kind)
+            settle = partial(self._drop, row, reply, "expired")
+        elif not self._still_wanted(client, row, reply):
+            settle = partial(self._drop, row, reply, "no_longer_wanted")
+        else:
+            settle = self._attempt(row, reply, client, progress)
         with self.store.unit_of_work():  # where the last message landed, the row's fate, the next row
             remember_posts(self.services, progress.posted)
             settle()
-            return self.store.claim_outbox_row(self.owner, self.services.clock(), time.time())
+            return self.store.claim_outbox_row(self.owner, self.services.clock(), self.wall_clock())
 
     def _attempt(self, row: OutboxRow, reply: Reply, client: WebClient, progress: Progress) -> Callable[[], None]:
         """Send the row's steps; returns what to do with the row afterwards."""
@@ -178,21 +200,85 @@ class Sender:
             delivery = delivery_for(self.services, client, row.member)
             self._send_steps(row, reply, client, delivery, progress)
         except PassingFailure as error:
-            return partial(self._give_back, row, progress.step, str(error))
+            return partial(self._give_back, row, reply, progress.step, str(error))
         except (SlackApiError, OSError) as error:
-            if timed_out(error):
-                log.warning("outbox row %d step %d timed out; recovery looks for it", row.id, progress.step)
-                return partial(self.store.mark_outbox_uncertain, row.id, progress.step)
-            if is_passing(error):
-                return partial(self._give_back, row, progress.step, describe(error))
-            log.warning("dropped outbox row %d at step %d: Slack answered %s", row.id, progress.step, describe(error))
+            return self._after_failure(row, reply, progress, error)
         except Exception:
             log.exception("outbox row %d failed at step %d", row.id, progress.step)
-            return partial(self._give_back, row, progress.step, "an unexpected error")
-        else:
-            if changes_member_data(reply.outcomes):
-                delivery.publish_home(row.member.user_id, self.services.home_tab(row.member))
-        return partial(self.store.finish_outbox_row, row.id)
+            return partial(self._give_back, row, reply, progress.step, "an unexpected error")
+        if changes_member_data(reply.outcomes):
+            delivery.publish_home(row.member.user_id, self.services.home_tab(row.member))
+        return partial(self._landed, row, reply, progress)
+
+    def _after_failure(
+        self, row: OutboxRow, reply: Reply, progress: Progress, error: SlackApiError | OSError
+    ) -> Callable[[], None]:
+        """What a Slack failure means for the row: look it up later, try again, stop, or drop it."""
+        if timed_out(error):
+            log.warning("outbox row %d step %d timed out; recovery looks for it", row.id, progress.step)
+            return partial(self.store.mark_outbox_uncertain, row.id, progress.step)
+        match classify(error):
+            case SlackFault.TRANSIENT | SlackFault.UNCERTAIN:
+                return partial(self._give_back, row, reply, progress.step, describe(error))
+            case SlackFault.GONE_MEMBER:
+                log.warning("member %s stopped: Slack answered %s", row.member, error_code(error))
+                return partial(self._member_gone, row, reply, error_code(error))
+            case SlackFault.REVOKED_WORKSPACE:
+                # The token is dead, not the message: it waits for the workspace to be back (a new token).
+                log.warning("workspace %s stopped: Slack answered %s", row.member.team_id, error_code(error))
+                return partial(self._workspace_stopped, row, reply, progress.step, error_code(error))
+        log.warning("dropped outbox row %d at step %d: Slack answered %s", row.id, progress.step, describe(error))
+        return partial(self._drop, row, reply, error_code(error))
+
+    def _still_wanted(self, client: WebClient, row: OutboxRow, reply: Reply) -> bool:
+        """A scheduled message asks Slack first: a DM only to a member Slack still has (their time zone
+        and language learned afresh), a channel digest only while its creator is an owner or admin."""
+        if reply.kind is None:
+            return True
+        try:
+            user = client.users_info(user=row.member.user_id, include_locale=True).get("user") or {}
+        except SlackApiError as error:
+            if classify(error) is not SlackFault.GONE_MEMBER:
+                return True  # the send itself will meet whatever this was, and be handled as a send
+            user = {"deleted": True}
+        if reply.channel is None:
+            if user.get("deleted"):
+                log.warning("member %s stopped: Slack says they are gone", row.member)
+                self.services.profiles().stop(row.member, "deactivated")
+                return False
+            self.services.profiles().learn(row.member, user)
+            return True
+        if is_admin(user) and not user.get("deleted"):
+            return True
+        log.warning("digest in %s stopped: %s is no longer an admin", reply.channel, row.member.user_id)
+        self.services.reports(row.member).stop_digest(row.member.team_id, reply.channel)
+        return False
+
+    # The row's fate (each runs in the transaction that ends the row)
+
+    def _landed(self, row: OutboxRow, reply: Reply, progress: Progress) -> None:
+        self.store.finish_outbox_row(row.id)
+        if reply.send_key is None:
+            return
+        if progress.last is None and progress.refused:  # Slack refused it for good (logged)
+            self.store.mark_failed(reply.send_key, "refused")
+        else:  # landed now, or found in the DM's history after a crash or a timeout
+            last = progress.last
+            channel, ts = (last.channel, last.ts) if last is not None else (reply.channel or "", "")
+            self.store.mark_sent(reply.send_key, channel, ts, self.services.clock())
+
+    def _drop(self, row: OutboxRow, reply: Reply | None, reason: str) -> None:
+        self.store.finish_outbox_row(row.id)
+        if reply is not None and reply.send_key is not None:
+            self.store.mark_failed(reply.send_key, reason)
+
+    def _member_gone(self, row: OutboxRow, reply: Reply, reason: str) -> None:
+        self.services.profiles().stop(row.member, reason)
+        self._drop(row, reply, reason)
+
+    def _workspace_stopped(self, row: OutboxRow, reply: Reply, step: int, reason: str) -> None:
+        self.services.workspaces().stop(row.member.team_id, reason)
+        self._give_back(row, reply, step, reason)
 
     def _send_steps(
         self, row: OutboxRow, reply: Reply, client: WebClient, delivery: SlackDelivery, progress: Progress
@@ -200,7 +286,16 @@ class Sender:
         """Step 0 is the private reply, steps 1..n the outcomes; ``progress`` says what is done."""
         if progress.step == 0:
             if reply.private and reply.response_url:
-                self._respond(reply.response_url, delivery, reply)
+                private = [
+                    answered
+                    for outcome in reply.private
+                    for answered in (
+                        admin.finish(self.services, delivery, row.member, outcome)
+                        if isinstance(outcome, AdminAsked)
+                        else [outcome]
+                    )
+                ]
+                self._respond(reply.response_url, delivery, private)
             progress.step = 1
         if progress.step > len(reply.outcomes):
             return
@@ -209,14 +304,19 @@ class Sender:
             return
         for index, kept in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
             outcome = self._current(kept, row.member)
+            if outcome is None:
+                progress.step = index + 1
+                continue
             try:
                 landed = delivery.send(channel, outcome, reply.clicked, send_metadata(outbox_key(row.id, index)))
             except SlackApiError as error:
-                if is_passing(error) or timed_out(error):
+                if classify(error) is not SlackFault.REFUSED or timed_out(error):
                     raise
                 log.warning("Slack refused %s for %s: %s", type(outcome).__name__, channel, describe(error))
+                progress.refused += 1
                 landed = None
             progress.step = index + 1
+            progress.last = landed or progress.last
             if landed is not None and index < len(reply.outcomes):
                 # Recorded as soon as Slack has it, before the next step: where a question landed is
                 # known by the time the member can answer it, and App Home (last) shows it.
@@ -224,16 +324,18 @@ class Sender:
             elif landed is not None:
                 progress.posted.append(landed)  # the last step: recorded with the row's end, one write
 
-    def _current(self, outcome: Outcome, member: MemberKey) -> Outcome:
+    def _current(self, outcome: Outcome, member: MemberKey) -> Outcome | None:
         """The plan document as it stands when it is sent, not when the request was acknowledged: an
         earlier row of the member's (sent first) may have created their canvas meanwhile, and this one
         must edit that canvas rather than make a second."""
         if isinstance(outcome, PlanDocument):
             return self.services.plans(member).document(member)
+        if isinstance(outcome, CheckinAsk) and outcome.send_key is None:  # a scheduled one: the stage now
+            return self.services.journey().current_checkin(member, outcome)
         return outcome
 
-    def _respond(self, url: str, delivery: SlackDelivery, reply: Reply) -> None:
-        rendered = render_all(delivery.bundle, list(reply.private))
+    def _respond(self, url: str, delivery: SlackDelivery, outcomes: list[Outcome]) -> None:
+        rendered = render_all(delivery.bundle, outcomes)
         response = Respond(response_url=url)(text=rendered.text, blocks=rendered.block_dicts())
         if response.status_code == 429 or response.status_code >= 500:
             raise PassingFailure(f"response_url answered {response.status_code}")
@@ -242,7 +344,7 @@ class Sender:
 
     def _dm(self, client: WebClient, member: MemberKey, delivery: SlackDelivery, reply: Reply) -> str | None:
         try:
-            return dm_channel(self.store, client, member)
+            return dm_of(self.services, client, member)
         except SlackApiError as error:
             if is_passing(error):
                 raise
@@ -251,23 +353,25 @@ class Sender:
                 Respond(response_url=reply.response_url)(text=render(delivery.bundle, Notice("dm_failed")).text)
             return None
 
-    def _give_back(self, row: OutboxRow, step: int, reason: str) -> None:
+    def _give_back(self, row: OutboxRow, reply: Reply | None, step: int, reason: str) -> None:
         if row.attempts >= MAX_ATTEMPTS:
             log.warning("dropped outbox row %d after %d attempts: %s", row.id, row.attempts, reason)
-            self.store.finish_outbox_row(row.id)
+            self._drop(row, reply, reason)
             return
         delay = backoff(row.attempts)
         log.info("outbox row %d: %s; trying again in %.0f s", row.id, reason, delay)
-        self.store.retry_outbox_row(row.id, step, time.time() + delay)
+        self.store.retry_outbox_row(row.id, step, self.wall_clock() + delay)
 
     # Rows left claimed by a process that died, or by a send that timed out
 
     def recover_orphans(self, now: datetime) -> int:
+        """Rows claimed by a sender that stopped beating (it died, or froze), or whose send timed out."""
         recovered = 0
+        alive = self.store.live_senders(self.wall_clock() - OWNER_SILENT_SECONDS) | {self.owner}
         for row in self.store.claimed_outbox_rows():
-            if row.owner is None or row.claimed_at is None or not owner_is_gone(row.owner, row.claimed_at, now):
+            if row.owner in alive:
                 continue
-            if not self.store.take_over_outbox_row(row.id, row.owner, self.owner):
+            if row.owner is None or not self.store.take_over_outbox_row(row.id, row.owner, self.owner):
                 continue
             self.store.retry_outbox_row(row.id, self._resume_step(row), 0)
             recovered += 1

@@ -36,13 +36,17 @@ class OutboxRow:
 
 # A member's next row: the oldest of theirs still in the outbox (a sent row is deleted), so nothing of a
 # member's goes out while an earlier row of theirs is unsent, claimed or waiting to be retried.
+# Nothing goes to a workspace whose token Slack refused until it is back (reinstalled, a new token).
 MEMBER_HEAD = (
     "o.status = 'pending' and o.not_before <= ? and not exists (select 1 from outbox e where"
     " e.team_id = o.team_id and e.user_id = o.user_id and e.lane = o.lane and e.id < o.id)"
+    " and not exists (select 1 from workspaces w where w.team_id = o.team_id and w.active = 0)"
 )
 # A member's DM messages go in order; a private answer to a slash command (it has no DM messages)
 # goes in a lane of its own, so /coach help is not held up behind a DM that Slack keeps refusing.
-DM_LANE, PRIVATE_LANE = "dm", "private"
+# A channel's scheduled post (a team digest) has a lane of its own beside its admin's DM.
+STALE_BEAT_SECONDS = 3600.0
+DM_LANE, PRIVATE_LANE, CHANNEL_LANE = "dm", "private", "channel"
 
 
 class OutboxQueries(Connection):
@@ -91,6 +95,20 @@ class OutboxQueries(Connection):
             [new_owner, row_id, old_owner],
         )
         return cursor.rowcount == 1
+
+    def beat(self, owner: str, wall_now: float) -> None:
+        """A sender's heartbeat; beats older than a minute of silence by far are cleared."""
+        with self.write() as db:
+            db.execute(
+                "insert into senders (owner, seen_at) values (?, ?)"
+                " on conflict (owner) do update set seen_at = excluded.seen_at",
+                [owner, wall_now],
+            )
+            db.execute("delete from senders where seen_at < ?", [wall_now - STALE_BEAT_SECONDS])
+
+    def live_senders(self, beaten_since: float) -> set[str]:
+        rows = self.db.execute("select owner from senders where seen_at >= ?", [beaten_since]).fetchall()
+        return {str(row[0]) for row in rows}
 
     def outbox_size(self) -> int:
         return int(self.db.execute("select count(*) from outbox").fetchone()[0])

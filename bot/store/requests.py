@@ -11,7 +11,6 @@ from bot.store.rows import (
 
 EVENT_CLAIM_LEASE = timedelta(seconds=30)  # an event claim older than this, never finished, is a dead process's
 EVENTS_KEPT = timedelta(days=1)  # Slack stops retrying an event within the hour
-RETRIES_KEPT = timedelta(days=7)  # a send given up on keeps its count for a week, then is forgotten
 REPLAY_WINDOW_SECONDS = 300  # Slack's own window for a request's timestamp
 
 
@@ -50,9 +49,6 @@ class RequestQueries(Connection):
             ).rowcount
             counts["seen_signatures"] = db.execute(
                 "delete from seen_signatures where seen_at < ?", [wall_now - REPLAY_WINDOW_SECONDS]
-            ).rowcount
-            counts["send_retries"] = db.execute(
-                "delete from send_retries where retry_at < ?", [_iso(now - RETRIES_KEPT)]
             ).rowcount
             if db.table("oauth_states").exists():
                 counts["oauth_states"] = db.execute(

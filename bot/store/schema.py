@@ -171,3 +171,13 @@ def m010_prompt_question(db: Database) -> None:
 def m011_outbox_lanes(db: Database) -> None:
     """Private replies (through a slash command's response URL) queue apart from DM messages."""
     db.table("outbox").add_column("lane", str, not_null_default="dm")
+
+
+@migrations()
+def m012_one_sending_path(db: Database) -> None:
+    """Scheduled messages are outbox rows: their claims no longer carry an owner or a lease, and their
+    retries are the outbox's. The sending processes beat a heartbeat, by which their claims are known
+    to be alive (instead of a pid, a host name and a start time read from ``/proc``)."""
+    db.table("send_retries").drop(ignore=True)
+    db.table("sends").transform(drop={"owner", "lease_until"})
+    db.table("senders").create({"owner": str, "seen_at": float}, pk="owner")

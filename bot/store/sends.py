@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -51,12 +51,18 @@ class SendQueries(Connection):
         ).fetchone()
         return row is not None
 
-    def claim_send(self, key: str, member: Recipient, kind: str, period: str, owner: str, now: datetime) -> bool:
-        """Claim a send before it goes out; only one claimer of a key ever wins, across processes."""
+    def claim_send(
+        self, key: str, recipient: Recipient, kind: str, period: str, now: datetime, require_member: bool = False
+    ) -> bool:
+        """Claim a send under its unique key before it is queued; only one claimer of a key ever wins,
+        across processes. With ``require_member``, only while the member still exists, so a member who
+        asked to be forgotten gets no new row."""
+        guard = " where exists (select 1 from members where team_id = ? and user_id = ?)" if require_member else ""
+        params: list[Any] = [key, recipient.team_id, recipient_id(recipient), kind, period, _iso(now)]
         cursor = self._write_one(
-            "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at)"
-            " values (?, ?, ?, ?, ?, 'pending', ?, ?)",
-            [key, member.team_id, recipient_id(member), kind, period, owner, _iso(now)],
+            "insert or ignore into sends (key, team_id, user_id, kind, period, status, claimed_at)"
+            f" select ?, ?, ?, ?, ?, 'pending', ?{guard}",
+            params + ([recipient.team_id, recipient_id(recipient)] if require_member else []),
         )
         return cursor.rowcount == 1
 
@@ -68,64 +74,6 @@ class SendQueries(Connection):
 
     def mark_failed(self, key: str, detail: str) -> None:
         self._write_one("update sends set status = 'failed', detail = ? where key = ?", [detail, key])
-
-    def mark_uncertain(self, key: str) -> None:
-        self._write_one("update sends set owner = 'uncertain' where key = ? and status = 'pending'", [key])
-
-    def release_send(self, key: str) -> None:
-        """Give a claim back (a passing failure), so a later tick may try again."""
-        self._write_one("delete from sends where key = ? and status = 'pending'", [key])
-
-    def pending_sends(self) -> list[dict[str, Any]]:
-        return list(self.db.table("sends").rows_where("status = 'pending'"))
-
-    def claim_orphan(self, key: str, old_owner: str, new_owner: str) -> bool:
-        cursor = self._write_one(
-            "update sends set owner = ? where key = ? and owner = ? and status = 'pending'", [new_owner, key, old_owner]
-        )
-        return cursor.rowcount == 1
-
-    def retry_waiting(self, key: str, now: datetime) -> bool:
-        """True while a send that failed for a passing reason waits out its backoff."""
-        row = self.db.execute("select retry_at from send_retries where key = ?", [key]).fetchone()
-        return row is not None and row[0] > _iso(now)
-
-    def record_retry(self, key: str, now: datetime, backoff: Callable[[int], timedelta]) -> int:
-        """Count one more failed attempt and set when the next may run; returns the attempts so far."""
-        with self.write() as db:  # read and count in one transaction: two failures never count once
-            row = db.execute("select attempts from send_retries where key = ?", [key]).fetchone()
-            attempts = (row[0] if row else 0) + 1
-            db.execute(
-                "insert into send_retries (key, attempts, retry_at) values (?, ?, ?)"
-                " on conflict (key) do update set attempts = excluded.attempts, retry_at = excluded.retry_at",
-                [key, attempts, _iso(now + backoff(attempts))],
-            )
-        return int(attempts)
-
-    def clear_retry(self, key: str) -> None:
-        self._write_one("delete from send_retries where key = ?", [key])
-
-    def claim_send_leased(
-        self,
-        key: str,
-        member: Recipient,
-        kind: str,
-        period: str,
-        owner: str,
-        now: datetime,
-        lease_until: float,
-        require_member: bool,
-    ) -> bool:
-        """Claim a send until ``lease_until`` (wall-clock seconds); with ``require_member``, only
-        while the member still exists, so a member who asked to be forgotten gets no new row."""
-        guard = " where exists (select 1 from members where team_id = ? and user_id = ?)" if require_member else ""
-        params: list[Any] = [key, member.team_id, recipient_id(member), kind, period, owner, _iso(now), lease_until]
-        cursor = self._write_one(
-            "insert or ignore into sends (key, team_id, user_id, kind, period, status, owner, claimed_at, lease_until)"
-            f" select ?, ?, ?, ?, ?, 'pending', ?, ?, ?{guard}",
-            params + ([member.team_id, recipient_id(member)] if require_member else []),
-        )
-        return cursor.rowcount == 1
 
     def send_status(self, key: str) -> str | None:
         row = self.db.execute("select status from sends where key = ?", [key]).fetchone()

@@ -99,11 +99,19 @@ class Journey:
         now = self.clock()
         period = week_key(now, row.tz)
         key = send_key(member, CHECKIN_KIND, period)
-        if self.store.claim_send(key, member, CHECKIN_KIND, period, "on-demand", now):
+        if self.store.claim_send(key, member, CHECKIN_KIND, period, now):
             return [CheckinAsk(period, row.stage, send_key=key)]
         if self.store.has_checkin(member, period):
             return [Notice("checkin_already")]  # this week's is answered: no buttons that lead nowhere
         return [CheckinAsk(period, row.stage)]  # this week's went out unanswered: asked again
+
+    def current_checkin(self, member: MemberKey, asked: CheckinAsk) -> CheckinAsk | None:
+        """A queued check-in as it stands when it is sent: it quotes the stage stored now (None when the
+        member was unplaced or forgotten meanwhile)."""
+        row = self.store.member(member)
+        if row is None or row.stage is None:
+            return None
+        return CheckinAsk(asked.period, row.stage)
 
     def checkin_posted(self, send_key: str, channel: str, ts: str) -> None:
         """An on-demand check-in reached the member: its claimed send is done."""

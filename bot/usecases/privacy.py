@@ -18,11 +18,7 @@ class Privacy:
 
     def export(self, member: MemberKey, now: datetime) -> list[Outcome]:
         data = {"exported_at": now.isoformat(), "team_id": member.team_id, "user_id": member.user_id}
-        stored = self.store.export_member(member)
-        for send in stored["sends"]:  # which server sent it (host, pid) is not about the member
-            send.pop("owner", None)
-            send.pop("lease_until", None)
-        data.update(stored)
+        data.update(self.store.export_member(member))
         content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
         return [ExportFile(filename=f"coach-data-{member.user_id}.json", content=content)]
 

@@ -48,6 +48,21 @@ class Profiles:
             return load_bundle(language_for(row.locale, row.language))
         return load_bundle(language_for(learned.get("locale")))
 
+    def dm_channel(self, member: MemberKey) -> str | None:
+        """The member's DM with the coach, when it is known."""
+        row = self.store.member(member)
+        return row.dm_channel if row is not None and row.dm_channel else None
+
+    def remember_dm(self, member: MemberKey, channel: str) -> None:
+        """Where the member's DM is, once Slack opened it (nothing is kept for someone forgotten)."""
+        if self.store.member(member) is not None:
+            self.store.update_member(member, dm_channel=channel)
+
+    def stop(self, member: MemberKey, reason: str) -> None:
+        """Slack says the member is gone (deactivated, unknown): nothing more is sent to them."""
+        if self.store.member(member) is not None:
+            self.store.deactivate_member(member, reason)
+
     def choose_language(self, member: MemberKey, code: str | None, now: datetime) -> list[Outcome]:
         choice = (code or "").lower()
         if choice not in LANGUAGES:

@@ -85,6 +85,10 @@ class Reports:
             return [Notice("report_bad_channel")]
         return [ChannelReport(match.group(1), report)]
 
+    def stop_digest(self, team_id: str, channel_id: str) -> None:
+        """The weekly digest's creator is no longer an owner or admin: the channel gets no more."""
+        self.store.remove_digest(team_id, channel_id)
+
     def posted(self, member: MemberKey, channel_id: str, tz: str | None, landed: bool) -> list[Outcome]:
         """After the channel post: subscribe the channel to the weekly digest, or explain the failure."""
         if not landed:
@@ -95,6 +99,6 @@ class Reports:
         period = week_key(now, tz)
         channel = ChannelKey(member.team_id, channel_id)
         key = send_key(channel, DIGEST_KIND, period)
-        if self.store.claim_send(key, channel, DIGEST_KIND, period, "on-demand", now):
+        if self.store.claim_send(key, channel, DIGEST_KIND, period, now):
             self.store.mark_sent(key, channel_id, "", now)
         return [Notice("report_posted", {"channel": channel_id})]

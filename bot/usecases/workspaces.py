@@ -34,6 +34,10 @@ class Workspaces:
             self.store.after_commit(lambda: installations.delete_all(enterprise_id=enterprise_id, team_id=team_id))
         log.info("workspace %s stopped: %s", team_id, reason)
 
+    def stop(self, team_id: str, reason: str) -> None:
+        """Slack refused the workspace's token: nothing more is sent there until it is back."""
+        self.store.stop_workspace(team_id, reason, self.clock())
+
     def back(self, team_id: str, why: str) -> bool:
         """The app is plainly installed in the workspace again (its token works, or Slack sent an
         authorized request from it): reopen it if it was stopped. True when it was reopened."""

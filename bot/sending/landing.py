@@ -1,0 +1,44 @@
+"""What the sender (and the few listeners that must ask Slack before they answer) hand to the use
+cases: a delivery in the member's language, learned from Slack the first time, and where each message
+landed. Delivery itself only sends; everything it learns is written by a use case from here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk import WebClient
+
+from bot.slack.delivery import Posted, SlackDelivery
+from bot.usecases.services import Services
+from flows.outcomes import Ask, CheckinAsk
+from flows.values import MemberKey
+
+
+def delivery_for(services: Services, client: WebClient, member: MemberKey) -> SlackDelivery:
+    """Talks to ``member`` in their language, learning it from Slack (``users.info``) the first time."""
+    profiles = services.profiles()
+    bundle = profiles.known_bundle(member)
+    if bundle is None:
+        bundle = profiles.learn(member, SlackDelivery(client, services.bundle).fetch_profile(member.user_id))
+    return SlackDelivery(client, bundle)
+
+
+def dm_of(services: Services, client: WebClient, member: MemberKey) -> str:
+    """The member's DM with the coach: remembered, or opened once (``conversations.open``) and kept."""
+    known = services.profiles().dm_channel(member)
+    if known:
+        return known
+    channel = SlackDelivery(client, services.bundle).open_dm(member.user_id)
+    services.profiles().remember_dm(member, channel)
+    return channel
+
+
+def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
+    """Tell the use cases where their messages landed."""
+    for post in posted:
+        if post.placed is not None:
+            services.plans(MemberKey(post.placed.team_id, post.placed.user_id)).placed(post.placed)
+        elif isinstance(post.outcome, Ask):
+            services.coach().prompt_posted(post.outcome.assessment_id, post.outcome.question_id, post.channel, post.ts)
+        elif isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
+            services.journey().checkin_posted(post.outcome.send_key, post.channel, post.ts)
