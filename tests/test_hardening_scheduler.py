@@ -228,7 +228,7 @@ def test_a_claim_of_a_silent_sender_is_taken_over_and_a_beating_ones_is_left_alo
     assert store.claim_send(key, FIRST, "checkin", "2026-W48", MONDAY)
     reply = Reply((CheckinAsk("2026-W48", 2),), send_key=key, kind="checkin")
     store.add_to_outbox(FIRST, encode(reply), MONDAY)
-    assert store.claim_outbox_row("sender-elsewhere", MONDAY, WALL) is not None
+    assert store.claim_outbox_rows("sender-elsewhere", MONDAY, WALL, 1)
     store.beat("sender-elsewhere", WALL)
     make_scheduler(db_path, settings, wall=WALL + 1).tick(MONDAY)
     assert checkins_per_member(fake_slack) == {}  # its owner is alive: not touched

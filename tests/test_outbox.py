@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 
 from bot import cli
-from bot.sending.outbox import MAX_ATTEMPTS, Doorbell, Outbox, Reply, backoff, decode, encode, outbox_key
+from bot.sending.outbox import (
+    MAX_ATTEMPTS,
+    Doorbell,
+    Outbox,
+    Reply,
+    backoff,
+    decode,
+    encode,
+    next_step_first,
+    outbox_key,
+)
 from bot.sending.sender import Sender
 from bot.settings import Settings
 from bot.slack.client import make_web_client
@@ -19,7 +29,7 @@ from bot.store import Store
 from bot.usecases.assessment import Coach
 from bot.usecases.services import Services
 from flows.content import load_bundle
-from flows.outcomes import Ask, Notice
+from flows.outcomes import Ask, Closed, Notice
 from flows.values import MemberKey
 from tests.conftest import TEST_NOW, FrozenClock, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
@@ -39,8 +49,8 @@ def notice(key: str) -> Reply:
 
 
 def claim(store: Store, wall: float = 0.0) -> int | None:
-    row = store.claim_outbox_row("me:1:x", TEST_NOW, wall)
-    return row.id if row else None
+    rows = store.claim_outbox_rows("me:1:x", TEST_NOW, wall, 1)
+    return rows[0].id if rows else None
 
 
 def test_a_members_rows_go_one_at_a_time_in_order_while_others_go_alongside(store: Store) -> None:
@@ -246,3 +256,20 @@ def test_a_reply_is_tried_for_about_an_hour_before_it_is_given_up() -> None:
     """The README's promise: 1 s, 2 s, 4 s, … then every 5 minutes, for about an hour."""
     waited = sum(backoff(attempt) for attempt in range(1, MAX_ATTEMPTS))
     assert 55 * 60 <= waited <= 70 * 60
+
+
+def test_a_batch_claim_takes_each_members_head_and_skips_full_workspaces(store: Store) -> None:
+    outbox = Outbox(store, FrozenClock())
+    ann_1 = outbox.enqueue(ANN, notice("help"))
+    outbox.enqueue(ANN, notice("paused"))
+    bob_1 = outbox.enqueue(BOB, notice("help"))
+    elsewhere = outbox.enqueue(MemberKey("T0BUSY", "U0ELSE"), notice("help"))
+    claimed = store.claim_outbox_rows("me", TEST_NOW, 0.0, 10, skip_teams=["T0BUSY"])
+    assert [row.id for row in claimed] == [ann_1, bob_1]  # Ann's second waits; the busy workspace waits
+    assert [row.id for row in store.claim_outbox_rows("me", TEST_NOW, 0.0, 10)] == [elsewhere]
+
+
+def test_the_next_question_is_posted_before_the_answered_one_is_closed() -> None:
+    closed = Closed(1, "reason", 1, 6, "answered", "ready", "D1", "1.0")
+    asked = Ask(1, "networks", 2, 6)
+    assert next_step_first(Reply((closed, asked))).outcomes == (asked, closed)

@@ -76,7 +76,9 @@ def test_home_is_republished_when_a_step_ends_not_after_every_answer(coach_serve
     driver.command(user)
     driver.wait_question(user, 1)
     wait_for_empty_outbox(store)
-    before = len(driver.fake.calls_to("views.publish", user_id=user))  # the assessment began: one
+    # App Home is published once the row is done, off the member's queue: wait for it, not the outbox.
+    published = driver.fake.wait_until(lambda _calls: driver.fake.calls_to("views.publish", user_id=user) or None)
+    before = len(published)  # the assessment began: one
     for count, word in enumerate(["yes", "partly", "no"], start=2):
         driver.dm(user, word)
         driver.wait_question(user, count)

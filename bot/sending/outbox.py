@@ -13,11 +13,11 @@ import logging
 import os
 import pickle
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.store import Store
 from bot.store.outbox import DM_LANE, PRIVATE_LANE
-from flows.outcomes import Outcome
+from flows.outcomes import AskBackClosed, CheckinClosed, Closed, Outcome
 from flows.values import Clock, MemberKey
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,19 @@ class Reply:
     send_key: str | None = None
     kind: str | None = None
     expires: float | None = None  # wall-clock seconds, like the outbox's own retry times
+
+
+# Outcomes that only update a message already on screen (the answered question loses its buttons).
+CLOSING = (Closed, CheckinClosed, AskBackClosed)
+
+
+def next_step_first(reply: Reply) -> Reply:
+    """The member's next step (the next question, the verdict) is posted before the answered message is
+    closed: each close is a Web API call the member would otherwise wait through. On screen it is the
+    same, since a close updates the old message where it stands."""
+    opening = tuple(o for o in reply.outcomes if not isinstance(o, CLOSING))
+    closing = tuple(o for o in reply.outcomes if isinstance(o, CLOSING))
+    return replace(reply, outcomes=opening + closing)
 
 
 def encode(reply: Reply) -> bytes:
@@ -152,6 +165,7 @@ class Outbox:
         if not (reply.outcomes or (reply.private and reply.response_url)):
             return None
         lane = lane or (DM_LANE if reply.outcomes else PRIVATE_LANE)
+        reply = next_step_first(reply)
         row_id = self.store.add_to_outbox(member, encode(reply), self.clock(), lane)
         self.store.after_commit(self.doorbell.ring)
         return row_id

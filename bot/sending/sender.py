@@ -15,7 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -58,6 +60,7 @@ class Progress:
     posted: list[Posted] = field(default_factory=list)
     last: Posted | None = None  # the latest message that landed, for a scheduled send's record
     refused: int = 0  # messages Slack refused for good (each logged)
+    home: Callable[[], None] | None = None  # App Home to publish once the row is done
 
 
 class PassingFailure(Exception):
@@ -75,11 +78,16 @@ def timed_out(error: Exception) -> bool:
 
 
 class Sender:
+    """One claiming loop hands due rows to a pool of I/O threads sized for Slack's latency (a thread
+    waiting on Slack costs no lock and almost no CPU), at most ``per_workspace`` of them per workspace,
+    so one workspace's slow or rate-limited calls never hold another's replies."""
+
     def __init__(
         self,
         services: Services,
         client_for: ClientFor,
-        workers: int = 6,
+        workers: int = 64,
+        per_workspace: int = 16,
         poll_seconds: float = 0.5,
         recover: bool = True,
         doorbell: Doorbell = DOORBELL,
@@ -89,6 +97,7 @@ class Sender:
         self.store = services.store
         self.client_for = client_for
         self.workers = workers
+        self.per_workspace = per_workspace
         self.poll_seconds = poll_seconds
         self.recover = recover
         self.doorbell = doorbell
@@ -98,12 +107,15 @@ class Sender:
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._clients: dict[int, WebClient] = {}  # what it sent with, to close their connections
+        self._pool: ThreadPoolExecutor | None = None
+        self._slots = threading.Condition()
+        self._in_flight: Counter[str] = Counter()  # rows being sent, per workspace
 
     # Running
 
     def start(self) -> Sender:
-        for number in range(self.workers):
-            self._spawn(self._work, f"sender-{number}")
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sender-io")
+        self._spawn(self._claim_loop, "sender-claims")
         if self.recover:
             self._spawn(self._recovery_loop, "sender-recovery")
         return self
@@ -118,6 +130,8 @@ class Sender:
         self.doorbell.ring(len(self._threads))
         for thread in self._threads:
             thread.join(timeout=10)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
         for client in self._clients.values():
             if isinstance(client, KeepAliveWebClient):
                 client.close()
@@ -128,14 +142,41 @@ class Sender:
             self._clients.setdefault(id(client), client)
         return client
 
-    def _work(self) -> None:
+    def _claim_loop(self) -> None:
+        """Claim what is due, as many rows as there are free threads, and hand each to one of them."""
         while not self._stopping.is_set():
             try:
-                if not self.send_next():
+                if not self._claim_and_hand_out():
                     self.doorbell.wait(self.poll_seconds)
             except Exception:  # a bug in one row must not stop the sender
-                log.exception("sending an outbox row failed")
+                log.exception("claiming outbox rows failed")
                 self._stopping.wait(self.poll_seconds)
+
+    def _claim_and_hand_out(self) -> int:
+        with self._slots:
+            while sum(self._in_flight.values()) >= self.workers and not self._stopping.is_set():
+                self._slots.wait(self.poll_seconds)
+            free = self.workers - sum(self._in_flight.values())
+            full = [team for team, count in self._in_flight.items() if count >= self.per_workspace]
+        self.beat()
+        rows = self.store.claim_outbox_rows(self.owner, self.services.clock(), self.wall_clock(), free, full)
+        for row in rows:
+            with self._slots:
+                self._in_flight[row.member.team_id] += 1
+            assert self._pool is not None
+            self._pool.submit(self._send_handed_out, row)
+        return len(rows)
+
+    def _send_handed_out(self, row: OutboxRow) -> None:
+        try:
+            self.send_row(row)
+        except Exception:  # a bug in one row must not stop the sender
+            log.exception("sending outbox row %d failed", row.id)
+        finally:
+            with self._slots:
+                self._in_flight[row.member.team_id] -= 1
+                self._slots.notify()
+            self.doorbell.ring()  # the member's next row (or another's) may be due now
 
     def _recovery_loop(self) -> None:
         while not self._stopping.is_set():
@@ -163,18 +204,16 @@ class Sender:
             self._last_beat = now
 
     def send_next(self) -> int:
-        """Claim a due row and send it, then the rows claimed as each one ends; how many were sent."""
+        """Claim one due row and send it here; how many were sent (0 or 1)."""
         self.beat()
-        row = self.store.claim_outbox_row(self.owner, self.services.clock(), self.wall_clock())
-        sent = 0
-        while row is not None:
-            row = self.send_row(row)
-            sent += 1
-        return sent
+        rows = self.store.claim_outbox_rows(self.owner, self.services.clock(), self.wall_clock(), 1)
+        for row in rows:
+            self.send_row(row)
+        return len(rows)
 
-    def send_row(self, row: OutboxRow) -> OutboxRow | None:
-        """Send one row; returns the next due row, claimed in the same transaction as this one's end
-        (one write instead of two per reply under load)."""
+    def send_row(self, row: OutboxRow) -> None:
+        """Send one row, then record its fate and where its last message landed in one transaction;
+        App Home, when the row changed what it shows, is published after that, off the member's queue."""
         reply = decode(row.payload, row.id)
         client = self._client(row.member.team_id)
         progress = Progress(row.done)
@@ -189,10 +228,11 @@ class Sender:
             settle = partial(self._drop, row, reply, "no_longer_wanted")
         else:
             settle = self._attempt(row, reply, client, progress)
-        with self.store.unit_of_work():  # where the last message landed, the row's fate, the next row
+        with self.store.unit_of_work():  # where the last message landed, and the row's fate
             remember_posts(self.services, progress.posted)
             settle()
-            return self.store.claim_outbox_row(self.owner, self.services.clock(), self.wall_clock())
+        if progress.home is not None:
+            progress.home()
 
     def _attempt(self, row: OutboxRow, reply: Reply, client: WebClient, progress: Progress) -> Callable[[], None]:
         """Send the row's steps; returns what to do with the row afterwards."""
@@ -207,7 +247,7 @@ class Sender:
             log.exception("outbox row %d failed at step %d", row.id, progress.step)
             return partial(self._give_back, row, reply, progress.step, "an unexpected error")
         if changes_member_data(reply.outcomes):
-            delivery.publish_home(row.member.user_id, self.services.home_tab(row.member))
+            progress.home = partial(self._publish_home, delivery, row.member)
         return partial(self._landed, row, reply, progress)
 
     def _after_failure(
@@ -253,6 +293,9 @@ class Sender:
         log.warning("digest in %s stopped: %s is no longer an admin", reply.channel, row.member.user_id)
         self.services.reports(row.member).stop_digest(row.member.team_id, reply.channel)
         return False
+
+    def _publish_home(self, delivery: SlackDelivery, member: MemberKey) -> None:
+        delivery.publish_home(member.user_id, self.services.home_tab(member))
 
     # The row's fate (each runs in the transaction that ends the row)
 

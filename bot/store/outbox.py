@@ -3,6 +3,7 @@ in order per member by ``bot.sending.sender``."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -59,16 +60,29 @@ class OutboxQueries(Connection):
         )
         return cast(int, cursor.lastrowid)
 
-    def claim_outbox_row(self, owner: str, now: datetime, wall: float) -> OutboxRow | None:
-        """Claim the oldest row that is the head of its member's queue and due (``wall``: epoch seconds)."""
+    def claim_outbox_rows(
+        self, owner: str, now: datetime, wall: float, limit: int, skip_teams: Sequence[str] = ()
+    ) -> list[OutboxRow]:
+        """Claim up to ``limit`` due rows, each the head of its member's queue (``wall``: epoch seconds),
+        none of a workspace in ``skip_teams``. What is due is read without the writers' lock; only the
+        claim itself is a (short) write, and a row another sender claimed meanwhile is left to it."""
+        if limit <= 0:
+            return []
+        skip = f" and o.team_id not in ({', '.join('?' * len(skip_teams))})" if skip_teams else ""
+        due = self.db.execute(
+            f"select o.id from outbox o where {MEMBER_HEAD}{skip} order by o.id limit ?", [wall, *skip_teams, limit]
+        ).fetchall()
+        if not due:
+            return []
+        ids = [row[0] for row in due]
         with self.write() as db:  # RETURNING rows are read before the commit
             rows = db.execute(
                 "update outbox set status = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1"
-                f" where id = (select o.id from outbox o where {MEMBER_HEAD} order by o.id limit 1)"
-                " and status = 'pending' returning *",
-                [owner, now.astimezone(UTC).isoformat(), wall],
+                f" where id in ({', '.join('?' * len(ids))}) and status = 'pending' returning *",
+                [owner, now.astimezone(UTC).isoformat(), *ids],
             ).fetchall()
-        return OutboxRow.from_row(dict(zip(OUTBOX_COLUMNS, rows[0], strict=True))) if rows else None
+        claimed = [OutboxRow.from_row(dict(zip(OUTBOX_COLUMNS, row, strict=True))) for row in rows]
+        return sorted(claimed, key=lambda row: row.id)
 
     def finish_outbox_row(self, row_id: int) -> None:
         self._write_one("delete from outbox where id = ?", [row_id])
