@@ -9,6 +9,7 @@ method allows about one call a minute)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -16,16 +17,28 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
-from bot.slack.client import make_web_client
 from bot.slack.errors import WORKSPACE_GONE, error_code
 from bot.slack.installations import oauth_mode
 
-ENV_HINT = "in .env (cp .env.sample .env)"
 BOT_TOKEN_PLACE = "OAuth & Permissions → OAuth Tokens → Bot User OAuth Token, after Install to Workspace"
 APP_TOKEN_PLACE = "Basic Information → App-Level Tokens → Generate Token and Scopes, with connections:write"
 SECRET_PLACE = "Basic Information → App Credentials → Signing Secret"
 PLACEHOLDER_MARKS = ("...", "…", "<", ">", "*", "your-", "your_")
 SLACK_TOKEN_PREFIX = re.compile(r"^(xox[a-z]|xoxe\.xox[a-z]|xapp)-")
+
+
+def quiet_client(settings: Settings) -> WebClient:
+    """A client for one question each: no retries, and no log lines of its own (the finding says it)."""
+    quiet = logging.getLogger("coach.checks.slack")
+    quiet.propagate, quiet.disabled = False, True
+    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    return WebClient(
+        token=settings.secret(settings.slack_bot_token),
+        base_url=base_url,
+        timeout=settings.slack_timeout,
+        logger=quiet,
+        retry_handlers=[],
+    )
 
 
 @dataclass(frozen=True)
@@ -42,7 +55,7 @@ def is_placeholder(value: str) -> bool:
 
 def token_finding(name: str, value: str | None, prefixes: tuple[str, ...], place: str) -> Finding:
     if not value:
-        return Finding(False, f"{name} is not set: copy it from {place}, {ENV_HINT}")
+        return Finding(False, f"{name} is not set: put it in .env (cp .env.sample .env), copied from {place}")
     if is_placeholder(value) or value in prefixes:
         return Finding(False, f"{name} is a placeholder ({value[:8]}): paste the real one from {place}")
     if not value.startswith(prefixes):
@@ -95,7 +108,7 @@ class ConfigurationCheck:
         return Finding(True, "SLACK_SIGNING_SECRET is set")
 
     def slack_findings(self) -> list[Finding]:
-        client = make_web_client(self.settings)
+        client = quiet_client(self.settings)
         reachable = self.bot_token_finding(client)
         if not reachable.ok or self.http or oauth_mode(self.settings):
             return [reachable]
