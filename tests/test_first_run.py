@@ -72,6 +72,13 @@ def test_http_without_a_signing_secret_is_refused(tmp_path: Path) -> None:
     assert "Basic Information → App Credentials → Signing Secret" in line
 
 
+def test_oauth_settings_in_socket_mode_point_to_http(tmp_path: Path) -> None:
+    oauth = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "SLACK_APP_TOKEN": APP_TOKEN}
+    line = one_line_refusal(coach(tmp_path, "run", **oauth))
+    assert line.startswith("coach: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth mode) need HTTP")
+    assert "`coach run --http`" in line
+
+
 def test_a_bot_token_slack_refuses(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.fail("auth.test", error="invalid_auth")
     done = coach(tmp_path, "run", SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake_slack.url)
@@ -121,8 +128,14 @@ def test_doctor_names_the_same_problems_as_run(tmp_path: Path, fake_slack: FakeS
 
 @pytest.mark.parametrize(
     ("value", "placeholder"),
-    [("xoxb-...", True), ("xapp-…", True), ("<your bot token>", True), ("your-signing-secret", True),
-     ("xoxb-12-34-AbCdEf", False), ("8f14e45fceea167a5a36dedd4bea2543", False)],
+    [
+        ("xoxb-...", True),
+        ("xapp-…", True),
+        ("<your bot token>", True),
+        ("your-signing-secret", True),
+        ("xoxb-12-34-AbCdEf", False),
+        ("8f14e45fceea167a5a36dedd4bea2543", False),
+    ],
 )
 def test_placeholders_are_told_from_real_values(value: str, placeholder: bool) -> None:
     assert is_placeholder(value) is placeholder

@@ -8,10 +8,12 @@ import json
 import os
 import runpy
 import shlex
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import jsonschema
 import pytest
@@ -19,6 +21,8 @@ import yaml
 
 from tests.conftest import ROOT, child_env, shared_file
 from tests.fake_slack import FakeSlack
+from tests.fake_socket_mode import FakeSocketMode, slash_command_envelope
+from tests.slack_driver import SlackDriver
 
 BOUNDARY = "a1b2c3d4e5f6"
 CLI_APP_TOKEN, CLI_BOT_TOKEN = "xapp-1-ADEV-1-cli", "xoxb-cli-dev-app"
@@ -120,13 +124,10 @@ def test_check_update_hook_lists_the_slack_packages(monkeypatch: pytest.MonkeyPa
 def test_start_runs_coach_in_socket_mode_with_the_tokens_the_cli_hands_over(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
-    """The CLI's development app's tokens win over a copied ``.env.sample``'s placeholders and OAuth
-    settings, and no signing secret is asked for. (Slack refuses the app token here so that the run
-    ends: the one line it ends with shows which token was used.)"""
-    (tmp_path / ".env").write_text(
-        "SLACK_BOT_TOKEN=xoxb-...\nSLACK_APP_TOKEN=xapp-...\nSLACK_CLIENT_ID=1.2\nSLACK_CLIENT_SECRET=s\n",
-        encoding="utf-8",
-    )
+    """The CLI's development app's tokens win over a copied ``.env.sample``'s placeholders, and no
+    signing secret is asked for. (Slack refuses the app token here so that the run ends: the one line
+    it ends with shows which token was used.)"""
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-...\nSLACK_APP_TOKEN=xapp-...\n", encoding="utf-8")
     fake_slack.fail("apps.connections.open", error="invalid_auth")
     done = subprocess.run(
         ["sh", "-c", hooks()["hooks"]["start"]],
@@ -150,6 +151,42 @@ def test_start_runs_coach_in_socket_mode_with_the_tokens_the_cli_hands_over(
     assert [call.token for call in fake_slack.calls_to("apps.connections.open")] == [CLI_APP_TOKEN]
 
 
+def test_slack_run_serves_the_coach_over_socket_mode(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    """``slack run``'s whole path: the start hook connects with the development app's tokens and
+    answers ``/coach`` as Socket Mode delivers it, and the coach writes to the member's DM."""
+    socket_mode = FakeSocketMode().start()
+    fake_slack.socket_mode_url = socket_mode.url
+    env = hook_env(
+        SLACK_CLI_XAPP=CLI_APP_TOKEN,
+        SLACK_CLI_XOXB=CLI_BOT_TOKEN,
+        SLACK_API_URL=fake_slack.url,
+        COACH_DB=str(tmp_path / "coach.db"),
+    )
+    start = hooks()["hooks"]["start"]
+    process = subprocess.Popen(
+        ["sh", "-c", start],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        form = dict(parse_qsl(SlackDriver("http://unused", "unused", fake_slack).command_body("U0SOCKET")))
+        ack = socket_mode.send(slash_command_envelope(form))
+        assert set(ack) <= {"envelope_id", "payload"}
+        assert "direct message" in fake_slack.wait_for("response_url")[-1].args["text"]
+        first_question = fake_slack.wait_for("chat.postMessage", channel="DU0SOCKET")[0]
+        assert first_question.token == CLI_BOT_TOKEN
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # as the CLI stops it (the coach's sending process too)
+        _, errors = process.communicate(timeout=30)
+        socket_mode.stop()
+    assert process.returncode in (0, -signal.SIGINT), errors  # the coach, or a shell that did not exec it
+    assert "Traceback" not in errors
+
+
 def coach_manifest(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "manifest", *args], cwd=ROOT, env=hook_env(), capture_output=True, text=True
@@ -171,9 +208,10 @@ def test_manifest_for_a_host_points_every_request_url_there() -> None:
         assert {k: v for k, v in printed[part].items() if k != "redirect_urls"} == {
             k: v for k, v in unchanged[part].items() if k != "redirect_urls"
         }
-    assert printed["settings"]["event_subscriptions"]["bot_events"] == unchanged["settings"]["event_subscriptions"][
-        "bot_events"
-    ]
+    assert (
+        printed["settings"]["event_subscriptions"]["bot_events"]
+        == unchanged["settings"]["event_subscriptions"]["bot_events"]
+    )
 
 
 def test_manifest_for_a_host_is_valid_for_slack() -> None:

@@ -23,6 +23,10 @@ from bot.slack.installations import oauth_mode
 BOT_TOKEN_PLACE = "OAuth & Permissions → OAuth Tokens → Bot User OAuth Token, after Install to Workspace"
 APP_TOKEN_PLACE = "Basic Information → App-Level Tokens → Generate Token and Scopes, with connections:write"
 SECRET_PLACE = "Basic Information → App Credentials → Signing Secret"
+OAUTH_NEEDS_HTTP = (
+    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth mode) need HTTP, where workspaces install the coach:"
+    " run `coach run --http`, or remove them from .env to serve one workspace in Socket Mode"
+)
 PLACEHOLDER_MARKS = ("...", "…", "<", ">", "*", "your-", "your_")
 SLACK_TOKEN_PREFIX = re.compile(r"^(xox[a-z]|xoxe\.xox[a-z]|xapp)-")
 
@@ -86,12 +90,14 @@ class ConfigurationCheck:
     def local_findings(self) -> list[Finding]:
         settings = self.settings
         found: list[Finding] = []
-        if oauth_mode(settings):
+        if oauth_mode(settings) and not self.http:
+            found.append(Finding(False, OAUTH_NEEDS_HTTP))
+        elif oauth_mode(settings):
             found.append(Finding(True, "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set (any number of workspaces)"))
         else:
             bot_token = settings.secret(settings.slack_bot_token)
             found.append(token_finding("SLACK_BOT_TOKEN", bot_token, ("xoxb-", "xoxe.xoxb-"), BOT_TOKEN_PLACE))
-        if self.http or oauth_mode(settings):
+        if self.http:
             found.append(self.signing_secret_finding())
         else:
             app_token = settings.secret(settings.slack_app_token)
@@ -110,7 +116,7 @@ class ConfigurationCheck:
     def slack_findings(self) -> list[Finding]:
         client = quiet_client(self.settings)
         reachable = self.bot_token_finding(client)
-        if not reachable.ok or self.http or oauth_mode(self.settings):
+        if not reachable.ok or self.http:
             return [reachable]
         return [reachable, self.app_token_finding(client)]
 

@@ -49,14 +49,12 @@ def hooks() -> dict[str, Any]:
 
 
 def start() -> int:
-    """``start``: ``coach run`` in Socket Mode with the development app's tokens (ahead of any in
-    ``.env``), as one workspace even where ``.env`` configures OAuth for many."""
+    """``start``: ``coach run`` in Socket Mode with the development app's tokens, ahead of any in ``.env``."""
     from bot.cli import main
 
     for name, handed_over in (("SLACK_APP_TOKEN", CLI_APP_TOKEN), ("SLACK_BOT_TOKEN", CLI_BOT_TOKEN)):
         if os.environ.get(handed_over):
             os.environ[name] = os.environ[handed_over]
-    os.environ["SLACK_CLIENT_ID"] = os.environ["SLACK_CLIENT_SECRET"] = ""
     return main(["run"])
 
 
