@@ -101,6 +101,21 @@ def test_slack_out_of_reach(tmp_path: Path) -> None:
     assert "Connection refused" in line and "check the network connection" in line
 
 
+@pytest.mark.parametrize(
+    ("status", "error", "says"),
+    [
+        (404, "not_found", "does not answer like Slack's Web API (HTTP 404): check SLACK_API_URL"),
+        (503, "service_unavailable", "Slack answered service_unavailable when checking SLACK_BOT_TOKEN: try again"),
+    ],
+)
+def test_an_answer_that_is_no_verdict_on_the_token(
+    tmp_path: Path, fake_slack: FakeSlack, status: int, error: str, says: str
+) -> None:
+    fake_slack.fail("auth.test", error=error, status=status)
+    done = coach(tmp_path, "run", SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=fake_slack.url)
+    assert says in one_line_refusal(done)
+
+
 def test_doctor_prints_every_check_and_needs_no_signing_secret_in_socket_mode(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:

@@ -144,12 +144,19 @@ class ConfigurationCheck:
 
     def refused(self, name: str, error: SlackApiError, place: str) -> Finding:
         code = error_code(error)
+        status = int(getattr(error.response, "status_code", 200) or 200)
+        if (400 <= status < 500 and status != 429) or " " in code:  # an answer, but not from Slack's API
+            return Finding(
+                False,
+                f"{self.settings.slack_api_url} does not answer like Slack's Web API (HTTP {status}):"
+                " check SLACK_API_URL, or leave it unset for Slack itself",
+            )
         if code in WORKSPACE_GONE or code == "not_allowed_token_type":
             return Finding(False, f"Slack refused {name} ({code}): copy it again from {place}, or reinstall the app")
         return Finding(False, f"Slack answered {code} when checking {name}: try again in a minute")
 
     def unreachable(self, error: OSError) -> Finding:
-        reason = getattr(error, "reason", None) or error.strerror or type(error).__name__
+        reason = getattr(error, "reason", None) or error.strerror or str(error) or type(error).__name__
         return Finding(
             False,
             f"Slack is not reachable at {self.settings.slack_api_url} ({reason}):"
