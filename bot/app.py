@@ -77,12 +77,15 @@ class FailedRequest(Exception):
         self.response = response
 
 
-def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
+def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_mode: bool = False) -> App:
+    """The app for HTTP, where every request must carry Slack's signature, or for Socket Mode
+    (``socket_mode=True``), where requests arrive over the connection the app-level token opened and
+    Slack signs nothing, so no signing secret is needed."""
     install_token_redaction()
     for language in LANGUAGES:
         lexicon_for(language)  # build the reader's word tables now, not on a member's first reply
     signing_secret = settings.secret(settings.slack_signing_secret)
-    if not signing_secret:
+    if not signing_secret and not socket_mode:
         raise ValueError("SLACK_SIGNING_SECRET is not set")
     installations = installation_store(settings, store)
     oauth_settings = None
@@ -98,7 +101,8 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now) -> App:
         store=store,
         outbox=Outbox(store, clock),
         client=make_web_client(settings),
-        signing_secret=signing_secret,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=bool(signing_secret),
         oauth_settings=oauth_settings,
         process_before_response=True,
         raise_error_for_unhandled_request=True,

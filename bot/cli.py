@@ -1,4 +1,4 @@
-"""The ``coach`` command line: run, tick, chat, check."""
+"""The ``coach`` command line: run, send, tick, chat, check, doctor, manifest."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         "--now", type=_instant, default=None, help="act as of this ISO-8601 instant, e.g. for a check-in's week"
     )
     sub.add_parser("check", help="validate the content and the Slack manifest")
+    doctor = sub.add_parser("doctor", help="check the Slack configuration (tokens, Slack's answer) and say what to fix")
+    doctor.add_argument("--http", action="store_true", help="check for HTTP mode instead of Socket Mode")
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (manifest.yml)")
+    manifest.add_argument("--url", default=None, help="your public HTTPS address: request URLs point there")
+    manifest.add_argument("--json", action="store_true", help="print JSON instead of YAML")
     return parser
 
 
@@ -70,6 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.checks.manifest import run_checks
 
         return run_checks()
+    if args.command == "manifest":
+        return _manifest(args.url, args.json)
+    if args.command == "doctor":
+        from bot.checks.config import print_report
+
+        return print_report(settings, args.http)
     if args.command == "chat":
         return _chat(settings, args.lang, args.db, args.now, args.out)
     if args.command == "tick":
@@ -101,6 +112,17 @@ def _chat(
     store = Store(db or settings.coach_db)
     coach = Coach(store, load_bundle(locale), clock=(lambda: now) if now is not None else utc_now)
     run_chat(coach, default_member(), out=out)
+    return 0
+
+
+def _manifest(base_url: str | None, as_json: bool) -> int:
+    from bot.slack.manifest import render_manifest
+
+    try:
+        print(render_manifest(base_url, as_json))
+    except (ValueError, OSError) as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -213,24 +235,19 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
     from slack_bolt.error import BoltError
 
     from bot.app import create_app
+    from bot.checks.config import ConfigurationCheck
     from bot.sending.process import SendingProcess
-    from bot.slack.installations import oauth_mode
     from bot.store import Store
 
-    if not settings.slack_signing_secret or not (settings.slack_bot_token or oauth_mode(settings)):
-        print(
-            "coach: set SLACK_SIGNING_SECRET and either SLACK_BOT_TOKEN (one workspace) or"
-            " SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (any number of workspaces); see .env.sample",
-            file=sys.stderr,
-        )
-        return 2
-    app_token = settings.secret(settings.slack_app_token)
-    if not http and not app_token:
-        print("coach: Socket Mode needs SLACK_APP_TOKEN; or serve HTTP with `coach run --http`", file=sys.stderr)
+    check = ConfigurationCheck(settings, http)
+    problems = check.problems()
+    for problem in problems:
+        print(f"coach: {problem}", file=sys.stderr)
+    if problems:
         return 2
     store = Store(settings.coach_db)
     try:
-        app = create_app(settings, store)
+        app = create_app(settings, store, socket_mode=not http)
     except BoltError as error:
         print(f"coach: Slack rejected the configuration: {error}", file=sys.stderr)
         return 2
@@ -251,7 +268,10 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         else:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+            handler = SocketModeHandler(app, settings.secret(settings.slack_app_token))
+            if check.socket_url:  # the URL the check was given: asking for another so soon could be refused
+                handler.client.wss_uri = check.socket_url
+            handler.start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         pass
     finally:

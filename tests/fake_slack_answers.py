@@ -74,12 +74,17 @@ def users_info(fake: FakeSlack, call: Call) -> dict[str, Any]:
     return {"ok": True, "user": profile}
 
 
+def socket_url(fake: FakeSlack, call: Call) -> dict[str, Any]:
+    return {"ok": True, "url": fake.socket_mode_url}
+
+
 def canvas(fake: FakeSlack, call: Call) -> dict[str, Any]:
     return {"ok": True, "canvas_id": f"F{next(fake._ts):06d}"}
 
 
 ANSWERS: dict[str, Answer] = {
     "auth.test": auth_test,
+    "apps.connections.open": socket_url,
     "oauth.v2.access": oauth_access,
     "conversations.open": conversations_open,
     "chat.postMessage": message,

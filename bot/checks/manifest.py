@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -11,17 +10,9 @@ from pydantic import ValidationError
 
 from bot.checks.content import label_problems, load_style, summary_problems, wording_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
+from bot.slack.manifest import MANIFEST_NAME, find_manifest
 from flows.content import available_locales, content_root, load_bundle_from, placeholders
 from flows.plan import plan_problems
-
-MANIFEST_NAME = "manifest.yml"
-
-
-def find_manifest() -> Path | None:
-    for folder in (Path.cwd(), Path(__file__).resolve().parent.parent):
-        if (folder / MANIFEST_NAME).is_file():
-            return folder / MANIFEST_NAME
-    return None
 
 
 def content_problems() -> list[str]:
