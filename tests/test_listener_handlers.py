@@ -97,7 +97,7 @@ def test_a_check_in_click_without_its_parts_is_old(services: Services) -> None:
 def test_a_payload_without_a_user_is_acknowledged_and_ignored(services: Services) -> None:
     ctx = context(user=None)
     assert click(services, actions.answer, {"value": "reason:ready"}, ctx) is None
-    assert services.store.db.table("members").count == 0
+    assert services.store.team_members("T0001") == []
 
 
 def test_settings_with_a_non_ascii_digit_weekday_are_refused(services: Services) -> None:

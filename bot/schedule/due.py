@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.store import AssessmentRow, MemberRow, Store, send_key
+from bot.store import AssessmentRow, MemberRow, send_key
+from bot.store.interfaces import CoachStore
 from bot.usecases.journey import CHECKIN_KIND
 from bot.usecases.report import DIGEST_KIND, team_report
 from flows.content import Bundle
@@ -53,7 +54,7 @@ class Job:
         return self.recipient.channel_id if isinstance(self.recipient, ChannelKey) else None
 
 
-def weekly_job(store: Store, member: MemberRow, now: datetime) -> Job | None:
+def weekly_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | None:
     """What a member whose weekly slot has come should get: a check-in, a one-off invite, or nothing."""
     slot = member.next_checkin_at
     if slot is None or now - slot >= LATE_SEND_WINDOW:
@@ -77,7 +78,7 @@ def nudge_job(assessment: AssessmentRow, now: datetime, question_ids: Sequence[s
     return Job(owner, NUDGE_KIND, f"{assessment.id}-{2 if last else 1}", (Nudge(number, total, last),))
 
 
-def digest_jobs(store: Store, now: datetime, bundle: Bundle) -> list[Job]:
+def digest_jobs(store: CoachStore, now: datetime, bundle: Bundle) -> list[Job]:
     jobs = []
     for digest in store.digests():
         due = due_checkin(now, digest["tz"], DEFAULT_WEEKDAY, DEFAULT_TIME)

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from bot.schedule.due import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, Job, digest_jobs, nudge_job, weekly_job
 from bot.sending.outbox import Outbox, Reply
 from bot.sending.sender import Sender
-from bot.store import MemberRow, Store
+from bot.store import MemberRow
+from bot.store.interfaces import CoachStore
 from bot.store.outbox import CHANNEL_LANE
 from flows.content import Bundle
 from flows.schedule import checkin_slot, following_checkin
@@ -49,7 +50,7 @@ class TickReport:
 class Scheduler:
     def __init__(
         self,
-        store: Store,
+        store: CoachStore,
         bundle: Bundle,
         outbox: Outbox,
         sender: Sender | None = None,

@@ -15,7 +15,7 @@ import pickle
 import threading
 from dataclasses import dataclass, replace
 
-from bot.store import Store
+from bot.store.interfaces import CoachStore
 from bot.store.outbox import DM_LANE, PRIVATE_LANE
 from flows.outcomes import AskBackClosed, CheckinClosed, Closed, Outcome
 from flows.values import Clock, MemberKey
@@ -150,7 +150,7 @@ DOORBELL = Doorbell()  # one per process: every outbox in it wakes every sender 
 
 
 class Outbox:
-    def __init__(self, store: Store, clock: Clock, doorbell: Doorbell = DOORBELL) -> None:
+    def __init__(self, store: CoachStore, clock: Clock, doorbell: Doorbell = DOORBELL) -> None:
         self.store = store
         self.clock = clock
         self.doorbell = doorbell

@@ -1,4 +1,4 @@
-"""A member's DM with the coach, as the senders share it: where it is, and which sends arrived there.
+"""Which sends arrived in a DM.
 
 Every message the coach sends on its own (a scheduled check-in, a queued reply) carries its send key
 as message metadata, so after a crash or a timed-out call the DM's history tells whether it arrived.
@@ -9,9 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk import WebClient
-
-from bot.store import Store
-from flows.values import MemberKey
 
 METADATA_EVENT = "coach_send"
 HISTORY_LOOKED_AT = 20  # the latest messages of a DM that a recovery looks through
@@ -34,13 +31,3 @@ def delivered_keys(client: WebClient, channel: str, limit: int = HISTORY_LOOKED_
         if isinstance(metadata, dict) and metadata.get("event_type") == METADATA_EVENT and isinstance(key, str):
             found[key] = str(message.get("ts", ""))
     return found
-
-
-def dm_channel(store: Store, client: WebClient, member: MemberKey) -> str:
-    """The member's DM with the coach: remembered, or opened once (``conversations.open``)."""
-    row = store.member(member)
-    if row is not None and row.dm_channel:
-        return row.dm_channel
-    channel = str(client.conversations_open(users=member.user_id)["channel"]["id"])
-    store.update_member(member, dm_channel=channel)
-    return channel

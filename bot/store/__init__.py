@@ -6,6 +6,8 @@ values it hands out, ``schema`` the migrations, and each other module the querie
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.store.assessments import AssessmentQueries
 from bot.store.locks import ProcessLock, retry_locked
 from bot.store.members import MemberQueries
@@ -28,11 +30,20 @@ from bot.store.schema import migrations
 from bot.store.sends import SendQueries
 from bot.store.workspaces import WorkspaceQueries
 
+if TYPE_CHECKING:
+    from bot.store.plans import PlanStore
+
 
 class Store(
     MemberQueries, AssessmentQueries, SendQueries, WorkspaceQueries, PrivacyQueries, RequestQueries, OutboxQueries
 ):
     """The coach's database: every table, every query, one writer path."""
+
+    @property
+    def plans(self) -> PlanStore:
+        from bot.store.plans import PlanStore
+
+        return PlanStore(self)
 
 
 __all__ = [

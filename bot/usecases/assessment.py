@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer, Store
+from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer
+from bot.store.interfaces import CoachStore
 from bot.usecases.plan import Plans
 from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_for, evaluate, review_facts
 from flows.content import Bundle, Rating
@@ -30,7 +31,7 @@ HOW: dict[Trigger, Literal["answered", "skipped", "left", "restarted"]] = {
 
 
 class Coach:
-    def __init__(self, store: Store, bundle: Bundle, clock: Clock = utc_now) -> None:
+    def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
         self.store = store
         self.bundle = bundle
         self.clock = clock

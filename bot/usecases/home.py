@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store import Store
+from bot.store.interfaces import CoachStore
 from bot.usecases.plan import Plans
 from flows.assessment import evaluate
 from flows.content import Bundle
@@ -16,7 +16,7 @@ from flows.values import MemberKey
 TIMELINE_LENGTH = 12  # the most recent stage changes shown; older ones stay in the export
 
 
-def home_tab(store: Store, bundle: Bundle, member: MemberKey) -> HomeTab:
+def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
     row = store.member(member)
     question_ids = [q.id for q in bundle.assessment.questions]
     open_question = None

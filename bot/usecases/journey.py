@@ -6,7 +6,8 @@ compare-and-set on the member row, recorded with its time and source.
 
 from __future__ import annotations
 
-from bot.store import MemberRow, Store, send_key
+from bot.store import MemberRow, send_key
+from bot.store.interfaces import CoachStore
 from bot.usecases.plan import Plans
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
@@ -29,7 +30,7 @@ CHECKIN_KIND = "checkin"
 
 
 class Journey:
-    def __init__(self, store: Store, bundle: Bundle, clock: Clock = utc_now) -> None:
+    def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
         self.store = store
         self.bundle = bundle
         self.clock = clock

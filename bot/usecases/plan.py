@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.store import Store
-from bot.store.plans import PlanStore
+from bot.store.interfaces import CoachStore
 from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.content import RATINGS, Bundle
 from flows.outcomes import Outcome
@@ -22,9 +21,9 @@ USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 class Plans:
-    def __init__(self, store: Store, bundle: Bundle, clock: Clock = utc_now) -> None:
+    def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
         self.store = store
-        self.plans = PlanStore(store)
+        self.plans = store.plans
         self.bundle = bundle
         self.clock = clock
 

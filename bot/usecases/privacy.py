@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from bot.store import Store
-from bot.store.plans import PlanStore
+from bot.store.interfaces import CoachStore
 from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
 from flows.plan_outcomes import PlanCanvasesForgotten
 from flows.values import MemberKey
 
 
 class Privacy:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: CoachStore) -> None:
         self.store = store
 
     def export(self, member: MemberKey, now: datetime) -> list[Outcome]:
@@ -26,6 +25,6 @@ class Privacy:
         return [ForgetConfirm()]
 
     def forget(self, member: MemberKey) -> list[Outcome]:
-        canvases = PlanStore(self.store).canvas_ids(member)  # read first: the rows go with the rest
+        canvases = self.store.plans.canvas_ids(member)  # read first: the rows go with the rest
         self.store.forget_member(member)
         return [*([PlanCanvasesForgotten(canvases)] if canvases else []), Notice("forgotten")]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.store import Store
+from bot.store.interfaces import CoachStore
 from flows.content import LANGUAGES, Bundle, language_for, load_bundle
 from flows.outcomes import Notice, Outcome
 from flows.values import MemberKey
@@ -15,7 +15,7 @@ PROFILE_FIELDS = ("tz", "locale")
 
 
 class Profiles:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: CoachStore) -> None:
         self.store = store
 
     def bundle_for(self, member: MemberKey) -> Bundle:

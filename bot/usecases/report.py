@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from bot.store import Store, send_key
+from bot.store import send_key
+from bot.store.interfaces import CoachStore
 from flows.assessment import evaluate
 from flows.content import Bundle
 from flows.outcomes import ChannelReport, Notice, Outcome, Report
@@ -18,7 +19,7 @@ from flows.values import ChannelKey, Clock, MemberKey
 DIGEST_KIND = "digest"
 
 
-def team_report(store: Store, bundle: Bundle, team_id: str, now: datetime) -> TeamReport:
+def team_report(store: CoachStore, bundle: Bundle, team_id: str, now: datetime) -> TeamReport:
     question_ids = [q.id for q in bundle.assessment.questions]
     members = store.team_members(team_id)
     verdicts: Counter[str] = Counter()
@@ -66,7 +67,7 @@ CHANNEL_MENTION = re.compile(r"^<#(C[A-Z0-9]+)(?:\|[^>]*)?>$")
 class Reports:
     """``/coach report [#channel]``: the team report for an owner or admin, here or as a weekly digest."""
 
-    def __init__(self, store: Store, bundle: Bundle, clock: Clock) -> None:
+    def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock) -> None:
         self.store = store
         self.bundle = bundle
         self.clock = clock

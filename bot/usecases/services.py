@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.store import Store
+from bot.store.interfaces import CoachStore
 from bot.usecases.assessment import Coach
 from bot.usecases.home import home_tab
 from bot.usecases.journey import Journey
@@ -22,7 +22,7 @@ from flows.values import Clock, MemberKey
 
 @dataclass(frozen=True)
 class Services:
-    store: Store
+    store: CoachStore
     bundle: Bundle  # the default language's, for whatever is not addressed to one member
     clock: Clock
     installations: InstallationStore | None = None  # OAuth mode: the workspaces' tokens

@@ -6,14 +6,14 @@ import logging
 
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.store import Store
+from bot.store.interfaces import CoachStore
 from flows.values import Clock
 
 log = logging.getLogger(__name__)
 
 
 class Workspaces:
-    def __init__(self, store: Store, installations: InstallationStore | None, clock: Clock) -> None:
+    def __init__(self, store: CoachStore, installations: InstallationStore | None, clock: Clock) -> None:
         self.store = store
         self.installations = installations
         self.clock = clock
