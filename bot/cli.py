@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,7 +16,6 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.schedule.ticker import Scheduler
     from bot.store import Store
 
 log = logging.getLogger("coach")
@@ -126,27 +124,6 @@ def _manifest(base_url: str | None, as_json: bool) -> int:
     return 0
 
 
-def make_scheduler(settings: Settings, store: Store, send: bool = False, now: datetime | None = None) -> Scheduler:
-    """The scheduler; with ``send`` it also sends what it queued (``coach tick``, which runs alone), as of
-    ``now`` when given (``coach tick --now``: a check-in queued for that day is not too late to send)."""
-    from datetime import timedelta
-
-    from bot.schedule.ticker import Scheduler
-    from bot.sending.outbox import Outbox
-    from bot.sending.sender import make_sender
-    from flows.content import load_bundle
-    from flows.values import utc_now
-
-    clock = (lambda: now) if now is not None else utc_now
-    return Scheduler(
-        store,
-        load_bundle(),
-        Outbox(store, clock),
-        sender=make_sender(settings, store, clock) if send else None,
-        retention=timedelta(days=settings.coach_retention_days),
-    )
-
-
 def _has_token(settings: Settings) -> bool:
     from bot.slack.installations import oauth_mode
 
@@ -197,6 +174,8 @@ def _tick(settings: Settings, now: datetime) -> int:
         return 2
     store = Store(settings.coach_db)
     reopen_with_single_token(settings, store)
+    from bot.schedule.timer import make_scheduler
+
     report = make_scheduler(settings, store, send=True, now=now).tick(now)
     print(report.summary())
     return 0
@@ -212,23 +191,6 @@ def reopen_with_single_token(settings: Settings, store: Store) -> None:
 
     if settings.slack_bot_token and not oauth_mode(settings):
         reopen_if_token_works(make_web_client(settings), Workspaces(store, None, utc_now))
-
-
-def start_ticking(settings: Settings, store: Store) -> threading.Thread:
-    """``coach run``'s own timer: a daemon thread that ticks every ``COACH_TICK_SECONDS``."""
-    scheduler = make_scheduler(settings, store)
-
-    def loop() -> None:
-        while True:
-            try:
-                scheduler.tick(datetime.now(UTC))
-            except Exception:  # a failed tick must not stop the next one
-                log.exception("tick failed")
-            time.sleep(settings.coach_tick_seconds)
-
-    thread = threading.Thread(target=loop, name="ticker", daemon=True)
-    thread.start()
-    return thread
 
 
 def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1) -> int:
@@ -257,6 +219,8 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
 
         return serve_workers(settings, host, port, workers)
     sending = SendingProcess().start()
+    from bot.schedule.timer import start_ticking
+
     start_ticking(settings, store)
     try:
         if http:

@@ -14,7 +14,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.schedule.due import Job
 from bot.sending.outbox import MAX_ATTEMPTS, Reply, encode
-from bot.sending.sender import OWNER_SILENT_SECONDS
+from bot.sending.recovery import OWNER_SILENT_SECONDS
 from bot.settings import Settings
 from bot.slack.errors import SlackFault, classify
 from bot.store import Store, send_key

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from bot.schedule.ticker import Scheduler
 from bot.sending.outbox import Outbox
-from bot.sending.sender import OWNER_SILENT_SECONDS, make_sender
+from bot.sending.recovery import OWNER_SILENT_SECONDS
+from bot.sending.sender import make_sender
 from bot.store import Store
 from flows.content import load_bundle
 from flows.values import MemberKey

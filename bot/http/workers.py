@@ -76,7 +76,7 @@ def fork_child(settings: Settings, sock: socket.socket) -> int:
 
 def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int:
     """Fork the serving processes first (a fork copies no running threads), then start the parent's."""
-    from bot.cli import start_ticking
+    from bot.schedule.timer import start_ticking
     from bot.sending.process import SendingProcess
     from bot.store import Store
 

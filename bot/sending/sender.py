@@ -1,13 +1,10 @@
-"""Sends the outbox: each member's rows in order, members in parallel, every reply once.
+"""Sends the outbox: each member's rows in order, members in parallel, every message once.
 
-Worker threads claim a row (the oldest row of a member with nothing earlier still unsent), send its
-steps in order (the private reply through ``response_url``, then each outcome to the DM, then App
-Home when the step changed what it shows), and delete it. A passing failure gives the row back with
-a growing delay, keeping what was already done; a permanent one is logged and the rest goes out. A
-row claimed by a process that died, or whose send timed out, is checked against the DM's history
-(each new message carries the row's key as metadata) and resumed after what already arrived.
-``coach run`` wakes the workers right after each commit; a short poll catches rows committed by
-other processes.
+One claiming loop claims due rows (each the oldest of its member's queue), as many as there are free
+I/O threads, and hands each to one: its steps go in order (the private reply through
+``response_url``, then each outcome to the DM), the row is deleted, and App Home follows when the
+row changed what it shows. Failures and recovery: ``bot.sending.fates``, ``bot.sending.recovery``.
+``coach run`` rings the loop right after each commit; a short poll catches other processes' rows.
 """
 
 from __future__ import annotations
@@ -16,10 +13,8 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -28,17 +23,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sending import admin
+from bot.sending.fates import RowFates
 from bot.sending.landing import delivery_for, dm_of, remember_posts
-from bot.sending.outbox import DOORBELL, MAX_ATTEMPTS, Doorbell, Reply, backoff, decode, outbox_key
+from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
+from bot.sending.progress import PassingFailure, Progress, is_passing, timed_out
+from bot.sending.recovery import OrphanRecovery
 from bot.settings import Settings
 from bot.slack.client import KeepAliveWebClient
-from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
-from bot.slack.dm import delivered_keys, send_metadata
-from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
+from bot.slack.delivery import SlackDelivery, changes_member_data
+from bot.slack.dm import send_metadata
+from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
 from bot.store import OutboxRow, Store
-from bot.usecases.report import is_admin
 from bot.usecases.services import Services
 from bot.views.render import render, render_all
 from flows.content import load_bundle
@@ -49,35 +46,9 @@ from flows.values import Clock, MemberKey, utc_now
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
 RECOVERY_SECONDS = 5.0  # how often a sender beats its heartbeat and looks for orphaned rows
-OWNER_SILENT_SECONDS = 30.0  # a claim whose owner has not beaten for this long is taken over
 
 
-@dataclass
-class Progress:
-    """How far a row got: the next step to do, and the messages that landed on the way."""
-
-    step: int
-    posted: list[Posted] = field(default_factory=list)
-    last: Posted | None = None  # the latest message that landed, for a scheduled send's record
-    refused: int = 0  # messages Slack refused for good (each logged)
-    home: Callable[[], None] | None = None  # App Home to publish once the row is done
-
-
-class PassingFailure(Exception):
-    """Slack could not take it now; the row is tried again later."""
-
-
-def is_passing(error: Exception) -> bool:
-    """Slack may well take it a little later (the one classifier's reading of the failure)."""
-    return classify(error) in (SlackFault.TRANSIENT, SlackFault.UNCERTAIN)
-
-
-def timed_out(error: Exception) -> bool:
-    reason = getattr(error, "reason", None)
-    return isinstance(error, TimeoutError) or isinstance(reason, TimeoutError)
-
-
-class Sender:
+class Sender(RowFates, OrphanRecovery):
     """One claiming loop hands due rows to a pool of I/O threads sized for Slack's latency (a thread
     waiting on Slack costs no lock and almost no CPU), at most ``per_workspace`` of them per workspace,
     so one workspace's slow or rate-limited calls never hold another's replies."""
@@ -250,79 +221,6 @@ class Sender:
             progress.home = partial(self._publish_home, delivery, row.member)
         return partial(self._landed, row, reply, progress)
 
-    def _after_failure(
-        self, row: OutboxRow, reply: Reply, progress: Progress, error: SlackApiError | OSError
-    ) -> Callable[[], None]:
-        """What a Slack failure means for the row: look it up later, try again, stop, or drop it."""
-        if timed_out(error):
-            log.warning("outbox row %d step %d timed out; recovery looks for it", row.id, progress.step)
-            return partial(self.store.mark_outbox_uncertain, row.id, progress.step)
-        match classify(error):
-            case SlackFault.TRANSIENT | SlackFault.UNCERTAIN:
-                return partial(self._give_back, row, reply, progress.step, describe(error))
-            case SlackFault.GONE_MEMBER:
-                log.warning("member %s stopped: Slack answered %s", row.member, error_code(error))
-                return partial(self._member_gone, row, reply, error_code(error))
-            case SlackFault.REVOKED_WORKSPACE:
-                # The token is dead, not the message: it waits for the workspace to be back (a new token).
-                log.warning("workspace %s stopped: Slack answered %s", row.member.team_id, error_code(error))
-                return partial(self._workspace_stopped, row, reply, progress.step, error_code(error))
-        log.warning("dropped outbox row %d at step %d: Slack answered %s", row.id, progress.step, describe(error))
-        return partial(self._drop, row, reply, error_code(error))
-
-    def _still_wanted(self, client: WebClient, row: OutboxRow, reply: Reply) -> bool:
-        """A scheduled message asks Slack first: a DM only to a member Slack still has (their time zone
-        and language learned afresh), a channel digest only while its creator is an owner or admin."""
-        if reply.kind is None:
-            return True
-        try:
-            user = client.users_info(user=row.member.user_id, include_locale=True).get("user") or {}
-        except SlackApiError as error:
-            if classify(error) is not SlackFault.GONE_MEMBER:
-                return True  # the send itself will meet whatever this was, and be handled as a send
-            user = {"deleted": True}
-        if reply.channel is None:
-            if user.get("deleted"):
-                log.warning("member %s stopped: Slack says they are gone", row.member)
-                self.services.profiles().stop(row.member, "deactivated")
-                return False
-            self.services.profiles().learn(row.member, user)
-            return True
-        if is_admin(user) and not user.get("deleted"):
-            return True
-        log.warning("digest in %s stopped: %s is no longer an admin", reply.channel, row.member.user_id)
-        self.services.reports(row.member).stop_digest(row.member.team_id, reply.channel)
-        return False
-
-    def _publish_home(self, delivery: SlackDelivery, member: MemberKey) -> None:
-        delivery.publish_home(member.user_id, self.services.home_tab(member))
-
-    # The row's fate (each runs in the transaction that ends the row)
-
-    def _landed(self, row: OutboxRow, reply: Reply, progress: Progress) -> None:
-        self.store.finish_outbox_row(row.id)
-        if reply.send_key is None:
-            return
-        if progress.last is None and progress.refused:  # Slack refused it for good (logged)
-            self.store.mark_failed(reply.send_key, "refused")
-        else:  # landed now, or found in the DM's history after a crash or a timeout
-            last = progress.last
-            channel, ts = (last.channel, last.ts) if last is not None else (reply.channel or "", "")
-            self.store.mark_sent(reply.send_key, channel, ts, self.services.clock())
-
-    def _drop(self, row: OutboxRow, reply: Reply | None, reason: str) -> None:
-        self.store.finish_outbox_row(row.id)
-        if reply is not None and reply.send_key is not None:
-            self.store.mark_failed(reply.send_key, reason)
-
-    def _member_gone(self, row: OutboxRow, reply: Reply, reason: str) -> None:
-        self.services.profiles().stop(row.member, reason)
-        self._drop(row, reply, reason)
-
-    def _workspace_stopped(self, row: OutboxRow, reply: Reply, step: int, reason: str) -> None:
-        self.services.workspaces().stop(row.member.team_id, reason)
-        self._give_back(row, reply, step, reason)
-
     def _send_steps(
         self, row: OutboxRow, reply: Reply, client: WebClient, delivery: SlackDelivery, progress: Progress
     ) -> None:
@@ -395,54 +293,6 @@ class Sender:
             if reply.response_url:
                 Respond(response_url=reply.response_url)(text=render(delivery.bundle, Notice("dm_failed")).text)
             return None
-
-    def _give_back(self, row: OutboxRow, reply: Reply | None, step: int, reason: str) -> None:
-        if row.attempts >= MAX_ATTEMPTS:
-            log.warning("dropped outbox row %d after %d attempts: %s", row.id, row.attempts, reason)
-            self._drop(row, reply, reason)
-            return
-        delay = backoff(row.attempts)
-        log.info("outbox row %d: %s; trying again in %.0f s", row.id, reason, delay)
-        self.store.retry_outbox_row(row.id, step, self.wall_clock() + delay)
-
-    # Rows left claimed by a process that died, or by a send that timed out
-
-    def recover_orphans(self, now: datetime) -> int:
-        """Rows claimed by a sender that stopped beating (it died, or froze), or whose send timed out."""
-        recovered = 0
-        alive = self.store.live_senders(self.wall_clock() - OWNER_SILENT_SECONDS) | {self.owner}
-        for row in self.store.claimed_outbox_rows():
-            if row.owner in alive:
-                continue
-            if row.owner is None or not self.store.take_over_outbox_row(row.id, row.owner, self.owner):
-                continue
-            self.store.retry_outbox_row(row.id, self._resume_step(row), 0)
-            recovered += 1
-        if recovered:
-            self.doorbell.ring(recovered)
-        return recovered
-
-    def _resume_step(self, row: OutboxRow) -> int:
-        """The step after the last message of this row found in the DM's history, else where it stopped."""
-        reply = decode(row.payload, row.id)
-        client = self._client(row.member.team_id)
-        if reply is None or client is None or row.done > len(reply.outcomes):
-            return row.done
-        channel = reply.channel or self._known_dm(row.member)
-        if channel is None:
-            return row.done
-        try:
-            arrived = delivered_keys(client, channel)
-        except SLACK_FAILURES as error:  # resume where it stopped: a message may come twice, none is lost
-            log.warning("could not read the history of %s: %s", channel, describe(error))
-            return row.done
-        steps: Sequence[int] = range(len(reply.outcomes), max(row.done, 1) - 1, -1)
-        return next((step + 1 for step in steps if outbox_key(row.id, step) in arrived), row.done)
-
-    def _known_dm(self, member: MemberKey) -> str | None:
-        profile = self.store.member(member)
-        return profile.dm_channel if profile is not None else None
-
 
 def make_sender(settings: Settings, store: Store, clock: Clock = utc_now, **options: Any) -> Sender:
     """A sender for ``coach run`` (a thread of it) or ``coach send`` (a process of its own)."""

@@ -1,0 +1,66 @@
+"""Rows left claimed by a sender that stopped beating (killed, frozen, its host gone), or by a send
+that timed out: each message carries its row's key as message metadata, so the DM's history tells
+what already arrived, and the row is resumed after it. Nothing is sent twice that Slack shows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from slack_sdk import WebClient
+
+from bot.sending.outbox import Doorbell, decode, outbox_key
+from bot.slack.dm import delivered_keys
+from bot.slack.errors import SLACK_FAILURES, describe
+from bot.store import OutboxRow
+from bot.store.interfaces import CoachStore
+from flows.values import MemberKey
+
+log = logging.getLogger(__name__)
+OWNER_SILENT_SECONDS = 30.0  # a claim whose owner has not beaten for this long is taken over
+
+
+class OrphanRecovery:
+    store: CoachStore
+    wall_clock: Callable[[], float]
+    owner: str
+    doorbell: Doorbell
+
+    def _client(self, team_id: str) -> WebClient | None: ...
+
+    def recover_orphans(self, now: datetime) -> int:
+        """Rows claimed by a sender that stopped beating (it died, or froze), or whose send timed out."""
+        recovered = 0
+        alive = self.store.live_senders(self.wall_clock() - OWNER_SILENT_SECONDS) | {self.owner}
+        for row in self.store.claimed_outbox_rows():
+            if row.owner in alive:
+                continue
+            if row.owner is None or not self.store.take_over_outbox_row(row.id, row.owner, self.owner):
+                continue
+            self.store.retry_outbox_row(row.id, self._resume_step(row), 0)
+            recovered += 1
+        if recovered:
+            self.doorbell.ring(recovered)
+        return recovered
+
+    def _resume_step(self, row: OutboxRow) -> int:
+        """The step after the last message of this row found in the DM's history, else where it stopped."""
+        reply = decode(row.payload, row.id)
+        client = self._client(row.member.team_id)
+        if reply is None or client is None or row.done > len(reply.outcomes):
+            return row.done
+        channel = reply.channel or self._known_dm(row.member)
+        if channel is None:
+            return row.done
+        try:
+            arrived = delivered_keys(client, channel)
+        except SLACK_FAILURES as error:  # resume where it stopped: a message may come twice, none is lost
+            log.warning("could not read the history of %s: %s", channel, describe(error))
+            return row.done
+        steps: Sequence[int] = range(len(reply.outcomes), max(row.done, 1) - 1, -1)
+        return next((step + 1 for step in steps if outbox_key(row.id, step) in arrived), row.done)
+
+    def _known_dm(self, member: MemberKey) -> str | None:
+        profile = self.store.member(member)
+        return profile.dm_channel if profile is not None else None
