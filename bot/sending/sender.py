@@ -92,9 +92,8 @@ class Sender(RowFates, OrphanRecovery):
         return self
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread := threading.Thread(target=target, name=name, daemon=True))
         thread.start()
-        self._threads.append(thread)
 
     def stop(self) -> None:
         self._stopping.set()
