@@ -54,6 +54,7 @@ class FakeSlack:
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
         self.socket_mode_url = "wss://socket-mode.invalid/link/?ticket=test"  # what apps.connections.open gives
         self.drop_connections = False  # close each connection after one answer, though it said keep-alive
+        self.gates: dict[str, threading.Event] = {}  # method -> its answers wait until the event is set
         # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``
         # refilled at ``message_rate`` per second; beyond it, 429 with Retry-After.
         self.message_rate: float | None = None
@@ -99,6 +100,12 @@ class FakeSlack:
     ) -> None:
         with self._lock:
             self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, delay, succeed))
+
+    def hold(self, method: str) -> threading.Event:
+        """Answer no ``method`` call (each is still recorded as it arrives) until the returned event
+        is set: a Slack that is slow for exactly as long as a test needs."""
+        gate = self.gates[method] = threading.Event()
+        return gate
 
     # Reading what happened
 
@@ -200,6 +207,9 @@ class FakeSlack:
             call.response = body
             self.calls.append(call)
             self._lock.notify_all()
+            gate = self.gates.get(call.method)
+        if gate is not None:
+            gate.wait(timeout=30)
         if delay:
             time.sleep(delay)
         return status, headers, body
