@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,8 @@ class CoachApp(EventClaimingApp):
                     raise FailedRequest(response)
         except FailedRequest as failed:
             return failed.response
+        except sqlite3.Error as error:  # the commit itself failed: a full disk, the file gone
+            return unavailable(error)
         return response
 
     def refuse_replays(self, req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
@@ -76,6 +79,13 @@ class CoachApp(EventClaimingApp):
             return False
         log.warning("refused a replayed request (its signature was already used)")
         return True
+
+
+def unavailable(error: sqlite3.Error) -> BoltResponse:
+    """A request that could not be durably stored is not acknowledged: 503, so Slack retries its
+    events (after the disk has room again, or the server was restarted on the right file)."""
+    log.error("could not store a request, answered 503: %s", error)
+    return BoltResponse(status=503, body="")
 
 
 class FailedRequest(Exception):
@@ -132,10 +142,13 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
 
     @app.error
     def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        """Nobody sees a stack trace: unknown requests get a quiet 404, failures a logged 500."""
+        """Nobody sees a stack trace: unknown requests get a quiet 404, a store that cannot take the
+        request's writes 503, other failures a logged 500."""
         if isinstance(error, BoltUnhandledRequestError):
             log.info("no listener for a %s request", body.get("type"))
             return BoltResponse(status=404, body="")
+        if isinstance(error, sqlite3.Error):
+            return unavailable(error)
         log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
         return BoltResponse(status=500, body="")
 

@@ -37,7 +37,7 @@ from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
 from bot.slack.dm import delivered_keys, send_metadata
 from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
 from bot.slack.installations import clients_by_team, installation_store
-from bot.store import OutboxRow, Store
+from bot.store import DatabaseMoved, OutboxRow, Store
 from bot.usecases.report import is_admin
 from bot.usecases.services import Services
 from bot.views.render import render, render_all
@@ -148,6 +148,9 @@ class Sender:
             try:
                 if not self._claim_and_hand_out():
                     self.doorbell.wait(self.poll_seconds)
+            except DatabaseMoved as moved:  # nothing sent can be recorded; the health check reports it
+                log.error("sending stopped: %s", moved)
+                self._stopping.wait(self.poll_seconds)
             except Exception:  # a bug in one row must not stop the sender
                 log.exception("claiming outbox rows failed")
                 self._stopping.wait(self.poll_seconds)
