@@ -36,7 +36,8 @@ def test_the_json_row_of_the_previous_release_reads_as_the_same_reply() -> None:
     assert decode(payload, 1) == Reply(
         outcomes=QUEUED, private=(Notice("language_set"),), response_url="https://hooks.slack.invalid/respond"
     )
-    assert json.loads(encode(decode(payload, 1))) == json.loads(payload)  # type: ignore[arg-type]
+    again = json.loads(encode(decode(payload, 1)))  # type: ignore[arg-type]
+    assert again.items() >= json.loads(payload).items()  # fields added since (send_key…) take their defaults
 
 
 def test_a_row_written_by_the_previous_release_is_sent(
