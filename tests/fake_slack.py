@@ -35,6 +35,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0  # answer this late (to make the client time out); the call still "happens"
     succeed: bool = False  # with a delay: the call works, only the answer comes too late
+    hang_up: bool = False  # the call works, then the connection closes without an answer
 
 
 Responder = Callable[[Call], dict[str, Any]]
@@ -97,9 +98,11 @@ class FakeSlack:
         times: int = 1,
         delay: float = 0.0,
         succeed: bool = False,
+        hang_up: bool = False,
     ) -> None:
         with self._lock:
-            self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, delay, succeed))
+            fault = Fault(times, status, error, retry_after, delay, succeed or hang_up, hang_up)
+            self.faults.setdefault(method, []).append(fault)
 
     def hold(self, method: str) -> threading.Event:
         """Answer no ``method`` call (each is still recorded as it arrives) until the returned event
@@ -186,6 +189,7 @@ class FakeSlack:
                 queue = [fault]
             headers: dict[str, str] = {}
             delay = 0.0
+            hang_up = fault is not None and fault.hang_up
             if fault is not None and fault.succeed:
                 fault.times -= 1
                 if fault.times <= 0:
@@ -212,7 +216,7 @@ class FakeSlack:
             gate.wait(timeout=30)
         if delay:
             time.sleep(delay)
-        return status, headers, body
+        return (0 if hang_up else status), headers, body
 
     def _take_token(self, token: str) -> bool:
         if self.message_rate is None:

@@ -65,6 +65,9 @@ class FakeSlackHandler(BaseHTTPRequestHandler):
 
         call = Call(method=method, args=args, token=token, peer=int(self.client_address[1]))
         status, headers, body = self.fake._answer(call)
+        if status == 0:  # the call took effect; the answer never comes back
+            self.close_connection = True
+            return
         payload = json.dumps(body).encode("utf-8")
         try:
             self.send_response(status)

@@ -32,7 +32,6 @@ from bot.sending.landing import delivery_for, dm_of, remember_posts
 from bot.sending.outbox import DOORBELL, MAX_ATTEMPTS, Doorbell, Reply, backoff, decode, outbox_key
 from bot.sending.policy import new_owner
 from bot.settings import Settings
-from bot.slack.client import KeepAliveWebClient
 from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
 from bot.slack.dm import delivered_keys, send_metadata
 from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe, error_code
@@ -106,7 +105,6 @@ class Sender:
         self._last_beat = float("-inf")
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._clients: dict[int, WebClient] = {}  # what it sent with, to close their connections
         self._pool: ThreadPoolExecutor | None = None
         self._slots = threading.Condition()
         self._in_flight: Counter[str] = Counter()  # rows being sent, per workspace
@@ -132,15 +130,6 @@ class Sender:
             thread.join(timeout=10)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
-        for client in self._clients.values():
-            if isinstance(client, KeepAliveWebClient):
-                client.close()
-
-    def _client(self, team_id: str) -> WebClient | None:
-        client = self.client_for(team_id)
-        if client is not None:
-            self._clients.setdefault(id(client), client)
-        return client
 
     def _claim_loop(self) -> None:
         """Claim what is due, as many rows as there are free threads, and hand each to one of them."""
@@ -218,7 +207,7 @@ class Sender:
         """Send one row, then record its fate and where its last message landed in one transaction;
         App Home, when the row changed what it shows, is published after that, off the member's queue."""
         reply = decode(row.payload, row.id)
-        client = self._client(row.member.team_id)
+        client = self.client_for(row.member.team_id)
         progress = Progress(row.done)
         if reply is None:
             settle: Callable[[], None] = partial(self._drop, row, reply, "unreadable")
@@ -428,7 +417,7 @@ class Sender:
     def _resume_step(self, row: OutboxRow) -> int:
         """The step after the last message of this row found in the DM's history, else where it stopped."""
         reply = decode(row.payload, row.id)
-        client = self._client(row.member.team_id)
+        client = self.client_for(row.member.team_id)
         if reply is None or client is None or row.done > len(reply.outcomes):
             return row.done
         channel = reply.channel or self._known_dm(row.member)
