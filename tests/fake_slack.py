@@ -22,7 +22,6 @@ class Call:
     token: str | None
     at: float = field(default_factory=time.monotonic)
     response: dict[str, Any] = field(default_factory=dict)
-    peer: int = 0  # the client's port: calls on one kept-alive connection share it
 
 
 @dataclass
@@ -54,7 +53,6 @@ class FakeSlack:
         self.counts: dict[str, int] = {}
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
         self.socket_mode_url = "wss://socket-mode.invalid/link/?ticket=test"  # what apps.connections.open gives
-        self.drop_connections = False  # close each connection after one answer, though it said keep-alive
         self.gates: dict[str, threading.Event] = {}  # method -> its answers wait until the event is set
         # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``
         # refilled at ``message_rate`` per second; beyond it, 429 with Retry-After.
