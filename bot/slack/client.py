@@ -57,7 +57,10 @@ def never_sent(error: Exception | None) -> bool:
     )
 
 
-class RepeatableConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+class RepeatsOnlyWhatIsSafe(RetryHandler):
+    """Put before a slack_sdk retry handler: it retries what that one would, and only for a call
+    that is safe to repeat or that never reached Slack."""
+
     def _can_retry(
         self,
         *,
@@ -71,18 +74,12 @@ class RepeatableConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
         return api_method(request) in SAFE_TO_REPEAT or never_sent(error)
 
 
-class RepeatableServerErrorRetryHandler(ServerErrorRetryHandler):
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if not super()._can_retry(state=state, request=request, response=response, error=error):
-            return False
-        return api_method(request) in SAFE_TO_REPEAT
+class RepeatableConnectionErrorRetryHandler(RepeatsOnlyWhatIsSafe, ConnectionErrorRetryHandler):
+    pass
+
+
+class RepeatableServerErrorRetryHandler(RepeatsOnlyWhatIsSafe, ServerErrorRetryHandler):
+    pass
 
 
 def retry_handlers() -> list[RetryHandler]:
