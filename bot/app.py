@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -12,6 +14,7 @@ from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot.http import reopen
+from bot.http.authorization import OwnWorkspace, cached_authorize, keep_to_own_workspace
 from bot.http.event_claims import EventClaimingApp, event_claim_middleware
 from bot.listeners import register_listeners
 from bot.listeners.reply import OUTBOX_KEY
@@ -46,15 +49,22 @@ class CoachApp(EventClaimingApp):
         req.context[OUTBOX_KEY] = self.coach_outbox
         try:
             with self.coach_store.unit_of_work():
-                if self._replayed(req):
-                    return BoltResponse(status=401, body="")
                 response = super().dispatch(req)
                 if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
                     raise FailedRequest(response)
         except FailedRequest as failed:
             return failed.response
+        except sqlite3.Error as error:  # the commit itself failed: a full disk, the file gone
+            return unavailable(error)
         return response
 
+    def refuse_replays(self, req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
+        """The first middleware after Bolt's authorization, so the request's first write: Slack is
+        never asked anything (``auth.test``) while this request holds the writers' lock."""
+        if self._replayed(req):
+            return BoltResponse(status=401, body="")
+        next()
+        return None
 
     def _replayed(self, req: BoltRequest) -> bool:
         """A signed request seen before within Slack's 5-minute window (its signature is remembered in
@@ -69,6 +79,13 @@ class CoachApp(EventClaimingApp):
             return False
         log.warning("refused a replayed request (its signature was already used)")
         return True
+
+
+def unavailable(error: sqlite3.Error) -> BoltResponse:
+    """A request that could not be durably stored is not acknowledged: 503, so Slack retries its
+    events (after the disk has room again, or the server was restarted on the right file)."""
+    log.error("could not store a request, answered 503: %s", error)
+    return BoltResponse(status=503, body="")
 
 
 class FailedRequest(Exception):
@@ -88,22 +105,27 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
     if not signing_secret and not socket_mode:
         raise ValueError("SLACK_SIGNING_SECRET is not set")
     installations = installation_store(settings, store)
-    oauth_settings = None
+    client = make_web_client(settings)
+    oauth_settings = authorize = None
     if installations is not None:
+        assert settings.slack_client_id is not None
+        client_secret = settings.secret(settings.slack_client_secret)
         oauth_settings = OAuthSettings(
             client_id=settings.slack_client_id,
-            client_secret=settings.secret(settings.slack_client_secret),
+            client_secret=client_secret,
             scopes=list(BOT_SCOPES),
             installation_store=installations,
             state_store=state_store(store),
         )
+        authorize = cached_authorize(installations, settings.slack_client_id, client_secret, client)
     app = CoachApp(
         store=store,
         outbox=Outbox(store, clock),
-        client=make_web_client(settings),
+        client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
         oauth_settings=oauth_settings,
+        authorize=authorize,
         process_before_response=True,
         raise_error_for_unhandled_request=True,
         # Few workers for the lazy listeners that must call Slack before they can answer (views.open,
@@ -111,16 +133,22 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
         listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="reply"),
     )
 
+    if installations is None:
+        app.middleware(keep_to_own_workspace(OwnWorkspace.of_token(client)))
+    app.middleware(app.refuse_replays)  # the request's first write: after authorization, never before
     app.claims = store
     app.middleware(event_claim_middleware(store, clock))
     reopen.register(app, Workspaces(store, installations, clock))
 
     @app.error
     def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        """Nobody sees a stack trace: unknown requests get a quiet 404, failures a logged 500."""
+        """Nobody sees a stack trace: unknown requests get a quiet 404, a store that cannot take the
+        request's writes 503, other failures a logged 500."""
         if isinstance(error, BoltUnhandledRequestError):
             log.info("no listener for a %s request", body.get("type"))
             return BoltResponse(status=404, body="")
+        if isinstance(error, sqlite3.Error):
+            return unavailable(error)
         log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
         return BoltResponse(status=500, body="")
 

@@ -33,7 +33,9 @@ def message_mention(user_id: str) -> str:
 
 def markdown_text(text: str) -> str:
     """Member text made inert in Markdown: Slack's control characters and Markdown's markers escaped,
-    so typed text can never become a mention, a link or formatting."""
+    so typed text can never become a mention, a link or formatting. Markdown ends a line at ``\r``
+    as well as at ``\n``, so both are made ``\n`` before line starts are escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
     text = _LINE_MARKERS.sub(r"\1\\\2", text)

@@ -22,7 +22,6 @@ class Call:
     token: str | None
     at: float = field(default_factory=time.monotonic)
     response: dict[str, Any] = field(default_factory=dict)
-    peer: int = 0  # the client's port: calls on one kept-alive connection share it
 
 
 @dataclass
@@ -35,6 +34,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0  # answer this late (to make the client time out); the call still "happens"
     succeed: bool = False  # with a delay: the call works, only the answer comes too late
+    hang_up: bool = False  # the call works, then the connection closes without an answer
 
 
 Responder = Callable[[Call], dict[str, Any]]
@@ -53,7 +53,7 @@ class FakeSlack:
         self.counts: dict[str, int] = {}
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
         self.socket_mode_url = "wss://socket-mode.invalid/link/?ticket=test"  # what apps.connections.open gives
-        self.drop_connections = False  # close each connection after one answer, though it said keep-alive
+        self.gates: dict[str, threading.Event] = {}  # method -> its answers wait until the event is set
         # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``
         # refilled at ``message_rate`` per second; beyond it, 429 with Retry-After.
         self.message_rate: float | None = None
@@ -96,9 +96,17 @@ class FakeSlack:
         times: int = 1,
         delay: float = 0.0,
         succeed: bool = False,
+        hang_up: bool = False,
     ) -> None:
         with self._lock:
-            self.faults.setdefault(method, []).append(Fault(times, status, error, retry_after, delay, succeed))
+            fault = Fault(times, status, error, retry_after, delay, succeed or hang_up, hang_up)
+            self.faults.setdefault(method, []).append(fault)
+
+    def hold(self, method: str) -> threading.Event:
+        """Answer no ``method`` call (each is still recorded as it arrives) until the returned event
+        is set: a Slack that is slow for exactly as long as a test needs."""
+        gate = self.gates[method] = threading.Event()
+        return gate
 
     # Reading what happened
 
@@ -179,6 +187,7 @@ class FakeSlack:
                 queue = [fault]
             headers: dict[str, str] = {}
             delay = 0.0
+            hang_up = fault is not None and fault.hang_up
             if fault is not None and fault.succeed:
                 fault.times -= 1
                 if fault.times <= 0:
@@ -200,9 +209,12 @@ class FakeSlack:
             call.response = body
             self.calls.append(call)
             self._lock.notify_all()
+            gate = self.gates.get(call.method)
+        if gate is not None:
+            gate.wait(timeout=30)
         if delay:
             time.sleep(delay)
-        return status, headers, body
+        return (0 if hang_up else status), headers, body
 
     def _take_token(self, token: str) -> bool:
         if self.message_rate is None:

@@ -274,3 +274,33 @@ def test_forget_deletes_the_plan_and_its_canvases(coach_server: SlackDriver, set
     store = Store(settings.coach_db)
     member = MemberKey("T0001", admin)
     assert PlanStore(store).answers(member) == {} and PlanStore(store).canvas_ids(member) == ()
+
+
+def settings_values(share: bool) -> dict[str, Any]:
+    chosen = [{"value": "share"}] if share else []
+    return {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+        "paused": {"paused": {"type": "checkboxes", "selected_options": []}},
+        "share": {"share": {"type": "checkboxes", "selected_options": chosen}},
+    }
+
+
+def test_turning_share_off_takes_the_plan_out_of_channel_canvases(coach_server: SlackDriver, settings) -> None:
+    """Issue 20, item 14: a channel canvas stops showing a member's plan once they stop sharing."""
+    driver = coach_server
+    admin, member = user_in(driver, "en", "CHIEF"), user_in(driver, "en", "SHY")
+    driver.fake.users[admin]["is_admin"] = True
+    submit_section(driver, member, "networks", NETWORKS)
+    (own,) = driver.fake.wait_for("canvases.create")
+    assert driver.submit_view(member, "checkin_settings", settings_values(share=True)).status == 200
+    driver.messages_with(member, "every Monday at 09:00")
+    assert "published" in driver.command_reply(admin, f"plan <#C0TEAM|team> <@{member}>")["text"]
+    (channel_canvas,) = driver.fake.calls_to("conversations.canvases.create", channel_id="C0TEAM")
+
+    assert driver.submit_view(member, "checkin_settings", settings_values(share=False)).status == 200
+    (deleted,) = driver.fake.wait_for("canvases.delete")
+    assert deleted.args["canvas_id"] == channel_canvas.response["canvas_id"]
+    plans = PlanStore(Store(settings.coach_db))
+    assert plans.canvas_ids(MemberKey("T0001", member)) == (own.response["canvas_id"],)  # their own one stays
+    assert "hasn't chosen to share" in driver.command_reply(admin, f"plan <#C0TEAM|team> <@{member}>")["text"]

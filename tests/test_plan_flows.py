@@ -162,7 +162,20 @@ def test_readme_shows_a_plan_exactly_as_the_renderer_writes_it() -> None:
         ("- a list", "\\- a list"),
         ("1. first", "1\\. first"),
         ("a - b", "a - b"),
+        # A lone carriage return ends a line in Markdown too (issue 20, item 16).
+        ("Cakes\r===", "Cakes\n\\==="),
+        ("Cakes\r- a list", "Cakes\n\\- a list"),
+        ("Cakes\r\n2. second", "Cakes\n2\\. second"),
     ],
 )
 def test_typed_lines_never_become_headings_rules_or_lists(typed: str, shown: str) -> None:
     assert markdown_text(typed) == shown
+
+
+def test_a_carriage_return_in_a_one_line_part_makes_no_heading() -> None:
+    plan = load_bundle("en").plan
+    answers = {section: dict(values) for section, values in EXAMPLE_ANSWERS.items()}
+    first_line = next(key for key, value in answers["reason"].items() if isinstance(value, str))
+    answers["reason"][first_line] = "more pre-orders\r==="
+    rendered = render_plan_markdown(plan, answers, message_mention)
+    assert "\n===" not in rendered and "\r" not in rendered

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -32,6 +33,10 @@ def wsgi_application(app: App, store: Store, clock: Clock = utc_now) -> WSGIAppl
             return health(store, clock(), start_response)
         try:
             return slack(environ, start_response)
+        except sqlite3.Error as error:  # not the payload's fault: the store cannot take it now
+            log.error("could not store a request, answered 503: %s", error)
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"unavailable\n"]
         except Exception as error:
             # Bolt parses the body before it checks the signature (listener failures are handled
             # inside Bolt), so what escapes is a body that is not a Slack payload at all: no JSON, or

@@ -3,25 +3,25 @@
 A listener's use case decides and persists; ``Outbox.enqueue`` adds the replies as one row in the
 same SQLite transaction (the request's unit of work), and only then does Slack get its 200. The
 sender (``bot.sending.sender``) sends the rows afterwards, in order per member, so a crash after the ack
-loses no reply. Rows live for a few seconds, so they are pickled behind a version tag; a row that
-cannot be read back (written by another version) is logged and dropped, never retried forever.
+loses no reply. Each row holds its reply as versioned JSON (``bot.sending.payload``), so the replies
+queued during an upgrade are sent by the new release; a row that cannot be read back is logged and
+dropped, never retried forever.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import pickle
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from bot.sending.payload import Reply, decode, encode
 from bot.store.interfaces import CoachStore
 from bot.store.outbox import DM_LANE, PRIVATE_LANE
-from flows.outcomes import AskBackClosed, CheckinClosed, Closed, Outcome
+from flows.outcomes import AskBackClosed, CheckinClosed, Closed
 from flows.values import Clock, MemberKey
 
 log = logging.getLogger(__name__)
-FORMAT = b"coach-outbox-1\n"
 MAX_PENDING_RINGS = 64
 
 MAX_ATTEMPTS = 20  # 1 s, 2 s, 4 s, … then every 5 minutes: a reply rides out about an hour of Slack trouble
@@ -37,23 +37,6 @@ def backoff(attempts: int) -> float:
     return float(min(300, 2 ** max(0, attempts - 1)))
 
 
-@dataclass(frozen=True)
-class Reply:
-    """What one request (or one scheduled send) has to say: ``outcomes`` to the member's DM (or
-    ``channel``), ``private`` answered where they asked (through ``response_url``), ``clicked`` the
-    message whose button led here. A scheduled message carries its claimed ``send_key`` and ``kind``
-    (marked sent once it landed, failed when dropped) and may ``expire`` unsent (a check-in a day late)."""
-
-    outcomes: tuple[Outcome, ...] = ()
-    channel: str | None = None
-    clicked: tuple[str, str] | None = None
-    private: tuple[Outcome, ...] = ()
-    response_url: str | None = None
-    send_key: str | None = None
-    kind: str | None = None
-    expires: float | None = None  # wall-clock seconds, like the outbox's own retry times
-
-
 # Outcomes that only update a message already on screen (the answered question loses its buttons).
 CLOSING = (Closed, CheckinClosed, AskBackClosed)
 
@@ -65,26 +48,6 @@ def next_step_first(reply: Reply) -> Reply:
     opening = tuple(o for o in reply.outcomes if not isinstance(o, CLOSING))
     closing = tuple(o for o in reply.outcomes if isinstance(o, CLOSING))
     return replace(reply, outcomes=opening + closing)
-
-
-def encode(reply: Reply) -> bytes:
-    return FORMAT + pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def decode(payload: bytes, row_id: int) -> Reply | None:
-    """The row's reply, or None (logged) when it was written in another format."""
-    if not payload.startswith(FORMAT):
-        log.warning("dropped outbox row %d: unknown format %r", row_id, payload[:20])
-        return None
-    try:
-        reply = pickle.loads(payload[len(FORMAT) :])  # our own rows, written seconds ago
-    except Exception as error:  # a class renamed or removed since the row was written
-        log.warning("dropped outbox row %d: unreadable (%s)", row_id, type(error).__name__)
-        return None
-    if not isinstance(reply, Reply):
-        log.warning("dropped outbox row %d: not a reply", row_id)
-        return None
-    return reply
 
 
 class Doorbell:
@@ -169,3 +132,6 @@ class Outbox:
         row_id = self.store.add_to_outbox(member, encode(reply), self.clock(), lane)
         self.store.after_commit(self.doorbell.ring)
         return row_id
+
+
+__all__ = ["Doorbell", "Outbox", "Reply", "decode", "encode", "outbox_key"]

@@ -27,7 +27,7 @@ class OrphanRecovery:
     owner: str
     doorbell: Doorbell
 
-    def _client(self, team_id: str) -> WebClient | None: ...
+    client_for: Callable[[str], WebClient | None]
 
     def recover_orphans(self, now: datetime) -> int:
         """Rows claimed by a sender that stopped beating (it died, or froze), or whose send timed out."""
@@ -47,7 +47,7 @@ class OrphanRecovery:
     def _resume_step(self, row: OutboxRow) -> int:
         """The step after the last message of this row found in the DM's history, else where it stopped."""
         reply = decode(row.payload, row.id)
-        client = self._client(row.member.team_id)
+        client = self.client_for(row.member.team_id)
         if reply is None or client is None or row.done > len(reply.outcomes):
             return row.done
         channel = reply.channel or self._known_dm(row.member)

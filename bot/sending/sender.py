@@ -30,12 +30,11 @@ from bot.sending.policy import new_owner
 from bot.sending.progress import PassingFailure, Progress, is_passing, timed_out
 from bot.sending.recovery import OrphanRecovery
 from bot.settings import Settings
-from bot.slack.client import KeepAliveWebClient
 from bot.slack.delivery import SlackDelivery, changes_member_data
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
-from bot.store import OutboxRow, Store
+from bot.store import DatabaseMoved, OutboxRow, Store
 from bot.usecases.services import Services
 from bot.views.render import render, render_all
 from flows.content import load_bundle
@@ -77,7 +76,6 @@ class Sender(RowFates, OrphanRecovery):
         self._last_beat = float("-inf")
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._clients: dict[int, WebClient] = {}  # what it sent with, to close their connections
         self._pool: ThreadPoolExecutor | None = None
         self._slots = threading.Condition()
         self._in_flight: Counter[str] = Counter()  # rows being sent, per workspace
@@ -102,15 +100,6 @@ class Sender(RowFates, OrphanRecovery):
             thread.join(timeout=10)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
-        for client in self._clients.values():
-            if isinstance(client, KeepAliveWebClient):
-                client.close()
-
-    def _client(self, team_id: str) -> WebClient | None:
-        client = self.client_for(team_id)
-        if client is not None:
-            self._clients.setdefault(id(client), client)
-        return client
 
     def _claim_loop(self) -> None:
         """Claim what is due, as many rows as there are free threads, and hand each to one of them."""
@@ -118,6 +107,9 @@ class Sender(RowFates, OrphanRecovery):
             try:
                 if not self._claim_and_hand_out():
                     self.doorbell.wait(self.poll_seconds)
+            except DatabaseMoved as moved:  # nothing sent can be recorded; the health check reports it
+                log.error("sending stopped: %s", moved)
+                self._stopping.wait(self.poll_seconds)
             except Exception:  # a bug in one row must not stop the sender
                 log.exception("claiming outbox rows failed")
                 self._stopping.wait(self.poll_seconds)
@@ -185,7 +177,7 @@ class Sender(RowFates, OrphanRecovery):
         """Send one row, then record its fate and where its last message landed in one transaction;
         App Home, when the row changed what it shows, is published after that, off the member's queue."""
         reply = decode(row.payload, row.id)
-        client = self._client(row.member.team_id)
+        client = self.client_for(row.member.team_id)
         progress = Progress(row.done)
         if reply is None:
             settle: Callable[[], None] = partial(self._drop, row, reply, "unreadable")

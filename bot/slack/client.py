@@ -1,16 +1,21 @@
-"""The Slack Web API client, with slack_sdk's retry handlers for rate limits and flaky networks, over
-kept-alive connections."""
+"""The Slack Web API client: slack_sdk's own ``WebClient`` with its retry handlers, told which calls
+may be sent again when the answer did not come back.
+
+A 429 is always waited out and retried (Slack did nothing). A dropped connection or a 5xx is retried
+by the client only for calls that are safe to repeat (reads, and writes that set a state rather than
+add something); a message, a canvas or a file may already exist when the answer is lost, so such a
+call fails as *uncertain* instead and the outbox checks the DM's history before it sends anything
+again. A connection Slack refused outright never carried the call, so that one is retried for any
+method.
+
+Connections are not kept alive: slack_sdk's synchronous client opens one per call through urllib and
+offers no supported way to reuse them (only ``AsyncWebClient`` takes a session, an aiohttp one).
+"""
 
 from __future__ import annotations
 
-import http.client
-import io
-import threading
-import weakref
-from typing import Any
-from urllib.error import HTTPError, URLError
+from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import Request
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -18,119 +23,78 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.settings import Settings
 
+# Web API methods the coach calls that do the same thing however often they are sent.
+SAFE_TO_REPEAT = frozenset(
+    {
+        "auth.test",
+        "users.info",
+        "conversations.open",
+        "conversations.history",
+        "chat.update",
+        "views.publish",
+        "canvases.edit",
+        "canvases.access.set",
+        "canvases.delete",
+    }
+)
 
-def retry_handlers() -> list[ConnectionErrorRetryHandler | RateLimitErrorRetryHandler | ServerErrorRetryHandler]:
-    """429s wait as long as ``Retry-After`` says; connection and 5xx errors back off a little."""
+
+def api_method(request: HttpRequest) -> str:
+    return urlsplit(request.url).path.rsplit("/", 1)[-1]
+
+
+def never_sent(error: Exception | None) -> bool:
+    """The connection was refused: the request never reached Slack."""
+    return isinstance(error, ConnectionRefusedError) or (
+        isinstance(error, URLError) and isinstance(error.reason, ConnectionRefusedError)
+    )
+
+
+class RepeatsOnlyWhatIsSafe(RetryHandler):
+    """Put before a slack_sdk retry handler: it retries what that one would, and only for a call
+    that is safe to repeat or that never reached Slack."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        return api_method(request) in SAFE_TO_REPEAT or never_sent(error)
+
+
+class RepeatableConnectionErrorRetryHandler(RepeatsOnlyWhatIsSafe, ConnectionErrorRetryHandler):
+    pass
+
+
+class RepeatableServerErrorRetryHandler(RepeatsOnlyWhatIsSafe, ServerErrorRetryHandler):
+    pass
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """429s wait as long as ``Retry-After`` says; connection and 5xx errors back off a little, for the
+    calls that are safe to repeat."""
     return [
         RateLimitErrorRetryHandler(max_retry_count=5),
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
+        RepeatableConnectionErrorRetryHandler(max_retry_count=2),
+        RepeatableServerErrorRetryHandler(max_retry_count=2),
     ]
-
-
-# A kept-alive connection the server closed while idle fails like this on its next use; the request
-# never reached the server, so it is sent once more on a new connection.
-STALE_CONNECTION = (
-    http.client.RemoteDisconnected,
-    http.client.CannotSendRequest,
-    BrokenPipeError,
-    ConnectionResetError,
-)
-Pool = dict[tuple[str, str, int | None], http.client.HTTPConnection]
-
-
-class KeepAliveWebClient(WebClient):
-    """slack_sdk's ``WebClient`` with one kept-alive HTTP connection per thread and host, instead of
-    urllib's new TCP connection per call. Only the transport changes: it answers and fails the way
-    ``urlopen`` does (an ``HTTPError`` for 4xx/5xx, a ``URLError`` when the request cannot be sent),
-    so slack_sdk's retry handlers work unchanged.
-
-    The sync client takes no session of its own (only ``AsyncWebClient`` takes an aiohttp session,
-    which would mean an event loop beside Bolt's threads), hence this one overridden method."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._connections = threading.local()
-        # Every connection of every thread, so they can be closed even after their threads ended.
-        self._opened: list[http.client.HTTPConnection] = []
-        self._opened_lock = threading.Lock()
-        weakref.finalize(self, close_all, self._opened, self._opened_lock)
-
-    def close(self) -> None:
-        close_all(self._opened, self._opened_lock)
-
-    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
-        parts = urlsplit(url)
-        if self.proxy is not None or parts.scheme not in ("http", "https"):
-            return super()._perform_urllib_http_request_internal(url, req)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        headers = dict(req.header_items())
-        for reused in (True, False):
-            connection, was_open = self._connection(parts.scheme, parts.hostname or "", parts.port)
-            try:
-                try:
-                    connection.request(req.get_method(), path, body=req.data, headers=headers)
-                except STALE_CONNECTION:
-                    raise
-                except OSError as error:
-                    raise URLError(error) from error
-                response = connection.getresponse()
-                body = response.read()
-            except STALE_CONNECTION as error:
-                self._drop(parts.scheme, parts.hostname or "", parts.port)
-                if reused and was_open:
-                    continue
-                raise URLError(error) from error
-            except BaseException:
-                self._drop(parts.scheme, parts.hostname or "", parts.port)
-                raise
-            if response.status >= 400:
-                raise HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(body))
-            charset = response.headers.get_content_charset() or "utf-8"
-            return {"status": response.status, "headers": response.headers, "body": body.decode(charset)}
-        raise AssertionError("unreachable")
-
-    def _connection(self, scheme: str, host: str, port: int | None) -> tuple[http.client.HTTPConnection, bool]:
-        pool = self._pool()
-        connection = pool.get((scheme, host, port))
-        if connection is not None:
-            return connection, connection.sock is not None
-        if scheme == "https":
-            connection = http.client.HTTPSConnection(host, port, timeout=self.timeout, context=self.ssl)
-        else:
-            connection = http.client.HTTPConnection(host, port, timeout=self.timeout)
-        pool[(scheme, host, port)] = connection
-        with self._opened_lock:
-            self._opened.append(connection)
-        return connection, False
-
-    def _pool(self) -> Pool:
-        pool: Pool | None = getattr(self._connections, "pool", None)
-        if pool is None:
-            pool = self._connections.pool = {}
-        return pool
-
-    def _drop(self, scheme: str, host: str, port: int | None) -> None:
-        connection = self._pool().pop((scheme, host, port), None)
-        if connection is not None:
-            connection.close()
-            with self._opened_lock:
-                self._opened.remove(connection)
-
-
-def close_all(connections: list[http.client.HTTPConnection], lock: threading.Lock) -> None:
-    with lock:
-        for connection in connections:
-            connection.close()
-        connections.clear()
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    return KeepAliveWebClient(
+    return WebClient(
         token=token or settings.secret(settings.slack_bot_token),
         base_url=base_url,
         timeout=settings.slack_timeout,

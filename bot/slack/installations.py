@@ -70,7 +70,7 @@ def clients_by_team(
         single = make_web_client(settings)
         return lambda _team_id: single
 
-    clients: dict[str, WebClient] = {}  # one per token, so its kept-alive connections are reused
+    clients: dict[str, WebClient] = {}  # one per token
 
     def client_for(team_id: str) -> WebClient | None:
         bot = installations.find_bot(enterprise_id=installations.enterprise_of(team_id), team_id=team_id)

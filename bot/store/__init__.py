@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.store.assessments import AssessmentQueries
+from bot.store.connection import DatabaseMoved
 from bot.store.locks import ProcessLock, retry_locked
 from bot.store.members import MemberQueries
 from bot.store.outbox import OutboxQueries, OutboxRow
@@ -51,6 +52,7 @@ __all__ = [
     "REACHABLE",
     "AnswerChange",
     "AssessmentRow",
+    "DatabaseMoved",
     "ClearAnswers",
     "ForgetAnswer",
     "MemberRow",

@@ -24,6 +24,14 @@ from bot.store.rows import _iso
 from bot.store.schema import migrations
 
 
+class DatabaseMoved(sqlite3.OperationalError):
+    """The database path no longer names the file this process opened (deleted, or another file put
+    in its place): whatever is written now would be lost, or missed after a restart."""
+
+
+MOVED = "the database file was removed or replaced under the server"
+
+
 class Connection:
     """The store's plumbing; the queries live in mixins (one per aggregate) that ``Store`` combines."""
 
@@ -130,6 +138,9 @@ class Connection:
             raise
         self._local.unit = None
         if unit.begun:
+            if self.moved():  # checked before the commit, so a request is never answered for lost data
+                self._end(self.db, commit=False)
+                raise DatabaseMoved(MOVED)
             self._end(self.db, commit=True)
         for hook in unit.after_commit:
             hook()
@@ -158,7 +169,12 @@ class Connection:
 
     def _end(self, db: Database, commit: bool) -> None:
         try:
-            db.conn.execute("COMMIT" if commit else "ROLLBACK")
+            try:
+                db.conn.execute("COMMIT" if commit else "ROLLBACK")
+            except sqlite3.Error:
+                if db.conn.in_transaction:  # a commit that failed (a full disk) leaves nothing half-done
+                    db.conn.execute("ROLLBACK")
+                raise
         finally:
             self._process_lock.release()
             self._writer.release()
@@ -170,11 +186,14 @@ class Connection:
             return None
         return stat.st_dev, stat.st_ino
 
+    def moved(self) -> bool:
+        return self._identity is None or self.file_identity() != self._identity
+
     def health_problem(self, now: datetime) -> str | None:
         """None when a request could be served: the file is still the one opened, a real table
         reads, and a write commits. Otherwise a short reason for the log."""
-        if self._identity is None or self.file_identity() != self._identity:
-            return "the database file was removed or replaced under the server"
+        if self.moved():
+            return MOVED
         try:
             self.db.execute("select count(*) from (select 1 from members limit 1)").fetchone()
             with self.write() as db:

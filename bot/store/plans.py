@@ -76,6 +76,16 @@ class PlanStore:
         ).fetchall()
         return tuple(row[0] for row in rows)
 
+    def withdraw_from_channels(self, member: MemberKey) -> tuple[str, ...]:
+        """Forget the channel canvases that show this member's plan; returns them, to delete from Slack."""
+        where = "team_id = ? and user_id = ? and channel_id != ?"
+        params = [member.team_id, member.user_id, DM_DOCUMENT]
+        with self.store.write() as db:
+            rows = db.execute(f"select canvas_id from plan_documents where {where} order by channel_id", params)
+            canvas_ids = tuple(row[0] for row in rows.fetchall())
+            db.execute(f"delete from plan_documents where {where}", params)
+        return canvas_ids
+
     def ratings(self, member: MemberKey) -> dict[str, Rating] | None:
         """The latest finished assessment's answers, or None when there is none."""
         latest = self.store.latest_completed_assessment(member)

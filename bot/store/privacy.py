@@ -26,6 +26,8 @@ class PrivacyQueries(Connection):
             "member": next(iter(self.db.table("members").rows_where(where, params)), None),
             "assessments": assessments,
             **{table: list(self.db.table(table).rows_where(where, params)) for table in self.MEMBER_TABLES},
+            "digests": list(self.db.table("digests").rows_where("team_id = ? and created_by = ?", params)),
+            "outbox": list(self.db.table("outbox").rows_where(where, params, order_by="id")),
         }
 
     def forget_member(self, member: MemberKey) -> None:

@@ -132,7 +132,7 @@ class Journey:
             return [Notice("settings_bad_day")]
         if at is None:
             return [Notice("settings_bad_time")]
-        self._member(member)
+        was_shared = self._member(member).share_with_admins
         self.store.update_member(
             member,
             checkin_weekday=weekday,
@@ -140,7 +140,8 @@ class Journey:
             paused=int(paused),
             share_with_admins=int(share),
         )
-        return [Notice("paused")] if paused else [self._schedule_notice("settings_saved", member)]
+        unshared = Plans(self.store, self.bundle, self.clock).stop_sharing(member) if was_shared and not share else []
+        return [*unshared, Notice("paused") if paused else self._schedule_notice("settings_saved", member)]
 
     def pause(self, member: MemberKey) -> list[Outcome]:
         self._member(member)

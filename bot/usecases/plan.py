@@ -14,7 +14,16 @@ from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.content import RATINGS, Bundle
 from flows.outcomes import Outcome
 from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
-from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanNotice, PlanOffer, PlanPlaced, PlanRerate, PlanTip
+from flows.plan_outcomes import (
+    ChannelPlan,
+    PlanCanvasesForgotten,
+    PlanDocument,
+    PlanNotice,
+    PlanOffer,
+    PlanPlaced,
+    PlanRerate,
+    PlanTip,
+)
 from flows.values import Clock, MemberKey, utc_now
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -54,6 +63,12 @@ class Plans:
         if section_id not in {s.id for s in self.bundle.plan.sections}:
             return None
         return self.plans.answers(member).get(section_id) or {}
+
+    def stop_sharing(self, member: MemberKey) -> list[Outcome]:
+        """The member turned "share" off: the channel canvases an admin made of their plan go (the
+        sender deletes them from Slack, as after ``/coach forget``); their own canvas stays."""
+        withdrawn = self.plans.withdraw_from_channels(member)
+        return [PlanCanvasesForgotten(withdrawn)] if withdrawn else []
 
     def placed(self, placed: PlanPlaced) -> None:
         """The sender put the plan in a canvas: remember it, so the next change edits the same one."""

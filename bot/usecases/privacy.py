@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from bot.store.interfaces import CoachStore
 from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
 from flows.plan_outcomes import PlanCanvasesForgotten
 from flows.values import MemberKey
+
+
+def queued_reply(row: dict[str, Any]) -> dict[str, Any]:
+    """A reply still waiting to be sent, as its row keeps it (plain JSON), without which server
+    process has it in hand; a row an earlier release pickled shows as ``null``."""
+    payload = row.pop("payload")
+    for operational in ("owner", "claimed_at", "not_before"):
+        row.pop(operational, None)
+    try:
+        row["reply"] = json.loads(payload)
+    except ValueError:
+        row["reply"] = None
+    return row
 
 
 class Privacy:
@@ -17,7 +31,9 @@ class Privacy:
 
     def export(self, member: MemberKey, now: datetime) -> list[Outcome]:
         data = {"exported_at": now.isoformat(), "team_id": member.team_id, "user_id": member.user_id}
-        data.update(self.store.export_member(member))
+        stored = self.store.export_member(member)
+        stored["outbox"] = [queued_reply(row) for row in stored["outbox"]]
+        data.update(stored)
         content = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
         return [ExportFile(filename=f"coach-data-{member.user_id}.json", content=content)]
 
