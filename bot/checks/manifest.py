@@ -43,8 +43,8 @@ def content_problems() -> list[str]:
                     f"content/{locale}/stages.toml: stage {stage.number} has {len(theirs.tips)} tips,"
                     f" English has {len(stage.tips)}"
                 )
-        shape = [(q.id, [a.stage for a in q.answers]) for q in reference.stages.quiz]
-        if [(q.id, [a.stage for a in q.answers]) for q in bundle.stages.quiz] != shape:
+        shape = [(q.id, [a.stages for a in q.answers]) for q in reference.stages.quiz]
+        if [(q.id, [a.stages for a in q.answers]) for q in bundle.stages.quiz] != shape:
             problems.append(
                 f"content/{locale}/stages.toml: the quiz must have the same questions and answers as English"
             )
