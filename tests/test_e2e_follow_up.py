@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.plan_store import PlanStore
 from bot.store import Store
+from bot.store.plans import PlanStore
 from flows.content import QUESTION_IDS, language_for, load_bundle
 from flows.plan_document import FieldValue
 from flows.values import MemberKey
