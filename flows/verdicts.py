@@ -47,25 +47,16 @@ class MostSkipped:
 
 
 @dataclass(frozen=True)
-class AnyAnswered:
-    """One of ``questions`` was answered one of ``states``."""
+class Answered:
+    """One of ``questions`` (or, with ``every``, each of them) was answered one of ``states``."""
 
     questions: tuple[str, ...]
     states: tuple[AnswerState, ...]
+    every: bool = False
 
     def holds(self, tally: Tally) -> bool:
-        return any(tally.states.get(q) in self.states for q in self.questions)
-
-
-@dataclass(frozen=True)
-class AllAnswered:
-    """Every one of ``questions`` was answered one of ``states``."""
-
-    questions: tuple[str, ...]
-    states: tuple[AnswerState, ...]
-
-    def holds(self, tally: Tally) -> bool:
-        return all(tally.states.get(q) in self.states for q in self.questions)
+        matches = (tally.states.get(q) in self.states for q in self.questions)
+        return all(matches) if self.every else any(matches)
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ class PointsAtLeast:
         return tally.points >= self.points
 
 
-Condition = MostSkipped | AnyAnswered | AllAnswered | GapsAtLeast | NoGaps | PointsAtMost | PointsAtLeast
+Condition = MostSkipped | Answered | GapsAtLeast | NoGaps | PointsAtMost | PointsAtLeast
 
 
 @dataclass(frozen=True)
@@ -127,18 +118,18 @@ VERDICT_RULES: tuple[VerdictRule, ...] = (
         "no clear reason, or nobody able to keep it going week after week (either answered *not yet*):"
         " either is reason enough not to start now, and the coach says so kindly, with one thing to do"
         " this week where the effort pays instead",
-        any_of=(AnyAnswered(("reason", "resources"), ("not_yet",)),),
+        any_of=(Answered(("reason", "resources"), ("not_yet",)),),
     ),
     VerdictRule(
         "not_yet",
         "no route for customer feedback (answered *not yet*), which comes before going online; or three or"
         " more *not yet* or skips; or 5 points or fewer",
-        any_of=(AnyAnswered(("pipeline",), ("not_yet",)), GapsAtLeast(3), PointsAtMost(5)),
+        any_of=(Answered(("pipeline",), ("not_yet",)), GapsAtLeast(3), PointsAtMost(5)),
     ),
     VerdictRule(
         "ready",
         "no *not yet* and no skip, at least 10 of 12 points, and the policy is written down (answered *ready*)",
-        all_of=(NoGaps(), PointsAtLeast(10), AllAnswered(("policy",), ("ready",))),
+        all_of=(NoGaps(), PointsAtLeast(10), Answered(("policy",), ("ready",), every=True)),
     ),
     VerdictRule("getting_there", "anything else"),
 )

@@ -170,7 +170,9 @@ def test_typed_lines_never_become_headings_rules_or_lists(typed: str, shown: str
 
 def test_other_as_the_only_network_is_named_as_typed() -> None:
     plan = load_bundle("en").plan
-    answers = {"networks": {"networks": ("other",), "other_network": "Tripadvisor", "start_with": "other"}}
+    answers: dict[str, dict[str, FieldValue]] = {
+        "networks": {"networks": ("other",), "other_network": "Tripadvisor", "start_with": "other"}
+    }
     markdown = render_plan_markdown(plan, answers)
     assert "We are on Tripadvisor." in markdown and "We start with Tripadvisor and" in markdown
     assert "Another network" not in markdown and "We also use" not in markdown
@@ -182,7 +184,9 @@ def test_other_without_a_name_is_left_out_and_a_named_one_joins_the_list(languag
     other_label = plan.section("networks").field("networks").options[-1].label
     unnamed = render_plan_markdown(plan, {"networks": {"networks": ("instagram", "other")}})
     assert other_label not in unnamed and "Instagram" in unnamed
-    named = {"networks": {"networks": ("instagram", "other"), "other_network": "Tripadvisor"}}
+    named: dict[str, dict[str, FieldValue]] = {
+        "networks": {"networks": ("instagram", "other"), "other_network": "Tripadvisor"}
+    }
     assert f"Instagram {plan.text('list_and')} Tripadvisor" in render_plan_markdown(plan, named)
 
 
