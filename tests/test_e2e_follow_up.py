@@ -4,6 +4,7 @@ a signed click); a member whose plan is written is not asked to write it."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.blocks import all_text
 from tests.conftest import TEST_NOW
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver, delivered_to
+from tests.test_e2e_home_privacy import home_opened
 from tests.test_e2e_journey import place
 
 LOCALES = ("en-US", "fi-FI", "it-IT")
@@ -52,8 +54,13 @@ def test_not_for_now_gets_no_plan_no_checkins_and_one_quiet_question(
     sent = texts_to(driver.fake, user)
     assert not any(plan.text("offer_text")[:30] in text or "plan_build" in text for text in sent)
 
+    home = home_showing(driver, user, messages.text("home_plan_not_for_now"))
+    assert "plan_open:" not in home and "plan_build" not in home  # App Home offers no plan either
+
     member = MemberKey("T0001", user)
     place(Store(settings.coach_db), member, 3, "UTC", TEST_NOW)  # even a member placed on the journey earlier
+    home_opened(driver, user)
+    home_showing(driver, user, messages.text("home_schedule_not_for_now"))
     before = len(delivered_to(driver.fake.calls, user))
     tick(FIRST_MONDAY)
     tick(FIRST_MONDAY + timedelta(weeks=1))
@@ -110,3 +117,14 @@ def test_a_member_with_the_plan_written_is_not_asked_to_write_it(
     driver.messages_with(user, bundle.messages.text("plan_already_written")[:40])
     sent = texts_to(driver.fake, user)
     assert not any(bundle.plan.text("offer_text")[:30] in text or "plan_build" in text for text in sent)
+
+
+def home_showing(driver: SlackDriver, user: str, fragment: str) -> str:
+    """Wait until a Home view published for the member shows ``fragment``; its text and action ids."""
+
+    def found(calls: list) -> str | None:
+        homes = [c.args["view"]["blocks"] for c in calls if c.method == "views.publish" and c.args["user_id"] == user]
+        texts = [all_text(blocks) + json.dumps(blocks) for blocks in homes]
+        return next((text for text in reversed(texts) if fragment in text), None)
+
+    return driver.fake.wait_until(found, expected=f"{user}'s Home view showing {fragment!r}")
