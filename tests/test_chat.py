@@ -217,3 +217,10 @@ def test_the_english_plan_command_works_in_every_language(tmp_path: Path) -> Non
     run_chat(Coach(Store(tmp_path / "fi.db"), load_bundle("fi")), MEMBER, read=read, write=output.append)
     text = "\n".join(output)
     assert load_bundle("fi").plan.text("document_title") in text and "en ymmärtänyt" not in text
+
+
+def test_not_for_now_in_the_terminal_offers_no_plan(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["no", *["yes"] * 5])
+    assert "Your social media readiness: Not for now" in out and "don't start until you have one" in out
+    assert "So there's no plan to write and no weekly check-ins." in out
+    assert "a written plan gets you moving" not in out and "Type plan to write it here" not in out
