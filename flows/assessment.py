@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from flows.content import AssessmentContent, Rating
+from flows.content import SKIPPED, AssessmentContent, Rating
 from flows.machines import MachineConfig
+from flows.verdicts import verdict_of
 
 INTRO = "intro"
 SUMMARY = "summary"
@@ -103,38 +104,9 @@ class AssessmentResult:
         return next(r.rating for r in self.results if r.question_id == question_id)
 
 
-# The questions whose "not_yet" together say social media would not pay: no reason to be there, nobody
-# to keep it going and no route for what customers say. The article's advice then is not "prepare
-# harder" but "put the effort elsewhere".
-WONT_PAY_QUESTIONS = ("reason", "resources", "pipeline")
-# The article would not let a business start without a written policy, so Ready needs it answered ready.
-POLICY_QUESTION = "policy"
-
-
 def verdict_for(results: Sequence[QuestionResult]) -> str:
-    """The verdict, in order of precedence: can't tell, better elsewhere, ready, not yet, getting there.
-
-    - *cant_tell*: more than half the questions were skipped, so there is too little to judge.
-    - *better_elsewhere*: no reason, no people and no feedback route, all answered "not yet".
-    - *ready*: no "not yet" and no skip (the weakest link sinks the effort), at most two "partly",
-      and a written policy.
-    - *not_yet*: three or more "not yet"/skips, or half the points or fewer.
-    - *getting_there*: everything else.
-    """
-    ratings = {r.question_id: r.rating for r in results}
-    skipped = sum(1 for r in results if r.rating is None)
-    score = sum(r.points for r in results)
-    max_score = POINTS["ready"] * len(results)
-    hard_gaps = sum(1 for r in results if r.points == 0)
-    if skipped * 2 > len(results):
-        return "cant_tell"
-    if all(ratings.get(qid) == "not_yet" for qid in WONT_PAY_QUESTIONS):
-        return "better_elsewhere"
-    if hard_gaps == 0 and score >= max_score - 2 and ratings.get(POLICY_QUESTION) == "ready":
-        return "ready"
-    if hard_gaps >= 3 or score <= max_score // 2 - 1:
-        return "not_yet"
-    return "getting_there"
+    """The verdict: the first of ``flows.verdicts.VERDICT_RULES`` that fits these answers."""
+    return verdict_of({r.question_id: r.rating or SKIPPED for r in results})
 
 
 def evaluate(question_ids: Sequence[str], answers: Mapping[str, Rating]) -> AssessmentResult:

@@ -172,7 +172,7 @@ class Stage(Frozen):
 
 class QuizAnswer(Frozen):
     label: str = Field(min_length=1, max_length=75)
-    stage: int | None = Field(default=None, ge=1, le=6)  # None: passes on to the next question
+    stages: tuple[int, ...] = Field(min_length=1)  # the stages whose card this answer matches
 
 
 class QuizQuestion(Frozen):
@@ -186,13 +186,13 @@ class StagesContent(Frozen):
     quiz: tuple[QuizQuestion, ...] = Field(min_length=4, max_length=5)
 
     @model_validator(mode="after")
-    def _six_stages_and_a_quiz_that_ends(self) -> StagesContent:
+    def _six_stages_and_a_quiz_that_weighs_them(self) -> StagesContent:
         if tuple(s.number for s in self.stages) != STAGE_NUMBERS:
             raise ValueError(f"stages must be numbered {STAGE_NUMBERS} in order")
         for question in self.quiz:
-            passes = [a for a in question.answers if a.stage is None]
-            if len(passes) != 1:
-                raise ValueError(f"quiz question {question.id!r} needs exactly one answer that passes on")
+            for answer in question.answers:
+                if not set(answer.stages) <= set(STAGE_NUMBERS):
+                    raise ValueError(f"quiz question {question.id!r}: stages must be among {STAGE_NUMBERS}")
         return self
 
     def stage(self, number: int) -> Stage:

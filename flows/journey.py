@@ -55,29 +55,43 @@ CHECKIN_TRIGGERS: dict[CheckinOutcome, str] = {"forward": "advance", "back": "sl
 
 @dataclass(frozen=True)
 class QuizStep:
-    """Either the next quiz question to ask, or the stage the answers point at."""
+    """Either the next quiz question to ask (with the answers so far), or the stage the answers point at."""
 
     next_question: str | None = None
+    answers: tuple[int, ...] = ()
     suggested_stage: int | None = None
 
 
-def quiz_step(content: StagesContent, question_id: str, answer_index: int) -> QuizStep:
-    """Follow one quiz answer. Questions are gates: the first answer that names a stage ends the quiz.
+def quiz_step(content: StagesContent, question_id: str, answer_index: int, earlier: Sequence[int] = ()) -> QuizStep:
+    """Follow one quiz answer. Every question is asked, in order; ``earlier`` are the answers to the
+    questions before this one (the buttons carry them, so the quiz keeps no state of its own).
 
-    Raises KeyError or IndexError for a question or answer that does not exist.
+    Raises KeyError or IndexError for a question or answer that does not exist, or earlier answers
+    that do not fit the questions before this one.
     """
     ids = [q.id for q in content.quiz]
-    position = ids.index(question_id) if question_id in ids else -1
-    if position < 0:
+    if question_id not in ids:
         raise KeyError(question_id)
-    if not 0 <= answer_index < len(content.quiz[position].answers):
-        raise IndexError(answer_index)
-    answer = content.quiz[position].answers[answer_index]
-    if answer.stage is not None:
-        return QuizStep(suggested_stage=answer.stage)
+    position = ids.index(question_id)
+    answers = (*earlier, answer_index)
+    if len(answers) != position + 1:
+        raise IndexError(answers)
+    for question, index in zip(content.quiz, answers, strict=False):
+        if not 0 <= index < len(question.answers):
+            raise IndexError(index)
     if position + 1 < len(ids):
-        return QuizStep(next_question=ids[position + 1])
-    return QuizStep(suggested_stage=STAGE_NUMBERS[-1])
+        return QuizStep(next_question=ids[position + 1], answers=answers)
+    return QuizStep(suggested_stage=quiz_stage(content, answers))
+
+
+def quiz_stage(content: StagesContent, answers: Sequence[int]) -> int:
+    """The stage whose card most of the answers match: each answer names the stages it describes (see
+    ``stages.toml``); on a tie, the earlier stage, since a member is better coached a step behind."""
+    votes = dict.fromkeys(STAGE_NUMBERS, 0)
+    for question, index in zip(content.quiz, answers, strict=True):
+        for stage in question.answers[index].stages:
+            votes[stage] += 1
+    return max(STAGE_NUMBERS, key=lambda n: (votes[n], -n))
 
 
 def next_tip(tip_count: int, shown: Sequence[int]) -> int:

@@ -87,6 +87,7 @@ class StageCards:
 @dataclass(frozen=True)
 class QuizAsk:
     question_id: str
+    earlier: tuple[int, ...] = ()  # the answers to the questions before this one, carried by its buttons
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class CheckinAsk:
     period: str
     stage: int
     send_key: str | None = None  # the claimed send this message fulfils, marked sent once it is posted
+    placed_today: bool = False  # the member set this stage today: the question says so, not "last week"
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,14 @@ class Nudge:
     number: int
     total: int
     last: bool
+
+
+@dataclass(frozen=True)
+class RevisitAsk:
+    """Three months after *Not for now*: has anything changed? With a button to retake the assessment
+    and one to decline."""
+
+    completed_at: datetime  # when the Not-for-now verdict was given
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,7 @@ Outcome = (
     | CheckinAsk
     | CheckinClosed
     | Nudge
+    | RevisitAsk
     | ForgetConfirm
     | ExportFile
     | Report

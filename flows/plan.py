@@ -45,6 +45,7 @@ class PlanField(_Frozen):
     options: tuple[PlanOption, ...] = Field(default=(), max_length=10)
     options_from: str | None = None
     max_selected: int | None = Field(default=None, ge=1)
+    spells_out: str | None = None  # a text field naming the "other" option of this choices field
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanField:
@@ -77,10 +78,12 @@ class PlanSection(_Frozen):
         if len(set(ids)) != len(ids):
             raise ValueError(f"section {self.id!r}: field ids must be unique")
         for item in self.fields:
-            if item.options_from is not None:
-                source = next((f for f in self.fields if f.id == item.options_from), None)
+            for source_id in (item.options_from, item.spells_out):
+                if source_id is None:
+                    continue
+                source = next((f for f in self.fields if f.id == source_id), None)
                 if source is None or not source.options:
-                    raise ValueError(f"section {self.id!r}: {item.id!r} takes options from an unknown field")
+                    raise ValueError(f"section {self.id!r}: {item.id!r} refers to an unknown choices field")
         return self
 
     def field(self, field_id: str) -> PlanField:
@@ -119,7 +122,7 @@ def plan_problems(reference: PlanContent, other: PlanContent, locale: str) -> li
             (
                 s.id,
                 [
-                    (f.id, f.kind, f.optional, f.options_from, f.max_selected, [o.id for o in f.options])
+                    (f.id, f.kind, f.optional, f.options_from, f.spells_out, f.max_selected, [o.id for o in f.options])
                     for f in s.fields
                 ],
             )

@@ -19,6 +19,7 @@ RATING_POINTS = {"ready": 2, "partly": 1, "not_yet": 0}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
 _LINE_MARKERS = re.compile(r"^(\s*)([-+=])", re.MULTILINE)  # a list item, a rule or a heading underline
 _NUMBERED = re.compile(r"^(\s*\d+)\.", re.MULTILINE)  # a numbered list item
+SENTENCE_ENDS = (".", "!", "?", "…")
 
 
 def canvas_mention(user_id: str) -> str:
@@ -108,16 +109,54 @@ def join_words(words: list[str], and_word: str) -> str:
     return f"{', '.join(words[:-1])} {and_word} {words[-1]}"
 
 
-def _value_text(plan: PlanContent, section: PlanSection, item: PlanField, value: FieldValue, mention: Mention) -> str:
+def option_labels(section: PlanSection, item: PlanField, answers: SectionAnswers) -> dict[str, str]:
+    """The labels of a choice field's options as the plan prints them: "other" is the name the member
+    typed for it, and left out when they typed none (its label is no name to print in a sentence)."""
+    labels = {o.id: o.label for o in section.options_of(item) if o.id != OTHER_OPTION}
+    source = item.options_from or item.id
+    for other in section.fields:
+        typed = answers.get(other.id)
+        if other.spells_out == source and isinstance(typed, str) and typed.strip():
+            labels[OTHER_OPTION] = markdown_text(typed.strip())
+    return labels
+
+
+def _value_text(
+    plan: PlanContent, section: PlanSection, item: PlanField, answers: SectionAnswers, mention: Mention
+) -> str:
+    """The answer as it goes in the field's sentence; empty when nothing printable was chosen."""
+    value = answers[item.id]
     if item.kind in ("choice", "choices"):
-        labels = {o.id: o.label for o in section.options_of(item)}
+        labels = option_labels(section, item, answers)
         chosen = [value] if isinstance(value, str) else list(value)
-        shown = [labels[c] for c in chosen if c in labels and (c != OTHER_OPTION or len(chosen) == 1)]
-        return join_words(shown, plan.text("list_and"))
+        return join_words([labels[c] for c in chosen if c in labels], plan.text("list_and"))
     if item.kind == "person":
         text = str(value)
         return mention(text) if SLACK_USER_ID.match(text) else markdown_text(text)
     return markdown_text(str(value))
+
+
+def as_sentence(text: str) -> str:
+    """A line the member typed, as a sentence: a capital first letter and a full stop at the end."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in SENTENCE_ENDS else f"{text}."
+
+
+def _tidy_end(sentence: str) -> str:
+    """One full stop at the end, even when the typed text ended with its own punctuation."""
+    for end in SENTENCE_ENDS:
+        if sentence.endswith(f"{end}.") and end != ".":
+            return sentence[:-1]
+    return sentence[:-1] if sentence.endswith("..") and not sentence.endswith("...") else sentence
+
+
+def _shown_elsewhere(section: PlanSection, item: PlanField, answers: SectionAnswers) -> bool:
+    """A field naming "other" is already part of its choices' sentence when "other" was chosen."""
+    chosen = answers.get(item.spells_out) if item.spells_out else None
+    return chosen is not None and OTHER_OPTION in (chosen if isinstance(chosen, tuple) else (chosen,))
 
 
 def _policy(plan: PlanContent, section: PlanSection, answers: SectionAnswers) -> list[str]:
@@ -131,7 +170,7 @@ def _policy(plan: PlanContent, section: PlanSection, answers: SectionAnswers) ->
             by_id = {o.id: o.sentence or o.label for o in section.options_of(item)}
             sentences += [by_id[c] for c in value if c in by_id]
         elif item.kind == "long_text":
-            sentences += [markdown_text(line.strip()) for line in str(value).splitlines() if line.strip()]
+            sentences += [markdown_text(as_sentence(line)) for line in str(value).splitlines() if line.strip()]
     return [f"### {plan.text('policy_heading')}", "", *(f"{n}. {s}" for n, s in enumerate(sentences, start=1))]
 
 
@@ -142,12 +181,13 @@ def _section_body(
         return [f"_{plan.text('section_missing')}_"]
     if any(f.kind == "rules" for f in section.fields):
         return _policy(plan, section, answers)
-    sentences = [
-        item.line.format(value=_value_text(plan, section, item, answers[item.id], mention))
+    values = {
+        item.id: _value_text(plan, section, item, answers, mention)
         for item in section.fields
-        if answers.get(item.id)
-    ]
-    return [" ".join(sentences)]
+        if answers.get(item.id) and not _shown_elsewhere(section, item, answers)
+    }
+    sentences = [_tidy_end(item.line.format(value=values[item.id])) for item in section.fields if values.get(item.id)]
+    return [" ".join(sentences)] if sentences else [f"_{plan.text('section_missing')}_"]
 
 
 def render_plan_markdown(plan: PlanContent, answers: PlanAnswers, mention: Mention = canvas_mention) -> str:

@@ -4,7 +4,8 @@ Pure and fast (it runs before Slack gets its acknowledgement). The words are dat
 ``content/<lang>/reading.toml``; this module only knows how to combine them:
 
 - a command counts only when it is the whole message, in the member's language or English;
-- the option labels, numbers and a few everyday one-word answers count only as the whole reply;
+- the option labels, numbers and a few everyday one-word answers count only as the whole reply (the
+  latter two, like the small marker words below, only in the member's language and English);
 - otherwise answer phrases are found anywhere (longest first, in all three languages, since members
   mix them), and small words around them decide how sure the reading is: a leftover negation
   ("I'm not saying yes"), a wish ("we should"), a "but" after a yes, two answers that disagree, a
@@ -95,19 +96,25 @@ def _one_typo_away(word: str) -> set[str]:
 def build_lexicon(
     commands: Iterable[ReadingWords], words: Sequence[ReadingWords], labels: Iterable[tuple[str, Rating]]
 ) -> Lexicon:
-    command_map = {_key(p): name for w in commands for name, ps in w.commands.items() for p in ps}
-    chat_map = {_key(p): name for w in commands for name, ps in w.chat.items() for p in ps}
+    own = list(commands)
+    command_map = {_key(p): name for w in own for name, ps in w.commands.items() for p in ps}
+    chat_map = {_key(p): name for w in own for name, ps in w.chat.items() for p in ps}
     whole: dict[tuple[str, ...], Rating] = {}
     phrases: dict[tuple[str, ...], tuple[Signal, Rating | None]] = {}
-    for w in words:
+    for w in own:
+        # Small words are read only in the member's language and English: whole-reply words ("en" is
+        # Finnish for "I don't", and English's language code) and markers (Italian "ma" is what the
+        # Finnish "mä" folds to).
         for rating in RATINGS:
             whole.update({_key(p): rating for p in w.whole[rating]})
-            phrases.update({_key(p): (rating, rating) for p in w.answers[rating]})
-        for guess, ps in w.unsure.items():
-            phrases.update({_key(p): ("unsure", None if guess == "none" else guess) for p in ps})
         for kind in ("negators", "contrast", "doubt"):
             signal: Signal = "negator" if kind == "negators" else kind  # type: ignore[assignment]
             phrases.update({_key(p): (signal, None) for p in getattr(w.markers, kind)})
+    for w in words:
+        for rating in RATINGS:
+            phrases.update({_key(p): (rating, rating) for p in w.answers[rating]})
+        for guess, ps in w.unsure.items():
+            phrases.update({_key(p): ("unsure", None if guess == "none" else guess) for p in ps})
     whole.update({_key(label): rating for label, rating in labels})
     vocabulary = frozenset(word for key in phrases for word in key)
     near: dict[str, str] = {}

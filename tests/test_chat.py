@@ -38,11 +38,11 @@ def chat(db: Path, lines: list[str]) -> str:
 
 
 def test_chat_completes_an_assessment_by_typing(tmp_path: Path) -> None:
-    out = chat(tmp_path / "c.db", ["yes", "partly", "no", "what?", "yes", "1", "2"])
+    out = chat(tmp_path / "c.db", ["yes", "partly", "yes", "what?", "1", "no", "2"])
     assert "Question 1 of 6: A clear reason" in out
     assert 'You wrote "what?", and I\'m not sure which answer you mean' in out
     assert "Your social media readiness: Getting there" in out
-    assert "Weakest link: Time and people to keep going" in out
+    assert "Weakest link: A plan and house rules" in out
 
 
 def test_second_run_resumes_where_the_first_stopped(tmp_path: Path) -> None:
@@ -91,19 +91,19 @@ def test_plain_strips_slack_markup() -> None:
 
 
 def test_coach_chat_in_finnish(tmp_path: Path) -> None:
-    done = coach_chat(tmp_path, "--lang", "fi", typed="kyllä\nosittain\nei\nkyllä\nkyllä\nkyllä\n")
+    done = coach_chat(tmp_path, "--lang", "fi", typed="kyllä\nosittain\nkyllä\nkyllä\nkyllä\nei\n")
     assert done.returncode == 0, done.stderr
     assert "Kysymys 1/6: Selkeä syy" in done.stdout
     assert "Somevalmiutesi: Hyvällä matkalla" in done.stdout
-    assert "Heikoin lenkki: Tekijät ja aika pitkäjänteiseen työhön" in done.stdout
+    assert "Heikoin lenkki: Olennaisen mittaaminen" in done.stdout
 
 
 TYPED_IN_OWN_WORDS = {
     # Every reply typed, one of them unclear and then answered with the number of the option meant;
-    # the ratings are ready, partly, not_yet, ready, partly, ready, as clicked in test_e2e_assessment.
-    "en": ["yes we do", "kind of", "not really", "definitely", "hmm", "2", "yep 👍"],
-    "fi": ["kyllä on", "osittain kyllä", "en tiedä", "tiedämme", "hmm", "2", "joo"],
-    "it": ["sì certo", "in parte sì", "non lo so", "ce l'abbiamo", "boh", "2", "direi di sì"],
+    # the ratings are ready, partly, ready, ready, partly, not_yet, as clicked in test_e2e_assessment.
+    "en": ["yes we do", "kind of", "yep 👍", "definitely", "hmm", "2", "not really"],
+    "fi": ["kyllä on", "osittain kyllä", "joo", "tiedämme", "hmm", "2", "en tiedä"],
+    "it": ["sì certo", "in parte sì", "sì sì", "ce l'abbiamo", "boh", "2", "non lo so"],
 }
 VERDICTS = {"en": "Your social media readiness: Getting there", "fi": "Hyvällä matkalla", "it": "Ci siamo quasi"}
 
@@ -117,7 +117,7 @@ def test_coach_chat_typed_in_own_words_gives_the_clicked_verdict(tmp_path: Path,
     assert f'"{unclear}"' in done.stdout  # asked back, quoting the reply
     store = Store(tmp_path / "c.db")
     (row,) = list(store.db.query("select id from assessments"))
-    ratings = ["ready", "partly", "not_yet", "ready", "partly", "ready"]
+    ratings = ["ready", "partly", "ready", "ready", "partly", "not_yet"]
     assert store.answers(row["id"]) == dict(zip(QUESTION_IDS, ratings, strict=True))
     assert store.answer_texts(row["id"])["policy"] == unclear  # confirmed by number, kept in their words
     assert "button" not in done.stdout.lower() and "pulsant" not in done.stdout and "napeilla" not in done.stdout
@@ -125,7 +125,7 @@ def test_coach_chat_typed_in_own_words_gives_the_clicked_verdict(tmp_path: Path,
 
 def test_coach_chat_runs_the_journey_and_a_dated_check_in(tmp_path: Path) -> None:
     db = tmp_path / "elsewhere.db"
-    typed = ["stage", "2", "check in", "2", "quiz", "1", "9", "2", "1", "quit"]
+    typed = ["stage", "2", "check in", "2", "quiz", "1", "9", "2", "1", "1", "1", "quit"]
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--db", str(db), "--now", "2026-11-30T09:00:00Z"],
         input="\n".join(typed) + "\n",
@@ -138,9 +138,9 @@ def test_coach_chat_runs_the_journey_and_a_dated_check_in(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Where are you on the social media journey?" in out and "You're at stage 2" in out
-    assert "Last week you were at stage 2" in out and "You said: moved forward" in out
+    assert "You placed yourself at stage 2 today" in out and "You said: moved forward" in out
     assert "You're at stage 3" in out
-    assert "Quick question:" in out and "Please type a number from 1 to 2." in out
+    assert "Quick question:" in out and "Please type a number from 1 to 4." in out
     assert "you sound like stage" in out
     assert "*" not in out.split("You're at stage 3")[1].split("\n")[1]  # plain text, no Slack markup
     assert "button" not in out.lower()
@@ -177,8 +177,8 @@ def test_the_terminal_quotes_what_was_typed_as_typed(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("language", "typed", "shown"),
     [
-        ("fi", ["vaihe", "3", "tarkistus", "1", "lopeta"], ["Olet vaiheessa 3", "Viime viikolla olit vaiheessa 3"]),
-        ("it", ["fase", "3", "check in", "1", "esci"], ["Sei alla fase 3", "La settimana scorsa eri alla fase 3"]),
+        ("fi", ["vaihe", "3", "tarkistus", "1", "lopeta"], ["Olet vaiheessa 3", "Sijoitit itsesi tänään vaiheeseen 3"]),
+        ("it", ["fase", "3", "check in", "1", "esci"], ["Sei alla fase 3", "Oggi hai indicato la fase 3"]),
     ],
 )
 def test_the_journey_in_the_terminal_in_finnish_and_italian(
@@ -194,7 +194,7 @@ def test_the_journey_in_the_terminal_in_finnish_and_italian(
 
 def test_a_check_in_after_a_verdict_names_the_plan_gap_in_the_terminal(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", [*["yes"] * 5, "no", "stage", "3", "check in", "1"])
-    assert "is the weakest area you haven't written down yet" in out
+    assert "the weakest part not written yet is" in out
     assert "Type plan to write it here" in out
 
 
@@ -217,3 +217,10 @@ def test_the_english_plan_command_works_in_every_language(tmp_path: Path) -> Non
     run_chat(Coach(Store(tmp_path / "fi.db"), load_bundle("fi")), MEMBER, read=read, write=output.append)
     text = "\n".join(output)
     assert load_bundle("fi").plan.text("document_title") in text and "en ymmärtänyt" not in text
+
+
+def test_not_for_now_in_the_terminal_offers_no_plan(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["no", *["yes"] * 5])
+    assert "Your social media readiness: Not for now" in out and "don't start until you have one" in out
+    assert "So there's no plan to write and no weekly check-ins." in out
+    assert "a written plan gets you moving" not in out and "Type plan to write it here" not in out

@@ -10,6 +10,7 @@ import pytest
 
 from bot.checks.content import (
     MAX_OPTION_LABEL,
+    date_problems,
     every_result,
     label_problems,
     load_style,
@@ -76,6 +77,37 @@ def test_masculine_only_italian_is_caught(tmp_path: Path, old: str, new: str, wo
     assert len(problems) == 1 and word in problems[0] and "everyone" in problems[0]
 
 
+@pytest.mark.parametrize(
+    ("locale", "old", "new", "word"),
+    [
+        ("fi", "Käy se läpi tiimisi kanssa", "Käykää se läpi tiimin kanssa", "käykää"),
+        ("fi", "Tulos kertoo, missä olet nyt", "Tulos kertoo, missä olette nyt", "olette"),
+        ("it", "Rileggilo con il tuo team", "Rileggetelo insieme al team", "rileggetelo"),
+        ("it", "oppure devi prima invitarmi", "oppure dovete prima invitarmi", "dovete"),
+    ],
+)
+def test_the_plan_is_checked_for_the_form_of_address_too(tmp_path: Path, locale, old, new, word) -> None:
+    bundle, folder = tampered(tmp_path, locale, "plan.toml", old, new)
+    problems = wording_problems(bundle, load_style(folder))
+    assert len(problems) == 1 and "plan.toml" in problems[0] and word in problems[0]
+
+
+def test_masculine_only_italian_in_the_plan_is_caught(tmp_path: Path) -> None:
+    bundle, folder = tampered(tmp_path, "it", "plan.toml", "Non riesco a pubblicare", "Non sono riuscito a pubblicare")
+    problems = wording_problems(bundle, load_style(folder))
+    assert len(problems) == 1 and "riuscito" in problems[0] and "everyone" in problems[0]
+
+
+def test_a_hand_made_article_before_a_date_is_caught(tmp_path: Path) -> None:
+    """Babel writes "8 dicembre"; "del {date}" would read "del 8 dicembre"."""
+    bundle, folder = tampered(
+        tmp_path, "it", "messages.toml", "Il tuo ultimo risultato ({date})", "Il tuo ultimo risultato, del {date}"
+    )
+    problems = date_problems(bundle, load_style(folder))
+    assert len(problems) == 1 and "status_completed" in problems[0]
+    assert date_problems(load_bundle("it"), load_style(content_root() / "it")) == []
+
+
 def test_finnish_words_that_only_look_plural_are_allowed() -> None:
     style = load_style(content_root() / "fi")
     assert style.address.offending("Tilanne: en tunne komentoa, tule tänne") == []
@@ -102,7 +134,10 @@ def test_a_verdict_left_without_any_true_sentence_is_caught(tmp_path: Path) -> N
     glances at likes would get an empty summary."""
     policy, likes = 'when = { policy = ["ready"] }', 'when = { measurement = ["partly"] }'
     measured = 'when = { measurement = ["ready"] }'
-    bundle, _ = tampered(tmp_path, "en", "assessment.toml", policy, measured, likes, measured)
+    first_week = 'Plan on one to two hours a week from now on."\n'
+    bundle, _ = tampered(
+        tmp_path, "en", "assessment.toml", policy, measured, likes, measured, first_week, f"{first_week}{measured}\n"
+    )
     problems = summary_problems({"en": bundle})
     assert any("'ready' has no summary sentence" in p for p in problems)
 

@@ -24,7 +24,7 @@ def test_whole_assessment_by_clicking(coach_server: SlackDriver, settings) -> No
     driver = coach_server
     assert "direct message" in driver.command_reply(USER)["text"]
 
-    ratings = ["ready", "partly", "not_yet", "ready", "partly", "ready"]
+    ratings = ["ready", "partly", "ready", "ready", "partly", "not_yet"]
     for number, rating in enumerate(ratings, start=1):
         question = driver.wait_question(USER, number)
         assert f"Question {number} of 6" in question.args["text"]
@@ -37,7 +37,7 @@ def test_whole_assessment_by_clicking(coach_server: SlackDriver, settings) -> No
     (summary,) = summary_messages(driver, USER)
     assert "Your social media readiness: Getting there" in summary
     assert "8 of 12 points" in summary
-    assert "Weakest link: *Time and people to keep going*" in summary
+    assert "Weakest link: *Measuring what matters*" in summary
     assert "Your action plan" in summary
 
     store = Store(settings.coach_db)

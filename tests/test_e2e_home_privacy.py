@@ -54,7 +54,7 @@ def test_home_welcomes_then_shows_real_figures_and_updates_after_answers(coach_s
         driver.dm(USER, word)
     driver.messages_with(USER, "Your social media readiness")
     latest = home_showing(driver, USER, "Latest result")
-    assert "*Getting there*, 8 of 12 points" in latest
+    assert "*Not for now*, 8 of 12 points" in latest  # nobody with time: not for now
     assert (
         ":large_green_square::large_green_square::large_green_square::large_green_square:  A clear reason: Ready"
         in latest
@@ -78,6 +78,7 @@ def test_home_journey_timeline_and_checkin_now(coach_server: SlackDriver, settin
     home_message.args["blocks"] = view["blocks"]
     driver.click(USER, home_message, "checkin_now")
     (checkin,) = driver.messages_with(USER, "Where are you now?")
+    assert "You placed yourself at stage 4 today" in checkin.args["text"]  # not "last week", minutes after
     driver.click(USER, checkin, "checkin:forward")
     driver.messages_with(USER, "You're at stage 5")
     store = Store(settings.coach_db)

@@ -60,9 +60,15 @@ def test_placement_by_quiz(coach_server: SlackDriver, settings) -> None:
     (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
     driver.click(USER, cards, "quiz_start")
     (first,) = driver.messages_with(USER, "How often does your business post")
-    driver.click(USER, first, "quiz_answer:2")  # every week: passes on
+    driver.click(USER, first, "quiz_answer:1")  # now and then, when someone remembers
     (second,) = driver.messages_with(USER, "How do your posts get out?")
-    driver.click(USER, second, "quiz_answer:1")  # tried, not paying off
+    driver.click(USER, second, "quiz_answer:2")  # by hand when we feel like it
+    (third,) = driver.messages_with(USER, "Are you seeing results from it?")
+    driver.click(USER, third, "quiz_answer:1")  # no, it feels like wasted effort
+    (fourth,) = driver.messages_with(USER, "Do you measure it with tools")
+    driver.click(USER, fourth, "quiz_answer:0")  # every question is asked, even after clear answers
+    (fifth,) = driver.messages_with(USER, "Do other people come to you for advice")
+    driver.click(USER, fifth, "quiz_answer:0")
     (suggestion,) = driver.messages_with(USER, "you sound like stage 3")
     driver.click(USER, suggestion, "stage_pick", value="stage:3")
     driver.messages_with(USER, "You're at stage 3")

@@ -20,7 +20,7 @@ from tests.fake_slack import Call
 from tests.slack_driver import Reply, SlackDriver, delivered_to
 
 LOCALES = {"en": "en-US", "fi": "fi-FI", "it": "it-IT"}
-RATINGS = ["ready", "partly", "not_yet", "partly", "ready", "not_yet"]  # resources and measurement weakest
+RATINGS = ["ready", "ready", "partly", "partly", "ready", "not_yet"]  # measurement, then resources weakest
 
 
 def user_in(driver: SlackDriver, language: str, name: str = "ALMA") -> str:
@@ -97,9 +97,9 @@ def test_a_member_writes_two_sections_into_one_canvas(coach_server: SlackDriver,
     offer = finish_assessment(driver, user)
     assert plan.text("offer_text") in offer.args["text"]
     order = [b["action_id"] for b, _ in iter_buttons(offer.args["blocks"])]
-    assert order[:3] == ["plan_build", "plan_open:resources", "plan_open:measurement"]  # weakest first
+    assert order[:3] == ["plan_build", "plan_open:measurement", "plan_open:resources"]  # weakest first
 
-    driver.click(user, offer, "plan_build")
+    driver.click(user, offer, "plan_open:resources")
     modal = driver.fake.wait_for("views.open")[0].args["view"]
     assert modal["private_metadata"] == "resources" and modal["title"]["text"] == plan.section("resources").short
     assert [b["element"]["type"] for b in modal["blocks"][1:]] == ["users_select", "static_select", "users_select"]
@@ -115,13 +115,13 @@ def test_a_member_writes_two_sections_into_one_canvas(coach_server: SlackDriver,
     assert (access["canvas_id"], access["access_level"], access["user_ids"]) == (canvas_id, "write", user)
     driver.messages_with(user, canvas_id)  # the link to the canvas, in the DM
 
-    rerate = wait_dm(driver, user, "plan_rerate:partly")  # resources was "not yet": re-answer it?
-    driver.click(user, rerate, "plan_rerate:partly")
-    title, partly = bundle.assessment.question("resources").title, bundle.messages.text("rating_partly")
-    driver.messages_with(user, plan.text("rerate_saved", title=title, answer=partly))
+    rerate = wait_dm(driver, user, "plan_rerate:ready")  # resources was "partly": re-answer it?
+    driver.click(user, rerate, "plan_rerate:ready")
+    title, ready = bundle.assessment.question("resources").title, bundle.messages.text("rating_ready")
+    driver.messages_with(user, plan.text("rerate_saved", title=title, answer=ready))
     store = Store(settings.coach_db)
     latest = store.latest_completed_assessment(MemberKey("T0001", user))
-    assert latest is not None and store.answers(latest.id)["resources"] == "partly"
+    assert latest is not None and store.answers(latest.id)["resources"] == "ready"
 
     driver.click(user, wait_dm(driver, user, "plan_open:networks", count=2), "plan_open:networks")
     modal = driver.fake.wait_for("views.open", count=2)[1].args["view"]
@@ -220,7 +220,7 @@ def test_the_weekly_checkin_names_the_weakest_section_not_yet_written(coach_serv
     driver, plan = coach_server, load_bundle("en").plan
     user = user_in(driver, "en", "TIP")
     finish_assessment(driver, user)
-    assert submit_section(driver, user, "resources", RESOURCES).status == 200  # the weakest, now written
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200  # a weak part, now written
     driver.fake.wait_for("canvases.create")
     driver.command(user, "stage")
     (cards,) = driver.messages_with(user, "Where are you on the social media journey?")

@@ -56,7 +56,7 @@ def test_typing_every_reply_gives_the_same_verdict_as_clicking(coach_server: Sla
     typed = summary_text(driver, TYPER)
 
     for summary in (clicked, typed):
-        assert "Your social media readiness: Getting there" in summary and "8 of 12 points" in summary
+        assert "Your social media readiness: Not for now" in summary and "8 of 12 points" in summary
     assert 'In your words: "maybe &lt;!channel&gt;"' in typed
     assert 'In your words: "nope, nobody"' in typed
     answers = store.answers(latest.id)

@@ -48,7 +48,7 @@ def answer_by_typing(driver: SlackDriver, user: str, words: list[str]) -> str:
         (
             "U0HEADS",
             ["yes", "yes", "yes", "yes", "partly", "yes"],
-            ["Your social media readiness: Getting there", "put your policy in writing before you post"],
+            ["Your social media readiness: Getting there", "put your house rules in writing"],
             ["Your social media readiness: Ready"],
         ),
         (

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from flows.content import load_bundle
+from flows.content import LANGUAGES, StagesContent, load_bundle
 from flows.journey import UNPLACED, journey_config, move, next_tip, quiz_step, stage_number, stage_state
 from flows.machines import InvalidMove
 from flows.schedule import due_checkin, next_checkin, parse_clock, previous_checkin, week_key
@@ -39,20 +39,66 @@ def test_placing_is_allowed_from_every_state() -> None:
     assert all(config.next_state(state, "place_3") == "stage_3" for state in config.states)
 
 
-def test_quiz_ends_at_the_first_answer_that_names_a_stage() -> None:
-    stages = load_bundle().stages
-    first = stages.quiz[0]
-    naming = next(i for i, a in enumerate(first.answers) if a.stage is not None)
-    passing = next(i for i, a in enumerate(first.answers) if a.stage is None)
-    assert quiz_step(stages, first.id, naming).suggested_stage == first.answers[naming].stage
-    assert quiz_step(stages, first.id, passing).next_question == stages.quiz[1].id
+def quiz_by_labels(stages: StagesContent, labels: list[str]) -> int | None:
+    """Walk the quiz answering each question with the answer of that label; the suggested stage."""
+    earlier: tuple[int, ...] = ()
+    for question, label in zip(stages.quiz, labels, strict=True):
+        index = [a.label for a in question.answers].index(label)
+        step = quiz_step(stages, question.id, index, earlier)
+        earlier = step.answers
+    return step.suggested_stage
 
 
-def test_passing_every_quiz_question_suggests_the_last_stage() -> None:
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_the_quiz_always_asks_every_question_it_promised(locale: str) -> None:
+    stages = load_bundle(locale).stages
+    for index in range(len(stages.quiz[0].answers)):  # even "we don't post" goes on to the next question
+        step = quiz_step(stages, stages.quiz[0].id, index)
+        assert (step.next_question, step.suggested_stage) == (stages.quiz[1].id, None)
+
+
+def test_steady_weekly_posting_with_no_results_yet_is_not_the_card_of_posting_when_you_feel_like_it() -> None:
+    """The case measured on main: these answers placed a member at stage 3 ("you post when you feel like it")."""
+    stages = load_bundle("en").stages
+    labels = [
+        "Every week, without fail",
+        "A person posts and replies at set times",
+        "No, it feels like wasted effort",
+        "No, we go by feel",
+        "Not really",
+    ]
+    assert quiz_by_labels(stages, labels) == 4
+
+
+@pytest.mark.parametrize(
+    ("answers", "stage"),
+    [
+        ((0, 0, 0, 0, 0), 1),  # don't post, don't see why
+        ((1, 1, 0, 0, 0), 2),  # now and then, automatic, not really tried
+        ((1, 2, 1, 0, 0), 3),  # by hand when we feel like it, no results
+        ((2, 3, 2, 0, 0), 4),  # every week at set times, results, no tools
+        ((2, 3, 2, 1, 0), 5),  # ... and tools
+        ((2, 3, 2, 1, 1), 6),  # ... and others come for advice
+    ],
+)
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_each_stage_cards_own_description_places_at_that_stage(
+    locale: str, answers: tuple[int, ...], stage: int
+) -> None:
+    stages = load_bundle(locale).stages
+    earlier: tuple[int, ...] = ()
+    for question, index in zip(stages.quiz, answers, strict=True):
+        step = quiz_step(stages, question.id, index, earlier)
+        earlier = step.answers
+    assert step.suggested_stage == stage
+
+
+def test_quiz_refuses_earlier_answers_that_do_not_fit() -> None:
     stages = load_bundle().stages
-    last = stages.quiz[-1]
-    passing = next(i for i, a in enumerate(last.answers) if a.stage is None)
-    assert quiz_step(stages, last.id, passing).suggested_stage == 6
+    with pytest.raises(IndexError):
+        quiz_step(stages, stages.quiz[1].id, 0)  # the first question's answer is missing
+    with pytest.raises(IndexError):
+        quiz_step(stages, stages.quiz[1].id, 0, (9,))
 
 
 def test_quiz_refuses_unknown_questions_and_answers() -> None:

@@ -226,6 +226,6 @@ def test_dates_and_times_are_localized() -> None:
     assert (format_time(fi, "09:00"), format_time(it, "09:00"), format_time(en, "09:00")) == ("9.00", "09:00", "09:00")
     assert [weekday_name(fi, 0), weekday_name(it, 6), weekday_name(en, 2)] == ["maanantai", "domenica", "Wednesday"]
     saved_fi = render(fi, Notice("settings_saved", {"weekday": 2, "time": "14:30", "tz": "Europe/Helsinki"})).text
-    assert saved_fi == "Tallennettu. Tarkistus tulee joka keskiviikko klo 14.30 (Europe/Helsinki)."
+    assert saved_fi == "Tallennettu. Viikkokatsaus tulee joka keskiviikko klo 14.30 (Europe/Helsinki)."
     saved_it = render(it, Notice("settings_saved", {"weekday": 4, "time": "08:30", "tz": "Europe/Rome"})).text
     assert saved_it == "Salvato. Il check-in arriverà ogni venerdì alle 08:30 (Europe/Rome)."

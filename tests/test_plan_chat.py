@@ -31,10 +31,10 @@ def test_chat_plan_builds_and_prints_the_plan(tmp_path: Path) -> None:
     assert "Let's write your social media plan" in out
     assert "That doesn't match the options; try again." in out
     assert "Please pick at most 3." in out
-    assert "We use social media so that more people order our cakes." in out
+    assert "What social media should do for us: more people order our cakes." in out
     assert "We are on Instagram and Facebook." in out and "We start with Instagram" in out
-    assert "Anna owns our social media. It gets 3–5 hours a week" in out
-    assert "Product ideas and suggestions go to Ben." in out
+    assert "Who owns our social media: Anna. It gets 3–5 hours a week" in out
+    assert "Who gets product ideas and suggestions: Ben." in out
     assert "1. We answer every comment and message within one working day." in out
     assert "3. No politics, ever." in out
     assert "We follow engagement (likes, comments, shares) and messages and enquiries." in out
@@ -47,8 +47,8 @@ def test_chat_plan_writes_the_markdown_file_with_out(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     written = (tmp_path / "plan.md").read_text(encoding="utf-8")
     assert written.startswith("# Somesuunnitelmamme")
-    assert "Käytämme somea, jotta more people order our cakes." in written
-    assert "Somestamme vastaa Anna." in written
+    assert "Tavoitteemme somessa: more people order our cakes." in written
+    assert "Somestamme vastaava: Anna." in written
     assert "Suunnitelmasi on tallennettu tiedostoon plan.md." in done.stdout
 
 

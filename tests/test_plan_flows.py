@@ -59,7 +59,7 @@ def test_a_complete_plan_holds_every_sentence_and_the_draft_policy(language: str
     policy = plan.section("policy")
     rules = policy.field("rules").options
     assert f"1. {rules[0].sentence}" in markdown and f"2. {rules[1].sentence}" in markdown
-    assert "3. answer for own\\_rules" in markdown
+    assert "3. Answer for own\\_rules." in markdown  # the member's own rule, as a sentence
     assert f"### {plan.text('policy_heading')}" in markdown
 
 
@@ -76,7 +76,7 @@ def test_people_in_a_markdown_file_are_slack_mentions() -> None:
     plan = load_bundle("en").plan
     answers = {"resources": {"owner": "U0ANNA", "hours": "3_5"}}
     markdown = render_plan_markdown(plan, answers, message_mention)
-    assert "<@U0ANNA> owns our social media. It gets 3–5 hours a week" in markdown
+    assert "Who owns our social media: <@U0ANNA>. It gets 3–5 hours a week, for as long" in markdown
 
 
 def test_checking_a_section_reports_every_problem_and_keeps_only_clean_values() -> None:
@@ -179,3 +179,49 @@ def test_a_carriage_return_in_a_one_line_part_makes_no_heading() -> None:
     answers["reason"][first_line] = "more pre-orders\r==="
     rendered = render_plan_markdown(plan, answers, message_mention)
     assert "\n===" not in rendered and "\r" not in rendered
+
+
+def test_other_as_the_only_network_is_named_as_typed() -> None:
+    plan = load_bundle("en").plan
+    answers: dict[str, dict[str, FieldValue]] = {
+        "networks": {"networks": ("other",), "other_network": "Tripadvisor", "start_with": "other"}
+    }
+    markdown = render_plan_markdown(plan, answers)
+    assert "We are on Tripadvisor." in markdown and "We start with Tripadvisor and" in markdown
+    assert "Another network" not in markdown and "We also use" not in markdown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_other_without_a_name_is_left_out_and_a_named_one_joins_the_list(language: str) -> None:
+    plan = load_bundle(language).plan
+    other_label = plan.section("networks").field("networks").options[-1].label
+    unnamed = render_plan_markdown(plan, {"networks": {"networks": ("instagram", "other")}})
+    assert other_label not in unnamed and "Instagram" in unnamed
+    named: dict[str, dict[str, FieldValue]] = {
+        "networks": {"networks": ("instagram", "other"), "other_network": "Tripadvisor"}
+    }
+    assert f"Instagram {plan.text('list_and')} Tripadvisor" in render_plan_markdown(plan, named)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_option_label_garbles_its_sentence_with_a_colon(language: str) -> None:
+    plan = load_bundle(language).plan
+    for section in plan.sections:
+        for item in section.fields:
+            if item.kind in ("choice", "choices"):
+                assert all(":" not in option.label for option in section.options_of(item)), (section.id, item.id)
+
+
+def test_free_text_reads_well_whatever_is_typed() -> None:
+    """The sentences measured on main: "When they are away, nobody really, it just waits stands in."."""
+    plan = load_bundle("en").plan
+    answers = {
+        "resources": {"owner": "me", "hours": "1_2", "stand_in": "nobody really, it just waits"},
+        "reason": {"so_that": "more bookings!", "works_when": "ten a month say so."},
+        "policy": {"own_rules": "no photos of guests without asking\nWe tidy up first."},
+    }
+    markdown = render_plan_markdown(plan, answers, message_mention)
+    assert "Who stands in when they are away: nobody really, it just waits." in markdown
+    assert "What social media should do for us: more bookings! How we'll know it works: ten a month say so." in markdown
+    assert "1. No photos of guests without asking.\n2. We tidy up first." in markdown
+    assert "every week, every week" not in markdown and "a week a week" not in markdown

@@ -12,7 +12,7 @@ from bot.views.assessment import plan_item_text, summary, weakest_link_text
 from flows.assessment import AssessmentResult, evaluate
 from flows.content import LANGUAGES, QUESTION_IDS, RATINGS, Bundle, Rating, load_bundle
 from flows.outcomes import Summary
-from flows.summary import claims_hold
+from flows.summary import claims_hold, summary_text
 from tests.blocks import all_text
 
 WHEN = datetime(2026, 11, 23, tzinfo=UTC)
@@ -92,3 +92,18 @@ def test_weakest_link_line_never_repeats_the_first_plan_item(language: str) -> N
         assert result.plan[0] == result.weakest
         sentences = {s.strip() for s in line.replace("\n", ". ").split(". ")}
         assert not any(len(s) > 20 and s in first for s in sentences), line
+
+
+THIS_WEEK = {"en": "week", "fi": "viiko", "it": "settiman"}  # "this week" / "first week" in each language
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_verdict_gives_a_first_step_for_this_week(language: str) -> None:
+    """Whatever the answers, a verdict (other than "can't tell yet", which asks for answers first)
+    names something to do this week, not just "close the gaps"."""
+    bundle = load_bundle(language)
+    for result in RESULTS:
+        if result.verdict == "cant_tell":
+            continue
+        text = summary_text(bundle.assessment.verdicts[result.verdict], result).lower()
+        assert THIS_WEEK[language] in text, (result.verdict, result.results)

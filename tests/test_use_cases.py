@@ -231,3 +231,26 @@ def test_only_losing_the_bot_stops_a_workspace(store: Store, clock: FrozenClock)
     assert not store.workspace_active("T0001")
     workspaces.app_left("T0002", None, "app_uninstalled", bot_token_revoked=False)
     assert not store.workspace_active("T0002")
+
+
+def test_checkin_now_says_placed_today_on_the_day_of_placement_and_last_week_after(
+    journey: Journey, store: Store, clock: FrozenClock
+) -> None:
+    store.ensure_member(MEMBER, clock())
+    store.update_member(MEMBER, tz="Pacific/Auckland")  # the member's own date, not UTC's
+    journey.place(MEMBER, 2, "placement")
+    (today,) = journey.checkin_now(MEMBER)
+    assert isinstance(today, CheckinAsk) and today.placed_today
+    clock.now += timedelta(days=7)
+    (later,) = journey.checkin_now(MEMBER)
+    assert isinstance(later, CheckinAsk) and not later.placed_today
+
+
+def test_after_not_for_now_the_plan_is_not_offered(coach: Coach) -> None:
+    coach.start(MEMBER)
+    outcomes: list = []
+    for question_id in QUESTION_IDS:
+        outcomes = coach.answer(MEMBER, question_id, "not_yet" if question_id == "resources" else "ready")
+    summary = next(o for o in outcomes if isinstance(o, Summary))
+    assert summary.result.verdict == "better_elsewhere"
+    assert kinds(outcomes)[-1] == "after_not_for_now" and "PlanOffer" not in kinds(outcomes)

@@ -44,6 +44,9 @@ class WordList(Frozen):
 class Style(Frozen):
     address: WordList
     masculine_only: WordList = Field(default_factory=WordList)
+    # Words that must not stand right before a date: Babel writes the date in full ("8 dicembre"), so
+    # a hand-made article or preposition ("del 8 dicembre") cannot agree with every day of the month.
+    before_date: tuple[str, ...] = ()
 
 
 def load_style(folder: Path) -> Style:
@@ -71,6 +74,33 @@ def member_facing_texts(bundle: Bundle) -> Iterator[tuple[str, str]]:
         yield f"stages.toml quiz {quiz.id}", "\n".join([quiz.prompt, *(a.label for a in quiz.answers)])
     for key, text in bundle.messages.messages.items():
         yield f"messages.toml {key}", text
+    yield from plan_texts(bundle)
+
+
+def plan_texts(bundle: Bundle) -> Iterator[tuple[str, str]]:
+    """Every text of the plan a member reads: its messages, and each section's fields and options."""
+    plan = bundle.plan
+    for key, text in plan.messages.items():
+        yield f"plan.toml {key}", text
+    for section in plan.sections:
+        yield f"plan.toml {section.id}", "\n".join([section.title, section.short, section.intro])
+        for item in section.fields:
+            texts = [item.label, item.placeholder or "", item.line]
+            texts += [t for o in item.options for t in (o.label, o.sentence or "")]
+            yield f"plan.toml {section.id}.{item.id}", "\n".join(texts)
+
+
+def date_problems(bundle: Bundle, style: Style) -> list[str]:
+    """A ``{date}`` placed after a word of ``before_date`` (a hand-made "del {date}")."""
+    problems = []
+    for where, text in member_facing_texts(bundle):
+        for match in re.finditer(r"(\w+)'?\s*\{date\}", text):
+            if match.group(1).lower() in style.before_date:
+                problems.append(
+                    f"content/{bundle.locale}/{where}: {match.group(0)!r} writes its own word before the date;"
+                    " let the date stand alone, e.g. in brackets"
+                )
+    return problems
 
 
 def wording_problems(bundle: Bundle, style: Style) -> list[str]:

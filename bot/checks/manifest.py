@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.checks.content import label_problems, load_style, summary_problems, wording_problems
+from bot.checks.content import date_problems, label_problems, load_style, summary_problems, wording_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from bot.slack.manifest import MANIFEST_NAME, find_manifest
 from flows.content import available_locales, content_root, load_bundle_from, placeholders
@@ -43,8 +43,8 @@ def content_problems() -> list[str]:
                     f"content/{locale}/stages.toml: stage {stage.number} has {len(theirs.tips)} tips,"
                     f" English has {len(stage.tips)}"
                 )
-        shape = [(q.id, [a.stage for a in q.answers]) for q in reference.stages.quiz]
-        if [(q.id, [a.stage for a in q.answers]) for q in bundle.stages.quiz] != shape:
+        shape = [(q.id, [a.stages for a in q.answers]) for q in reference.stages.quiz]
+        if [(q.id, [a.stages for a in q.answers]) for q in bundle.stages.quiz] != shape:
             problems.append(
                 f"content/{locale}/stages.toml: the quiz must have the same questions and answers as English"
             )
@@ -53,7 +53,8 @@ def content_problems() -> list[str]:
         problems += [f"content/{locale}/messages.toml: unknown key {key!r}" for key in sorted(extra)]
         problems += label_problems(bundle)
         try:
-            problems += wording_problems(bundle, load_style(content_root() / locale))
+            style = load_style(content_root() / locale)
+            problems += wording_problems(bundle, style) + date_problems(bundle, style)
         except (ValidationError, OSError, ValueError) as error:
             problems.append(f"content/{locale}/style.toml: {error}")
     return problems + summary_problems(bundles)

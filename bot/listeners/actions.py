@@ -45,6 +45,7 @@ from bot.views.journey import (
     CHECKIN_PREFIX,
     QUIZ_ANSWER_PREFIX,
     QUIZ_START_ACTION,
+    REVISIT_DECLINE_ACTION,
     SETTINGS_CALLBACK,
     STAGE_ACTION,
     settings_errors,
@@ -121,11 +122,12 @@ def quiz_start(services: Services, member: MemberKey, action: dict[str, Any]) ->
 
 
 def quiz_answer(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
-    prefix, question_id, index_text = value_parts(action, 3)
+    prefix, question_id, index_text, earlier_text = value_parts(action, 4)
     index = whole_number(index_text)
-    if prefix != "quiz" or index is None:
+    earlier = [whole_number(part) for part in earlier_text.split(".")] if earlier_text else []
+    if prefix != "quiz" or index is None or None in earlier:
         return STALE
-    return services.journey().quiz_answer(member, question_id, index)
+    return services.journey().quiz_answer(member, question_id, index, tuple(i for i in earlier if i is not None))
 
 
 def stage_pick(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
@@ -147,6 +149,10 @@ def checkin(services: Services, member: MemberKey, action: dict[str, Any]) -> li
 
 def checkin_now(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
     return services.journey().checkin_now(member)
+
+
+def decline_revisit(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
+    return services.coach().decline_revisit(member)
 
 
 def forget(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
@@ -211,6 +217,7 @@ CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
     (prefixed(CHECKIN_PREFIX), checkin),
     (CHECKIN_NOW_ACTION, checkin_now),
     (FORGET_ACTION, forget),
+    (REVISIT_DECLINE_ACTION, decline_revisit),
 )
 
 

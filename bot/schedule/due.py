@@ -11,13 +11,17 @@ from bot.store import AssessmentRow, MemberRow, send_key
 from bot.store.interfaces import CoachStore
 from bot.usecases.journey import CHECKIN_KIND
 from bot.usecases.report import DIGEST_KIND, team_report
-from flows.content import Bundle
-from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, StageCards
+from flows.assessment import evaluate
+from flows.content import QUESTION_IDS, Bundle
+from flows.follow_up import Standing, weekly_send
+from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, RevisitAsk, StageCards
 from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, LATE_SEND_WINDOW, due_checkin, week_key
 from flows.values import ChannelKey, MemberKey, Recipient
 
 NUDGE_KIND = "nudge"
 INVITE_KIND = "invite"
+FINISHED = ("sent", "failed")  # a send that is over: it landed, or failed for good
+REVISIT_KIND = "revisit"  # the one question, three months after Not for now, whether anything changed
 FIRST_NUDGE_AFTER = timedelta(hours=24)
 LAST_NUDGE_AFTER = timedelta(hours=72)
 
@@ -54,17 +58,40 @@ class Job:
         return self.recipient.channel_id if isinstance(self.recipient, ChannelKey) else None
 
 
+def standing(store: CoachStore, member: MemberRow, latest: AssessmentRow | None) -> Standing:
+    """The facts ``flows.follow_up.weekly_send`` reads, from the store; ``latest`` is the member's
+    latest completed assessment."""
+    verdict = evaluate(QUESTION_IDS, store.answers(latest.id)).verdict if latest is not None else None
+    return Standing(
+        stage=member.stage,
+        verdict=verdict,
+        completed_at=latest.completed_at if latest is not None else None,
+        invited=store.was_sent(member.key, INVITE_KIND),
+        revisit_asked=latest is not None and store.send_status(revisit_key(member.key, latest.id)) in FINISHED,
+    )
+
+
+def revisit_key(member: MemberKey, assessment_id: int) -> str:
+    return send_key(member, REVISIT_KIND, str(assessment_id))
+
+
 def weekly_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | None:
-    """What a member whose weekly slot has come should get: a check-in, a one-off invite, or nothing."""
+    """What a member whose weekly slot has come should get: a check-in, a one-off invite, the
+    three-month question after *Not for now*, or nothing (see ``flows.follow_up``)."""
     slot = member.next_checkin_at
     if slot is None or now - slot >= LATE_SEND_WINDOW:
         return None  # missed by a day or more: skipped, not sent late
-    if member.stage is not None:
-        period = week_key(slot, member.tz)
-        outcome = CheckinAsk(period, member.stage)
-        return Job(member.key, CHECKIN_KIND, period, (outcome,), expires=slot + LATE_SEND_WINDOW)
-    if store.has_completed_assessment(member.key) and not store.was_sent(member.key, INVITE_KIND):
-        return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),), expires=slot + LATE_SEND_WINDOW)
+    latest = store.latest_completed_assessment(member.key)
+    expires = slot + LATE_SEND_WINDOW
+    match weekly_send(standing(store, member, latest), now):
+        case "checkin" if member.stage is not None:
+            period = week_key(slot, member.tz)
+            return Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),), expires=expires)
+        case "invite":
+            return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),), expires=expires)
+        case "revisit" if latest is not None and latest.completed_at is not None:
+            revisit = RevisitAsk(latest.completed_at)
+            return Job(member.key, REVISIT_KIND, str(latest.id), (revisit,), expires=expires)
     return None
 
 

@@ -21,7 +21,12 @@ from flows.summary import summary_text
 from flows.values import MemberKey
 
 TERMINAL_TEAM = "terminal"
-TERMINAL_NOTICES = {"not_understood": "chat_not_understood", "text_help": "chat_help"}  # no buttons here
+# Terminal wording: no buttons here, and no scheduled messages
+TERMINAL_NOTICES = {
+    "not_understood": "chat_not_understood",
+    "text_help": "chat_help",
+    "after_not_for_now": "chat_after_not_for_now",
+}
 _MARKS = {
     ":large_green_circle:": "[##]",
     ":large_yellow_circle:": "[#-]",

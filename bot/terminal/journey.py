@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.usecases.journey import Journey
+from bot.views.journey import checkin_question_text
 from flows.content import Bundle
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import CheckinAsk, CheckinClosed, Outcome, QuizAsk, QuizSuggest, StageCards, StageCoaching
@@ -59,9 +60,8 @@ def journey_text(bundle: Bundle, outcome: JourneyOutcome) -> str:
                 ]
             )
         case CheckinAsk():
-            stage = bundle.stages.stage(outcome.stage)
             options = [messages.text(f"button_checkin_{o}") for o in CHECKIN_OUTCOMES]
-            lines = [messages.text("checkin_question", number=stage.number, name=stage.name), *_numbered(options)]
+            lines = [checkin_question_text(bundle, outcome), *_numbered(options)]
             return "\n".join([*lines, messages.text("chat_pick_option")])
         case CheckinClosed():
             return messages.text(f"checkin_closed_{outcome.outcome}")
@@ -76,8 +76,8 @@ def choices(journey: Journey, member: MemberKey, outcome: Outcome) -> list[Actio
             return [lambda n=n: journey.place(member, n, source) for n in range(1, 7)]  # type: ignore[misc]
         case QuizAsk():
             count = len(journey.bundle.stages.quiz_question(outcome.question_id).answers)
-            qid = outcome.question_id
-            return [lambda i=i: journey.quiz_answer(member, qid, i) for i in range(count)]  # type: ignore[misc]
+            qid, earlier = outcome.question_id, outcome.earlier
+            return [lambda i=i: journey.quiz_answer(member, qid, i, earlier) for i in range(count)]  # type: ignore[misc]
         case QuizSuggest():
             stage = outcome.stage
             return [lambda: journey.place(member, stage, "quiz"), lambda: journey.cards(member)]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.usecases.plan import Plans
+from bot.views.plan import offer_key
 from flows.content import Bundle, load_bundle
 from flows.plan import LISTED_KINDS, PlanContent, PlanField, PlanSection
 from flows.plan_document import FieldValue, message_mention, render_plan_markdown
@@ -21,7 +22,7 @@ CLEAR = "-"
 def offer_text(bundle: Bundle, outcome: PlanOffer) -> str:
     plan = bundle.plan
     progress = plan.text("offer_progress", done=len(outcome.done), total=len(plan.sections))
-    return f"\n{plan.text('offer_text')}\n{progress} {plan.text('chat_hint')}".replace("*", "")
+    return f"\n{plan.text(offer_key(bundle, outcome))}\n{progress} {plan.text('chat_hint')}".replace("*", "")
 
 
 def is_plan_command(bundle: Bundle, line: str) -> bool:

@@ -18,6 +18,7 @@ from flows.machines import InvalidMove
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, ForgetConfirm, Intro, Notice, Outcome, Summary
 from flows.reading import read_reply
 from flows.values import Clock, MemberKey, utc_now
+from flows.verdicts import follows_with_plan
 
 MAX_KEPT_TEXT = 500  # characters of a typed answer kept with it
 OPTION_NUMBERS = ("1", "2", "3")
@@ -115,6 +116,11 @@ class Coach:
                 },
             )
         ]
+
+    def decline_revisit(self, member: MemberKey) -> list[Outcome]:
+        """No to "has anything changed?": nothing is stored or scheduled; the question was asked once,
+        and is asked again only after a new *Not for now* verdict."""
+        return [Notice("revisit_declined")]
 
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
         """A message typed in the DM: an answer in plain words, a command word, or neither.
@@ -214,11 +220,21 @@ class Coach:
         if completed:
             done = self.store.assessment(row.id)
             assert done is not None
-            outcomes.append(self._summary(done))
-            outcomes.append(Plans(self.store, self.bundle, self.clock).offer(member))  # from verdict to plan
+            summary = self._summary(done)
+            outcomes += [summary, *self._after_verdict(member, summary.result)]
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes
+
+    def _after_verdict(self, member: MemberKey, result: AssessmentResult) -> list[Outcome]:
+        """What follows a verdict: the plan where it helps (never to someone who has written all of it);
+        after *Not for now*, no plan but the word that the coach will ask once, months later."""
+        if not follows_with_plan(result.verdict):
+            return [Notice("after_not_for_now")]
+        offer = Plans(self.store, self.bundle, self.clock).offer(member)
+        if len(offer.done) == len(self.bundle.plan.sections):
+            return [Notice("plan_already_written")]
+        return [offer]
 
     def _closed(self, row: AssessmentRow, trigger: Trigger, change: AnswerChange | None) -> Closed:
         """The question message as it should look now that ``trigger`` has moved past it."""

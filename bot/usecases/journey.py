@@ -6,7 +6,7 @@ compare-and-set on the member row, recorded with its time and source.
 
 from __future__ import annotations
 
-from bot.store import MemberRow, send_key
+from bot.store import MemberRow, parse_time, send_key
 from bot.store.interfaces import CoachStore
 from bot.usecases.plan import Plans
 from flows.content import Bundle
@@ -23,7 +23,7 @@ from flows.outcomes import (
     StageCards,
     StageCoaching,
 )
-from flows.schedule import parse_clock, week_key
+from flows.schedule import parse_clock, week_key, zone
 from flows.values import Clock, MemberKey, utc_now
 
 CHECKIN_KIND = "checkin"
@@ -50,16 +50,19 @@ class Journey:
         self._member(member)
         return [QuizAsk(self.bundle.stages.quiz[0].id)]
 
-    def quiz_answer(self, member: MemberKey, question_id: str, answer_index: int) -> list[Outcome]:
-        """One quiz answer; the quiz keeps no state of its own, each button carries its question."""
+    def quiz_answer(
+        self, member: MemberKey, question_id: str, answer_index: int, earlier: tuple[int, ...] = ()
+    ) -> list[Outcome]:
+        """One quiz answer; the quiz keeps no state of its own, each button carries its question and
+        the answers before it."""
         try:
-            step = quiz_step(self.bundle.stages, question_id, answer_index)
+            step = quiz_step(self.bundle.stages, question_id, answer_index, earlier)
         except (KeyError, IndexError):
             return [Notice("stale_button")]
         if step.suggested_stage is not None:
             return [QuizSuggest(step.suggested_stage)]
         assert step.next_question is not None
-        return [QuizAsk(step.next_question)]
+        return [QuizAsk(step.next_question, step.answers)]
 
     def place(self, member: MemberKey, stage: int, source: Source) -> list[Outcome]:
         row = self._member(member)
@@ -100,11 +103,21 @@ class Journey:
         now = self.clock()
         period = week_key(now, row.tz)
         key = send_key(member, CHECKIN_KIND, period)
+        today = self._stage_set_today(row)
         if self.store.claim_send(key, member, CHECKIN_KIND, period, now):
-            return [CheckinAsk(period, row.stage, send_key=key)]
+            return [CheckinAsk(period, row.stage, send_key=key, placed_today=today)]
         if self.store.has_checkin(member, period):
             return [Notice("checkin_already")]  # this week's is answered: no buttons that lead nowhere
-        return [CheckinAsk(period, row.stage)]  # this week's went out unanswered: asked again
+        return [CheckinAsk(period, row.stage, placed_today=today)]  # this week's went out unanswered: asked again
+
+    def _stage_set_today(self, row: MemberRow) -> bool:
+        """Whether the member's stage was last set on today's date in their own time zone."""
+        changes = self.store.stage_changes(row.key)
+        if not changes:
+            return False
+        zone_of_member = zone(row.tz)
+        last = parse_time(str(changes[-1]["at"]))
+        return last.astimezone(zone_of_member).date() == self.clock().astimezone(zone_of_member).date()
 
     def current_checkin(self, member: MemberKey, asked: CheckinAsk) -> CheckinAsk | None:
         """A queued check-in as it stands when it is sent: it quotes the stage stored now (None when the

@@ -30,6 +30,7 @@ from flows.content import Bundle, Question
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
 from flows.summary import summary_text
 from flows.values import whole_number
+from flows.verdicts import gets_weekly_checkins
 
 ANSWER_ACTION_PREFIX = "answer:"
 CONFIRM_ACTION_PREFIX = "confirm:"  # "Did you mean …?": block ``confirm:<assessment>:<question>``
@@ -206,24 +207,16 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
         blocks.append(DividerBlock())
         blocks.append(section(f"*{plan_title(bundle, result)}*"))
         blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
-    blocks.append(
-        ActionsBlock(
-            block_id=f"summary:{outcome.assessment_id}",
-            elements=[
-                ButtonElement(
-                    text=bundle.messages.text("button_find_stage"),
-                    action_id=CARDS_ACTION,
-                    value="cards",
-                    style="primary",
-                ),
-                ButtonElement(
-                    text=bundle.messages.text("button_retake"),
-                    action_id=RETAKE_ACTION,
-                    value=str(outcome.assessment_id),
-                ),
-            ],
-        )
+    retake = ButtonElement(
+        text=bundle.messages.text("button_retake"), action_id=RETAKE_ACTION, value=str(outcome.assessment_id)
     )
+    if not gets_weekly_checkins(result.verdict):  # Not for now: no journey to place oneself on
+        blocks.append(ActionsBlock(block_id=f"summary:{outcome.assessment_id}", elements=[retake]))
+        return Rendered(text=title, blocks=blocks)
+    find_stage = ButtonElement(
+        text=bundle.messages.text("button_find_stage"), action_id=CARDS_ACTION, value="cards", style="primary"
+    )
+    blocks.append(ActionsBlock(block_id=f"summary:{outcome.assessment_id}", elements=[find_stage, retake]))
     return Rendered(text=title, blocks=blocks)
 
 

@@ -13,6 +13,7 @@ from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
 from flows.content import Bundle
 from flows.outcomes import HomeTab
+from flows.verdicts import gets_weekly_checkins
 
 CHECKIN_NOW_ACTION = "checkin_now"
 SETTINGS_ACTION = "settings_open"
@@ -40,12 +41,24 @@ def home_view(bundle: Bundle, data: HomeTab) -> View:
     blocks.append(ContextBlock(elements=[Markdown(text=messages.text("home_privacy"))]))
     blocks += [DividerBlock(), section(f"*{messages.text('home_readiness_title')}*")]
     blocks += _readiness(bundle, data)
-    blocks += [DividerBlock(), *plan_views.home_blocks(bundle, data.plan_order, data.plan_done, data.plan_link)]
+    blocks += [DividerBlock(), *_plan(bundle, data)]
     blocks += [DividerBlock(), section(f"*{messages.text('home_journey_title')}*")]
     blocks += _journey(bundle, data)
     if len(blocks) > MAX_HOME_BLOCKS:
         raise ValueError(f"home view has {len(blocks)} blocks; Slack allows {MAX_HOME_BLOCKS}")
     return View(type="home", blocks=blocks)
+
+
+def _not_for_now(data: HomeTab) -> bool:
+    return data.latest_result is not None and not gets_weekly_checkins(data.latest_result.verdict)
+
+
+def _plan(bundle: Bundle, data: HomeTab) -> list[Block]:
+    """The plan's parts with their buttons; after *Not for now*, unless some part is written already,
+    only a line that there is no plan to write (the verdict just said not to start)."""
+    if _not_for_now(data) and not data.plan_done:
+        return [section(bundle.messages.text("home_plan_not_for_now"))]
+    return plan_views.home_blocks(bundle, data.plan_order, data.plan_done, data.plan_link)
 
 
 def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
@@ -118,7 +131,9 @@ def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
     if data.last_tip is not None:
         blocks.append(section(messages.text("home_tip", tip=stage.tips[data.last_tip])))
     schedule = (
-        messages.text("home_schedule_paused")
+        messages.text("home_schedule_not_for_now")
+        if _not_for_now(data)
+        else messages.text("home_schedule_paused")
         if data.schedule.paused
         else messages.text(
             "home_schedule",

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.views.assessment import CARDS_ACTION, START_ACTION
-from bot.views.common import Rendered, format_time, section, weekday_name
+from bot.views.common import Rendered, format_date, format_time, section, weekday_name
 from flows.content import Bundle
 from flows.journey import CHECKIN_OUTCOMES
 from flows.outcomes import (
@@ -33,6 +33,7 @@ from flows.outcomes import (
     Outcome,
     QuizAsk,
     QuizSuggest,
+    RevisitAsk,
     StageCards,
     StageCoaching,
 )
@@ -76,11 +77,22 @@ def stage_cards(bundle: Bundle, cards: StageCards) -> Rendered:
     return Rendered(text=title, blocks=blocks)
 
 
+def quiz_value(ask: QuizAsk, index: int) -> str:
+    """A quiz button's value: ``quiz:<question>:<answer>:<earlier answers, dot-separated>``."""
+    return f"quiz:{ask.question_id}:{index}:{'.'.join(str(i) for i in ask.earlier)}"
+
+
+def checkin_question_text(bundle: Bundle, ask: CheckinAsk) -> str:
+    stage = bundle.stages.stage(ask.stage)
+    key = "checkin_question_today" if ask.placed_today else "checkin_question"
+    return bundle.messages.text(key, number=stage.number, name=stage.name)
+
+
 def quiz_question(bundle: Bundle, ask: QuizAsk) -> Rendered:
     question = bundle.stages.quiz_question(ask.question_id)
     text = bundle.messages.text("quiz_question", prompt=question.prompt)
     buttons = [
-        ButtonElement(text=answer.label, action_id=f"{QUIZ_ANSWER_PREFIX}{i}", value=f"quiz:{question.id}:{i}")
+        ButtonElement(text=answer.label, action_id=f"{QUIZ_ANSWER_PREFIX}{i}", value=quiz_value(ask, i))
         for i, answer in enumerate(question.answers)
     ]
     return Rendered(text=text, blocks=(section(f"*{text}*"), ActionsBlock(elements=buttons)))
@@ -117,8 +129,7 @@ def stage_coaching(bundle: Bundle, coaching: StageCoaching) -> Rendered:
 
 
 def checkin_question(bundle: Bundle, ask: CheckinAsk) -> Rendered:
-    stage = bundle.stages.stage(ask.stage)
-    text = bundle.messages.text("checkin_question", number=stage.number, name=stage.name)
+    text = checkin_question_text(bundle, ask)
     buttons = [
         ButtonElement(
             text=bundle.messages.text(f"button_checkin_{outcome}"),
@@ -140,6 +151,19 @@ def nudge(bundle: Bundle, reminder: Nudge) -> Rendered:
     text = bundle.messages.text(key, number=reminder.number, total=reminder.total)
     resume = ButtonElement(text=bundle.messages.text("button_resume"), action_id=START_ACTION, value="resume")
     return Rendered(text=text, blocks=(section(text), ActionsBlock(elements=[resume])))
+
+
+REVISIT_DECLINE_ACTION = "revisit_decline"
+
+
+def revisit(bundle: Bundle, ask: RevisitAsk) -> Rendered:
+    """The quiet question three months after *Not for now*: retake the assessment, or say no."""
+    text = bundle.messages.text("revisit_question", date=format_date(bundle, ask.completed_at))
+    again = ButtonElement(text=bundle.messages.text("button_revisit_yes"), action_id=START_ACTION, value="revisit")
+    no = ButtonElement(
+        text=bundle.messages.text("button_revisit_no"), action_id=REVISIT_DECLINE_ACTION, value="decline"
+    )
+    return Rendered(text=text, blocks=(section(text), ActionsBlock(block_id="revisit", elements=[again, no])))
 
 
 def _plain_option(label: str, value: str) -> Option:

@@ -49,11 +49,16 @@ def section_buttons(bundle: Bundle, order: tuple[str, ...], done: frozenset[str]
     return ActionsBlock(block_id="plan_sections", elements=buttons)
 
 
+def offer_key(bundle: Bundle, outcome: PlanOffer) -> str:
+    """The offer's opening: an invitation to write, or, once every part is written, to update."""
+    return "offer_all_written" if len(outcome.done) == len(bundle.plan.sections) else "offer_text"
+
+
 def offer(bundle: Bundle, outcome: PlanOffer) -> Rendered:
     plan = bundle.plan
     progress = plan.text("offer_progress", done=len(outcome.done), total=len(plan.sections))
     if outcome.saved is None:
-        text = f"{plan.text('offer_text')}\n{progress}"
+        text = f"{plan.text(offer_key(bundle, outcome))}\n{progress}"
     else:
         following = next((s for s in outcome.order if s not in outcome.done), None)
         lines = [plan.text("saved", title=plan.section(outcome.saved).title)]

@@ -32,6 +32,7 @@ from flows.outcomes import (
     QuizAsk,
     QuizSuggest,
     Report,
+    RevisitAsk,
     StageCards,
     StageCoaching,
     Summary,
@@ -67,6 +68,8 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return journey_views.checkin_closed(bundle, outcome)
         case Nudge():
             return journey_views.nudge(bundle, outcome)
+        case RevisitAsk():
+            return journey_views.revisit(bundle, outcome)
         case ForgetConfirm():
             return privacy_views.forget_confirm(bundle)
         case Report():
