@@ -32,6 +32,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ from flows.content import QUESTION_IDS  # noqa: E402
 
 SECRET = "benchmark-signing-secret"
 WARM_UP_MEMBERS = 5
+IDLE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,13 @@ def measure(app: Served, load: Load, members: list[list[str]], connections: int,
     return PassFigures(app.name, len(members), turns, cpu, checks)
 
 
+def idle_cpu_ms(app: Served, seconds: float = IDLE_SECONDS) -> str:
+    """Milliseconds of CPU per second the app spends with nothing to do (part of every pass's CPU)."""
+    before = cpu_seconds(app.pid)
+    time.sleep(seconds)
+    return f"{(cpu_seconds(app.pid) - before) * 1000 / seconds:.0f}"
+
+
 def members_for(tag: str, level: int, turns: int) -> list[list[str]]:
     """``level`` members at once, each going through enough assessments (as new members) for ``turns``."""
     rounds = -(-turns // (level * len(QUESTION_IDS)))
@@ -166,6 +175,7 @@ def main() -> None:
             for app in (coach, bare):  # first-use costs (imports, templates): untimed
                 warm_up = members_for(f"W{app.name[0]}", WARM_UP_MEMBERS, 1)
                 measure(app, load, warm_up, args.connections, quiet_after(args))
+            print(f"CPU while idle, per second: coach {idle_cpu_ms(coach)} ms, bare {idle_cpu_ms(bare)} ms")
             print(HEADER, flush=True)
             for step in range(args.repeat * len(levels)):
                 compare(coach, bare, load, levels[step % len(levels)], f"{step:02d}", args)
