@@ -151,10 +151,10 @@ def parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def compare(coach: Served, bare: Served, load: Load, level: int, tag: str, args: argparse.Namespace) -> None:
-    """Both apps at one level, in the order given; their rows and ratios."""
+def compare(order: tuple[Served, Served], load: Load, level: int, tag: str, args: argparse.Namespace) -> None:
+    """Both apps at one level, one after the other in ``order``; their rows and the ratios."""
     results = {}
-    for app in (coach, bare) if tag[-1] in "02468" else (bare, coach):  # who goes first alternates
+    for app in order:
         members = members_for(f"{tag}{app.name[0]}", level, args.turns)
         results[app.name] = measure(app, load, members, args.connections, quiet_after(args))
     print(row(results["coach"]), row(results["bare"]), ratios(results["coach"], results["bare"]), sep="\n", flush=True)
@@ -177,8 +177,10 @@ def main() -> None:
                 measure(app, load, warm_up, args.connections, quiet_after(args))
             print(f"CPU while idle, per second: coach {idle_cpu_ms(coach)} ms, bare {idle_cpu_ms(bare)} ms")
             print(HEADER, flush=True)
-            for step in range(args.repeat * len(levels)):
-                compare(coach, bare, load, levels[step % len(levels)], f"{step:02d}", args)
+            for run in range(args.repeat):
+                for index, level in enumerate(levels):  # who goes first alternates, by level and by run
+                    order = (coach, bare) if (run + index) % 2 == 0 else (bare, coach)
+                    compare(order, load, level, f"{run:02d}{index:02d}", args)
 
 
 if __name__ == "__main__":
