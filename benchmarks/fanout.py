@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--workspaces", type=int, default=20)
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second per workspace")
-    parser.add_argument("--workers", type=int, default=6, help="the sender's threads (as coach run's)")
+    parser.add_argument("--workers", type=int, default=None, help="the sender's threads (default: as coach run's)")
     args = parser.parse_args()
 
     with fake_slack_process(rate=args.rate) as api_url, tempfile.TemporaryDirectory() as folder:
@@ -65,7 +65,8 @@ def main() -> None:
         scheduler = Scheduler(store, load_bundle(), Outbox(store, lambda: MONDAY))
         started = time.perf_counter()
         report = scheduler.tick(MONDAY)  # queues every check-in in the outbox
-        sender = Sender(services, clients.get, workers=args.workers).start()  # the one sending path sends them
+        threads = {"workers": args.workers} if args.workers else {}
+        sender = Sender(services, clients.get, **threads).start()  # the one sending path sends them
         while store.outbox_size():
             time.sleep(0.2)
         elapsed = time.perf_counter() - started

@@ -1,24 +1,27 @@
-"""Interaction load: members clicking through assessments at once, the coach against a bare Bolt app.
+"""Interaction load: members going through the assessment at once, the coach against a bare Bolt app.
 
-Three kinds of process on loopback: the fake Slack Web API; ``coach run --http`` (waitress); and a
-bare Bolt app doing the same user-visible work on the same server with the same Bolt settings
-(``process_before_response=True``, 8 waitress threads): it acks, then updates the clicked message
-and posts the next question to the member's DM (two Web API calls, from a lazy listener). N members
-at a time click their six answers, each click as soon as the previous ack came back, with request
-bodies signed before the timed loop. The coach's members start with a signed ``/coach`` first (not
-timed; its ``response_url`` is live on the fake). Both apps first get an untimed warm-up of five
-members, so first-use costs (imports, message templates) are not counted.
+Processes on loopback: the fake Slack Web API, every call of which takes ``--slack-ms`` (Slack's take
+100-300 ms); ``coach run --http`` (waitress, with its sending process); and a bare Bolt app doing the
+same user-visible work (``benchmarks/bare_app.py``: ack, post the next question, update the clicked
+message) with the coach's kept-alive Web API client and enough listener threads not to be the
+bottleneck. Everything speaks HTTP/1.1 with kept-alive connections, and every listen backlog holds
+the load.
 
-Per level and app it prints what a member feels: ack p50/p99, and **click → next question on
-screen** p50/p99, timed from the click's send to the moment the fake Slack *receives* the
-``chat.postMessage`` of the next question (``time.monotonic`` is one clock for all processes on
-Linux); throughput (clicks per second until the last next question arrived); and the server's CPU
-(utime + stime from ``/proc``, its sending and worker processes included) per click, replies included. Each run
-waits until the fake has received every reply before the next starts, and the order of the two apps
-alternates from level to level.
+N members at once (``--concurrency``) each type ``/coach``, wait until their first question is on
+the fake, read it for ``--think-ms``, click an answer (signed then, with that message's ``ts`` and
+block id), wait for the next question, and so on; after the result a member starts again as a new
+member, until the pass has at least ``--turns`` clicks. Both apps get the same passes, one app at a
+time, the order alternating; an untimed warm-up of five members first (imports, message templates).
 
-Run (a few seconds per level): .venv/bin/python benchmarks/interaction_load.py
-Full run: .venv/bin/python benchmarks/interaction_load.py --concurrency 10,50 --rounds 4 --repeat 2
+Per pass and app: ack and **click → next question on screen** (from the click's send to the moment
+the fake took the next question's ``chat.postMessage``; ``time.monotonic`` is one clock for every
+process on Linux) at p50, p90 and p99; throughput (clicks per second until the last next question);
+CPU per click (utime + stime of every process of the app from ``/proc``, the coach's sending process
+included, over the pass until the fake has had no call for a while, the ``/coach`` of each assessment
+included, divided by the clicks); and the checks: acknowledged clicks with no next message, acknowledged
+answers not in the coach's database, messages a member received twice, questions out of order.
+
+Run: .venv/bin/python benchmarks/interaction_load.py --slack-ms 150 --think-ms 1000 --concurrency 10,50,200
 Prints figures; asserts nothing.
 """
 
@@ -26,66 +29,43 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import (  # noqa: E402
-    Click,
-    RunFigures,
     cpu_seconds,
+    fake_calls,
     fake_slack_process,
     free_port,
-    next_question_times,
-    run_clicks,
-    signed,
     wait_until_drained,
     wait_until_up,
 )
+from benchmarks.figures import HEADER, PassFigures, integrity, ratios, row  # noqa: E402
+from benchmarks.members import Arrivals, Connections, Load, run_members  # noqa: E402
 from flows.content import QUESTION_IDS  # noqa: E402
-from tests.slack_driver import answer_click_body  # noqa: E402
 
 SECRET = "benchmark-signing-secret"
-TEAM = "T0001"
-RATINGS = ("ready", "partly", "not_yet")
-THREADS = 8
 WARM_UP_MEMBERS = 5
-# The floor: Bolt with the coach's settings, acking and then making the same two Web API calls.
-BARE_APP = """
-import json, re, sys
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk import WebClient
-from waitress import serve
-QUESTIONS = %r
-app = App(signing_secret=sys.argv[2], client=WebClient(token="xoxb-bench", base_url=sys.argv[3]),
-          process_before_response=True)
-def next_question(body, client):
-    action = body["actions"][0]
-    question_id, rating = action["value"].split(":")
-    number = QUESTIONS.index(question_id) + 1
-    channel = body["channel"]["id"]
-    client.chat_update(channel=channel, ts=body["container"]["message_ts"], text=f"Answered {number}: {rating}",
-                       blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": f"~{question_id}~ {rating}"}}])
-    if number == len(QUESTIONS):
-        client.chat_postMessage(channel=channel, text="Your social media readiness: done")
-        return
-    buttons = [{"type": "button", "text": {"type": "plain_text", "text": r}, "action_id": f"answer:{r}",
-                "value": f"{QUESTIONS[number]}:{r}"} for r in ("ready", "partly", "not_yet")]
-    text = f"*Question {number + 1} of {len(QUESTIONS)}: next*"
-    client.chat_postMessage(channel=channel, text=text, blocks=[
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "actions", "block_id": action["block_id"], "elements": buttons}])
-app.action(re.compile(".*"))(ack=lambda ack: ack(), lazy=[next_question])
-serve(SlackRequestHandler(app), host="127.0.0.1", port=int(sys.argv[1]), threads=%d, _quiet=True)
-""" % (list(QUESTION_IDS), THREADS)
+IDLE_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Served:
+    """An app under load: its name, port, process id and, for the coach, its database."""
+
+    name: str
+    port: int
+    pid: int
+    db: str | None
 
 
 @contextmanager
@@ -96,112 +76,111 @@ def process(command: list[str], env: dict[str, str], health: str) -> Iterator[in
         yield child.pid
     finally:
         child.terminate()
-        child.wait(timeout=10)
+        child.wait(timeout=30)
 
 
-def command_body(user: str, api_url: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(
-        {
-            "team_id": TEAM,
-            "user_id": user,
-            "command": "/coach",
-            "text": "",
-            "channel_id": "C1",
-            "response_url": api_url.replace("/api/", f"/respond/{user}"),
-            "trigger_id": "1.1.x",
-            "api_app_id": "A1",
-        }
-    )
+def coach_env(api_url: str, db: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "COACH_DB": db,
+        "COACH_TICK_SECONDS": "3600",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    return env
 
 
-def start_members(port: int, api_url: str, db: str, users: list[str]) -> dict[str, int]:
-    """``/coach`` for each member (untimed), then wait for their first questions; their assessment ids."""
-    since = wait_until_drained(api_url)
-    run_clicks(port, [[signed(SECRET, command_body(user, api_url), "", 0) for user in users]])
-    wait_until_drained(api_url, since, expect_posts=2 * len(users))
-    rows = sqlite3.connect(db).execute(
-        f"select user_id, id from assessments where user_id in ({','.join('?' * len(users))})", users
-    )
-    return dict(rows.fetchall())
+@contextmanager
+def apps(api_url: str, folder: str, workers: int) -> Iterator[tuple[Served, Served]]:
+    """The coach and the bare app, both up."""
+    db = f"{folder}/coach.db"
+    coach_port, bare_port = free_port(), free_port()
+    env = coach_env(api_url, db)
+    coach = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(coach_port)]
+    coach += ["--workers", str(workers)] if workers > 1 else []
+    bare = [sys.executable, "-m", "benchmarks.bare_app", str(bare_port), SECRET, api_url]
+    with (
+        process(coach, env, f"http://127.0.0.1:{coach_port}/healthz") as coach_pid,
+        process(bare, env, f"http://127.0.0.1:{bare_port}/") as bare_pid,
+    ):
+        yield Served("coach", coach_port, coach_pid, db), Served("bare", bare_port, bare_pid, None)
 
 
-def click_plan(users: list[str], ids: dict[str, int], level: int) -> list[list[Click]]:
-    """Worker i clicks through the assessments of members i, i+level, ...: six signed clicks each."""
-    total = len(QUESTION_IDS)
-    return [
-        [
-            signed(
-                SECRET,
-                answer_click_body(TEAM, user, ids[user], question, RATINGS[(k + j) % 3]),
-                f"D{user}",
-                j + 1,
-                f"*Question {j + 2} of {total}" if j + 1 < total else "",
-            )
-            for k, user in enumerate(users[i::level])
-            for j, question in enumerate(QUESTION_IDS)
-        ]
-        for i in range(level)
-    ]
+def measure(app: Served, load: Load, members: list[list[str]], connections: int, quiet: float) -> PassFigures:
+    """One pass: the members go through their assessments; then, once the fake has had no call for
+    ``quiet`` seconds, the CPU the app spent and the checks."""
+    since = wait_until_drained(load.api_url, quiet)
+    cpu_before = cpu_seconds(app.pid)
+    pool = Connections(app.port, min(connections, len(members)))
+    try:
+        with Arrivals(load.api_url, since) as arrivals:
+            turns = run_members(load, arrivals, pool, members)
+    finally:
+        pool.close()
+    wait_until_drained(load.api_url, quiet)
+    cpu = cpu_seconds(app.pid) - cpu_before
+    checks = integrity(turns, fake_calls(load.api_url, since)["calls"], app.db)
+    return PassFigures(app.name, len(members), turns, cpu, checks)
 
 
-def measure(name: str, port: int, pid: int, api_url: str, work: list[list[Click]]) -> RunFigures:
-    since = wait_until_drained(api_url)
-    cpu_before = cpu_seconds(pid)
-    sent = run_clicks(port, work)
-    clicks = sum(len(w) for w in work)
-    wait_until_drained(api_url, since, expect_posts=clicks)
-    cpu = cpu_seconds(pid) - cpu_before
-    arrivals = next_question_times(api_url, since, sent)
-    return RunFigures(name, sent, arrivals, cpu)
+def idle_cpu_ms(app: Served, seconds: float = IDLE_SECONDS) -> str:
+    """Milliseconds of CPU per second the app spends with nothing to do (part of every pass's CPU)."""
+    before = cpu_seconds(app.pid)
+    time.sleep(seconds)
+    return f"{(cpu_seconds(app.pid) - before) * 1000 / seconds:.0f}"
+
+
+def members_for(tag: str, level: int, turns: int) -> list[list[str]]:
+    """``level`` members at once, each going through enough assessments (as new members) for ``turns``."""
+    rounds = -(-turns // (level * len(QUESTION_IDS)))
+    return [[f"U{tag}{slot:03d}{k:03d}" for k in range(rounds)] for slot in range(level)]
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--slack-ms", type=float, default=0.0, help="how long every Slack Web API call takes")
+    parser.add_argument("--think-ms", type=float, default=0.0, help="how long a member reads before clicking")
+    parser.add_argument("--concurrency", default="10,50", help="members at once, per level (comma-separated)")
+    parser.add_argument("--turns", type=int, default=1000, help="at least this many clicks per pass and app")
+    parser.add_argument("--repeat", type=int, default=1, help="passes per level")
+    parser.add_argument("--workers", type=int, default=1, help="coach run --http --workers N")
+    parser.add_argument("--connections", type=int, default=64, help="kept-alive connections to each app")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds a member waits for a message")
+    return parser.parse_args()
+
+
+def compare(order: tuple[Served, Served], load: Load, level: int, tag: str, args: argparse.Namespace) -> None:
+    """Both apps at one level, one after the other in ``order``; their rows and the ratios."""
+    results = {}
+    for app in order:
+        members = members_for(f"{tag}{app.name[0]}", level, args.turns)
+        results[app.name] = measure(app, load, members, args.connections, quiet_after(args))
+    print(row(results["coach"]), row(results["bare"]), ratios(results["coach"], results["bare"]), sep="\n", flush=True)
+
+
+def quiet_after(args: argparse.Namespace) -> float:
+    """No call for this long: the app has sent everything."""
+    return max(0.3, 3 * args.slack_ms / 1000)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--concurrency", default="10,50", help="members clicking at once, per level")
-    parser.add_argument("--rounds", type=int, default=1, help="assessments each concurrent member clicks through")
-    parser.add_argument("--repeat", type=int, default=1, help="run every level this many times")
-    parser.add_argument("--workers", type=int, default=1, help="coach run --http --workers N")
-    args = parser.parse_args()
-    levels = [int(c) for c in args.concurrency.split(",")] * args.repeat
-    with tempfile.TemporaryDirectory() as folder, fake_slack_process() as api_url:
-        db = f"{folder}/coach.db"
-        coach_port, bare_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "SLACK_BOT_TOKEN": "xoxb-bench",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": api_url,
-            "COACH_DB": db,
-            "COACH_TICK_SECONDS": "3600",
-        }
-        env.pop("SLACK_APP_TOKEN", None)
-        coach = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(coach_port)]
-        if args.workers > 1:
-            coach += ["--workers", str(args.workers)]
-        bare = [sys.executable, "-c", BARE_APP, str(bare_port), SECRET, api_url]
-        with (
-            process(coach, env, f"http://127.0.0.1:{coach_port}/healthz") as coach_pid,
-            process(bare, env, f"http://127.0.0.1:{bare_port}/") as bare_pid,
-        ):
-            warm_up = [f"UWARM{n:03d}" for n in range(WARM_UP_MEMBERS)]
-            warm_up_clicks = click_plan(warm_up, start_members(coach_port, api_url, db, warm_up), WARM_UP_MEMBERS)
-            for name, port, pid in (("coach", coach_port, coach_pid), ("bare", bare_port, bare_pid)):
-                measure(name, port, pid, api_url, warm_up_clicks)  # first-use costs (imports, templates): untimed
-            print(RunFigures.header(), flush=True)
-            for run, level in enumerate(levels):
-                users = [f"U{run:02d}{level:03d}{n:05d}" for n in range(level * args.rounds)]
-                work = click_plan(users, start_members(coach_port, api_url, db, users), level)
-                apps = [("coach", coach_port, coach_pid), ("bare", bare_port, bare_pid)]
-                order = apps if run % 2 == 0 else apps[::-1]  # who goes first alternates
-                results = {name: measure(name, port, pid, api_url, work) for name, port, pid in order}
-                for name in ("coach", "bare"):
-                    print(results[name].row(level), flush=True)
-                print(results["coach"].ratios(results["bare"]), flush=True)
-            answered = sqlite3.connect(db).execute("select count(*) from answers").fetchone()[0]
-            expected = (sum(levels) * args.rounds + WARM_UP_MEMBERS) * len(QUESTION_IDS)
-            print(f"answers stored: {answered} (expected {expected})")
+    args = parse()
+    levels = [int(level) for level in args.concurrency.split(",")]
+    print(f"Slack {args.slack_ms:g} ms per call; think time {args.think_ms:g} ms; at least {args.turns} clicks a pass")
+    with tempfile.TemporaryDirectory() as folder, fake_slack_process(latency_ms=args.slack_ms) as api_url:
+        load = Load(SECRET, api_url, args.think_ms / 1000, args.timeout, len(QUESTION_IDS))
+        with apps(api_url, folder, args.workers) as (coach, bare):
+            for app in (coach, bare):  # first-use costs (imports, templates): untimed
+                warm_up = members_for(f"W{app.name[0]}", WARM_UP_MEMBERS, 1)
+                measure(app, load, warm_up, args.connections, quiet_after(args))
+            print(f"CPU while idle, per second: coach {idle_cpu_ms(coach)} ms, bare {idle_cpu_ms(bare)} ms")
+            print(HEADER, flush=True)
+            for run in range(args.repeat):
+                for index, level in enumerate(levels):  # who goes first alternates, by level and by run
+                    order = (coach, bare) if (run + index) % 2 == 0 else (bare, coach)
+                    compare(order, load, level, f"{run:02d}{index:02d}", args)
 
 
 if __name__ == "__main__":

@@ -61,9 +61,8 @@ class FakeSlack:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._server.request_queue_size = 256
-        self._server.daemon_threads = True
+        self.latency = 0.0  # seconds every Web API call takes before it happens and is answered, as Slack's do
+        self._server = FakeSlackServer(("127.0.0.1", port), self._handler())
         # A short poll, as Bolt's own mock server uses: ``stop`` waits at most this long.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -162,10 +161,20 @@ class FakeSlack:
                         "at": c.at,
                         "text": str(c.args.get("text") or "")[:TEXT_PREFIX],
                         "ok": bool(c.response.get("ok")),
+                        "ts": c.response.get("ts"),
+                        "actions": [b.get("block_id") for b in blocks_of(c) if b.get("type") == "actions"],
                     }
                     for c in calls
                 ],
             }
+
+    def arrivals_after(self, since: int, wait: float) -> dict[str, Any]:
+        """``arrivals(since)``, waiting up to ``wait`` seconds for a call past ``since`` (a long poll)."""
+        deadline = time.monotonic() + wait
+        with self._lock:
+            while len(self.calls) <= since and (remaining := deadline - time.monotonic()) > 0:
+                self._lock.wait(remaining)
+        return self.arrivals(since)
 
     def reset(self) -> None:
         with self._lock:
@@ -174,6 +183,9 @@ class FakeSlack:
     # Answers
 
     def _answer(self, call: Call) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if self.latency:
+            time.sleep(self.latency)  # the call happens (and is recorded) when Slack answers it
+            call.at = time.monotonic()
         with self._lock:
             queue = self.faults.get(call.method) or []
             fault = queue[0] if queue else None
@@ -235,18 +247,32 @@ class FakeSlack:
         return handler_for(self)
 
 
+class FakeSlackServer(ThreadingHTTPServer):
+    """A thread per connection; the listen backlog is read when the socket starts listening (in the
+    constructor), so it is set here: a burst of new connections waits in it instead of being refused."""
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+
+def blocks_of(call: Call) -> list[dict[str, Any]]:
+    blocks = call.args.get("blocks")
+    return [b for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else []
 
 
 def serve_forever() -> None:
-    """``python -m tests.fake_slack --port P [--rate R]``: the fake in its own process, for benchmarks."""
+    """``python -m tests.fake_slack --port P [--rate R] [--latency-ms L]``: the fake in its own
+    process, for benchmarks."""
     import argparse
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rate", type=float, default=None, help="chat.postMessage per second per token")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="how long every Web API call takes")
     args = parser.parse_args()
     fake = FakeSlack(port=args.port)
     fake.message_rate = args.rate
+    fake.latency = args.latency_ms / 1000
     print(fake.url, flush=True)
     fake._server.serve_forever()
 

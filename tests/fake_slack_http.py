@@ -25,14 +25,16 @@ class FakeSlackHandler(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:
-        """``/_stats`` (duplicates and misses) and ``/_calls?since=N`` (arrivals), for benchmarks
-        in another process."""
+        """``/_stats`` (duplicates and misses) and ``/_calls?since=N[&wait=S]`` (arrivals), for
+        benchmarks in another process."""
         path, _, query = self.path.partition("?")
         if path == "/_stats":
             payload = json.dumps(self.fake.stats()).encode("utf-8")
         elif path == "/_calls":
-            since = dict(parse_qsl(query)).get("since", "0")
-            payload = json.dumps(self.fake.arrivals(int(since) if since.isdigit() else 0)).encode("utf-8")
+            params = dict(parse_qsl(query))
+            since = int(params["since"]) if params.get("since", "").isdigit() else 0
+            wait = float(params.get("wait") or 0)  # a long poll: wait up to this long for a call past ``since``
+            payload = json.dumps(self.fake.arrivals_after(since, min(wait, 30.0))).encode("utf-8")
         else:
             self.send_error(404)
             return

@@ -257,13 +257,15 @@ def message_text(call: Call) -> str:
     return str(call.args.get("text", "")) + all_text(call.args.get("blocks") or [])
 
 
-def answer_click_body(team_id: str, user: str, assessment_id: int, question_id: str, rating: str) -> str:
+def answer_click_body(
+    team_id: str, user: str, assessment_id: int, question_id: str, rating: str, message_ts: str = "1.1"
+) -> str:
     payload = {
         "type": "block_actions",
         "user": {"id": user, "team_id": team_id},
         "team": {"id": team_id},
         "api_app_id": "A0COACH",
-        "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}"},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": f"D{user}"},
         "channel": {"id": f"D{user}"},
         "trigger_id": "1.1.x",
         "actions": [

@@ -4,6 +4,7 @@ in order, claims, retries, and recovery of a dead process's claim without sendin
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,19 @@ def test_the_next_question_is_posted_before_the_answered_one_is_closed() -> None
     closed = Closed(1, "reason", 1, 6, "answered", "ready", "D1", "1.0")
     asked = Ask(1, "networks", 2, 6)
     assert next_step_first(Reply((closed, asked))).outcomes == (asked, closed)
+
+
+def test_a_row_of_its_own_the_sender_no_longer_holds_is_resumed(store: Store, fake_slack: FakeSlack, tmp_path) -> None:
+    """A full disk made the row's ending fail: the live sender's claim must not hold the member forever."""
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en", dm_channel="DANN")
+    Outbox(store, FrozenClock()).enqueue(ANN, notice("help"))
+    sender = sender_for(store, fake_slack, tmp_path)
+    sender.beat()
+    (row,) = store.claim_outbox_rows(sender.owner, TEST_NOW, 0.0, 1)
+    sender.rows_in_hand.add(row.id)
+    assert sender.recover_orphans(TEST_NOW + timedelta(minutes=5)) == 0  # still being sent: left alone
+    sender.rows_in_hand.discard(row.id)  # its thread ended without recording the row's end
+    assert sender.recover_orphans(TEST_NOW) == 0  # just claimed: maybe being handed out
+    assert sender.recover_orphans(TEST_NOW + timedelta(minutes=5)) == 1
+    assert sender.drain() == 1 and store.outbox_size() == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -26,15 +26,18 @@ class OrphanRecovery:
     wall_clock: Callable[[], float]
     owner: str
     doorbell: Doorbell
+    rows_in_hand: set[int]
 
     client_for: Callable[[str], WebClient | None]
 
     def recover_orphans(self, now: datetime) -> int:
-        """Rows claimed by a sender that stopped beating (it died, or froze), or whose send timed out."""
+        """Rows claimed by a sender that stopped beating (it died, or froze), whose send timed out, or of
+        this sender's own that it no longer holds (their ending could not be written: a full disk)."""
         recovered = 0
-        alive = self.store.live_senders(self.wall_clock() - OWNER_SILENT_SECONDS) | {self.owner}
+        alive = self.store.live_senders(self.wall_clock() - OWNER_SILENT_SECONDS)
         for row in self.store.claimed_outbox_rows():
-            if row.owner in alive:
+            mine = row.owner == self.owner
+            if (mine and not self._left_behind(row, now)) or (not mine and row.owner in alive):
                 continue
             if row.owner is None or not self.store.take_over_outbox_row(row.id, row.owner, self.owner):
                 continue
@@ -43,6 +46,11 @@ class OrphanRecovery:
         if recovered:
             self.doorbell.ring(recovered)
         return recovered
+
+    def _left_behind(self, row: OutboxRow, now: datetime) -> bool:
+        """One of our own claims that no thread of ours is sending, and not just being handed out."""
+        settled = row.claimed_at is not None and now - row.claimed_at >= timedelta(seconds=OWNER_SILENT_SECONDS)
+        return row.id not in self.rows_in_hand and settled
 
     def _resume_step(self, row: OutboxRow) -> int:
         """The step after the last message of this row found in the DM's history, else where it stopped."""

@@ -79,6 +79,7 @@ class Sender(RowFates, OrphanRecovery):
         self._pool: ThreadPoolExecutor | None = None
         self._slots = threading.Condition()
         self._in_flight: Counter[str] = Counter()  # rows being sent, per workspace
+        self.rows_in_hand: set[int] = set()  # and which: a claimed row of ours not here was left behind
 
     # Running
 
@@ -124,6 +125,7 @@ class Sender(RowFates, OrphanRecovery):
         rows = self.store.claim_outbox_rows(self.owner, self.services.clock(), self.wall_clock(), free, full)
         for row in rows:
             with self._slots:
+                self.rows_in_hand.add(row.id)
                 self._in_flight[row.member.team_id] += 1
             assert self._pool is not None
             self._pool.submit(self._send_handed_out, row)
@@ -132,10 +134,13 @@ class Sender(RowFates, OrphanRecovery):
     def _send_handed_out(self, row: OutboxRow) -> None:
         try:
             self.send_row(row)
-        except Exception:  # a bug in one row must not stop the sender
+        except DatabaseMoved as moved:  # its ending cannot be recorded: recovery resumes it later
+            log.error("outbox row %d: %s", row.id, moved)
+        except Exception:  # a bug in one row must not stop the sender; recovery resumes the row
             log.exception("sending outbox row %d failed", row.id)
         finally:
             with self._slots:
+                self.rows_in_hand.discard(row.id)
                 self._in_flight[row.member.team_id] -= 1
                 self._slots.notify()
             self.doorbell.ring()  # the member's next row (or another's) may be due now
