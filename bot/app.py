@@ -6,8 +6,8 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
@@ -15,7 +15,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot.http import reopen
 from bot.http.authorization import OwnWorkspace, cached_authorize, keep_to_own_workspace
-from bot.http.event_claims import EventClaimingApp, event_claim_middleware
+from bot.http.event_claims import HANDLED_EVENT, drop_handled_events
 from bot.listeners import register_listeners
 from bot.listeners.reply import OUTBOX_KEY
 from bot.logs import install_token_redaction
@@ -24,6 +24,7 @@ from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.installations import BOT_SCOPES, installation_store, state_store
 from bot.store import Store
+from bot.store.connection import StaleSnapshot
 from bot.usecases.services import Services
 from bot.usecases.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
@@ -31,54 +32,107 @@ from flows.reading import lexicon_for
 from flows.values import Clock, utc_now, whole_number
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 LAZY_WORKERS = 3
+ATTEMPTS = 2  # a request whose reads went stale before it wrote is run again, under the lock from the start
+STALE = 409  # what the error handler answers for a listener that met StaleSnapshot, to be run again
 
 
-class CoachApp(EventClaimingApp):
+class CoachApp(App):
     """Bolt's App with each request handled as one unit of work: whatever the listener's use cases
-    write, the replies it keeps in the outbox and the claim of its event id commit together before the
-    response goes back to Slack (Bolt's middleware ``next()`` does not wrap the listener, so this wraps
-    ``dispatch``). A failed request keeps nothing, so Slack's retry of it is handled afresh."""
+    write, the replies it keeps in the outbox, and the request's own record (its event id, its
+    signature) commit together before the response goes back to Slack (Bolt's middleware ``next()``
+    does not wrap the listener, so this wraps ``dispatch``). A failed request keeps nothing, so Slack's
+    retry of it is handled afresh.
 
-    def __init__(self, *args: Any, store: Store, outbox: Outbox, **kwargs: Any) -> None:
+    The writers' lock covers the writes alone: the request reads and decides on a snapshot, takes the
+    lock at its first write, and its own record is its last write. If another writer committed after
+    the snapshot was taken (``StaleSnapshot``), the request is run again from the start, that time
+    holding the lock throughout, so it cannot go stale twice."""
+
+    def __init__(self, *args: Any, store: Store, outbox: Outbox, clock: Clock, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.coach_store = store
         self.coach_outbox = outbox
+        self.coach_clock = clock
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         req.context[OUTBOX_KEY] = self.coach_outbox
-        try:
-            with self.coach_store.unit_of_work():
-                response = super().dispatch(req)
-                if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
-                    raise FailedRequest(response)
-        except FailedRequest as failed:
-            return failed.response
-        except sqlite3.Error as error:  # the commit itself failed: a full disk, the file gone
-            return unavailable(error)
-        return response
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.coach_store.unit_of_work(snapshot=True, exclusive=attempt > 1):
+                    response = super().dispatch(req)
+                    if response.status == STALE:
+                        raise StaleSnapshot("a listener read data that changed before it wrote")
+                    if response.status >= 500:  # a listener failed half-way: keep none of what it wrote
+                        raise FailedRequest(response)
+                    self._record(req)
+                return response
+            except StaleSnapshot:
+                log.info("a request read data that changed before it wrote; handled again (%d)", attempt)
+            except FailedRequest as failed:
+                return failed.response
+            except sqlite3.Error as error:  # the commit itself failed: a full disk, the file gone
+                return unavailable(error)
+        return unavailable(StaleSnapshot(f"still changing under it after {ATTEMPTS} attempts"))
+
+    def _record(self, req: BoltRequest) -> None:
+        """The request's last writes, which rest on no earlier read: its event handled, its signature
+        seen. A copy of it that committed meanwhile makes this one keep nothing."""
+        self.coach_store.end_reading()
+        event_id = req.context.get(HANDLED_EVENT)
+        if event_id and not self.coach_store.record_event(event_id, self.coach_clock()):
+            log.info("dropped a retry of event %s, handled meanwhile", event_id)
+            raise FailedRequest(BoltResponse(status=200, body=""))
+        signature, seen_at = self._signature(req)
+        if signature and not self.coach_store.first_sight_of_signature(signature, seen_at):
+            log.warning("refused a replayed request (its signature was already used)")
+            raise FailedRequest(BoltResponse(status=401, body=""))
 
     def refuse_replays(self, req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
-        """The first middleware after Bolt's authorization, so the request's first write: Slack is
-        never asked anything (``auth.test``) while this request holds the writers' lock."""
-        if self._replayed(req):
+        """After Bolt's authorization: a request whose signature was already used is refused before any
+        listener runs (a read; the signature is written last, with the request's other writes)."""
+        signature, _ = self._signature(req)
+        if signature and self.coach_store.signature_seen(signature):
+            log.warning("refused a replayed request (its signature was already used)")
             return BoltResponse(status=401, body="")
         next()
         return None
 
-    def _replayed(self, req: BoltRequest) -> bool:
-        """A signed request seen before within Slack's 5-minute window (its signature is remembered in
-        the request's own transaction, so one write lock per request; across processes too).
-
-        It is remembered as of its own timestamp when that is ahead of this server's clock: the
-        signature check takes timestamps up to five minutes either side of now, so a request stamped
-        ahead stays valid for longer than five minutes after it arrives, and must stay refused as long."""
+    @staticmethod
+    def _signature(req: BoltRequest) -> tuple[str, float]:
+        """A signed request's signature, and until when it is remembered: as of its own timestamp when
+        that is ahead of this server's clock, since the signature check takes timestamps up to five
+        minutes either side of now, so a request stamped ahead stays valid for longer."""
         signature = next(iter(req.headers.get("x-slack-signature") or []), "")
         stamped = whole_number(next(iter(req.headers.get("x-slack-request-timestamp") or []), "")) or 0
-        if not signature or self.coach_store.first_sight_of_signature(signature, max(time.time(), stamped)):
-            return False
-        log.warning("refused a replayed request (its signature was already used)")
-        return True
+        return signature, max(time.time(), stamped)
+
+
+class AfterCommit(Executor):
+    """Runs Bolt's lazy listeners once the request's unit of work has committed: a request refused as
+    a copy of one handled meanwhile, run again, or failed starts none of them."""
+
+    def __init__(self, store: Store, workers: int) -> None:
+        self.store = store
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        started: Future[T] = Future()
+
+        def start() -> None:
+            self.pool.submit(fn, *args, **kwargs).add_done_callback(lambda done: chain(done, started))
+
+        self.store.after_commit(start)
+        return started
+
+
+def chain(done: Future[T], started: Future[T]) -> None:
+    if done.exception() is not None:
+        started.set_exception(done.exception())
+    else:
+        started.set_result(done.result())
 
 
 def unavailable(error: sqlite3.Error) -> BoltResponse:
@@ -121,6 +175,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
     app = CoachApp(
         store=store,
         outbox=Outbox(store, clock),
+        clock=clock,
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
@@ -128,16 +183,15 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
         authorize=authorize,
         process_before_response=True,
         raise_error_for_unhandled_request=True,
-        # Few workers for the lazy listeners that must call Slack before they can answer (views.open,
-        # the report's users.info); replies leave through the outbox instead.
-        listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS, thread_name_prefix="reply"),
+        # Few workers for the lazy listeners that must call Slack at once (views.open, within the
+        # trigger's seconds); everything else leaves through the outbox.
+        listener_executor=AfterCommit(store, LAZY_WORKERS),
     )
 
     if installations is None:
         app.middleware(keep_to_own_workspace(OwnWorkspace.of_token(client)))
-    app.middleware(app.refuse_replays)  # the request's first write: after authorization, never before
-    app.claims = store
-    app.middleware(event_claim_middleware(store, clock))
+    app.middleware(app.refuse_replays)  # after authorization: Slack is never asked under the writers' lock
+    app.middleware(drop_handled_events(store))
     reopen.register(app, Workspaces(store, installations, clock))
 
     @app.error
@@ -147,6 +201,8 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
         if isinstance(error, BoltUnhandledRequestError):
             log.info("no listener for a %s request", body.get("type"))
             return BoltResponse(status=404, body="")
+        if isinstance(error, StaleSnapshot):
+            return BoltResponse(status=STALE, body="")  # the request is run again (``CoachApp.dispatch``)
         if isinstance(error, sqlite3.Error):
             return unavailable(error)
         log.exception("listener failed on a %s request", body.get("type"), exc_info=error)

@@ -147,8 +147,8 @@ def test_a_replayed_stage_pick_is_refused(coach_server: SlackDriver, settings: S
 
 
 def test_copies_of_a_request_sent_at_once_are_handled_once(coach_server: SlackDriver, settings: Settings) -> None:
-    """The signature is the request's first write: a copy waits for the first copy's commit, then is
-    refused before any listener runs (no second reply, no second profile lookup)."""
+    """Copies run side by side, but only the first to commit keeps anything: the others are refused when
+    they record their signature, last (no second reply, and their lazy profile lookups never start)."""
     assert coach_server.command(USER, "stage").status == 200
     (cards,) = coach_server.messages_with(USER, "Where are you on the social media journey?")
     button, block_id = find_button(cards.args["blocks"], "stage_pick", "stage:3")

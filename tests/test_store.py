@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.store import SetAnswer, Store, migrations
+from bot.store.connection import StaleSnapshot
 from flows.values import MemberKey
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -65,12 +66,40 @@ def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
     assert fresh is not None and fresh.state == "reason"
 
 
-def test_event_ids_are_claimed_once_and_given_back_when_handling_fails(tmp_path: Path) -> None:
+def test_an_event_is_recorded_once_and_only_in_a_request_that_commits(tmp_path: Path) -> None:
     store = Store(tmp_path / "c.db")
-    assert store.claim_event_until_done("Ev1", NOW) is True
-    assert store.claim_event_until_done("Ev1", NOW) is False  # Slack's retry while the first is handled
-    assert store.claim_event_until_done("Ev2", NOW) is True
-    store.release_event("Ev1")  # handling failed
-    assert store.claim_event_until_done("Ev1", NOW) is True  # so Slack's retry is handled
-    store.finish_event("Ev1")
-    assert store.claim_event_until_done("Ev1", NOW + timedelta(minutes=5)) is False  # done: retries dropped
+    assert not store.event_seen("Ev1")
+    try:
+        with store.unit_of_work(snapshot=True):
+            assert store.record_event("Ev1", NOW)
+            raise RuntimeError("the listener failed")
+    except RuntimeError:
+        pass
+    assert not store.event_seen("Ev1")  # so Slack's retry is handled
+    assert store.record_event("Ev1", NOW) is True
+    assert store.event_seen("Ev1") and store.record_event("Ev1", NOW) is False  # a copy handled meanwhile
+
+
+def test_a_unit_whose_reads_went_stale_is_refused_at_its_first_write(tmp_path: Path) -> None:
+    """Two requests read the same member; the first to write wins, the other must run again rather
+    than write what it decided on data that changed."""
+    store = Store(tmp_path / "c.db")
+    store.ensure_member(MEMBER, NOW)
+    other = threading.Thread(target=lambda: store.update_member(MEMBER, tz="Europe/Rome"))
+    try:
+        with store.unit_of_work(snapshot=True):
+            assert store.member(MEMBER) is not None  # the snapshot is taken here
+            other.start()
+            other.join()  # another writer commits meanwhile (the unit holds no lock while reading)
+            store.update_member(MEMBER, tz="Europe/Helsinki")
+    except StaleSnapshot:
+        pass
+    else:
+        raise AssertionError("a stale snapshot was written over")
+    member = store.member(MEMBER)
+    assert member is not None and member.tz == "Europe/Rome"
+    with store.unit_of_work(snapshot=True):  # run again: it sees the other write, and its own lands
+        assert store.member(MEMBER) is not None
+        store.update_member(MEMBER, tz="Europe/Helsinki")
+    member = store.member(MEMBER)
+    assert member is not None and member.tz == "Europe/Helsinki"

@@ -32,6 +32,15 @@ class DatabaseMoved(sqlite3.OperationalError):
 MOVED = "the database file was removed or replaced under the server"
 
 
+class StaleSnapshot(sqlite3.OperationalError):
+    """Another writer committed after this unit of work began reading: what it decided may rest on
+    data that changed, so nothing of it is kept and it is run again."""
+
+
+# A write that changes nothing: it takes SQLite's write lock, and fails at once if the snapshot is stale.
+TAKE_WRITE_LOCK = "update health set id = id where 0"
+
+
 class Connection:
     """The store's plumbing; the queries live in mixins (one per aggregate) that ``Store`` combines."""
 
@@ -84,8 +93,7 @@ class Connection:
                 cursor: sqlite3.Cursor = db.execute(sql, params)
                 return cursor
         if unit is not None and not unit.begun:
-            self._begin(self.db)
-            unit.begun = True
+            self._begin_unit(self.db, unit)
         return self.db.execute(sql, params)  # one statement needs no savepoint: it is atomic by itself
 
     @contextmanager
@@ -97,8 +105,7 @@ class Connection:
         db = self.db
         unit: Unit | None = getattr(self._local, "unit", None)
         if unit is not None and not unit.begun:
-            self._begin(db)
-            unit.begun = True
+            self._begin_unit(db, unit)
         if unit is not None or getattr(self._local, "writing", False):
             db.conn.execute("SAVEPOINT nested_write")
             try:
@@ -121,20 +128,33 @@ class Connection:
         self._end(db, commit=True)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[None]:
-        """Every write on this thread until the block ends joins one transaction, begun at the first
-        write (reads before it take no lock) and committed when the block ends; an exception rolls it
-        all back. Functions given to ``after_commit`` run once it is committed."""
+    def unit_of_work(self, snapshot: bool = False, exclusive: bool = False) -> Iterator[None]:
+        """Every write on this thread until the block ends joins one transaction, committed when the
+        block ends; an exception rolls it all back. Functions given to ``after_commit`` run once it is
+        committed. The writers' lock is taken at the first write, so reading and deciding hold it not.
+
+        With ``snapshot`` (a request from Slack), every read sees the database as of the first one, and
+        if another writer committed since, the first write raises ``StaleSnapshot``: the caller runs
+        the whole unit again, so a decision never rests on data that changed under it. ``exclusive``
+        takes the writers' lock before the first read instead: for a unit that went stale already."""
         if getattr(self._local, "unit", None) is not None:
             yield
             return
         unit = self._local.unit = Unit()
+        if exclusive:
+            self._begin(self.db)
+            unit.begun = True
+        elif snapshot:
+            self.db.conn.execute("BEGIN")
+            unit.reading = True
         try:
             yield
         except BaseException:
             self._local.unit = None
             if unit.begun:
                 self._end(self.db, commit=False)
+            elif unit.reading:
+                self.db.conn.execute("ROLLBACK")
             raise
         self._local.unit = None
         if unit.begun:
@@ -142,8 +162,18 @@ class Connection:
                 self._end(self.db, commit=False)
                 raise DatabaseMoved(MOVED)
             self._end(self.db, commit=True)
+        elif unit.reading:
+            self.db.conn.execute("COMMIT")  # it only read
         for hook in unit.after_commit:
             hook()
+
+    def end_reading(self) -> None:
+        """This unit's writes from here on rest on no earlier read (a request's own bookkeeping, last):
+        if it has written nothing yet, its snapshot is let go, so they never find it stale."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is not None and unit.reading and not unit.begun:
+            self.db.conn.execute("COMMIT")
+            unit.reading = False
 
     def after_commit(self, hook: Callable[[], None]) -> None:
         """Run ``hook`` once this thread's unit of work commits; at once outside one."""
@@ -154,18 +184,40 @@ class Connection:
             unit.after_commit.append(hook)
 
     def _begin(self, db: Database) -> None:
+        self._take_locks()
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release_locks()
+            raise
+
+    def _take_locks(self) -> None:
         self._writer.acquire()
         try:
             self._process_lock.acquire()
         except BaseException:
             self._writer.release()
             raise
+
+    def _release_locks(self) -> None:
+        self._process_lock.release()
+        self._writer.release()
+
+    def _begin_unit(self, db: Database, unit: Unit) -> None:
+        """The unit's first write: the writers' lock, and its snapshot (if any) upgraded to a writer."""
+        if not unit.reading:
+            self._begin(db)
+            unit.begun = True
+            return
+        self._take_locks()
         try:
-            db.conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._process_lock.release()
-            self._writer.release()
+            db.conn.execute(TAKE_WRITE_LOCK)
+        except BaseException as error:
+            self._release_locks()
+            if isinstance(error, sqlite3.OperationalError) and error.sqlite_errorname == "SQLITE_BUSY_SNAPSHOT":
+                raise StaleSnapshot("another writer committed since this request began reading") from error
             raise
+        unit.begun = True
 
     def _end(self, db: Database, commit: bool) -> None:
         try:
@@ -176,8 +228,7 @@ class Connection:
                     db.conn.execute("ROLLBACK")
                 raise
         finally:
-            self._process_lock.release()
-            self._writer.release()
+            self._release_locks()
 
     def file_identity(self) -> tuple[int, int] | None:
         try:

@@ -104,7 +104,8 @@ class ProcessLock:
 class Unit:
     """One request's unit of work: whether its transaction has begun, and what runs after the commit."""
 
-    begun: bool = False
+    begun: bool = False  # writing: the writers' locks are held
+    reading: bool = False  # a snapshot is open (``unit_of_work(snapshot=True)``), with no lock
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 

@@ -9,28 +9,30 @@ from bot.store.rows import (
     _iso,
 )
 
-EVENT_CLAIM_LEASE = timedelta(seconds=30)  # an event claim older than this, never finished, is a dead process's
 EVENTS_KEPT = timedelta(days=1)  # Slack stops retrying an event within the hour
 REPLAY_WINDOW_SECONDS = 300  # Slack's own window for a request's timestamp
 
 
 class RequestQueries(Connection):
-    def claim_event_until_done(self, event_id: str, now: datetime) -> bool:
-        """True when this request should handle the event: the first time, or when an earlier
-        claim was never finished and is older than its lease (its process died)."""
+    def event_seen(self, event_id: str) -> bool:
+        """Slack sent this event before and it was handled (a retry, to be dropped)."""
+        row = self.db.execute("select 1 from processed_events where event_id = ? and status = 'done'", [event_id])
+        return row.fetchone() is not None
+
+    def record_event(self, event_id: str, now: datetime) -> bool:
+        """Remember an event as handled, in the request's own transaction (its last write); False when
+        another copy of it was handled meanwhile (Slack's retry racing the first attempt)."""
         cursor = self._write_one(
-            "insert into processed_events (event_id, received_at, status) values (?, ?, 'pending')"
-            " on conflict (event_id) do update set received_at = excluded.received_at"
-            " where processed_events.status = 'pending' and processed_events.received_at <= ?",
-            [event_id, _iso(now), _iso(now - EVENT_CLAIM_LEASE)],
+            "insert into processed_events (event_id, received_at, status) values (?, ?, 'done')"
+            " on conflict (event_id) do update set status = 'done', received_at = excluded.received_at"
+            " where processed_events.status != 'done'",
+            [event_id, _iso(now)],
         )
         return cursor.rowcount == 1
 
-    def finish_event(self, event_id: str) -> None:
-        self._write_one("update processed_events set status = 'done' where event_id = ?", [event_id])
-
-    def release_event(self, event_id: str) -> None:
-        self._write_one("delete from processed_events where event_id = ? and status = 'pending'", [event_id])
+    def signature_seen(self, signature: str) -> bool:
+        """A request with this signature was handled within Slack's 5-minute window (a replay)."""
+        return self.db.execute("select 1 from seen_signatures where signature = ?", [signature]).fetchone() is not None
 
     def first_sight_of_signature(self, signature: str, seen_at: float) -> bool:
         """True the first time a request signature is seen. One statement on the hot path; rows older
