@@ -16,6 +16,7 @@ from bot.store.plans import PlanStore
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text, has_action, iter_buttons
+from tests.conftest import wait_for_empty_outbox
 from tests.fake_slack import Call
 from tests.slack_driver import Reply, SlackDriver, delivered_to
 
@@ -304,3 +305,30 @@ def test_turning_share_off_takes_the_plan_out_of_channel_canvases(coach_server: 
     plans = PlanStore(Store(settings.coach_db))
     assert plans.canvas_ids(MemberKey("T0001", member)) == (own.response["canvas_id"],)  # their own one stays
     assert "hasn't chosen to share" in driver.command_reply(admin, f"plan <#C0TEAM|team> <@{member}>")["text"]
+
+
+def test_forget_while_the_first_canvas_is_being_made_leaves_nothing_behind(coach_server: SlackDriver, settings) -> None:
+    """Issue 20, item 1: canvases.create takes its time, and the member asks to be forgotten meanwhile.
+    The canvas is deleted again, no plan row comes back, and nothing more is said after the goodbye."""
+    driver = coach_server
+    user = user_in(driver, "en", "QUICK")
+    gate = driver.fake.hold("canvases.create")
+    submit_section(driver, user, "resources", RESOURCES)
+    driver.fake.wait_for("canvases.create")  # the sender is making the canvas, and Slack takes its time
+    question = driver.command_reply(user, "forget")
+    carrier = driver.fake.calls_to("users.info")[0]  # any recorded call carries the ephemeral blocks
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    driver.click(user, carrier, "forget_confirm")
+    store = Store(settings.coach_db)
+    member = MemberKey("T0001", user)
+    driver.fake.wait_until(lambda _calls: store.member(member) is None or None, 10, "the member forgotten")
+    gate.set()
+    (deleted,) = driver.fake.wait_for("canvases.delete")
+    (created,) = driver.fake.calls_to("canvases.create")
+    assert deleted.args["canvas_id"] == created.response["canvas_id"]
+    wait_for_empty_outbox(store)
+    assert PlanStore(store).canvas_ids(member) == () and store.member(member) is None
+    texts = [c.args.get("text", "") for c in driver.fake.calls_to("chat.postMessage")]
+    goodbye = next(i for i, text in enumerate(texts) if "deleted" in text.lower())
+    assert texts[goodbye + 1 :] == []  # nothing about the member after the goodbye

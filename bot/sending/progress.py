@@ -20,6 +20,10 @@ class Progress:
     home: Callable[[], None] | None = None  # App Home to publish once the row is done
 
 
+class RowWithdrawn(Exception):
+    """The row was deleted while it was being sent: its member asked to be forgotten."""
+
+
 class PassingFailure(Exception):
     """Slack could not take it now; the row is tried again later."""
 

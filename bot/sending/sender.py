@@ -27,18 +27,19 @@ from bot.sending.fates import RowFates
 from bot.sending.landing import delivery_for, dm_of, remember_posts
 from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
-from bot.sending.progress import PassingFailure, Progress, is_passing, timed_out
+from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_passing, timed_out
 from bot.sending.recovery import OrphanRecovery
 from bot.settings import Settings
+from bot.slack.canvases import delete_canvases
 from bot.slack.delivery import SlackDelivery, changes_member_data
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
 from bot.store import DatabaseMoved, OutboxRow, Store
 from bot.usecases.services import Services
-from bot.views.render import render, render_all
+from bot.views.render import render
 from flows.content import load_bundle
-from flows.outcomes import AdminAsked, CheckinAsk, Notice, Outcome
+from flows.outcomes import CheckinAsk, Notice, Outcome
 from flows.plan_outcomes import PlanDocument
 from flows.values import Clock, MemberKey, utc_now
 
@@ -206,6 +207,9 @@ class Sender(RowFates, OrphanRecovery):
         try:
             delivery = delivery_for(self.services, client, row.member)
             self._send_steps(row, reply, client, delivery, progress)
+        except RowWithdrawn:
+            log.info("outbox row %d was withdrawn while it was sent (its member was forgotten)", row.id)
+            return lambda: None
         except PassingFailure as error:
             return partial(self._give_back, row, reply, progress.step, str(error))
         except (SlackApiError, OSError) as error:
@@ -220,19 +224,12 @@ class Sender(RowFates, OrphanRecovery):
     def _send_steps(
         self, row: OutboxRow, reply: Reply, client: WebClient, delivery: SlackDelivery, progress: Progress
     ) -> None:
-        """Step 0 is the private reply, steps 1..n the outcomes; ``progress`` says what is done."""
+        """Step 0 is the private reply, steps 1..n the outcomes; ``progress`` says what is done. A row
+        deleted meanwhile (its member asked to be forgotten) stops at once, and a canvas it had just
+        made is deleted again."""
         if progress.step == 0:
             if reply.private and reply.response_url:
-                private = [
-                    answered
-                    for outcome in reply.private
-                    for answered in (
-                        admin.finish(self.services, delivery, row.member, outcome)
-                        if isinstance(outcome, AdminAsked)
-                        else [outcome]
-                    )
-                ]
-                self._respond(reply.response_url, delivery, private)
+                admin.answer_privately(self.services, row.member, reply.private, reply.response_url, delivery)
             progress.step = 1
         if progress.step > len(reply.outcomes):
             return
@@ -240,6 +237,8 @@ class Sender(RowFates, OrphanRecovery):
         if channel is None:
             return
         for index, kept in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
+            if not self.store.outbox_row_exists(row.id):
+                raise RowWithdrawn(row.id)
             outcome = self._current(kept, row.member)
             if outcome is None:
                 progress.step = index + 1
@@ -253,6 +252,9 @@ class Sender(RowFates, OrphanRecovery):
                 progress.refused += 1
                 landed = None
             progress.step = index + 1
+            if landed is not None and landed.placed is not None and not self.store.outbox_row_exists(row.id):
+                delete_canvases(client, (landed.placed.canvas_id,))  # made for a member forgotten meanwhile
+                raise RowWithdrawn(row.id)
             progress.last = landed or progress.last
             if landed is not None and index < len(reply.outcomes):
                 # Recorded as soon as Slack has it, before the next step: where a question landed is
@@ -270,14 +272,6 @@ class Sender(RowFates, OrphanRecovery):
         if isinstance(outcome, CheckinAsk) and outcome.send_key is None:  # a scheduled one: the stage now
             return self.services.journey().current_checkin(member, outcome)
         return outcome
-
-    def _respond(self, url: str, delivery: SlackDelivery, outcomes: list[Outcome]) -> None:
-        rendered = render_all(delivery.bundle, outcomes)
-        response = Respond(response_url=url)(text=rendered.text, blocks=rendered.block_dicts())
-        if response.status_code == 429 or response.status_code >= 500:
-            raise PassingFailure(f"response_url answered {response.status_code}")
-        if response.status_code != 200:
-            log.warning("response_url refused the reply: %s", response.status_code)
 
     def _dm(self, client: WebClient, member: MemberKey, delivery: SlackDelivery, reply: Reply) -> str | None:
         try:

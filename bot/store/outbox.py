@@ -125,6 +125,9 @@ class OutboxQueries(Connection):
         rows = self.db.execute("select owner from senders where seen_at >= ?", [beaten_since]).fetchall()
         return {str(row[0]) for row in rows}
 
+    def outbox_row_exists(self, row_id: int) -> bool:
+        return self.db.execute("select 1 from outbox where id = ?", [row_id]).fetchone() is not None
+
     def outbox_size(self) -> int:
         return int(self.db.execute("select count(*) from outbox").fetchone()[0])
 

@@ -73,6 +73,8 @@ class Plans:
     def placed(self, placed: PlanPlaced) -> None:
         """The sender put the plan in a canvas: remember it, so the next change edits the same one."""
         member = MemberKey(placed.team_id, placed.user_id)
+        if self.store.member(member) is None:
+            return  # forgotten meanwhile: nothing of theirs comes back
         if placed.channel_id is None:
             self.plans.save_document(member, placed.canvas_id, placed.link, self.clock())
         else:
