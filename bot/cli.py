@@ -224,9 +224,9 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
     start_ticking(settings, store)
     try:
         if http:
-            from bot.http.server import make_server
+            from bot.http.server import SenderWatch, make_server
 
-            server = make_server(app, store, host, port)
+            server = make_server(app, store, host, port, sender=SenderWatch(store))
             log.info("serving HTTP on %s:%s", host, port)
             server.run()
         else:

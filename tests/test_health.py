@@ -4,15 +4,19 @@ write commits."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.app import create_app
+from bot.http.server import SenderWatch, make_server
+from bot.sending.recovery import OWNER_SILENT_SECONDS
 from bot.settings import Settings
 from bot.store import Store
-from tests.conftest import serving
+from tests.conftest import SIGNING_SECRET, serving, stop_waitress
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -63,3 +67,29 @@ def test_health_fails_when_a_write_cannot_commit(served: tuple[SlackDriver, Stor
     finally:
         blocker.db.conn.execute("ROLLBACK")
     assert store.health_problem(NOW) is None
+
+
+def test_health_fails_when_the_sending_process_falls_silent(
+    settings: Settings, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 20, item 11: a frozen or dead sending process leaves the server unable to answer anyone,
+    so `/healthz` says so (its heartbeat in the database goes quiet)."""
+    store = Store(settings.coach_db)
+    wall = [1_800_000_000.0]
+    watch = SenderWatch(store, wall_clock=lambda: wall[0], since=wall[0])
+    server = make_server(create_app(settings, store), store, "127.0.0.1", 0, threads=2, sender=watch)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}", SIGNING_SECRET, fake_slack)  # type: ignore[union-attr]
+    try:
+        assert driver.get("/healthz").status == 200  # just started: not beaten yet, not a problem
+        store.beat("sender-1", wall[0] + 5)
+        wall[0] += OWNER_SILENT_SECONDS + 1
+        assert driver.get("/healthz").status == 200  # it beat 26 s ago
+        wall[0] += 10
+        assert driver.get("/healthz").status == 503  # silent for 36 s: frozen or dead
+        assert "no sending process" in caplog.text
+        store.beat("sender-2", wall[0])  # a new one started and beat
+        assert driver.get("/healthz").status == 200
+    finally:
+        stop_waitress(server, thread)

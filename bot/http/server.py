@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import socket
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.http.request_guard import MAX_BODY_BYTES, guard_events
+from bot.sending.recovery import OWNER_SILENT_SECONDS
 from bot.store import Store
 from flows.values import Clock, utc_now
 
@@ -25,12 +28,30 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def wsgi_application(app: App, store: Store, clock: Clock = utc_now) -> WSGIApplication:
+@dataclass
+class SenderWatch:
+    """Whether the sending process this server started is alive: it beats a heartbeat in the database
+    every few seconds, so one that died, froze or cannot write shows as silence."""
+
+    store: Store
+    wall_clock: Callable[[], float] = time.time
+    since: float = field(default_factory=time.time)  # a sender just started has not beaten yet
+
+    def problem(self) -> str | None:
+        now = self.wall_clock()
+        if now - self.since < OWNER_SILENT_SECONDS or self.store.live_senders(now - OWNER_SILENT_SECONDS):
+            return None
+        return f"no sending process has shown a sign of life for {OWNER_SILENT_SECONDS:.0f} s"
+
+
+def wsgi_application(
+    app: App, store: Store, clock: Clock = utc_now, sender: SenderWatch | None = None
+) -> WSGIApplication:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            return health(store, clock(), start_response)
+            return health(store, clock(), start_response, sender)
         try:
             return slack(environ, start_response)
         except sqlite3.Error as error:  # not the payload's fault: the store cannot take it now
@@ -49,10 +70,11 @@ def wsgi_application(app: App, store: Store, clock: Clock = utc_now) -> WSGIAppl
     return guard_events(application, str(getattr(app, "_signing_secret", "")), EVENTS_PATH)
 
 
-def health(store: Store, now: datetime, start_response: StartResponse) -> list[bytes]:
-    """``ok`` only when a request could be served: the path still names the open database file, a
-    real table reads and a write commits. Otherwise 503, with the reason in the log only."""
-    problem = store.health_problem(now)
+def health(store: Store, now: datetime, start_response: StartResponse, sender: SenderWatch | None) -> list[bytes]:
+    """``ok`` only when a request could be served and answered: the path still names the open database
+    file, a real table reads, a write commits, and (``coach run``) the sending process is alive.
+    Otherwise 503, with the reason in the log only."""
+    problem = store.health_problem(now) or (sender.problem() if sender is not None else None)
     if problem is None:
         start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"ok\n"]
@@ -68,10 +90,11 @@ def make_server(
     port: int = 0,
     threads: int = 8,
     sockets: list[socket.socket] | None = None,
+    sender: SenderWatch | None = None,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server, not yet serving; ``.run()`` serves until interrupted. With ``sockets`` it
     serves those already-listening sockets (shared by several processes) instead of binding."""
-    application = wsgi_application(app, store)
+    application = wsgi_application(app, store, sender=sender)
     server: BaseWSGIServer | MultiSocketServer
     if sockets:
         server = create_server(

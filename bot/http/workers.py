@@ -37,12 +37,12 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve_child(settings: Settings, sock: socket.socket) -> None:
     """One serving process: its own store connections, app and waitress server."""
     from bot.app import create_app
-    from bot.http.server import make_server
+    from bot.http.server import SenderWatch, make_server
     from bot.store import Store
 
     store = Store(settings.coach_db)  # its own connections and locks (``Store.forget_inherited_locks``)
     app = create_app(settings, store)
-    make_server(app, store, sockets=[sock]).run()
+    make_server(app, store, sockets=[sock], sender=SenderWatch(store)).run()
 
 
 def end_with_parent(parent: int) -> None:
