@@ -332,3 +332,30 @@ def test_forget_while_the_first_canvas_is_being_made_leaves_nothing_behind(coach
     texts = [c.args.get("text", "") for c in driver.fake.calls_to("chat.postMessage")]
     goodbye = next(i for i, text in enumerate(texts) if "deleted" in text.lower())
     assert texts[goodbye + 1 :] == []  # nothing about the member after the goodbye
+
+
+def test_plan_twice_and_a_part_saved_at_once_make_one_canvas(coach_server: SlackDriver) -> None:
+    """Issue 20, item 7: one member, one plan canvas, however the requests cross while Slack is slow."""
+    driver = coach_server
+    user = user_in(driver, "en", "TWICE")
+    gate = driver.fake.hold("canvases.create")
+    for _ in range(2):
+        assert driver.command(user, "plan").status == 200
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200
+    driver.fake.wait_for("canvases.create")
+    gate.set()
+    driver.fake.wait_for("canvases.edit", count=2)  # the later two edit the canvas the first made
+    assert len(driver.fake.calls_to("canvases.create")) == 1
+
+
+def test_slow_canvases_hold_up_no_ones_form(coach_server: SlackDriver) -> None:
+    """Issue 20, item 9: canvases are made by the sender, so forms open within Slack's trigger time."""
+    driver = coach_server
+    gate = driver.fake.hold("canvases.create")
+    for name in ("ONE", "TWO", "THREE"):
+        assert driver.command(user_in(driver, "en", name), "plan").status == 200
+    driver.fake.wait_for("canvases.create", count=3)  # three canvases being made, none answered yet
+    assert driver.command(user_in(driver, "en", "FORM"), "settings").status == 200
+    driver.fake.wait_for("views.open")  # opened while the canvases still wait
+    assert not gate.is_set()
+    gate.set()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.listeners.reply import FLOOD_BACKLOG
 from bot.store import Store
 from bot.store.plans import PlanStore
 from flows.values import MemberKey
@@ -91,3 +92,17 @@ def test_a_scheduled_checkin_and_a_reply_queued_together_arrive_in_order(
     assert len(texts) == 3
     assert "Where are you now?" in texts[1]  # between the two replies, as queued
     assert "Where are you now?" not in texts[0] + texts[2]
+
+
+def test_a_flood_of_messages_gets_a_few_replies_not_one_each(coach_server, settings) -> None:
+    """Issue 20, item 15: a thousand DMs from one member must not queue a thousand replies."""
+    driver, user = coach_server, "U0FLOOD"
+    gate = driver.fake.hold("chat.postMessage")
+    for number in range(30):
+        assert driver.dm(user, f"hello {number}").status == 200
+    store = Store(settings.coach_db)
+    assert store.outbox_waiting(MemberKey("T0001", user), "dm") <= FLOOD_BACKLOG
+    gate.set()
+    wait_for_empty_outbox(store)
+    replies = [c for c in driver.fake.calls_to("chat.postMessage") if c.args.get("channel") == f"D{user}"]
+    assert 1 <= len(replies) <= FLOOD_BACKLOG + 1  # the backlog, and the one being sent when it filled

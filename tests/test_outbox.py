@@ -294,3 +294,20 @@ def test_a_row_of_its_own_the_sender_no_longer_holds_is_resumed(store: Store, fa
     assert sender.recover_orphans(TEST_NOW) == 0  # just claimed: maybe being handed out
     assert sender.recover_orphans(TEST_NOW + timedelta(minutes=5)) == 1
     assert sender.drain() == 1 and store.outbox_size() == 0
+
+
+def test_forget_withdraws_a_row_being_sent_and_its_goodbye_waits_behind_it(
+    store: Store, fake_slack: FakeSlack, tmp_path
+) -> None:
+    store.ensure_member(ANN, TEST_NOW)
+    outbox = Outbox(store, FrozenClock())
+    being_sent = outbox.enqueue(ANN, notice("help"))
+    outbox.enqueue(ANN, notice("paused"))
+    assert [row.id for row in store.claim_outbox_rows("gone", TEST_NOW, 0.0, 5)] == [being_sent]
+    store.forget_member(ANN)
+    goodbye = outbox.enqueue(ANN, notice("forgotten"))
+    assert store.outbox_size() == 2 and not store.outbox_row_wanted(being_sent)  # the queued one is gone
+    assert claim(store) is None  # the goodbye waits behind the withdrawn row
+    sender = sender_for(store, fake_slack, tmp_path)
+    assert sender.recover_orphans(TEST_NOW) == 0  # its dead sender's row is not resumed: it goes
+    assert claim(store) == goodbye

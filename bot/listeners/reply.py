@@ -29,6 +29,7 @@ OUTCOMES_KEY = "coach_outcomes"
 REPLY_KEY = "coach_reply"
 CHANNEL_KEY = "coach_channel"
 CLICKED_KEY = "coach_clicked"
+FLOOD_BACKLOG = 5  # replies already waiting for a member, past which a typed message gets no more
 
 
 def keep_for_sending(
@@ -37,11 +38,13 @@ def keep_for_sending(
     channel: str | None = None,
     clicked: tuple[str, str] | None = None,
     reply: Sequence[Outcome] = (),
+    typed: bool = False,
 ) -> None:
     """``outcomes`` go to the member's DM (or ``channel``); ``reply`` answers privately where they asked.
 
     They are written to the outbox in the request's transaction, so they are sent even if the
-    process dies right after the ack."""
+    process dies right after the ack. A reply to something ``typed`` is not queued behind a backlog
+    of replies still waiting for that member: a flood of messages gets a few replies, not one each."""
     context[OUTCOMES_KEY] = list(outcomes)
     context[REPLY_KEY] = list(reply)
     context[CHANNEL_KEY] = channel
@@ -51,7 +54,7 @@ def keep_for_sending(
     if outbox is None or member is None:
         return
     kept = Reply(tuple(outcomes), channel, clicked, tuple(reply), context.response_url)
-    outbox.enqueue(member, kept)
+    outbox.enqueue(member, kept, unless_waiting=FLOOD_BACKLOG if typed else None)
 
 
 def open_settings(services: Services, client: WebClient, member: MemberKey, trigger_id: str) -> None:

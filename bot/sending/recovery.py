@@ -41,6 +41,9 @@ class OrphanRecovery:
                 continue
             if row.owner is None or not self.store.take_over_outbox_row(row.id, row.owner, self.owner):
                 continue
+            if row.withdrawn:  # its member was forgotten meanwhile: nothing more of it is sent
+                self.store.finish_outbox_row(row.id)
+                continue
             self.store.retry_outbox_row(row.id, self._resume_step(row), 0)
             recovered += 1
         if recovered:

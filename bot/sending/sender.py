@@ -209,7 +209,7 @@ class Sender(RowFates, OrphanRecovery):
             self._send_steps(row, reply, client, delivery, progress)
         except RowWithdrawn:
             log.info("outbox row %d was withdrawn while it was sent (its member was forgotten)", row.id)
-            return lambda: None
+            return partial(self.store.finish_outbox_row, row.id)
         except PassingFailure as error:
             return partial(self._give_back, row, reply, progress.step, str(error))
         except (SlackApiError, OSError) as error:
@@ -237,7 +237,7 @@ class Sender(RowFates, OrphanRecovery):
         if channel is None:
             return
         for index, kept in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
-            if not self.store.outbox_row_exists(row.id):
+            if not self.store.outbox_row_wanted(row.id):
                 raise RowWithdrawn(row.id)
             outcome = self._current(kept, row.member)
             if outcome is None:
@@ -252,7 +252,7 @@ class Sender(RowFates, OrphanRecovery):
                 progress.refused += 1
                 landed = None
             progress.step = index + 1
-            if landed is not None and landed.placed is not None and not self.store.outbox_row_exists(row.id):
+            if landed is not None and landed.placed is not None and not self.store.outbox_row_wanted(row.id):
                 delete_canvases(client, (landed.placed.canvas_id,))  # made for a member forgotten meanwhile
                 raise RowWithdrawn(row.id)
             progress.last = landed or progress.last

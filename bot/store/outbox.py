@@ -21,6 +21,7 @@ class OutboxRow:
     claimed_at: datetime | None
     attempts: int
     done: int
+    withdrawn: bool = False  # its member was forgotten while it was being sent: it stops, and goes
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboxRow:
@@ -32,6 +33,7 @@ class OutboxRow:
             claimed_at=datetime.fromisoformat(row["claimed_at"]) if row["claimed_at"] else None,
             attempts=row["attempts"],
             done=row["done"],
+            withdrawn=row["status"] == "withdrawn",
         )
 
 
@@ -89,24 +91,27 @@ class OutboxQueries(Connection):
         self._write_one("delete from outbox where id = ?", [row_id])
 
     def retry_outbox_row(self, row_id: int, done: int, not_before: float) -> None:
-        """Give a claimed row back to be tried again from step ``done`` no sooner than ``not_before``."""
-        self._write_one(
-            "update outbox set status = 'pending', owner = null, claimed_at = null, done = ?, not_before = ?"
-            " where id = ?",
-            [done, not_before, row_id],
-        )
+        """Give a claimed row back to be tried again from step ``done`` no sooner than ``not_before``;
+        one withdrawn meanwhile (its member forgotten) goes instead."""
+        with self.write() as db:
+            db.execute(
+                "update outbox set status = 'pending', owner = null, claimed_at = null, done = ?, not_before = ?"
+                " where id = ? and status = 'claimed'",
+                [done, not_before, row_id],
+            )
+            db.execute("delete from outbox where id = ? and status = 'withdrawn'", [row_id])
 
     def mark_outbox_uncertain(self, row_id: int, done: int) -> None:
         """A send timed out: whether it landed is unknown, so recovery looks in the DM's history first."""
         self._write_one("update outbox set owner = 'uncertain', done = ? where id = ?", [done, row_id])
 
     def claimed_outbox_rows(self) -> list[OutboxRow]:
-        rows = self.db.query("select * from outbox where status = 'claimed' order by id")
+        rows = self.db.query("select * from outbox where status in ('claimed', 'withdrawn') order by id")
         return [OutboxRow.from_row(row) for row in rows]
 
     def take_over_outbox_row(self, row_id: int, old_owner: str, new_owner: str) -> bool:
         cursor = self._write_one(
-            "update outbox set owner = ? where id = ? and owner = ? and status = 'claimed'",
+            "update outbox set owner = ? where id = ? and owner = ? and status in ('claimed', 'withdrawn')",
             [new_owner, row_id, old_owner],
         )
         return cursor.rowcount == 1
@@ -125,8 +130,18 @@ class OutboxQueries(Connection):
         rows = self.db.execute("select owner from senders where seen_at >= ?", [beaten_since]).fetchall()
         return {str(row[0]) for row in rows}
 
-    def outbox_row_exists(self, row_id: int) -> bool:
-        return self.db.execute("select 1 from outbox where id = ?", [row_id]).fetchone() is not None
+    def outbox_waiting(self, member: MemberKey, lane: str) -> int:
+        """How many of the member's rows in ``lane`` are not sent yet."""
+        row = self.db.execute(
+            "select count(*) from outbox where team_id = ? and user_id = ? and lane = ?",
+            [member.team_id, member.user_id, lane],
+        ).fetchone()
+        return int(row[0])
+
+    def outbox_row_wanted(self, row_id: int) -> bool:
+        """The row is still to be sent: not withdrawn (its member forgotten) while it was being sent."""
+        row = self.db.execute("select 1 from outbox where id = ? and status = 'claimed'", [row_id]).fetchone()
+        return row is not None
 
     def outbox_size(self) -> int:
         return int(self.db.execute("select count(*) from outbox").fetchone()[0])

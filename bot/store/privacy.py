@@ -39,8 +39,12 @@ class PrivacyQueries(Connection):
                 " (select id from assessments where team_id = ? and user_id = ?)",
                 params,
             )
-            for table in ("assessments", *self.MEMBER_TABLES, "members", "outbox"):
+            for table in ("assessments", *self.MEMBER_TABLES, "members"):
                 db.execute(f"delete from {table} where team_id = ? and user_id = ?", params)
+            # A row being sent is withdrawn, not deleted: its sender stops at its next step and deletes
+            # it, and the member's later rows (the goodbye) wait behind it, so nothing of it comes after.
+            db.execute("delete from outbox where team_id = ? and user_id = ? and status != 'claimed'", params)
+            db.execute("update outbox set status = 'withdrawn' where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
             if db.table("slack_installations").exists():  # OAuth mode: they may have installed the app
                 db.execute(
