@@ -21,6 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from flows.content import load_bundle
+from flows.options import read_answer, read_field, read_quiz
+from flows.plan import LISTED_KINDS, PlanField
+from flows.understanding import Understanding, read_checkin, read_intent
+
 DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS_BACK = ("explain", "example", "why")
 KINDS = ("six questions", "check-in", "quiz", "plan fields", "commands", "questions back")
@@ -84,3 +89,31 @@ def score(replies: list[Labelled], reader: Reader) -> dict[str, Counter[Verdict]
     for reply in replies:
         counts[reply.kind][judge(reply, reader(reply))] += 1
     return counts
+
+
+def _field(language: str, field_id: str) -> tuple[str, PlanField]:
+    plan = load_bundle(language).plan
+    return next((s.id, f) for s in plan.sections for f in s.fields if f.id == field_id)
+
+
+def understand(reply: Labelled) -> Understanding:
+    """The coach's reading of a reply at the labelled prompt."""
+    kind, _, ref = reply.prompt.partition(":")
+    if kind == "q":
+        return read_answer(reply.text, reply.language, ref)
+    if kind == "checkin":
+        return read_checkin(reply.text, reply.language)
+    if kind == "quiz":
+        return read_quiz(reply.text, reply.language, load_bundle(reply.language).stages.quiz_question(ref))
+    if kind == "plan":
+        section_id, item = _field(reply.language, ref)
+        understood = read_field(reply.text, reply.language, section_id, item)
+        if understood.choice is not None and item.kind not in ("choice", *LISTED_KINDS):
+            return Understanding(choice="text")
+        return understood
+    return read_intent(reply.text, reply.language)
+
+
+def current_reader(reply: Labelled) -> Heard:
+    understood = understand(reply)
+    return Heard(understood.choice, understood.command, understood.question, understood.guess)

@@ -16,7 +16,7 @@ from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_fo
 from flows.content import Bundle, Rating
 from flows.machines import InvalidMove
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, ForgetConfirm, Intro, Notice, Outcome, Summary
-from flows.reading import read_reply
+from flows.reading import Reading, read_reply
 from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import follows_with_plan
 
@@ -122,13 +122,13 @@ class Coach:
         and is asked again only after a new *Not for now* verdict."""
         return [Notice("revisit_declined")]
 
-    def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
+    def handle_text(self, member: MemberKey, text: str, reading: Reading | None = None) -> list[Outcome]:
         """A message typed in the DM: an answer in plain words, a command word, or neither.
 
         A reply is recorded only when its reading is clear; otherwise the member is asked what they
         meant, and the reply is kept until they pick an answer (by button, or 1, 2 or 3).
         """
-        reading = read_reply(text, self.bundle.locale)
+        reading = reading or read_reply(text, self.bundle.locale)
         typed = text.strip()
         if reading.rating is not None:
             row = self._open(member)
@@ -158,6 +158,14 @@ class Coach:
     def prompt_posted(self, assessment_id: int, question_id: str, channel: str, ts: str) -> None:
         """Remember where a question was posted, so answering it can close that very message."""
         self.store.set_prompt(assessment_id, question_id, channel, ts)
+
+    def open_assessment(self, member: MemberKey) -> AssessmentRow | None:
+        """The member's assessment in progress, if any."""
+        return self._open(member)
+
+    def ask_current(self, row: AssessmentRow) -> list[Outcome]:
+        """The question ``row`` is on, asked again (after a question back was answered)."""
+        return self._ask_current(row)
 
     # Internals
 
