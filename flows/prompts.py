@@ -63,8 +63,8 @@ def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
             return OpenPrompt("assessment", str(outcome.assessment_id))
         case CheckinAsk():
             return OpenPrompt("checkin", outcome.period)
-        case QuizAsk():
-            return OpenPrompt("quiz", outcome.question_id)
+        case QuizAsk():  # the answers before it travel with it, as its buttons carry them
+            return OpenPrompt("quiz", "/".join([outcome.question_id, ",".join(map(str, outcome.earlier))]))
         case QuizSuggest():
             return OpenPrompt("suggest", str(outcome.stage))
         case StageCards():

@@ -15,6 +15,10 @@ from flows.content import load_bundle
 from flows.values import MemberKey
 
 MEMBER = MemberKey("terminal", "words")
+FI_QUIZ = ["silloin tällöin kun joku muistaa", "automaattisesti", "emme ole kokeilleet", "ei, tuntuman mukaan"]
+FI_JOURNEY = ["testi", *FI_QUIZ, "eivät oikeastaan", "kyllä", "katsaus", "samassa ollaan"]
+IT_QUIZ = ["ogni tanto quando qualcuno se ne ricorda", "in automatico", "non ci abbiamo provato", "no, a sensazione"]
+IT_JOURNEY = ["quiz", *IT_QUIZ, "non proprio", "sì", "check-in", "tutto uguale"]
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 
 
@@ -66,7 +70,13 @@ def test_stage_cards_in_words(tmp_path: Path) -> None:
 
 
 def test_the_quiz_and_its_suggestion_in_words(tmp_path: Path) -> None:
-    out = talk(tmp_path / "c.db", ["quiz", "why do you ask?", "now and then, when someone remembers", "yes"])
+    answers = [
+        "now and then, when someone remembers",
+        "mostly automatic, nobody replies",
+        "we haven't really tried yet",
+    ]
+    answers += ["no, by feel", "not really"]  # every question is asked, and all answers are weighed
+    out = talk(tmp_path / "c.db", ["quiz", "why do you ask?", *answers, "yes"])
     assert load_bundle().messages.text("quiz_explain") in out
     assert "you sound like stage 2" in out and "You're at stage 2" in out
     changes = Store(tmp_path / "c.db").stage_changes(MEMBER)
@@ -75,7 +85,7 @@ def test_the_quiz_and_its_suggestion_in_words(tmp_path: Path) -> None:
 
 def test_the_checkin_in_words(tmp_path: Path) -> None:
     out = talk(tmp_path / "c.db", ["stage", "3", "check in", "honestly a bit better this week"])
-    assert "Last week you were at stage 3" in out and "You said: moved forward" in out
+    assert "Where are you now?" in out and "You said: moved forward" in out
     store = Store(tmp_path / "c.db")
     assert [dict(r) for r in store.db.query("select period, outcome from checkins")] == [
         {"period": "2026-W50", "outcome": "forward"}
@@ -105,12 +115,32 @@ def test_a_reply_with_nothing_open_is_answered_and_not_filed(tmp_path: Path) -> 
     [
         (
             "fi",
-            ["testi", "silloin tällöin kun joku muistaa", "kyllä", "tarkistus", "samassa ollaan"],
+            [
+                "testi",
+                "silloin tällöin kun joku muistaa",
+                "automaattisesti",
+                "emme ole kokeilleet",
+                "ei, tuntuman mukaan",
+                "eivät oikeastaan",
+                "kyllä",
+                "katsaus",
+                "samassa ollaan",
+            ],
             "Olet vaiheessa 2",
         ),
         (
             "it",
-            ["quiz", "ogni tanto quando qualcuno se ne ricorda", "sì", "check-in", "tutto uguale"],
+            [
+                "quiz",
+                "ogni tanto quando qualcuno se ne ricorda",
+                "in automatico",
+                "non ci abbiamo provato",
+                "no, a sensazione",
+                "non proprio",
+                "sì",
+                "check-in",
+                "tutto uguale",
+            ],
             "Sei alla fase 2",
         ),
     ],

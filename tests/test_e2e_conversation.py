@@ -23,9 +23,16 @@ CASES: dict[str, dict[str, Any]] = {
     "en-US": {
         "checkin": "a bit better this week, we post more now",
         "forward": "You're at stage 4",
-        "quiz": ["we post weekly", "by hand when we feel like it", "yes that's us"],
-        "suggestion": "you sound like stage 3",
-        "placed": "You're at stage 3",
+        "quiz": [
+            "now and then, when someone remembers",
+            "mostly automatic, nobody replies",
+            "we haven't really tried yet",
+            "no, by feel",
+            "not really",
+            "yes that's us",
+        ],
+        "suggestion": "you sound like stage 2",
+        "placed": "You're at stage 2",
         "what": "what do you mean?",
         "nothing": "yes",
         "about": "who are you?",
@@ -33,9 +40,16 @@ CASES: dict[str, dict[str, Any]] = {
     "fi-FI": {
         "checkin": "vähän parempi tällä viikolla, julkaistaan enemmän",
         "forward": "Olet vaiheessa 4",
-        "quiz": ["joka viikko", "käsin kun huvittaa", "kyllä, se on meidän"],
-        "suggestion": "vaiheessa 3",
-        "placed": "Olet vaiheessa 3",
+        "quiz": [
+            "silloin tällöin kun joku muistaa",
+            "automaattisesti",
+            "emme ole kokeilleet",
+            "ei, tuntuman mukaan",
+            "eivät oikeastaan",
+            "kyllä, se on meidän",
+        ],
+        "suggestion": "vaiheessa 2",
+        "placed": "Olet vaiheessa 2",
         "what": "mitä tarkoitat?",
         "nothing": "kyllä",
         "about": "kuka sä oot?",
@@ -43,9 +57,16 @@ CASES: dict[str, dict[str, Any]] = {
     "it-IT": {
         "checkin": "un po' meglio questa settimana, pubblichiamo di più",
         "forward": "Sei alla fase 4",
-        "quiz": ["ogni settimana", "a mano quando ci va", "sì, siamo noi"],
-        "suggestion": "la 3",
-        "placed": "Sei alla fase 3",
+        "quiz": [
+            "ogni tanto quando qualcuno se ne ricorda",
+            "in automatico",
+            "non ci abbiamo provato",
+            "no, a sensazione",
+            "non proprio",
+            "sì, siamo noi",
+        ],
+        "suggestion": "la 2",
+        "placed": "Sei alla fase 2",
         "what": "cosa intendi?",
         "nothing": "sì",
         "about": "chi sei?",
@@ -86,17 +107,16 @@ def test_typed_quiz_answers_place_the_member(coach_server: SlackDriver, settings
     driver.command(user, "stage")
     driver.messages_with(user, load_bundle(locale[:2]).messages.text("stages_title"))
     driver.dm(user, "quiz")
-    first, second, confirm = case["quiz"]
+    *answers, confirm = case["quiz"]
     bundle = load_bundle(locale[:2])
-    driver.messages_with(user, bundle.stages.quiz[0].prompt)
-    driver.dm(user, first)
-    driver.messages_with(user, bundle.stages.quiz[1].prompt)
-    driver.dm(user, second)
+    for question, answer in zip(bundle.stages.quiz, answers, strict=True):  # every question, typed
+        driver.messages_with(user, question.prompt)
+        driver.dm(user, answer)
     driver.messages_with(user, str(case["suggestion"]))
     driver.dm(user, confirm)
     driver.messages_with(user, str(case["placed"]))
     store = Store(settings.coach_db)
-    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(3, "quiz")]
+    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(2, "quiz")]
     assert store.latest_assessment(member) is None  # nothing typed was filed as an assessment answer
 
 
@@ -163,12 +183,18 @@ def test_a_click_moves_the_open_prompt_as_a_typed_reply_does(coach_server: Slack
     (cards,) = driver.messages_with(user, "Where are you on the social media journey?")
     driver.click(user, cards, "quiz_start")
     (first,) = driver.messages_with(user, "How often does your business post")
-    driver.click(user, first, "quiz_answer:2")  # every week: passes on
+    driver.click(user, first, "quiz_answer:1")  # now and then, when someone remembers
     driver.messages_with(user, "How do your posts get out?")
-    driver.dm(user, "mostly automatic from the blog, nobody replies")
-    driver.messages_with(user, "you sound like stage 2")
+    driver.dm(user, "by hand when we feel like it")  # answers the question the click opened
+    (third,) = driver.messages_with(user, "Are you seeing results from it?")
+    driver.click(user, third, "quiz_answer:1")  # a click after a typed reply carries both answers on
+    driver.messages_with(user, "Do you measure it with tools")
+    driver.dm(user, "no, by feel")
+    driver.messages_with(user, "Do other people come to you for advice")
+    driver.dm(user, "not really")
+    driver.messages_with(user, "you sound like stage 3")
     driver.dm(user, "yes")
-    driver.messages_with(user, "You're at stage 2")
+    driver.messages_with(user, "You're at stage 3")
     store = Store(settings.coach_db)
-    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(2, "quiz")]
+    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(3, "quiz")]
     assert store.open_prompt(member)[0] is None  # placed: nothing is open any more

@@ -9,7 +9,7 @@ import pytest
 
 from flows.content import LANGUAGES, load_bundle
 from flows.options import read_answer, read_field, read_quiz, read_stage
-from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Closed, Notice, StageCoaching
+from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
 from flows.prompts import KEEP, OpenPrompt, prompt_after
 from flows.reading import MAX_TOKENS, READ_CHARS, tokens
 from flows.understanding import Understanding, read_checkin, read_intent, read_rating, read_schedule
@@ -65,9 +65,9 @@ def test_language_aware_readings(text: str, language: str, meant: str) -> None:
     [
         ("en", "en", None),  # Finnish "I don't" is not English
         ("no", "fi", None),  # "well…" alone
-        ("non c'è male", "it", "ready"),  # "not bad": never read as "no"
-        ("niente male", "it", "ready"),
-        ("mica male", "it", "ready"),
+        ("non c'è male", "it", "partly"),  # "not bad": never read as "no"
+        ("niente male", "it", "partly"),
+        ("mica male", "it", "partly"),
     ],
 )
 def test_replies_that_only_look_negative_are_asked_back_never_recorded(
@@ -144,7 +144,7 @@ def test_quiz_answers_by_meaning_and_by_number() -> None:
     assert read_quiz("when we remember, like twice a month", "en", frequency).choice == "2"
     assert read_quiz("3", "en", frequency).choice == "3"
     results = load_bundle("fi").stages.quiz_question("results")
-    assert read_quiz("joo, tasaisesti", "fi", results).choice == "2"
+    assert read_quiz("joo, tasaisesti", "fi", results).choice == "3"
 
 
 def test_plan_choices_by_name_several_in_one_line_and_commands() -> None:
@@ -178,7 +178,8 @@ def test_the_open_prompt_follows_what_was_asked_last() -> None:
     assert prompt_after([CheckinClosed("same"), StageCoaching(3, 0, False)]) is None
     assert prompt_after([Notice("checkin_explain"), CheckinAsk("2026-W49", 3)]) == OpenPrompt("checkin", "2026-W49")
     assert prompt_after([Notice("quiz_explain")]) == KEEP
-    assert OpenPrompt.parse(OpenPrompt("quiz", "frequency").stored()) == OpenPrompt("quiz", "frequency")
+    assert OpenPrompt.parse(OpenPrompt("quiz", "results/2,1").stored()) == OpenPrompt("quiz", "results/2,1")
+    assert prompt_after([QuizAsk("results", (2, 1))]) == OpenPrompt("quiz", "results/2,1")
     assert OpenPrompt.parse("unknown:1") is None and OpenPrompt.parse(None) is None
 
 

@@ -104,19 +104,22 @@ class Conversation:
         return [self._not_sure(text, self._checkin_label(understood.guess)), again]
 
     def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        question_id, _, before = prompt.ref.partition("/")
         try:
-            question = self.bundle.stages.quiz_question(prompt.ref)
-        except KeyError:
+            question = self.bundle.stages.quiz_question(question_id)
+            earlier = tuple(int(n) for n in before.split(",") if n)
+        except (KeyError, ValueError):
             return self.nothing_open(member, text)
         understood = read_quiz(text, self.locale, question)
         if understood.choice is not None:
-            return self.journey.quiz_answer(member, question.id, int(understood.choice) - 1)
+            return self.journey.quiz_answer(member, question.id, int(understood.choice) - 1, earlier)
+        again = QuizAsk(question.id, earlier)
         if understood.question is not None:
-            return [Notice("quiz_explain"), QuizAsk(question.id)]
+            return [Notice("quiz_explain"), again]
         if understood.command is not None:
             return self._command(member, understood.command)
         guess = question.answers[int(understood.guess) - 1].label if understood.guess else None
-        return [self._not_sure(text, guess), QuizAsk(question.id)]
+        return [self._not_sure(text, guess), again]
 
     def _suggest(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         suggested = int(prompt.ref)
