@@ -29,6 +29,7 @@ from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
 from bot.usecases.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
+from flows.options import warm_up
 from flows.reading import lexicon_for
 from flows.values import Clock, utc_now, whole_number
 
@@ -158,6 +159,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
     install_token_redaction()
     for language in LANGUAGES:
         lexicon_for(language)  # build the reader's word tables now, not on a member's first reply
+        warm_up(language)
     signing_secret = settings.secret(settings.slack_signing_secret)
     if not signing_secret and not socket_mode:
         raise ValueError("SLACK_SIGNING_SECRET is not set")

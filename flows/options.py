@@ -258,3 +258,21 @@ def read_stage(text: str, locale: str) -> int | None:
         return named
     understood = read_options(text, locale, stage_options(locale))
     return int(understood.choice) if understood.choice is not None else None
+
+
+def warm_up(locale: str) -> None:
+    """Build every reader's tables for ``locale`` now (at start-up), not on a member's first reply."""
+    from flows.understanding import warm_up as warm_up_words
+
+    warm_up_words(locale)
+    bundle = load_bundle(locale)
+    for question in bundle.assessment.questions:
+        answer_options(question.id, locale)
+    for quiz in bundle.stages.quiz:
+        quiz_options(quiz.id, locale)
+        _matcher(quiz_options(quiz.id, locale), locale)
+    for section in bundle.plan.sections:
+        for item in section.fields:
+            if section.options_of(item):
+                _matcher(field_options(section.id, item.id, locale), locale)
+    _matcher(stage_options(locale), locale)

@@ -236,3 +236,9 @@ def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
     if half == "am" and hour == 12:
         hour = 0
     return (weekday, f"{hour:02d}:{minute:02d}") if minute < 60 else None
+
+
+def warm_up(locale: str) -> None:
+    """Build this module's tables for ``locale`` now, not on a member's first reply."""
+    for build in (_questions, _checkin, _intents, _whole_intents, _weekdays, _stage_words, negators, stopwords):
+        build(locale)
