@@ -17,7 +17,7 @@ from bot.http import reopen
 from bot.http.authorization import OwnWorkspace, cached_authorize, keep_to_own_workspace
 from bot.http.event_claims import HANDLED_EVENT, drop_handled_events
 from bot.listeners import register_listeners
-from bot.listeners.reply import OUTBOX_KEY
+from bot.listeners.reply import OUTBOX_KEY, PROMPTS_KEY
 from bot.logs import install_token_redaction
 from bot.sending.outbox import Outbox
 from bot.settings import Settings
@@ -25,9 +25,11 @@ from bot.slack.client import make_web_client
 from bot.slack.installations import BOT_SCOPES, installation_store, state_store
 from bot.store import Store
 from bot.store.connection import StaleSnapshot
+from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
 from bot.usecases.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
+from flows.options import warm_up
 from flows.reading import lexicon_for
 from flows.values import Clock, utc_now, whole_number
 
@@ -56,9 +58,11 @@ class CoachApp(App):
         self.coach_store = store
         self.coach_outbox = outbox
         self.coach_clock = clock
+        self.coach_prompts = OpenPrompts(store, clock)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         req.context[OUTBOX_KEY] = self.coach_outbox
+        req.context[PROMPTS_KEY] = self.coach_prompts
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 with self.coach_store.unit_of_work(snapshot=True, exclusive=attempt > 1):
@@ -155,6 +159,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
     install_token_redaction()
     for language in LANGUAGES:
         lexicon_for(language)  # build the reader's word tables now, not on a member's first reply
+        warm_up(language)
     signing_secret = settings.secret(settings.slack_signing_secret)
     if not signing_secret and not socket_mode:
         raise ValueError("SLACK_SIGNING_SECRET is not set")

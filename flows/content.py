@@ -23,6 +23,15 @@ SUMMARY_PLACEHOLDERS = frozenset({"answered", "skipped", "total"})
 Command = Literal["back", "skip", "restart", "forget", "quit", "help", "status", "start"]
 COMMANDS: tuple[Command, ...] = ("back", "skip", "restart", "forget", "quit", "help", "status", "start")
 INTENT_KEYS = (*RATINGS, *COMMANDS)
+QuestionBack = Literal["explain", "example", "why"]
+QUESTIONS_BACK: tuple[QuestionBack, ...] = ("explain", "example", "why")
+CheckinWord = Literal["same", "forward", "back", "pick", "skip"]
+CHECKIN_WORDS: tuple[CheckinWord, ...] = ("same", "forward", "back", "pick", "skip")  # the check-in's outcomes
+# What a member may want when nothing is open (typed in the DM or `coach chat`).
+Intent = Literal[
+    "start", "status", "plan", "stage", "quiz", "checkin", "settings", "pause", "resume", "help", "about", "restart",
+    "forget",
+]  # fmt: skip
 DEFAULT_LOCALE = "en"
 LANGUAGES = ("en", "fi", "it")
 
@@ -43,6 +52,7 @@ class Frozen(BaseModel):
 class Answer(Frozen):
     rating: Rating
     label: str = Field(min_length=1, max_length=75)
+    words: tuple[str, ...] = ()  # how members say this answer to this question, in their own words
 
 
 class Advice(Frozen):
@@ -57,6 +67,10 @@ class Question(Frozen):
     guidance: tuple[str, ...] = Field(min_length=1)
     answers: tuple[Answer, ...]
     advice: Mapping[Literal["partly", "not_yet"], Advice]
+    # Answers to questions back ("what do you mean?", "give me an example", "why does this matter?").
+    explain: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    why: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _three_answers_in_order(self) -> Question:
@@ -146,6 +160,13 @@ class ReadingWords(Frozen):
     markers: Markers
     chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
     spellings: Mapping[str, str] = Field(default_factory=dict)  # other ways of writing a word, and common slips
+    fillers: tuple[str, ...] = ()  # words that mean nothing when more follow (Finnish "no", "well")
+    checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
+    stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
+    intents: Mapping[Intent, tuple[str, ...]] = Field(default_factory=dict)  # what a member wants, nothing open
+    questions: Mapping[QuestionBack, tuple[str, ...]] = Field(default_factory=dict)  # questions back
+    cancel: tuple[str, ...] = ()  # leave a form (the terminal plan), keeping what is saved
+    stopwords: tuple[str, ...] = ()  # words too common to tell two options apart
 
     @model_validator(mode="after")
     def _every_command_and_rating(self) -> ReadingWords:
@@ -173,6 +194,7 @@ class Stage(Frozen):
 class QuizAnswer(Frozen):
     label: str = Field(min_length=1, max_length=75)
     stages: tuple[int, ...] = Field(min_length=1)  # the stages whose card this answer matches
+    words: tuple[str, ...] = ()  # other ways members say this answer
 
 
 class QuizQuestion(Frozen):

@@ -61,6 +61,24 @@ class AskBackClosed:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """A question back answered: the question's explanation, an example, or why it matters (from content)."""
+
+    question_id: str
+    kind: Literal["explain", "example", "why"]
+
+
+@dataclass(frozen=True)
+class SettingsAsk:
+    """Which day and time the weekly check-in should come, asked in words ("Tuesdays at 8")."""
+
+
+@dataclass(frozen=True)
+class RestartConfirm:
+    """A typed "restart": asked first, since it clears this round's answers."""
+
+
+@dataclass(frozen=True)
 class Summary:
     assessment_id: int
     result: AssessmentResult
@@ -212,6 +230,9 @@ class HomeTab:
 Outcome = (
     Intro
     | Ask
+    | Explanation
+    | RestartConfirm
+    | SettingsAsk
     | Closed
     | AskBack
     | AskBackClosed

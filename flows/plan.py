@@ -33,6 +33,7 @@ class PlanOption(_Frozen):
     id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1, max_length=75)
     sentence: str | None = Field(default=None, min_length=1)  # rules only: the policy sentence
+    words: tuple[str, ...] = ()  # other names members type for it ("insta", "fb")
 
 
 class PlanField(_Frozen):

@@ -20,11 +20,18 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import Literal
 
-from flows.content import LANGUAGES, RATINGS, Rating, ReadingWords, load_bundle
+from rapidfuzz.distance import OSA
+
+from flows.content import DEFAULT_LOCALE, LANGUAGES, RATINGS, Rating, ReadingWords, load_bundle
 
 CLEAR = 0.8  # a reading at or above this confidence is recorded without asking back
+READ_CHARS = 1_000  # only a reply's start is read: a long one is clear only if its answer comes first
+MAX_TOKENS = 60  # ... and never more words than this, so a reading costs the same for any reply
+MAX_WORD = 24  # longer "words" (text without spaces, links) are never corrected as typos
+KEPT_MARKS = {"\u0308", "\u030a"}  # ä, ö, å are letters of their own in Finnish: "mä" is not "ma"
 LATE_ANSWER_TOKENS = 6  # past this many words, an answer word must come first to be clear
 EMOJI = {  # emoji and Slack's shortcodes for them, as the word they stand for
     "👍": "yes", "✅": "yes", "✔": "yes", "💯": "yes", ":+1:": "yes", ":thumbsup:": "yes",
@@ -56,18 +63,20 @@ UNSURE = Reading()
 
 
 def _fold(text: str) -> str:
-    """Lower case, without accents, with letters held down shortened."""
+    """Lower case, without accents (but with ä, ö and å), with letters held down shortened."""
     text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("`", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _HELD.sub(r"\1", text)
+    text = "".join(c for c in text if c in KEPT_MARKS or not unicodedata.combining(c))
+    return _HELD.sub(r"\1", unicodedata.normalize("NFC", text))
 
 
 def tokens(text: str) -> tuple[str, ...]:
+    """The words of a reply's start (at most ``READ_CHARS`` characters and ``MAX_TOKENS`` words)."""
+    text = text[:READ_CHARS]
     for emoji, word in EMOJI.items():
         if emoji in text:
             text = text.replace(emoji, f" {word} ")
     text = _SHORTCODE.sub(" ", text.lower())
-    return tuple(_TOKEN.findall(_fold(text)))
+    return tuple(match.group() for match in islice(_TOKEN.finditer(_fold(text)), MAX_TOKENS))
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class Lexicon:
     vocabulary: frozenset[str]  # every word of every phrase
     near: Mapping[str, str]  # answer words a slip may have meant, by each spelling with a letter dropped
     spellings: Mapping[str, tuple[str, ...]]  # other ways of writing a word ("nn" for "non")
+    fillers: frozenset[str] = frozenset()  # words that mean nothing when others follow (Finnish "no": "well")
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -96,6 +106,7 @@ def _one_typo_away(word: str) -> set[str]:
 def build_lexicon(
     commands: Iterable[ReadingWords], words: Sequence[ReadingWords], labels: Iterable[tuple[str, Rating]]
 ) -> Lexicon:
+    """Later word lists win where two give a phrase different meanings: pass the member's own last."""
     own = list(commands)
     command_map = {_key(p): name for w in own for name, ps in w.commands.items() for p in ps}
     chat_map = {_key(p): name for w in own for name, ps in w.chat.items() for p in ps}
@@ -124,17 +135,25 @@ def build_lexicon(
                 for variant in _one_typo_away(word) | {word}:
                     near.setdefault(variant, word)
     spellings = {_fold(k): _key(v) for w in words for k, v in w.spellings.items()}
-    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), vocabulary, near, spellings)
+    fillers = frozenset(_fold(f) for f in words[-1].fillers)  # the member's own language's
+    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), vocabulary, near, spellings, fillers)
+
+
+def languages_read(locale: str) -> tuple[str, ...]:
+    """A member's own language first, then English (members mix it in); never a third language,
+    whose words can mean something else in theirs (English "en", Finnish "mä" and Italian "ma")."""
+    own = locale if locale in LANGUAGES else DEFAULT_LOCALE
+    return (own,) if own == DEFAULT_LOCALE else (own, DEFAULT_LOCALE)
 
 
 @cache
 def lexicon_for(locale: str) -> Lexicon:
-    """The reader for a member coached in ``locale``: its commands and English ones, every language's answers."""
-    bundles = [load_bundle(language) for language in LANGUAGES]
-    own = load_bundle(locale)
-    command_words = [own.reading] + ([load_bundle("en").reading] if locale != "en" else [])
+    """The reader for a member coached in ``locale``: the words of their language, then English ones.
+
+    Phrases of the member's own language win where both languages have one."""
+    bundles = [load_bundle(language) for language in reversed(languages_read(locale))]  # own language last
     labels = [(a.label, a.rating) for b in bundles for q in b.assessment.questions for a in q.answers]
-    return build_lexicon(command_words, [b.reading for b in bundles], labels)
+    return build_lexicon([b.reading for b in bundles], [b.reading for b in bundles], labels)
 
 
 def _signals(words: tuple[str, ...], lexicon: Lexicon) -> tuple[list[tuple[int, Signal, Rating | None]], list[str]]:
@@ -156,16 +175,8 @@ def _signals(words: tuple[str, ...], lexicon: Lexicon) -> tuple[list[tuple[int, 
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
-    """One letter dropped, added, changed, or two neighbours swapped."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    if len(a) == len(b):
-        rest_same = a[start + 1 :] == b[start + 1 :]
-        swapped = a[start : start + 2] == b[start : start + 2][::-1] and a[start + 2 :] == b[start + 2 :]
-        return rest_same or swapped
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer[start + 1 :] == shorter[start:]
+    """One letter dropped, added, changed, or two neighbours swapped (optimal string alignment)."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def _held(word: str, known: str) -> bool:
@@ -177,7 +188,7 @@ def _corrected(words: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...] | No
     """The words with each unknown one replaced by a known word one typo away; None if none was."""
     fixed, changed = list(words), False
     for index, word in enumerate(words):
-        if len(word) < 4 or word in lexicon.vocabulary:
+        if not 4 <= len(word) <= MAX_WORD or word in lexicon.vocabulary:
             continue
         for variant in (word, *_one_typo_away(word)):
             known = lexicon.near.get(variant)
@@ -203,6 +214,8 @@ def _combine(ratings: set[Rating]) -> tuple[Rating | None, Rating | None]:
 
 def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
     words = tuple(token for word in words for token in lexicon.spellings.get(word, (word,)))
+    if words and words[0] in lexicon.fillers:
+        words = words[1:]  # Finnish "no on": "well, yes"; "no" alone is only "well…", so it is asked back
     if not words:
         return UNSURE
     bare = tuple(w for w in words if w != "?") or words
@@ -240,6 +253,11 @@ def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool) -> Readi
     if "unsure" in kinds or asked or (first > 2 and len(bare) > LATE_ANSWER_TOKENS):
         return Reading(guess=rating, confidence=0.5)
     return Reading(rating=rating, confidence=0.9, guess=rating)
+
+
+def signals_in(words: tuple[str, ...], lexicon: Lexicon) -> frozenset[Signal]:
+    """Which kinds of answer words and markers a reply holds (a negation, a wish, a "but"…)."""
+    return frozenset(signal for _, signal, _ in _signals(words, lexicon)[0])
 
 
 def read_reply(text: str, locale: str) -> Reading:

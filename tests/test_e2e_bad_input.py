@@ -216,7 +216,9 @@ def test_back_on_the_first_question_and_restart(coach_server: SlackDriver, setti
     wait_for_text(driver, USER, "already the first question")
     driver.dm(USER, "yes")
     driver.wait_question(USER, 2)
-    driver.dm(USER, "start over")
+    driver.dm(USER, "start over")  # a typed restart asks first
+    wait_for_text(driver, USER, "Start the assessment again from the first question?")
+    driver.dm(USER, "yes")
     wait_for_text(driver, USER, "Starting again")
     third = driver.wait_question(USER, 3)
     assert "Question 1 of 6" in third.args["text"]

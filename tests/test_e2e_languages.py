@@ -96,7 +96,9 @@ def test_language_command_switches_and_is_remembered(coach_server: SlackDriver, 
     (status,) = driver.messages_with(user, "Olet kysymyksessä 1/6")
     assert "Italian" not in status.args["text"]
     assert "italiano" in driver.command_reply(user, "language IT")["text"]
-    driver.dm(user, "kyllä")  # typed words are understood in any of the three languages
+    driver.dm(user, "kyllä")  # read in the member's language and English only: asked back, not recorded
+    driver.messages_with(user, "Hai scritto")
+    driver.dm(user, "sì")
     assert "Domanda 2 di 6" in driver.wait_question(user, 2).args["text"]
     assert "en, fi, it" in driver.command_reply(user, "language sv")["text"]
     assert Store(settings.coach_db).member(MemberKey("T0001", user)).language == "it"  # type: ignore[union-attr]

@@ -111,7 +111,9 @@ def test_commands_typed_in_the_dm_only_as_whole_messages_in_the_members_language
     # Replies go out in order per member, so once the answer to "help" arrives, question 2's message
     # is on record as the one to close; only then does the member type again.
     driver.settle(user)
-    driver.dm(user, "ricomincia")
+    driver.dm(user, "ricomincia")  # asked first: it clears this round's answers
+    driver.messages_with(user, "Ricominciare la valutazione dalla prima domanda?")
+    driver.dm(user, "sì")
     driver.wait_question(user, 3)
     restarted = driver.fake.wait_for("chat.update", ts=driver.wait_question(user, 2).response["ts"])[-1]
     assert "hai ricominciato dalla prima domanda" in all_text(restarted.args["blocks"])

@@ -55,11 +55,11 @@ def test_a_retry_after_a_failed_listener_is_handled(
     begin(coach_server)
     original, failures = Coach.handle_text, []  # type: ignore[var-annotated]
 
-    def fail_once(self: Coach, member: MemberKey, text: str):
+    def fail_once(self: Coach, member: MemberKey, text: str, reading=None):
         if not failures:
             failures.append(text)
             raise RuntimeError("the disk hiccupped")
-        return original(self, member, text)
+        return original(self, member, text, reading)
 
     monkeypatch.setattr(Coach, "handle_text", fail_once)
     assert coach_server.dm(USER, "yes", event_id="Ev0RETRY").status == 500

@@ -306,7 +306,8 @@ def test_forget_withdraws_a_row_being_sent_and_its_goodbye_waits_behind_it(
     assert [row.id for row in store.claim_outbox_rows("gone", TEST_NOW, 0.0, 5)] == [being_sent]
     store.forget_member(ANN)
     goodbye = outbox.enqueue(ANN, notice("forgotten"))
-    assert store.outbox_size() == 2 and not store.outbox_row_wanted(being_sent)  # the queued one is gone
+    assert being_sent is not None and not store.outbox_row_wanted(being_sent)
+    assert store.outbox_size() == 2  # the queued one is gone
     assert claim(store) is None  # the goodbye waits behind the withdrawn row
     sender = sender_for(store, fake_slack, tmp_path)
     assert sender.recover_orphans(TEST_NOW) == 0  # its dead sender's row is not resumed: it goes

@@ -21,8 +21,8 @@ TYPED = [
     *["12", "2,1", "", "Instagram, mostly", "2"],  # networks: 12 is not an option, asked again
     *["Anna", "2", ""],  # resources
     *["Anna", "Ben", "Anna", "1"],  # pipeline
-    *["1,4", "No politics, ever."],  # policy
-    *["1,2,3,4", "", "", "2,4", "Instagram Insights", "3"],  # measurement: four figures is one too many
+    *["1,4", "No politics, ever.", ""],  # policy: own rules, one per line, end with an empty line
+    *["1,2,3,4", "Instagram Insights", "3", "2,4"],  # measurement: four figures is one too many, asked again
 ]
 
 

@@ -18,12 +18,14 @@ from slack_sdk import WebClient
 from bot.listeners.payloads import member_of
 from bot.sending.landing import delivery_for
 from bot.sending.outbox import Outbox, Reply
+from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
 from flows.outcomes import Outcome
 from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
 OUTBOX_KEY = "coach_outbox"
+PROMPTS_KEY = "coach_prompts"  # the open prompts (bot.usecases.prompts), moved by every reply kept
 # What was kept, also left in the context for whoever looks (tests call handlers without HTTP).
 OUTCOMES_KEY = "coach_outcomes"
 REPLY_KEY = "coach_reply"
@@ -54,7 +56,12 @@ def keep_for_sending(
     if outbox is None or member is None:
         return
     kept = Reply(tuple(outcomes), channel, clicked, tuple(reply), context.response_url)
-    outbox.enqueue(member, kept, unless_waiting=FLOOD_BACKLOG if typed else None)
+    if typed and outbox.backlogged(member, FLOOD_BACKLOG):
+        return  # a flood: no reply to this one, and what the coach last asked stays as it was
+    outbox.enqueue(member, kept)
+    prompts: OpenPrompts | None = context.get(PROMPTS_KEY)
+    if prompts is not None:  # what the coach has now asked the member
+        prompts.note(member, [*outcomes, *reply])
 
 
 def open_settings(services: Services, client: WebClient, member: MemberKey, trigger_id: str) -> None:

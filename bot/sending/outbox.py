@@ -125,9 +125,14 @@ class Outbox:
         """Shared, not copied, when Bolt copies a request's context for a lazy listener."""
         return self
 
-    def enqueue(
-        self, member: MemberKey, reply: Reply, lane: str | None = None, unless_waiting: int | None = None
-    ) -> int | None:
+    def backlogged(self, member: MemberKey, limit: int) -> bool:
+        """At least ``limit`` of the member's DM replies are still waiting to be sent."""
+        waiting = self.store.outbox_waiting(member, DM_LANE)
+        if waiting >= limit:
+            log.info("a reply to %s was not queued: %d are still waiting to be sent", member, waiting)
+        return waiting >= limit
+
+    def enqueue(self, member: MemberKey, reply: Reply, lane: str | None = None) -> int | None:
         """Add ``reply`` to the member's queue (``lane``: by default their DM, or the private lane of a
         reply with nothing for the DM), in this thread's open unit of work if there is one."""
         reply, closings = split_closings(reply)
@@ -137,9 +142,6 @@ class Outbox:
         if not (reply.outcomes or (reply.private and reply.response_url)):
             return None
         lane = lane or (DM_LANE if reply.outcomes else PRIVATE_LANE)
-        if unless_waiting is not None and self.store.outbox_waiting(member, lane) >= unless_waiting:
-            log.info("a reply to %s was not queued: %d are still waiting to be sent", member, unless_waiting)
-            return None
         row_id = self.store.add_to_outbox(member, encode(reply), self.clock(), lane)
         self.store.after_commit(self.doorbell.ring)
         return row_id

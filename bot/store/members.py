@@ -36,6 +36,20 @@ class MemberQueries(Connection):
             [*fields.values(), member.team_id, member.user_id],
         )
 
+    def set_open_prompt(self, member: MemberKey, prompt: str | None, now: datetime) -> None:
+        self._write_one(
+            "update members set open_prompt = ?, open_prompt_at = ? where team_id = ? and user_id = ?",
+            [prompt, _iso(now), member.team_id, member.user_id],
+        )
+
+    def open_prompt(self, member: MemberKey) -> tuple[str | None, str | None]:
+        """The stored prompt and when it was asked (ISO time), or (None, None)."""
+        row = self.db.execute(
+            "select open_prompt, open_prompt_at from members where team_id = ? and user_id = ?",
+            [member.team_id, member.user_id],
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     def deactivate_member(self, member: MemberKey, reason: str) -> None:
         self.update_member(member, active=0, inactive_reason=reason)
 

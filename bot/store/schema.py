@@ -181,3 +181,10 @@ def m012_one_sending_path(db: Database) -> None:
     db.table("send_retries").drop(ignore=True)
     db.table("sends").transform(drop={"owner", "lease_until"})
     db.table("senders").create({"owner": str, "seen_at": float}, pk="owner")
+
+
+@migrations()
+def m013_open_prompt(db: Database) -> None:
+    """What the coach last asked each member (``flows.prompts``): their next typed reply answers it."""
+    db.table("members").add_column("open_prompt", str)
+    db.table("members").add_column("open_prompt_at", str)

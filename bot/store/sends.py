@@ -27,6 +27,15 @@ class SendQueries(Connection):
         ).fetchone()
         return row[0] if row else None
 
+    def latest_claim(self, member: MemberKey, kind: str) -> tuple[str, str] | None:
+        """The newest send of ``kind`` issued to the member: (period, when it was claimed, ISO time)."""
+        row = self.db.execute(
+            "select period, claimed_at from sends where team_id = ? and user_id = ? and kind = ?"
+            " and status in ('sent', 'pending') order by period desc limit 1",
+            [member.team_id, member.user_id, kind],
+        ).fetchone()
+        return (row[0], row[1]) if row and row[1] else None
+
     def unscheduled_members(self, limit: int) -> list[MemberRow]:
         """Members whose next check-in time is not worked out yet (new, or settings just changed)."""
         rows = self.db.query(

@@ -11,21 +11,47 @@ from bot.terminal.plan import is_plan_command, offer_text, run_plan
 from bot.terminal.session import TerminalSession
 from bot.usecases.assessment import Coach
 from bot.usecases.plan import Plans
-from bot.views.assessment import ask_back_text, plan_item_text, plan_title, scorecard_lines, weakest_link_text
+from bot.views.assessment import (
+    ask_back_text,
+    plan_item_text,
+    plan_title,
+    scorecard_lines,
+    weakest_link_text,
+)
 from bot.views.common import notice_params
 from bot.views.plan import plan_notice_text
+from bot.views.render import conversation
 from flows.content import Bundle
-from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Intro, Notice, Outcome, Summary
+from flows.outcomes import (
+    Ask,
+    AskBack,
+    AskBackClosed,
+    Closed,
+    Explanation,
+    Intro,
+    Notice,
+    Outcome,
+    RestartConfirm,
+    SettingsAsk,
+    Summary,
+)
 from flows.plan_outcomes import PlanNotice, PlanOffer, PlanTip
 from flows.summary import summary_text
 from flows.values import MemberKey
 
 TERMINAL_TEAM = "terminal"
-# Terminal wording: no buttons here, and no scheduled messages
+# Terminal wording: no buttons here, no scheduled messages and no Slack settings
 TERMINAL_NOTICES = {
     "not_understood": "chat_not_understood",
     "text_help": "chat_help",
     "after_not_for_now": "chat_after_not_for_now",
+    "open_help": "chat_help",
+    "open_not_understood": "chat_open_not_understood",
+    "choice_not_sure": "chat_choice_not_sure",
+    "choice_unclear": "chat_choice_unclear",
+    "settings_how": "chat_settings_how",
+    "forget_kept": "chat_forget_kept",
+    "stages_unclear": "chat_stage_hint",
 }
 _MARKS = {
     ":large_green_circle:": "[##]",
@@ -71,6 +97,8 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             return plain("\n".join([*lines, messages.text("chat_pick_number")]))
         case AskBackClosed():
             return ""
+        case Explanation() | RestartConfirm() | SettingsAsk():
+            return plain(conversation(bundle, outcome).text)
         case Summary():
             result = outcome.result
             verdict = bundle.assessment.verdicts[result.verdict]

@@ -1,22 +1,42 @@
-"""``coach chat``'s ``plan`` command: the same plan, section by section, with plain prompts; then the
-Markdown, printed or written to ``--out``."""
+"""``coach chat``'s ``plan`` command: the plan as a conversation, one part at a time; then the
+Markdown, printed or written to ``--out``.
+
+Choices are read in words or numbers (``flows.options``: "instagram and google maps", "2 hours a
+week maybe"); Enter keeps an answer, ``-`` clears it, a list of lines ends with an empty line.
+At any question ``back`` returns to the previous one, ``skip`` leaves the part for later, ``help``
+says all this, and ``cancel``, ``quit`` or Ctrl-D stop, keeping every part already saved. ``plan``
+resumes at the first part not written yet.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from enum import Enum
 from pathlib import Path
 
 from bot.usecases.plan import Plans
 from bot.views.plan import offer_key
 from flows.content import Bundle, load_bundle
-from flows.plan import LISTED_KINDS, PlanContent, PlanField, PlanSection
-from flows.plan_document import FieldValue, message_mention, render_plan_markdown
+from flows.options import read_field
+from flows.plan import LISTED_KINDS, PlanField, PlanSection
+from flows.plan_document import FieldValue, done_sections, message_mention, render_plan_markdown
 from flows.plan_outcomes import PlanOffer
-from flows.values import MemberKey, whole_number
+from flows.values import MemberKey
 
 Read = Callable[[str], str]
 Write = Callable[[str], None]
 CLEAR = "-"
+
+
+class Step(Enum):
+    """What the member asked for instead of an answer."""
+
+    BACK = "back"
+    SKIP = "skip"
+    STOP = "stop"
+
+
+STEPS = {"back": Step.BACK, "skip": Step.SKIP, "cancel": Step.STOP, "quit": Step.STOP}
 
 
 def offer_text(bundle: Bundle, outcome: PlanOffer) -> str:
@@ -39,68 +59,120 @@ def _shown(section: PlanSection, item: PlanField, value: FieldValue | None) -> s
     return ", ".join(labels.get(v, v) for v in chosen)
 
 
-def _ask_choice(plan: PlanContent, section: PlanSection, item: PlanField, typed: str) -> FieldValue | None:
-    """Numbers to option ids; None when a number is not an option."""
-    options = section.options_of(item)
-    picked: list[str] = []
-    for part in typed.replace(" ", "").split(","):
-        number = whole_number(part)
-        if number is None or not 1 <= number <= len(options):
-            return None
-        picked.append(options[number - 1].id)
-    return tuple(picked) if item.kind in LISTED_KINDS else (picked[0] if len(picked) == 1 else None)
+def _typed(item: PlanField, prompt: str, read: Read) -> str:
+    """One line; for a long text, lines until an empty one (the first line empty keeps the answer)."""
+    first = read(prompt).strip()
+    if item.kind != "long_text" or not first or first == CLEAR:
+        return first
+    lines = [first]
+    while line := read("  ").strip():
+        lines.append(line)
+    return "\n".join(lines)
 
 
-def _ask_field(
-    plan: PlanContent, section: PlanSection, item: PlanField, current: FieldValue | None, read: Read, write: Write
-) -> FieldValue | None:
+def _value(item: PlanField, choice: str) -> FieldValue:
+    if item.kind in LISTED_KINDS:
+        return tuple(choice.split("+"))
+    return choice
+
+
+def _introduce(bundle: Bundle, section: PlanSection, item: PlanField, write: Write) -> None:
+    plan = bundle.plan
     options = section.options_of(item)
     if options:
         write("\n".join(f"  {n}) {o.label}" for n, o in enumerate(options, start=1)))
         write(plan.text("chat_choose_many" if item.kind in LISTED_KINDS else "chat_choose_one"))
     elif item.kind == "person":
         write(plan.text("chat_person"))
+    elif item.kind == "long_text":
+        write(plan.text("chat_lines"))
+
+
+def _ask_field(
+    bundle: Bundle, section: PlanSection, item: PlanField, current: FieldValue | None, read: Read, write: Write
+) -> FieldValue | None | Step:
+    plan = bundle.plan
+    _introduce(bundle, section, item, write)
     while True:
         shown = _shown(section, item, current)
-        typed = read(f"{item.label}{f' [{shown}]' if shown else ''} ").strip()
+        typed = _typed(item, f"{item.label}{f' [{shown}]' if shown else ''} ", read)
         if not typed:
-            return current
+            if current or item.optional:
+                return current
+            write(plan.text("chat_needed"))
+            continue
         if typed == CLEAR:
             return None
-        if not options:
-            return typed
-        chosen = _ask_choice(plan, section, item, typed)
-        if chosen is not None:
-            return chosen
-        write(plan.text("chat_invalid"))
+        understood = read_field(typed, bundle.locale, section.id, item)
+        if understood.command in STEPS:
+            return STEPS[understood.command]
+        if understood.command is not None:
+            write(plan.text("chat_field_help"))
+        elif understood.choice is not None:
+            return _value(item, understood.choice)
+        elif understood.guess is not None:
+            labels = {o.id: o.label for o in section.options_of(item)}
+            write(plan.text("chat_did_you_mean", option=labels.get(understood.guess, understood.guess)))
+        else:
+            write(plan.text("chat_invalid"))
 
 
-def _write_section(plans: Plans, member: MemberKey, section: PlanSection, read: Read, write: Write) -> None:
-    plan = plans.bundle.plan
-    write(f"\n{plan.text('chat_section', title=section.title)}\n{section.intro}")
-    current: Mapping[str, FieldValue] = plans.plans.answers(member).get(section.id, {})
-    while True:
-        typed = {item.id: _ask_field(plan, section, item, current.get(item.id), read, write) for item in section.fields}
-        if not any(typed.values()):
-            return  # left empty: this part stays unwritten for now
-        result = plans.save(member, section.id, typed, people_are_ids=False)
-        if isinstance(result, list):
-            write(plan.text("saved", title=section.title).replace("*", ""))
-            return
-        for field_id, (key, params) in result.errors.items():
-            write(f"{section.field(field_id).label} {plan.text(key, **params)}")
-        current = {k: v for k, v in typed.items() if v}
+def _write_section(plans: Plans, member: MemberKey, section: PlanSection, read: Read, write: Write) -> Step | None:
+    """Ask the part's questions and save it; a Step when the member skipped or stopped instead."""
+    bundle = plans.bundle
+    write(f"\n{bundle.plan.text('chat_section', title=section.title)}\n{section.intro}")
+    saved: Mapping[str, FieldValue] = plans.plans.answers(member).get(section.id, {})
+    values: dict[str, FieldValue | None] = dict(saved)
+    asking = list(section.fields)  # every question, then only those whose answer could not be saved
+    position = 0
+    while position < len(asking):
+        item = asking[position]
+        answer = _ask_field(bundle, section, item, values.get(item.id), read, write)
+        if answer is Step.BACK:
+            position = max(0, position - 1)
+            continue
+        if isinstance(answer, Step):
+            return answer
+        values[item.id] = answer
+        position += 1
+        if position == len(asking):
+            asking, position = _save(plans, member, section, values, write), 0
+    return None
+
+
+def _save(
+    plans: Plans, member: MemberKey, section: PlanSection, values: dict[str, FieldValue | None], write: Write
+) -> list[PlanField]:
+    """Save the part; returns the questions to ask again (none once it is saved, or left empty)."""
+    if not any(values.values()):
+        return []  # left empty: this part stays unwritten for now
+    result = plans.save(member, section.id, values, people_are_ids=False)
+    if isinstance(result, list):
+        write(plans.bundle.plan.text("saved", title=section.title).replace("*", ""))
+        return []
+    for field_id, (key, params) in result.errors.items():
+        write(f"{section.field(field_id).label} {plans.bundle.plan.text(key, **params)}")
+    return [f for f in section.fields if f.id in result.errors]
 
 
 def run_plan(plans: Plans, member: MemberKey, read: Read, write: Write, out: Path | None = None) -> None:
-    """Every section, weakest first; then the whole plan as Markdown, printed or written to ``out``."""
+    """The parts not written yet, weakest first (every part when all are written); then the plan as
+    Markdown, printed or written to ``out``."""
     plan = plans.bundle.plan
     write(plan.text("chat_intro"))
+    order = plans.order(member)
+    done = done_sections(plan, plans.plans.answers(member))
+    todo = [section_id for section_id in order if section_id not in done]
+    if not todo:
+        write(plan.text("chat_all_written"))
+        todo = list(order)
     try:
-        for section_id in plans.order(member):
-            _write_section(plans, member, plan.section(section_id), read, write)
+        for section_id in todo:
+            if _write_section(plans, member, plan.section(section_id), read, write) is Step.STOP:
+                write(plan.text("chat_stopped"))
+                break
     except (EOFError, KeyboardInterrupt):
-        write("")  # the input ended: show the plan as far as it is written
+        write("\n" + plan.text("chat_stopped"))  # the input ended: what is saved stays saved
     markdown = render_plan_markdown(plan, plans.plans.answers(member), message_mention)
     if out is None:
         write("\n" + markdown)

@@ -16,7 +16,7 @@ from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_fo
 from flows.content import Bundle, Rating
 from flows.machines import InvalidMove
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, ForgetConfirm, Intro, Notice, Outcome, Summary
-from flows.reading import read_reply
+from flows.reading import Reading, read_reply
 from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import follows_with_plan
 
@@ -48,14 +48,14 @@ class Coach:
         if latest is not None and latest.completed_at is not None:
             return [self._summary(latest, recalled=True)]
         if latest is not None:
-            return [Notice("intro_resume"), *self._ask_current(latest)]
+            return [Notice("intro_resume"), *self.ask_current(latest)]
         return self._begin(member)
 
     def retake(self, member: MemberKey) -> list[Outcome]:
         self.store.ensure_member(member, self.clock())
         latest = self.store.latest_assessment(member)
         if latest is not None and latest.completed_at is None:
-            return [Notice("intro_resume"), *self._ask_current(latest)]
+            return [Notice("intro_resume"), *self.ask_current(latest)]
         return self._begin(member)
 
     def answer(
@@ -72,7 +72,7 @@ class Coach:
 
     def confirm(self, member: MemberKey, question_id: str, rating: Rating, assessment_id: int) -> list[Outcome]:
         """The member picked what they meant after "Did you mean …?": record it with their own words."""
-        row = self._open(member)
+        row = self.open_assessment(member)
         text = row.pending_text if row is not None and row.pending_question == question_id else None
         outcomes = self.answer(member, question_id, rating, assessment_id, source="text", text=text)
         if text is not None and any(isinstance(o, Closed) for o in outcomes):
@@ -90,7 +90,7 @@ class Coach:
         return self._move(member, "back", question_id, assessment_id)
 
     def restart(self, member: MemberKey) -> list[Outcome]:
-        row = self._open(member)
+        row = self.open_assessment(member)
         if row is None:
             return self.retake(member)
         return self._move(member, "restart", None, row.id)
@@ -122,16 +122,16 @@ class Coach:
         and is asked again only after a new *Not for now* verdict."""
         return [Notice("revisit_declined")]
 
-    def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
+    def handle_text(self, member: MemberKey, text: str, reading: Reading | None = None) -> list[Outcome]:
         """A message typed in the DM: an answer in plain words, a command word, or neither.
 
         A reply is recorded only when its reading is clear; otherwise the member is asked what they
         meant, and the reply is kept until they pick an answer (by button, or 1, 2 or 3).
         """
-        reading = read_reply(text, self.bundle.locale)
+        reading = reading or read_reply(text, self.bundle.locale)
         typed = text.strip()
         if reading.rating is not None:
-            row = self._open(member)
+            row = self.open_assessment(member)
             if row is None or row.state not in self.question_ids:
                 return [Notice("nothing_in_progress")]
             if typed in OPTION_NUMBERS:  # a number names an option: keep the words it confirms, if any
@@ -149,7 +149,7 @@ class Coach:
         }
         if reading.command is not None:
             return commands[reading.command](member)
-        row = self._open(member)
+        row = self.open_assessment(member)
         if row is None or row.state not in self.question_ids:
             return [Notice("not_understood", {"text": typed})]
         self.store.set_pending(row.id, row.state, typed[:MAX_KEPT_TEXT])
@@ -161,14 +161,16 @@ class Coach:
 
     # Internals
 
-    def _open(self, member: MemberKey) -> AssessmentRow | None:
+    def open_assessment(self, member: MemberKey) -> AssessmentRow | None:
+        """The member's assessment in progress, if any."""
         latest = self.store.latest_assessment(member)
         return latest if latest is not None and latest.completed_at is None else None
 
     def _begin(self, member: MemberKey) -> list[Outcome]:
-        return self._ask_current(self.store.create_assessment(member, INTRO, self.clock()))
+        return self.ask_current(self.store.create_assessment(member, INTRO, self.clock()))
 
-    def _ask_current(self, row: AssessmentRow) -> list[Outcome]:
+    def ask_current(self, row: AssessmentRow) -> list[Outcome]:
+        """The question ``row`` is on (also asked again after a question back was answered)."""
         if row.state != INTRO:
             return [self._ask(row.id, row.state)]
         first = self.config.next_state(INTRO, "begin")
@@ -192,11 +194,11 @@ class Coach:
         ``question_id`` and ``assessment_id`` say what the member was looking at; a click on an older
         message or a second click on the same one never lands on a different question.
         """
-        row = self._open(member)
+        row = self.open_assessment(member)
         if row is None or (assessment_id is not None and assessment_id != row.id):
             return [Notice("old_assessment")] if assessment_id is not None else [Notice("nothing_in_progress")]
         if row.state not in self.question_ids:
-            return self._ask_current(row)
+            return self.ask_current(row)
         current = row.state
         if question_id is not None and question_id != current:
             return [self._already_answered(row)]
@@ -209,7 +211,7 @@ class Coach:
             return [Notice("first_question")] if trigger == "back" else [self._already_answered(row)]
         completed = destination == SUMMARY
         if not self.store.advance(row, destination, self.clock(), change, completed=completed, reviewing=reviewing):
-            fresh = self._open(member)
+            fresh = self.open_assessment(member)
             return [self._already_answered(fresh)] if fresh else [Notice("old_assessment")]
         closed = self._closed(row, trigger, change)
         outcomes: list[Outcome] = [closed]

@@ -95,6 +95,18 @@ class Journey:
             return [closed, self._coaching(row.key, row.stage, changed=False), *tip]
         return [closed, *self._change(row, CHECKIN_TRIGGERS[outcome], "checkin"), *tip]
 
+    def checkin_stage(self, member: MemberKey, period: str, stage: int) -> list[Outcome]:
+        """A check-in answered by naming the stage ("we're at stage 4 now"): a pick, and that stage."""
+        outcomes = self.checkin_answer(member, period, "pick")
+        closed = [o for o in outcomes if isinstance(o, CheckinClosed)]
+        if not closed:
+            return outcomes  # an old or already answered check-in
+        return [*closed, *self.place(member, stage, "checkin")]
+
+    def stage_of(self, member: MemberKey) -> int | None:
+        row = self.store.member(member)
+        return row.stage if row is not None else None
+
     def checkin_now(self, member: MemberKey) -> list[Outcome]:
         """A check-in on demand (App Home). It counts as this week's, so the scheduler skips the week."""
         row = self._member(member)

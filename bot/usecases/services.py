@@ -8,6 +8,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.assessment import Coach
+from bot.usecases.conversation import Conversation
 from bot.usecases.home import home_tab
 from bot.usecases.journey import Journey
 from bot.usecases.plan import Plans
@@ -34,6 +35,10 @@ class Services:
         """The member's language only matters for reading what they type; a click is the same in any."""
         bundle = self.bundle_for(member) if member is not None else self.bundle
         return Coach(self.store, bundle, self.clock)
+
+    def conversation(self, member: MemberKey) -> Conversation:
+        """What the member types in their DM, read in their language against what was last asked."""
+        return Conversation(self.store, self.bundle_for(member), self.clock)
 
     def journey(self) -> Journey:
         """The journey's content choices (quiz questions, tip counts) are the same in every locale."""

@@ -27,7 +27,7 @@ from bot.views.common import (
 )
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
-from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Summary
+from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Explanation, Summary
 from flows.summary import summary_text
 from flows.values import whole_number
 from flows.verdicts import gets_weekly_checkins
@@ -234,3 +234,14 @@ def start_prompt(bundle: Bundle, key: str) -> Rendered:
             ),
         ),
     )
+
+
+def explanation_text(bundle: Bundle, outcome: Explanation) -> str:
+    """A question back answered from content: the question's explanation, an example, or its reason."""
+    question = bundle.assessment.question(outcome.question_id)
+    return f"*{question.title}*: {getattr(question, outcome.kind)}"
+
+
+def explanation(bundle: Bundle, outcome: Explanation) -> Rendered:
+    text = explanation_text(bundle, outcome)
+    return Rendered(text=text, blocks=(section(text),))

@@ -23,6 +23,7 @@ from flows.outcomes import (
     CheckinAsk,
     CheckinClosed,
     Closed,
+    Explanation,
     ExportFile,
     ForgetConfirm,
     Intro,
@@ -32,7 +33,9 @@ from flows.outcomes import (
     QuizAsk,
     QuizSuggest,
     Report,
+    RestartConfirm,
     RevisitAsk,
+    SettingsAsk,
     StageCards,
     StageCoaching,
     Summary,
@@ -52,6 +55,8 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return assessment_views.ask_back(bundle, outcome)
         case AskBackClosed():
             return assessment_views.ask_back_closed(bundle, outcome)
+        case Explanation() | RestartConfirm() | SettingsAsk():
+            return conversation(bundle, outcome)
         case Summary():
             return assessment_views.summary(bundle, outcome)
         case StageCards():
@@ -93,6 +98,13 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
         case Notice():
             return notice(bundle, outcome.key, outcome.params)
     raise TypeError(f"no Slack view for {outcome!r}")
+
+
+def conversation(bundle: Bundle, outcome: Explanation | RestartConfirm | SettingsAsk) -> Rendered:
+    """A question back answered, or a question the coach asks in words (restart? which day?)."""
+    if isinstance(outcome, Explanation):
+        return assessment_views.explanation(bundle, outcome)
+    return notice(bundle, "restart_question" if isinstance(outcome, RestartConfirm) else "settings_ask")
 
 
 def render_all(bundle: Bundle, outcomes: list[Outcome]) -> Rendered:

@@ -1,0 +1,227 @@
+"""A message typed in the DM (or ``coach chat``), read against what the coach last asked and nothing else.
+
+The open prompt (``bot.usecases.prompts``) decides which reader reads the reply
+(``flows.understanding``, ``flows.options``) and which use case acts on it: the same methods a click
+on the prompt's buttons calls, so both end in the same state. When nothing is open, the reply is
+read for what the member wants and answered; it is never filed as an answer to anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.store.interfaces import CoachStore
+from bot.usecases.assessment import Coach
+from bot.usecases.journey import Journey
+from bot.usecases.plan import Plans
+from bot.usecases.privacy import Privacy
+from bot.usecases.prompts import OpenPrompts
+from flows.content import RATINGS, Bundle
+from flows.journey import CheckinOutcome, Source
+from flows.options import read_answer, read_quiz, read_stage
+from flows.outcomes import (
+    CheckinAsk,
+    Explanation,
+    ForgetConfirm,
+    Notice,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    RestartConfirm,
+    SettingsAsk,
+    StageCards,
+)
+from flows.prompts import OpenPrompt
+from flows.reading import Reading, tokens
+from flows.understanding import journey_word, read_checkin, read_intent, read_rating, read_schedule, stage_named
+from flows.values import Clock, MemberKey, utc_now
+
+MAX_ECHO = 200  # characters of a reply quoted back when asking what it meant
+Handler = Callable[[MemberKey, OpenPrompt, str], list[Outcome]]
+
+
+class Conversation:
+    def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
+        self.bundle = bundle
+        self.locale = bundle.locale
+        self.coach = Coach(store, bundle, clock)
+        self.journey = Journey(store, bundle, clock)
+        self.plans = Plans(store, bundle, clock)
+        self.privacy = Privacy(store)
+        self.prompts = OpenPrompts(store, clock)
+
+    def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
+        anywhere = journey_word(text, self.locale)
+        if anywhere is not None:  # "stage", "quiz", "check in", "settings"… as the whole message
+            return self._act(member, anywhere)
+        prompt = self.prompts.current(member)
+        handlers: dict[str, Handler] = {
+            "assessment": self._assessment,
+            "checkin": self._checkin,
+            "quiz": self._quiz,
+            "suggest": self._suggest,
+            "stages": self._stages,
+            "forget": self._forget,
+            "restart": self._restart,
+            "settings": self._settings,
+        }
+        handler = handlers.get(prompt.kind) if prompt is not None else None
+        if prompt is None or handler is None:
+            return self.nothing_open(member, text)
+        return handler(member, prompt, text)
+
+    # What each prompt's reply does
+
+    def _assessment(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        row = self.coach.open_assessment(member)
+        if row is None or str(row.id) != prompt.ref or row.state not in self.coach.question_ids:
+            return self.nothing_open(member, text)
+        understood = read_answer(text, self.locale, row.state)
+        if understood.question is not None:
+            return [Explanation(row.state, understood.question), *self.coach.ask_current(row)]
+        if understood.command == "restart":
+            return [RestartConfirm()]
+        rating = understood.choice if understood.choice in RATINGS else None
+        guess = understood.guess if understood.guess in RATINGS else None
+        reading = Reading(rating=rating, command=understood.command, guess=guess)
+        return self.coach.handle_text(member, text, reading)
+
+    def _checkin(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        stage = self.journey.stage_of(member)
+        if stage is None:
+            return self.journey.cards(member)
+        again = CheckinAsk(prompt.ref, stage)
+        understood = read_checkin(text, self.locale)
+        if understood.choice is not None and understood.choice.startswith("stage_"):
+            return self.journey.checkin_stage(member, prompt.ref, int(understood.choice.removeprefix("stage_")))
+        if understood.choice is not None:
+            outcome: CheckinOutcome = understood.choice  # type: ignore[assignment]
+            return self.journey.checkin_answer(member, prompt.ref, outcome)
+        if understood.question is not None:
+            return [Notice("checkin_explain", {"stage": stage}), again]
+        if understood.command is not None:
+            return self._command(member, understood.command)
+        return [self._not_sure(text, self._checkin_label(understood.guess)), again]
+
+    def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        question_id, _, before = prompt.ref.partition("/")
+        try:
+            question = self.bundle.stages.quiz_question(question_id)
+            earlier = tuple(int(n) for n in before.split(",") if n)
+        except (KeyError, ValueError):
+            return self.nothing_open(member, text)
+        understood = read_quiz(text, self.locale, question)
+        if understood.choice is not None:
+            return self.journey.quiz_answer(member, question.id, int(understood.choice) - 1, earlier)
+        again = QuizAsk(question.id, earlier)
+        if understood.question is not None:
+            return [Notice("quiz_explain"), again]
+        if understood.command is not None:
+            return self._command(member, understood.command)
+        guess = question.answers[int(understood.guess) - 1].label if understood.guess else None
+        return [self._not_sure(text, guess), again]
+
+    def _suggest(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        suggested = int(prompt.ref)
+        named = stage_named(tokens(text), self.locale)
+        if named is not None:
+            return self.journey.place(member, named, "quiz")
+        understood = read_rating(text, self.locale)
+        if understood.choice == "ready":
+            return self.journey.place(member, suggested, "quiz")
+        if understood.choice == "not_yet":
+            return self.journey.cards(member)
+        if understood.command is not None:
+            return self._command(member, understood.command)
+        return [self._not_sure(text, None), QuizSuggest(suggested)]
+
+    def _stages(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        source: Source = "checkin" if prompt.ref == "checkin" else "placement"
+        stage = read_stage(text, self.locale)
+        if stage is not None:
+            return self.journey.place(member, stage, source)
+        wanted = read_intent(text, self.locale)
+        if wanted.command is not None:
+            return self._act(member, wanted.command)
+        return [Notice("stages_unclear"), StageCards(current=self.journey.stage_of(member), source=source)]
+
+    def _forget(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        if read_rating(text, self.locale).choice == "ready":
+            return self.privacy.forget(member)
+        self.prompts.close(member)
+        return [Notice("forget_kept")]
+
+    def _restart(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        if read_rating(text, self.locale).choice == "ready":
+            return self.coach.restart(member)
+        self.prompts.close(member)
+        row = self.coach.open_assessment(member)
+        return [Notice("restart_kept"), *(self.coach.ask_current(row) if row is not None else [])]
+
+    def _settings(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        schedule = read_schedule(text, self.locale)
+        if schedule is not None:
+            return self._schedule(member, *schedule)
+        wanted = read_intent(text, self.locale).command
+        self.prompts.close(member)
+        return self._act(member, wanted) if wanted in ("pause", "resume", "help") else [Notice("settings_how")]
+
+    def _schedule(self, member: MemberKey, weekday: int, at: str) -> list[Outcome]:
+        """A day and time typed for the weekly check-in: saved as the settings form would save them."""
+        current = self.journey.settings_form(member)
+        return self.journey.save_settings(member, weekday, at, paused=False, share=current.share)
+
+    # Nothing open: what the member wants
+
+    def nothing_open(self, member: MemberKey, text: str) -> list[Outcome]:
+        """Answer a reply typed while the coach has asked nothing; never record it as an answer."""
+        schedule = read_schedule(text, self.locale)
+        if schedule is not None:
+            return self._schedule(member, *schedule)
+        wanted = read_intent(text, self.locale)
+        if wanted.command is not None:
+            return self._act(member, wanted.command)
+        return [Notice("open_not_understood", {"text": text.strip()[:MAX_ECHO]})]
+
+    def _act(self, member: MemberKey, intent: str) -> list[Outcome]:
+        actions: dict[str, Callable[[MemberKey], list[Outcome]]] = {
+            "start": self.coach.start,
+            "status": lambda m: [*self.coach.status(m), *self.journey.status(m)],
+            "plan": lambda m: [self.plans.offer(m)],
+            "stage": self.journey.cards,
+            "quiz": self.journey.quiz_start,
+            "checkin": self.journey.checkin_now,
+            "settings": lambda _m: [SettingsAsk()],
+            "pause": self.journey.pause,
+            "resume": self.journey.resume,
+            "help": lambda _m: [Notice("open_help")],
+            "about": lambda _m: [Notice("about")],
+            "restart": lambda _m: [RestartConfirm()],
+            "forget": lambda _m: [ForgetConfirm()],
+        }
+        return actions[intent](member)
+
+    def _command(self, member: MemberKey, command: str) -> list[Outcome]:
+        """A command typed at a prompt other than the assessment's (where ``Coach`` reads them)."""
+        if command == "quit":
+            return [Notice("quit_in_slack")]
+        if command in ("back", "skip"):
+            return [Notice("open_help")]
+        return self._act(member, command)
+
+    # Asking back
+
+    def _not_sure(self, text: str, option: str | None) -> Notice:
+        """What the member typed was not clear: the likeliest option offered first, if there is one."""
+        echoed = text.strip()[:MAX_ECHO]
+        if option is None:
+            return Notice("choice_unclear", {"text": echoed})
+        return Notice("choice_not_sure", {"text": echoed, "option": option})
+
+    def _checkin_label(self, guess: str | None) -> str | None:
+        if guess is None:
+            return None
+        if guess.startswith("stage_"):
+            stage = self.bundle.stages.stage(int(guess.removeprefix("stage_")))
+            return self.bundle.messages.text("stage_label", number=stage.number, name=stage.name)
+        return self.bundle.messages.text(f"button_checkin_{guess}")

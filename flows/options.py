@@ -1,0 +1,278 @@
+"""Reading a typed reply against a list of options: a quiz question's answers, a plan field's choices.
+
+An option is named by its label, by the words content gives it (``words`` in ``stages.toml`` and
+``plan.toml``) and by the label's telling words (those no other option shares, common words left
+out); a number in a listed range ("about 8 hours" for "6–10 hours a week") names it too, and so
+does its position in the list when the whole reply is that number. The option named most clearly
+wins; a tie, a slip of the keyboard, or a negative word the names do not account for asks back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from flows.content import RATINGS, QuizQuestion, load_bundle
+from flows.matching import Hit, Matcher, build_matcher, canonical, find
+from flows.plan import LISTED_KINDS, PlanField, PlanOption
+from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, signals_in, tokens
+from flows.understanding import (
+    Understanding,
+    command_of,
+    negated,
+    question_back,
+    read_rating,
+    stage_named,
+    stopwords,
+    words_read,
+)
+from flows.values import whole_number
+
+_RANGE = re.compile(r"(\d+)\s*[–\-]\s*(\d+)")
+_NUMBER = re.compile(r"\d+")
+_PLUS = re.compile(r"\b(?:more than|over|above|yli|oltre|più di)\s+(\d+)")
+_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|/|\band\b|\bja\b|\be\b|\bsekä\b)\s*")
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    names: tuple[tuple[str, str], ...]  # (phrase, its language): its labels and other words for it
+    labels: tuple[tuple[str, str], ...]  # its labels, whose telling words name it too
+    low: float | None = None  # the range of numbers the option stands for, if its label has one
+    high: float | None = None
+
+
+def _telling_words(options: Sequence[Option], locale: str) -> list[tuple[str, str, str]]:
+    """Single label words that name only one option (common words left out)."""
+    owned: dict[str, set[str]] = {}  # by stem: "day" and "days" are one word
+    spelled: dict[str, tuple[str, str]] = {}
+    for option in options:
+        for phrase, language in option.labels:
+            for word in tokens(phrase):
+                if word not in stopwords(locale) and not word.isdigit() and len(word) > 2:
+                    owned.setdefault(canonical(word, language), set()).add(option.key)
+                    spelled[canonical(word, language)] = (word, language)
+    return [(next(iter(keys)), *spelled[root]) for root, keys in owned.items() if len(keys) == 1]
+
+
+@cache
+def _matcher(options: tuple[Option, ...], locale: str) -> Matcher:
+    named = [(o.key, phrase, language) for o in options for phrase, language in o.names]
+    return build_matcher([*named, *_telling_words(options, locale)], languages_read(locale))
+
+
+def _by_number(text: str, options: Sequence[Option]) -> list[str] | None:
+    """Options named by their place in the list: "2", "1, 3", "1 and 4"."""
+    parts = [p for p in _LIST_SEPARATORS.split(text.strip().lower()) if p]
+    numbers = [whole_number(p) for p in parts]
+    if not parts or any(n is None or not 1 <= n <= len(options) for n in numbers):
+        return None
+    return list(dict.fromkeys(options[n - 1].key for n in numbers if n is not None))
+
+
+def _by_range(text: str, options: Sequence[Option]) -> str | None:
+    plus = _PLUS.search(text.lower())
+    found = _NUMBER.search(text)
+    if found is None:
+        return None
+    value = float(plus.group(1)) + 0.5 if plus else float(found.group())
+    inside = [o.key for o in options if o.low is not None and o.high is not None and o.low <= value <= o.high]
+    return inside[0] if len(inside) == 1 else None
+
+
+def _ranked(hits: list[Hit]) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    for hit in hits:
+        scores[hit.key] = scores.get(hit.key, 0.0) + hit.size * (0.5 if hit.fuzzy else 1.0)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def read_options(text: str, locale: str, options: tuple[Option, ...], several: bool = False) -> Understanding:
+    """One option (or, with ``several``, every option named), joined by "+" in the order typed."""
+    text = text[:READ_CHARS]  # as ``tokens`` does: the cost never grows with the reply
+    numbered = _by_number(text, options)
+    if numbered is not None:
+        return Understanding(choice="+".join(numbered)) if several or len(numbered) == 1 else Understanding()
+    words = tokens(text)
+    hits = find(words, _matcher(options, locale))
+    ranked = _ranked(hits)
+    unsure = negated(words, hits, locale) or "?" in words or any(h.fuzzy for h in hits)
+    if not ranked:
+        ranged = _by_range(text, options)
+        if ranged is not None:
+            return Understanding(choice=ranged, guess=ranged)
+        question = question_back(words, locale)
+        return Understanding(question=question) if question else Understanding()
+    if several:
+        keys = list(dict.fromkeys(h.key for h in hits))
+        return Understanding(guess=keys[0]) if unsure else Understanding(choice="+".join(keys))
+    (best, top), rest = ranked[0], ranked[1:]
+    if unsure or (rest and rest[0][1] >= top):
+        return Understanding(guess=best)
+    return Understanding(choice=best)
+
+
+# The six questions: the general reader, then the question's own words
+
+CAUTIOUS: frozenset[str] = frozenset({"negator", "doubt", "contrast", "unsure"})
+
+
+@cache
+def answer_options(question_id: str, locale: str) -> tuple[Option, ...]:
+    """A readiness question's answers, named by their labels and the words content gives them."""
+    options = []
+    for rating in RATINGS:
+        names, labels = [], []
+        for language, _ in words_read(locale):
+            answer = load_bundle(language).assessment.question(question_id).answer(rating)
+            labels.append((answer.label, language))
+            names += [(answer.label, language), *((w, language) for w in answer.words)]
+        options.append(Option(rating, tuple(names), tuple(labels)))
+    return tuple(options)
+
+
+def read_answer(text: str, locale: str, question_id: str) -> Understanding:
+    """A rating at one question. When the general reader is unsure, the question's own words
+    ("it's all in my head" at the house rules) may settle it, but never against a negation, a wish,
+    a "but" or a hedge the reply holds: then they only choose the option offered first."""
+    general = read_rating(text, locale)
+    if not general.unsure:
+        return general
+    topical = read_options(text, locale, answer_options(question_id, locale))
+    if topical.choice is None:
+        return Understanding(guess=general.guess or topical.guess)
+    cautious = signals_in(tokens(text), lexicon_for(locale)) & CAUTIOUS
+    if not cautious and general.guess in (None, topical.choice):
+        return Understanding(choice=topical.choice)
+    if cautious & {"negator", "doubt"}:
+        return Understanding(guess=general.guess)  # "we should have a clear goal": no answer to offer first
+    return Understanding(guess=general.guess or topical.choice)
+
+
+# Quiz questions
+
+
+def _label_rating(label: str, locale: str) -> str | None:
+    reading = read_words(tokens(label), lexicon_for(locale))
+    return reading.rating or reading.guess
+
+
+@cache
+def quiz_options(question_id: str, locale: str) -> tuple[Option, ...]:
+    """A quiz question's answers as options, keyed by their number ("1", "2", …), in every language read."""
+    options = []
+    for index in range(len(load_bundle(locale).stages.quiz_question(question_id).answers)):
+        names, labels = [], []
+        for language, _ in words_read(locale):
+            answer = load_bundle(language).stages.quiz_question(question_id).answers[index]
+            labels.append((answer.label, language))
+            names += [(answer.label, language), *((w, language) for w in answer.words)]
+        options.append(Option(str(index + 1), tuple(names), tuple(labels)))
+    return tuple(options)
+
+
+def read_quiz(text: str, locale: str, question: QuizQuestion) -> Understanding:
+    """A quiz answer by its words, or by its yes or no when exactly one answer says that."""
+    options = quiz_options(question.id, locale)
+    understood = read_options(text, locale, options)
+    if understood.choice is not None or understood.question is not None:
+        return understood
+    rating = read_words(tokens(text), lexicon_for(locale)).rating
+    answers = enumerate(question.answers, start=1)
+    matching = [str(n) for n, a in answers if rating and _label_rating(a.label, locale) == rating]
+    if len(matching) == 1 and understood.guess in (None, matching[0]):
+        return Understanding(choice=matching[0])
+    command = command_of(tokens(text), locale)
+    return Understanding(command=command) if command else understood
+
+
+# Plan fields
+
+
+def _range_of(label: str) -> tuple[float | None, float | None]:
+    found = _RANGE.search(label)
+    if found:
+        return float(found.group(1)), float(found.group(2))
+    plus = _PLUS.search(label.lower())
+    return (float(plus.group(1)) + 0.1, float("inf")) if plus else (None, None)
+
+
+@cache
+def field_options(section_id: str, field_id: str, locale: str) -> tuple[Option, ...]:
+    """A plan field's options, named by their labels and words in every language read, and their ids."""
+    options = []
+    own = load_bundle(locale).plan.section(section_id)
+    for index, option in enumerate(own.options_of(own.field(field_id))):
+        names: list[tuple[str, str]] = [(option.id.replace("_", " "), "en")]
+        labels = []
+        for language, _ in words_read(locale):
+            section = load_bundle(language).plan.section(section_id)
+            other: PlanOption = section.options_of(section.field(field_id))[index]
+            labels.append((other.label, language))
+            names += [(other.label, language), *((w, language) for w in other.words)]
+        options.append(Option(option.id, tuple(names), tuple(labels), *_range_of(option.label)))
+    return tuple(options)
+
+
+def read_field(text: str, locale: str, section_id: str, item: PlanField) -> Understanding:
+    """A plan field's value: option ids joined by "+" for a choice, or the words for a text field.
+
+    A command (skip, back, quit, help) or a word for leaving (``cancel``) counts as the whole reply."""
+    words = tokens(text)
+    command = command_of(words, locale)
+    if command is not None:
+        return Understanding(command=command)
+    cancel = {tokens(p) for _, w in words_read(locale) for p in w.cancel}
+    if words in cancel:
+        return Understanding(command="cancel")
+    if item.kind not in ("choice", *LISTED_KINDS):
+        return Understanding(choice=text.strip()) if text.strip() else Understanding()
+    return read_options(text, locale, field_options(section_id, item.id, locale), several=item.kind in LISTED_KINDS)
+
+
+# Stage cards
+
+
+@cache
+def stage_options(locale: str) -> tuple[Option, ...]:
+    """The six stages as options, named by their names ("OMG, tools!", "Evangelist") in every language read."""
+    options = []
+    for number in range(1, 7):
+        labels = tuple(
+            (load_bundle(language).stages.stage(number).name, language) for language, _ in words_read(locale)
+        )
+        options.append(Option(str(number), labels, labels))
+    return tuple(options)
+
+
+def read_stage(text: str, locale: str) -> int | None:
+    """A stage named by its number, by "stage 4", or by its name; None when not clearly one stage."""
+    number = whole_number(text.strip())
+    if number is not None:
+        return number if 1 <= number <= 6 else None
+    named = stage_named(tokens(text), locale)
+    if named is not None:
+        return named
+    understood = read_options(text, locale, stage_options(locale))
+    return int(understood.choice) if understood.choice is not None else None
+
+
+def warm_up(locale: str) -> None:
+    """Build every reader's tables for ``locale`` now (at start-up), not on a member's first reply."""
+    from flows.understanding import warm_up as warm_up_words
+
+    warm_up_words(locale)
+    bundle = load_bundle(locale)
+    for question in bundle.assessment.questions:
+        answer_options(question.id, locale)
+    for quiz in bundle.stages.quiz:
+        quiz_options(quiz.id, locale)
+        _matcher(quiz_options(quiz.id, locale), locale)
+    for section in bundle.plan.sections:
+        for item in section.fields:
+            if section.options_of(item):
+                _matcher(field_options(section.id, item.id, locale), locale)
+    _matcher(stage_options(locale), locale)

@@ -1,0 +1,88 @@
+"""The open prompt: what the coach last asked a member, which is what their next typed reply answers.
+
+Stored with the member as one short string (``kind:ref``) and worked out from the outcomes each
+use case returns: the last outcome that asks something opens its prompt; one that closes it (an
+answer recorded, a stage set, a result shown) leaves nothing open; any other outcome (a notice, an
+explanation) keeps the prompt as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from flows.outcomes import (
+    Ask,
+    AskBack,
+    CheckinAsk,
+    CheckinClosed,
+    Closed,
+    ForgetConfirm,
+    Outcome,
+    QuizAsk,
+    QuizSuggest,
+    RestartConfirm,
+    SettingsAsk,
+    StageCards,
+    StageCoaching,
+    Summary,
+)
+from flows.plan_outcomes import PlanOffer
+
+PromptKind = Literal["assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings"]
+KINDS: tuple[PromptKind, ...] = ("assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings")
+
+
+@dataclass(frozen=True)
+class OpenPrompt:
+    kind: PromptKind
+    ref: str = ""  # the assessment id, the check-in's week, the quiz question, the suggested stage…
+
+    def stored(self) -> str:
+        return f"{self.kind}:{self.ref}"
+
+    @classmethod
+    def parse(cls, stored: str | None) -> OpenPrompt | None:
+        kind, _, ref = (stored or "").partition(":")
+        for known in KINDS:
+            if kind == known:
+                return cls(known, ref)
+        return None
+
+
+CLOSING = (Closed, CheckinClosed, StageCoaching, Summary, PlanOffer)
+Keep = Literal["keep"]
+KEEP: Keep = "keep"
+
+
+def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
+    """The prompt ``outcome`` opens, None when it closes the open one, KEEP when it changes nothing."""
+    match outcome:
+        case Ask() | AskBack():
+            return OpenPrompt("assessment", str(outcome.assessment_id))
+        case CheckinAsk():
+            return OpenPrompt("checkin", outcome.period)
+        case QuizAsk():  # the answers before it travel with it, as its buttons carry them
+            return OpenPrompt("quiz", "/".join([outcome.question_id, ",".join(map(str, outcome.earlier))]))
+        case QuizSuggest():
+            return OpenPrompt("suggest", str(outcome.stage))
+        case StageCards():
+            return OpenPrompt("stages", outcome.source)
+        case ForgetConfirm():
+            return OpenPrompt("forget")
+        case RestartConfirm():
+            return OpenPrompt("restart")
+        case SettingsAsk():
+            return OpenPrompt("settings")
+    return None if isinstance(outcome, CLOSING) else KEEP
+
+
+def prompt_after(outcomes: Sequence[Outcome]) -> OpenPrompt | None | Keep:
+    """What is open once the member has read ``outcomes``: the last outcome that opens or closes decides."""
+    decided: OpenPrompt | None | Keep = KEEP
+    for outcome in outcomes:
+        prompt = prompt_of(outcome)
+        if prompt != KEEP:
+            decided = prompt
+    return decided

@@ -1,0 +1,244 @@
+"""What a typed reply means at the prompt the coach last asked, and only there.
+
+One reader per prompt kind, all pure and bounded (``flows.reading.tokens`` reads a fixed-size start
+of any reply): a rating at one of the six questions, an outcome at the check-in, an answer at a quiz
+question (``flows.options``), a value at a plan field (``flows.options``), or, when nothing is open,
+what the member wants (an intent). Everywhere, a question back ("what do you mean?", "give me an
+example", "why does this matter?") is recognised when the reply is not an answer.
+
+Never a guess: a reading is clear, or it is unsure and may carry the option most likely meant
+(``guess``), to offer first when asking back. The words are data in ``content/<lang>/reading.toml``;
+a member's own language and English are read, never a third (see ``flows.reading.languages_read``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import dates
+
+from flows.content import CHECKIN_WORDS, QuestionBack, ReadingWords, load_bundle
+from flows.matching import Hit, Matcher, build_matcher, covered, find
+from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, tokens
+from flows.values import whole_number
+
+COMMAND_INTENTS = {"start": "start", "status": "status", "help": "help", "restart": "restart", "forget": "forget"}
+STAGES = range(1, 7)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a reply says at one prompt; at most one of choice, command and question is set."""
+
+    choice: str | None = None  # the option meant (a rating, a check-in outcome, "stage_4", a quiz answer's number…)
+    command: str | None = None  # a command at a prompt, or an intent when nothing is open
+    question: QuestionBack | None = None  # a question back about the prompt
+    guess: str | None = None  # when unsure: the option to offer first, if one is likely
+
+    @property
+    def unsure(self) -> bool:
+        return self.choice is None and self.command is None and self.question is None
+
+
+def words_read(locale: str) -> tuple[tuple[str, ReadingWords], ...]:
+    """(language, words) for the member's language first, then English."""
+    return tuple((language, load_bundle(language).reading) for language in languages_read(locale))
+
+
+@cache
+def negators(locale: str) -> frozenset[str]:
+    return frozenset(w for _, words in words_read(locale) for p in words.markers.negators for w in tokens(p))
+
+
+@cache
+def stopwords(locale: str) -> frozenset[str]:
+    return frozenset(w for _, words in words_read(locale) for p in words.stopwords for w in tokens(p))
+
+
+@cache
+def _questions(locale: str) -> Matcher:
+    named = [(k, p, lang) for lang, words in words_read(locale) for k, ps in words.questions.items() for p in ps]
+    return build_matcher(named, languages_read(locale))
+
+
+def question_back(words: tuple[str, ...], locale: str) -> QuestionBack | None:
+    """A question about the prompt: asked with a question mark, opening the reply, or making most of it."""
+    hits = [h for h in find(words, _questions(locale), fuzzy=False)]
+    if not hits:
+        return None
+    hit = hits[0]
+    if "?" in words or hit.start == 0 or hit.size * 3 >= len(words):
+        return hit.key  # type: ignore[return-value]
+    return None
+
+
+def command_of(words: tuple[str, ...], locale: str) -> str | None:
+    """A command typed as the whole message (in the member's language or English)."""
+    bare = tuple(w for w in words if w != "?") or words
+    return lexicon_for(locale).commands.get(bare)
+
+
+def negated(words: tuple[str, ...], hits: list[Hit], locale: str) -> bool:
+    """A negative word the hits do not account for ("not better")."""
+    inside = covered(hits)
+    return any(w in negators(locale) and i not in inside for i, w in enumerate(words))
+
+
+# The six questions
+
+
+def read_rating(text: str, locale: str) -> Understanding:
+    words = tokens(text)
+    reading = read_words(words, lexicon_for(locale))
+    if reading.rating is not None or reading.command is not None:
+        return Understanding(choice=reading.rating, command=reading.command)
+    question = question_back(words, locale)
+    return Understanding(question=question) if question else Understanding(guess=reading.guess)
+
+
+# The weekly check-in
+
+
+@cache
+def _checkin(locale: str) -> Matcher:
+    named = [(k, p, lang) for lang, words in words_read(locale) for k, ps in words.checkin.items() for p in ps]
+    for language in languages_read(locale):
+        messages = load_bundle(language).messages
+        named += [(k, messages.text(f"button_checkin_{k}"), language) for k in CHECKIN_WORDS]
+    return build_matcher(named, languages_read(locale))
+
+
+@cache
+def _stage_words(locale: str) -> frozenset[str]:
+    return frozenset(w for _, words in words_read(locale) for p in words.stage_words for w in tokens(p))
+
+
+def stage_named(words: tuple[str, ...], locale: str) -> int | None:
+    """The stage a reply names ("stage 4", "vaihe 4", "fase 4", "4th stage"), if exactly one."""
+    named = set()
+    for i, word in enumerate(words):
+        if word in _stage_words(locale):
+            for near in words[max(0, i - 1) : i + 3]:
+                number = whole_number(near)
+                if number in STAGES:
+                    named.add(number)
+    return named.pop() if len(named) == 1 else None
+
+
+def read_checkin(text: str, locale: str) -> Understanding:
+    words = tokens(text)
+    number = whole_number(text.strip())
+    if number is not None:
+        return Understanding(choice=CHECKIN_WORDS[number - 1]) if 1 <= number <= len(CHECKIN_WORDS) else Understanding()
+    hits = find(words, _checkin(locale))
+    command = command_of(words, locale)
+    if command is not None and not hits:
+        return Understanding(command=command)
+    stage = stage_named(words, locale)
+    unsure = negated(words, hits, locale) or "?" in words
+    if stage is not None:
+        return Understanding(guess=f"stage_{stage}") if unsure else Understanding(choice=f"stage_{stage}")
+    keys = list(dict.fromkeys(h.key for h in hits))
+    if len(keys) == 1 and not unsure and not any(h.fuzzy for h in hits):
+        return Understanding(choice=keys[0])
+    question = question_back(words, locale) if not keys else None
+    if question is not None:
+        return Understanding(question=question)
+    return Understanding(guess=keys[0] if keys else None)
+
+
+# Nothing open: what the member wants
+
+
+@cache
+def _intents(locale: str) -> Matcher:
+    named = [(k, p, lang) for lang, words in words_read(locale) for k, ps in words.intents.items() for p in ps]
+    return build_matcher(named, languages_read(locale))
+
+
+ANYWHERE = ("stage", "quiz", "checkin", "settings", "pause", "resume", "plan")  # never an answer to anything
+
+
+@cache
+def _whole_intents(locale: str) -> dict[tuple[str, ...], str]:
+    return {
+        tokens(p): intent
+        for _, words in reversed(words_read(locale))
+        for intent, phrases in words.intents.items()
+        if intent in ANYWHERE
+        for p in phrases
+    }
+
+
+def journey_word(text: str, locale: str) -> str | None:
+    """"stage", "quiz", "check in", "settings", "pause", "plan"… as the whole message: it acts at any prompt."""
+    words = tokens(text)
+    return lexicon_for(locale).chat_commands.get(words) or _whole_intents(locale).get(words)
+
+
+def read_intent(text: str, locale: str) -> Understanding:
+    """What a member wants when the coach asked nothing: the longest intent phrase decides; a tie asks."""
+    words = tokens(text)
+    command = command_of(words, locale)
+    if command in COMMAND_INTENTS:
+        return Understanding(command=COMMAND_INTENTS[command])
+    chat = lexicon_for(locale).chat_commands.get(words)
+    if chat is not None:
+        return Understanding(command=chat)
+    hits = find(words, _intents(locale))
+    if not hits:
+        return Understanding()
+    longest = max(h.size for h in hits)
+    keys = list(dict.fromkeys(h.key for h in hits if h.size == longest))
+    if len(keys) == 1 and not any(h.fuzzy for h in hits if h.size == longest):
+        return Understanding(command=keys[0])
+    return Understanding(guess=keys[0])
+
+
+# Check-in settings: "Tuesdays at 8", "perjantaisin klo 14.30", "il lunedì alle 9"
+
+_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?(?![\d:.])")
+
+
+@cache
+def _weekdays(locale: str) -> tuple[tuple[str, int], ...]:
+    """Each weekday's name (as a word of its own and as the start of an inflected one), folded."""
+    names = set()
+    for language in languages_read(locale):
+        for context in ("format", "stand-alone"):
+            for weekday, name in dates.get_day_names("wide", context=context, locale=language).items():
+                names.add((tokens(name)[0], int(weekday)))
+    return tuple(sorted(names, key=lambda item: -len(item[0])))
+
+
+def _root(name: str) -> str:
+    """A weekday's name without its last letter when long: "tiistai" also starts "tiistaisin"."""
+    return name[:-1] if len(name) > 6 else name
+
+
+def _weekday_named(words: tuple[str, ...], locale: str) -> int | None:
+    named = {day for word in words for name, day in _weekdays(locale) if word.startswith(_root(name))}
+    return named.pop() if len(named) == 1 else None
+
+
+def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
+    """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear."""
+    words = tokens(text)
+    weekday = _weekday_named(words, locale)
+    clocks = [m for m in _CLOCK.finditer(text[:READ_CHARS].lower()) if int(m.group(1)) <= 23]
+    if weekday is None or len(clocks) != 1:
+        return None
+    hour, minute, half = int(clocks[0].group(1)), int(clocks[0].group(2) or 0), clocks[0].group(3)
+    if half == "pm" and hour < 12:
+        hour += 12
+    if half == "am" and hour == 12:
+        hour = 0
+    return (weekday, f"{hour:02d}:{minute:02d}") if minute < 60 else None
+
+
+def warm_up(locale: str) -> None:
+    """Build this module's tables for ``locale`` now, not on a member's first reply."""
+    for build in (_questions, _checkin, _intents, _whole_intents, _weekdays, _stage_words, negators, stopwords):
+        build(locale)

@@ -1,0 +1,165 @@
+"""``coach chat`` typed in words only, one test per prompt kind: the six questions (with a question
+back), the stage cards, the quiz and its suggestion, the check-in, and a reply with nothing open."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from bot.terminal.chat import run_chat
+from bot.usecases.assessment import Coach
+from flows.content import load_bundle
+from flows.values import MemberKey
+
+MEMBER = MemberKey("terminal", "words")
+FI_QUIZ = ["silloin tällöin kun joku muistaa", "automaattisesti", "emme ole kokeilleet", "ei, tuntuman mukaan"]
+FI_JOURNEY = ["testi", *FI_QUIZ, "eivät oikeastaan", "kyllä", "katsaus", "samassa ollaan"]
+IT_QUIZ = ["ogni tanto quando qualcuno se ne ricorda", "in automatico", "non ci abbiamo provato", "no, a sensazione"]
+IT_JOURNEY = ["quiz", *IT_QUIZ, "non proprio", "sì", "check-in", "tutto uguale"]
+NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+
+
+def talk(db: Path, lines: list[str], language: str = "en") -> str:
+    feed = iter(lines)
+    output: list[str] = []
+
+    def read(_prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    run_chat(Coach(Store(db), load_bundle(language), lambda: NOW), MEMBER, read=read, write=output.append)
+    return "\n".join(output)
+
+
+def test_the_six_questions_in_words_with_a_question_back(tmp_path: Path) -> None:
+    words = [
+        "what do you mean?",
+        "yes we know exactly what we want",
+        "we have a hunch",
+        "it depends on the season",
+        "nope not really",
+        "kind of",
+        "yes we check it every month",
+    ]
+    out = talk(tmp_path / "c.db", words)
+    assert load_bundle().assessment.question("reason").explain in out
+    assert out.count("Question 1 of 6") == 2  # asked again after the explanation
+    assert "Your social media readiness:" in out
+    store = Store(tmp_path / "c.db")
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None
+    assert store.answers(latest.id) == {
+        "reason": "ready",
+        "networks": "partly",
+        "resources": "partly",
+        "pipeline": "not_yet",
+        "policy": "partly",
+        "measurement": "ready",
+    }
+
+
+def test_stage_cards_in_words(tmp_path: Path) -> None:
+    out = talk(tmp_path / "c.db", ["stage", "we're at stage 3 i think"])
+    assert "You're at stage 3" in out
+    assert Store(tmp_path / "c.db").member(MEMBER).stage == 3  # type: ignore[union-attr]
+
+
+def test_the_quiz_and_its_suggestion_in_words(tmp_path: Path) -> None:
+    answers = [
+        "now and then, when someone remembers",
+        "mostly automatic, nobody replies",
+        "we haven't really tried yet",
+    ]
+    answers += ["no, by feel", "not really"]  # every question is asked, and all answers are weighed
+    out = talk(tmp_path / "c.db", ["quiz", "why do you ask?", *answers, "yes"])
+    assert load_bundle().messages.text("quiz_explain") in out
+    assert "you sound like stage 2" in out and "You're at stage 2" in out
+    changes = Store(tmp_path / "c.db").stage_changes(MEMBER)
+    assert [(c["to_stage"], c["source"]) for c in changes] == [(2, "quiz")]
+
+
+def test_the_checkin_in_words(tmp_path: Path) -> None:
+    out = talk(tmp_path / "c.db", ["stage", "3", "check in", "honestly a bit better this week"])
+    assert "Where are you now?" in out and "You said: moved forward" in out
+    store = Store(tmp_path / "c.db")
+    assert [dict(r) for r in store.db.query("select period, outcome from checkins")] == [
+        {"period": "2026-W50", "outcome": "forward"}
+    ]
+    assert store.member(MEMBER).stage == 4  # type: ignore[union-attr]
+
+
+def test_a_checkin_reply_that_is_not_clear_is_asked_back_with_the_likeliest_option(tmp_path: Path) -> None:
+    out = talk(tmp_path / "c.db", ["stage", "3", "check in", "not better", "we slipped"])
+    assert 'Did you mean "Moved forward"?' in out
+    store = Store(tmp_path / "c.db")
+    assert [r["outcome"] for r in store.db.query("select outcome from checkins")] == ["back"]
+
+
+def test_a_reply_with_nothing_open_is_answered_and_not_filed(tmp_path: Path) -> None:
+    out = talk(tmp_path / "c.db", ["stage", "2", "hello there", "who are you?"])
+    messages = load_bundle().messages
+    assert "I haven't asked you anything just now" in out and "hello there" in out
+    assert messages.text("about").replace("*", "") in out
+    store = Store(tmp_path / "c.db")
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and store.answers(latest.id) == {}  # the opening question got nothing
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "shown"),
+    [
+        (
+            "fi",
+            [
+                "testi",
+                "silloin tällöin kun joku muistaa",
+                "automaattisesti",
+                "emme ole kokeilleet",
+                "ei, tuntuman mukaan",
+                "eivät oikeastaan",
+                "kyllä",
+                "katsaus",
+                "samassa ollaan",
+            ],
+            "Olet vaiheessa 2",
+        ),
+        (
+            "it",
+            [
+                "quiz",
+                "ogni tanto quando qualcuno se ne ricorda",
+                "in automatico",
+                "non ci abbiamo provato",
+                "no, a sensazione",
+                "non proprio",
+                "sì",
+                "check-in",
+                "tutto uguale",
+            ],
+            "Sei alla fase 2",
+        ),
+    ],
+)
+def test_the_journey_in_words_in_finnish_and_italian(
+    tmp_path: Path, language: str, words: list[str], shown: str
+) -> None:
+    out = talk(tmp_path / "c.db", words, language)
+    assert shown in out
+    store = Store(tmp_path / "c.db")
+    assert [r["outcome"] for r in store.db.query("select outcome from checkins")] == ["same"]
+
+
+def test_checkin_settings_in_words(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    out = talk(db, ["settings", "Tuesdays at 8"])
+    assert load_bundle().messages.text("settings_ask").replace("*", "") in out
+    member = Store(db).member(MEMBER)
+    assert member is not None and (member.checkin_weekday, member.checkin_time) == (1, "08:00")
+    talk(db, ["stage", "2", "Fridays at 2pm"])  # nothing open: a day and a time are the settings too
+    member = Store(db).member(MEMBER)
+    assert member is not None and (member.checkin_weekday, member.checkin_time) == (4, "14:00")

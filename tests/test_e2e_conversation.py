@@ -1,0 +1,200 @@
+"""One conversation, end to end over HTTP in en, fi and it: a typed reply answers what the coach last
+asked (the check-in, a quiz question, a question back) and nothing else; with nothing asked, it is
+answered, never filed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.store import Store
+from flows.content import load_bundle
+from flows.values import MemberKey
+from tests.blocks import all_text
+from tests.slack_driver import SlackDriver
+from tests.test_e2e_journey import place
+
+MONDAY = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # after the test clock: the check-in is the last thing asked
+WEEK = "2026-W49"
+CASES: dict[str, dict[str, Any]] = {
+    # locale: the typed words and what comes back
+    "en-US": {
+        "checkin": "a bit better this week, we post more now",
+        "forward": "You're at stage 4",
+        "quiz": [
+            "now and then, when someone remembers",
+            "mostly automatic, nobody replies",
+            "we haven't really tried yet",
+            "no, by feel",
+            "not really",
+            "yes that's us",
+        ],
+        "suggestion": "you sound like stage 2",
+        "placed": "You're at stage 2",
+        "what": "what do you mean?",
+        "nothing": "yes",
+        "about": "who are you?",
+    },
+    "fi-FI": {
+        "checkin": "vähän parempi tällä viikolla, julkaistaan enemmän",
+        "forward": "Olet vaiheessa 4",
+        "quiz": [
+            "silloin tällöin kun joku muistaa",
+            "automaattisesti",
+            "emme ole kokeilleet",
+            "ei, tuntuman mukaan",
+            "eivät oikeastaan",
+            "kyllä, se on meidän",
+        ],
+        "suggestion": "vaiheessa 2",
+        "placed": "Olet vaiheessa 2",
+        "what": "mitä tarkoitat?",
+        "nothing": "kyllä",
+        "about": "kuka sä oot?",
+    },
+    "it-IT": {
+        "checkin": "un po' meglio questa settimana, pubblichiamo di più",
+        "forward": "Sei alla fase 4",
+        "quiz": [
+            "ogni tanto quando qualcuno se ne ricorda",
+            "in automatico",
+            "non ci abbiamo provato",
+            "no, a sensazione",
+            "non proprio",
+            "sì, siamo noi",
+        ],
+        "suggestion": "la 2",
+        "placed": "Sei alla fase 2",
+        "what": "cosa intendi?",
+        "nothing": "sì",
+        "about": "chi sei?",
+    },
+}
+
+
+def member_in(driver: SlackDriver, locale: str, prefix: str) -> tuple[str, MemberKey, dict[str, Any]]:
+    user = f"U{prefix}{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    return user, MemberKey("T0001", user), CASES[locale]
+
+
+@pytest.mark.parametrize("locale", CASES)
+def test_a_typed_checkin_answer_records_the_checkin_and_no_assessment_answer(
+    coach_server: SlackDriver, tick, settings, locale: str
+) -> None:
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "1")
+    driver.command(user)
+    driver.wait_question(user, 1)  # an assessment question is open too; the check-in comes after it
+    place(Store(settings.coach_db), member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    tick(MONDAY)
+    driver.dm(user, str(case["checkin"]))
+    driver.messages_with(user, str(case["forward"]))
+    store = Store(settings.coach_db)
+    assert store.has_checkin(member, WEEK)
+    assert store.member(member).stage == 4  # type: ignore[union-attr]
+    assert store.stage_changes(member)[-1]["source"] == "checkin"
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {}
+
+
+@pytest.mark.parametrize("locale", CASES)
+def test_typed_quiz_answers_place_the_member(coach_server: SlackDriver, settings, locale: str) -> None:
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "2")
+    driver.command(user, "stage")
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("stages_title"))
+    driver.dm(user, "quiz")
+    *answers, confirm = case["quiz"]
+    bundle = load_bundle(locale[:2])
+    for question, answer in zip(bundle.stages.quiz, answers, strict=True):  # every question, typed
+        driver.messages_with(user, question.prompt)
+        driver.dm(user, answer)
+    driver.messages_with(user, str(case["suggestion"]))
+    driver.dm(user, confirm)
+    driver.messages_with(user, str(case["placed"]))
+    store = Store(settings.coach_db)
+    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(2, "quiz")]
+    assert store.latest_assessment(member) is None  # nothing typed was filed as an assessment answer
+
+
+@pytest.mark.parametrize("locale", CASES)
+def test_a_question_back_gets_the_questions_explanation_and_the_question_again(
+    coach_server: SlackDriver, settings, locale: str
+) -> None:
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "3")
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, str(case["what"]))
+    explain = load_bundle(locale[:2]).assessment.question("reason").explain
+    (explanation,) = driver.messages_with(user, explain[:40])
+    assert explain in explanation.args["text"]
+    asked_again = driver.wait_question(user, 2)
+    assert load_bundle(locale[:2]).assessment.question("reason").prompt in all_text(asked_again.args["blocks"])
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(member)
+    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+
+
+@pytest.mark.parametrize("locale", CASES)
+def test_a_reply_typed_while_nothing_is_open_is_answered_not_filed(
+    coach_server: SlackDriver, settings, locale: str
+) -> None:
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "4")
+    messages = load_bundle(locale[:2]).messages
+    store = Store(settings.coach_db)
+    store.ensure_member(member, MONDAY)  # a member the coach knows, with nothing open
+    store.update_member(member, locale=locale)
+    driver.dm(user, str(case["nothing"]))
+    (answer,) = driver.messages_with(user, messages.text("open_not_understood", text="")[:30])
+    assert str(case["nothing"]) in answer.args["text"]
+    driver.dm(user, str(case["about"]))
+    driver.messages_with(user, messages.text("about")[:40])
+    assert store.latest_assessment(member) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("en-US", "Tuesdays at 8"), ("fi-FI", "tiistaisin klo 8"), ("it-IT", "il martedì alle 8")]
+)
+def test_the_checkin_day_and_time_typed_with_nothing_open(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "5")
+    store = Store(settings.coach_db)
+    store.ensure_member(member, MONDAY)
+    store.update_member(member, locale=locale, paused=1)
+    driver.dm(user, typed)
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("settings_saved", weekday="", time="", tz="")[:12])
+    row = store.member(member)
+    assert row is not None and (row.checkin_weekday, row.checkin_time, row.paused) == (1, "08:00", False)
+
+
+def test_a_click_moves_the_open_prompt_as_a_typed_reply_does(coach_server: SlackDriver, settings) -> None:
+    """Clicking a quiz answer opens the next question; the typed reply that follows answers that one,
+    and the typed confirmation places the member just as the button would."""
+    driver = coach_server
+    user, member, _ = member_in(driver, "en-US", "6")
+    driver.command(user, "stage")
+    (cards,) = driver.messages_with(user, "Where are you on the social media journey?")
+    driver.click(user, cards, "quiz_start")
+    (first,) = driver.messages_with(user, "How often does your business post")
+    driver.click(user, first, "quiz_answer:1")  # now and then, when someone remembers
+    driver.messages_with(user, "How do your posts get out?")
+    driver.dm(user, "by hand when we feel like it")  # answers the question the click opened
+    (third,) = driver.messages_with(user, "Are you seeing results from it?")
+    driver.click(user, third, "quiz_answer:1")  # a click after a typed reply carries both answers on
+    driver.messages_with(user, "Do you measure it with tools")
+    driver.dm(user, "no, by feel")
+    driver.messages_with(user, "Do other people come to you for advice")
+    driver.dm(user, "not really")
+    driver.messages_with(user, "you sound like stage 3")
+    driver.dm(user, "yes")
+    driver.messages_with(user, "You're at stage 3")
+    store = Store(settings.coach_db)
+    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(3, "quiz")]
+    assert store.open_prompt(member)[0] is None  # placed: nothing is open any more
