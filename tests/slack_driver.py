@@ -203,8 +203,17 @@ class SlackDriver:
 
         return self.fake.wait_until(matching, timeout, f"{count} message(s) to {user} with {fragment!r}")
 
+    def open_home(self, user: str) -> None:
+        """The member opens the App Home tab (``app_home_opened``): it is published afresh, and from then
+        on republished as their steps end."""
+        body = json.loads(self.event_body(user, ""))
+        event = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home", "event_ts": "1.2"}
+        body["event"] = event
+        assert self.post(json.dumps(body), "application/json").status == 200
+
     def home_showing(self, user: str, shows: Callable[[list[dict[str, Any]]], bool], expected: str) -> Call:
-        """Wait until a Home view published for the member satisfies ``shows`` (given its blocks)."""
+        """The member opens App Home; wait until a Home view published for them satisfies ``shows``."""
+        self.open_home(user)
 
         def found(calls: list[Call]) -> Call | None:
             homes = [c for c in calls if c.method == "views.publish" and c.args.get("user_id") == user]

@@ -120,7 +120,9 @@ def test_a_member_with_the_plan_written_is_not_asked_to_write_it(
 
 
 def home_showing(driver: SlackDriver, user: str, fragment: str) -> str:
-    """Wait until a Home view published for the member shows ``fragment``; its text and action ids."""
+    """The member opens App Home; wait until a Home view published for them shows ``fragment``; its text
+    and action ids."""
+    driver.open_home(user)
 
     def found(calls: list) -> str | None:
         homes = [c.args["view"]["blocks"] for c in calls if c.method == "views.publish" and c.args["user_id"] == user]

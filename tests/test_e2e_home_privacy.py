@@ -21,9 +21,7 @@ MEMBER = MemberKey("T0001", USER)
 
 
 def home_opened(driver: SlackDriver, user: str) -> None:
-    body = json.loads(driver.event_body(user, ""))
-    body["event"] = {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home", "event_ts": "1.2"}
-    assert driver.post(json.dumps(body), "application/json").status == 200
+    driver.open_home(user)
 
 
 def published_homes(driver: SlackDriver, user: str, count: int) -> list[str]:
@@ -66,11 +64,13 @@ def test_home_welcomes_then_shows_real_figures_and_updates_after_answers(coach_s
 
 def test_home_journey_timeline_and_checkin_now(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
+    home_opened(driver, USER)
+    published_homes(driver, USER, 1)  # a first look: from now on it follows the member's steps
     driver.command(USER, "stage")
     (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
     driver.click(USER, cards, "stage_pick", value="stage:4")
     driver.messages_with(USER, "You're at stage 4")
-    home = published_homes(driver, USER, 1)[-1]
+    home = published_homes(driver, USER, 2)[-1]
     assert "*Now:* stage 4" in home and "This week's tip" in home and "Weekly check-in: every Monday at 09:00" in home
     view = driver.fake.calls_to("views.publish")[-1].args["view"]
     home_message = driver.fake.calls_to("views.publish")[-1]

@@ -83,18 +83,33 @@ def test_home_is_republished_when_a_step_ends_not_after_every_answer(coach_serve
 
     driver, user = coach_server, "U0HOME"
     store = Store(settings.coach_db)
+    driver.open_home(user)  # only a member who has looked at App Home gets it republished
+    driver.fake.wait_for("views.publish", count=1, user_id=user)
     driver.command(user)
     driver.wait_question(user, 1)
     wait_for_empty_outbox(store)
     # App Home is published once the row is done, off the member's queue: wait for it, not the outbox.
-    published = driver.fake.wait_until(lambda _calls: driver.fake.calls_to("views.publish", user_id=user) or None)
-    before = len(published)  # the assessment began: one
+    published = driver.fake.wait_for("views.publish", count=2, user_id=user)
+    before = len(published)  # opened, then the assessment began: two
     for count, word in enumerate(["yes", "partly", "no"], start=2):
         driver.dm(user, word)
         driver.wait_question(user, count)
     wait_for_empty_outbox(store)
-    assert len(driver.fake.calls_to("views.publish", user_id=user)) == before == 1
+    assert len(driver.fake.calls_to("views.publish", user_id=user)) == before == 2
     for word in ["yes", "yes", "partly"]:
         driver.dm(user, word)
     driver.messages_with(user, "Your social media readiness")
-    driver.fake.wait_for("views.publish", count=2, user_id=user)  # the verdict
+    driver.fake.wait_for("views.publish", count=3, user_id=user)  # the verdict
+
+
+def test_home_is_not_republished_for_a_member_who_never_opened_it(coach_server: SlackDriver, settings) -> None:
+    """Everyone else gets App Home fresh when they first open it: no views.publish for nobody to see."""
+    from bot.store import Store
+
+    driver, user = coach_server, "U0NOHOME"
+    driver.command(user)
+    driver.wait_question(user, 1)
+    wait_for_empty_outbox(Store(settings.coach_db))
+    assert driver.fake.calls_to("views.publish", user_id=user) == []
+    driver.open_home(user)
+    driver.fake.wait_for("views.publish", count=1, user_id=user)

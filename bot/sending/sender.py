@@ -217,7 +217,7 @@ class Sender(RowFates, OrphanRecovery):
         except Exception:
             log.exception("outbox row %d failed at step %d", row.id, progress.step)
             return partial(self._give_back, row, reply, progress.step, "an unexpected error")
-        if changes_member_data(reply.outcomes):
+        if changes_member_data(reply.outcomes) and self.services.profiles().keeps_home(row.member):
             progress.home = partial(self._publish_home, delivery, row.member)
         return partial(self._landed, row, reply, progress)
 

@@ -50,6 +50,18 @@ class MemberQueries(Connection):
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
+    def saw_home(self, member: MemberKey, now: datetime) -> None:
+        self._write_one(
+            "insert or ignore into home_viewers (team_id, user_id, seen_at) values (?, ?, ?)",
+            [member.team_id, member.user_id, _iso(now)],
+        )
+
+    def has_seen_home(self, member: MemberKey) -> bool:
+        row = self.db.execute(
+            "select 1 from home_viewers where team_id = ? and user_id = ?", [member.team_id, member.user_id]
+        ).fetchone()
+        return row is not None
+
     def deactivate_member(self, member: MemberKey, reason: str) -> None:
         self.update_member(member, active=0, inactive_reason=reason)
 

@@ -13,7 +13,15 @@ from flows.values import MemberKey
 
 
 class PrivacyQueries(Connection):
-    MEMBER_TABLES = ("stage_changes", "tips_shown", "checkins", "sends", "plan_answers", "plan_documents")
+    MEMBER_TABLES = (
+        "stage_changes",
+        "tips_shown",
+        "checkins",
+        "sends",
+        "plan_answers",
+        "plan_documents",
+        "home_viewers",
+    )
 
     def export_member(self, member: MemberKey) -> dict[str, Any]:
         """Everything stored about one member, table by table."""

@@ -188,3 +188,9 @@ def m013_open_prompt(db: Database) -> None:
     """What the coach last asked each member (``flows.prompts``): their next typed reply answers it."""
     db.table("members").add_column("open_prompt", str)
     db.table("members").add_column("open_prompt_at", str)
+
+
+@migrations()
+def m014_home_viewers(db: Database) -> None:
+    """Who has opened App Home (and when first): only for them is it republished as their steps end."""
+    db.table("home_viewers").create({"team_id": str, "user_id": str, "seen_at": str}, pk=("team_id", "user_id"))

@@ -58,6 +58,16 @@ class Profiles:
         if self.store.member(member) is not None:
             self.store.update_member(member, dm_channel=channel)
 
+    def saw_home(self, member: MemberKey, now: datetime) -> None:
+        """The member opened App Home (at least once): the sender keeps it current from then on."""
+        if not self.store.has_seen_home(member):
+            self.store.saw_home(member, now)
+
+    def keeps_home(self, member: MemberKey) -> bool:
+        """Whether App Home is worth republishing when a step ends: only for members who have looked at
+        it (everyone else gets it fresh when they first open it)."""
+        return self.store.has_seen_home(member)
+
     def stop(self, member: MemberKey, reason: str) -> None:
         """Slack says the member is gone (deactivated, unknown): nothing more is sent to them."""
         if self.store.member(member) is not None:
