@@ -13,6 +13,8 @@ import pytest
 from bot.store import SetAnswer, send_key
 from bot.store.connection import StaleSnapshot
 from bot.store.factory import AnyStore, open_store
+from bot.store.postgres import PostgresStore
+from bot.store.transfer import TABLES
 from flows.values import MemberKey
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -320,3 +322,23 @@ def test_a_committed_outbox_row_wakes_the_senders_of_every_host(postgres_url: st
     finally:
         sender_host.close()
         serving_host.close()
+
+
+def test_both_stores_have_the_same_tables_and_columns(tmp_path: Path, postgres_url: str) -> None:
+    """A migration added to one store's schema and not to the other's fails here."""
+    stores = [open_store(f"sqlite:///{tmp_path / 'coach.db'}"), open_store(postgres_url)]
+    try:
+        sqlite, postgres = ({table: set(columns_of(store, table)) for table in TABLES} for store in stores)
+        assert sqlite == postgres
+    finally:
+        for store in stores:
+            store.close()
+
+
+def columns_of(store: AnyStore, table: str) -> list[str]:
+    if isinstance(store, PostgresStore):
+        rows = store.db.execute(
+            "select column_name from information_schema.columns where table_name = ? order by 1", [table]
+        ).fetchall()
+        return [row[0] for row in rows]
+    return [column.name for column in store.db.table(table).columns]

@@ -1,6 +1,7 @@
 """The PostgreSQL schema: the same tables and columns as SQLite's migrations leave (times as ISO text,
 flags as integers), so the same queries and ``coach migrate-db`` work on both. Each step runs once,
-in order, under an advisory lock, however many hosts start at once."""
+in order, under an advisory lock, however many hosts start at once. A new step in ``bot.store.schema``
+needs its step here too (``tests/test_store_contract.py`` compares the two schemas)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ create table oauth_states (id {IDENTITY}, state text not null, expire_at double 
 create index oauth_states_state on oauth_states (state);
 """,
     ),
+    ("p003_open_prompt", "alter table members add column open_prompt text, add column open_prompt_at text;"),  # m013
 ]
 
 
