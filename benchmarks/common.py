@@ -113,3 +113,28 @@ def percentile(values: list[float], share: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+@contextmanager
+def database_urls(kinds: list[str], folder: str) -> Iterator[dict[str, str]]:
+    """A database URL per kind ("sqlite", "postgresql") for one run: a file in ``folder``, and a
+    throwaway PostgreSQL server (``tests.postgres``), each database new, stopped at the end."""
+    from tests.postgres import HOW_TO_RUN, PostgresServer, server_bin
+
+    unknown = set(kinds) - {"sqlite", "postgresql"}
+    if unknown:
+        raise SystemExit(f"unknown database kind(s): {', '.join(sorted(unknown))}; use sqlite and postgresql")
+    server = None
+    if "postgresql" in kinds:
+        bin_dir = server_bin()
+        if bin_dir is None:
+            raise SystemExit(HOW_TO_RUN)
+        server = PostgresServer(bin_dir)
+    try:
+        yield {
+            kind: f"sqlite:///{folder}/coach-{kind}.db" if kind == "sqlite" else str(server.new_database())  # type: ignore[union-attr]
+            for kind in kinds
+        }
+    finally:
+        if server is not None:
+            server.stop()

@@ -23,13 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fake_slack_process, fake_stats  # noqa: E402
+from benchmarks.common import database_urls, fake_slack_process, fake_stats  # noqa: E402
 from bot.schedule.ticker import Scheduler  # noqa: E402
 from bot.sending.outbox import Outbox  # noqa: E402
 from bot.sending.sender import Sender  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.slack.client import make_web_client  # noqa: E402
-from bot.store import Store  # noqa: E402
+from bot.store.factory import AnyStore, open_store  # noqa: E402
 from bot.usecases.services import Services  # noqa: E402
 from flows.content import load_bundle  # noqa: E402
 from flows.values import MemberKey  # noqa: E402
@@ -37,28 +37,23 @@ from flows.values import MemberKey  # noqa: E402
 MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
 
 
-def populate(store: Store, members: int, workspaces: int) -> list[MemberKey]:
+def populate(store: AnyStore, members: int, workspaces: int) -> list[MemberKey]:
     keys = [MemberKey(f"T{n % workspaces:03d}", f"U{n:06d}") for n in range(members)]
     since = (MONDAY - timedelta(days=7)).isoformat()
     with store.write() as db:
-        db.conn.executemany(
+        store.executemany(
+            db,
             "insert into members (team_id, user_id, tz, created_at, stage, placed_at) values (?, ?, ?, ?, ?, ?)",
             [(k.team_id, k.user_id, "Europe/Helsinki", since, 2, since) for k in keys],
         )
     return keys
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--workspaces", type=int, default=20)
-    parser.add_argument("--rate", type=float, default=10.0, help="messages per second per workspace")
-    parser.add_argument("--workers", type=int, default=None, help="the sender's threads (default: as coach run's)")
-    args = parser.parse_args()
-
-    with fake_slack_process(rate=args.rate) as api_url, tempfile.TemporaryDirectory() as folder:
-        settings = Settings(_env_file=None, slack_api_url=api_url, coach_db=f"{folder}/coach.db")
-        store = Store(settings.coach_db)
+def fan_out(database_url: str, args: argparse.Namespace) -> None:
+    """One fan-out on one database, with a fake Slack of its own; prints its figures."""
+    with fake_slack_process(rate=args.rate) as api_url:
+        settings = Settings(_env_file=None, slack_api_url=api_url, coach_database_url=database_url)
+        store = open_store(database_url)
         keys = populate(store, args.members, args.workspaces)
         clients = {f"T{w:03d}": make_web_client(settings, token=f"xoxb-T{w:03d}") for w in range(args.workspaces)}
         services = Services(store=store, bundle=load_bundle(), clock=lambda: MONDAY)
@@ -71,6 +66,7 @@ def main() -> None:
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
         sender.stop()
+        store.close()
         stats = fake_stats(api_url)
 
     delivered = Counter(stats["delivered"])
@@ -79,13 +75,27 @@ def main() -> None:
     duplicates = sum(count - 1 for count in delivered.values() if count > 1)
     misses = len(expected - set(delivered))
     bound = (args.members / args.workspaces) / args.rate
-    print(f"members {args.members}, workspaces {args.workspaces}, rate {args.rate:g} msg/s per workspace")
+    kind = database_url.split(":", 1)[0]
+    print(f"{kind}: members {args.members}, workspaces {args.workspaces}, rate {args.rate:g} msg/s per workspace")
     print(
         f"total time {elapsed:.1f} s; bound set by the rate limit {bound:.1f} s; ratio {elapsed / bound:.3f}"
         " (target <= 1.15)"
     )
     print(f"duplicates {duplicates} (target 0); misses {misses} (target 0); 429s answered {refused}")
-    print(f"tick report: {report.summary()}")
+    print(f"tick report: {report.summary()}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--workspaces", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=10.0, help="messages per second per workspace")
+    parser.add_argument("--workers", type=int, default=None, help="the sender's threads (default: as coach run's)")
+    parser.add_argument("--databases", default="sqlite", help="sqlite, postgresql (a throwaway server), or both")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, database_urls(args.databases.split(","), folder) as databases:
+        for url in databases.values():
+            fan_out(url, args)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+
 from benchmarks.common import percentile
 from benchmarks.members import QUESTION, Turn
 
@@ -43,16 +45,17 @@ def replies_twice_and_out_of_order(calls: list[dict[str, Any]]) -> tuple[int, in
 
 
 def answers_lost(db: str, turns: list[Turn]) -> int:
-    """Acknowledged clicks whose answer is not stored (the answers table holds one row per question)."""
+    """Acknowledged clicks whose answer is not stored (the answers table holds one row per question);
+    ``db`` a SQLite file, or a ``postgresql://`` URL."""
     acked = {(t.assessment_id, t.question_id) for t in turns if t.status == 200}
     ids = sorted({assessment for assessment, _ in acked})
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        stored = set(
-            conn.execute(
-                f"select assessment_id, question_id from answers where assessment_id in ({','.join('?' * len(ids))})",
-                ids,
-            ).fetchall()
-        )
+    sql = f"select assessment_id, question_id from answers where assessment_id in ({','.join('?' * len(ids))})"
+    if db.startswith("postgresql://"):
+        with psycopg.connect(db) as pg:
+            stored = {tuple(row) for row in pg.execute(sql.replace("?", "%s").encode(), ids).fetchall()}
+    else:
+        with sqlite3.connect(f"file:{db.removeprefix('sqlite:///')}?mode=ro", uri=True) as conn:
+            stored = {tuple(row) for row in conn.execute(sql, ids).fetchall()}
     return len(acked - stored)
 
 
@@ -117,7 +120,7 @@ def ratios(coach: PassFigures, bare: PassFigures) -> str:
     shown = percentile(coach.shown, 0.99) / percentile(bare.shown, 0.99)
     ack = percentile(coach.acks, 0.99) / percentile(bare.acks, 0.99)
     return (
-        f"{'':>7} coach/bare: next question p99 {shown:.2f}x, ack p99 {ack:.2f}x, "
+        f"{'':>7} {coach.app}/{bare.app}: next question p99 {shown:.2f}x, ack p99 {ack:.2f}x, "
         f"throughput {coach.throughput / bare.throughput:.2f}x, CPU per click {coach.cpu_ms_per_click:.2f} "
         f"vs {bare.cpu_ms_per_click:.2f} ms"
     )

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import (  # noqa: E402
     cpu_seconds,
+    database_urls,
     fake_calls,
     fake_slack_process,
     free_port,
@@ -79,33 +80,37 @@ def process(command: list[str], env: dict[str, str], health: str) -> Iterator[in
         child.wait(timeout=30)
 
 
-def coach_env(api_url: str, db: str) -> dict[str, str]:
+def coach_env(api_url: str, database_url: str) -> dict[str, str]:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": api_url,
-        "COACH_DB": db,
+        "COACH_DATABASE_URL": database_url,
         "COACH_TICK_SECONDS": "3600",
     }
     env.pop("SLACK_APP_TOKEN", None)
     return env
 
 
+APP_NAMES = {"sqlite": "coach", "postgresql": "pg"}  # the coach on each database, as the rows name it
+
+
 @contextmanager
-def apps(api_url: str, folder: str, workers: int) -> Iterator[tuple[Served, Served]]:
-    """The coach and the bare app, both up."""
-    db = f"{folder}/coach.db"
-    coach_port, bare_port = free_port(), free_port()
-    env = coach_env(api_url, db)
-    coach = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(coach_port)]
-    coach += ["--workers", str(workers)] if workers > 1 else []
-    bare = [sys.executable, "-m", "benchmarks.bare_app", str(bare_port), SECRET, api_url]
-    with (
-        process(coach, env, f"http://127.0.0.1:{coach_port}/healthz") as coach_pid,
-        process(bare, env, f"http://127.0.0.1:{bare_port}/") as bare_pid,
-    ):
-        yield Served("coach", coach_port, coach_pid, db), Served("bare", bare_port, bare_pid, None)
+def apps(api_url: str, databases: dict[str, str], workers: int) -> Iterator[list[Served]]:
+    """The coach on each database, and the bare app, all up."""
+    with ExitStack() as running:
+        served = []
+        for kind, url in databases.items():
+            port = free_port()
+            coach = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(port)]
+            coach += ["--workers", str(workers)] if workers > 1 else []
+            pid = running.enter_context(process(coach, coach_env(api_url, url), f"http://127.0.0.1:{port}/healthz"))
+            served.append(Served(APP_NAMES[kind], port, pid, url))
+        bare_port = free_port()
+        bare = [sys.executable, "-m", "benchmarks.bare_app", str(bare_port), SECRET, api_url]
+        bare_pid = running.enter_context(process(bare, os.environ.copy(), f"http://127.0.0.1:{bare_port}/"))
+        yield [*served, Served("bare", bare_port, bare_pid, None)]
 
 
 def measure(app: Served, load: Load, members: list[list[str]], connections: int, quiet: float) -> PassFigures:
@@ -148,16 +153,23 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="coach run --http --workers N")
     parser.add_argument("--connections", type=int, default=64, help="kept-alive connections to each app")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a member waits for a message")
+    parser.add_argument(
+        "--databases", default="sqlite", help="the coach on each: sqlite, postgresql (a throwaway server), or both"
+    )
     return parser.parse_args()
 
 
-def compare(order: tuple[Served, Served], load: Load, level: int, tag: str, args: argparse.Namespace) -> None:
-    """Both apps at one level, one after the other in ``order``; their rows and the ratios."""
+def compare(order: list[Served], load: Load, level: int, tag: str, args: argparse.Namespace) -> None:
+    """Every app at one level, one after the other in ``order``; their rows and the ratios."""
     results = {}
     for app in order:
         members = members_for(f"{tag}{app.name[0]}", level, args.turns)
         results[app.name] = measure(app, load, members, args.connections, quiet_after(args))
-    print(row(results["coach"]), row(results["bare"]), ratios(results["coach"], results["bare"]), sep="\n", flush=True)
+    coaches = [name for name in APP_NAMES.values() if name in results]
+    print(*(row(results[name]) for name in [*coaches, "bare"]), sep="\n")
+    print(*(ratios(results[name], results["bare"]) for name in coaches), sep="\n")
+    if len(coaches) == 2:
+        print(ratios(results["pg"], results["coach"]), flush=True)
 
 
 def quiet_after(args: argparse.Namespace) -> float:
@@ -169,18 +181,22 @@ def main() -> None:
     args = parse()
     levels = [int(level) for level in args.concurrency.split(",")]
     print(f"Slack {args.slack_ms:g} ms per call; think time {args.think_ms:g} ms; at least {args.turns} clicks a pass")
-    with tempfile.TemporaryDirectory() as folder, fake_slack_process(latency_ms=args.slack_ms) as api_url:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fake_slack_process(latency_ms=args.slack_ms) as api_url,
+        database_urls(args.databases.split(","), folder) as databases,
+    ):
         load = Load(SECRET, api_url, args.think_ms / 1000, args.timeout, len(QUESTION_IDS))
-        with apps(api_url, folder, args.workers) as (coach, bare):
-            for app in (coach, bare):  # first-use costs (imports, templates): untimed
+        with apps(api_url, databases, args.workers) as served:
+            for app in served:  # first-use costs (imports, templates): untimed
                 warm_up = members_for(f"W{app.name[0]}", WARM_UP_MEMBERS, 1)
                 measure(app, load, warm_up, args.connections, quiet_after(args))
-            print(f"CPU while idle, per second: coach {idle_cpu_ms(coach)} ms, bare {idle_cpu_ms(bare)} ms")
+            print("CPU while idle, per second:", ", ".join(f"{app.name} {idle_cpu_ms(app)} ms" for app in served))
             print(HEADER, flush=True)
             for run in range(args.repeat):
-                for index, level in enumerate(levels):  # who goes first alternates, by level and by run
-                    order = (coach, bare) if (run + index) % 2 == 0 else (bare, coach)
-                    compare(order, load, level, f"{run:02d}{index:02d}", args)
+                for index, level in enumerate(levels):  # who goes first rotates, by level and by run
+                    turn = (run + index) % len(served)
+                    compare(served[turn:] + served[:turn], load, level, f"{run:02d}{index:02d}", args)
 
 
 if __name__ == "__main__":

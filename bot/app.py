@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -23,8 +22,8 @@ from bot.sending.outbox import Outbox
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.installations import BOT_SCOPES, installation_store, state_store
-from bot.store import Store
 from bot.store.connection import StaleSnapshot
+from bot.store.factory import STORE_ERRORS, AnyStore
 from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
 from bot.usecases.workspaces import Workspaces
@@ -53,7 +52,7 @@ class CoachApp(App):
     the snapshot was taken (``StaleSnapshot``), the request is run again from the start, that time
     holding the lock throughout, so it cannot go stale twice."""
 
-    def __init__(self, *args: Any, store: Store, outbox: Outbox, clock: Clock, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, store: AnyStore, outbox: Outbox, clock: Clock, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.coach_store = store
         self.coach_outbox = outbox
@@ -77,7 +76,7 @@ class CoachApp(App):
                 log.info("a request read data that changed before it wrote; handled again (%d)", attempt)
             except FailedRequest as failed:
                 return failed.response
-            except sqlite3.Error as error:  # the commit itself failed: a full disk, the file gone
+            except STORE_ERRORS as error:  # the commit itself failed: a full disk, the file gone, no server
                 return unavailable(error)
         return unavailable(StaleSnapshot(f"still changing under it after {ATTEMPTS} attempts"))
 
@@ -118,7 +117,7 @@ class AfterCommit(Executor):
     """Runs Bolt's lazy listeners once the request's unit of work has committed: a request refused as
     a copy of one handled meanwhile, run again, or failed starts none of them."""
 
-    def __init__(self, store: Store, workers: int) -> None:
+    def __init__(self, store: AnyStore, workers: int) -> None:
         self.store = store
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="reply")
 
@@ -139,7 +138,7 @@ def chain(done: Future[T], started: Future[T]) -> None:
         started.set_result(done.result())
 
 
-def unavailable(error: sqlite3.Error) -> BoltResponse:
+def unavailable(error: Exception) -> BoltResponse:
     """A request that could not be durably stored is not acknowledged: 503, so Slack retries its
     events (after the disk has room again, or the server was restarted on the right file)."""
     log.error("could not store a request, answered 503: %s", error)
@@ -152,7 +151,7 @@ class FailedRequest(Exception):
         self.response = response
 
 
-def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_mode: bool = False) -> App:
+def create_app(settings: Settings, store: AnyStore, clock: Clock = utc_now, socket_mode: bool = False) -> App:
     """The app for HTTP, where every request must carry Slack's signature, or for Socket Mode
     (``socket_mode=True``), where requests arrive over the connection the app-level token opened and
     Slack signs nothing, so no signing secret is needed."""
@@ -208,7 +207,7 @@ def create_app(settings: Settings, store: Store, clock: Clock = utc_now, socket_
             return BoltResponse(status=404, body="")
         if isinstance(error, StaleSnapshot):
             return BoltResponse(status=STALE, body="")  # the request is run again (``CoachApp.dispatch``)
-        if isinstance(error, sqlite3.Error):
+        if isinstance(error, STORE_ERRORS):
             return unavailable(error)
         log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
         return BoltResponse(status=500, body="")

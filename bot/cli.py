@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.store.factory import AnyStore
 
 log = logging.getLogger("coach")
 
@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--now", type=_instant, default=None, help="act as of this ISO-8601 instant, e.g. for a check-in's week"
     )
+    copy = sub.add_parser("migrate-db", help="copy every row of one database into another, empty one")
+    copy.add_argument("--from", dest="source", required=True, metavar="URL", help="e.g. sqlite:///coach.db")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL", help="e.g. postgresql://coach@db/coach")
     sub.add_parser("check", help="validate the content and the Slack manifest")
     doctor = sub.add_parser("doctor", help="check the Slack configuration (tokens, Slack's answer) and say what to fix")
     doctor.add_argument("--http", action="store_true", help="check for HTTP mode instead of Socket Mode")
@@ -81,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_report(settings, args.http)
     if args.command == "chat":
         return _chat(settings, args.lang, args.db, args.now, args.out)
+    if args.command == "migrate-db":
+        return _migrate_db(args.source, args.target)
     if args.command == "tick":
         return _tick(settings, args.now or datetime.now(UTC))
     if args.command == "send":
@@ -94,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _chat(
     settings: Settings, locale: str, db: str | None = None, now: datetime | None = None, out: Path | None = None
 ) -> int:
-    from bot.store import Store
+    from bot.store.factory import open_store
     from bot.terminal.chat import default_member, run_chat
     from bot.usecases.assessment import Coach
     from flows.content import available_locales, load_bundle
@@ -107,9 +112,27 @@ def _chat(
         )
         return 2
     logging.getLogger().setLevel(logging.WARNING)
-    store = Store(db or settings.coach_db)
+    store = open_store(f"sqlite:///{db}" if db else settings.database_url)
     coach = Coach(store, load_bundle(locale), clock=(lambda: now) if now is not None else utc_now)
     run_chat(coach, default_member(), out=out)
+    return 0
+
+
+def _migrate_db(source_url: str, target_url: str) -> int:
+    from bot.store.factory import UnknownDatabaseUrl, open_store, sqlite_path
+    from bot.store.transfer import TargetNotEmpty, copy_store
+
+    source_file = sqlite_path(source_url)
+    if source_file is not None and not Path(source_file).is_file():
+        print(f"coach: there is no database file {source_file} to copy", file=sys.stderr)
+        return 2
+    try:
+        source, target = open_store(source_url), open_store(target_url)
+        counts = copy_store(source, target)
+    except (TargetNotEmpty, UnknownDatabaseUrl) as error:
+        print(f"coach: {error}", file=sys.stderr)
+        return 2
+    print(", ".join(f"{table}: {count}" for table, count in counts.items() if count) or "nothing to copy")
     return 0
 
 
@@ -142,17 +165,21 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
     (``bot.sending.process``); it sends until the pipe's end of file says the server is gone."""
     from bot.sending.outbox import DOORBELL
     from bot.sending.sender import make_sender
-    from bot.store import Store
+    from bot.store.factory import open_store
+    from bot.store.postgres import PostgresStore
 
     if not _has_token(settings):
         return 2
-    sender = make_sender(settings, Store(settings.coach_db))
+    store = open_store(settings.database_url)
+    sender = make_sender(settings, store)
     if once:
         sender.beat()
         sender.recover_orphans(datetime.now(UTC))
         print(f"sent {sender.drain()} outbox row(s)")
         return 0
     sender.start()
+    if isinstance(store, PostgresStore):
+        store.wake_on_notify(DOORBELL.ring)  # rows added on any host ring here
     log.info("sending the outbox")
     try:
         if doorbell_fd is not None:
@@ -168,11 +195,11 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
 
 
 def _tick(settings: Settings, now: datetime) -> int:
-    from bot.store import Store
+    from bot.store.factory import open_store
 
     if not _has_token(settings):
         return 2
-    store = Store(settings.coach_db)
+    store = open_store(settings.database_url)
     reopen_with_single_token(settings, store)
     from bot.schedule.timer import make_scheduler
 
@@ -181,7 +208,7 @@ def _tick(settings: Settings, now: datetime) -> int:
     return 0
 
 
-def reopen_with_single_token(settings: Settings, store: Store) -> None:
+def reopen_with_single_token(settings: Settings, store: AnyStore) -> None:
     """One workspace, one token: if it works, that workspace is installed (again), whatever stopped it."""
     from bot.http.reopen import reopen_if_token_works
     from bot.slack.client import make_web_client
@@ -199,7 +226,7 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
     from bot.app import create_app
     from bot.checks.config import ConfigurationCheck
     from bot.sending.process import SendingProcess
-    from bot.store import Store
+    from bot.store.factory import is_postgres, open_store
 
     check = ConfigurationCheck(settings, http)
     problems = check.problems()
@@ -207,7 +234,7 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         print(f"coach: {problem}", file=sys.stderr)
     if problems:
         return 2
-    store = Store(settings.coach_db)
+    store = open_store(settings.database_url)
     try:
         app = create_app(settings, store, socket_mode=not http)
     except BoltError as error:
@@ -218,7 +245,7 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         from bot.http.workers import serve_workers
 
         return serve_workers(settings, host, port, workers)
-    sending = SendingProcess().start()
+    sending = SendingProcess(ring_by_pipe=not is_postgres(settings.database_url)).start()
     from bot.schedule.timer import start_ticking
 
     start_ticking(settings, store)

@@ -17,6 +17,7 @@ from bot.http.server import make_server
 from bot.sending.sender import make_sender
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.factory import AnyStore
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -93,7 +94,7 @@ def oauth_settings(fake_slack: FakeSlack, db_path: Path) -> Settings:
 
 @contextmanager
 def serving(
-    settings: Settings, store: Store, fake: FakeSlack, clock: Callable[[], datetime] | None = None
+    settings: Settings, store: AnyStore, fake: FakeSlack, clock: Callable[[], datetime] | None = None
 ) -> Iterator[SlackDriver]:
     """The real Bolt app on waitress, on a free loopback port, for the length of the block."""
     app = create_app(settings, store, clock or FrozenClock())
@@ -161,9 +162,30 @@ def tick(fake_slack: FakeSlack, db_path: Path, tmp_path: Path, monkeypatch: pyte
     return run
 
 
-def wait_for_empty_outbox(store: Store, timeout: float = 10.0) -> None:
+def wait_for_empty_outbox(store: AnyStore, timeout: float = 10.0) -> None:
     """Wait until the sender has sent (and deleted) every outbox row: nothing is left to go out."""
     deadline = time.monotonic() + timeout
     while store.outbox_size():
         assert time.monotonic() < deadline, f"the outbox still holds {store.outbox_size()} row(s)"
         time.sleep(0.01)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL server for this test process; skipped, saying how to run them, without one."""
+    from tests.postgres import HOW_TO_RUN, PostgresServer, server_bin
+
+    bin_dir = server_bin()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            raise RuntimeError(HOW_TO_RUN)  # CI must run them: a missing server is a failure there
+        pytest.skip(HOW_TO_RUN)
+    server = PostgresServer(bin_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Any) -> str:
+    """A fresh, empty database on the throwaway server."""
+    return str(postgres_server.new_database())

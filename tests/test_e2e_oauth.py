@@ -9,14 +9,13 @@ import re
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.schedule.ticker import Scheduler
 from bot.settings import Settings
 from bot.slack.installations import BOT_SCOPES, installation_store
-from bot.store import Store
+from bot.store.factory import AnyStore, open_store
 from flows.values import MemberKey
 from tests.conftest import TEST_NOW, serving, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
@@ -24,14 +23,30 @@ from tests.slack_driver import SlackDriver
 from tests.test_scheduler_faults import scheduler as make_ticker
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def oauth_settings(request: pytest.FixtureRequest, oauth_settings: Settings) -> Settings:
+    """Each test on the SQLite file and on PostgreSQL: installations and OAuth states in the coach's database."""
+    if request.param == "sqlite":
+        return oauth_settings
+    return oauth_settings.model_copy(update={"coach_database_url": request.getfixturevalue("postgres_url")})
+
+
 @pytest.fixture
-def oauth_server(oauth_settings: Settings, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
-    store = Store(oauth_settings.coach_db)
-    with serving(oauth_settings, store, fake_slack) as driver:
+def oauth_store(oauth_settings: Settings) -> Iterator[AnyStore]:
+    store = open_store(oauth_settings.database_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def oauth_server(oauth_settings: Settings, oauth_store: AnyStore, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
+    with serving(oauth_settings, oauth_store, fake_slack) as driver:
         yield driver
 
 
-def install(driver: SlackDriver, code: str) -> str:
+def install(driver: SlackDriver, code: str, finishing: SlackDriver | None = None) -> str:
+    """Install through the OAuth flow: begun on ``driver``'s host, finished on ``finishing``'s (the same
+    host by default), as a browser behind a load balancer would."""
     with urllib.request.urlopen(driver.base_url + "/slack/install", timeout=10) as response:
         page = response.read().decode("utf-8")
         cookie = response.headers["Set-Cookie"].split(";")[0]
@@ -42,7 +57,8 @@ def install(driver: SlackDriver, code: str) -> str:
         BOT_SCOPES
     )
     request = urllib.request.Request(
-        f"{driver.base_url}/slack/oauth_redirect?code={code}&state={state.group(1)}", headers={"Cookie": cookie}
+        f"{(finishing or driver).base_url}/slack/oauth_redirect?code={code}&state={state.group(1)}",
+        headers={"Cookie": cookie},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
@@ -63,6 +79,23 @@ def test_install_then_coach_from_that_workspace(oauth_server: SlackDriver, caplo
     assert "xoxb-T0002" not in caplog.text  # tokens never reach the logs
 
 
+@pytest.mark.parametrize("oauth_settings", ["postgresql"], indirect=True)  # hosts share a server, not a file
+def test_an_install_begun_on_one_host_finishes_on_another(
+    oauth_settings: Settings, oauth_store: AnyStore, fake_slack: FakeSlack
+) -> None:
+    other_host = open_store(oauth_settings.database_url)
+    try:
+        with serving(oauth_settings, oauth_store, fake_slack) as first, serving(
+            oauth_settings, other_host, fake_slack
+        ) as second:
+            install(first, "0002", finishing=second)
+            first.team_id = "T0002"
+            assert "direct message" in first.command_reply("U0FIONA")["text"]  # the first host knows the token
+            assert fake_slack.wait_for("conversations.open")[0].token == "xoxb-T0002"
+    finally:
+        other_host.close()
+
+
 def test_bad_state_is_refused(oauth_server: SlackDriver) -> None:
     try:
         urllib.request.urlopen(f"{oauth_server.base_url}/slack/oauth_redirect?code=0002&state=forged", timeout=10)
@@ -74,7 +107,7 @@ def test_bad_state_is_refused(oauth_server: SlackDriver) -> None:
 
 
 def test_workspaces_apart_and_uninstall_stops_then_purges(
-    oauth_server: SlackDriver, oauth_settings: Settings, fake_slack: FakeSlack
+    oauth_server: SlackDriver, oauth_settings: Settings, oauth_store: AnyStore, fake_slack: FakeSlack
 ) -> None:
     driver = oauth_server
     install(driver, "0002")
@@ -85,7 +118,7 @@ def test_workspaces_apart_and_uninstall_stops_then_purges(
             driver.command(user)
             driver.wait_question(user, 1)
             driver.command(user, "pause")  # keep check-ins out of the way; the nudge is what is due
-    store = Store(oauth_settings.coach_db)
+    store = oauth_store
     assert {m.user_id for m in store.team_members("T0002")} == {"UT0002A", "UT0002B", "UT0002C"}
 
     driver.team_id = "T0002"
@@ -99,7 +132,7 @@ def test_workspaces_apart_and_uninstall_stops_then_purges(
     assert store.workspace_active("T0002") is False
 
     def scheduler(now: datetime) -> Scheduler:
-        return make_ticker(None, Path(store.path), oauth_settings, now=now)
+        return make_ticker(None, store, oauth_settings, now=now)
 
     fake_slack.reset()
     later = TEST_NOW + timedelta(hours=25)
@@ -113,6 +146,6 @@ def test_workspaces_apart_and_uninstall_stops_then_purges(
     report = scheduler(TEST_NOW + timedelta(days=31)).tick(TEST_NOW + timedelta(days=31))
     assert report.purged_workspaces == ["T0002"]
     for table in ("members", "assessments", "sends"):
-        assert not list(store.db.table(table).rows_where("team_id = ?", ["T0002"]))
+        assert not list(store.rows(f"select * from {table} where team_id = ?", ["T0002"]))
     assert len(store.team_members("T0003")) == 3
     assert MemberKey("T0003", "UT0003A") in {m.key for m in store.team_members("T0003")}

@@ -13,7 +13,7 @@ from bot.store import Store
 from tests.conftest import SIGNING_SECRET
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
-from tests.test_e2e_oauth import install, oauth_server  # noqa: F401  (the fixture)
+from tests.test_e2e_oauth import install, oauth_server, oauth_store  # noqa: F401  (the fixtures)
 
 FOREIGN = "T0FOREIGN"
 MALLORY = "U0MALLORY"

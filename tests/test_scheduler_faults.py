@@ -15,6 +15,7 @@ from bot.sending.outbox import Outbox
 from bot.sending.recovery import OWNER_SILENT_SECONDS
 from bot.sending.sender import make_sender
 from bot.store import Store
+from bot.store.factory import AnyStore
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env
@@ -24,7 +25,11 @@ MONDAY = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
 
 
 def populate(db_path: Path, count: int, teams: int = 1) -> list[MemberKey]:
-    store = Store(db_path)
+    return populate_store(Store(db_path), count, teams)
+
+
+def populate_store(store: AnyStore, count: int, teams: int = 1) -> list[MemberKey]:
+    """``count`` members placed at stage 2 a week ago, in Helsinki, spread over ``teams`` workspaces."""
     members = [MemberKey(f"T{n % teams:04d}", f"U{n:05d}") for n in range(count)]
     for member in members:
         store.ensure_member(member, MONDAY - timedelta(days=7))
@@ -57,10 +62,10 @@ def tick_process(fake: FakeSlack, db_path: Path) -> subprocess.Popen[bytes]:
 
 
 def scheduler(
-    fake: FakeSlack | None, db_path: Path, settings, now=MONDAY, wall_clock=time.time, send=True
+    fake: FakeSlack | None, db: Path | AnyStore, settings, now=MONDAY, wall_clock=time.time, send=True
 ) -> Scheduler:
     """The scheduler as ``coach tick`` runs it: it queues what is due, then sends it (``send``)."""
-    store = Store(db_path)
+    store = Store(db) if isinstance(db, Path) else db
     sender = make_sender(settings, store, clock=lambda: now, wall_clock=wall_clock) if send else None
     return Scheduler(store, load_bundle(), Outbox(store, lambda: now), sender=sender, wall_clock=wall_clock)
 

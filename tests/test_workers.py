@@ -9,7 +9,9 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.store import Store
+import pytest
+
+from bot.store.factory import open_store
 from flows.assessment import SUMMARY
 from flows.content import QUESTION_IDS
 from flows.values import MemberKey
@@ -22,13 +24,15 @@ from tests.test_e2e_restart import free_port, wait_until_serving
 WORKERS = 2
 
 
-def start_workers(fake_slack: FakeSlack, db_path: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], SlackDriver]:
+def start_workers(
+    fake_slack: FakeSlack, db_path: Path, log_path: Path, database_url: str | None = None
+) -> tuple[subprocess.Popen[bytes], SlackDriver]:
     port = free_port()
     env = child_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.url,
-        COACH_DB=str(db_path),
+        COACH_DATABASE_URL=database_url or f"sqlite:///{db_path}",
     )
     command = ["run", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
     with log_path.open("wb") as log:
@@ -63,18 +67,23 @@ def test_dead_serving_and_sending_processes_are_replaced_and_all_end_with_a_kill
     )
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, db_path: Path) -> str:
+    return f"sqlite:///{db_path}" if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+
+
 def test_several_serving_processes_share_one_port_and_one_ticker(
-    fake_slack: FakeSlack, db_path: Path, tmp_path: Path
+    fake_slack: FakeSlack, db_path: Path, tmp_path: Path, database_url: str
 ) -> None:
     log_path = tmp_path / "coach.log"
-    process, driver = start_workers(fake_slack, db_path, log_path)
+    process, driver = start_workers(fake_slack, db_path, log_path, database_url)
     try:
         wait_for(lambda: sending_children(process.pid), "no sending process beside the serving ones")
         assert len(serving_children(process.pid)) == WORKERS
         users = [f"U0WORK{n}" for n in range(6)]
         for user in users:
             assert driver.command(user).status == 200
-        store = Store(db_path)
+        store = open_store(database_url)
         wait_for_empty_outbox(store)
 
         def member(user: str) -> None:
@@ -95,6 +104,7 @@ def test_several_serving_processes_share_one_port_and_one_ticker(
             assert row is not None and row.state == SUMMARY and len(store.answers(row.id)) == len(QUESTION_IDS)
             assert len(questions_to(fake_slack.calls, user)) == len(QUESTION_IDS)  # each question once
             driver.messages_with(user, "Your social media readiness")
+        store.close()
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.http.request_guard import MAX_BODY_BYTES, guard_events
 from bot.sending.recovery import OWNER_SILENT_SECONDS
-from bot.store import Store
+from bot.store.factory import STORE_ERRORS, AnyStore
 from flows.values import Clock, utc_now
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ class SenderWatch:
     """Whether the sending process this server started is alive: it beats a heartbeat in the database
     every few seconds, so one that died, froze or cannot write shows as silence."""
 
-    store: Store
+    store: AnyStore
     wall_clock: Callable[[], float] = time.time
     since: float = field(default_factory=time.time)  # a sender just started has not beaten yet
 
@@ -45,7 +44,7 @@ class SenderWatch:
 
 
 def wsgi_application(
-    app: App, store: Store, clock: Clock = utc_now, sender: SenderWatch | None = None
+    app: App, store: AnyStore, clock: Clock = utc_now, sender: SenderWatch | None = None
 ) -> WSGIApplication:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
@@ -54,7 +53,7 @@ def wsgi_application(
             return health(store, clock(), start_response, sender)
         try:
             return slack(environ, start_response)
-        except sqlite3.Error as error:  # not the payload's fault: the store cannot take it now
+        except STORE_ERRORS as error:  # not the payload's fault: the store cannot take it now
             log.error("could not store a request, answered 503: %s", error)
             start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"unavailable\n"]
@@ -70,7 +69,7 @@ def wsgi_application(
     return guard_events(application, str(getattr(app, "_signing_secret", "")), EVENTS_PATH)
 
 
-def health(store: Store, now: datetime, start_response: StartResponse, sender: SenderWatch | None) -> list[bytes]:
+def health(store: AnyStore, now: datetime, start_response: StartResponse, sender: SenderWatch | None) -> list[bytes]:
     """``ok`` only when a request could be served and answered: the path still names the open database
     file, a real table reads, a write commits, and (``coach run``) the sending process is alive.
     Otherwise 503, with the reason in the log only."""
@@ -85,7 +84,7 @@ def health(store: Store, now: datetime, start_response: StartResponse, sender: S
 
 def make_server(
     app: App,
-    store: Store,
+    store: AnyStore,
     host: str = "127.0.0.1",
     port: int = 0,
     threads: int = 8,

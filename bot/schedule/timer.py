@@ -12,14 +12,14 @@ from bot.schedule.ticker import Scheduler
 from bot.sending.outbox import Outbox
 from bot.sending.sender import make_sender
 from bot.settings import Settings
-from bot.store import Store
+from bot.store.factory import AnyStore
 from flows.content import load_bundle
 from flows.values import utc_now
 
 log = logging.getLogger(__name__)
 
 
-def make_scheduler(settings: Settings, store: Store, send: bool = False, now: datetime | None = None) -> Scheduler:
+def make_scheduler(settings: Settings, store: AnyStore, send: bool = False, now: datetime | None = None) -> Scheduler:
     """The scheduler; with ``send`` it also sends what it queued (``coach tick``, which runs alone), as of
     ``now`` when given (``coach tick --now``: a check-in queued for that day is not too late to send)."""
     clock = (lambda: now) if now is not None else utc_now
@@ -32,7 +32,7 @@ def make_scheduler(settings: Settings, store: Store, send: bool = False, now: da
     )
 
 
-def start_ticking(settings: Settings, store: Store) -> threading.Thread:
+def start_ticking(settings: Settings, store: AnyStore) -> threading.Thread:
     """``coach run``'s own timer: a daemon thread that ticks every ``COACH_TICK_SECONDS``."""
     scheduler = make_scheduler(settings, store)
 

@@ -38,10 +38,13 @@ def restart_pause(quick_deaths: int) -> float:
 class SendingProcess:
     """Started and watched by the server; ``coach send --doorbell-fd N`` is the process it runs."""
 
-    def __init__(self, doorbell: Doorbell = DOORBELL) -> None:
+    def __init__(self, doorbell: Doorbell = DOORBELL, ring_by_pipe: bool = True) -> None:
+        """``ring_by_pipe`` False (PostgreSQL: the database wakes every host's sender with ``NOTIFY``):
+        the pipe only tells the sending process, by its end of file, that the server is gone."""
         self._read, self._write = os.pipe()
         self._doorbell = doorbell
-        doorbell.ring_through(self._write)  # processes forked from now on ring through it too
+        if ring_by_pipe:
+            doorbell.ring_through(self._write)  # processes forked from now on ring through it too
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
         self._lock = threading.Lock()  # a restart and a stop never cross

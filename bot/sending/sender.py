@@ -35,7 +35,8 @@ from bot.slack.delivery import SlackDelivery, changes_member_data
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
-from bot.store import DatabaseMoved, OutboxRow, Store
+from bot.store import DatabaseMoved, OutboxRow
+from bot.store.factory import AnyStore
 from bot.usecases.services import Services
 from bot.views.render import render
 from flows.content import load_bundle
@@ -284,7 +285,7 @@ class Sender(RowFates, OrphanRecovery):
                 Respond(response_url=reply.response_url)(text=render(delivery.bundle, Notice("dm_failed")).text)
             return None
 
-def make_sender(settings: Settings, store: Store, clock: Clock = utc_now, **options: Any) -> Sender:
+def make_sender(settings: Settings, store: AnyStore, clock: Clock = utc_now, **options: Any) -> Sender:
     """A sender for ``coach run`` (a thread of it) or ``coach send`` (a process of its own)."""
     installations = installation_store(settings, store)
     services = Services(store=store, bundle=load_bundle(), clock=clock, installations=installations)

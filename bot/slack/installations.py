@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import closing
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
@@ -14,7 +15,9 @@ from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.settings import Settings
 from bot.slack.client import make_web_client
-from bot.store import Store
+from bot.slack.postgres_oauth import BorrowedConnection, PostgresOAuthStateStore
+from bot.store.factory import AnyStore
+from bot.store.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +29,17 @@ STATE_EXPIRATION_SECONDS = 600
 class CoachInstallationStore(SQLite3InstallationStore):
     """slack_sdk's store; a fresh install also reopens a workspace that had uninstalled the app."""
 
-    def __init__(self, store: Store, client_id: str) -> None:
+    def __init__(self, store: AnyStore, client_id: str) -> None:
         super().__init__(database=store.path, client_id=client_id)
         self.coach_store = store
+        if isinstance(store, PostgresStore):
+            self.init_called = True  # the store's migrations made its tables
+
+    def connect(self) -> Any:
+        """SQLite's connection, or a pooled PostgreSQL one that reads the same SQL."""
+        if isinstance(self.coach_store, PostgresStore):
+            return BorrowedConnection(self.coach_store)
+        return super().connect()
 
     def enterprise_of(self, team_id: str) -> str | None:
         """The Enterprise Grid org a workspace's bot was installed under (None outside Grid): the
@@ -51,14 +62,16 @@ def oauth_mode(settings: Settings) -> bool:
     return bool(settings.slack_client_id and settings.slack_client_secret)
 
 
-def installation_store(settings: Settings, store: Store) -> CoachInstallationStore | None:
+def installation_store(settings: Settings, store: AnyStore) -> CoachInstallationStore | None:
     if not oauth_mode(settings):
         return None
     assert settings.slack_client_id is not None
     return CoachInstallationStore(store, settings.slack_client_id)
 
 
-def state_store(store: Store) -> SQLite3OAuthStateStore:
+def state_store(store: AnyStore) -> SQLite3OAuthStateStore:
+    if isinstance(store, PostgresStore):
+        return PostgresOAuthStateStore(store, STATE_EXPIRATION_SECONDS)
     return SQLite3OAuthStateStore(database=store.path, expiration_seconds=STATE_EXPIRATION_SECONDS)
 
 

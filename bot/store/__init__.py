@@ -2,19 +2,15 @@
 
 ``bot.store.connection`` holds the plumbing (connections, the writer queue, migrations), ``rows`` the
 values it hands out, ``schema`` the migrations, and each other module the queries of one aggregate.
+The same queries run on PostgreSQL in ``bot.store.postgres``; ``bot.store.factory`` opens either.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.store.assessments import AssessmentQueries
-from bot.store.connection import DatabaseMoved
+from bot.store.connection import Connection, DatabaseMoved
 from bot.store.locks import ProcessLock, retry_locked
-from bot.store.members import MemberQueries
-from bot.store.outbox import OutboxQueries, OutboxRow
-from bot.store.privacy import PrivacyQueries
-from bot.store.requests import RequestQueries
+from bot.store.outbox import OutboxRow
+from bot.store.queries import CoachQueries
 from bot.store.rows import (
     ACTIVE,
     REACHABLE,
@@ -28,23 +24,10 @@ from bot.store.rows import (
     send_key,
 )
 from bot.store.schema import migrations
-from bot.store.sends import SendQueries
-from bot.store.workspaces import WorkspaceQueries
-
-if TYPE_CHECKING:
-    from bot.store.plans import PlanStore
 
 
-class Store(
-    MemberQueries, AssessmentQueries, SendQueries, WorkspaceQueries, PrivacyQueries, RequestQueries, OutboxQueries
-):
+class Store(CoachQueries, Connection):
     """The coach's database: every table, every query, one writer path."""
-
-    @property
-    def plans(self) -> PlanStore:
-        from bot.store.plans import PlanStore
-
-        return PlanStore(self)
 
 
 __all__ = [

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
-from bot.store.connection import Connection
 from bot.store.rows import (
     AnswerChange,
     AssessmentRow,
@@ -14,11 +12,12 @@ from bot.store.rows import (
     SetAnswer,
     _iso,
 )
+from bot.store.session import Session
 from flows.content import Rating
 from flows.values import MemberKey
 
 
-class AssessmentQueries(Connection):
+class AssessmentQueries(Session):
     def recent_assessments(self, member: MemberKey, limit: int) -> list[AssessmentRow]:
         return [
             AssessmentRow.from_row(row)
@@ -38,7 +37,8 @@ class AssessmentQueries(Connection):
 
     def create_assessment(self, member: MemberKey, state: str, now: datetime) -> AssessmentRow:
         """Start an assessment unless one is already open; returns the open one either way."""
-        with self.write() as db:
+        with self.atomic() as db:
+            self.lock_member(db, member)  # two requests racing to start one: the second finds the first's
             open_rows = list(
                 db.query(
                     "select * from assessments where team_id = ? and user_id = ? and completed_at is null"
@@ -48,15 +48,14 @@ class AssessmentQueries(Connection):
             )
             if open_rows:
                 return AssessmentRow.from_row(open_rows[0])
-            cursor = db.execute(
-                "insert into assessments (team_id, user_id, state, version, started_at, updated_at)"
-                " values (?, ?, ?, 0, ?, ?)",
-                [member.team_id, member.user_id, state, _iso(now), _iso(now)],
+            created = list(
+                db.query(
+                    "insert into assessments (team_id, user_id, state, version, started_at, updated_at)"
+                    " values (?, ?, ?, 0, ?, ?) returning *",
+                    [member.team_id, member.user_id, state, _iso(now), _iso(now)],
+                )
             )
-            new_id = cast(int, cursor.lastrowid)
-        created = self.assessment(new_id)
-        assert created is not None
-        return created
+        return AssessmentRow.from_row(created[0])
 
     def advance(
         self,
@@ -69,7 +68,7 @@ class AssessmentQueries(Connection):
     ) -> bool:
         """Compare-and-set: move ``row`` to ``new_state`` only if nobody moved it since it was read.
         ``reviewing`` None keeps the flag as it is."""
-        with self.write() as db:
+        with self.atomic() as db:
             cursor = db.execute(
                 "update assessments set state = ?, version = version + 1, updated_at = ?,"
                 " completed_at = coalesce(completed_at, ?), pending_question = null, pending_text = null,"

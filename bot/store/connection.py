@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from bot.store.locks import FifoLock, ProcessLock, Unit, retry_locked
 from bot.store.rows import _iso
 from bot.store.schema import migrations
+from bot.store.session import Session
 
 
 class DatabaseMoved(sqlite3.OperationalError):
@@ -41,8 +42,8 @@ class StaleSnapshot(sqlite3.OperationalError):
 TAKE_WRITE_LOCK = "update health set id = id where 0"
 
 
-class Connection:
-    """The store's plumbing; the queries live in mixins (one per aggregate) that ``Store`` combines."""
+class Connection(Session):
+    """The SQLite store's plumbing; the queries live in mixins (one per aggregate) that ``Store`` combines."""
 
     _writers: dict[str, tuple[FifoLock, ProcessLock]] = {}
     _writers_guard = threading.Lock()
@@ -77,6 +78,15 @@ class Connection:
             db = Database(conn)
             self._local.db = db
         return db
+
+    def table_exists(self, name: str) -> bool:
+        return bool(self.db.table(name).exists())
+
+    def table_names(self) -> list[str]:
+        return list(self.db.table_names())
+
+    def executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        db.conn.executemany(sql, rows)
 
     def close(self) -> None:
         db: Database | None = getattr(self._local, "db", None)
@@ -175,14 +185,6 @@ class Connection:
             self.db.conn.execute("COMMIT")
             unit.reading = False
 
-    def after_commit(self, hook: Callable[[], None]) -> None:
-        """Run ``hook`` once this thread's unit of work commits; at once outside one."""
-        unit: Unit | None = getattr(self._local, "unit", None)
-        if unit is None:
-            hook()
-        else:
-            unit.after_commit.append(hook)
-
     def _begin(self, db: Database) -> None:
         self._take_locks()
         try:
@@ -248,7 +250,10 @@ class Connection:
         try:
             self.db.execute("select count(*) from (select 1 from members limit 1)").fetchone()
             with self.write() as db:
-                db.execute("insert or replace into health (id, at) values (1, ?)", [_iso(now)])
+                db.execute(
+                    "insert into health (id, at) values (1, ?) on conflict (id) do update set at = excluded.at",
+                    [_iso(now)],
+                )
         except sqlite3.Error as error:
             return f"the database cannot be used: {error}"
         return None

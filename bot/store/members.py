@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.store.connection import Connection
 from bot.store.rows import (
     SCHEDULE_FIELDS,
     MemberRow,
     _iso,
 )
+from bot.store.session import Session
 from flows.values import MemberKey
 
 
-class MemberQueries(Connection):
+class MemberQueries(Session):
     def ensure_member(self, member: MemberKey, now: datetime) -> None:
         self._write_one(
-            "insert or ignore into members (team_id, user_id, created_at) values (?, ?, ?)",
+            "insert into members (team_id, user_id, created_at) values (?, ?, ?) on conflict do nothing",
             [member.team_id, member.user_id, _iso(now)],
         )
 
@@ -52,7 +52,7 @@ class MemberQueries(Connection):
 
     def saw_home(self, member: MemberKey, now: datetime) -> None:
         self._write_one(
-            "insert or ignore into home_viewers (team_id, user_id, seen_at) values (?, ?, ?)",
+            "insert into home_viewers (team_id, user_id, seen_at) values (?, ?, ?) on conflict do nothing",
             [member.team_id, member.user_id, _iso(now)],
         )
 
@@ -67,7 +67,7 @@ class MemberQueries(Connection):
 
     def set_stage(self, row: MemberRow, new_stage: int, source: str, now: datetime) -> bool:
         """Compare-and-set the member's stage, recording the change (even to the same stage) with its source."""
-        with self.write() as db:
+        with self.atomic() as db:
             cursor = db.execute(
                 "update members set stage = ?, journey_version = journey_version + 1,"
                 " placed_at = coalesce(placed_at, ?) where team_id = ? and user_id = ? and journey_version = ?",
@@ -75,15 +75,10 @@ class MemberQueries(Connection):
             )
             if cursor.rowcount != 1:
                 return False
-            db.table("stage_changes").insert(
-                {
-                    "team_id": row.team_id,
-                    "user_id": row.user_id,
-                    "from_stage": row.stage,
-                    "to_stage": new_stage,
-                    "source": source,
-                    "at": _iso(now),
-                }
+            db.execute(
+                "insert into stage_changes (team_id, user_id, from_stage, to_stage, source, at)"
+                " values (?, ?, ?, ?, ?, ?)",
+                [row.team_id, row.user_id, row.stage, new_stage, source, _iso(now)],
             )
         return True
 
@@ -115,17 +110,18 @@ class MemberQueries(Connection):
     ) -> bool:
         """True the first time a check-in of ``period`` is answered; False for a second answer."""
         cursor = self._write_one(
-            "insert or ignore into checkins (team_id, user_id, period, stage_before, outcome, at)"
-            " values (?, ?, ?, ?, ?, ?)",
+            "insert into checkins (team_id, user_id, period, stage_before, outcome, at)"
+            " values (?, ?, ?, ?, ?, ?) on conflict do nothing",
             [member.team_id, member.user_id, period, stage_before, outcome, _iso(now)],
         )
         return cursor.rowcount == 1
 
     def team_members(self, team_id: str) -> list[MemberRow]:
-        return [MemberRow.from_row(r) for r in self.db.table("members").rows_where("team_id = ?", [team_id])]
+        return [MemberRow.from_row(r) for r in self.rows("select * from members where team_id = ?", [team_id])]
 
     def team_stage_changes_since(self, team_id: str, since: datetime) -> list[dict[str, Any]]:
-        return list(self.db.table("stage_changes").rows_where("team_id = ? and at >= ?", [team_id, _iso(since)]))
+        sql = "select * from stage_changes where team_id = ? and at >= ? order by id"
+        return list(self.rows(sql, [team_id, _iso(since)]))
 
     def has_checkin(self, member: MemberKey, period: str) -> bool:
         """Whether the member has answered the check-in of ``period``."""

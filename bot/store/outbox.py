@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from bot.store.connection import Connection
+from bot.store.session import Session
 from flows.values import MemberKey
 
 
@@ -53,15 +53,18 @@ STALE_BEAT_SECONDS = 3600.0
 DM_LANE, PRIVATE_LANE, CHANNEL_LANE, UPDATES_LANE = "dm", "private", "channel", "updates"
 
 
-class OutboxQueries(Connection):
+class OutboxQueries(Session):
     """The outbox rows and their claims."""
 
     def add_to_outbox(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int:
-        cursor = self._write_one(
-            "insert into outbox (team_id, user_id, payload, created_at, lane) values (?, ?, ?, ?, ?)",
-            [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane],
-        )
-        return cast(int, cursor.lastrowid)
+        with self.atomic() as db:
+            self.lock_member(db, member)  # ids of one member's rows in the order their transactions commit
+            row = db.execute(
+                "insert into outbox (team_id, user_id, payload, created_at, lane) values (?, ?, ?, ?, ?) returning id",
+                [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane],
+            ).fetchone()
+        self.outbox_added()
+        return int(row[0])
 
     def claim_outbox_rows(
         self, owner: str, now: datetime, wall: float, limit: int, skip_teams: Sequence[str] = ()
@@ -78,7 +81,7 @@ class OutboxQueries(Connection):
         if not due:
             return []
         ids = [row[0] for row in due]
-        with self.write() as db:  # RETURNING rows are read before the commit
+        with self.atomic() as db:  # RETURNING rows are read before the commit
             rows = db.execute(
                 "update outbox set status = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1"
                 f" where id in ({', '.join('?' * len(ids))}) and status = 'pending' returning *",
@@ -87,13 +90,16 @@ class OutboxQueries(Connection):
         claimed = [OutboxRow.from_row(dict(zip(OUTBOX_COLUMNS, row, strict=True))) for row in rows]
         return sorted(claimed, key=lambda row: row.id)
 
+    def outbox_added(self) -> None:
+        """A row was added in this thread's transaction (PostgreSQL wakes the senders when it commits)."""
+
     def finish_outbox_row(self, row_id: int) -> None:
         self._write_one("delete from outbox where id = ?", [row_id])
 
     def retry_outbox_row(self, row_id: int, done: int, not_before: float) -> None:
         """Give a claimed row back to be tried again from step ``done`` no sooner than ``not_before``;
         one withdrawn meanwhile (its member forgotten) goes instead."""
-        with self.write() as db:
+        with self.atomic() as db:
             db.execute(
                 "update outbox set status = 'pending', owner = null, claimed_at = null, done = ?, not_before = ?"
                 " where id = ? and status = 'claimed'",
@@ -106,7 +112,7 @@ class OutboxQueries(Connection):
         self._write_one("update outbox set owner = 'uncertain', done = ? where id = ?", [done, row_id])
 
     def claimed_outbox_rows(self) -> list[OutboxRow]:
-        rows = self.db.query("select * from outbox where status in ('claimed', 'withdrawn') order by id")
+        rows = self.rows("select * from outbox where status in ('claimed', 'withdrawn') order by id")
         return [OutboxRow.from_row(row) for row in rows]
 
     def take_over_outbox_row(self, row_id: int, old_owner: str, new_owner: str) -> bool:
@@ -118,7 +124,7 @@ class OutboxQueries(Connection):
 
     def beat(self, owner: str, wall_now: float) -> None:
         """A sender's heartbeat; beats older than a minute of silence by far are cleared."""
-        with self.write() as db:
+        with self.atomic() as db:
             db.execute(
                 "insert into senders (owner, seen_at) values (?, ?)"
                 " on conflict (owner) do update set seen_at = excluded.seen_at",

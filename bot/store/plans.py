@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import Store
+from bot.store.assessments import AssessmentQueries
 from bot.store.rows import _iso
 from flows.content import RATINGS, Rating
 from flows.plan_document import FieldValue
@@ -32,7 +32,7 @@ def _decode(raw: str) -> dict[str, FieldValue]:
 
 
 class PlanStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: AssessmentQueries) -> None:
         self.store = store
 
     def answers(self, member: MemberKey) -> dict[str, dict[str, FieldValue]]:
@@ -43,7 +43,7 @@ class PlanStore:
         return {section_id: _decode(raw) for section_id, raw in rows}
 
     def save_section(self, member: MemberKey, section_id: str, values: dict[str, FieldValue], now: datetime) -> None:
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             db.execute(
                 "insert into plan_answers (team_id, user_id, section_id, answers, updated_at) values (?, ?, ?, ?, ?)"
                 " on conflict (team_id, user_id, section_id) do update set answers = excluded.answers,"
@@ -61,10 +61,11 @@ class PlanStore:
     def save_document(
         self, member: MemberKey, canvas_id: str, link: str | None, now: datetime, channel_id: str = DM_DOCUMENT
     ) -> None:
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             db.execute(
-                "insert or replace into plan_documents (team_id, user_id, channel_id, canvas_id, link, updated_at)"
-                " values (?, ?, ?, ?, ?, ?)",
+                "insert into plan_documents (team_id, user_id, channel_id, canvas_id, link, updated_at)"
+                " values (?, ?, ?, ?, ?, ?) on conflict (team_id, user_id, channel_id) do update set"
+                " canvas_id = excluded.canvas_id, link = excluded.link, updated_at = excluded.updated_at",
                 [member.team_id, member.user_id, channel_id, canvas_id, link, _iso(now)],
             )
 
@@ -80,7 +81,7 @@ class PlanStore:
         """Forget the channel canvases that show this member's plan; returns them, to delete from Slack."""
         where = "team_id = ? and user_id = ? and channel_id != ?"
         params = [member.team_id, member.user_id, DM_DOCUMENT]
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             rows = db.execute(f"select canvas_id from plan_documents where {where} order by channel_id", params)
             canvas_ids = tuple(row[0] for row in rows.fetchall())
             db.execute(f"delete from plan_documents where {where}", params)
@@ -96,10 +97,12 @@ class PlanStore:
         latest = self.store.latest_completed_assessment(member)
         if latest is None or rating not in RATINGS:
             return False
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             db.execute(
-                "insert or replace into answers (assessment_id, question_id, rating, source, answered_at)"
-                " values (?, ?, ?, 'plan', ?)",
+                "insert into answers (assessment_id, question_id, rating, source, answered_at)"
+                " values (?, ?, ?, 'plan', ?) on conflict (assessment_id, question_id) do update set"
+                " rating = excluded.rating,"
+                " source = excluded.source, answered_at = excluded.answered_at, text = null",
                 [latest.id, question_id, rating, _iso(now)],
             )
         return True

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.store.connection import Connection
 from bot.store.rows import (
     _iso,
 )
+from bot.store.session import Session
 from flows.values import MemberKey
 
 
-class PrivacyQueries(Connection):
+class PrivacyQueries(Session):
     MEMBER_TABLES = (
         "stage_changes",
         "tips_shown",
@@ -25,23 +25,23 @@ class PrivacyQueries(Connection):
 
     def export_member(self, member: MemberKey) -> dict[str, Any]:
         """Everything stored about one member, table by table."""
-        where, params = "team_id = ? and user_id = ?", [member.team_id, member.user_id]
+        where, params = "where team_id = ? and user_id = ?", [member.team_id, member.user_id]
         assessments = []
-        for row in self.db.table("assessments").rows_where(where, params, order_by="id"):
-            answers = list(self.db.table("answers").rows_where("assessment_id = ?", [row["id"]]))
+        for row in list(self.rows(f"select * from assessments {where} order by id", params)):
+            answers = list(self.rows("select * from answers where assessment_id = ?", [row["id"]]))
             assessments.append({**row, "answers": answers})
         return {
-            "member": next(iter(self.db.table("members").rows_where(where, params)), None),
+            "member": next(iter(self.rows(f"select * from members {where}", params)), None),
             "assessments": assessments,
-            **{table: list(self.db.table(table).rows_where(where, params)) for table in self.MEMBER_TABLES},
-            "digests": list(self.db.table("digests").rows_where("team_id = ? and created_by = ?", params)),
-            "outbox": list(self.db.table("outbox").rows_where(where, params, order_by="id")),
+            **{table: list(self.rows(f"select * from {table} {where}", params)) for table in self.MEMBER_TABLES},
+            "digests": list(self.rows("select * from digests where team_id = ? and created_by = ?", params)),
+            "outbox": list(self.rows(f"select * from outbox {where} order by id", params)),
         }
 
     def forget_member(self, member: MemberKey) -> None:
         """Delete every row about one member, in every table, in one transaction."""
         params = [member.team_id, member.user_id]
-        with self.write() as db:
+        with self.atomic() as db:
             db.execute(
                 "delete from answers where assessment_id in"
                 " (select id from assessments where team_id = ? and user_id = ?)",
@@ -54,7 +54,7 @@ class PrivacyQueries(Connection):
             db.execute("delete from outbox where team_id = ? and user_id = ? and status != 'claimed'", params)
             db.execute("update outbox set status = 'withdrawn' where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
-            if db.table("slack_installations").exists():  # OAuth mode: they may have installed the app
+            if self.table_exists("slack_installations"):  # OAuth mode: they may have installed the app
                 db.execute(
                     "update slack_installations set user_id = '', user_token = null, user_scopes = null,"
                     " user_refresh_token = null, user_token_expires_at = null where team_id = ? and user_id = ?",
@@ -77,7 +77,7 @@ class PrivacyQueries(Connection):
         candidates = [row[0] for row in self.db.execute(still_gone, [_iso(stopped_before)]).fetchall()]
         teams = []
         for team_id in candidates:
-            with self.write() as db:
+            with self.atomic() as db:
                 # Checked again inside the transaction: a workspace reopened (or used) meanwhile is kept.
                 if db.execute(f"{still_gone} and w.team_id = ?", [_iso(stopped_before), team_id]).fetchone() is None:
                     continue

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.store.connection import Connection
 from bot.store.rows import (
     _iso,
 )
+from bot.store.session import Session
 
 EVENTS_KEPT = timedelta(days=1)  # Slack stops retrying an event within the hour
 REPLAY_WINDOW_SECONDS = 300  # Slack's own window for a request's timestamp
 
 
-class RequestQueries(Connection):
+class RequestQueries(Session):
     def event_seen(self, event_id: str) -> bool:
         """Slack sent this event before and it was handled (a retry, to be dropped)."""
         row = self.db.execute("select 1 from processed_events where event_id = ? and status = 'done'", [event_id])
@@ -39,20 +39,21 @@ class RequestQueries(Connection):
         than Slack's 5-minute window are deleted by the tick (a signature that old cannot pass the
         timestamp check anyway, so a row kept a little longer refuses nothing new)."""
         cursor = self._write_one(
-            "insert or ignore into seen_signatures (signature, seen_at) values (?, ?)", [signature, seen_at]
+            "insert into seen_signatures (signature, seen_at) values (?, ?) on conflict do nothing",
+            [signature, seen_at],
         )
         return cursor.rowcount == 1
 
     def expire_operational_rows(self, now: datetime, wall_now: float) -> dict[str, int]:
         counts: dict[str, int] = {}
-        with self.write() as db:
+        with self.atomic() as db:
             counts["processed_events"] = db.execute(
                 "delete from processed_events where received_at < ?", [_iso(now - EVENTS_KEPT)]
             ).rowcount
             counts["seen_signatures"] = db.execute(
                 "delete from seen_signatures where seen_at < ?", [wall_now - REPLAY_WINDOW_SECONDS]
             ).rowcount
-            if db.table("oauth_states").exists():
+            if self.table_exists("oauth_states"):
                 counts["oauth_states"] = db.execute(
                     "delete from oauth_states where expire_at < ?", [wall_now]
                 ).rowcount

@@ -6,17 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.store.connection import Connection
 from bot.store.rows import (
     REACHABLE,
     AssessmentRow,
     MemberRow,
     _iso,
 )
+from bot.store.session import Session
 from flows.values import MemberKey, Recipient, recipient_id
 
 
-class SendQueries(Connection):
+class SendQueries(Session):
     def latest_sent_period(self, member: MemberKey, kind: str) -> str | None:
         """The newest period issued to the member; a claim still being posted counts, since a quick
         member can click the message before the sender has marked it sent."""
@@ -44,14 +44,17 @@ class SendQueries(Connection):
         return [MemberRow.from_row(row) for row in rows]
 
     def set_next_checkins(self, schedule: Sequence[tuple[MemberKey, datetime]]) -> None:
-        with self.write() as db:
-            db.conn.executemany(
+        with self.atomic() as db:
+            self.executemany(
+                db,
                 "update members set next_checkin_at = ? where team_id = ? and user_id = ?",
                 [(_iso(at), member.team_id, member.user_id) for member, at in schedule],
             )
 
     def set_nudges_sent(self, assessment_id: int, count: int) -> None:
-        self._write_one("update assessments set nudges_sent = max(nudges_sent, ?) where id = ?", [count, assessment_id])
+        self._write_one(
+            "update assessments set nudges_sent = ? where id = ? and nudges_sent < ?", [count, assessment_id, count]
+        )
 
     def was_sent(self, member: MemberKey, kind: str) -> bool:
         row = self.db.execute(
@@ -66,11 +69,11 @@ class SendQueries(Connection):
         """Claim a send under its unique key before it is queued; only one claimer of a key ever wins,
         across processes. With ``require_member``, only while the member still exists, so a member who
         asked to be forgotten gets no new row."""
-        guard = " where exists (select 1 from members where team_id = ? and user_id = ?)" if require_member else ""
+        guard = " and exists (select 1 from members where team_id = ? and user_id = ?)" if require_member else ""
         params: list[Any] = [key, recipient.team_id, recipient_id(recipient), kind, period, _iso(now)]
         cursor = self._write_one(
-            "insert or ignore into sends (key, team_id, user_id, kind, period, status, claimed_at)"
-            f" select ?, ?, ?, ?, ?, 'pending', ?{guard}",
+            "insert into sends (key, team_id, user_id, kind, period, status, claimed_at)"
+            f" select ?, ?, ?, ?, ?, 'pending', ? where true{guard} on conflict do nothing",
             params + ([recipient.team_id, recipient_id(recipient)] if require_member else []),
         )
         return cursor.rowcount == 1

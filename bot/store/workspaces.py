@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.store.connection import Connection
 from bot.store.rows import (
     _iso,
 )
+from bot.store.session import Session
 
 
-class WorkspaceQueries(Connection):
+class WorkspaceQueries(Session):
     def stop_workspace(self, team_id: str, reason: str, now: datetime) -> None:
         self._write_one(
             "insert into workspaces (team_id, active, stopped_reason, stopped_at) values (?, 0, ?, ?)"

@@ -1,0 +1,41 @@
+"""The coach's store on PostgreSQL, for several hosts serving one set of workspaces.
+
+The same query mixins as the SQLite store, on ``PgConnection``; what PostgreSQL does better than a
+hand-made lock is overridden here: the outbox is claimed with ``FOR UPDATE SKIP LOCKED`` and the
+senders are woken with ``NOTIFY``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.store.outbox import MEMBER_HEAD, OutboxQueries, OutboxRow
+from bot.store.postgres.connection import OUTBOX_CHANNEL, PgConnection
+from bot.store.queries import CoachQueries
+
+
+class PostgresOutbox(OutboxQueries):
+    def claim_outbox_rows(
+        self, owner: str, now: datetime, wall: float, limit: int, skip_teams: Sequence[str] = ()
+    ) -> list[OutboxRow]:
+        """Claim up to ``limit`` due rows, each the head of its member's queue, in one statement: a row
+        another sender is claiming at the same moment is skipped (``SKIP LOCKED``), not waited for, and
+        one it claimed first is no longer pending when this claim re-reads it."""
+        if limit <= 0:
+            return []
+        skip = f" and o.team_id not in ({', '.join('?' * len(skip_teams))})" if skip_teams else ""
+        rows = self.db.query(  # one statement, atomic by itself: no transaction to open
+            "update outbox set status = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1"
+            f" where id in (select o.id from outbox o where {MEMBER_HEAD}{skip}"
+            " order by o.id limit ? for update of o skip locked) returning *",
+            [owner, now.astimezone(UTC).isoformat(), wall, *skip_teams, limit],
+        )
+        return sorted((OutboxRow.from_row(row) for row in rows), key=lambda row: row.id)
+
+    def outbox_added(self) -> None:
+        self.db.execute(f"notify {OUTBOX_CHANNEL}")  # in a transaction, delivered when it commits
+
+
+class PostgresStore(PostgresOutbox, CoachQueries, PgConnection):
+    """The coach's database on PostgreSQL: every table, every query, no writer lock of its own."""

@@ -1,0 +1,263 @@
+"""The PostgreSQL store's plumbing: a psycopg connection pool, one transaction per unit of work, and
+no lock of our own: racing writers are settled by the database (row locks, compare-and-set,
+``on conflict``, advisory locks held to the end of a transaction).
+
+A thread holds a pooled connection only while it is in a transaction (a unit of work or a ``write``);
+a statement outside one borrows a connection for that statement alone, so a pool of a few connections
+serves many request threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from bot.store.connection import StaleSnapshot
+from bot.store.locks import Unit
+from bot.store.postgres.schema import migrate
+from bot.store.rows import _iso
+from bot.store.session import Session
+from flows.values import MemberKey
+
+OUTBOX_CHANNEL = "coach_outbox"  # NOTIFY'd when a row is added; the senders LISTEN
+# Slack waits 3 seconds for an acknowledgement: a request that cannot have a connection sooner (the
+# server is down) is answered 503, so Slack retries its events, instead of hanging.
+WAIT_FOR_CONNECTION_SECONDS = 2.5
+LISTEN_TIMEOUT_SECONDS = 1.0  # how often the listener looks whether its store was closed
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=512)
+def postgres_sql(sql: str) -> str:
+    """The queries' ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _params(params: Sequence[Any]) -> list[Any]:
+    return [int(value) if isinstance(value, bool) else value for value in params]  # flags are integer columns
+
+
+@contextmanager
+def stale_as_snapshot() -> Iterator[None]:
+    """A row changed by another transaction since this one's snapshot: the same ``StaleSnapshot`` as
+    SQLite's, so the request is run again."""
+    try:
+        yield
+    except psycopg.errors.SerializationFailure as error:
+        raise StaleSnapshot("another transaction changed what this request read") from error
+
+
+class Result:
+    """A statement's rows, read at once, so the connection can go back to the pool."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, []
+        return rows
+
+
+class PgDatabase:
+    """One connection, as the queries use it."""
+
+    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        with stale_as_snapshot():
+            cursor = self.conn.execute(postgres_sql(sql).encode(), _params(params))
+            return Result(cursor.fetchall() if cursor.description else [], cursor.rowcount)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with stale_as_snapshot(), self.conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(postgres_sql(sql).encode(), _params(params))
+            return cursor.fetchall() if cursor.description else []
+
+
+class PooledDatabase:
+    """Outside a transaction: each statement on a connection borrowed from the pool for it alone."""
+
+    def __init__(self, pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]]) -> None:
+        self.pool = pool
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        with self.pool.connection() as conn:
+            return PgDatabase(conn).execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.pool.connection() as conn:
+            return PgDatabase(conn).query(sql, params)
+
+
+class PgConnection(Session):
+    """Connections from a pool; migrations applied once, under an advisory lock, when the store opens."""
+
+    def __init__(self, url: str, max_connections: int = 20) -> None:
+        self.url = url
+        self.path = url  # what the SQLite store calls its file: where the data lives
+        self._local = threading.local()
+        self._closed = threading.Event()
+        self.pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_connections,
+            kwargs={"autocommit": True},
+            timeout=WAIT_FOR_CONNECTION_SECONDS,
+            open=True,
+        )
+        with self.pool.connection() as conn:
+            migrate(conn)
+
+    def _held(self) -> psycopg.Connection[tuple[Any, ...]] | None:
+        held: psycopg.Connection[tuple[Any, ...]] | None = getattr(self._local, "conn", None)
+        return held
+
+    @property
+    def db(self) -> PgDatabase | PooledDatabase:
+        held = self._held()
+        return PgDatabase(held) if held is not None else PooledDatabase(self.pool)
+
+    @contextmanager
+    def write(self) -> Iterator[PgDatabase]:
+        """A transaction; inside this thread's open one, a savepoint of it."""
+        held = self._held()
+        if held is not None:
+            self._writing()
+            with held.transaction():
+                yield PgDatabase(held)
+            return
+        with self.pool.connection() as conn:
+            self._local.conn = conn
+            try:
+                with conn.transaction():
+                    yield PgDatabase(conn)
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def atomic(self) -> Iterator[PgDatabase]:
+        held = self._held()
+        if held is None:
+            with self.write() as db:
+                yield db
+        else:
+            self._writing()
+            yield PgDatabase(held)
+
+    def _write_one(self, sql: str, params: Sequence[Any]) -> Result:
+        held = self._held()
+        if held is not None:  # one statement is atomic by itself: no savepoint
+            self._writing()
+            return PgDatabase(held).execute(sql, params)
+        return self.db.execute(sql, params)
+
+    @contextmanager
+    def unit_of_work(self, snapshot: bool = False, exclusive: bool = False) -> Iterator[None]:
+        """Every statement on this thread until the block ends is one transaction on one connection;
+        an exception rolls it all back. Functions given to ``after_commit`` run once it is committed.
+
+        With ``snapshot`` (a request from Slack), every read sees the database as of the first one
+        (``REPEATABLE READ``), and a write to a row another transaction changed since raises
+        ``StaleSnapshot``, so the caller runs the unit again. ``exclusive`` (that second run) reads
+        what is committed at each statement instead, and cannot go stale: its compare-and-set writes
+        and the locks PostgreSQL holds to the end of the transaction settle any race."""
+        if getattr(self._local, "unit", None) is not None:
+            yield
+            return
+        unit = Unit(reading=snapshot and not exclusive)
+        with self.pool.connection() as conn:
+            self._local.unit, self._local.conn = unit, conn
+            try:
+                conn.execute(b"begin isolation level repeatable read" if unit.reading else b"begin")
+                try:
+                    yield
+                except BaseException:
+                    if not conn.closed:
+                        conn.execute(b"rollback")
+                    raise
+                conn.execute(b"commit")
+            finally:
+                self._local.unit, self._local.conn = None, None
+        for hook in unit.after_commit:
+            hook()
+
+    def end_reading(self) -> None:
+        """This unit's writes from here on rest on no earlier read (a request's own bookkeeping, last):
+        if it has written nothing yet, its snapshot is let go, so they never find it stale."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        held = self._held()
+        if unit is not None and held is not None and unit.reading and not unit.begun:
+            held.execute(b"commit")
+            held.execute(b"begin")
+            unit.reading = False
+
+    def _writing(self) -> None:
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is not None:
+            unit.begun = True
+
+    def lock_member(self, db: Any, member: MemberKey) -> None:
+        db.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [f"{member.team_id}/{member.user_id}"])
+
+    def table_exists(self, name: str) -> bool:
+        return bool(self.db.execute("select to_regclass(?) is not null", [name]).fetchone()[0])
+
+    def table_names(self) -> list[str]:
+        rows = self.db.execute(
+            "select table_name from information_schema.tables where table_schema = current_schema() order by 1"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with db.conn.cursor() as cursor:
+            cursor.executemany(postgres_sql(sql).encode(), [_params(row) for row in rows])
+
+    def health_problem(self, now: datetime) -> str | None:
+        """None when a request could be served: a real table reads and a write commits."""
+        try:
+            self.db.execute("select count(*) from (select 1 from members limit 1) as one")
+            self._write_one(
+                "insert into health (id, at) values (1, ?) on conflict (id) do update set at = excluded.at",
+                [_iso(now)],
+            )
+        except psycopg.Error as error:
+            return f"the database cannot be used: {error}"
+        return None
+
+    def wake_on_notify(self, ring: Callable[[], None]) -> threading.Thread:
+        """Call ``ring`` whenever any host commits an outbox row (``LISTEN``), on a thread of its own
+        with a connection of its own (re-opened after a lost connection), until the store closes."""
+        thread = threading.Thread(target=self._listen, args=(ring,), name="outbox-listener", daemon=True)
+        thread.start()
+        return thread
+
+    def _listen(self, ring: Callable[[], None]) -> None:
+        while not self._closed.is_set():
+            try:
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    conn.execute(f"listen {OUTBOX_CHANNEL}")
+                    ring()  # rows added while nobody listened
+                    while not self._closed.is_set():
+                        for _notice in conn.notifies(timeout=LISTEN_TIMEOUT_SECONDS):
+                            ring()
+            except psycopg.Error as error:
+                log.warning("listening for outbox rows failed (%s); listening again", error)
+                self._closed.wait(LISTEN_TIMEOUT_SECONDS)
+
+    def close(self) -> None:
+        self._closed.set()
+        self.pool.close()

@@ -1,0 +1,98 @@
+"""What the query mixins need of a database, whichever engine: SQLite (``bot.store.connection``) or
+PostgreSQL (``bot.store.postgres``).
+
+The queries are written once, in SQL both engines read the same way (``?`` placeholders, ``on
+conflict`` upserts, ``returning``); what differs (connections, transactions, locking) lives in the two
+connection classes that implement this base.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.store.locks import Unit
+from flows.values import MemberKey
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the queries use."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class Database(Protocol):
+    """A connection as the queries use it: statements, and rows as dicts."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def query(self, sql: str, params: Sequence[Any] = ...) -> Iterable[dict[str, Any]]: ...
+
+
+class Session(ABC):
+    """The transactions and statements of one store, for the query mixins."""
+
+    _local: threading.local  # this thread's connection and unit of work
+
+    @property
+    @abstractmethod
+    def db(self) -> Any:
+        """This thread's connection (inside a transaction: the transaction's)."""
+
+    @abstractmethod
+    def write(self) -> AbstractContextManager[Any]:
+        """A write transaction (a savepoint inside an open one)."""
+
+    def atomic(self) -> AbstractContextManager[Any]:
+        """The store's own multi-statement writes: all or nothing. Inside an open transaction, part of
+        it: SQLite keeps a savepoint (``write``); PostgreSQL none, since a failed statement fails the
+        whole transaction there anyway, and a savepoint would cost two more round trips."""
+        return self.write()
+
+    @abstractmethod
+    def _write_one(self, sql: str, params: Sequence[Any]) -> Cursor:
+        """One writing statement, in this thread's transaction if one is open."""
+
+    @abstractmethod
+    def unit_of_work(self, snapshot: bool = False, exclusive: bool = False) -> AbstractContextManager[None]: ...
+
+    @abstractmethod
+    def end_reading(self) -> None: ...
+
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` once this thread's unit of work commits; at once outside one."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is None:
+            hook()
+        else:
+            unit.after_commit.append(hook)
+
+    @abstractmethod
+    def health_problem(self, now: datetime) -> str | None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def table_exists(self, name: str) -> bool: ...
+
+    @abstractmethod
+    def table_names(self) -> list[str]: ...
+
+    def executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        for row in rows:
+            db.execute(sql, row)
+
+    def lock_member(self, db: Any, member: MemberKey) -> None:
+        """Make racing transactions about one member take turns until this one ends. SQLite has one
+        writer at a time already; PostgreSQL takes an advisory lock."""
+        return None
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        yield from self.db.query(sql, params)

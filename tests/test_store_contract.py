@@ -1,0 +1,344 @@
+"""One contract for both stores: the same assertions on SQLite and on PostgreSQL (``open_store``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.store import SetAnswer, send_key
+from bot.store.connection import StaleSnapshot
+from bot.store.factory import AnyStore, open_store
+from bot.store.postgres import PostgresStore
+from bot.store.transfer import TABLES
+from flows.values import MemberKey
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+MEMBER = MemberKey("T1", "U1")
+WALL = 1_000_000.0
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'coach.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def opener(database_url: str) -> Iterator[Callable[[], AnyStore]]:
+    """Opens a store on the test's database, as another thread, process or host would; closes them all."""
+    opened: list[AnyStore] = []
+
+    def open_one() -> AnyStore:
+        opened.append(open_store(database_url))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def store(opener: Callable[[], AnyStore]) -> AnyStore:
+    return opener()
+
+
+def race(count: int, action: Callable[[int], Any]) -> list[Any]:
+    """Run ``action(i)`` for each i on threads released together; their results in i order."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = action(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_opening_twice_migrates_once_and_keeps_every_table(opener: Callable[[], AnyStore]) -> None:
+    first = opener()
+    first.ensure_member(MEMBER, NOW)
+    second = opener()
+    assert second.member(MEMBER) is not None
+    assert {"members", "assessments", "answers", "outbox", "sends", "senders"} <= set(second.table_names())
+
+
+def test_stores_opened_at_the_same_moment_migrate_once(opener: Callable[[], AnyStore]) -> None:
+    stores = race(4, lambda _: opener())
+    stores[0].ensure_member(MEMBER, NOW)
+    assert all(store.member(MEMBER) is not None for store in stores)
+
+
+def test_only_one_open_assessment_per_member_even_when_racing(opener: Callable[[], AnyStore]) -> None:
+    stores = [opener() for _ in range(6)]
+    created = race(6, lambda i: stores[i].create_assessment(MEMBER, "intro", NOW).id)
+    assert len(set(created)) == 1
+    assert stores[0].create_assessment(MEMBER, "intro", NOW).id == created[0]
+
+
+def test_guarded_update_lets_exactly_one_of_many_racing_writers_win(opener: Callable[[], AnyStore]) -> None:
+    store = opener()
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    racers = [opener() for _ in range(8)]
+    ratings = ["ready", "partly", "not_yet", "ready"] * 2
+    results = race(8, lambda i: racers[i].advance(row, "networks", NOW, SetAnswer("reason", ratings[i])))  # type: ignore[arg-type]
+    assert sorted(results) == [False] * 7 + [True]
+    fresh = store.assessment(row.id)
+    assert fresh is not None and fresh.version == 1 and fresh.state == "networks"
+    assert len(store.answers(row.id)) == 1
+
+
+def test_a_failed_unit_of_work_leaves_nothing_behind(store: AnyStore) -> None:
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    hooks: list[str] = []
+    with pytest.raises(RuntimeError):
+        with store.unit_of_work():
+            store.advance(row, "networks", NOW, SetAnswer("reason", "ready"))
+            store.add_to_outbox(MEMBER, b"reply", NOW)
+            store.after_commit(lambda: hooks.append("ran"))
+            raise RuntimeError("killed half-way")
+    fresh = store.assessment(row.id)
+    assert fresh is not None and fresh.state == "reason" and store.answers(row.id) == {}
+    assert store.outbox_size() == 0 and hooks == []
+
+
+def test_a_unit_of_work_commits_its_writes_together_then_runs_its_hooks(store: AnyStore) -> None:
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    hooks: list[int] = []
+    with store.unit_of_work():
+        assert store.advance(row, "networks", NOW, SetAnswer("reason", "ready"))
+        store.add_to_outbox(MEMBER, b"reply", NOW)
+        store.after_commit(lambda: hooks.append(store.outbox_size()))
+        assert hooks == []
+    assert hooks == [1] and store.answers(row.id) == {"reason": "ready"}
+
+
+def test_an_event_is_recorded_once_and_only_in_a_request_that_commits(store: AnyStore) -> None:
+    assert not store.event_seen("Ev1")
+    with pytest.raises(RuntimeError):
+        with store.unit_of_work(snapshot=True):
+            assert store.record_event("Ev1", NOW)
+            raise RuntimeError("the listener failed")
+    assert not store.event_seen("Ev1")  # so Slack's retry is handled
+    assert store.record_event("Ev1", NOW) is True
+    assert store.event_seen("Ev1") and store.record_event("Ev1", NOW) is False  # a copy handled meanwhile
+
+
+def test_racing_copies_of_one_event_are_recorded_once(opener: Callable[[], AnyStore]) -> None:
+    stores = [opener() for _ in range(6)]
+    assert sorted(race(6, lambda i: stores[i].record_event("Ev9", NOW))) == [False] * 5 + [True]
+
+
+def test_a_unit_whose_reads_went_stale_is_refused_and_its_rerun_lands(opener: Callable[[], AnyStore]) -> None:
+    """Two requests read the same member; the first to write wins, the other runs again rather than
+    write what it decided on data that changed."""
+    store, other = opener(), opener()
+    store.ensure_member(MEMBER, NOW)
+    with pytest.raises(StaleSnapshot):
+        with store.unit_of_work(snapshot=True):
+            assert store.member(MEMBER) is not None  # the snapshot is taken here
+            other.update_member(MEMBER, tz="Europe/Rome")  # another writer commits meanwhile
+            store.update_member(MEMBER, tz="Europe/Helsinki")
+    member = store.member(MEMBER)
+    assert member is not None and member.tz == "Europe/Rome"
+    with store.unit_of_work(snapshot=True, exclusive=True):  # run again: it sees the other write
+        assert store.member(MEMBER) is not None
+        store.update_member(MEMBER, tz="Europe/Helsinki")
+    member = store.member(MEMBER)
+    assert member is not None and member.tz == "Europe/Helsinki"
+
+
+def test_a_requests_own_record_after_end_reading_never_goes_stale(opener: Callable[[], AnyStore]) -> None:
+    store, other = opener(), opener()
+    store.ensure_member(MEMBER, NOW)
+    with store.unit_of_work(snapshot=True):
+        assert store.member(MEMBER) is not None
+        other.update_member(MEMBER, tz="Europe/Rome")
+        store.end_reading()  # it wrote nothing: its snapshot is let go
+        assert store.record_event("Ev1", NOW) and store.first_sight_of_signature("v0=own", WALL)
+    assert store.event_seen("Ev1") and store.signature_seen("v0=own")
+
+
+def test_a_signature_is_seen_once_and_forgotten_after_the_replay_window(store: AnyStore) -> None:
+    assert store.first_sight_of_signature("v0=abc", WALL) is True
+    assert store.first_sight_of_signature("v0=abc", WALL + 1) is False
+    assert store.expire_operational_rows(NOW, WALL + 301)["seen_signatures"] == 1
+    assert store.first_sight_of_signature("v0=abc", WALL + 302) is True
+
+
+def test_a_send_key_is_claimed_once_and_only_for_an_existing_member_when_asked(
+    opener: Callable[[], AnyStore],
+) -> None:
+    stores = [opener() for _ in range(6)]
+    key = send_key(MEMBER, "checkin", "2026-W48")
+    won = race(6, lambda i: stores[i].claim_send(key, MEMBER, "checkin", "2026-W48", NOW))
+    assert sorted(won) == [False] * 5 + [True]
+    store = stores[0]
+    assert store.send_status(key) == "pending" and store.latest_sent_period(MEMBER, "checkin") == "2026-W48"
+    store.mark_sent(key, "D1", "1.0", NOW)
+    assert store.send_status(key) == "sent" and store.was_sent(MEMBER, "checkin")
+    gone = MemberKey("T1", "U404")
+    assert not store.claim_send(send_key(gone, "nudge", "1"), gone, "nudge", "1", NOW, require_member=True)
+
+
+def test_a_members_outbox_rows_go_one_at_a_time_in_order(store: AnyStore) -> None:
+    other = MemberKey("T1", "U2")
+    first, second = store.add_to_outbox(MEMBER, b"1", NOW), store.add_to_outbox(MEMBER, b"2", NOW)
+    elsewhere = store.add_to_outbox(other, b"3", NOW)
+    claimed = store.claim_outbox_rows("owner-a", NOW, WALL, limit=10)
+    assert [row.id for row in claimed] == [first, elsewhere]
+    assert claimed[0].payload == b"1" and claimed[0].attempts == 1 and claimed[0].owner == "owner-a"
+    assert store.claim_outbox_rows("owner-a", NOW, WALL, limit=10) == []
+    store.finish_outbox_row(first)
+    assert [row.id for row in store.claim_outbox_rows("owner-a", NOW, WALL, limit=10)] == [second]
+    store.retry_outbox_row(second, done=1, not_before=WALL + 60)
+    assert store.claim_outbox_rows("owner-a", NOW, WALL + 59, limit=10) == []
+    again = store.claim_outbox_rows("owner-a", NOW, WALL + 60, limit=10)
+    assert [(row.id, row.done, row.attempts) for row in again] == [(second, 1, 2)]
+
+
+def test_racing_senders_claim_each_row_once_and_each_member_in_order(opener: Callable[[], AnyStore]) -> None:
+    store = opener()
+    members = [MemberKey("T1", f"U{n}") for n in range(10)]
+    for position in range(3):
+        for member in members:
+            store.add_to_outbox(member, f"{member.user_id}:{position}".encode(), NOW)
+    senders = [opener() for _ in range(4)]
+    sent: list[bytes] = []  # in the order they were sent, whichever sender sent them
+
+    def send_all(i: int) -> None:
+        while True:
+            rows = senders[i].claim_outbox_rows(f"owner-{i}", NOW, WALL, limit=3)
+            if not rows and senders[i].outbox_size() == 0:
+                return
+            for row in rows:
+                sent.append(row.payload)
+                senders[i].finish_outbox_row(row.id)
+
+    race(4, send_all)
+    assert sorted(sent) == sorted(f"{m.user_id}:{p}".encode() for m in members for p in range(3))
+    for member in members:
+        own = [payload for payload in sent if payload.startswith(f"{member.user_id}:".encode())]
+        assert own == [f"{member.user_id}:{p}".encode() for p in range(3)]
+    assert store.outbox_size() == 0
+
+
+def test_a_dead_senders_claims_are_taken_over_once(opener: Callable[[], AnyStore]) -> None:
+    store = opener()
+    row_id = store.add_to_outbox(MEMBER, b"1", NOW)
+    store.claim_outbox_rows("dead", NOW, WALL, limit=1)
+    store.beat("alive", WALL)
+    assert store.live_senders(WALL - 60) == {"alive"}
+    takers = [opener() for _ in range(4)]
+    results = race(4, lambda i: takers[i].take_over_outbox_row(row_id, "dead", f"alive-{i}"))
+    assert sorted(results) == [False] * 3 + [True]
+    assert [row.owner for row in store.claimed_outbox_rows()] == [f"alive-{results.index(True)}"]
+
+
+def test_a_check_in_is_recorded_once_per_period(opener: Callable[[], AnyStore]) -> None:
+    stores = [opener() for _ in range(4)]
+    stores[0].ensure_member(MEMBER, NOW)
+    answered = race(4, lambda i: stores[i].record_checkin(MEMBER, "2026-W48", 2, "same", NOW))
+    assert sorted(answered) == [False] * 3 + [True] and stores[0].has_checkin(MEMBER, "2026-W48")
+
+
+def test_a_stage_change_is_compared_and_set(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    row = store.member(MEMBER)
+    assert row is not None
+    assert store.set_stage(row, 3, "assessment", NOW) is True
+    assert store.set_stage(row, 4, "assessment", NOW) is False  # read before the first change
+    assert [(c["from_stage"], c["to_stage"]) for c in store.stage_changes(MEMBER)] == [(None, 3)]
+
+
+def test_due_members_are_paged_by_their_next_check_in(store: AnyStore) -> None:
+    members = [MemberKey("T1", f"U{n}") for n in range(5)]
+    for member in members:
+        store.ensure_member(member, NOW)
+    store.set_next_checkins([(member, NOW - timedelta(minutes=n)) for n, member in enumerate(members)])
+    store.update_member(members[0], paused=True)
+    first = store.due_members_after(NOW, limit=2, after=None)
+    last = first[-1]
+    assert last.next_checkin_at is not None
+    rest = store.due_members_after(NOW, limit=10, after=(last.next_checkin_at.isoformat(), last.team_id, last.user_id))
+    assert [row.user_id for row in first + rest] == ["U4", "U3", "U2", "U1"]
+
+
+def test_a_forgotten_member_leaves_no_row_and_an_export_shows_everything(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    store.advance(row, "networks", NOW, SetAnswer("reason", "ready"))
+    store.plans.save_section(MEMBER, "goals", {"goal": "more customers"}, NOW)
+    store.add_to_outbox(MEMBER, b"reply", NOW)
+    exported = store.export_member(MEMBER)
+    assert exported["member"]["user_id"] == "U1" and exported["assessments"][0]["answers"][0]["rating"] == "ready"
+    assert len(exported["plan_answers"]) == 1 and exported["outbox"][0]["payload"] == b"reply"
+    store.forget_member(MEMBER)
+    assert store.export_member(MEMBER) == {
+        "member": None,
+        "assessments": [],
+        **{table: [] for table in store.MEMBER_TABLES},
+        "digests": [],
+        "outbox": [],
+    }
+
+
+def test_a_stopped_workspace_is_purged_after_the_retention_time(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    store.stop_workspace("T1", "uninstalled", NOW + timedelta(hours=1))
+    assert not store.workspace_active("T1")
+    assert store.purge_stopped_workspaces(NOW) == []
+    assert store.purge_stopped_workspaces(NOW + timedelta(days=31)) == ["T1"]
+    assert store.member(MEMBER) is None and store.workspace_active("T1")
+
+
+def test_the_health_check_writes(store: AnyStore) -> None:
+    assert store.health_problem(NOW) is None
+
+
+def test_a_committed_outbox_row_wakes_the_senders_of_every_host(postgres_url: str) -> None:
+    from bot.sending.outbox import Doorbell
+    from bot.store.postgres import PostgresStore
+
+    sender_host, serving_host = PostgresStore(postgres_url), PostgresStore(postgres_url)
+    doorbell = Doorbell()
+    try:
+        sender_host.wake_on_notify(doorbell.ring)
+        assert doorbell.wait(10)  # the ring it gives once listening, for rows added before
+        with serving_host.unit_of_work():
+            serving_host.add_to_outbox(MEMBER, b"reply", NOW)
+            assert not doorbell.wait(0.2)  # not before the row is committed
+        assert doorbell.wait(10)
+    finally:
+        sender_host.close()
+        serving_host.close()
+
+
+def test_both_stores_have_the_same_tables_and_columns(tmp_path: Path, postgres_url: str) -> None:
+    """A migration added to one store's schema and not to the other's fails here."""
+    stores = [open_store(f"sqlite:///{tmp_path / 'coach.db'}"), open_store(postgres_url)]
+    try:
+        sqlite, postgres = ({table: set(columns_of(store, table)) for table in TABLES} for store in stores)
+        assert sqlite == postgres
+    finally:
+        for store in stores:
+            store.close()
+
+
+def columns_of(store: AnyStore, table: str) -> list[str]:
+    if isinstance(store, PostgresStore):
+        rows = store.db.execute(
+            "select column_name from information_schema.columns where table_name = ? order by 1", [table]
+        ).fetchall()
+        return [row[0] for row in rows]
+    return [column.name for column in store.db.table(table).columns]
