@@ -253,7 +253,8 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         if http:
             from bot.http.server import SenderWatch, make_server
 
-            server = make_server(app, store, host, port, sender=SenderWatch(store))
+            watch = SenderWatch(store, settings.coach_sender_silence_seconds)
+            server = make_server(app, store, host, port, sender=watch)
             log.info("serving HTTP on %s:%s", host, port)
             server.run()
         else:

@@ -27,7 +27,8 @@ from tests.test_e2e_restart import free_port, wait_until_serving
 from tests.test_scheduler_faults import MONDAY, checkins_per_member, populate_store
 
 MEMBERS = 50
-SENDER_TAKEOVER_SECONDS = 90.0  # a dead host's claims go to a live sender after 30 s of its silence
+SENDER_SILENCE_SECONDS = 3  # COACH_SENDER_SILENCE_SECONDS here: a dead host's claims go after 3 s, not 30
+SENDER_TAKEOVER_SECONDS = 60.0  # how long the test waits for that, at most
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Host:
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=self.fake.url,
             COACH_DATABASE_URL=self.database_url,
+            COACH_SENDER_SILENCE_SECONDS=str(SENDER_SILENCE_SECONDS),
         )
         with (self.folder / "coach.log").open("ab") as log:
             self.process = subprocess.Popen(

@@ -33,14 +33,15 @@ class SenderWatch:
     every few seconds, so one that died, froze or cannot write shows as silence."""
 
     store: AnyStore
+    silence: float = OWNER_SILENT_SECONDS
     wall_clock: Callable[[], float] = time.time
     since: float = field(default_factory=time.time)  # a sender just started has not beaten yet
 
     def problem(self) -> str | None:
         now = self.wall_clock()
-        if now - self.since < OWNER_SILENT_SECONDS or self.store.live_senders(now - OWNER_SILENT_SECONDS):
+        if now - self.since < self.silence or self.store.live_senders(now - self.silence):
             return None
-        return f"no sending process has shown a sign of life for {OWNER_SILENT_SECONDS:.0f} s"
+        return f"no sending process has shown a sign of life for {self.silence:.0f} s"
 
 
 def wsgi_application(

@@ -42,7 +42,7 @@ def serve_child(settings: Settings, sock: socket.socket) -> None:
 
     store = open_store(settings.database_url)  # its own connections (SQLite: ``Store.forget_inherited_locks``)
     app = create_app(settings, store)
-    make_server(app, store, sockets=[sock], sender=SenderWatch(store)).run()
+    make_server(app, store, sockets=[sock], sender=SenderWatch(store, settings.coach_sender_silence_seconds)).run()
 
 
 def end_with_parent(parent: int) -> None:

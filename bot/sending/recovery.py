@@ -18,7 +18,7 @@ from bot.store.interfaces import CoachStore
 from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
-OWNER_SILENT_SECONDS = 30.0  # a claim whose owner has not beaten for this long is taken over
+OWNER_SILENT_SECONDS = 30.0  # by default, a claim whose owner has not beaten for this long is taken over
 
 
 class OrphanRecovery:
@@ -27,6 +27,7 @@ class OrphanRecovery:
     owner: str
     doorbell: Doorbell
     rows_in_hand: set[int]
+    silence: float  # seconds without a heartbeat after which a sender is taken for dead
 
     client_for: Callable[[str], WebClient | None]
 
@@ -34,7 +35,7 @@ class OrphanRecovery:
         """Rows claimed by a sender that stopped beating (it died, or froze), whose send timed out, or of
         this sender's own that it no longer holds (their ending could not be written: a full disk)."""
         recovered = 0
-        alive = self.store.live_senders(self.wall_clock() - OWNER_SILENT_SECONDS)
+        alive = self.store.live_senders(self.wall_clock() - self.silence)
         for row in self.store.claimed_outbox_rows():
             mine = row.owner == self.owner
             if (mine and not self._left_behind(row, now)) or (not mine and row.owner in alive):
@@ -52,7 +53,7 @@ class OrphanRecovery:
 
     def _left_behind(self, row: OutboxRow, now: datetime) -> bool:
         """One of our own claims that no thread of ours is sending, and not just being handed out."""
-        settled = row.claimed_at is not None and now - row.claimed_at >= timedelta(seconds=OWNER_SILENT_SECONDS)
+        settled = row.claimed_at is not None and now - row.claimed_at >= timedelta(seconds=self.silence)
         return row.id not in self.rows_in_hand and settled
 
     def _resume_step(self, row: OutboxRow) -> int:

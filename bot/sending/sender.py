@@ -28,7 +28,7 @@ from bot.sending.landing import delivery_for, dm_of, remember_posts
 from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
 from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_passing, timed_out
-from bot.sending.recovery import OrphanRecovery
+from bot.sending.recovery import OWNER_SILENT_SECONDS, OrphanRecovery
 from bot.settings import Settings
 from bot.slack.canvases import delete_canvases
 from bot.slack.delivery import SlackDelivery, changes_member_data
@@ -60,6 +60,7 @@ class Sender(RowFates, OrphanRecovery):
         client_for: ClientFor,
         workers: int = 64,
         per_workspace: int = 16,
+        silence: float = OWNER_SILENT_SECONDS,
         poll_seconds: float = 0.5,
         recover: bool = True,
         doorbell: Doorbell = DOORBELL,
@@ -70,6 +71,7 @@ class Sender(RowFates, OrphanRecovery):
         self.client_for = client_for
         self.workers = workers
         self.per_workspace = per_workspace
+        self.silence = silence
         self.poll_seconds = poll_seconds
         self.recover = recover
         self.doorbell = doorbell
@@ -289,4 +291,5 @@ def make_sender(settings: Settings, store: AnyStore, clock: Clock = utc_now, **o
     """A sender for ``coach run`` (a thread of it) or ``coach send`` (a process of its own)."""
     installations = installation_store(settings, store)
     services = Services(store=store, bundle=load_bundle(), clock=clock, installations=installations)
+    options.setdefault("silence", settings.coach_sender_silence_seconds)
     return Sender(services, clients_by_team(settings, installations), **options)
