@@ -11,9 +11,11 @@ from typing import Any, ParamSpec, TypeVar
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.http import reopen
-from bot.http.authorization import OwnWorkspace, cached_authorize, keep_to_own_workspace
+from bot.http.authorization import OncePerWorkspaceAuthorize, OwnWorkspace, cached_authorize, keep_to_own_workspace
 from bot.http.event_claims import HANDLED_EVENT, drop_handled_events
 from bot.listeners import register_listeners
 from bot.listeners.reply import OUTBOX_KEY, PROMPTS_KEY
@@ -164,18 +166,7 @@ def create_app(settings: Settings, store: AnyStore, clock: Clock = utc_now, sock
         raise ValueError("SLACK_SIGNING_SECRET is not set")
     installations = installation_store(settings, store)
     client = make_web_client(settings)
-    oauth_settings = authorize = None
-    if installations is not None:
-        assert settings.slack_client_id is not None
-        client_secret = settings.secret(settings.slack_client_secret)
-        oauth_settings = OAuthSettings(
-            client_id=settings.slack_client_id,
-            client_secret=client_secret,
-            scopes=list(BOT_SCOPES),
-            installation_store=installations,
-            state_store=state_store(store),
-        )
-        authorize = cached_authorize(installations, settings.slack_client_id, client_secret, client)
+    oauth_settings, authorize = oauth(settings, store, installations, client)
     app = CoachApp(
         store=store,
         outbox=Outbox(store, clock),
@@ -198,19 +189,38 @@ def create_app(settings: Settings, store: AnyStore, clock: Clock = utc_now, sock
     app.middleware(drop_handled_events(store))
     reopen.register(app, Workspaces(store, installations, clock))
 
-    @app.error
-    def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        """Nobody sees a stack trace: unknown requests get a quiet 404, a store that cannot take the
-        request's writes 503, other failures a logged 500."""
-        if isinstance(error, BoltUnhandledRequestError):
-            log.info("no listener for a %s request", body.get("type"))
-            return BoltResponse(status=404, body="")
-        if isinstance(error, StaleSnapshot):
-            return BoltResponse(status=STALE, body="")  # the request is run again (``CoachApp.dispatch``)
-        if isinstance(error, STORE_ERRORS):
-            return unavailable(error)
-        log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
-        return BoltResponse(status=500, body="")
-
+    app.error(log_errors)
     register_listeners(app, Services(store=store, bundle=load_bundle(), clock=clock, installations=installations))
     return app
+
+
+def oauth(
+    settings: Settings, store: AnyStore, installations: InstallationStore | None, client: WebClient
+) -> tuple[OAuthSettings | None, OncePerWorkspaceAuthorize | None]:
+    """In OAuth mode: Bolt's install flow on the coach's database, and authorization cached per workspace."""
+    if installations is None:
+        return None, None
+    assert settings.slack_client_id is not None
+    client_secret = settings.secret(settings.slack_client_secret)
+    oauth_settings = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=installations,
+        state_store=state_store(store),
+    )
+    return oauth_settings, cached_authorize(installations, settings.slack_client_id, client_secret, client)
+
+
+def log_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    """Nobody sees a stack trace: unknown requests get a quiet 404, a store that cannot take the
+    request's writes 503, other failures a logged 500."""
+    if isinstance(error, BoltUnhandledRequestError):
+        log.info("no listener for a %s request", body.get("type"))
+        return BoltResponse(status=404, body="")
+    if isinstance(error, StaleSnapshot):
+        return BoltResponse(status=STALE, body="")  # the request is run again (``CoachApp.dispatch``)
+    if isinstance(error, STORE_ERRORS):
+        return unavailable(error)
+    log.exception("listener failed on a %s request", body.get("type"), exc_info=error)
+    return BoltResponse(status=500, body="")

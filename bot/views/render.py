@@ -44,6 +44,15 @@ from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice,
 
 
 def render(bundle: Bundle, outcome: Outcome) -> Rendered:
+    """The message an outcome is shown as, in ``bundle``'s language."""
+    rendered = render_conversation(bundle, outcome) or render_journey(bundle, outcome) or render_other(bundle, outcome)
+    if rendered is None:
+        raise TypeError(f"no Slack view for {outcome!r}")
+    return rendered
+
+
+def render_conversation(bundle: Bundle, outcome: Outcome) -> Rendered | None:
+    """The assessment's messages, and the coach's questions in words."""
     match outcome:
         case Intro():
             return assessment_views.intro(bundle)
@@ -59,6 +68,16 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return conversation(bundle, outcome)
         case Summary():
             return assessment_views.summary(bundle, outcome)
+        case Notice(key="nothing_in_progress"):
+            return assessment_views.start_prompt(bundle, outcome.key)
+        case Notice():
+            return notice(bundle, outcome.key, outcome.params)
+    return None
+
+
+def render_journey(bundle: Bundle, outcome: Outcome) -> Rendered | None:
+    """The adoption journey's messages: stages, the quiz, check-ins and reminders."""
+    match outcome:
         case StageCards():
             return journey_views.stage_cards(bundle, outcome)
         case QuizAsk():
@@ -75,6 +94,12 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return journey_views.nudge(bundle, outcome)
         case RevisitAsk():
             return journey_views.revisit(bundle, outcome)
+    return None
+
+
+def render_other(bundle: Bundle, outcome: Outcome) -> Rendered | None:
+    """Privacy, reports and the plan."""
+    match outcome:
         case ForgetConfirm():
             return privacy_views.forget_confirm(bundle)
         case Report():
@@ -93,11 +118,7 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return plan_views.plan_notice(bundle, outcome)
         case PlanDocument() | PlanCanvasesForgotten():
             return Rendered(text=bundle.plan.text("document_title"))
-        case Notice(key="nothing_in_progress"):
-            return assessment_views.start_prompt(bundle, outcome.key)
-        case Notice():
-            return notice(bundle, outcome.key, outcome.params)
-    raise TypeError(f"no Slack view for {outcome!r}")
+    return None
 
 
 def conversation(bundle: Bundle, outcome: Explanation | RestartConfirm | SettingsAsk) -> Rendered:
