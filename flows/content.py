@@ -283,15 +283,3 @@ def language_for(slack_locale: str | None, chosen: str | None = None) -> str:
 
 def all_bundles() -> tuple[Bundle, ...]:
     return tuple(load_bundle(language) for language in LANGUAGES)
-
-
-def read_intent(typed: str, preferred: Bundle) -> str | None:
-    """What a typed message clearly means (a rating or a command), or None; see ``flows.reading``.
-
-    Answers are read in every language, since members mix them; commands only in the member's
-    language and English, and only as the whole message.
-    """
-    from flows.reading import read_reply  # flows.reading builds on the models here
-
-    reading = read_reply(typed, preferred.locale)
-    return reading.rating or reading.command

@@ -25,7 +25,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
-from flows.content import DEFAULT_LOCALE, LANGUAGES, RATINGS, Rating, ReadingWords, load_bundle
+from flows.content import DEFAULT_LOCALE, LANGUAGES, RATINGS, Bundle, Rating, ReadingWords, load_bundle
 
 CLEAR = 0.8  # a reading at or above this confidence is recorded without asking back
 READ_CHARS = 1_000  # only a reply's start is read: a long one is clear only if its answer comes first
@@ -268,3 +268,13 @@ def read_reply(text: str, locale: str) -> Reading:
 def read_chat_command(text: str, locale: str) -> str | None:
     """A terminal-only command (stage, quiz, check in), as the whole message, or None."""
     return lexicon_for(locale if locale in LANGUAGES else "en").chat_commands.get(tokens(text))
+
+
+def read_intent(typed: str, preferred: Bundle) -> str | None:
+    """What a typed message clearly means (a rating or a command), or None.
+
+    Answers are read in every language, since members mix them; commands only in the member's
+    language and English, and only as the whole message.
+    """
+    reading = read_reply(typed, preferred.locale)
+    return reading.rating or reading.command

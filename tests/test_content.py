@@ -17,8 +17,8 @@ from flows.content import (
     content_root,
     load_bundle,
     load_bundle_from,
-    read_intent,
 )
+from flows.reading import read_intent
 
 
 @pytest.mark.parametrize("locale", available_locales())

@@ -20,7 +20,8 @@ from bot.listeners.commands import SUBCOMMANDS
 from bot.listeners.payloads import parse_subcommand
 from bot.store import Store, send_key
 from flows.assessment import SUMMARY
-from flows.content import QUESTION_IDS, load_bundle, read_intent
+from flows.content import QUESTION_IDS, load_bundle
+from flows.reading import read_intent
 from flows.values import MemberKey
 from tests.conftest import wait_for_empty_outbox
 from tests.fake_slack import FakeSlack

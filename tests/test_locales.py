@@ -14,7 +14,7 @@ from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import render
 from flows.assessment import evaluate
-from flows.content import QUESTION_IDS, Bundle, Rating, language_for, load_bundle, placeholders, read_intent
+from flows.content import QUESTION_IDS, Bundle, Rating, language_for, load_bundle, placeholders
 from flows.outcomes import (
     Ask,
     CheckinAsk,
@@ -39,6 +39,7 @@ from flows.outcomes import (
     StageCoaching,
     Summary,
 )
+from flows.reading import read_intent
 from flows.report import SharedMember, TeamReport
 from tests.blocks import all_text
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.rows import (
+    ACTIVE,
     REACHABLE,
     AssessmentRow,
     MemberRow,
@@ -94,8 +95,6 @@ class SendQueries(Session):
     def due_members_after(
         self, now: datetime, limit: int, after: tuple[str, str, str] | None
     ) -> list[MemberRow]:
-        from bot.store import REACHABLE, MemberRow
-
         cursor_sql, params = "", [_iso(now)]
         if after is not None:
             cursor_sql = " and (m.next_checkin_at, m.team_id, m.user_id) > (?, ?, ?)"
@@ -110,8 +109,6 @@ class SendQueries(Session):
     def assessments_to_nudge_after(
         self, now: datetime, first_after: timedelta, last_after: timedelta, limit: int, after_id: int
     ) -> list[AssessmentRow]:
-        from bot.store import ACTIVE, AssessmentRow
-
         rows = self.db.query(
             "select a.* from assessments a join members m on m.team_id = a.team_id and m.user_id = a.user_id"
             " where a.completed_at is null and a.nudges_sent < 2 and a.id > ?"
