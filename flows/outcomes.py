@@ -197,6 +197,7 @@ class SettingsForm:
     time: str
     paused: bool
     share: bool
+    paused_until: str | None = None  # ISO date a pause ends on by itself
 
 
 @dataclass(frozen=True)

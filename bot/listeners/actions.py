@@ -22,6 +22,7 @@ from bot.listeners.payloads import (
     chosen,
     clicked_message,
     dm_channel,
+    iso_date,
     member_of,
     selected,
     value_parts,
@@ -178,7 +179,9 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         at = chosen(selected(values, "time"))
         paused = bool(selected(values, "paused").get("selected_options"))
         share = bool(selected(values, "share").get("selected_options"))
-        outcomes = services.journey().save_settings(member, -1 if weekday is None else weekday, at, paused, share)
+        until = iso_date(selected(values, "paused_until").get("selected_date"))
+        journey = services.journey()
+        outcomes = journey.save_settings(member, -1 if weekday is None else weekday, at, paused, share, until)
         refused = settings_errors(services.bundle_for(member), outcomes)
         if refused:  # shown under the input in the modal, which stays open
             ack(response_action="errors", errors=refused)

@@ -23,6 +23,7 @@ from bot.sending.sender import Sender
 from bot.store import MemberRow
 from bot.store.interfaces import CoachStore
 from bot.store.outbox import CHANNEL_LANE
+from bot.usecases.journey import Journey
 from flows.content import Bundle
 from flows.schedule import checkin_slot, following_checkin
 
@@ -76,6 +77,9 @@ class Scheduler:
         for table, count in self.store.expire_operational_rows(now, self.wall_clock()).items():
             if count:
                 log.info("expired %d old rows of %s", count, table)
+        with self.store.unit_of_work():
+            if resumed := Journey(self.store, self.bundle).resume_ended_pauses(now):
+                log.info("resumed %d member(s) whose pause until a date is over", resumed)
         self._checkins(now, report)
         self._nudges(now, report)
         for job in digest_jobs(self.store, now, self.bundle):

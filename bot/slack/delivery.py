@@ -148,7 +148,7 @@ class SlackDelivery:
             log.warning("views.publish failed for %s: %s", user_id, describe(error))
 
     def open_settings(self, trigger_id: str, form: SettingsForm, member_id: str) -> None:
-        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share)
+        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share, form.paused_until)
         self.open_modal(trigger_id, view, member_id)
 
     def open_modal(self, trigger_id: str, view: View, member_id: str) -> None:

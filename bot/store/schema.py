@@ -194,3 +194,10 @@ def m013_open_prompt(db: Database) -> None:
 def m014_home_viewers(db: Database) -> None:
     """Who has opened App Home (and when first): only for them is it republished as their steps end."""
     db.table("home_viewers").create({"team_id": str, "user_id": str, "seen_at": str}, pk=("team_id", "user_id"))
+
+
+@migrations()
+def m014_paused_until(db: Database) -> None:
+    """A pause may end on a date (ISO, in the member's own time zone); null pauses until resumed."""
+    db.table("members").add_column("paused_until", str)
+    db.execute("create index idx_members_paused_until on members (paused_until) where paused_until is not null")

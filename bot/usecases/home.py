@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.journey import settings_of
 from bot.usecases.plan import Plans
 from flows.assessment import evaluate
 from flows.content import Bundle
@@ -36,7 +37,7 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
         shown = store.tips_shown(member, stage)
         last_tip = shown[-1] if shown else None
     schedule = (
-        SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins)
+        settings_of(row)
         if row is not None
         else SettingsForm(DEFAULT_WEEKDAY, DEFAULT_TIME.strftime("%H:%M"), False, False)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, DividerBlock, HeaderBlock
 from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
@@ -133,6 +135,8 @@ def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
     schedule = (
         messages.text("home_schedule_not_for_now")
         if _not_for_now(data)
+        else _paused_until(bundle, data.schedule.paused_until)
+        if data.schedule.paused and data.schedule.paused_until
         else messages.text("home_schedule_paused")
         if data.schedule.paused
         else messages.text(
@@ -146,3 +150,8 @@ def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
     checkin = ButtonElement(text=messages.text("button_checkin_now"), action_id=CHECKIN_NOW_ACTION, value="now")
     blocks.append(ActionsBlock(elements=[checkin, find_stage_button(bundle), settings]))
     return blocks
+
+
+def _paused_until(bundle: Bundle, until: str) -> str:
+    moment = datetime.combine(date.fromisoformat(until), time(12, 0))
+    return bundle.messages.text("home_schedule_paused_until", date=format_date(bundle, moment))
