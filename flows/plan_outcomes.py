@@ -33,6 +33,7 @@ class PlanDocument:
     answers: PlanAnswers
     canvas_id: str | None = None  # the member's canvas as last recorded; the sender edits it in place
     link: str | None = None
+    written: Mapping[str, str] = field(default_factory=dict)  # what the coach last wrote under each heading
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class PlanPlaced:
     canvas_id: str
     link: str
     channel_id: str | None = None  # None: the member's own canvas; else the channel an admin published in
+    written: Mapping[str, str] = field(default_factory=dict)  # what the coach now has under each heading
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ that makes one request's writes a single transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -146,7 +146,13 @@ class Plans(Protocol):
     ) -> None: ...
     def document(self, member: MemberKey, channel_id: str = ...) -> PlanDocumentRow | None: ...
     def save_document(
-        self, member: MemberKey, canvas_id: str, link: str | None, now: datetime, channel_id: str = ...
+        self,
+        member: MemberKey,
+        canvas_id: str,
+        link: str | None,
+        now: datetime,
+        channel_id: str = ...,
+        written: Mapping[str, str] | None = ...,
     ) -> None: ...
     def canvas_ids(self, member: MemberKey) -> tuple[str, ...]: ...
     def withdraw_from_channels(self, member: MemberKey) -> tuple[str, ...]: ...

@@ -201,3 +201,10 @@ def m014_paused_until(db: Database) -> None:
     """A pause may end on a date (ISO, in the member's own time zone); null pauses until resumed."""
     db.table("members").add_column("paused_until", str)
     db.execute("create index idx_members_paused_until on members (paused_until) where paused_until is not null")
+
+
+@migrations()
+def m014_canvas_parts_written(db: Database) -> None:
+    """What the coach last wrote under each heading of a plan canvas (JSON: section id -> Markdown), so
+    a later save edits only those lines and finds out when a person changed them."""
+    db.table("plan_documents").add_column("written", str)

@@ -56,6 +56,7 @@ class Plans:
             self.plans.answers(member),
             canvas.canvas_id if canvas else None,
             canvas.link if canvas else None,
+            dict(canvas.written) if canvas else {},
         )
 
     def section_answers(self, member: MemberKey, section_id: str) -> dict[str, FieldValue] | None:
@@ -76,7 +77,7 @@ class Plans:
         if self.store.member(member) is None:
             return  # forgotten meanwhile: nothing of theirs comes back
         if placed.channel_id is None:
-            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock())
+            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), written=placed.written)
         else:
             self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), placed.channel_id)
 
