@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from flows.actions import ActionAnswered, ActionForm, ActionLine, ActionsAsk, ActionSaved
 from flows.assessment import AssessmentResult
 from flows.content import Rating
 from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
@@ -222,6 +223,7 @@ class HomeTab:
     plan_done: frozenset[str] = frozenset()
     plan_link: str | None = None  # the member's plan canvas
     latest_words: Mapping[str, str] = field(default_factory=dict)  # the member's own words, by question
+    actions: tuple[ActionLine, ...] = ()  # actions the member made or owns
 
     @property
     def first_visit(self) -> bool:
@@ -259,4 +261,8 @@ Outcome = (
     | PlanNotice
     | PlanTip
     | PlanCanvasesForgotten
+    | ActionForm
+    | ActionSaved
+    | ActionsAsk
+    | ActionAnswered
 )

@@ -16,9 +16,11 @@ from slack_sdk.models.views import View
 
 from bot.slack.canvases import PlanPublisher, delete_canvases
 from bot.slack.errors import SLACK_FAILURES, describe
+from bot.views.actions import action_modal
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import rendered_message
+from flows.actions import ActionForm
 from flows.content import Bundle
 from flows.outcomes import (
     AskBackClosed,
@@ -150,6 +152,9 @@ class SlackDelivery:
     def open_settings(self, trigger_id: str, form: SettingsForm, member_id: str) -> None:
         view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share, form.paused_until)
         self.open_modal(trigger_id, view, member_id)
+
+    def open_action_form(self, trigger_id: str, form: ActionForm, member_id: str) -> None:
+        self.open_modal(trigger_id, action_modal(self.bundle, form), member_id)
 
     def open_modal(self, trigger_id: str, view: View, member_id: str) -> None:
         """Open a modal; when Slack will not (the click's trigger expired, a hiccup), tell the member in

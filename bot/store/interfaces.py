@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.store.outbox import OutboxRow
 from bot.store.plans import PlanDocumentRow
 from bot.store.rows import AnswerChange, AssessmentRow, MemberRow
+from flows.actions import ActionLine, ActionStatus
 from flows.content import Rating
 from flows.plan_document import FieldValue
 from flows.values import MemberKey, Recipient
@@ -167,8 +168,22 @@ class Transactions(Protocol):
     def after_commit(self, hook: Callable[[], None]) -> None: ...
 
 
+class Actions(Protocol):
+    """Actions with an owner and a date (``bot.store.actions``)."""
+
+    def create(self, member: MemberKey, owner_id: str, source: str, title: str, due: date, now: datetime) -> int: ...
+    def of_member(self, member: MemberKey) -> list[ActionLine]: ...
+    def due_for_owner(self, owner: MemberKey, by: date) -> list[ActionLine]: ...
+    def set_status(
+        self, member: MemberKey, action_id: int, status: ActionStatus, now: datetime
+    ) -> ActionLine | None: ...
+    def team_counts(self, team_id: str, today: date) -> dict[str, int]: ...
+
+
 class CoachStore(Members, Assessments, Sends, Workspaces, MemberData, Requests, OutboxRows, Transactions, Protocol):
     """Everything the coach keeps, for the use cases, the sender and the scheduler."""
 
     @property
     def plans(self) -> Plans: ...
+    @property
+    def actions(self) -> Actions: ...

@@ -208,3 +208,18 @@ def m014_canvas_parts_written(db: Database) -> None:
     """What the coach last wrote under each heading of a plan canvas (JSON: section id -> Markdown), so
     a later save edits only those lines and finds out when a person changed them."""
     db.table("plan_documents").add_column("written", str)
+
+
+@migrations()
+def m015_actions(db: Database) -> None:
+    """Actions: a next step or a plan part that one person (``owner_id``) does by a date (``due``, ISO);
+    ``user_id`` is the member who made it. Member data: exported and forgotten with its maker, and
+    with its owner."""
+    db.execute(
+        "create table actions (id integer primary key autoincrement, team_id text not null,"
+        " user_id text not null, owner_id text not null, source text not null, title text not null,"
+        " due text not null, status text not null default 'open', created_at text not null,"
+        " updated_at text not null)"
+    )
+    db.execute("create index idx_actions_owner on actions (team_id, owner_id, status, due)")
+    db.execute("create index idx_actions_maker on actions (team_id, user_id)")

@@ -57,4 +57,5 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
         plan_done=done_sections(bundle.plan, plans.plans.answers(member)),
         plan_link=document.link if document else None,
         latest_words=words,
+        actions=tuple(store.actions.of_member(member)),
     )

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
+from bot.views.actions import step_with_button
 from bot.views.common import (
     Rendered,
     escape,
@@ -206,7 +207,10 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
     if result.plan:
         blocks.append(DividerBlock())
         blocks.append(section(f"*{plan_title(bundle, result)}*"))
-        blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
+        if gets_weekly_checkins(result.verdict):  # each next step can become an action with an owner and a date
+            blocks += [step_with_button(bundle, plan_item_text(bundle, item), item.question_id) for item in result.plan]
+        else:
+            blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
     retake = ButtonElement(
         text=bundle.messages.text("button_retake"), action_id=RETAKE_ACTION, value=str(outcome.assessment_id)
     )

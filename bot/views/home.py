@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextB
 from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
+from bot.views import actions as action_views
 from bot.views import plan as plan_views
 from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
 from bot.views.common import format_date, format_time, inert, section, sections, weekday_name, worth_quoting
@@ -43,7 +44,7 @@ def home_view(bundle: Bundle, data: HomeTab) -> View:
     blocks.append(ContextBlock(elements=[Markdown(text=messages.text("home_privacy"))]))
     blocks += [DividerBlock(), section(f"*{messages.text('home_readiness_title')}*")]
     blocks += _readiness(bundle, data)
-    blocks += [DividerBlock(), *_plan(bundle, data)]
+    blocks += [DividerBlock(), *_plan(bundle, data), *_actions(bundle, data)]
     blocks += [DividerBlock(), section(f"*{messages.text('home_journey_title')}*")]
     blocks += _journey(bundle, data)
     if len(blocks) > MAX_HOME_BLOCKS:
@@ -61,6 +62,16 @@ def _plan(bundle: Bundle, data: HomeTab) -> list[Block]:
     if _not_for_now(data) and not data.plan_done:
         return [section(bundle.messages.text("home_plan_not_for_now"))]
     return plan_views.home_blocks(bundle, data.plan_order, data.plan_done, data.plan_link)
+
+
+def _actions(bundle: Bundle, data: HomeTab) -> list[Block]:
+    """The member's actions (made or owned), and a menu to make a written plan part an action."""
+    blocks: list[Block] = []
+    if lines := action_views.home_lines(bundle, data.actions):
+        blocks.append(section("\n".join(lines)))
+    if not _not_for_now(data) and (menu := action_views.plan_part_menu(bundle, data.plan_done)) is not None:
+        blocks.append(menu)
+    return blocks
 
 
 def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
