@@ -33,11 +33,21 @@ class CanvasPart:
         return f"## {self.heading}\n\n{self.body}\n"
 
 
-def plan_parts(plan: PlanContent, answers: PlanAnswers, mention: Mention) -> tuple[CanvasPart, ...]:
-    return tuple(
+ACTIONS_PART = "actions"
+
+
+def plan_parts(
+    plan: PlanContent, answers: PlanAnswers, mention: Mention, checklist: tuple[str, ...] = ()
+) -> tuple[CanvasPart, ...]:
+    """The plan's parts in order, and after them the checklist of the member's actions, if any."""
+    parts = [
         CanvasPart(section.id, f"{number}. {section.title}", "\n".join(section_body(plan, section, answers, mention)))
         for number, section in enumerate(plan.sections, start=1)
-    )
+    ]
+    if checklist:
+        heading = f"{len(parts) + 1}. {plan.text('canvas_actions_heading')}"
+        parts.append(CanvasPart(ACTIONS_PART, heading, "\n".join(checklist)))
+    return tuple(parts)
 
 
 def shown_text(line: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flows.actions import ActionLine
 from flows.plan_document import PlanAnswers
 
 
@@ -34,6 +35,7 @@ class PlanDocument:
     canvas_id: str | None = None  # the member's canvas as last recorded; the sender edits it in place
     link: str | None = None
     written: Mapping[str, str] = field(default_factory=dict)  # what the coach last wrote under each heading
+    actions: tuple[ActionLine, ...] = ()  # the member's actions: a checklist part of the canvas
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from tests.slack_driver import Reply, SlackDriver
 from tests.test_e2e_follow_up import home_showing
 from tests.test_e2e_home_privacy import home_opened
 from tests.test_e2e_journey import place
-from tests.test_e2e_plan import finish_assessment, user_in, wait_dm
+from tests.test_e2e_plan import RESOURCES, finish_assessment, submit_section, user_in, wait_dm
 
 DUE = "2026-12-02"  # the Wednesday after TEST_NOW: its week's check-in is Monday 30 November
 MONDAY_CHECKIN = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
@@ -99,3 +99,37 @@ def test_an_action_in_the_past_or_without_words_is_refused_in_the_form(coach_ser
     values["title"] = {"title": {"type": "plain_text_input", "value": "Ask five customers"}}
     refused = submit_form(driver, user, values).json()
     assert refused == {"response_action": "errors", "errors": {"due": messages.text("action_date_past")}}
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_without_a_list_the_actions_are_a_checklist_in_the_plan_canvas(
+    coach_server: SlackDriver, tick, settings, language: str
+) -> None:
+    driver, bundle = coach_server, load_bundle(language)
+    user = user_in(driver, language, "LISTLESS")
+    place(Store(settings.coach_db), MemberKey("T0001", user), 3, "Europe/Helsinki", TEST_NOW)
+    finish_assessment(driver, user)  # no Slack List is made: the actions go in the plan canvas
+    submit_section(driver, user, "resources", RESOURCES)
+    canvas_id = driver.fake.wait_for("canvases.create")[0].response["canvas_id"]
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.fake.wait_until(lambda _c: store.plans.document(member), expected="the canvas recorded")
+    driver.fake.canvases.person_adds(canvas_id, "Our own note, kept.")
+    action_form(driver, user)
+    values = {
+        "title": {"title": {"type": "plain_text_input", "value": "Ask five customers *where* they found us"}},
+        "owner": {"owner": {"type": "users_select", "selected_user": user}},
+        "due": {"due": {"type": "datepicker", "selected_date": DUE}},
+    }
+    submit_form(driver, user, values)
+    heading = f"## 7. {bundle.plan.text('canvas_actions_heading')}"
+    driver.fake.wait_until(lambda _c: heading in driver.fake.canvases.text(canvas_id) or None, expected="a checklist")
+    text = driver.fake.canvases.text(canvas_id)
+    assert "Our own note, kept." in text and any(line.startswith("- [ ] Ask five") for line in text.splitlines())
+
+    tick(MONDAY_CHECKIN)
+    (asked,) = driver.messages_with(user, bundle.messages.text("actions_due_title"))
+    driver.click(user, asked, "action_answer:done")
+    driver.fake.wait_until(
+        lambda _c: "- [x] Ask five" in driver.fake.canvases.text(canvas_id) or None, expected="the item ticked"
+    )
+    assert "Our own note, kept." in driver.fake.canvases.text(canvas_id)

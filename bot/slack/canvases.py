@@ -15,8 +15,9 @@ from slack_sdk import WebClient
 
 from bot.slack.canvas_parts import CanvasParts
 from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, error_code
+from bot.views.actions import checklist
 from bot.views.plan import slack_link
-from flows.canvas_parts import CanvasPart, plan_parts
+from flows.canvas_parts import ACTIONS_PART, CanvasPart, plan_parts
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
 from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanPlaced
@@ -64,10 +65,12 @@ class PlanPublisher:
 
     def _member_canvas(self, document: PlanDocument, dm_channel: str) -> PlanPlaced:
         title = self.bundle.plan.text("document_title")
-        parts = plan_parts(self.bundle.plan, document.answers, canvas_mention)
+        parts = plan_parts(
+            self.bundle.plan, document.answers, canvas_mention, checklist(self.bundle, document.actions, canvas_mention)
+        )
         if document.canvas_id is not None and (edited := self._edited(document, parts, dm_channel)) is not None:
             return edited
-        markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
+        markdown = self._whole(document, parts)
         canvas_id = str(self.client.canvases_create(title=title, document_content=_content(markdown))["canvas_id"])
         link = canvas_url(self.client, document.team_id, canvas_id)
         # Slack lets access be granted only once the canvas has been shared with the person.
@@ -79,6 +82,11 @@ class PlanPublisher:
         written = {part.id: part.body for part in parts}
         return PlanPlaced(document.team_id, document.user_id, canvas_id, link, written=written)
 
+    def _whole(self, document: PlanDocument, parts: tuple[CanvasPart, ...]) -> str:
+        """The whole canvas: the plan, and the checklist of actions after it when there is one."""
+        markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
+        return markdown + (f"\n{parts[-1].markdown}" if parts and parts[-1].id == ACTIONS_PART else "")
+
     def _edited(self, document: PlanDocument, parts: tuple[CanvasPart, ...], dm_channel: str) -> PlanPlaced | None:
         """Edit only the coach's own parts of the member's canvas; None when the canvas is gone. A canvas
         from before the coach kept what it wrote there is replaced whole, once."""
@@ -87,7 +95,7 @@ class PlanPublisher:
         try:
             if document.written:
                 written, kept = CanvasParts(self.client, document.canvas_id).update(parts, document.written)
-            elif self._replaced(document.canvas_id, render_plan_markdown(self.bundle.plan, document.answers)):
+            elif self._replaced(document.canvas_id, self._whole(document, parts)):
                 written = {part.id: part.body for part in parts}
             else:
                 return None

@@ -40,6 +40,14 @@ class ActionStore:
         )
         return [_line(row) for row in rows]
 
+    def made_by(self, member: MemberKey) -> list[ActionLine]:
+        """The actions a member made, for the checklist in their plan canvas (dropped ones left out)."""
+        rows = self.store.db.query(
+            "select * from actions where team_id = ? and user_id = ? and status != 'dropped' order by due, id",
+            [member.team_id, member.user_id],
+        )
+        return [_line(row) for row in rows]
+
     def due_for_owner(self, owner: MemberKey, by: date) -> list[ActionLine]:
         rows = self.store.db.query(
             "select * from actions where team_id = ? and owner_id = ? and status = 'open' and due <= ?"

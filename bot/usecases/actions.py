@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.plan import Plans
 from flows.actions import (
     AFTER_ANSWER,
     DEFAULT_DUE_IN,
@@ -62,13 +63,18 @@ class Actions:
         assert due is not None
         self.store.ensure_member(member, self.clock())
         self.store.actions.create(member, owner_id, source, title.strip()[:MAX_TITLE], due, self.clock())
-        return [ActionSaved(title.strip()[:MAX_TITLE], owner_id, due.isoformat())]
+        return [ActionSaved(title.strip()[:MAX_TITLE], owner_id, due.isoformat()), *self._checklist(member)]
 
     def answer(self, member: MemberKey, action_id: int, answer: ActionAnswer) -> list[Outcome]:
         changed = self.store.actions.set_status(member, action_id, AFTER_ANSWER[answer], self.clock())
         if changed is None:
             return [Notice("stale_button")]
-        return [ActionAnswered(changed.title, answer)]
+        return [ActionAnswered(changed.title, answer), *self._checklist(member)]
+
+    def _checklist(self, member: MemberKey) -> list[Outcome]:
+        """The member's plan canvas, with its checklist of actions brought up to date (when they have one)."""
+        plans = Plans(self.store, self.bundle, self.clock)
+        return [plans.document(member)] if self.store.plans.document(member) is not None else []
 
     def listed(self, member: MemberKey) -> tuple[ActionLine, ...]:
         return tuple(self.store.actions.of_member(member))

@@ -57,6 +57,7 @@ class Plans:
             canvas.canvas_id if canvas else None,
             canvas.link if canvas else None,
             dict(canvas.written) if canvas else {},
+            tuple(self.store.actions.made_by(member)),
         )
 
     def section_answers(self, member: MemberKey, section_id: str) -> dict[str, FieldValue] | None:

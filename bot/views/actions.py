@@ -3,6 +3,7 @@ check-in's questions about the ones due, and App Home's list. Pure builders."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 
 from slack_sdk.models.blocks import (
@@ -24,6 +25,7 @@ from slack_sdk.models.views import View
 from bot.views.common import Rendered, escape, format_date, section
 from flows.actions import ACTION_ANSWERS, MAX_TITLE, ActionAnswered, ActionForm, ActionLine, ActionsAsk, ActionSaved
 from flows.content import Bundle
+from flows.plan_document import markdown_text
 
 ACTION_NEW = "action_new"  # a button whose value is the action's source (``step:<question id>``)
 ACTION_FROM_PLAN = "action_new_plan"  # App Home's menu of written plan parts
@@ -117,6 +119,16 @@ def asked(bundle: Bundle, outcome: ActionsAsk) -> Rendered:
 def answered(bundle: Bundle, outcome: ActionAnswered) -> Rendered:
     text = bundle.messages.text(f"action_answered_{outcome.answer}", title=escape(outcome.title))
     return Rendered(text=text, blocks=(section(text),))
+
+
+def checklist(bundle: Bundle, actions: tuple[ActionLine, ...], mention: Callable[[str], str]) -> tuple[str, ...]:
+    """The member's actions as a checklist for their plan canvas."""
+    def item(line: ActionLine) -> str:
+        owner, due = mention(line.owner_id), due_text(bundle, line.due)
+        text = bundle.messages.text("home_action", title=markdown_text(line.title), owner=owner, date=due)
+        return f"- [{'x' if line.status == 'done' else ' '}] {text}"
+
+    return tuple(item(line) for line in actions if line.status != "dropped")
 
 
 def home_lines(bundle: Bundle, actions: tuple[ActionLine, ...]) -> list[str]:
