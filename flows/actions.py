@@ -8,7 +8,8 @@ until they answer *done* or *drop* (*not yet* keeps it for the next week).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
@@ -32,6 +33,7 @@ class ActionLine:
     owner_id: str
     due: str  # ISO date
     status: ActionStatus = "open"
+    item_id: str | None = None  # its item in the member's Slack List, once there
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,40 @@ class ActionsAsk:
 class ActionAnswered:
     title: str
     answer: ActionAnswer
+
+
+@dataclass(frozen=True)
+class ActionListSync:
+    """Put one action of the member's in their Slack List (made the first time), or change its item.
+    ``list_id`` None: no List yet; ``refused``: Slack would not make one, so nothing is tried."""
+
+    team_id: str
+    user_id: str
+    action: ActionLine
+    list_id: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)  # column id by key (title, owner, due, done)
+    refused: bool = False
+
+
+@dataclass(frozen=True)
+class ActionListed:
+    """What the sender did with a ``ActionListSync``: the List and the action's item, or a refusal."""
+
+    team_id: str
+    user_id: str
+    action_id: int
+    list_id: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    item_id: str | None = None
+    refused: bool = False
+
+
+@dataclass(frozen=True)
+class ListItemsForgotten:
+    """After ``/coach forget``: the member's List items to delete from Slack."""
+
+    list_id: str
+    item_ids: tuple[str, ...]
 
 
 def parse_source(source: str) -> tuple[str, str] | None:

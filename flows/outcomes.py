@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from flows.actions import ActionAnswered, ActionForm, ActionLine, ActionsAsk, ActionSaved
+from flows.actions import (
+    ActionAnswered,
+    ActionForm,
+    ActionLine,
+    ActionListSync,
+    ActionsAsk,
+    ActionSaved,
+    ListItemsForgotten,
+)
 from flows.assessment import AssessmentResult
 from flows.content import Rating
 from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
@@ -265,4 +273,6 @@ Outcome = (
     | ActionSaved
     | ActionsAsk
     | ActionAnswered
+    | ActionListSync
+    | ListItemsForgotten
 )

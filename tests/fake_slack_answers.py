@@ -101,6 +101,10 @@ ANSWERS: dict[str, Answer] = {
     "canvases.edit": lambda fake, call: fake.canvases.edit(call.args),
     "canvases.sections.lookup": lambda fake, call: fake.canvases.lookup(call.args),
     "canvases.delete": lambda fake, call: fake.canvases.delete(str(call.args.get("canvas_id"))),
+    **{
+        f"slackLists.{name}": lambda fake, call: fake.lists.answer(call.method, call.args)
+        for name in ("create", "access.set", "items.create", "items.update", "items.delete")
+    },
 }
 
 

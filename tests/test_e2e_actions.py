@@ -28,6 +28,15 @@ DUE = "2026-12-02"  # the Wednesday after TEST_NOW: its week's check-in is Monda
 MONDAY_CHECKIN = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
 
 
+def forget(driver: SlackDriver, user: str) -> None:
+    """``/coach forget``, confirmed with a signed click on the private question's button."""
+    question = driver.command_reply(user, "forget")
+    carrier = driver.fake.calls_to("users.info")[0]  # any recorded call can carry the ephemeral blocks
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    assert driver.click(user, carrier, "forget_confirm").status == 200
+
+
 def submit_form(driver: SlackDriver, user: str, values: dict[str, Any]) -> Reply:
     """The form's ``view_submission``, carrying its source as Slack gives it back (``private_metadata``)."""
     payload = json.loads(parse_qs(driver.view_submission_body(user, "action_form", values))["payload"][0])
@@ -69,6 +78,12 @@ def test_a_next_step_becomes_an_action_its_owner_is_asked_about_and_marks_done(
     saved = messages.text("action_saved", title=step, owner=f"<@{owner}>", date=due_text(bundle, DUE))
     driver.messages_with(user, saved.split("<@")[0])
 
+    (made,) = driver.fake.wait_for("slackLists.create")
+    list_id = made.response["list_id"]
+    driver.fake.wait_for("slackLists.items.create")
+    assert driver.fake.lists.lists[list_id]["shared_with"] == [user]
+    assert driver.fake.lists.items(list_id) == [{"title": step, "owner": [owner], "due": [DUE], "done": False}]
+
     tick(MONDAY_CHECKIN)
     (asked,) = driver.messages_with(owner, messages.text("actions_due_title"))
     assert step in all_text(asked.args["blocks"])
@@ -78,10 +93,13 @@ def test_a_next_step_becomes_an_action_its_owner_is_asked_about_and_marks_done(
     line = messages.text("home_action", title=step, owner=f"<@{owner}>", date=due_text(bundle, DUE))
     home_showing(driver, owner, f"✅ {line}")
 
+    driver.fake.wait_until(lambda _c: driver.fake.lists.items(list_id)[0]["done"] or None, expected="ticked")
+
     exported = store.export_member(MemberKey("T0001", owner))["actions_owned"]
     assert [(a["title"], a["status"], a["due"]) for a in exported] == [(step, "done", DUE)]
-    store.forget_member(MemberKey("T0001", owner))
-    assert store.export_member(MemberKey("T0001", user))["actions"] == []  # gone with its owner
+    forget(driver, user)  # the maker: their actions go, and the List's items with them
+    driver.fake.wait_until(lambda _c: driver.fake.lists.items(list_id) == [] or None, expected="items deleted")
+    assert store.export_member(MemberKey("T0001", owner))["actions_owned"] == []
 
 
 def test_an_action_in_the_past_or_without_words_is_refused_in_the_form(coach_server: SlackDriver) -> None:
@@ -108,7 +126,8 @@ def test_without_a_list_the_actions_are_a_checklist_in_the_plan_canvas(
     driver, bundle = coach_server, load_bundle(language)
     user = user_in(driver, language, "LISTLESS")
     place(Store(settings.coach_db), MemberKey("T0001", user), 3, "Europe/Helsinki", TEST_NOW)
-    finish_assessment(driver, user)  # no Slack List is made: the actions go in the plan canvas
+    driver.fake.fail("slackLists.create", error="access_denied")  # a free workspace: no Lists
+    finish_assessment(driver, user)
     submit_section(driver, user, "resources", RESOURCES)
     canvas_id = driver.fake.wait_for("canvases.create")[0].response["canvas_id"]
     store, member = Store(settings.coach_db), MemberKey("T0001", user)
@@ -133,3 +152,4 @@ def test_without_a_list_the_actions_are_a_checklist_in_the_plan_canvas(
         lambda _c: "- [x] Ask five" in driver.fake.canvases.text(canvas_id) or None, expected="the item ticked"
     )
     assert "Our own note, kept." in driver.fake.canvases.text(canvas_id)
+    assert len(driver.fake.calls_to("slackLists.create")) == 1  # refused once, not asked again

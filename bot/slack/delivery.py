@@ -16,11 +16,12 @@ from slack_sdk.models.views import View
 
 from bot.slack.canvases import PlanPublisher, delete_canvases
 from bot.slack.errors import SLACK_FAILURES, describe
+from bot.slack.lists import ListPublisher, delete_items
 from bot.views.actions import action_modal
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import rendered_message
-from flows.actions import ActionForm
+from flows.actions import ActionForm, ActionListed, ActionListSync, ListItemsForgotten
 from flows.content import Bundle
 from flows.outcomes import (
     AskBackClosed,
@@ -57,6 +58,7 @@ class Posted:
     channel: str
     ts: str
     placed: PlanPlaced | None = None  # a plan document: the canvas it now lives in
+    listed: ActionListed | None = None  # an action: its List and item
 
 
 class SlackDelivery:
@@ -123,6 +125,11 @@ class SlackDelivery:
         if isinstance(outcome, PlanDocument):
             placed = PlanPublisher(self.client, self.bundle).member_plan(outcome, channel)
             return Posted(outcome, channel, "", placed) if placed is not None else None
+        if isinstance(outcome, ActionListSync):
+            return Posted(outcome, channel, "", listed=ListPublisher(self.client, self.bundle).sync(outcome))
+        if isinstance(outcome, ListItemsForgotten):
+            delete_items(self.client, outcome)
+            return None
         if isinstance(outcome, PlanCanvasesForgotten):
             delete_canvases(self.client, outcome.canvas_ids)
             return None

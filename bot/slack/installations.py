@@ -30,6 +30,7 @@ BOT_SCOPES = (
     "files:write",
     "im:history",
     "im:write",
+    "lists:write",
     "users:read",
 )
 STATE_EXPIRATION_SECONDS = 600

@@ -3,6 +3,8 @@ date. ``/coach export`` includes a member's actions (made or owned), ``/coach fo
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +17,15 @@ SHOWN_ON_HOME = 10
 
 
 def _line(row: Any) -> ActionLine:
-    return ActionLine(int(row["id"]), str(row["title"]), str(row["owner_id"]), str(row["due"]), row["status"])
+    fields = (int(row["id"]), str(row["title"]), str(row["owner_id"]), str(row["due"]), row["status"])
+    return ActionLine(*fields, item_id=row.get("item_id"))
+
+
+@dataclass(frozen=True)
+class ActionListRow:
+    list_id: str | None
+    columns: dict[str, str]
+    refused: bool
 
 
 class ActionStore:
@@ -80,3 +90,41 @@ class ActionStore:
             if status == "open" and due:
                 counts["overdue"] += count
         return counts
+
+    def action(self, team_id: str, action_id: int) -> ActionLine | None:
+        rows = list(self.store.db.query("select * from actions where id = ? and team_id = ?", [action_id, team_id]))
+        return _line(rows[0]) if rows else None
+
+    def maker(self, team_id: str, action_id: int) -> str | None:
+        found = self.store.db.execute(
+            "select user_id from actions where id = ? and team_id = ?", [action_id, team_id]
+        ).fetchone()
+        return str(found[0]) if found else None
+
+    def action_list(self, member: MemberKey) -> ActionListRow | None:
+        row = self.store.db.execute(
+            "select list_id, columns, refused from action_lists where team_id = ? and user_id = ?",
+            [member.team_id, member.user_id],
+        ).fetchone()
+        return ActionListRow(row[0], json.loads(row[1] or "{}"), bool(row[2])) if row else None
+
+    def save_list(self, member: MemberKey, list_id: str | None, columns: dict[str, str], refused: bool) -> None:
+        with self.store.write() as db:
+            db.execute(
+                "insert or replace into action_lists (team_id, user_id, list_id, columns, refused)"
+                " values (?, ?, ?, ?, ?)",
+                [member.team_id, member.user_id, list_id, json.dumps(columns), int(refused)],
+            )
+
+    def set_item(self, team_id: str, action_id: int, item_id: str) -> None:
+        with self.store.write() as db:
+            db.execute("update actions set item_id = ? where id = ? and team_id = ?", [item_id, action_id, team_id])
+
+    def list_items(self, member: MemberKey) -> tuple[str | None, tuple[str, ...]]:
+        """The member's List and its items, read before ``/coach forget`` deletes the rows."""
+        found = self.action_list(member)
+        rows = self.store.db.execute(
+            "select item_id from actions where team_id = ? and user_id = ? and item_id is not null",
+            [member.team_id, member.user_id],
+        ).fetchall()
+        return (found.list_id if found else None), tuple(str(r[0]) for r in rows)

@@ -57,6 +57,7 @@ class PrivacyQueries(Session):
             db.execute("update outbox set status = 'withdrawn' where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
             db.execute("delete from actions where team_id = ? and owner_id = ?", params)
+            db.execute("delete from action_lists where team_id = ? and user_id = ?", params)
             if self.table_exists("slack_installations"):  # OAuth mode: they may have installed the app
                 db.execute(
                     "update slack_installations set user_id = '', user_token = null, user_scopes = null,"

@@ -223,3 +223,16 @@ def m015_actions(db: Database) -> None:
     )
     db.execute("create index idx_actions_owner on actions (team_id, owner_id, status, due)")
     db.execute("create index idx_actions_maker on actions (team_id, user_id)")
+
+
+@migrations()
+def m016_action_lists(db: Database) -> None:
+    """The Slack List of a member's actions (its column ids by key, JSON), or that Slack refused one
+    (``refused``: the actions then go in the plan canvas); each action's item in it."""
+    db.table("action_lists").create(
+        {"team_id": str, "user_id": str, "list_id": str, "columns": str, "refused": int},
+        pk=("team_id", "user_id"),
+        not_null={"refused"},
+        defaults={"refused": 0},
+    )
+    db.table("actions").add_column("item_id", str)

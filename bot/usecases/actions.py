@@ -3,6 +3,7 @@ owner's weekly check-in (done, not yet, drop) and listed on App Home."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot.store.interfaces import CoachStore
@@ -15,6 +16,8 @@ from flows.actions import (
     ActionAnswered,
     ActionForm,
     ActionLine,
+    ActionListed,
+    ActionListSync,
     ActionSaved,
     action_problem,
     parse_source,
@@ -62,19 +65,45 @@ class Actions:
             return [Notice(problem)]
         assert due is not None
         self.store.ensure_member(member, self.clock())
-        self.store.actions.create(member, owner_id, source, title.strip()[:MAX_TITLE], due, self.clock())
-        return [ActionSaved(title.strip()[:MAX_TITLE], owner_id, due.isoformat()), *self._checklist(member)]
+        title = title.strip()[:MAX_TITLE]
+        action_id = self.store.actions.create(member, owner_id, source, title, due, self.clock())
+        made = ActionLine(action_id, title, owner_id, due.isoformat())
+        sync = ActionListSync(member.team_id, member.user_id, made)
+        return [ActionSaved(title, owner_id, due.isoformat()), sync, *self._checklist(member)]
 
     def answer(self, member: MemberKey, action_id: int, answer: ActionAnswer) -> list[Outcome]:
         changed = self.store.actions.set_status(member, action_id, AFTER_ANSWER[answer], self.clock())
         if changed is None:
             return [Notice("stale_button")]
-        return [ActionAnswered(changed.title, answer), *self._checklist(member)]
+        maker = self.store.actions.maker(member.team_id, action_id) or member.user_id
+        sync = ActionListSync(member.team_id, maker, changed)  # in the List of whoever made it
+        canvas = self._checklist(member) if maker == member.user_id else []  # only the maker's own canvas
+        return [ActionAnswered(changed.title, answer), sync, *canvas]
 
     def _checklist(self, member: MemberKey) -> list[Outcome]:
         """The member's plan canvas, with its checklist of actions brought up to date (when they have one)."""
         plans = Plans(self.store, self.bundle, self.clock)
         return [plans.document(member)] if self.store.plans.document(member) is not None else []
 
-    def listed(self, member: MemberKey) -> tuple[ActionLine, ...]:
-        return tuple(self.store.actions.of_member(member))
+    def current_sync(self, sync: ActionListSync) -> ActionListSync | None:
+        """A List change as it stands when it is sent: the action now, and the maker's List (None when
+        the action is gone, or Slack refused the maker a List: then the plan canvas has the actions)."""
+        action = self.store.actions.action(sync.team_id, sync.action.id)
+        found = self.store.actions.action_list(MemberKey(sync.team_id, sync.user_id))
+        if action is None or (found is not None and found.refused):
+            return None
+        if found is None:
+            return replace(sync, action=action)
+        return replace(sync, action=action, list_id=found.list_id, columns=found.columns)
+
+    def listed(self, listed: ActionListed) -> None:
+        """What the sender did in Slack: the List made (or refused), the action's item."""
+        maker = MemberKey(listed.team_id, listed.user_id)
+        if listed.refused:
+            self.store.actions.save_list(maker, None, {}, refused=True)
+            return
+        known = self.store.actions.action_list(maker)
+        if known is None or known.list_id != listed.list_id:
+            self.store.actions.save_list(maker, listed.list_id, dict(listed.columns), refused=False)
+        if listed.item_id is not None:
+            self.store.actions.set_item(listed.team_id, listed.action_id, listed.item_id)

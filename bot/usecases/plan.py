@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.report import CHANNEL_MENTION, is_admin
+from flows.actions import ActionLine
 from flows.content import RATINGS, Bundle
 from flows.outcomes import Outcome
 from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
@@ -57,8 +58,13 @@ class Plans:
             canvas.canvas_id if canvas else None,
             canvas.link if canvas else None,
             dict(canvas.written) if canvas else {},
-            tuple(self.store.actions.made_by(member)),
+            self._checklist(member),
         )
+
+    def _checklist(self, member: MemberKey) -> tuple[ActionLine, ...]:
+        """The member's actions for the canvas, where Slack refused them a List (else the List has them)."""
+        found = self.store.actions.action_list(member)
+        return tuple(self.store.actions.made_by(member)) if found is not None and found.refused else ()
 
     def section_answers(self, member: MemberKey, section_id: str) -> dict[str, FieldValue] | None:
         """What the member wrote in a section, to fill its modal; None for a section that does not exist."""

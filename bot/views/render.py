@@ -15,7 +15,7 @@ from bot.views import plan as plan_views
 from bot.views import privacy as privacy_views
 from bot.views import report as report_views
 from bot.views.common import Rendered, notice
-from flows.actions import ActionAnswered, ActionsAsk, ActionSaved
+from flows.actions import ActionAnswered, ActionListSync, ActionsAsk, ActionSaved, ListItemsForgotten
 from flows.content import Bundle
 from flows.outcomes import (
     Ask,
@@ -99,6 +99,8 @@ def render(bundle: Bundle, outcome: Outcome) -> Rendered:
             return action_views.asked(bundle, outcome)
         case ActionAnswered():
             return action_views.answered(bundle, outcome)
+        case ActionListSync() | ListItemsForgotten():
+            return Rendered(text=bundle.messages.text("home_actions_title"))
         case PlanDocument() | PlanCanvasesForgotten():
             return Rendered(text=bundle.plan.text("document_title"))
         case Notice(key="nothing_in_progress"):
