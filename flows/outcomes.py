@@ -94,6 +94,8 @@ class Summary:
     completed_at: datetime
     recalled: bool = False  # True when showing an earlier result rather than one just finished
     words: Mapping[str, str] = field(default_factory=dict)  # question id -> the member's own typed words
+    previous: AssessmentResult | None = None  # the assessment before it: shown as before -> after
+    previous_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class RevisitAsk:
     and one to decline."""
 
     completed_at: datetime  # when the Not-for-now verdict was given
+    quarterly: bool = False  # the look back of a member on weekly check-ins, not the question after Not for now
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ class HomeTab:
     plan_link: str | None = None  # the member's plan canvas
     latest_words: Mapping[str, str] = field(default_factory=dict)  # the member's own words, by question
     actions: tuple[ActionLine, ...] = ()  # actions the member made or owns
+    previous_result: AssessmentResult | None = None  # the assessment before the latest, for before -> after
 
     @property
     def first_visit(self) -> bool:

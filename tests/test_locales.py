@@ -33,6 +33,7 @@ from flows.outcomes import (
     QuizSuggest,
     Report,
     RestartConfirm,
+    RevisitAsk,
     SettingsAsk,
     SettingsForm,
     StageCards,
@@ -72,6 +73,8 @@ def every_outcome(bundle: Bundle) -> list[Outcome]:
     outcomes += [Ask(1, qid, i + 1, 6) for i, qid in enumerate(QUESTION_IDS)]
     outcomes += [Closed(1, "policy", 5, 6, how, "partly", None, None) for how in ("answered", "skipped", "left")]
     outcomes += [Summary(1, mixed, WHEN), Summary(1, mixed, WHEN, recalled=True)]
+    outcomes += [Summary(1, mixed, WHEN, previous=evaluate(QUESTION_IDS, {}), previous_at=WHEN)]
+    outcomes += [RevisitAsk(WHEN), RevisitAsk(WHEN, quarterly=True)]
     outcomes += [Summary(1, evaluate(QUESTION_IDS, answers), WHEN) for answers in ONE_OF_EACH_VERDICT]
     outcomes += [StageCards(current=3), StageCards(invite=True)]
     outcomes += [QuizAsk(q.id) for q in bundle.stages.quiz] + [QuizSuggest(n) for n in range(1, 7)]
@@ -140,6 +143,8 @@ def sample_params(bundle: Bundle) -> dict[str, object]:
         "overdue": 1,
         "done": 3,
         "dropped": 0,
+        "before": "Not yet",
+        "after": "Ready",
     }
 
 

@@ -30,6 +30,7 @@ from bot.listeners.payloads import (
 )
 from bot.listeners.reply import keep_for_sending, open_settings
 from bot.sending.landing import delivery_for
+from bot.usecases.lookback import decline_lookback
 from bot.usecases.services import Services
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
@@ -44,6 +45,7 @@ from bot.views.assessment import (
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import (
     CHECKIN_PREFIX,
+    LOOKBACK_DECLINE_ACTION,
     QUIZ_ANSWER_PREFIX,
     QUIZ_START_ACTION,
     REVISIT_DECLINE_ACTION,
@@ -221,6 +223,7 @@ CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
     (CHECKIN_NOW_ACTION, checkin_now),
     (FORGET_ACTION, forget),
     (REVISIT_DECLINE_ACTION, decline_revisit),
+    (LOOKBACK_DECLINE_ACTION, lambda _services, _member, _action: decline_lookback()),
 )
 
 

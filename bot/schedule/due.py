@@ -16,6 +16,7 @@ from flows.assessment import evaluate
 from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.follow_up import Standing, weekly_send
+from flows.lookback import lookback_due
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, RevisitAsk, StageCards
 from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, LATE_SEND_WINDOW, due_checkin, week_key
 from flows.values import ChannelKey, MemberKey, Recipient
@@ -96,6 +97,24 @@ def weekly_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | Non
             revisit = RevisitAsk(latest.completed_at)
             return Job(member.key, REVISIT_KIND, str(latest.id), (revisit,), expires=expires)
     return None
+
+
+def weekly_jobs(store: CoachStore, member: MemberRow, now: datetime) -> list[Job]:
+    """Everything a member whose weekly slot has come gets: the weekly send, and the quarterly look back."""
+    return [job for job in (weekly_job(store, member, now), lookback_job(store, member, now)) if job is not None]
+
+
+def lookback_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | None:
+    """Three months after the latest assessment of a member on weekly check-ins: the offer to take it
+    again, once per assessment (under the same key as the question after *Not for now*)."""
+    slot = member.next_checkin_at
+    if slot is None or now - slot >= LATE_SEND_WINDOW:
+        return None
+    latest = store.latest_completed_assessment(member.key)
+    if latest is None or latest.completed_at is None or not lookback_due(standing(store, member, latest), now):
+        return None
+    ask = RevisitAsk(latest.completed_at, quarterly=True)
+    return Job(member.key, REVISIT_KIND, str(latest.id), (ask,), expires=slot + LATE_SEND_WINDOW)
 
 
 def actions_due(store: CoachStore, member: MemberRow, slot: datetime) -> tuple[ActionsAsk, ...]:

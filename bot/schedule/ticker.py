@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.schedule.due import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, Job, digest_jobs, nudge_job, weekly_job
+from bot.schedule.due import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, Job, digest_jobs, nudge_job, weekly_jobs
 from bot.sending.outbox import Outbox, Reply
 from bot.sending.sender import Sender
 from bot.store import MemberRow
@@ -113,7 +113,7 @@ class Scheduler:
             slot = last.next_checkin_at.astimezone(UTC).isoformat() if last.next_checkin_at else ""
             after = (slot, *astuple(last.key))
             for member in due:
-                if (job := weekly_job(self.store, member, now)) is not None:
+                for job in weekly_jobs(self.store, member, now):
                     self._queue(job, now, report)
             self.store.set_next_checkins([(m.key, slot_of(now, m, following_checkin)) for m in due])
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.journey import settings_of
+from bot.usecases.lookback import previous_completed
 from bot.usecases.plan import Plans
 from flows.assessment import evaluate
 from flows.content import Bundle
@@ -21,7 +22,7 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
     row = store.member(member)
     question_ids = [q.id for q in bundle.assessment.questions]
     open_question = None
-    result, completed_at, words = None, None, {}
+    result, completed_at, words, previous = None, None, {}, None
     for assessment in store.recent_assessments(member, limit=2):
         if assessment.completed_at is None and open_question is None:
             open_question = question_ids.index(assessment.state) + 1 if assessment.state in question_ids else 1
@@ -29,6 +30,8 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
             result = evaluate(question_ids, store.answers(assessment.id))
             completed_at = assessment.completed_at
             words = store.answer_texts(assessment.id)
+            if (earlier := previous_completed(store, assessment)) is not None:
+                previous = evaluate(question_ids, store.answers(earlier.id))
     changes = store.stage_changes(member)[-TIMELINE_LENGTH:]
     timeline = tuple(StageChange(datetime.fromisoformat(c["at"]), c["to_stage"]) for c in changes)
     stage = row.stage if row is not None else None
@@ -58,4 +61,5 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
         plan_link=document.link if document else None,
         latest_words=words,
         actions=tuple(store.actions.of_member(member)),
+        previous_result=previous,
     )

@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 
 from bot.views import actions as action_views
 from bot.views import plan as plan_views
-from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
+from bot.views.assessment import RETAKE_ACTION, START_ACTION, compared_ratings
 from bot.views.common import format_date, format_time, inert, section, sections, weekday_name, worth_quoting
 from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
@@ -84,8 +84,9 @@ def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
         lines = [
             messages.text("home_latest", date=date, verdict=verdict, score=result.score, max_score=result.max_score)
         ]
+        shown = compared_ratings(bundle, result, data.previous_result)
         for r in result.results:
-            lines.append(f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
+            lines.append(f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {shown[r.question_id]}")
             typed = data.latest_words.get(r.question_id)
             if typed and worth_quoting(typed) and r.rating is not None:
                 lines.append(f"      {messages.text('in_your_words', text=inert(typed))}")

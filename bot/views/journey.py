@@ -155,10 +155,19 @@ def nudge(bundle: Bundle, reminder: Nudge) -> Rendered:
 
 
 REVISIT_DECLINE_ACTION = "revisit_decline"
+LOOKBACK_DECLINE_ACTION = "lookback_decline"
 
 
 def revisit(bundle: Bundle, ask: RevisitAsk) -> Rendered:
     """The quiet question three months after *Not for now*: retake the assessment, or say no."""
+    if ask.quarterly:  # the look back of a member on weekly check-ins
+        text = bundle.messages.text("lookback_question", date=format_date(bundle, ask.completed_at))
+        yes = bundle.messages.text("button_lookback_yes")
+        again = ButtonElement(text=yes, action_id=START_ACTION, value="lookback")
+        no = ButtonElement(
+            text=bundle.messages.text("button_lookback_no"), action_id=LOOKBACK_DECLINE_ACTION, value="decline"
+        )
+        return Rendered(text=text, blocks=(section(text), ActionsBlock(block_id="lookback", elements=[again, no])))
     text = bundle.messages.text("revisit_question", date=format_date(bundle, ask.completed_at))
     again = ButtonElement(text=bundle.messages.text("button_revisit_yes"), action_id=START_ACTION, value="revisit")
     no = ButtonElement(
