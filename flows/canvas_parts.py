@@ -34,19 +34,26 @@ class CanvasPart:
 
 
 ACTIONS_PART = "actions"
+PROGRESS_PART = "progress"
+EXTRA_PARTS = (ACTIONS_PART, PROGRESS_PART)  # after the plan, unnumbered: their headings never change
 
 
 def plan_parts(
-    plan: PlanContent, answers: PlanAnswers, mention: Mention, checklist: tuple[str, ...] = ()
+    plan: PlanContent,
+    answers: PlanAnswers,
+    mention: Mention,
+    checklist: tuple[str, ...] = (),
+    progress: tuple[str, ...] = (),
 ) -> tuple[CanvasPart, ...]:
-    """The plan's parts in order, and after them the checklist of the member's actions, if any."""
+    """The plan's parts in order; after them the checklist of the member's actions, and the look back
+    (before -> after per question), each when there is one."""
     parts = [
         CanvasPart(section.id, f"{number}. {section.title}", "\n".join(section_body(plan, section, answers, mention)))
         for number, section in enumerate(plan.sections, start=1)
     ]
-    if checklist:
-        heading = f"{len(parts) + 1}. {plan.text('canvas_actions_heading')}"
-        parts.append(CanvasPart(ACTIONS_PART, heading, "\n".join(checklist)))
+    for part_id, lines in ((ACTIONS_PART, checklist), (PROGRESS_PART, progress)):
+        if lines:
+            parts.append(CanvasPart(part_id, plan.text(f"canvas_{part_id}_heading"), "\n".join(lines)))
     return tuple(parts)
 
 

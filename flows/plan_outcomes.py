@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flows.actions import ActionLine
+from flows.lookback import Change
 from flows.plan_document import PlanAnswers
 
 
@@ -36,6 +38,8 @@ class PlanDocument:
     link: str | None = None
     written: Mapping[str, str] = field(default_factory=dict)  # what the coach last wrote under each heading
     actions: tuple[ActionLine, ...] = ()  # the member's actions: a checklist part of the canvas
+    progress: tuple[Change, ...] = ()  # the latest assessment against the one before, per question
+    progress_since: datetime | None = None  # when that earlier one was done
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def test_without_a_list_the_actions_are_a_checklist_in_the_plan_canvas(
         "due": {"due": {"type": "datepicker", "selected_date": DUE}},
     }
     submit_form(driver, user, values)
-    heading = f"## 7. {bundle.plan.text('canvas_actions_heading')}"
+    heading = f"## {bundle.plan.text('canvas_actions_heading')}"
     driver.fake.wait_until(lambda _c: heading in driver.fake.canvases.text(canvas_id) or None, expected="a checklist")
     text = driver.fake.canvases.text(canvas_id)
     assert "Our own note, kept." in text and any(line.startswith("- [ ] Ask five") for line in text.splitlines())

@@ -19,6 +19,7 @@ from tests.slack_driver import SlackDriver, delivered_to
 from tests.test_e2e_follow_up import FIRST_MONDAY, THREE_MONTHS_ON, home_showing, take_assessment
 from tests.test_e2e_home_privacy import home_opened
 from tests.test_e2e_journey import place
+from tests.test_e2e_plan import RESOURCES, submit_section
 
 NOT_YET = {"pipeline": "not_yet"}  # no route for customer feedback: Not yet, with weekly check-ins
 BETTER = {"pipeline": "partly"}
@@ -39,7 +40,11 @@ def test_three_months_on_a_new_result_shows_before_and_after(
     bundle = load_bundle(take_assessment(driver, user, locale, NOT_YET))
     messages = bundle.messages
     driver.messages_with(user, bundle.assessment.verdicts["not_yet"].title)
-    place(Store(settings.coach_db), MemberKey("T0001", user), 3, "UTC", TEST_NOW)
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    place(store, member, 3, "UTC", TEST_NOW)
+    submit_section(driver, user, "resources", RESOURCES)  # a plan canvas, which will show the look back too
+    canvas_id = driver.fake.wait_for("canvases.create")[0].response["canvas_id"]
+    driver.fake.wait_until(lambda _c: store.plans.document(member), expected="the canvas recorded")
 
     offer = three_months_on(driver, tick, user, messages.text("button_lookback_yes"))
     assert "2026" in offer.args["text"]  # the date of the assessment it looks back on
@@ -57,6 +62,9 @@ def test_three_months_on_a_new_result_shows_before_and_after(
     assert f"{reason}: {messages.text('rating_ready')} → {messages.text('rating_ready')}" in text
     home_opened(driver, user)
     home_showing(driver, user, change)
+    in_canvas = f"- {change}"
+    driver.fake.wait_until(lambda _c: in_canvas in driver.fake.canvases.text(canvas_id) or None, expected="look back")
+    assert f"## {bundle.plan.text('canvas_progress_heading')}" in driver.fake.canvases.text(canvas_id)
 
 
 def test_the_look_back_can_be_declined_and_is_not_offered_again(coach_server: SlackDriver, tick, settings) -> None:

@@ -16,8 +16,9 @@ from slack_sdk import WebClient
 from bot.slack.canvas_parts import CanvasParts
 from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, error_code
 from bot.views.actions import checklist
+from bot.views.assessment import progress_lines
 from bot.views.plan import slack_link
-from flows.canvas_parts import ACTIONS_PART, CanvasPart, plan_parts
+from flows.canvas_parts import EXTRA_PARTS, CanvasPart, plan_parts
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
 from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanPlaced
@@ -65,9 +66,9 @@ class PlanPublisher:
 
     def _member_canvas(self, document: PlanDocument, dm_channel: str) -> PlanPlaced:
         title = self.bundle.plan.text("document_title")
-        parts = plan_parts(
-            self.bundle.plan, document.answers, canvas_mention, checklist(self.bundle, document.actions, canvas_mention)
-        )
+        actions = checklist(self.bundle, document.actions, canvas_mention)
+        progress = progress_lines(self.bundle, document)
+        parts = plan_parts(self.bundle.plan, document.answers, canvas_mention, actions, progress)
         if document.canvas_id is not None and (edited := self._edited(document, parts, dm_channel)) is not None:
             return edited
         markdown = self._whole(document, parts)
@@ -85,7 +86,7 @@ class PlanPublisher:
     def _whole(self, document: PlanDocument, parts: tuple[CanvasPart, ...]) -> str:
         """The whole canvas: the plan, and the checklist of actions after it when there is one."""
         markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
-        return markdown + (f"\n{parts[-1].markdown}" if parts and parts[-1].id == ACTIONS_PART else "")
+        return markdown + "".join(f"\n{part.markdown}" for part in parts if part.id in EXTRA_PARTS)
 
     def _edited(self, document: PlanDocument, parts: tuple[CanvasPart, ...], dm_channel: str) -> PlanPlaced | None:
         """Edit only the coach's own parts of the member's canvas; None when the canvas is gone. A canvas

@@ -225,6 +225,7 @@ class Coach:
             assert done is not None
             summary = self._summary(done)
             outcomes += [summary, *self._after_verdict(member, summary.result)]
+            outcomes += Plans(self.store, self.bundle, self.clock).look_back(member, summary)
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes

@@ -28,8 +28,9 @@ from bot.views.common import (
 )
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
-from flows.lookback import changes
+from flows.lookback import Change, changes
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Explanation, Summary
+from flows.plan_outcomes import PlanDocument
 from flows.summary import summary_text
 from flows.values import whole_number
 from flows.verdicts import gets_weekly_checkins
@@ -151,11 +152,13 @@ def compared_ratings(bundle: Bundle, result: AssessmentResult, previous: Assessm
     """Each question's answer as shown: after an earlier assessment, where it was → where it is now."""
     if previous is None:
         return {r.question_id: rating_label(bundle, r) for r in result.results}
+    return {c.question_id: change_text(bundle, c) for c in changes(previous, result)}
 
-    def label(rating: str | None) -> str:
-        return bundle.messages.text(f"rating_{rating or 'skipped'}")
 
-    return {c.question_id: f"{label(c.before)} → {label(c.after)}" for c in changes(previous, result)}
+def change_text(bundle: Bundle, change: Change) -> str:
+    """One question's answer then and now: "Not yet → Partly"."""
+    before, after = (bundle.messages.text(f"rating_{r or 'skipped'}") for r in (change.before, change.after))
+    return f"{before} → {after}"
 
 
 def _mark(result: QuestionResult) -> str:
@@ -278,3 +281,13 @@ def explanation_text(bundle: Bundle, outcome: Explanation) -> str:
 def explanation(bundle: Bundle, outcome: Explanation) -> Rendered:
     text = explanation_text(bundle, outcome)
     return Rendered(text=text, blocks=(section(text),))
+
+
+def progress_lines(bundle: Bundle, document: PlanDocument) -> tuple[str, ...]:
+    """The plan canvas's look back: since when, then each question before -> after (empty without one)."""
+    if not document.progress or document.progress_since is None:
+        return ()
+    since = bundle.messages.text("canvas_progress_since", date=format_date(bundle, document.progress_since))
+    title = bundle.assessment.question
+    changed = [f"- {title(c.question_id).title}: {change_text(bundle, c)}" for c in document.progress]
+    return (since, *changed)
