@@ -94,3 +94,4 @@ def test_the_first_checkin_after_a_pause_is_never_one_from_before_its_date() -> 
     # The pause ends on Monday 18 January and the tick finds it over at that day's 09:00: sent then.
     monday_nine = datetime(2027, 1, 18, 7, 0, tzinfo=UTC)
     assert resume_slot(monday_nine, "Europe/Helsinki", 0, "09:00", date(2027, 1, 18)) == monday_nine
+

@@ -23,7 +23,7 @@ from bot.listeners.payloads import (
 from bot.listeners.reply import keep_for_sending
 from bot.sending.landing import delivery_for
 from bot.usecases.services import Services
-from bot.views.actions import ACTION_ANSWER_PREFIX, ACTION_CALLBACK, ACTION_FIELD_ERRORS, ACTION_FROM_PLAN, ACTION_NEW
+from bot.views.actions import ACTION_ANSWER_PREFIX, ACTION_CALLBACK, ACTION_FROM_PLAN, ACTION_NEW, action_errors
 from flows.actions import ACTION_ANSWERS
 from flows.outcomes import Notice
 from flows.values import whole_number
@@ -58,12 +58,7 @@ def form_submitted(services: Services, ack: Ack, view: dict[str, Any], context: 
     due = iso_date(selected(values, "due").get("selected_date"))
     source = str(view.get("private_metadata") or "")
     outcomes = services.actions(member).create(member, source, title, owner if SLACK_USER.match(owner) else "", due)
-    refused = {
-        ACTION_FIELD_ERRORS[o.key]: services.bundle_for(member).messages.text(o.key)
-        for o in outcomes
-        if isinstance(o, Notice) and o.key in ACTION_FIELD_ERRORS
-    }
-    if refused:  # shown under the input in the modal, which stays open
+    if refused := action_errors(services.bundle_for(member), outcomes):  # under the inputs; the modal stays open
         ack(response_action="errors", errors=refused)
         return
     keep_for_sending(context, outcomes)

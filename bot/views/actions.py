@@ -3,7 +3,7 @@ check-in's questions about the ones due, and App Home's list. Pure builders."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
 from slack_sdk.models.blocks import (
@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 from bot.views.common import Rendered, escape, format_date, section
 from flows.actions import ACTION_ANSWERS, MAX_TITLE, ActionAnswered, ActionForm, ActionLine, ActionsAsk, ActionSaved
 from flows.content import Bundle
+from flows.outcomes import Notice, Outcome
 from flows.plan_document import markdown_text
 
 ACTION_NEW = "action_new"  # a button whose value is the action's source (``step:<question id>``)
@@ -89,6 +90,15 @@ def action_modal(bundle: Bundle, form: ActionForm) -> View:
 
 
 ACTION_FIELD_ERRORS = {"action_no_title": "title", "action_date_past": "due", "action_date_far": "due"}
+
+
+def action_errors(bundle: Bundle, outcomes: Sequence[Outcome]) -> dict[str, str]:
+    """A refused action form, as Slack shows errors under a modal's inputs; empty when it was saved."""
+    return {
+        ACTION_FIELD_ERRORS[o.key]: bundle.messages.text(o.key)
+        for o in outcomes
+        if isinstance(o, Notice) and o.key in ACTION_FIELD_ERRORS
+    }
 
 
 def saved(bundle: Bundle, outcome: ActionSaved) -> Rendered:
