@@ -1,4 +1,4 @@
-"""Persistence for actions (table from ``m016_actions``): made by a member, owned by a person, due by a
+"""Persistence for actions (table from ``m017_actions``): made by a member, owned by a person, due by a
 date. ``/coach export`` includes a member's actions (made or owned), ``/coach forget`` deletes them."""
 
 from __future__ import annotations

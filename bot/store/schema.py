@@ -197,21 +197,21 @@ def m014_home_viewers(db: Database) -> None:
 
 
 @migrations()
-def m014_paused_until(db: Database) -> None:
+def m015_paused_until(db: Database) -> None:
     """A pause may end on a date (ISO, in the member's own time zone); null pauses until resumed."""
     db.table("members").add_column("paused_until", str)
     db.execute("create index idx_members_paused_until on members (paused_until) where paused_until is not null")
 
 
 @migrations()
-def m015_canvas_parts_written(db: Database) -> None:
+def m016_canvas_parts_written(db: Database) -> None:
     """What the coach last wrote under each heading of a plan canvas (JSON: section id -> Markdown), so
     a later save edits only those lines and finds out when a person changed them."""
     db.table("plan_documents").add_column("written", str)
 
 
 @migrations()
-def m016_actions(db: Database) -> None:
+def m017_actions(db: Database) -> None:
     """Actions: a next step or a plan part that one person (``owner_id``) does by a date (``due``, ISO);
     ``user_id`` is the member who made it. Member data: exported and forgotten with its maker, and
     with its owner."""
@@ -226,7 +226,7 @@ def m016_actions(db: Database) -> None:
 
 
 @migrations()
-def m017_action_lists(db: Database) -> None:
+def m018_action_lists(db: Database) -> None:
     """The Slack List of a member's actions (its column ids by key, JSON), or that Slack refused one
     (``refused``: the actions then go in the plan canvas); each action's item in it."""
     db.table("action_lists").create(
