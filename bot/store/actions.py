@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.store import Store
 from bot.store.rows import _iso
+from bot.store.session import Session
 from flows.actions import ActionLine, ActionStatus
 from flows.values import MemberKey
 
@@ -29,17 +29,19 @@ class ActionListRow:
 
 
 class ActionStore:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Session) -> None:
         self.store = store
 
     def create(self, member: MemberKey, owner_id: str, source: str, title: str, due: date, now: datetime) -> int:
-        with self.store.write() as db:
-            cursor = db.execute(
-                "insert into actions (team_id, user_id, owner_id, source, title, due, status, created_at, updated_at)"
-                " values (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
-                [member.team_id, member.user_id, owner_id, source, title, due.isoformat(), _iso(now), _iso(now)],
+        with self.store.atomic() as db:
+            created = list(
+                db.query(
+                    "insert into actions (team_id, user_id, owner_id, source, title, due, status, created_at,"
+                    " updated_at) values (?, ?, ?, ?, ?, ?, 'open', ?, ?) returning id",
+                    [member.team_id, member.user_id, owner_id, source, title, due.isoformat(), _iso(now), _iso(now)],
+                )
             )
-            return int(cursor.lastrowid or 0)
+        return int(created[0]["id"])
 
     def of_member(self, member: MemberKey) -> list[ActionLine]:
         """Actions the member made or owns: open ones first, by due date."""
@@ -68,7 +70,7 @@ class ActionStore:
 
     def set_status(self, member: MemberKey, action_id: int, status: ActionStatus, now: datetime) -> ActionLine | None:
         """Change an action its owner or maker answers about; None when it is not theirs or is gone."""
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             cursor = db.execute(
                 "update actions set status = ?, updated_at = ? where id = ? and team_id = ?"
                 " and (owner_id = ? or user_id = ?)",
@@ -82,13 +84,14 @@ class ActionStore:
     def team_counts(self, team_id: str, today: date) -> dict[str, int]:
         """Totals only: open, done, dropped, and open ones past their date."""
         counts = {"open": 0, "done": 0, "dropped": 0, "overdue": 0}
-        for status, due, count in self.store.db.execute(
-            "select status, due < ?, count(*) from actions where team_id = ? group by status, due < ?",
-            [today.isoformat(), team_id, today.isoformat()],
-        ).fetchall():
-            counts[status] = counts.get(status, 0) + count
-            if status == "open" and due:
-                counts["overdue"] += count
+        for row in self.store.db.query(
+            "select status, case when due < ? then 1 else 0 end as late, count(*) as n from actions"
+            " where team_id = ? group by status, late",
+            [today.isoformat(), team_id],
+        ):
+            counts[row["status"]] = counts.get(row["status"], 0) + int(row["n"])
+            if row["status"] == "open" and row["late"]:
+                counts["overdue"] += int(row["n"])
         return counts
 
     def action(self, team_id: str, action_id: int) -> ActionLine | None:
@@ -109,15 +112,16 @@ class ActionStore:
         return ActionListRow(row[0], json.loads(row[1] or "{}"), bool(row[2])) if row else None
 
     def save_list(self, member: MemberKey, list_id: str | None, columns: dict[str, str], refused: bool) -> None:
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             db.execute(
-                "insert or replace into action_lists (team_id, user_id, list_id, columns, refused)"
-                " values (?, ?, ?, ?, ?)",
+                "insert into action_lists (team_id, user_id, list_id, columns, refused) values (?, ?, ?, ?, ?)"
+                " on conflict (team_id, user_id) do update set list_id = excluded.list_id,"
+                " columns = excluded.columns, refused = excluded.refused",
                 [member.team_id, member.user_id, list_id, json.dumps(columns), int(refused)],
             )
 
     def set_item(self, team_id: str, action_id: int, item_id: str) -> None:
-        with self.store.write() as db:
+        with self.store.atomic() as db:
             db.execute("update actions set item_id = ? where id = ? and team_id = ?", [item_id, action_id, team_id])
 
     def list_items(self, member: MemberKey) -> tuple[str | None, tuple[str, ...]]:
