@@ -150,6 +150,12 @@ class Markers(Frozen):
     doubt: tuple[str, ...]
 
 
+class AwayWords(Frozen):
+    """The phrases that ask for a pause until a date (``away.toml``), the date taken out; see ``flows.away``."""
+
+    phrases: tuple[str, ...] = Field(min_length=1)
+
+
 class ReadingWords(Frozen):
     """The words ``flows.reading`` reads typed replies with (``reading.toml``)."""
 
@@ -234,6 +240,7 @@ class Bundle(Frozen):
     messages: Messages
     plan: PlanContent
     reading: ReadingWords
+    away: AwayWords
 
     @model_validator(mode="after")
     def _one_plan_section_per_question(self) -> Bundle:
@@ -264,6 +271,7 @@ def load_bundle_from(folder: Path) -> Bundle:
         messages=Messages.model_validate(_read(folder / "messages.toml")),
         plan=PlanContent.model_validate(_read(folder / "plan.toml")),
         reading=ReadingWords.model_validate(_read(folder / "reading.toml")),
+        away=AwayWords.model_validate(_read(folder / "away.toml")),
     )
 
 

@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from flows.actions import (
+    ActionAnswered,
+    ActionForm,
+    ActionLine,
+    ActionListSync,
+    ActionsAsk,
+    ActionSaved,
+    ListItemsForgotten,
+)
 from flows.assessment import AssessmentResult
 from flows.content import Rating
 from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
@@ -85,6 +94,8 @@ class Summary:
     completed_at: datetime
     recalled: bool = False  # True when showing an earlier result rather than one just finished
     words: Mapping[str, str] = field(default_factory=dict)  # question id -> the member's own typed words
+    previous: AssessmentResult | None = None  # the assessment before it: shown as before -> after
+    previous_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,7 @@ class RevisitAsk:
     and one to decline."""
 
     completed_at: datetime  # when the Not-for-now verdict was given
+    quarterly: bool = False  # the look back of a member on weekly check-ins, not the question after Not for now
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,7 @@ class SettingsForm:
     time: str
     paused: bool
     share: bool
+    paused_until: str | None = None  # ISO date a pause ends on by itself
 
 
 @dataclass(frozen=True)
@@ -221,6 +234,8 @@ class HomeTab:
     plan_done: frozenset[str] = frozenset()
     plan_link: str | None = None  # the member's plan canvas
     latest_words: Mapping[str, str] = field(default_factory=dict)  # the member's own words, by question
+    actions: tuple[ActionLine, ...] = ()  # actions the member made or owns
+    previous_result: AssessmentResult | None = None  # the assessment before the latest, for before -> after
 
     @property
     def first_visit(self) -> bool:
@@ -258,4 +273,10 @@ Outcome = (
     | PlanNotice
     | PlanTip
     | PlanCanvasesForgotten
+    | ActionForm
+    | ActionSaved
+    | ActionsAsk
+    | ActionAnswered
+    | ActionListSync
+    | ListItemsForgotten
 )

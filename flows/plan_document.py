@@ -178,7 +178,7 @@ def _section_body(
     plan: PlanContent, section: PlanSection, answers: SectionAnswers | None, mention: Mention
 ) -> list[str]:
     if not answers or not any(answers.values()):
-        return [f"_{plan.text('section_missing')}_"]
+        return [f"_{plan.text('section_missing', number=_number(plan, section))}_"]
     if any(f.kind == "rules" for f in section.fields):
         return _policy(plan, section, answers)
     values = {
@@ -187,7 +187,16 @@ def _section_body(
         if answers.get(item.id) and not _shown_elsewhere(section, item, answers)
     }
     sentences = [_tidy_end(item.line.format(value=values[item.id])) for item in section.fields if values.get(item.id)]
-    return [" ".join(sentences)] if sentences else [f"_{plan.text('section_missing')}_"]
+    return [" ".join(sentences)] if sentences else [f"_{plan.text('section_missing', number=_number(plan, section))}_"]
+
+
+def _number(plan: PlanContent, section: PlanSection) -> int:
+    return [s.id for s in plan.sections].index(section.id) + 1
+
+
+def section_body(plan: PlanContent, section: PlanSection, answers: PlanAnswers, mention: Mention) -> list[str]:
+    """The lines under one section's heading."""
+    return _section_body(plan, section, answers.get(section.id), mention)
 
 
 def render_plan_markdown(plan: PlanContent, answers: PlanAnswers, mention: Mention = canvas_mention) -> str:
@@ -195,5 +204,5 @@ def render_plan_markdown(plan: PlanContent, answers: PlanAnswers, mention: Menti
     lines = [f"# {plan.text('document_title')}", "", plan.text("document_intro")]
     for number, section in enumerate(plan.sections, start=1):
         lines += ["", f"## {number}. {section.title}", ""]
-        lines += _section_body(plan, section, answers.get(section.id), mention)
+        lines += section_body(plan, section, answers, mention)
     return "\n".join(lines) + "\n"

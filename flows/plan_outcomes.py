@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from flows.actions import ActionLine
+from flows.lookback import Change
 from flows.plan_document import PlanAnswers
 
 
@@ -33,6 +36,10 @@ class PlanDocument:
     answers: PlanAnswers
     canvas_id: str | None = None  # the member's canvas as last recorded; the sender edits it in place
     link: str | None = None
+    written: Mapping[str, str] = field(default_factory=dict)  # what the coach last wrote under each heading
+    actions: tuple[ActionLine, ...] = ()  # the member's actions: a checklist part of the canvas
+    progress: tuple[Change, ...] = ()  # the latest assessment against the one before, per question
+    progress_since: datetime | None = None  # when that earlier one was done
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class PlanPlaced:
     canvas_id: str
     link: str
     channel_id: str | None = None  # None: the member's own canvas; else the channel an admin published in
+    written: Mapping[str, str] = field(default_factory=dict)  # what the coach now has under each heading
 
 
 @dataclass(frozen=True)

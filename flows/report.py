@@ -27,6 +27,7 @@ class TeamReport:
     slipped_back: int = 0
     common_gap: str | None = None
     shared: tuple[SharedMember, ...] = ()
+    actions: dict[str, int] = field(default_factory=dict)  # totals: open, overdue, done, dropped
 
     @property
     def show_readiness(self) -> bool:

@@ -12,7 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 from tests.fake_slack_answers import answer
+from tests.fake_slack_canvases import FakeCanvases
 from tests.fake_slack_http import handler_for
+from tests.fake_slack_lists import FakeLists
 
 
 @dataclass
@@ -52,6 +54,8 @@ class FakeSlack:
         self.rate_limit_every: dict[str, int] = {}  # method -> every Nth call answers 429
         self.counts: dict[str, int] = {}
         self.token_teams: dict[str, str] = {}  # bot token -> the workspace it belongs to
+        self.canvases: FakeCanvases = FakeCanvases()  # what each canvas holds, section by section
+        self.lists: FakeLists = FakeLists()  # each Slack List's columns and items
         self.socket_mode_url = "wss://socket-mode.invalid/link/?ticket=test"  # what apps.connections.open gives
         self.gates: dict[str, threading.Event] = {}  # method -> its answers wait until the event is set
         # Slack-like rate limit on chat.postMessage per token (workspace): a bucket of ``message_burst``

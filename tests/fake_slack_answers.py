@@ -79,7 +79,9 @@ def socket_url(fake: FakeSlack, call: Call) -> dict[str, Any]:
 
 
 def canvas(fake: FakeSlack, call: Call) -> dict[str, Any]:
-    return {"ok": True, "canvas_id": f"F{next(fake._ts):06d}"}
+    canvas_id = f"F{next(fake._ts):06d}"
+    fake.canvases.create(canvas_id, call.args.get("document_content"))
+    return {"ok": True, "canvas_id": canvas_id}
 
 
 ANSWERS: dict[str, Answer] = {
@@ -96,6 +98,13 @@ ANSWERS: dict[str, Answer] = {
     "users.info": users_info,
     "canvases.create": canvas,
     "conversations.canvases.create": canvas,
+    "canvases.edit": lambda fake, call: fake.canvases.edit(call.args),
+    "canvases.sections.lookup": lambda fake, call: fake.canvases.lookup(call.args),
+    "canvases.delete": lambda fake, call: fake.canvases.delete(str(call.args.get("canvas_id"))),
+    **{
+        f"slackLists.{name}": lambda fake, call: fake.lists.answer(call.method, call.args)
+        for name in ("create", "access.set", "items.create", "items.update", "items.delete")
+    },
 }
 
 

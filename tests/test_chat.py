@@ -225,3 +225,10 @@ def test_not_for_now_in_the_terminal_offers_no_plan(tmp_path: Path) -> None:
     assert "Your social media readiness: Not for now" in out and "don't start until you have one" in out
     assert "So there's no plan to write and no weekly check-ins." in out
     assert "a written plan gets you moving" not in out and "Type plan to write it here" not in out
+
+
+def test_a_retaken_assessment_in_the_terminal_shows_before_and_after(tmp_path: Path) -> None:
+    chat(tmp_path / "c.db", ["yes", "yes", "yes", "no", "yes", "yes"])  # no feedback route: Not yet
+    out = chat(tmp_path / "c.db", ["retake", "yes", "yes", "yes", "yes", "partly", "yes", "yes"])
+    pipeline = load_bundle().assessment.question("pipeline").title
+    assert f"{pipeline}: Not yet → Partly" in out and ": Not yet → Ready" in out  # a question, and the verdicts

@@ -3,11 +3,12 @@ and the weekly digest posted once per week."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.store import Store
 from flows.values import MemberKey
 from tests.blocks import all_text
+from tests.conftest import TEST_NOW
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -31,7 +32,7 @@ def test_plain_members_are_refused_politely(coach_server: SlackDriver) -> None:
     assert "for workspace owners and admins" in report_reply(coach_server, "U0PLAIN")
 
 
-def test_admin_sees_totals_but_no_breakdown_below_three_members(coach_server: SlackDriver) -> None:
+def test_admin_sees_totals_but_no_breakdown_below_three_members(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
     driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
     finish_assessment(driver, "U0ONE", "yes")
@@ -47,6 +48,14 @@ def test_admin_sees_totals_but_no_breakdown_below_three_members(coach_server: Sl
     assert "Stage totals appear once at least three members" in text  # nobody placed yet
     assert "Most common gap:* A clear reason" in text
     assert "<@U0ONE>" not in text and "<@U0TWO>" not in text  # nobody opted in
+    assert "Actions:" not in text  # none made yet
+
+    actions = Store(settings.coach_db).actions
+    for title, due in (("Ask five customers", date(2026, 11, 20)), ("Write the house rules", date(2026, 12, 9))):
+        actions.create(MemberKey("T0001", "U0ONE"), "U0TWO", "step:policy", title, due, TEST_NOW)
+    text = report_reply(driver, ADMIN)
+    assert "Actions: 2 open (1 past their date), 0 done, 0 dropped." in text  # totals only
+    assert "Ask five customers" not in text and "<@U0TWO>" not in text
 
 
 def test_names_only_for_members_who_opted_in(coach_server: SlackDriver, settings) -> None:

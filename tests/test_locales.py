@@ -13,6 +13,7 @@ from bot.views.common import format_date, format_time, weekday_name
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import render
+from flows.actions import ACTION_ANSWERS, ActionAnswered, ActionLine, ActionsAsk, ActionSaved
 from flows.assessment import evaluate
 from flows.content import QUESTION_IDS, Bundle, Rating, language_for, load_bundle, placeholders
 from flows.outcomes import (
@@ -32,6 +33,7 @@ from flows.outcomes import (
     QuizSuggest,
     Report,
     RestartConfirm,
+    RevisitAsk,
     SettingsAsk,
     SettingsForm,
     StageCards,
@@ -72,6 +74,8 @@ def every_outcome(bundle: Bundle) -> list[Outcome]:
     outcomes += [Ask(1, qid, i + 1, 6) for i, qid in enumerate(QUESTION_IDS)]
     outcomes += [Closed(1, "policy", 5, 6, how, "partly", None, None) for how in ("answered", "skipped", "left")]
     outcomes += [Summary(1, mixed, WHEN), Summary(1, mixed, WHEN, recalled=True)]
+    outcomes += [Summary(1, mixed, WHEN, previous=evaluate(QUESTION_IDS, {}), previous_at=WHEN)]
+    outcomes += [RevisitAsk(WHEN), RevisitAsk(WHEN, quarterly=True)]
     outcomes += [Summary(1, evaluate(QUESTION_IDS, answers), WHEN) for answers in ONE_OF_EACH_VERDICT]
     outcomes += [StageCards(current=3), StageCards(invite=True)]
     outcomes += [QuizAsk(q.id) for q in bundle.stages.quiz] + [QuizSuggest(n) for n in range(1, 7)]
@@ -81,12 +85,19 @@ def every_outcome(bundle: Bundle) -> list[Outcome]:
     outcomes += [Explanation(qid, kind) for qid in QUESTION_IDS for kind in ("explain", "example", "why")]
     outcomes += [RestartConfirm(), SettingsAsk()]
     outcomes += [Nudge(2, 6, False), Nudge(2, 6, True), Report(report), Report(report, digest=True)]
+    step = question_step(bundle)
+    outcomes += [ActionSaved(step, "U1", "2026-12-02"), ActionsAsk((ActionLine(1, step, "U1", "2026-12-02"),))]
+    outcomes += [ActionAnswered(step, answer) for answer in ACTION_ANSWERS]
     sample = sample_params(bundle)
     outcomes += [
         Notice(key, {name: sample[name] for name in placeholders(template)})
         for key, template in bundle.messages.messages.items()
     ]
     return outcomes
+
+
+def question_step(bundle: Bundle) -> str:
+    return bundle.assessment.questions[0].advice["partly"].next_step
 
 
 def sample_params(bundle: Bundle) -> dict[str, object]:
@@ -128,6 +139,13 @@ def sample_params(bundle: Bundle) -> dict[str, object]:
         "stage": 3,
         "channel": "C1",
         "choices": "en, fi, it",
+        "owner": "<@U1>",
+        "open": 2,
+        "overdue": 1,
+        "done": 3,
+        "dropped": 0,
+        "before": "Not yet",
+        "after": "Ready",
     }
 
 

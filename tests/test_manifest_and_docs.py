@@ -11,6 +11,7 @@ import jsonschema
 import yaml
 
 from bot.checks.manifest import manifest_problems
+from bot.checks.scopes import scope_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from flows.diagrams import diagrams_markdown
 from tests.conftest import shared_file
@@ -43,9 +44,19 @@ def test_manifest_check_catches_an_extra_event() -> None:
 def test_manifest_scopes_are_the_least_the_code_needs() -> None:
     # chat.postMessage/update; /coach; message.im and reading DM history for crash recovery;
     # conversations.open for DMs; users.info for zone, locale, admin flags and deactivation; files:write
-    # for the export; canvases:write for the member's plan canvas and an admin's channel canvas.
-    expected = ["canvases:write", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read"]
+    # for the export; canvases:write for the member's plan canvas and an admin's channel canvas, and
+    # canvases:read to find the coach's own parts in it (canvases.sections.lookup).
+    scopes = "canvases:read canvases:write chat:write commands files:write im:history im:write lists:write users:read"
+    expected = scopes.split()
     assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == expected
+    assert scope_problems(set(expected)) == []
+
+
+def test_coach_check_finds_a_scope_the_code_needs_or_does_not_use() -> None:
+    needed = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert any("lack ['canvases:read']" in p for p in scope_problems(needed - {"canvases:read"}))
+    assert any("['groups:read'] are used by no" in p for p in scope_problems(needed | {"groups:read"}))
+    assert any("bot scopes" in p for p in manifest_problems({**manifest(), "oauth_config": {"scopes": {"bot": []}}}))
 
 
 def test_oauth_install_asks_for_the_manifests_scopes() -> None:

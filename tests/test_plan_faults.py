@@ -4,7 +4,7 @@ Markdown file is sent in between (the file is for workspaces that refuse canvase
 from __future__ import annotations
 
 from tests.slack_driver import SlackDriver
-from tests.test_e2e_plan import NETWORKS, RESOURCES, submit_section, user_in
+from tests.test_e2e_plan import NETWORKS, RESOURCES, inserted, submit_section, user_in
 
 
 def test_a_canvas_slack_could_not_create_for_a_moment_is_created_later_without_a_file(
@@ -26,6 +26,8 @@ def test_two_sections_saved_at_once_make_one_canvas(coach_server: SlackDriver) -
     user = user_in(driver, "en", "TWICE")
     assert submit_section(driver, user, "resources", RESOURCES).status == 200
     assert submit_section(driver, user, "networks", NETWORKS).status == 200  # before the first canvas exists
-    (edited,) = driver.fake.wait_for("canvases.edit")
+    driver.messages_with(user, "Your plan canvas is up to date")  # the second found the first's canvas
     (created,) = driver.fake.calls_to("canvases.create")
-    assert edited.args["canvas_id"] == created.response["canvas_id"]  # the second edits the first's canvas
+    both = driver.fake.canvases.text(created.response["canvas_id"])
+    assert "![](@U0BOB)" in both and "Instagram and Facebook" in both
+    assert all(c.args["canvas_id"] == created.response["canvas_id"] for c in inserted(driver.fake.calls))

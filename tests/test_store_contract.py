@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -280,9 +280,16 @@ def test_a_forgotten_member_leaves_no_row_and_an_export_shows_everything(store: 
     store.advance(row, "networks", NOW, SetAnswer("reason", "ready"))
     store.plans.save_section(MEMBER, "goals", {"goal": "more customers"}, NOW)
     store.add_to_outbox(MEMBER, b"reply", NOW)
+    other = MemberKey("T1", "U2")
+    made = store.actions.create(MEMBER, "U2", "step:pipeline", "Name who answers complaints", date(2027, 1, 15), NOW)
+    store.actions.create(other, "U1", "plan:resources", "Post twice a week", date(2027, 1, 15), NOW)
+    store.actions.save_list(MEMBER, "F0LIST", {"title": "Col1"}, refused=False)
+    store.actions.set_item("T1", made, "Rec1")
     exported = store.export_member(MEMBER)
     assert exported["member"]["user_id"] == "U1" and exported["assessments"][0]["answers"][0]["rating"] == "ready"
     assert len(exported["plan_answers"]) == 1 and exported["outbox"][0]["payload"] == b"reply"
+    assert [a["item_id"] for a in exported["actions"]] == ["Rec1"] and len(exported["actions_owned"]) == 1
+    assert store.actions.list_items(MEMBER) == ("F0LIST", ("Rec1",))
     store.forget_member(MEMBER)
     assert store.export_member(MEMBER) == {
         "member": None,
@@ -290,7 +297,9 @@ def test_a_forgotten_member_leaves_no_row_and_an_export_shows_everything(store: 
         **{table: [] for table in store.MEMBER_TABLES},
         "digests": [],
         "outbox": [],
+        "actions_owned": [],
     }
+    assert store.export_member(other)["actions"] == [] and store.actions.action_list(MEMBER) is None
 
 
 def test_a_stopped_workspace_is_purged_after_the_retention_time(store: AnyStore) -> None:
@@ -342,3 +351,16 @@ def columns_of(store: AnyStore, table: str) -> list[str]:
         ).fetchall()
         return [row[0] for row in rows]
     return [column.name for column in store.db.table(table).columns]
+
+
+def test_actions_and_pauses_until_a_date_read_the_same_on_both(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    store.update_member(MEMBER, paused=1, paused_until="2027-01-15")
+    assert [m.paused_until for m in store.members_paused_until_by(date(2027, 1, 15))] == [date(2027, 1, 15)]
+    assert store.members_paused_until_by(date(2027, 1, 14)) == []
+    late = store.actions.create(MEMBER, "U1", "step:policy", "Write the house rules", date(2026, 11, 1), NOW)
+    store.actions.create(MEMBER, "U2", "step:reason", "Name the goal", date(2027, 1, 15), NOW)
+    assert store.actions.set_status(MEMBER, late, "done", NOW) is not None
+    assert store.actions.team_counts("T1", date(2026, 12, 1)) == {"open": 1, "done": 1, "dropped": 0, "overdue": 0}
+    assert [a.title for a in store.actions.due_for_owner(MemberKey("T1", "U2"), date(2027, 1, 17))] == ["Name the goal"]
+    assert store.actions.team_counts("T1", date(2027, 2, 1))["overdue"] == 1

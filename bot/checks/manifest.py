@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.checks.content import date_problems, label_problems, load_style, summary_problems, wording_problems
+from bot.checks.scopes import scope_problems
 from bot.listeners import BOT_EVENTS, SLASH_COMMANDS
 from bot.slack.manifest import MANIFEST_NAME, find_manifest
 from flows.content import available_locales, content_root, load_bundle_from, placeholders
@@ -70,6 +71,8 @@ def manifest_problems(manifest: dict[str, Any]) -> list[str]:
     declared_events = set((settings.get("event_subscriptions") or {}).get("bot_events") or [])
     if declared_events != set(BOT_EVENTS):
         problems.append(f"manifest bot events {sorted(declared_events)} != code's {sorted(BOT_EVENTS)}")
+    declared_scopes = set(((manifest.get("oauth_config") or {}).get("scopes") or {}).get("bot") or [])
+    problems += scope_problems(declared_scopes)
     if not (settings.get("interactivity") or {}).get("is_enabled"):
         problems.append("manifest: interactivity must be enabled for the answer buttons")
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, messages, plan, required
+from bot.listeners import action_items, actions, commands, events, messages, plan, required
 from bot.usecases.services import Services
 
 # What the listeners subscribe to; manifest.yml must declare exactly these (``coach check`` verifies).
@@ -19,3 +19,4 @@ def register_listeners(app: App, services: Services) -> None:
     messages.register(app, services)
     events.register(app, services)
     plan.register(app, services)
+    action_items.register(app, services)

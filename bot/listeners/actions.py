@@ -22,6 +22,7 @@ from bot.listeners.payloads import (
     chosen,
     clicked_message,
     dm_channel,
+    iso_date,
     member_of,
     selected,
     value_parts,
@@ -29,6 +30,7 @@ from bot.listeners.payloads import (
 )
 from bot.listeners.reply import keep_for_sending, open_settings
 from bot.sending.landing import delivery_for
+from bot.usecases.lookback import decline_lookback
 from bot.usecases.services import Services
 from bot.views.assessment import (
     ANSWER_ACTION_PREFIX,
@@ -43,6 +45,7 @@ from bot.views.assessment import (
 from bot.views.home import CHECKIN_NOW_ACTION, SETTINGS_ACTION
 from bot.views.journey import (
     CHECKIN_PREFIX,
+    LOOKBACK_DECLINE_ACTION,
     QUIZ_ANSWER_PREFIX,
     QUIZ_START_ACTION,
     REVISIT_DECLINE_ACTION,
@@ -178,7 +181,9 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         at = chosen(selected(values, "time"))
         paused = bool(selected(values, "paused").get("selected_options"))
         share = bool(selected(values, "share").get("selected_options"))
-        outcomes = services.journey().save_settings(member, -1 if weekday is None else weekday, at, paused, share)
+        until = iso_date(selected(values, "paused_until").get("selected_date"))
+        journey = services.journey()
+        outcomes = journey.save_settings(member, -1 if weekday is None else weekday, at, paused, share, until)
         refused = settings_errors(services.bundle_for(member), outcomes)
         if refused:  # shown under the input in the modal, which stays open
             ack(response_action="errors", errors=refused)
@@ -218,6 +223,7 @@ CLICKS: tuple[tuple[str | re.Pattern[str], Decide], ...] = (
     (CHECKIN_NOW_ACTION, checkin_now),
     (FORGET_ACTION, forget),
     (REVISIT_DECLINE_ACTION, decline_revisit),
+    (LOOKBACK_DECLINE_ACTION, lambda _services, _member, _action: decline_lookback()),
 )
 
 

@@ -54,7 +54,7 @@ POINTERS: dict[str, Outcome] = {"export": Notice("export_preparing"), "plan": Pl
 # Subcommands answered privately where they were typed.
 HERE: dict[str, Subcommand] = {
     "status": lambda services, member, _args: [*services.coach().status(member), *services.journey().status(member)],
-    "pause": lambda services, member, _args: services.journey().pause(member),
+    "pause": lambda services, member, args: services.journey().pause_command(member, args, services.bundle_for(member)),
     "resume": lambda services, member, _args: services.journey().resume(member),
     "language": lambda services, member, args: services.profiles().choose_language(
         member, args[0] if args else None, services.clock()

@@ -7,6 +7,7 @@ a Slack Connect payload may fill differently.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -65,6 +66,14 @@ def text_or_none(value: object) -> str | None:
 def chosen(state: dict[str, Any]) -> str:
     """The value of a select's ``selected_option`` ("" when none, or when it is not an object)."""
     return str(as_dict(state.get("selected_option")).get("value", ""))
+
+
+def iso_date(value: object) -> date | None:
+    """A date picker's ``selected_date`` (``YYYY-MM-DD``); None when none was picked or it is garbled."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def parse_subcommand(text: str | None) -> tuple[str, list[str]]:

@@ -11,9 +11,12 @@ from bot.store import AssessmentRow, MemberRow, send_key
 from bot.store.interfaces import CoachStore
 from bot.usecases.journey import CHECKIN_KIND
 from bot.usecases.report import DIGEST_KIND, team_report
+from flows.actions import ActionsAsk, week_end
 from flows.assessment import evaluate
+from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.follow_up import Standing, weekly_send
+from flows.lookback import lookback_due
 from flows.outcomes import CheckinAsk, Nudge, Outcome, Report, RevisitAsk, StageCards
 from flows.schedule import DEFAULT_TIME, DEFAULT_WEEKDAY, LATE_SEND_WINDOW, due_checkin, week_key
 from flows.values import ChannelKey, MemberKey, Recipient
@@ -86,13 +89,38 @@ def weekly_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | Non
     match weekly_send(standing(store, member, latest), now):
         case "checkin" if member.stage is not None:
             period = week_key(slot, member.tz)
-            return Job(member.key, CHECKIN_KIND, period, (CheckinAsk(period, member.stage),), expires=expires)
+            asks: tuple[Outcome, ...] = (CheckinAsk(period, member.stage), *actions_due(store, member, slot))
+            return Job(member.key, CHECKIN_KIND, period, asks, expires=expires)
         case "invite":
             return Job(member.key, INVITE_KIND, "once", (StageCards(invite=True),), expires=expires)
         case "revisit" if latest is not None and latest.completed_at is not None:
             revisit = RevisitAsk(latest.completed_at)
             return Job(member.key, REVISIT_KIND, str(latest.id), (revisit,), expires=expires)
     return None
+
+
+def weekly_jobs(store: CoachStore, member: MemberRow, now: datetime) -> list[Job]:
+    """Everything a member whose weekly slot has come gets: the weekly send, and the quarterly look back."""
+    return [job for job in (weekly_job(store, member, now), lookback_job(store, member, now)) if job is not None]
+
+
+def lookback_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | None:
+    """Three months after the latest assessment of a member on weekly check-ins: the offer to take it
+    again, once per assessment (under the same key as the question after *Not for now*)."""
+    slot = member.next_checkin_at
+    if slot is None or now - slot >= LATE_SEND_WINDOW:
+        return None
+    latest = store.latest_completed_assessment(member.key)
+    if latest is None or latest.completed_at is None or not lookback_due(standing(store, member, latest), now):
+        return None
+    ask = RevisitAsk(latest.completed_at, quarterly=True)
+    return Job(member.key, REVISIT_KIND, str(latest.id), (ask,), expires=slot + LATE_SEND_WINDOW)
+
+
+def actions_due(store: CoachStore, member: MemberRow, slot: datetime) -> tuple[ActionsAsk, ...]:
+    """The owner's open actions due in the check-in's week or before, asked about with it."""
+    due = store.actions.due_for_owner(member.key, week_end(local_today(slot, member.tz)))
+    return (ActionsAsk(tuple(due)),) if due else ()
 
 
 def nudge_job(assessment: AssessmentRow, now: datetime, question_ids: Sequence[str]) -> Job | None:

@@ -17,12 +17,13 @@ from collections.abc import Callable
 from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.schedule.due import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, Job, digest_jobs, nudge_job, weekly_job
+from bot.schedule.due import FIRST_NUDGE_AFTER, LAST_NUDGE_AFTER, Job, digest_jobs, nudge_job, weekly_jobs
 from bot.sending.outbox import Outbox, Reply
 from bot.sending.sender import Sender
 from bot.store import MemberRow
 from bot.store.interfaces import CoachStore
 from bot.store.outbox import CHANNEL_LANE
+from bot.usecases.journey import Journey
 from flows.content import Bundle
 from flows.schedule import checkin_slot, following_checkin
 
@@ -76,6 +77,9 @@ class Scheduler:
         for table, count in self.store.expire_operational_rows(now, self.wall_clock()).items():
             if count:
                 log.info("expired %d old rows of %s", count, table)
+        with self.store.unit_of_work():
+            if resumed := Journey(self.store, self.bundle).resume_ended_pauses(now):
+                log.info("resumed %d member(s) whose pause until a date is over", resumed)
         self._checkins(now, report)
         self._nudges(now, report)
         for job in digest_jobs(self.store, now, self.bundle):
@@ -109,7 +113,7 @@ class Scheduler:
             slot = last.next_checkin_at.astimezone(UTC).isoformat() if last.next_checkin_at else ""
             after = (slot, *astuple(last.key))
             for member in due:
-                if (job := weekly_job(self.store, member, now)) is not None:
+                for job in weekly_jobs(self.store, member, now):
                     self._queue(job, now, report)
             self.store.set_next_checkins([(m.key, slot_of(now, m, following_checkin)) for m in due])
 

@@ -36,7 +36,9 @@ def dm_of(services: Services, client: WebClient, member: MemberKey) -> str:
 def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
     """Tell the use cases where their messages landed."""
     for post in posted:
-        if post.placed is not None:
+        if post.listed is not None:
+            services.actions(MemberKey(post.listed.team_id, post.listed.user_id)).listed(post.listed)
+        elif post.placed is not None:
             services.plans(MemberKey(post.placed.team_id, post.placed.user_id)).placed(post.placed)
         elif isinstance(post.outcome, Ask):
             services.coach().prompt_posted(post.outcome.assessment_id, post.outcome.question_id, post.channel, post.ts)

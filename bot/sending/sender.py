@@ -39,6 +39,7 @@ from bot.store import DatabaseMoved, OutboxRow
 from bot.store.factory import AnyStore
 from bot.usecases.services import Services
 from bot.views.render import render
+from flows.actions import ActionListSync
 from flows.content import load_bundle
 from flows.outcomes import CheckinAsk, Notice, Outcome
 from flows.plan_outcomes import PlanDocument
@@ -272,6 +273,8 @@ class Sender(RowFates, OrphanRecovery):
         must edit that canvas rather than make a second."""
         if isinstance(outcome, PlanDocument):
             return self.services.plans(member).document(member)
+        if isinstance(outcome, ActionListSync):  # the action and its maker's List as they are now
+            return self.services.actions(member).current_sync(outcome)
         if isinstance(outcome, CheckinAsk) and outcome.send_key is None:  # a scheduled one: the stage now
             return self.services.journey().current_checkin(member, outcome)
         return outcome

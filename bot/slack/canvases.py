@@ -13,8 +13,12 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.slack.canvas_parts import CanvasParts
 from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, error_code
+from bot.views.actions import checklist
+from bot.views.assessment import progress_lines
 from bot.views.plan import slack_link
+from flows.canvas_parts import EXTRA_PARTS, CanvasPart, plan_parts
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
 from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanPlaced
@@ -51,9 +55,8 @@ class PlanPublisher:
 
     def member_plan(self, document: PlanDocument, dm_channel: str) -> PlanPlaced | None:
         """Edit the member's canvas in place, create it the first time, or fall back to a file (None)."""
-        markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
         try:
-            return self._member_canvas(document, dm_channel, markdown)
+            return self._member_canvas(document, dm_channel)
         except SLACK_FAILURES as error:
             if classify(error) in (SlackFault.TRANSIENT, SlackFault.UNCERTAIN):
                 raise  # Slack had a bad moment: the outbox tries the canvas again, no file in between
@@ -61,11 +64,14 @@ class PlanPublisher:
             self._file(dm_channel, document)
             return None
 
-    def _member_canvas(self, document: PlanDocument, dm_channel: str, markdown: str) -> PlanPlaced:
+    def _member_canvas(self, document: PlanDocument, dm_channel: str) -> PlanPlaced:
         title = self.bundle.plan.text("document_title")
-        if document.canvas_id is not None and self._replaced(document.canvas_id, markdown):
-            self._say(dm_channel, "canvas_updated", link=slack_link(document.link or "", title))
-            return PlanPlaced(document.team_id, document.user_id, document.canvas_id, document.link or "")
+        actions = checklist(self.bundle, document.actions, canvas_mention)
+        progress = progress_lines(self.bundle, document)
+        parts = plan_parts(self.bundle.plan, document.answers, canvas_mention, actions, progress)
+        if document.canvas_id is not None and (edited := self._edited(document, parts, dm_channel)) is not None:
+            return edited
+        markdown = self._whole(document, parts)
         canvas_id = str(self.client.canvases_create(title=title, document_content=_content(markdown))["canvas_id"])
         link = canvas_url(self.client, document.team_id, canvas_id)
         # Slack lets access be granted only once the canvas has been shared with the person.
@@ -74,7 +80,36 @@ class PlanPublisher:
             self.client.canvases_access_set(canvas_id=canvas_id, access_level="write", user_ids=[document.user_id])
         except SLACK_FAILURES as error:
             log.warning("canvases.access.set failed for %s: %s", document.user_id, error_code(error))
-        return PlanPlaced(document.team_id, document.user_id, canvas_id, link)
+        written = {part.id: part.body for part in parts}
+        return PlanPlaced(document.team_id, document.user_id, canvas_id, link, written=written)
+
+    def _whole(self, document: PlanDocument, parts: tuple[CanvasPart, ...]) -> str:
+        """The whole canvas: the plan, and the checklist of actions after it when there is one."""
+        markdown = render_plan_markdown(self.bundle.plan, document.answers, canvas_mention)
+        return markdown + "".join(f"\n{part.markdown}" for part in parts if part.id in EXTRA_PARTS)
+
+    def _edited(self, document: PlanDocument, parts: tuple[CanvasPart, ...], dm_channel: str) -> PlanPlaced | None:
+        """Edit only the coach's own parts of the member's canvas; None when the canvas is gone. A canvas
+        from before the coach kept what it wrote there is replaced whole, once."""
+        assert document.canvas_id is not None
+        kept: tuple[CanvasPart, ...] = ()
+        try:
+            if document.written:
+                written, kept = CanvasParts(self.client, document.canvas_id).update(parts, document.written)
+            elif self._replaced(document.canvas_id, self._whole(document, parts)):
+                written = {part.id: part.body for part in parts}
+            else:
+                return None
+        except SLACK_FAILURES as error:
+            if error_code(error) not in GONE:
+                raise
+            return None
+        link = slack_link(document.link or "", self.bundle.plan.text("document_title"))
+        if kept:
+            self._say(dm_channel, "canvas_kept", parts=", ".join(f"*{part.heading}*" for part in kept), link=link)
+        else:
+            self._say(dm_channel, "canvas_updated", link=link)
+        return PlanPlaced(document.team_id, document.user_id, document.canvas_id, document.link or "", written=written)
 
     def _replaced(self, canvas_id: str, markdown: str) -> bool:
         """Replace a canvas's content; False when the canvas is gone (deleted by the member)."""

@@ -16,9 +16,12 @@ from slack_sdk.models.views import View
 
 from bot.slack.canvases import PlanPublisher, delete_canvases
 from bot.slack.errors import SLACK_FAILURES, describe
+from bot.slack.lists import ListPublisher, delete_items
+from bot.views.actions import action_modal
 from bot.views.home import home_view
 from bot.views.journey import settings_modal
 from bot.views.render import rendered_message
+from flows.actions import ActionForm, ActionListed, ActionListSync, ListItemsForgotten
 from flows.content import Bundle
 from flows.outcomes import (
     AskBackClosed,
@@ -55,6 +58,7 @@ class Posted:
     channel: str
     ts: str
     placed: PlanPlaced | None = None  # a plan document: the canvas it now lives in
+    listed: ActionListed | None = None  # an action: its List and item
 
 
 class SlackDelivery:
@@ -121,6 +125,11 @@ class SlackDelivery:
         if isinstance(outcome, PlanDocument):
             placed = PlanPublisher(self.client, self.bundle).member_plan(outcome, channel)
             return Posted(outcome, channel, "", placed) if placed is not None else None
+        if isinstance(outcome, ActionListSync):
+            return Posted(outcome, channel, "", listed=ListPublisher(self.client, self.bundle).sync(outcome))
+        if isinstance(outcome, ListItemsForgotten):
+            delete_items(self.client, outcome)
+            return None
         if isinstance(outcome, PlanCanvasesForgotten):
             delete_canvases(self.client, outcome.canvas_ids)
             return None
@@ -148,8 +157,11 @@ class SlackDelivery:
             log.warning("views.publish failed for %s: %s", user_id, describe(error))
 
     def open_settings(self, trigger_id: str, form: SettingsForm, member_id: str) -> None:
-        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share)
+        view = settings_modal(self.bundle, form.weekday, form.time, form.paused, form.share, form.paused_until)
         self.open_modal(trigger_id, view, member_id)
+
+    def open_action_form(self, trigger_id: str, form: ActionForm, member_id: str) -> None:
+        self.open_modal(trigger_id, action_modal(self.bundle, form), member_id)
 
     def open_modal(self, trigger_id: str, view: View, member_id: str) -> None:
         """Open a modal; when Slack will not (the click's trigger expired, a hiccup), tell the member in

@@ -22,7 +22,17 @@ from bot.store.postgres import PostgresStore
 log = logging.getLogger(__name__)
 
 # What the coach asks for when a workspace installs it; manifest.yml declares the same (a test checks).
-BOT_SCOPES = ("canvases:write", "chat:write", "commands", "files:write", "im:history", "im:write", "users:read")
+BOT_SCOPES = (
+    "canvases:read",
+    "canvases:write",
+    "chat:write",
+    "commands",
+    "files:write",
+    "im:history",
+    "im:write",
+    "lists:write",
+    "users:read",
+)
 STATE_EXPIRATION_SECONDS = 600
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.store.rows import (
@@ -61,6 +61,14 @@ class MemberQueries(Session):
             "select 1 from home_viewers where team_id = ? and user_id = ?", [member.team_id, member.user_id]
         ).fetchone()
         return row is not None
+
+    def members_paused_until_by(self, day: date) -> list[MemberRow]:
+        """Members whose pause ends on ``day`` or before: those whose pause is over, and those few
+        whose day has not yet come in their own time zone."""
+        rows = self.db.query(
+            "select * from members where paused_until is not null and paused_until <= ?", [day.isoformat()]
+        )
+        return [MemberRow.from_row(row) for row in rows]
 
     def deactivate_member(self, member: MemberKey, reason: str) -> None:
         self.update_member(member, active=0, inactive_reason=reason)

@@ -7,7 +7,8 @@ Plan answers are member data: ``/coach export`` includes them and ``/coach forge
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.store.assessments import AssessmentQueries
@@ -23,6 +24,7 @@ DM_DOCUMENT = "dm"  # the channel_id under which a member's own plan canvas is k
 class PlanDocumentRow:
     canvas_id: str
     link: str | None
+    written: Mapping[str, str] = field(default_factory=dict)  # by section id: what the coach last wrote there
 
 
 
@@ -53,20 +55,35 @@ class PlanStore:
 
     def document(self, member: MemberKey, channel_id: str = DM_DOCUMENT) -> PlanDocumentRow | None:
         row = self.store.db.execute(
-            "select canvas_id, link from plan_documents where team_id = ? and user_id = ? and channel_id = ?",
+            "select canvas_id, link, written from plan_documents where team_id = ? and user_id = ? and channel_id = ?",
             [member.team_id, member.user_id, channel_id],
         ).fetchone()
-        return PlanDocumentRow(row[0], row[1]) if row else None
+        return PlanDocumentRow(row[0], row[1], json.loads(row[2]) if row[2] else {}) if row else None
 
     def save_document(
-        self, member: MemberKey, canvas_id: str, link: str | None, now: datetime, channel_id: str = DM_DOCUMENT
+        self,
+        member: MemberKey,
+        canvas_id: str,
+        link: str | None,
+        now: datetime,
+        channel_id: str = DM_DOCUMENT,
+        written: Mapping[str, str] | None = None,
     ) -> None:
         with self.store.atomic() as db:
             db.execute(
-                "insert into plan_documents (team_id, user_id, channel_id, canvas_id, link, updated_at)"
-                " values (?, ?, ?, ?, ?, ?) on conflict (team_id, user_id, channel_id) do update set"
-                " canvas_id = excluded.canvas_id, link = excluded.link, updated_at = excluded.updated_at",
-                [member.team_id, member.user_id, channel_id, canvas_id, link, _iso(now)],
+                "insert into plan_documents (team_id, user_id, channel_id, canvas_id, link, updated_at, written)"
+                " values (?, ?, ?, ?, ?, ?, ?) on conflict (team_id, user_id, channel_id) do update set"
+                " canvas_id = excluded.canvas_id, link = excluded.link, updated_at = excluded.updated_at,"
+                " written = excluded.written",
+                [
+                    member.team_id,
+                    member.user_id,
+                    channel_id,
+                    canvas_id,
+                    link,
+                    _iso(now),
+                    json.dumps(dict(written), ensure_ascii=False) if written else None,
+                ],
             )
 
     def canvas_ids(self, member: MemberKey) -> tuple[str, ...]:

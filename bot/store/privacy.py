@@ -21,6 +21,7 @@ class PrivacyQueries(Session):
         "plan_answers",
         "plan_documents",
         "home_viewers",
+        "actions",
     )
 
     def export_member(self, member: MemberKey) -> dict[str, Any]:
@@ -36,6 +37,7 @@ class PrivacyQueries(Session):
             **{table: list(self.rows(f"select * from {table} {where}", params)) for table in self.MEMBER_TABLES},
             "digests": list(self.rows("select * from digests where team_id = ? and created_by = ?", params)),
             "outbox": list(self.rows(f"select * from outbox {where} order by id", params)),
+            "actions_owned": list(self.rows("select * from actions where team_id = ? and owner_id = ?", params)),
         }
 
     def forget_member(self, member: MemberKey) -> None:
@@ -54,6 +56,8 @@ class PrivacyQueries(Session):
             db.execute("delete from outbox where team_id = ? and user_id = ? and status != 'claimed'", params)
             db.execute("update outbox set status = 'withdrawn' where team_id = ? and user_id = ?", params)
             db.execute("delete from digests where team_id = ? and created_by = ?", params)
+            db.execute("delete from actions where team_id = ? and owner_id = ?", params)
+            db.execute("delete from action_lists where team_id = ? and user_id = ?", params)
             if self.table_exists("slack_installations"):  # OAuth mode: they may have installed the app
                 db.execute(
                     "update slack_installations set user_id = '', user_token = null, user_scopes = null,"

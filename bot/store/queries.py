@@ -14,6 +14,7 @@ from bot.store.sends import SendQueries
 from bot.store.workspaces import WorkspaceQueries
 
 if TYPE_CHECKING:
+    from bot.store.actions import ActionStore
     from bot.store.plans import PlanStore
 
 
@@ -25,3 +26,9 @@ class CoachQueries(
         from bot.store.plans import PlanStore
 
         return PlanStore(self)
+
+    @property
+    def actions(self) -> ActionStore:
+        from bot.store.actions import ActionStore
+
+        return ActionStore(self)

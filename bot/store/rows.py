@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flows.content import Rating
@@ -102,6 +102,7 @@ class MemberRow:
     share_with_admins: bool
     language: str | None
     next_checkin_at: datetime | None
+    paused_until: date | None = None  # a pause that ends on its own that day
 
     @property
     def key(self) -> MemberKey:
@@ -124,6 +125,7 @@ class MemberRow:
             share_with_admins=bool(row["share_with_admins"]),
             language=row["language"],
             next_checkin_at=parse_time(row["next_checkin_at"]) if row["next_checkin_at"] else None,
+            paused_until=date.fromisoformat(row["paused_until"]) if row.get("paused_until") else None,
         )
 
 

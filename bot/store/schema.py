@@ -194,3 +194,45 @@ def m013_open_prompt(db: Database) -> None:
 def m014_home_viewers(db: Database) -> None:
     """Who has opened App Home (and when first): only for them is it republished as their steps end."""
     db.table("home_viewers").create({"team_id": str, "user_id": str, "seen_at": str}, pk=("team_id", "user_id"))
+
+
+@migrations()
+def m015_paused_until(db: Database) -> None:
+    """A pause may end on a date (ISO, in the member's own time zone); null pauses until resumed."""
+    db.table("members").add_column("paused_until", str)
+    db.execute("create index idx_members_paused_until on members (paused_until) where paused_until is not null")
+
+
+@migrations()
+def m016_canvas_parts_written(db: Database) -> None:
+    """What the coach last wrote under each heading of a plan canvas (JSON: section id -> Markdown), so
+    a later save edits only those lines and finds out when a person changed them."""
+    db.table("plan_documents").add_column("written", str)
+
+
+@migrations()
+def m017_actions(db: Database) -> None:
+    """Actions: a next step or a plan part that one person (``owner_id``) does by a date (``due``, ISO);
+    ``user_id`` is the member who made it. Member data: exported and forgotten with its maker, and
+    with its owner."""
+    db.execute(
+        "create table actions (id integer primary key autoincrement, team_id text not null,"
+        " user_id text not null, owner_id text not null, source text not null, title text not null,"
+        " due text not null, status text not null default 'open', created_at text not null,"
+        " updated_at text not null)"
+    )
+    db.execute("create index idx_actions_owner on actions (team_id, owner_id, status, due)")
+    db.execute("create index idx_actions_maker on actions (team_id, user_id)")
+
+
+@migrations()
+def m018_action_lists(db: Database) -> None:
+    """The Slack List of a member's actions (its column ids by key, JSON), or that Slack refused one
+    (``refused``: the actions then go in the plan canvas); each action's item in it."""
+    db.table("action_lists").create(
+        {"team_id": str, "user_id": str, "list_id": str, "columns": str, "refused": int},
+        pk=("team_id", "user_id"),
+        not_null={"refused"},
+        defaults={"refused": 0},
+    )
+    db.table("actions").add_column("item_id", str)

@@ -113,7 +113,7 @@ class SendQueries(Session):
             "select a.* from assessments a join members m on m.team_id = a.team_id and m.user_id = a.user_id"
             " where a.completed_at is null and a.nudges_sent < 2 and a.id > ?"
             " and ((a.nudges_sent = 0 and a.updated_at <= ?) or (a.nudges_sent = 1 and a.updated_at <= ?))"
-            f" and {ACTIVE} order by a.id limit ?",
+            f" and m.paused_until is null and {ACTIVE} order by a.id limit ?",  # no reminder while away until a date
             [after_id, _iso(now - first_after), _iso(now - last_after), limit],
         )
         return [AssessmentRow.from_row(row) for row in rows]

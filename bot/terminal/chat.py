@@ -13,6 +13,7 @@ from bot.usecases.assessment import Coach
 from bot.usecases.plan import Plans
 from bot.views.assessment import (
     ask_back_text,
+    compared_title,
     plan_item_text,
     plan_title,
     scorecard_lines,
@@ -104,7 +105,8 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             verdict = bundle.assessment.verdicts[result.verdict]
             lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", summary_text(verdict, result)]
             lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
-            lines += ["", messages.text("scorecard_title"), *scorecard_lines(bundle, result, outcome.words, False), ""]
+            lines += ["", *compared_title(bundle, outcome)]  # with the result before it, when there is one
+            lines += [*scorecard_lines(bundle, result, outcome.words, False, outcome.previous), ""]
             lines.append(weakest_link_text(bundle, result))
             if result.plan:
                 lines.append("\n" + plan_title(bundle, result))

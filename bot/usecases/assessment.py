@@ -11,6 +11,7 @@ from typing import Literal
 
 from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer
 from bot.store.interfaces import CoachStore
+from bot.usecases.lookback import previous_completed
 from bot.usecases.plan import Plans
 from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_for, evaluate, review_facts
 from flows.content import Bundle, Rating
@@ -224,6 +225,7 @@ class Coach:
             assert done is not None
             summary = self._summary(done)
             outcomes += [summary, *self._after_verdict(member, summary.result)]
+            outcomes += Plans(self.store, self.bundle, self.clock).look_back(member, summary)
         else:
             outcomes.append(self._ask(row.id, destination))
         return outcomes
@@ -285,10 +287,13 @@ class Coach:
 
     def _summary(self, row: AssessmentRow, recalled: bool = False) -> Summary:
         assert row.completed_at is not None
+        earlier = previous_completed(self.store, row)
         return Summary(
             assessment_id=row.id,
             result=self._result(row),
             completed_at=row.completed_at,
             recalled=recalled,
             words=self.store.answer_texts(row.id),
+            previous=self._result(earlier) if earlier is not None else None,
+            previous_at=earlier.completed_at if earlier is not None else None,
         )

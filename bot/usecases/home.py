@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.journey import settings_of
+from bot.usecases.lookback import previous_completed
 from bot.usecases.plan import Plans
 from flows.assessment import evaluate
 from flows.content import Bundle
@@ -20,7 +22,7 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
     row = store.member(member)
     question_ids = [q.id for q in bundle.assessment.questions]
     open_question = None
-    result, completed_at, words = None, None, {}
+    result, completed_at, words, previous = None, None, {}, None
     for assessment in store.recent_assessments(member, limit=2):
         if assessment.completed_at is None and open_question is None:
             open_question = question_ids.index(assessment.state) + 1 if assessment.state in question_ids else 1
@@ -28,6 +30,8 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
             result = evaluate(question_ids, store.answers(assessment.id))
             completed_at = assessment.completed_at
             words = store.answer_texts(assessment.id)
+            if (earlier := previous_completed(store, assessment)) is not None:
+                previous = evaluate(question_ids, store.answers(earlier.id))
     changes = store.stage_changes(member)[-TIMELINE_LENGTH:]
     timeline = tuple(StageChange(datetime.fromisoformat(c["at"]), c["to_stage"]) for c in changes)
     stage = row.stage if row is not None else None
@@ -36,7 +40,7 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
         shown = store.tips_shown(member, stage)
         last_tip = shown[-1] if shown else None
     schedule = (
-        SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins)
+        settings_of(row)
         if row is not None
         else SettingsForm(DEFAULT_WEEKDAY, DEFAULT_TIME.strftime("%H:%M"), False, False)
     )
@@ -56,4 +60,6 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
         plan_done=done_sections(bundle.plan, plans.plans.answers(member)),
         plan_link=document.link if document else None,
         latest_words=words,
+        actions=tuple(store.actions.of_member(member)),
+        previous_result=previous,
     )

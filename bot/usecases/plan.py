@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.lookback import previous_completed
 from bot.usecases.report import CHANNEL_MENTION, is_admin
+from flows.actions import ActionLine
+from flows.assessment import evaluate
 from flows.content import RATINGS, Bundle
-from flows.outcomes import Outcome
+from flows.lookback import Change, changes
+from flows.outcomes import Outcome, Summary
 from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
 from flows.plan_outcomes import (
     ChannelPlan,
@@ -56,7 +61,32 @@ class Plans:
             self.plans.answers(member),
             canvas.canvas_id if canvas else None,
             canvas.link if canvas else None,
+            dict(canvas.written) if canvas else {},
+            self._checklist(member),
+            *self._progress(member),
         )
+
+    def look_back(self, member: MemberKey, summary: Summary) -> list[Outcome]:
+        """After a result that follows an earlier one: the plan canvas, with its look back, brought up
+        to date (when the member has a canvas)."""
+        if summary.previous is None or self.plans.document(member) is None:
+            return []
+        return [self.document(member)]
+
+    def _progress(self, member: MemberKey) -> tuple[tuple[Change, ...], datetime | None]:
+        """The latest result against the one before it, for the canvas's look back (empty without one)."""
+        latest = self.store.latest_completed_assessment(member)
+        earlier = previous_completed(self.store, latest) if latest is not None else None
+        if latest is None or earlier is None:
+            return (), None
+        ids = tuple(q.id for q in self.bundle.assessment.questions)
+        before, after = evaluate(ids, self.store.answers(earlier.id)), evaluate(ids, self.store.answers(latest.id))
+        return changes(before, after), earlier.completed_at
+
+    def _checklist(self, member: MemberKey) -> tuple[ActionLine, ...]:
+        """The member's actions for the canvas, where Slack refused them a List (else the List has them)."""
+        found = self.store.actions.action_list(member)
+        return tuple(self.store.actions.made_by(member)) if found is not None and found.refused else ()
 
     def section_answers(self, member: MemberKey, section_id: str) -> dict[str, FieldValue] | None:
         """What the member wrote in a section, to fill its modal; None for a section that does not exist."""
@@ -76,7 +106,7 @@ class Plans:
         if self.store.member(member) is None:
             return  # forgotten meanwhile: nothing of theirs comes back
         if placed.channel_id is None:
-            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock())
+            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), written=placed.written)
         else:
             self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), placed.channel_id)
 

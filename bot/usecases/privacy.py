@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.store.interfaces import CoachStore
+from flows.actions import ListItemsForgotten
 from flows.outcomes import ExportFile, ForgetConfirm, Notice, Outcome
 from flows.plan_outcomes import PlanCanvasesForgotten
 from flows.values import MemberKey
@@ -42,5 +43,7 @@ class Privacy:
 
     def forget(self, member: MemberKey) -> list[Outcome]:
         canvases = self.store.plans.canvas_ids(member)  # read first: the rows go with the rest
+        list_id, items = self.store.actions.list_items(member)
         self.store.forget_member(member)
-        return [*([PlanCanvasesForgotten(canvases)] if canvases else []), Notice("forgotten")]
+        listed = [ListItemsForgotten(list_id, items)] if list_id and items else []
+        return [*([PlanCanvasesForgotten(canvases)] if canvases else []), *listed, Notice("forgotten")]

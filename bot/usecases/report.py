@@ -54,6 +54,7 @@ def team_report(store: CoachStore, bundle: Bundle, team_id: str, now: datetime) 
         slipped_back=back,
         common_gap=gaps.most_common(1)[0][0] if gaps else None,
         shared=shared,
+        actions=store.actions.team_counts(team_id, now.date()),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.actions import Actions
 from bot.usecases.assessment import Coach
 from bot.usecases.conversation import Conversation
 from bot.usecases.home import home_tab
@@ -43,6 +44,9 @@ class Services:
     def journey(self) -> Journey:
         """The journey's content choices (quiz questions, tip counts) are the same in every locale."""
         return Journey(self.store, self.bundle, self.clock)
+
+    def actions(self, member: MemberKey) -> Actions:
+        return Actions(self.store, self.bundle_for(member), self.clock)
 
     def privacy(self) -> Privacy:
         return Privacy(self.store)

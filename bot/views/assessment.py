@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
+from bot.views.actions import step_with_button
 from bot.views.common import (
     Rendered,
     escape,
@@ -27,7 +28,9 @@ from bot.views.common import (
 )
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
+from flows.lookback import Change, changes
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, Explanation, Summary
+from flows.plan_outcomes import PlanDocument
 from flows.summary import summary_text
 from flows.values import whole_number
 from flows.verdicts import gets_weekly_checkins
@@ -145,6 +148,19 @@ def rating_label(bundle: Bundle, result: QuestionResult) -> str:
     return bundle.messages.text(f"rating_{result.rating or 'skipped'}")
 
 
+def compared_ratings(bundle: Bundle, result: AssessmentResult, previous: AssessmentResult | None) -> dict[str, str]:
+    """Each question's answer as shown: after an earlier assessment, where it was → where it is now."""
+    if previous is None:
+        return {r.question_id: rating_label(bundle, r) for r in result.results}
+    return {c.question_id: change_text(bundle, c) for c in changes(previous, result)}
+
+
+def change_text(bundle: Bundle, change: Change) -> str:
+    """One question's answer then and now: "Not yet → Partly"."""
+    before, after = (bundle.messages.text(f"rating_{r or 'skipped'}") for r in (change.before, change.after))
+    return f"{before} → {after}"
+
+
 def _mark(result: QuestionResult) -> str:
     return RATING_MARKS[result.rating] if result.rating else SKIPPED_MARK
 
@@ -174,12 +190,18 @@ def plan_title(bundle: Bundle, result: AssessmentResult) -> str:
 
 
 def scorecard_lines(
-    bundle: Bundle, result: AssessmentResult, words: Mapping[str, str] | None = None, for_slack: bool = True
+    bundle: Bundle,
+    result: AssessmentResult,
+    words: Mapping[str, str] | None = None,
+    for_slack: bool = True,
+    previous: AssessmentResult | None = None,
 ) -> list[str]:
-    """One line per question; under a typed answer, the member's own words (escaped for Slack)."""
+    """One line per question (with ``previous``: where it was, then where it is now); under a typed
+    answer, the member's own words (escaped for Slack)."""
     lines = []
+    shown = compared_ratings(bundle, result, previous)
     for r in result.results:
-        lines.append(f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
+        lines.append(f"{_mark(r)} {bundle.assessment.question(r.question_id).title}: {shown[r.question_id]}")
         typed = (words or {}).get(r.question_id)
         if typed and worth_quoting(typed) and r.rating is not None:  # plain, not italic: a typed _ or * would break it
             typed = inert(typed) if for_slack else shortened(typed)
@@ -187,8 +209,19 @@ def scorecard_lines(
     return lines
 
 
+def compared_title(bundle: Bundle, outcome: Summary) -> list[str]:
+    """The scorecard's title; after an earlier assessment, also what it is compared with and the verdicts."""
+    title = f"*{bundle.messages.text('scorecard_title')}*"
+    if outcome.previous is None or outcome.previous_at is None:
+        return [title]
+    verdicts = bundle.assessment.verdicts
+    then, now = verdicts[outcome.previous.verdict].title, verdicts[outcome.result.verdict].title
+    since = bundle.messages.text("compared_with", date=format_date(bundle, outcome.previous_at), before=then, after=now)
+    return [title, since]
+
+
 def summary(bundle: Bundle, outcome: Summary) -> Rendered:
-    result = outcome.result
+    result, previous = outcome.result, outcome.previous
     verdict = bundle.assessment.verdicts[result.verdict]
     title = bundle.messages.text("summary_title", verdict=verdict.title)
     blocks: list[Block] = []
@@ -200,13 +233,16 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
             f"{summary_text(verdict, result)}\n"
             f"_{bundle.messages.text('score_line', score=result.score, max_score=result.max_score)}_"
         ),
-        *sections([f"*{bundle.messages.text('scorecard_title')}*", *scorecard_lines(bundle, result, outcome.words)]),
+        *sections([*compared_title(bundle, outcome), *scorecard_lines(bundle, result, outcome.words, True, previous)]),
         section(weakest_link_text(bundle, result)),
     ]
     if result.plan:
         blocks.append(DividerBlock())
         blocks.append(section(f"*{plan_title(bundle, result)}*"))
-        blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
+        if gets_weekly_checkins(result.verdict):  # each next step can become an action with an owner and a date
+            blocks += [step_with_button(bundle, plan_item_text(bundle, item), item.question_id) for item in result.plan]
+        else:
+            blocks += [section(plan_item_text(bundle, item)) for item in result.plan]
     retake = ButtonElement(
         text=bundle.messages.text("button_retake"), action_id=RETAKE_ACTION, value=str(outcome.assessment_id)
     )
@@ -245,3 +281,13 @@ def explanation_text(bundle: Bundle, outcome: Explanation) -> str:
 def explanation(bundle: Bundle, outcome: Explanation) -> Rendered:
     text = explanation_text(bundle, outcome)
     return Rendered(text=text, blocks=(section(text),))
+
+
+def progress_lines(bundle: Bundle, document: PlanDocument) -> tuple[str, ...]:
+    """The plan canvas's look back: since when, then each question before -> after (empty without one)."""
+    if not document.progress or document.progress_since is None:
+        return ()
+    since = bundle.messages.text("canvas_progress_since", date=format_date(bundle, document.progress_since))
+    title = bundle.assessment.question
+    changed = [f"- {title(c.question_id).title}: {change_text(bundle, c)}" for c in document.progress]
+    return (since, *changed)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextBlock, DividerBlock, HeaderBlock
 from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
+from bot.views import actions as action_views
 from bot.views import plan as plan_views
-from bot.views.assessment import RETAKE_ACTION, START_ACTION, rating_label
+from bot.views.assessment import RETAKE_ACTION, START_ACTION, compared_ratings
 from bot.views.common import format_date, format_time, inert, section, sections, weekday_name, worth_quoting
 from bot.views.journey import find_stage_button
 from flows.assessment import QuestionResult
@@ -41,7 +44,7 @@ def home_view(bundle: Bundle, data: HomeTab) -> View:
     blocks.append(ContextBlock(elements=[Markdown(text=messages.text("home_privacy"))]))
     blocks += [DividerBlock(), section(f"*{messages.text('home_readiness_title')}*")]
     blocks += _readiness(bundle, data)
-    blocks += [DividerBlock(), *_plan(bundle, data)]
+    blocks += [DividerBlock(), *_plan(bundle, data), *_actions(bundle, data)]
     blocks += [DividerBlock(), section(f"*{messages.text('home_journey_title')}*")]
     blocks += _journey(bundle, data)
     if len(blocks) > MAX_HOME_BLOCKS:
@@ -61,6 +64,16 @@ def _plan(bundle: Bundle, data: HomeTab) -> list[Block]:
     return plan_views.home_blocks(bundle, data.plan_order, data.plan_done, data.plan_link)
 
 
+def _actions(bundle: Bundle, data: HomeTab) -> list[Block]:
+    """The member's actions (made or owned), and a menu to make a written plan part an action."""
+    blocks: list[Block] = []
+    if lines := action_views.home_lines(bundle, data.actions):
+        blocks.append(section("\n".join(lines)))
+    if not _not_for_now(data) and (menu := action_views.plan_part_menu(bundle, data.plan_done)) is not None:
+        blocks.append(menu)
+    return blocks
+
+
 def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
     messages = bundle.messages
     blocks: list[Block] = []
@@ -71,8 +84,9 @@ def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
         lines = [
             messages.text("home_latest", date=date, verdict=verdict, score=result.score, max_score=result.max_score)
         ]
+        shown = compared_ratings(bundle, result, data.previous_result)
         for r in result.results:
-            lines.append(f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {rating_label(bundle, r)}")
+            lines.append(f"{bar(r)}  {bundle.assessment.question(r.question_id).title}: {shown[r.question_id]}")
             typed = data.latest_words.get(r.question_id)
             if typed and worth_quoting(typed) and r.rating is not None:
                 lines.append(f"      {messages.text('in_your_words', text=inert(typed))}")
@@ -133,6 +147,8 @@ def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
     schedule = (
         messages.text("home_schedule_not_for_now")
         if _not_for_now(data)
+        else _paused_until(bundle, data.schedule.paused_until)
+        if data.schedule.paused and data.schedule.paused_until
         else messages.text("home_schedule_paused")
         if data.schedule.paused
         else messages.text(
@@ -146,3 +162,8 @@ def _journey(bundle: Bundle, data: HomeTab) -> list[Block]:
     checkin = ButtonElement(text=messages.text("button_checkin_now"), action_id=CHECKIN_NOW_ACTION, value="now")
     blocks.append(ActionsBlock(elements=[checkin, find_stage_button(bundle), settings]))
     return blocks
+
+
+def _paused_until(bundle: Bundle, until: str) -> str:
+    moment = datetime.combine(date.fromisoformat(until), time(12, 0))
+    return bundle.messages.text("home_schedule_paused_until", date=format_date(bundle, moment))

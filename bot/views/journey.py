@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
+    DatePickerElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -154,10 +155,19 @@ def nudge(bundle: Bundle, reminder: Nudge) -> Rendered:
 
 
 REVISIT_DECLINE_ACTION = "revisit_decline"
+LOOKBACK_DECLINE_ACTION = "lookback_decline"
 
 
 def revisit(bundle: Bundle, ask: RevisitAsk) -> Rendered:
     """The quiet question three months after *Not for now*: retake the assessment, or say no."""
+    if ask.quarterly:  # the look back of a member on weekly check-ins
+        text = bundle.messages.text("lookback_question", date=format_date(bundle, ask.completed_at))
+        yes = bundle.messages.text("button_lookback_yes")
+        again = ButtonElement(text=yes, action_id=START_ACTION, value="lookback")
+        no = ButtonElement(
+            text=bundle.messages.text("button_lookback_no"), action_id=LOOKBACK_DECLINE_ACTION, value="decline"
+        )
+        return Rendered(text=text, blocks=(section(text), ActionsBlock(block_id="lookback", elements=[again, no])))
     text = bundle.messages.text("revisit_question", date=format_date(bundle, ask.completed_at))
     again = ButtonElement(text=bundle.messages.text("button_revisit_yes"), action_id=START_ACTION, value="revisit")
     no = ButtonElement(
@@ -170,7 +180,9 @@ def _plain_option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=label), value=value)
 
 
-def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool, share: bool = False) -> View:
+def settings_modal(
+    bundle: Bundle, weekday: int, at: str, paused: bool, share: bool = False, paused_until: str | None = None
+) -> View:
     messages = bundle.messages
     days = [_plain_option(weekday_name(bundle, d), str(d)) for d in range(7)]
     times = [_plain_option(format_time(bundle, t.strftime("%H:%M")), t.strftime("%H:%M")) for t in SETTINGS_TIMES]
@@ -205,6 +217,13 @@ def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool, share: b
                 ),
             ),
             InputBlock(
+                block_id="paused_until",
+                label=messages.text("settings_pause_until"),
+                hint=messages.text("settings_pause_until_hint"),
+                optional=True,
+                element=DatePickerElement(action_id="paused_until", initial_date=paused_until),
+            ),
+            InputBlock(
                 block_id="share",
                 label=messages.text("settings_share_label"),
                 optional=True,
@@ -218,7 +237,12 @@ def settings_modal(bundle: Bundle, weekday: int, at: str, paused: bool, share: b
     )
 
 
-SETTINGS_FIELD_ERRORS = {"settings_bad_day": "weekday", "settings_bad_time": "time"}
+SETTINGS_FIELD_ERRORS = {
+    "settings_bad_day": "weekday",
+    "settings_bad_time": "time",
+    "pause_date_past": "paused_until",
+    "pause_date_far": "paused_until",
+}
 
 
 def settings_errors(bundle: Bundle, outcomes: Sequence[Outcome]) -> dict[str, str]:

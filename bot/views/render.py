@@ -8,12 +8,14 @@ from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
+from bot.views import actions as action_views
 from bot.views import assessment as assessment_views
 from bot.views import journey as journey_views
 from bot.views import plan as plan_views
 from bot.views import privacy as privacy_views
 from bot.views import report as report_views
 from bot.views.common import Rendered, notice
+from flows.actions import ActionAnswered, ActionListSync, ActionsAsk, ActionSaved, ListItemsForgotten
 from flows.content import Bundle
 from flows.outcomes import (
     Ask,
@@ -116,6 +118,14 @@ def render_other(bundle: Bundle, outcome: Outcome) -> Rendered | None:
             return plan_views.tip(bundle, outcome)
         case PlanNotice():
             return plan_views.plan_notice(bundle, outcome)
+        case ActionSaved():
+            return action_views.saved(bundle, outcome)
+        case ActionsAsk():
+            return action_views.asked(bundle, outcome)
+        case ActionAnswered():
+            return action_views.answered(bundle, outcome)
+        case ActionListSync() | ListItemsForgotten():
+            return Rendered(text=bundle.messages.text("home_actions_title"))
         case PlanDocument() | PlanCanvasesForgotten():
             return Rendered(text=bundle.plan.text("document_title"))
     return None

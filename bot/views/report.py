@@ -8,6 +8,8 @@ from bot.views.common import Rendered, section
 from flows.content import STAGE_NUMBERS, VERDICT_KEYS, Bundle
 from flows.outcomes import Report
 
+ACTION_TOTALS = ("open", "overdue", "done", "dropped")
+
 
 def report_message(bundle: Bundle, outcome: Report) -> Rendered:
     messages = bundle.messages
@@ -22,6 +24,8 @@ def report_message(bundle: Bundle, outcome: Report) -> Rendered:
         if report.common_gap is not None:
             gap = bundle.assessment.question(report.common_gap).title
             blocks.append(section(messages.text("report_common_gap", title=gap)))
+    if report.show_readiness and any(report.actions.values()):
+        blocks.append(section(messages.text("report_actions", **{k: report.actions.get(k, 0) for k in ACTION_TOTALS})))
     if report.show_journey:
         counts = " · ".join(
             messages.text("report_stage_count", number=n, count=report.stages.get(n, 0)) for n in STAGE_NUMBERS

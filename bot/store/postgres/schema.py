@@ -91,6 +91,28 @@ create index oauth_states_state on oauth_states (state);
         "create table home_viewers (team_id text not null, user_id text not null, seen_at text,"
         " primary key (team_id, user_id));",
     ),
+    (
+        "p005_paused_until",  # m015
+        "alter table members add column paused_until text;"
+        " create index idx_members_paused_until on members (paused_until) where paused_until is not null;",
+    ),
+    ("p006_canvas_parts_written", "alter table plan_documents add column written text;"),  # m016
+    (
+        "p007_actions",  # m017
+        f"""
+create table actions (id {IDENTITY}, team_id text not null, user_id text not null, owner_id text not null,
+  source text not null, title text not null, due text not null, status text not null default 'open',
+  created_at text not null, updated_at text not null);
+create index idx_actions_owner on actions (team_id, owner_id, status, due);
+create index idx_actions_maker on actions (team_id, user_id);
+""",
+    ),
+    (
+        "p008_action_lists",  # m018
+        "create table action_lists (team_id text, user_id text, list_id text, columns text,"
+        " refused integer not null default 0, primary key (team_id, user_id));"
+        " alter table actions add column item_id text;",
+    ),
 ]
 
 

@@ -1,0 +1,66 @@
+"""Edits only the coach's own parts of a plan canvas, so what people write anywhere else in it stays.
+
+Each changed part: its heading is found with ``canvases.sections.lookup`` (an ``h2`` holding the
+heading's text), each line the coach last wrote under it by the words that line shows
+(``contains_text``); those lines are deleted and the new ones inserted after the heading, one
+``canvases.edit`` operation per call, as Slack allows. A line of the coach's that cannot be found was
+changed by a person: the part is left as they made it, and reported so the member is told. A heading
+that is gone (a person deleted it) gets the part again at the end of the canvas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from slack_sdk import WebClient
+
+from flows.canvas_parts import CanvasPart, changed_parts, findable_lines
+
+HEADING_TYPE = "h2"
+
+
+def markdown_content(markdown: str) -> dict[str, str]:
+    return {"type": "markdown", "markdown": markdown}
+
+
+class CanvasParts:
+    def __init__(self, client: WebClient, canvas_id: str) -> None:
+        self.client = client
+        self.canvas_id = canvas_id
+
+    def update(
+        self, parts: tuple[CanvasPart, ...], written: Mapping[str, str]
+    ) -> tuple[dict[str, str], tuple[CanvasPart, ...]]:
+        """Bring the changed parts up to date; what the coach now has under each heading, and the
+        parts kept as a person left them."""
+        now, kept = dict(written), []
+        for part in changed_parts(parts, written):
+            if self._rewrite(part, written.get(part.id, "")):
+                now[part.id] = part.body
+            else:
+                kept.append(part)
+        return now, tuple(kept)
+
+    def _rewrite(self, part: CanvasPart, old_body: str) -> bool:
+        headings = self._lookup({"section_types": [HEADING_TYPE], "contains_text": part.heading})
+        if not headings:
+            self._change({"operation": "insert_at_end", "document_content": markdown_content(part.markdown)})
+            return True
+        old_lines = [self._lookup({"contains_text": text}) for text in findable_lines(old_body)]
+        if not all(old_lines):
+            # Changed by a person, or an earlier attempt of this very save already landed.
+            return all(self._lookup({"contains_text": text}) for text in findable_lines(part.body))
+        for found in old_lines:
+            self._change({"operation": "delete", "section_id": found[0]})
+        self._change(
+            {"operation": "insert_after", "section_id": headings[0], "document_content": markdown_content(part.body)}
+        )
+        return True
+
+    def _lookup(self, criteria: dict[str, Any]) -> list[str]:
+        answer = self.client.canvases_sections_lookup(canvas_id=self.canvas_id, criteria=criteria)
+        return [str(section["id"]) for section in answer.get("sections") or [] if isinstance(section, dict)]
+
+    def _change(self, change: dict[str, Any]) -> None:
+        self.client.canvases_edit(canvas_id=self.canvas_id, changes=[change])

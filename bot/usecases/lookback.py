@@ -1,0 +1,23 @@
+"""The quarterly look back: what a result is compared with, and a declined offer to look again."""
+
+from __future__ import annotations
+
+from bot.store import AssessmentRow
+from bot.store.interfaces import CoachStore
+from flows.outcomes import Notice, Outcome
+from flows.values import MemberKey
+
+COMPARED_WITH = 20  # how many of the member's latest assessments are searched for the one before
+
+
+def previous_completed(store: CoachStore, row: AssessmentRow) -> AssessmentRow | None:
+    """The member's completed assessment before ``row``: what a result is compared with."""
+    member = MemberKey(row.team_id, row.user_id)
+    earlier = [a for a in store.recent_assessments(member, COMPARED_WITH) if a.id < row.id and a.completed_at]
+    return earlier[0] if earlier else None
+
+
+def decline_lookback() -> list[Outcome]:
+    """No to the quarterly look back: nothing changes, the weekly check-ins go on; the offer was made
+    once for this assessment and comes again three months after the next one."""
+    return [Notice("lookback_declined")]

@@ -1,0 +1,140 @@
+"""Away until a date: reading "pause until 15 January 2027" as typed, and when such a pause is over.
+
+A pause request is read only when the whole message, its date taken out, is one of the phrases in
+``content/<locale>/away.toml`` ("pause until", "tauko asti", "pausa fino al"), so an everyday sentence
+that happens to hold a date never pauses anything. Dates are read as ISO (2027-01-15), with the day
+first (15.1.2027, 15/1/2027, 15.1.), or with the month's name in the member's language or English
+(15 January 2027, January 15, 15. tammikuuta, 15 gennaio). A date without a year is its next
+occurrence. A pause ends at midnight starting that date, in the member's own time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from babel import dates as babel_dates
+
+from flows.content import AwayWords
+from flows.reading import tokens
+from flows.schedule import (
+    DEFAULT_TIME,
+    LATE_SEND_WINDOW,
+    next_checkin,
+    occurrence,
+    parse_clock,
+    previous_checkin,
+    zone,
+)
+
+LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
+BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_DAY_FIRST = re.compile(r"\b(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2})\b|\.|\b)")
+_DAY_NAME = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]+)\.?(?:\s+(\d{4}))?\b")
+_NAME_DAY = re.compile(r"\b([^\W\d_]+)\s+(\d{1,2})(?:st|nd|rd|th)?\b,?(?:\s+(\d{4}))?")
+
+
+@dataclass(frozen=True)
+class PauseRequest:
+    """A typed or commanded pause until ``until``; ``until`` is None when no date could be read."""
+
+    until: date | None
+
+
+def month_numbers(locale: str) -> dict[str, int]:
+    return dict(_month_numbers(locale))
+
+
+@cache
+def _month_numbers(locale: str) -> tuple[tuple[str, int], ...]:
+    """Month names (and their abbreviations) in ``locale`` and English, folded, to their numbers."""
+    names: dict[str, int] = {}
+    for babel_locale in {BABEL_LOCALES.get(locale, "en_GB"), "en_GB"}:
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in babel_dates.get_month_names(width, context, babel_locale).items():
+                    for word in tokens(str(name)):
+                        names.setdefault(word, number)
+    return tuple(names.items())
+
+
+def _year_for(day: int, month: int, year: int | None, today: date) -> date | None:
+    """The date, or its next occurrence from ``today`` on when the year is left out."""
+    try:
+        if year is not None:
+            return date(year + 2000 if year < 100 else year, month, day)
+        candidate = date(today.year, month, day)
+        return candidate if candidate >= today else date(today.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+def find_date(text: str, locale: str, today: date) -> tuple[date | None, str]:
+    """The first date in ``text`` and the text without it; (None, text) when there is none."""
+    lowered = text.lower()
+    if match := _ISO.search(lowered):
+        iso_year, month, day = (int(g) for g in match.groups())
+        return _year_for(day, month, iso_year, today), _without(lowered, match)
+    if match := _DAY_FIRST.search(lowered):
+        day, month = int(match.group(1)), int(match.group(2))
+        given = int(match.group(3)) if match.group(3) else None
+        found = _year_for(day, month, given, today) or _year_for(month, day, given, today)  # 1/15/2027 too
+        return found, _without(lowered, match)
+    months = month_numbers(locale)
+    for pattern, day_group, name_group in ((_DAY_NAME, 1, 2), (_NAME_DAY, 2, 1)):
+        for match in pattern.finditer(lowered):
+            folded = tokens(match.group(name_group))
+            if folded and folded[0] in months:
+                year = int(match.group(3)) if match.group(3) else None
+                found = _year_for(int(match.group(day_group)), months[folded[0]], year, today)
+                return found, _without(lowered, match)
+    return None, text
+
+
+def _without(text: str, match: re.Match[str]) -> str:
+    return f"{text[: match.start()]} {text[match.end():]}"
+
+
+def read_pause_request(text: str, words: AwayWords, locale: str, today: date) -> PauseRequest | None:
+    """A pause until a date, when that is the whole message; None when the message asks for no pause.
+
+    A message that is a pause phrase with something unreadable where the date goes is a request
+    without a date (``until`` None), so the member can be told how to write it."""
+    found, rest = find_date(text, locale, today)
+    phrases = {tokens(phrase) for phrase in words.phrases}
+    words_left = tokens(rest)
+    if found is not None and words_left in phrases:
+        return PauseRequest(found)
+    if any(words_left[:1] == p[:1] and set(p) <= set(words_left) for p in phrases):
+        return PauseRequest(None)
+    return None
+
+
+def pause_problem(until: date, today: date) -> str | None:
+    """Why a pause cannot end on ``until`` (a notice key), or None when it can."""
+    if until <= today:
+        return "pause_date_past"
+    if until - today > LONGEST_PAUSE:
+        return "pause_date_far"
+    return None
+
+
+def local_today(now: datetime, tz_name: str | None) -> date:
+    return now.astimezone(zone(tz_name)).date()
+
+
+def resume_slot(now: datetime, tz_name: str | None, weekday: int, clock_text: str, until: date) -> datetime:
+    """The first check-in after a pause until ``until``: that day's own slot when it has just come (the
+    tick found the pause over at the slot itself), else the next one, never one from before the date."""
+    at = parse_clock(clock_text) or DEFAULT_TIME
+    latest = previous_checkin(now, tz_name, weekday, at)
+    started = occurrence(until, time(0, 0), zone(tz_name))
+    return latest if latest >= started and now - latest < LATE_SEND_WINDOW else next_checkin(now, tz_name, weekday, at)
+
+
+def pause_over(now: datetime, tz_name: str | None, until: date) -> bool:
+    """Whether a pause until ``until`` has ended: it is that date, or later, where the member lives."""
+    return now >= occurrence(until, time(0, 0), zone(tz_name))

@@ -1,0 +1,97 @@
+"""Reading "pause until <date>" as typed in en, fi and it, and when a pause ends (pure rules)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from flows.away import PauseRequest, pause_over, pause_problem, read_pause_request, resume_slot
+from flows.content import load_bundle
+
+TODAY = date(2026, 11, 25)
+JAN_15 = date(2027, 1, 15)
+
+
+def read(text: str, locale: str) -> PauseRequest | None:
+    return read_pause_request(text, load_bundle(locale).away, locale, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", "pause until 2027-01-15"),
+        ("en", "Pause until 15 January 2027"),
+        ("en", "pause until January 15th, 2027"),
+        ("en", "I'm away until 15/1"),
+        ("en", "away until 15 jan"),
+        ("fi", "tauko 15.1.2027 asti"),
+        ("fi", "Olen lomalla 15. tammikuuta saakka"),
+        ("fi", "pidä tauko 15.1. asti"),
+        ("fi", "pause until 2027-01-15"),
+        ("it", "pausa fino al 15 gennaio 2027"),
+        ("it", "Sono via fino al 15/01/2027"),
+        ("it", "in pausa fino al 15 gen"),
+    ],
+)
+def test_a_pause_until_a_date_is_read_in_every_language(locale: str, text: str) -> None:
+    assert read(text, locale) == PauseRequest(JAN_15)
+
+
+def test_an_italian_elided_article_is_read() -> None:
+    assert read("sono via fino all'8 gennaio", "it") == PauseRequest(date(2027, 1, 8))
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [("en", "pause until whenever"), ("en", "pause until 31.2.2027"), ("fi", "tauko ensi kuuhun asti")],
+)
+def test_a_pause_phrase_without_a_readable_date_asks_for_one(locale: str, text: str) -> None:
+    assert read(text, locale) == PauseRequest(None)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en", "yes"),
+        ("en", "2027-01-15"),
+        ("en", "we post until 15 January"),
+        ("en", "I will pause 2027-01-15"),
+        ("fi", "kyllä on"),
+        ("it", "in parte sì"),
+        ("it", "pausa"),
+    ],
+)
+def test_other_messages_are_no_pause(locale: str, text: str) -> None:
+    assert read(text, locale) is None
+
+
+def test_a_date_without_a_year_is_its_next_occurrence() -> None:
+    assert read("pause until 1 March", "en") == PauseRequest(date(2027, 3, 1))
+    assert read("pause until 30 November", "en") == PauseRequest(date(2026, 11, 30))
+
+
+def test_a_pause_must_end_after_today_and_within_a_year() -> None:
+    assert pause_problem(TODAY, TODAY) == "pause_date_past"
+    assert pause_problem(date(2026, 1, 1), TODAY) == "pause_date_past"
+    assert pause_problem(date(2028, 1, 1), TODAY) == "pause_date_far"
+    assert pause_problem(JAN_15, TODAY) is None
+
+
+def test_a_pause_ends_at_midnight_where_the_member_lives() -> None:
+    just_before = datetime(2027, 1, 14, 21, 59, tzinfo=UTC)  # 23:59 in Helsinki, 14 January
+    assert not pause_over(just_before, "Europe/Helsinki", JAN_15)
+    assert pause_over(datetime(2027, 1, 14, 22, 0, tzinfo=UTC), "Europe/Helsinki", JAN_15)
+    assert not pause_over(datetime(2027, 1, 15, 4, 59, tzinfo=UTC), "America/New_York", JAN_15)
+    assert pause_over(datetime(2027, 1, 15, 5, 0, tzinfo=UTC), "America/New_York", JAN_15)
+
+
+def test_the_first_checkin_after_a_pause_is_never_one_from_before_its_date() -> None:
+    # The pause ends on Tuesday 19 January; Monday's 09:00 slot was 15 hours before: not sent late.
+    tuesday_midnight = datetime(2027, 1, 18, 22, 0, tzinfo=UTC)
+    slot = resume_slot(tuesday_midnight, "Europe/Helsinki", 0, "09:00", date(2027, 1, 19))
+    assert slot == datetime(2027, 1, 25, 7, 0, tzinfo=UTC)
+    # The pause ends on Monday 18 January and the tick finds it over at that day's 09:00: sent then.
+    monday_nine = datetime(2027, 1, 18, 7, 0, tzinfo=UTC)
+    assert resume_slot(monday_nine, "Europe/Helsinki", 0, "09:00", date(2027, 1, 18)) == monday_nine
+

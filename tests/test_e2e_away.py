@@ -1,0 +1,111 @@
+"""Away until a date, end to end in every language and every way of asking: ``/coach pause until``
+(English), typed in the DM (Finnish), the date picker of ``/coach settings`` (Italian). Nothing is
+sent before the date (no check-in, no reminder), the pause ends at midnight in the member's own time
+zone, and that day's check-in goes out on its own (driven by ``coach tick --now``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.store import Store
+from bot.views.common import format_date, notice_text
+from bot.views.journey import CHECKIN_PREFIX
+from flows.content import load_bundle
+from flows.values import MemberKey
+from tests.conftest import TEST_NOW
+from tests.fake_slack import FakeSlack
+from tests.slack_driver import SlackDriver, delivered_to
+from tests.test_e2e_follow_up import home_showing
+from tests.test_e2e_home_privacy import home_opened
+from tests.test_e2e_journey import place
+
+UNTIL = "2027-01-18"  # a Monday: the day the check-ins come back
+MIDNIGHT_IN_HELSINKI = datetime(2027, 1, 17, 22, 0, tzinfo=UTC)  # 18 January begins there (UTC+2)
+CHECKIN_THAT_DAY = datetime(2027, 1, 18, 7, 0, tzinfo=UTC)  # Monday 09:00 in Helsinki
+HOW = {  # the member's Slack locale, and how they ask
+    "en-US": ("command", "pause until 2027-01-18"),
+    "fi-FI": ("dm", "tauko 18.1.2027 asti"),
+    "it-IT": ("settings", UNTIL),
+}
+
+
+def checkins_to(fake: FakeSlack, user: str) -> list:
+    return [c for c in delivered_to(fake.calls, user) if CHECKIN_PREFIX in str(c.args.get("blocks"))]
+
+
+def ask_for_the_pause(driver: SlackDriver, user: str, expected: str, how: str, words: str) -> None:
+    """Ask in one of the three ways, and see the coach's answer ``expected``."""
+    if how == "command":  # answered privately, through the command's response URL
+        assert expected in driver.command_reply(user, words)["text"]
+        return
+    if how == "dm":
+        assert driver.dm(user, words).status == 200
+    else:
+        assert driver.command(user, "settings").status == 200
+        driver.fake.wait_for("views.open")
+        values = {
+            "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+            "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+            "paused": {"paused": {"type": "checkboxes", "selected_options": []}},
+            "paused_until": {"paused_until": {"type": "datepicker", "selected_date": words}},
+        }
+        assert driver.submit_view(user, "checkin_settings", values).status == 200
+    driver.messages_with(user, expected)
+
+
+@pytest.mark.parametrize("locale", HOW)
+def test_a_pause_until_a_date_sends_nothing_before_it_and_resumes_on_it(
+    coach_server: SlackDriver, tick, settings, locale: str
+) -> None:
+    driver, user = coach_server, f"U0AWAY{locale[:2].upper()}"
+    bundle = load_bundle(locale[:2])
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    store = Store(settings.coach_db)
+    place(store, MemberKey("T0001", user), 3, "Europe/Helsinki", TEST_NOW - timedelta(days=7))
+    driver.command(user)  # an assessment left open at its first question: reminders would be due
+    driver.wait_question(user, 1)
+
+    moment = datetime(2027, 1, 18, 12, 0, tzinfo=UTC)
+    ask_for_the_pause(driver, user, notice_text(bundle, "paused_until", {"date": moment}), *HOW[locale])
+    home_opened(driver, user)
+    home_showing(driver, user, bundle.messages.text("home_schedule_paused_until", date=format_date(bundle, moment)))
+
+    before = len(delivered_to(driver.fake.calls, user))
+    first_monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    for instant in (TEST_NOW + timedelta(hours=25), TEST_NOW + timedelta(hours=73), first_monday):
+        tick(instant)  # the reminders' hours, and the first weekly slot
+    for week in range(1, 7):
+        tick(first_monday + timedelta(weeks=week))
+    tick(MIDNIGHT_IN_HELSINKI - timedelta(minutes=1))  # still 17 January where the member lives
+    assert len(delivered_to(driver.fake.calls, user)) == before  # no check-in, no reminder
+    assert store.member(MemberKey("T0001", user)).paused  # type: ignore[union-attr]
+
+    tick(MIDNIGHT_IN_HELSINKI)
+    member = store.member(MemberKey("T0001", user))
+    assert member is not None and not member.paused and member.paused_until is None
+    assert checkins_to(driver.fake, user) == []  # resumed at midnight; the check-in keeps its hour
+    tick(CHECKIN_THAT_DAY)
+    assert len(checkins_to(driver.fake, user)) == 1
+
+
+def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
+    coach_server: SlackDriver, settings
+) -> None:
+    driver, user = coach_server, "U0AWAYBAD"
+    bundle = load_bundle("en")
+    assert bundle.messages.text("pause_bad_date") in driver.command_reply(user, "pause until soonish")["text"]
+    driver.dm(user, "pause until 2026-01-15")
+    driver.messages_with(user, bundle.messages.text("pause_date_past"))
+    assert driver.command(user, "settings").status == 200
+    driver.fake.wait_for("views.open")
+    values = {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+        "paused_until": {"paused_until": {"type": "datepicker", "selected_date": "2029-01-15"}},
+    }
+    refused = driver.submit_view(user, "checkin_settings", values).json()
+    assert refused == {"response_action": "errors", "errors": {"paused_until": bundle.messages.text("pause_date_far")}}
+    member = Store(settings.coach_db).member(MemberKey("T0001", user))
+    assert member is not None and not member.paused and member.paused_until is None

@@ -1,0 +1,78 @@
+"""The plan canvas keeps what people write in it, end to end in every language: the coach edits only
+its own parts (found with ``canvases.sections.lookup``, changed with section-level ``canvases.edit``
+operations), so a paragraph a member adds survives every later save, and a part whose lines a person
+rewrote is kept as they left it, with a message that says so."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.content import load_bundle
+from flows.plan import PlanContent
+from tests.slack_driver import SlackDriver
+from tests.test_e2e_plan import (
+    NETWORKS,
+    RESOURCES,
+    inserted,
+    state,
+    static_select,
+    submit_section,
+    user_in,
+    users_select,
+)
+
+OWN_NOTE = "Our own note: the printer is called on Fridays."
+LAST_WORD = "Signed off by the whole team."
+MORE_HOURS = state(owner=users_select("U0BOB"), hours=static_select("1_2"), stand_in=users_select("U0DORA"))
+
+
+def said(driver: SlackDriver, user: str, text: str, count: int) -> None:
+    """Wait for the ``count``-th message to the member that starts like ``text``."""
+    driver.messages_with(user, text.split("{")[0].rstrip(": "), count=count)
+
+
+def canvas_with_part_3(driver: SlackDriver, user: str, plan: PlanContent) -> tuple[str, str]:
+    """The member saves part 3 (people and time); the canvas made of it, and the words of its hours."""
+    submit_section(driver, user, "resources", RESOURCES)
+    (created,) = driver.fake.wait_for("canvases.create")
+    said(driver, user, plan.messages["canvas_ready"], 1)
+    return created.response["canvas_id"], plan.section("resources").field("hours").options[1].label  # 3-5 hours
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_paragraph_the_member_added_survives_later_saves(coach_server: SlackDriver, language: str) -> None:
+    driver, plan = coach_server, load_bundle(language).plan
+    user = user_in(driver, language, "KEEP")
+    canvas_id, hours_line = canvas_with_part_3(driver, user, plan)
+    canvases = driver.fake.canvases
+    canvases.person_adds(canvas_id, OWN_NOTE, after_text=hours_line)  # inside the coach's part 3
+    canvases.person_adds(canvas_id, LAST_WORD)  # and at the very end
+
+    submit_section(driver, user, "networks", NETWORKS)
+    said(driver, user, plan.messages["canvas_updated"], 1)
+    submit_section(driver, user, "resources", MORE_HOURS)  # the part around the member's note, rewritten
+    said(driver, user, plan.messages["canvas_updated"], 2)
+
+    text = canvases.text(canvas_id)
+    assert OWN_NOTE in text and text.rstrip().endswith(LAST_WORD)
+    assert "Instagram" in text and "![](@U0DORA)" in text  # both saves are in the canvas
+    assert hours_line not in text and "![](@U0CARL)" not in text  # the old part 3 is gone
+    assert [c.method for c in driver.fake.calls if c.method.startswith("canvases.")].count("canvases.create") == 1
+    assert all(c.args["canvas_id"] == canvas_id for c in inserted(driver.fake.calls))
+    assert not any(c.args["changes"][0].get("section_id") is None for c in driver.fake.calls_to("canvases.edit"))
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_part_a_person_rewrote_is_kept_and_the_member_is_told(coach_server: SlackDriver, language: str) -> None:
+    driver, plan = coach_server, load_bundle(language).plan
+    user = user_in(driver, language, "THEIRS")
+    canvas_id, hours_line = canvas_with_part_3(driver, user, plan)
+    their_words = "Anna and Ben share it, about four hours a week."
+    driver.fake.canvases.person_rewrites(canvas_id, hours_line, their_words)
+
+    submit_section(driver, user, "resources", MORE_HOURS)
+    heading = f"3. {plan.section('resources').title}"
+    said(driver, user, plan.messages["canvas_kept"].replace("{parts}", f"*{heading}*"), 1)
+    text = driver.fake.canvases.text(canvas_id)
+    assert their_words in text and "![](@U0DORA)" not in text  # theirs kept, the coach's new lines not written
+    assert driver.fake.calls_to("canvases.edit") == []
