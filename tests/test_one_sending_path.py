@@ -59,7 +59,7 @@ def test_a_slash_commands_answer_survives_a_sigkill_right_after_the_ack(
     store = Store(db_path)
     boss = MemberKey("T0001", BOSS)
     store.ensure_member(boss, datetime(2026, 11, 1, tzinfo=UTC))
-    PlanStore(store).save_section(boss, "reason", {"so_that": "more people book tables"}, datetime.now(UTC))
+    PlanStore(store).save_section(boss, "reason", {"so_that": "more people book tables"}, MONDAY)
     with coach_process(fake_slack, db_path) as (process, driver):
         senders = sending_children(process.pid)
         assert senders, "coach run starts a sending process"
