@@ -30,8 +30,18 @@ from flows.outcomes import (
 )
 from flows.plan_outcomes import PlanOffer
 
-PromptKind = Literal["assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings"]
-KINDS: tuple[PromptKind, ...] = ("assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings")
+PromptKind = Literal["assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings", "plan"]
+KINDS: tuple[PromptKind, ...] = (
+    "assessment",
+    "checkin",
+    "quiz",
+    "suggest",
+    "stages",
+    "forget",
+    "restart",
+    "settings",
+    "plan",  # a plan question in ``coach chat`` (``section/field``): ``plan`` goes on from there
+)
 
 
 @dataclass(frozen=True)

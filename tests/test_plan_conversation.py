@@ -113,3 +113,17 @@ def test_restart_asks_first(tmp_path: Path) -> None:
     store = Store(db)
     latest = store.latest_assessment(MEMBER)
     assert latest is not None and store.answers(latest.id) == {} and latest.state == "reason"
+
+
+def test_a_plan_question_left_open_is_stored_and_plan_goes_on_from_it(tmp_path: Path) -> None:
+    """The plan question the member was asked is their open prompt, kept in the database like every
+    other: after Ctrl-D in the middle of a part, the next ``coach chat`` goes on with that part (at that
+    very question when the part's earlier answers were saved)."""
+    db = tmp_path / "c.db"
+    chat(db, [*REASON, "skip", "Anna"])  # the networks part skipped; the input ends inside the next one
+    stored, _asked_at = Store(db).open_prompt(MEMBER)
+    assert stored == "plan:resources/hours"
+    chat(db, ["Anna", "2 hours a week maybe", ""])  # the chat goes on with that part, not the networks
+    saved = answers(db)
+    assert saved["resources"]["hours"] == "1_2" and "networks" not in saved
+    assert Store(db).open_prompt(MEMBER)[0] != stored

@@ -144,6 +144,8 @@ def run_chat(
     bundle = coach.bundle
     session = TerminalSession(coach, member, lambda outcome: render_text(bundle, outcome), plain)
     write(bundle.messages.text("chat_welcome"))
+    if session.left_in_plan():  # the last thing asked was a plan question: the chat goes on there
+        run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
     for text in session.opening():
         write(text)
     while True:

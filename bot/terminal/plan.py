@@ -15,12 +15,14 @@ from enum import Enum
 from pathlib import Path
 
 from bot.usecases.plan import Plans
+from bot.usecases.prompts import OpenPrompts
 from bot.views.plan import offer_key
 from flows.content import Bundle, load_bundle
 from flows.options import read_field
 from flows.plan import LISTED_KINDS, PlanField, PlanSection
 from flows.plan_document import FieldValue, done_sections, message_mention, render_plan_markdown
 from flows.plan_outcomes import PlanOffer
+from flows.prompts import OpenPrompt
 from flows.values import MemberKey
 
 Read = Callable[[str], str]
@@ -117,16 +119,22 @@ def _ask_field(
             write(plan.text("chat_invalid"))
 
 
-def _write_section(plans: Plans, member: MemberKey, section: PlanSection, read: Read, write: Write) -> Step | None:
-    """Ask the part's questions and save it; a Step when the member skipped or stopped instead."""
+def _write_section(
+    plans: Plans, member: MemberKey, section: PlanSection, read: Read, write: Write, start_at: str | None = None
+) -> Step | None:
+    """Ask the part's questions (from ``start_at``, the question left open last time) and save it; a
+    Step when the member skipped or stopped instead. Each question asked is the member's open prompt."""
     bundle = plans.bundle
+    prompts = OpenPrompts(plans.store, plans.clock)
     write(f"\n{bundle.plan.text('chat_section', title=section.title)}\n{section.intro}")
     saved: Mapping[str, FieldValue] = plans.plans.answers(member).get(section.id, {})
     values: dict[str, FieldValue | None] = dict(saved)
     asking = list(section.fields)  # every question, then only those whose answer could not be saved
-    position = 0
+    # The question left open last time, when the part's earlier answers were saved (else from its start).
+    position = next((n for n, item in enumerate(asking) if item.id == start_at), 0) if saved else 0
     while position < len(asking):
         item = asking[position]
+        prompts.open(member, OpenPrompt("plan", f"{section.id}/{item.id}"))
         answer = _ask_field(bundle, section, item, values.get(item.id), read, write)
         if answer is Step.BACK:
             position = max(0, position - 1)
@@ -155,22 +163,40 @@ def _save(
     return [f for f in section.fields if f.id in result.errors]
 
 
+def _to_write(plans: Plans, member: MemberKey) -> tuple[list[str], dict[str, str], bool]:
+    """The parts to write, weakest first (every part when all are written), the one whose question was
+    left open last time first of all; that question, by part; and whether all were written."""
+    plan = plans.bundle.plan
+    order = plans.order(member)
+    done = done_sections(plan, plans.plans.answers(member))
+    todo = [section_id for section_id in order if section_id not in done]
+    all_written = not todo
+    if all_written:
+        todo = list(order)
+    prompt = OpenPrompts(plans.store, plans.clock).current(member)
+    left_open = prompt.ref if prompt is not None and prompt.kind == "plan" else ""
+    section_id, _, field_id = left_open.partition("/")
+    if section_id not in todo:
+        return todo, {}, all_written
+    return [section_id, *(s for s in todo if s != section_id)], {section_id: field_id}, all_written
+
+
 def run_plan(plans: Plans, member: MemberKey, read: Read, write: Write, out: Path | None = None) -> None:
     """The parts not written yet, weakest first (every part when all are written); then the plan as
     Markdown, printed or written to ``out``."""
     plan = plans.bundle.plan
     write(plan.text("chat_intro"))
-    order = plans.order(member)
-    done = done_sections(plan, plans.plans.answers(member))
-    todo = [section_id for section_id in order if section_id not in done]
-    if not todo:
+    todo, left_at, all_written = _to_write(plans, member)
+    if all_written:
         write(plan.text("chat_all_written"))
-        todo = list(order)
     try:
         for section_id in todo:
-            if _write_section(plans, member, plan.section(section_id), read, write) is Step.STOP:
+            start_at = left_at.pop(section_id, None)
+            if _write_section(plans, member, plan.section(section_id), read, write, start_at) is Step.STOP:
                 write(plan.text("chat_stopped"))
                 break
+        else:
+            OpenPrompts(plans.store, plans.clock).close(member)  # every part asked: nothing left open
     except (EOFError, KeyboardInterrupt):
         write("\n" + plan.text("chat_stopped"))  # the input ended: what is saved stays saved
     markdown = render_plan_markdown(plan, plans.plans.answers(member), message_mention)

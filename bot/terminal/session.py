@@ -36,6 +36,11 @@ class TerminalSession:
         self.prompts = OpenPrompts(coach.store, coach.clock)
         self.options: list[Action] = []  # what 1, 2, … do, after a journey message that lists options
 
+    def left_in_plan(self) -> bool:
+        """The member's open prompt is a plan question (they stopped in the middle of a part)."""
+        prompt = self.prompts.current(self.member)
+        return prompt is not None and prompt.kind == "plan"
+
     def opening(self) -> list[str]:
         return self.show(self.coach.start(self.member))
 

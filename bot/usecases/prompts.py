@@ -30,6 +30,11 @@ class OpenPrompts:
             return  # KEEP: nothing asked or closed
         self.store.set_open_prompt(member, prompt.stored() if prompt else None, self.clock())
 
+    def open(self, member: MemberKey, prompt: OpenPrompt) -> None:
+        """The coach asks the member something directly (a plan question in ``coach chat``)."""
+        if self.store.member(member) is not None:
+            self.store.set_open_prompt(member, prompt.stored(), self.clock())
+
     def close(self, member: MemberKey) -> None:
         if self.store.member(member) is not None:
             self.store.set_open_prompt(member, None, self.clock())
