@@ -108,8 +108,8 @@ def test_tick_killed_mid_fanout_then_rerun_sends_the_rest_without_duplicates(
 
 
 def test_fanout_through_429s_messages_every_member_once(fake_slack: FakeSlack, db_path: Path, settings) -> None:
-    members = populate(db_path, 240, teams=3)
-    fake_slack.rate_limit_every["chat.postMessage"] = 40
+    members = populate(db_path, 100, teams=3)
+    fake_slack.rate_limit_every["chat.postMessage"] = 20
     report = scheduler(fake_slack, db_path, settings).tick(MONDAY)
     refused = [c for c in fake_slack.calls_to("chat.postMessage") if not c.response.get("ok")]
     assert len(refused) >= 5  # Slack really did push back
