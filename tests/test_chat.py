@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,14 @@ def scripted(lines: list[str]) -> Iterator[str]:
     yield from lines
 
 
-def chat(db: Path, lines: list[str]) -> str:
+def chat(
+    db: Path,
+    lines: list[str],
+    language: str = "en",
+    clock: Callable[[], datetime] | None = None,
+    member: MemberKey | None = None,
+) -> str:
+    """``coach chat`` typed ``lines`` by the member (Ctrl-D after the last); everything it wrote."""
     feed = scripted(lines)
     output: list[str] = []
 
@@ -33,7 +41,8 @@ def chat(db: Path, lines: list[str]) -> str:
         except StopIteration:
             raise EOFError from None
 
-    run_chat(Coach(Store(db), load_bundle()), MEMBER, read=read, write=output.append)
+    coach = Coach(Store(db), load_bundle(language), *([clock] if clock is not None else []))
+    run_chat(coach, member or MEMBER, read=read, write=output.append)
     return "\n".join(output)
 
 

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
-from bot.terminal.chat import run_chat
-from bot.usecases.assessment import Coach
 from flows.content import load_bundle
 from flows.values import MemberKey
+from tests.test_chat import chat
 
 MEMBER = MemberKey("terminal", "words")
 FI_QUIZ = ["silloin tällöin kun joku muistaa", "automaattisesti", "emme ole kokeilleet", "ei, tuntuman mukaan"]
@@ -23,17 +22,7 @@ NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 
 
 def talk(db: Path, lines: list[str], language: str = "en") -> str:
-    feed = iter(lines)
-    output: list[str] = []
-
-    def read(_prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    run_chat(Coach(Store(db), load_bundle(language), lambda: NOW), MEMBER, read=read, write=output.append)
-    return "\n".join(output)
+    return chat(db, lines, language, lambda: NOW, MEMBER)
 
 
 def test_the_six_questions_in_words_with_a_question_back(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks import MarkdownTextObject as Markdown
 from slack_sdk.models.views import View
 
-from bot.views.common import Rendered, escape, format_date, section
+from bot.views.common import Rendered, escape, format_date, modal, section
 from flows.actions import ACTION_ANSWERS, MAX_TITLE, ActionAnswered, ActionForm, ActionLine, ActionsAsk, ActionSaved
 from flows.content import Bundle
 from flows.outcomes import Notice, Outcome
@@ -62,13 +62,12 @@ def plan_part_menu(bundle: Bundle, done: frozenset[str]) -> ActionsBlock | None:
 
 def action_modal(bundle: Bundle, form: ActionForm) -> View:
     messages = bundle.messages
-    return View(
-        type="modal",
+    return modal(
         callback_id=ACTION_CALLBACK,
         private_metadata=form.source,
-        title=PlainTextObject(text=messages.text("action_form_title")[:24]),
-        submit=PlainTextObject(text=messages.text("settings_save")),
-        close=PlainTextObject(text=messages.text("settings_cancel")),
+        title=messages.text("action_form_title"),
+        submit=messages.text("settings_save"),
+        close=messages.text("settings_cancel"),
         blocks=[
             InputBlock(
                 block_id="title",

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from babel import dates
-from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, MarkdownTextObject, PlainTextObject, SectionBlock
+from slack_sdk.models.views import View
 
 from flows.content import Bundle
 from flows.schedule import DEFAULT_TIME, parse_clock
@@ -132,3 +133,21 @@ def notice_text(bundle: Bundle, key: str, params: Mapping[str, object] | None = 
 def notice(bundle: Bundle, key: str, params: Mapping[str, object] | None = None) -> Rendered:
     text = notice_text(bundle, key, params)
     return Rendered(text=text, blocks=(section(text),))
+
+
+MODAL_TITLE_LIMIT = 24  # Slack's limit for a modal's title
+
+
+def modal(
+    callback_id: str, title: str, submit: str, close: str, blocks: Sequence[Block], private_metadata: str = ""
+) -> View:
+    """A form: its title cut to Slack's limit, its two buttons named."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        private_metadata=private_metadata or None,
+        title=PlainTextObject(text=title[:MODAL_TITLE_LIMIT]),
+        submit=PlainTextObject(text=submit),
+        close=PlainTextObject(text=close),
+        blocks=list(blocks),
+    )

@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.views.assessment import CARDS_ACTION, START_ACTION
-from bot.views.common import Rendered, format_date, format_time, section, weekday_name
+from bot.views.common import Rendered, format_date, format_time, modal, section, weekday_name
 from flows.content import Bundle
 from flows.journey import CHECKIN_OUTCOMES
 from flows.outcomes import (
@@ -189,12 +189,11 @@ def settings_modal(
     current_time = next((o for o in times if o.value == at), times[6])
     pause_option = _plain_option(messages.text("settings_pause"), "paused")
     share_option = _plain_option(messages.text("settings_share"), "share")
-    return View(
-        type="modal",
+    return modal(
         callback_id=SETTINGS_CALLBACK,
-        title=PlainTextObject(text=messages.text("settings_title")[:24]),
-        submit=PlainTextObject(text=messages.text("settings_save")),
-        close=PlainTextObject(text=messages.text("settings_cancel")),
+        title=messages.text("settings_title"),
+        submit=messages.text("settings_save"),
+        close=messages.text("settings_cancel"),
         blocks=[
             InputBlock(
                 block_id="weekday",

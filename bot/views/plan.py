@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views.common import Rendered, escape, section
+from bot.views.common import Rendered, escape, modal, section
 from flows.content import RATINGS, Bundle
 from flows.plan import PlanField, PlanSection
 from flows.plan_document import FieldValue, SectionAnswers, SectionCheck
@@ -151,13 +151,12 @@ def section_modal(bundle: Bundle, section_id: str, answers: SectionAnswers | Non
         )
         for item in plan_section.fields
     ]
-    return View(
-        type="modal",
+    return modal(
         callback_id=SECTION_CALLBACK,
         private_metadata=section_id,
-        title=PlainTextObject(text=plan_section.short),
-        submit=PlainTextObject(text=plan.text("modal_save")),
-        close=PlainTextObject(text=plan.text("modal_cancel")),
+        title=plan_section.short,
+        submit=plan.text("modal_save"),
+        close=plan.text("modal_cancel"),
         blocks=blocks,
     )
 
