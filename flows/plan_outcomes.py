@@ -63,6 +63,7 @@ class ChannelPlan:
     channel_id: str
     answers: PlanAnswers
     canvas_id: str | None = None  # the channel's plan canvas as last recorded
+    written: Mapping[str, str] = field(default_factory=dict)  # what the coach last wrote under each heading
 
 @dataclass(frozen=True)
 class PlanNotice:

@@ -76,3 +76,32 @@ def test_a_part_a_person_rewrote_is_kept_and_the_member_is_told(coach_server: Sl
     text = driver.fake.canvases.text(canvas_id)
     assert their_words in text and "![](@U0DORA)" not in text  # theirs kept, the coach's new lines not written
     assert driver.fake.calls_to("canvases.edit") == []
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_the_channel_canvas_keeps_what_people_add_when_republished(coach_server: SlackDriver, language: str) -> None:
+    """``/coach plan #channel`` again after a change edits only the coach's parts of the channel canvas."""
+    driver, plan = coach_server, load_bundle(language).plan
+    admin = user_in(driver, language, "CHIEF")
+    driver.fake.users[admin]["is_admin"] = True
+    _canvas, hours_line = canvas_with_part_3(driver, admin, plan)
+    assert driver.command_reply(admin, "plan <#C0SHOP|shop>")["text"]
+    (published,) = driver.fake.calls_to("conversations.canvases.create")
+    channel_canvas = published.response["canvas_id"]
+    canvases = driver.fake.canvases
+    canvases.person_adds(channel_canvas, OWN_NOTE, after_text=hours_line)  # inside the coach's part 3
+    canvases.person_adds(channel_canvas, LAST_WORD)
+
+    submit_section(driver, admin, "networks", NETWORKS)
+    submit_section(driver, admin, "resources", MORE_HOURS)
+    said(driver, admin, plan.messages["canvas_updated"], 2)
+    driver.command_reply(admin, "plan <#C0SHOP|shop>")
+
+    text = canvases.text(channel_canvas)
+    assert OWN_NOTE in text and text.rstrip().endswith(LAST_WORD)
+    assert "Instagram" in text and "![](@U0DORA)" in text and hours_line not in text
+    assert len(driver.fake.calls_to("conversations.canvases.create")) == 1
+    channel_edits = [c for c in driver.fake.calls_to("canvases.edit") if c.args["canvas_id"] == channel_canvas]
+    assert channel_edits and all(c.args["changes"][0].get("section_id") or c.args["changes"][0]["operation"]
+                                 == "insert_at_end" for c in channel_edits)  # fmt: skip
+    assert not any(c.args["changes"][0]["operation"] == "replace" for c in channel_edits)

@@ -136,12 +136,14 @@ class PlanPublisher:
             log.warning("could not send the plan file to %s: %s", dm_channel, error_code(error))
 
     def channel_plan(self, plan: ChannelPlan) -> PlanPlaced | None:
-        """An admin's ``/coach plan #channel``: the plan as that channel's canvas, edited if already there."""
-        markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
+        """An admin's ``/coach plan #channel``: the plan as that channel's canvas. Published again, only
+        the coach's own parts are edited (as in the member's canvas), so what people add there stays."""
+        parts = plan_parts(self.bundle.plan, plan.answers, canvas_mention)
         try:
-            if plan.canvas_id is not None and self._replaced(plan.canvas_id, markdown):
-                canvas_id = plan.canvas_id
-            else:
+            written = self._channel_edited(plan, parts)
+            canvas_id = plan.canvas_id
+            if written is None or canvas_id is None:
+                markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
                 canvas_id = str(
                     self.client.conversations_canvases_create(
                         channel_id=plan.channel_id,
@@ -149,12 +151,30 @@ class PlanPublisher:
                         title=self.bundle.plan.text("document_title"),
                     )["canvas_id"]
                 )
+                written = {part.id: part.body for part in parts}
         except SLACK_FAILURES as error:
             log.warning("could not publish a plan in %s: %s", plan.channel_id, error_code(error))
             return None
         link = canvas_url(self.client, plan.team_id, canvas_id)
-        return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id)
+        return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id, written)
 
+    def _channel_edited(self, plan: ChannelPlan, parts: tuple[CanvasPart, ...]) -> dict[str, str] | None:
+        """The channel canvas's parts brought up to date; None when there is none yet or it is gone.
+        A canvas published before the coach kept what it wrote there is replaced whole, once."""
+        if plan.canvas_id is None:
+            return None
+        try:
+            if plan.written:
+                written, kept = CanvasParts(self.client, plan.canvas_id).update(parts, plan.written)
+                if kept:
+                    log.info("kept %d part(s) people rewrote in %s", len(kept), plan.channel_id)
+                return written
+        except SLACK_FAILURES as error:
+            if error_code(error) not in GONE:
+                raise
+            return None
+        markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
+        return {part.id: part.body for part in parts} if self._replaced(plan.canvas_id, markdown) else None
 
 def delete_canvases(client: WebClient, canvas_ids: tuple[str, ...]) -> None:
     """``/coach forget`` takes the member's plan canvases out of Slack too; one failure stops none."""

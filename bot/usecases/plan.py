@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.store.interfaces import CoachStore
+from bot.store.plans import DM_DOCUMENT
 from bot.usecases.lookback import previous_completed
 from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.actions import ActionLine
@@ -105,10 +106,8 @@ class Plans:
         member = MemberKey(placed.team_id, placed.user_id)
         if self.store.member(member) is None:
             return  # forgotten meanwhile: nothing of theirs comes back
-        if placed.channel_id is None:
-            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), written=placed.written)
-        else:
-            self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), placed.channel_id)
+        channel = placed.channel_id or DM_DOCUMENT
+        self.plans.save_document(member, placed.canvas_id, placed.link, self.clock(), channel, placed.written)
 
     def publish(
         self, admin: MemberKey, profile: Mapping[str, object] | None, args: list[str]
@@ -134,7 +133,9 @@ class Plans:
         if not answers:
             return PlanNotice("publish_empty")
         existing = self.plans.document(owner, channel)
-        return ChannelPlan(owner.team_id, owner.user_id, channel, answers, existing.canvas_id if existing else None)
+        if existing is None:
+            return ChannelPlan(owner.team_id, owner.user_id, channel, answers)
+        return ChannelPlan(owner.team_id, owner.user_id, channel, answers, existing.canvas_id, existing.written)
 
     def published(self, plan: ChannelPlan, placed: PlanPlaced | None) -> PlanNotice:
         if placed is None:
