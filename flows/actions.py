@@ -8,16 +8,17 @@ until they answer *done* or *drop* (*not yet* keeps it for the next week).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
 from flows.away import LONGEST_PAUSE
+from flows.content import ACTION_WORDS, ActionWord
 
 ActionStatus = Literal["open", "done", "dropped"]
-ActionAnswer = Literal["done", "not_yet", "drop"]
-ACTION_ANSWERS: tuple[ActionAnswer, ...] = ("done", "not_yet", "drop")
+ActionAnswer = ActionWord
+ACTION_ANSWERS: tuple[ActionAnswer, ...] = ACTION_WORDS
 AFTER_ANSWER: dict[ActionAnswer, ActionStatus] = {"done": "done", "not_yet": "open", "drop": "dropped"}
 MAX_TITLE = 500  # a next step fits whole
 DEFAULT_DUE_IN = timedelta(days=7)
@@ -55,9 +56,16 @@ class ActionSaved:
 
 @dataclass(frozen=True)
 class ActionsAsk:
-    """In the owner's weekly check-in: their open actions due that week or before."""
+    """In the owner's weekly check-in: their open actions due that week or before; or, ``listed``,
+    all their open actions (asked for by typing "actions")."""
 
     actions: tuple[ActionLine, ...]
+    listed: bool = False
+
+    @property
+    def ref(self) -> str:
+        """The actions asked about, in order, as the open prompt keeps them (a number picks one)."""
+        return ".".join(str(line.id) for line in self.actions)
 
 
 @dataclass(frozen=True)
@@ -119,3 +127,17 @@ def action_problem(title: str, due: date | None, today: date) -> str | None:
 def week_end(day: date) -> date:
     """The Sunday ending ``day``'s ISO week: an action due by then belongs to that week's check-in."""
     return day + timedelta(days=6 - day.weekday())
+
+
+def asked_ids(ref: str) -> tuple[int, ...]:
+    """The actions an open prompt asks about (``ActionsAsk.ref``); none when it is not such a ref."""
+    parts = ref.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()
+
+
+def pick_action(asked: Sequence[ActionLine], number: int | None) -> ActionLine | None:
+    """The action a typed answer is about: the one asked, or the one its number names (1 is the first
+    listed); None when several were asked and no number, or a number out of range, says which."""
+    if number is None:
+        return asked[0] if len(asked) == 1 else None
+    return asked[number - 1] if 1 <= number <= len(asked) else None

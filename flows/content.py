@@ -27,10 +27,14 @@ QuestionBack = Literal["explain", "example", "why"]
 QUESTIONS_BACK: tuple[QuestionBack, ...] = ("explain", "example", "why")
 CheckinWord = Literal["same", "forward", "back", "pick", "skip"]
 CHECKIN_WORDS: tuple[CheckinWord, ...] = ("same", "forward", "back", "pick", "skip")  # the check-in's outcomes
+ActionWord = Literal["done", "not_yet", "drop"]
+ACTION_WORDS: tuple[ActionWord, ...] = ("done", "not_yet", "drop")  # an answer about an action
+OfferWord = Literal["yes", "no", "later"]
+OFFER_WORDS: tuple[OfferWord, ...] = ("yes", "no", "later")  # an answer to the offer to look again
 # What a member may want when nothing is open (typed in the DM or `coach chat`).
 Intent = Literal[
     "start", "status", "plan", "stage", "quiz", "checkin", "settings", "pause", "resume", "help", "about", "restart",
-    "forget",
+    "forget", "actions",
 ]  # fmt: skip
 DEFAULT_LOCALE = "en"
 LANGUAGES = ("en", "fi", "it")
@@ -169,6 +173,9 @@ class ReadingWords(Frozen):
     fillers: tuple[str, ...] = ()  # words that mean nothing when more follow (Finnish "no", "well")
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
+    actions: Mapping[ActionWord, tuple[str, ...]] = Field(default_factory=dict)  # about an action, anywhere
+    offer: Mapping[OfferWord, tuple[str, ...]] = Field(default_factory=dict)  # to the offer to look again
+    new_action: tuple[str, ...] = ()  # `coach chat`: "action 2" makes next step 2 an action
     intents: Mapping[Intent, tuple[str, ...]] = Field(default_factory=dict)  # what a member wants, nothing open
     questions: Mapping[QuestionBack, tuple[str, ...]] = Field(default_factory=dict)  # questions back
     cancel: tuple[str, ...] = ()  # leave a form (the terminal plan), keeping what is saved

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from flows.actions import ActionsAsk
 from flows.outcomes import (
     Ask,
     AskBack,
@@ -19,6 +20,7 @@ from flows.outcomes import (
     CheckinClosed,
     Closed,
     ForgetConfirm,
+    Notice,
     Outcome,
     QuizAsk,
     QuizSuggest,
@@ -30,7 +32,9 @@ from flows.outcomes import (
 )
 from flows.plan_outcomes import PlanOffer
 
-PromptKind = Literal["assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings", "plan"]
+PromptKind = Literal[
+    "assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings", "plan", "actions", "revisit"
+]
 KINDS: tuple[PromptKind, ...] = (
     "assessment",
     "checkin",
@@ -41,6 +45,8 @@ KINDS: tuple[PromptKind, ...] = (
     "restart",
     "settings",
     "plan",  # a plan question in ``coach chat`` (``section/field``): ``plan`` goes on from there
+    "actions",  # the member's actions listed (their ids): "done 2" answers about the second
+    "revisit",  # the offer to take the assessment again (the id of the assessment it looks back on)
 )
 
 
@@ -62,6 +68,7 @@ class OpenPrompt:
 
 
 CLOSING = (Closed, CheckinClosed, StageCoaching, Summary, PlanOffer)
+CLOSING_NOTICES = frozenset({"lookback_declined", "revisit_declined", "offer_later"})  # the offer answered
 Keep = Literal["keep"]
 KEEP: Keep = "keep"
 
@@ -85,6 +92,10 @@ def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
             return OpenPrompt("restart")
         case SettingsAsk():
             return OpenPrompt("settings")
+        case ActionsAsk():
+            return OpenPrompt("actions", outcome.ref)
+        case Notice() if outcome.key in CLOSING_NOTICES:
+            return None
     return None if isinstance(outcome, CLOSING) else KEEP
 
 

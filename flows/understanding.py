@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from babel import dates
 
-from flows.content import CHECKIN_WORDS, QuestionBack, ReadingWords, load_bundle
+from flows.content import ACTION_WORDS, CHECKIN_WORDS, QuestionBack, ReadingWords, load_bundle
 from flows.matching import Hit, Matcher, build_matcher, covered, find
 from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, tokens
 from flows.values import whole_number
@@ -101,13 +102,45 @@ def read_rating(text: str, locale: str) -> Understanding:
 # The weekly check-in
 
 
+# Buttons whose labels are read as the answer they give, by the kind of answer
+BUTTON_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
+    "checkin": tuple((k, f"button_checkin_{k}") for k in CHECKIN_WORDS),
+    "actions": tuple((k, f"button_action_{k}") for k in ACTION_WORDS),
+    "offer": (
+        ("yes", "button_lookback_yes"),
+        ("no", "button_lookback_no"),
+        ("yes", "button_revisit_yes"),
+        ("no", "button_revisit_no"),
+    ),
+}
+ChoiceKind = Literal["checkin", "actions", "offer"]
+
+
 @cache
-def _checkin(locale: str) -> Matcher:
-    named = [(k, p, lang) for lang, words in words_read(locale) for k, ps in words.checkin.items() for p in ps]
+def choices_matcher(locale: str, kind: ChoiceKind) -> Matcher:
+    """The phrases of one kind of answer (``reading.toml``'s table of that name) and its buttons' labels."""
+    named = [(k, p, lang) for lang, words in words_read(locale) for k, ps in getattr(words, kind).items() for p in ps]
     for language in languages_read(locale):
         messages = load_bundle(language).messages
-        named += [(k, messages.text(f"button_checkin_{k}"), language) for k in CHECKIN_WORDS]
+        named += [(k, messages.text(label), language) for k, label in BUTTON_LABELS[kind]]
     return build_matcher(named, languages_read(locale))
+
+
+def checkin_matcher(locale: str) -> Matcher:
+    return choices_matcher(locale, "checkin")
+
+
+def one_choice(words: tuple[str, ...], hits: list[Hit], locale: str, unsure: bool = False) -> Understanding:
+    """The one option the hits name, when clear: no other option named, nothing negating it, no slip, no
+    question mark; else a question back, or the likeliest option as a guess."""
+    keys = list(dict.fromkeys(h.key for h in hits))
+    unsure = unsure or negated(words, hits, locale) or "?" in words
+    if len(keys) == 1 and not unsure and not any(h.fuzzy for h in hits):
+        return Understanding(choice=keys[0])
+    question = question_back(words, locale) if not keys else None
+    if question is not None:
+        return Understanding(question=question)
+    return Understanding(guess=keys[0] if keys else None)
 
 
 @cache
@@ -132,7 +165,7 @@ def read_checkin(text: str, locale: str) -> Understanding:
     number = whole_number(text.strip())
     if number is not None:
         return Understanding(choice=CHECKIN_WORDS[number - 1]) if 1 <= number <= len(CHECKIN_WORDS) else Understanding()
-    hits = find(words, _checkin(locale))
+    hits = find(words, checkin_matcher(locale))
     command = command_of(words, locale)
     if command is not None and not hits:
         return Understanding(command=command)
@@ -140,13 +173,7 @@ def read_checkin(text: str, locale: str) -> Understanding:
     unsure = negated(words, hits, locale) or "?" in words
     if stage is not None:
         return Understanding(guess=f"stage_{stage}") if unsure else Understanding(choice=f"stage_{stage}")
-    keys = list(dict.fromkeys(h.key for h in hits))
-    if len(keys) == 1 and not unsure and not any(h.fuzzy for h in hits):
-        return Understanding(choice=keys[0])
-    question = question_back(words, locale) if not keys else None
-    if question is not None:
-        return Understanding(question=question)
-    return Understanding(guess=keys[0] if keys else None)
+    return one_choice(words, hits, locale, unsure)
 
 
 # Nothing open: what the member wants
@@ -158,7 +185,7 @@ def _intents(locale: str) -> Matcher:
     return build_matcher(named, languages_read(locale))
 
 
-ANYWHERE = ("stage", "quiz", "checkin", "settings", "pause", "resume", "plan")  # never an answer to anything
+ANYWHERE = ("stage", "quiz", "checkin", "settings", "pause", "resume", "plan", "actions")  # never an answer to anything
 
 
 @cache
@@ -240,5 +267,7 @@ def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
 
 def warm_up(locale: str) -> None:
     """Build this module's tables for ``locale`` now, not on a member's first reply."""
-    for build in (_questions, _checkin, _intents, _whole_intents, _weekdays, _stage_words, negators, stopwords):
+    for build in (_questions, checkin_matcher, _intents, _whole_intents, _weekdays, _stage_words, negators, stopwords):
         build(locale)
+    for kind in ("actions", "offer"):
+        choices_matcher(locale, kind)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.store import AssessmentRow, MemberRow, send_key
 from bot.store.interfaces import CoachStore
 from bot.usecases.journey import CHECKIN_KIND
+from bot.usecases.prompts import REVISIT_KIND  # three months on: the offer to look again
 from bot.usecases.report import DIGEST_KIND, team_report
 from flows.actions import ActionsAsk, week_end
 from flows.assessment import evaluate
@@ -24,7 +25,6 @@ from flows.values import ChannelKey, MemberKey, Recipient
 NUDGE_KIND = "nudge"
 INVITE_KIND = "invite"
 FINISHED = ("sent", "failed")  # a send that is over: it landed, or failed for good
-REVISIT_KIND = "revisit"  # the one question, three months after Not for now, whether anything changed
 FIRST_NUDGE_AFTER = timedelta(hours=24)
 LAST_NUDGE_AFTER = timedelta(hours=72)
 

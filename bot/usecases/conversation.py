@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.answers import TypedAnswers
 from bot.usecases.assessment import Coach
 from bot.usecases.journey import Journey
 from bot.usecases.plan import Plans
 from bot.usecases.privacy import Privacy
 from bot.usecases.prompts import OpenPrompts
+from flows.answers import checkin_named, read_action
 from flows.content import RATINGS, Bundle
 from flows.journey import CheckinOutcome, Source
 from flows.options import read_answer, read_quiz, read_stage
@@ -49,6 +51,7 @@ class Conversation:
         self.plans = Plans(store, bundle, clock)
         self.privacy = Privacy(store)
         self.prompts = OpenPrompts(store, clock)
+        self.answers = TypedAnswers(store, bundle, clock)
 
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
         anywhere = journey_word(text, self.locale)
@@ -64,6 +67,8 @@ class Conversation:
             "forget": self._forget,
             "restart": self._restart,
             "settings": self._settings,
+            "actions": self._actions,
+            "revisit": self._revisit,
         }
         handler = handlers.get(prompt.kind) if prompt is not None else None
         if prompt is None or handler is None:
@@ -97,11 +102,30 @@ class Conversation:
         if understood.choice is not None:
             outcome: CheckinOutcome = understood.choice  # type: ignore[assignment]
             return self.journey.checkin_answer(member, prompt.ref, outcome)
+        if not checkin_named(text, self.locale):  # "done", "ei vielä": about an action asked with it
+            typed = self.answers.action(member, text, self.answers.due(member), ask_back=False)
+            if typed is not None:
+                return typed
         if understood.question is not None:
             return [Notice("checkin_explain", {"stage": stage}), again]
         if understood.command is not None:
             return self._command(member, understood.command)
         return [self._not_sure(text, self._checkin_label(understood.guess)), again]
+
+    def _actions(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        asked = self.answers.asked(member, prompt)
+        wanted = read_intent(text, self.locale).command
+        if wanted is not None and read_action(text, self.locale).understood.unsure:
+            return self._act(member, wanted)
+        return self.answers.action(member, text, asked, ask_back=True) or self.nothing_open(member, text)
+
+    def _revisit(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        """The offer to look again: yes, no or later; else the check-in sent with it, if still open."""
+        answered = self.answers.offer(member, prompt, text)
+        if answered is not None:
+            return answered
+        checkin = self.prompts.open_checkin(member)
+        return self._checkin(member, checkin, text) if checkin is not None else self.nothing_open(member, text)
 
     def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         question_id, _, before = prompt.ref.partition("/")
@@ -181,6 +205,10 @@ class Conversation:
         wanted = read_intent(text, self.locale)
         if wanted.command is not None:
             return self._act(member, wanted.command)
+        due = self.answers.due(member)  # the question about this week's actions stays open till answered
+        typed = self.answers.action(member, text, due, ask_back=False) if due else None
+        if typed is not None and not checkin_named(text, self.locale):
+            return typed
         return [Notice("open_not_understood", {"text": text.strip()[:MAX_ECHO]})]
 
     def _act(self, member: MemberKey, intent: str) -> list[Outcome]:
@@ -198,6 +226,7 @@ class Conversation:
             "about": lambda _m: [Notice("about")],
             "restart": lambda _m: [RestartConfirm()],
             "forget": lambda _m: [ForgetConfirm()],
+            "actions": self.answers.listed,
         }
         return actions[intent](member)
 

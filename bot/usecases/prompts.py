@@ -16,6 +16,7 @@ from flows.prompts import OpenPrompt, prompt_after
 from flows.values import Clock, MemberKey, utc_now
 
 CHECKIN_KIND = "checkin"
+REVISIT_KIND = "revisit"  # the offer to take the assessment again, three months on
 
 
 class OpenPrompts:
@@ -40,11 +41,31 @@ class OpenPrompts:
             self.store.set_open_prompt(member, None, self.clock())
 
     def current(self, member: MemberKey) -> OpenPrompt | None:
+        """The stored prompt, unless a scheduled question issued after it is still unanswered (the
+        newest of them: this week's check-in, or the offer to take the assessment again)."""
         stored, asked_at = self.store.open_prompt(member)
-        prompt = OpenPrompt.parse(stored)
+        found = (self._revisit(member), self._checkin(member))
+        scheduled = [s for s in found if s is not None and (asked_at is None or s[1] > asked_at)]
+        if scheduled:  # sent in the same tick, the offer comes after the check-in and is asked first
+            return max(scheduled, key=lambda s: s[1])[0]
+        return OpenPrompt.parse(stored)
+
+    def _checkin(self, member: MemberKey) -> tuple[OpenPrompt, str] | None:
         claim = self.store.latest_claim(member, CHECKIN_KIND)
-        if claim is not None and (asked_at is None or claim[1] > asked_at):
-            period = claim[0]
-            if not self.store.has_checkin(member, period):
-                return OpenPrompt("checkin", period)
-        return prompt
+        if claim is None or self.store.has_checkin(member, claim[0]):
+            return None
+        return OpenPrompt("checkin", claim[0]), claim[1]
+
+    def _revisit(self, member: MemberKey) -> tuple[OpenPrompt, str] | None:
+        """The offer to look again, while the assessment it looks back on is still the member's latest."""
+        claim = self.store.latest_claim(member, REVISIT_KIND)
+        latest = self.store.latest_assessment(member) if claim is not None else None
+        if claim is None or latest is None or str(latest.id) != claim[0]:
+            return None
+        return OpenPrompt("revisit", claim[0]), claim[1]
+
+    def open_checkin(self, member: MemberKey) -> OpenPrompt | None:
+        """This week's check-in, when it was sent after the stored prompt and is still unanswered."""
+        _stored, asked_at = self.store.open_prompt(member)
+        found = self._checkin(member)
+        return found[0] if found is not None and (asked_at is None or found[1] > asked_at) else None

@@ -109,10 +109,9 @@ def saved(bundle: Bundle, outcome: ActionSaved) -> Rendered:
 
 def asked(bundle: Bundle, outcome: ActionsAsk) -> Rendered:
     messages = bundle.messages
-    title = messages.text("actions_due_title")
+    title = messages.text("actions_open_title" if outcome.listed else "actions_due_title")
     blocks: list[Block] = [section(f"*{title}*")]
-    for line in outcome.actions:
-        text = messages.text("action_line", title=escape(line.title), date=due_text(bundle, line.due))
+    for text, line in zip(action_lines(bundle, outcome, escape), outcome.actions, strict=True):
         buttons = [
             ButtonElement(
                 text=messages.text(f"button_action_{answer}"),
@@ -123,6 +122,15 @@ def asked(bundle: Bundle, outcome: ActionsAsk) -> Rendered:
         ]
         blocks += [section(text), ActionsBlock(block_id=f"action:{line.id}", elements=buttons)]
     return Rendered(text=title, blocks=tuple(blocks))
+
+
+def action_lines(bundle: Bundle, outcome: ActionsAsk, shown: Callable[[str], str]) -> list[str]:
+    """Each action asked about, numbered when there are several (typed answers name it by number)."""
+    lines = []
+    for number, line in enumerate(outcome.actions, start=1):
+        text = bundle.messages.text("action_line", title=shown(line.title), date=due_text(bundle, line.due))
+        lines.append(f"{number}. {text}" if len(outcome.actions) > 1 else text)
+    return lines
 
 
 def answered(bundle: Bundle, outcome: ActionAnswered) -> Rendered:

@@ -1,0 +1,93 @@
+"""Typed answers at two questions of their own: about the member's actions ("done", "ei vielä",
+"lascia perdere 2"), and to the offer to take the assessment again (yes, no, later).
+
+Read by ``flows.answers`` (the check-in's reader over other words) and acted on by the same use cases
+a click calls, so typing and clicking end in the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.store.interfaces import CoachStore
+from bot.usecases.actions import Actions
+from bot.usecases.assessment import Coach
+from bot.usecases.lookback import decline_lookback
+from flows.actions import ActionAnswer, ActionLine, ActionsAsk, asked_ids, pick_action, week_end
+from flows.answers import read_action, read_offer
+from flows.assessment import evaluate
+from flows.away import local_today
+from flows.content import QUESTION_IDS, Bundle
+from flows.outcomes import Notice, Outcome
+from flows.prompts import OpenPrompt
+from flows.values import Clock, MemberKey, utc_now
+from flows.verdicts import gets_weekly_checkins
+
+MAX_ECHO = 200
+
+
+class TypedAnswers:
+    def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.locale = bundle.locale
+        self.clock = clock
+        self.actions = Actions(store, bundle, clock)
+        self.coach = Coach(store, bundle, clock)
+
+    # Actions
+
+    def _today(self, member: MemberKey) -> date:
+        row = self.store.member(member)
+        return local_today(self.clock(), row.tz if row is not None else None)
+
+    def due(self, member: MemberKey) -> tuple[ActionLine, ...]:
+        """The open actions the member owns that this week's check-in asks about (due by its Sunday)."""
+        return tuple(self.store.actions.due_for_owner(member, week_end(self._today(member))))
+
+    def listed(self, member: MemberKey) -> list[Outcome]:
+        """"actions": every open action the member owns, to answer by button or by typing."""
+        self.store.ensure_member(member, self.clock())  # what is listed is what "done 2" answers
+        owned = tuple(self.store.actions.due_for_owner(member, date.max))
+        return [ActionsAsk(owned, listed=True)] if owned else [Notice("actions_none")]
+
+    def asked(self, member: MemberKey, prompt: OpenPrompt) -> tuple[ActionLine, ...]:
+        """The actions an "actions" prompt listed that are still open, in the order shown."""
+        found = (self.store.actions.action(member.team_id, i) for i in asked_ids(prompt.ref))
+        return tuple(a for a in found if a is not None and a.status == "open" and a.owner_id == member.user_id)
+
+    def action(self, member: MemberKey, text: str, asked: Sequence[ActionLine], ask_back: bool) -> list[Outcome] | None:
+        """An answer about one of ``asked``; asked back, with the actions again, when it does not say
+        which one (or, ``ask_back``, says something unclear); None when it says no such thing."""
+        reading = read_action(text, self.locale)
+        answer = reading.understood.choice
+        picked = pick_action(asked, reading.number)
+        if answer is not None and picked is not None:
+            rest = tuple(a for a in asked if a.id != picked.id)  # asked again, numbered afresh
+            return [*self.actions.answer(member, picked.id, _answer(answer)), *([ActionsAsk(rest)] if rest else [])]
+        if not asked or (answer is None and not ask_back):
+            return None
+        key = "action_which" if answer is not None else "action_unclear"
+        return [Notice(key, {"text": text.strip()[:MAX_ECHO]}), ActionsAsk(tuple(asked))]
+
+    # The offer to look again
+
+    def offer(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome] | None:
+        """Yes (the assessment again), no, or later, to the offer about assessment ``prompt.ref``; None
+        when the reply is none of them."""
+        choice = read_offer(text, self.locale).choice
+        if choice is None:
+            return None
+        if choice == "yes":
+            return self.coach.retake(member)
+        if choice == "later":  # each answer closes the offer (``flows.prompts.CLOSING_NOTICES``)
+            return [Notice("offer_later")]
+        row = self.store.assessment(int(prompt.ref)) if prompt.ref.isdigit() else None
+        verdict = evaluate(QUESTION_IDS, self.store.answers(row.id)).verdict if row is not None else None
+        if verdict is not None and gets_weekly_checkins(verdict):
+            return decline_lookback()
+        return self.coach.decline_revisit(member)
+
+
+def _answer(choice: str) -> ActionAnswer:
+    return "done" if choice == "done" else "drop" if choice == "drop" else "not_yet"
