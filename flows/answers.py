@@ -8,9 +8,11 @@ phrases in ``reading.toml`` and the buttons' labels), so a typed answer and a cl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from flows.content import load_bundle
 from flows.matching import find
-from flows.reading import tokens
+from flows.reading import languages_read, tokens
 from flows.understanding import Understanding, checkin_matcher, choices_matcher, one_choice
 from flows.values import whole_number
 
@@ -42,3 +44,24 @@ def read_offer(text: str, locale: str) -> Understanding:
 def checkin_named(text: str, locale: str) -> bool:
     """Whether a reply names a check-in answer anywhere ("better", "samassa"), clearly or not."""
     return bool(find(tokens(text), checkin_matcher(locale)))
+
+
+def read_new_action(text: str, locale: str) -> tuple[int, date | None] | None:
+    """``coach chat``'s "action 2" (or "tehtävä 2 2027-01-15"): the number of a next step of the result
+    to make an action, and its date when one is given; None for anything else."""
+    typed = text.strip().lower()
+    for language in languages_read(locale):
+        for word in sorted(load_bundle(language).reading.new_action, key=len, reverse=True):
+            rest = typed.removeprefix(word.lower()).split() if typed.startswith(word.lower() + " ") else []
+            number = whole_number(rest[0]) if rest else None
+            due = _date(rest[1]) if len(rest) == 2 else None
+            if number is not None and (len(rest) == 1 or (len(rest) == 2 and due is not None)):
+                return number, due
+    return None
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

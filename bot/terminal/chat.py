@@ -39,6 +39,7 @@ from flows.outcomes import (
 from flows.plan_outcomes import PlanNotice, PlanOffer, PlanTip
 from flows.summary import summary_text
 from flows.values import MemberKey
+from flows.verdicts import gets_weekly_checkins
 
 TERMINAL_TEAM = "terminal"
 # Terminal wording: no buttons here, no scheduled messages and no Slack settings
@@ -53,6 +54,8 @@ TERMINAL_NOTICES = {
     "settings_how": "chat_settings_how",
     "forget_kept": "chat_forget_kept",
     "stages_unclear": "chat_stage_hint",
+    "actions_none": "chat_actions_none",
+    "action_which": "chat_action_which",
 }
 _MARKS = {
     ":large_green_circle:": "[##]",
@@ -110,7 +113,9 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             lines.append(weakest_link_text(bundle, result))
             if result.plan:
                 lines.append("\n" + plan_title(bundle, result))
-            lines += ["\n" + plan_item_text(bundle, item) for item in result.plan]
+            lines += [f"\n{i}) {plan_item_text(bundle, item)}" for i, item in enumerate(result.plan, start=1)]
+            if result.plan and gets_weekly_checkins(result.verdict):  # each next step can become an action
+                lines.append("\n" + messages.text("chat_action_hint"))
             lines.append("\n" + messages.text("chat_retake_hint"))
             return plain("\n".join(lines))
         case Notice():

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.terminal.actions import ACTION_OUTCOMES, action_text
 from bot.terminal.journey import JOURNEY_OUTCOMES, Action, choices, journey_text
+from bot.usecases.actions import Actions
 from bot.usecases.assessment import Coach
 from bot.usecases.conversation import Conversation
 from bot.usecases.journey import Journey
 from bot.usecases.prompts import OpenPrompts
+from flows.answers import read_new_action
 from flows.outcomes import CheckinAsk, ForgetConfirm, Outcome
 from flows.reading import read_reply
 from flows.values import MemberKey, whole_number
@@ -34,6 +37,7 @@ class TerminalSession:
         self.journey = Journey(coach.store, coach.bundle, coach.clock)
         self.conversation = Conversation(coach.store, coach.bundle, coach.clock)
         self.prompts = OpenPrompts(coach.store, coach.clock)
+        self.actions = Actions(coach.store, coach.bundle, coach.clock)
         self.options: list[Action] = []  # what 1, 2, … do, after a journey message that lists options
 
     def left_in_plan(self) -> bool:
@@ -52,6 +56,9 @@ class TerminalSession:
             if not 1 <= number <= len(self.options):
                 return [self.coach.bundle.messages.text("chat_no_such_option", count=len(self.options))]
             return self.show(self.options[number - 1]())
+        step = read_new_action(typed, self.coach.bundle.locale)
+        if step is not None:  # "action 2": a next step of the result becomes the member's action
+            return self.show(self.actions.from_step(self.member, *step))
         command = read_reply(typed, self.coach.bundle.locale).command
         if command == "quit":
             return None
@@ -69,6 +76,8 @@ class TerminalSession:
                 self.options = choices(self.journey, self.member, outcome) or self.options
                 if isinstance(outcome, CheckinAsk) and outcome.send_key:
                     self.journey.checkin_posted(outcome.send_key, TERMINAL_CHANNEL, "0")
+            elif isinstance(outcome, ACTION_OUTCOMES):
+                texts.append(self.plain(action_text(self.coach.bundle, outcome)))
             elif isinstance(outcome, ForgetConfirm):
                 messages = self.coach.bundle.messages
                 texts.append(f"{messages.text('forget_question')}\n{messages.text('chat_forget_hint')}")

@@ -22,6 +22,7 @@ from flows.actions import (
     action_problem,
     parse_source,
 )
+from flows.assessment import evaluate
 from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.outcomes import Notice, Outcome
@@ -57,6 +58,20 @@ class Actions:
         rating = self.store.answers(latest.id).get(ref) if latest is not None else None
         advice = self.bundle.assessment.question(ref).advice
         return advice["partly" if rating == "partly" else "not_yet"].next_step
+
+    def from_step(self, member: MemberKey, number: int, due: date | None = None) -> list[Outcome]:
+        """``coach chat``'s "action 2": next step 2 of the latest result, the member's own, due in a
+        week unless ``due`` says when."""
+        latest = self.store.latest_completed_assessment(member)
+        if latest is None:
+            return [Notice("chat_action_no_result")]
+        steps = evaluate(QUESTION_IDS, self.store.answers(latest.id)).plan
+        if not 1 <= number <= len(steps):
+            return [Notice("chat_action_no_step", {"number": number, "count": len(steps)})]
+        source = f"step:{steps[number - 1].question_id}"
+        form = self.form(member, source)
+        assert form is not None
+        return self.create(member, source, form.title, member.user_id, due or date.fromisoformat(form.due))
 
     def create(self, member: MemberKey, source: str, title: str, owner_id: str, due: date | None) -> list[Outcome]:
         if parse_source(source) is None or not owner_id:

@@ -58,17 +58,19 @@ class TypedAnswers:
 
     def action(self, member: MemberKey, text: str, asked: Sequence[ActionLine], ask_back: bool) -> list[Outcome] | None:
         """An answer about one of ``asked``; asked back, with the actions again, when it does not say
-        which one (or, ``ask_back``, says something unclear); None when it says no such thing."""
+        which one (or, ``ask_back``: the member listed them, says something unclear); None when it says
+        no such thing."""
         reading = read_action(text, self.locale)
         answer = reading.understood.choice
         picked = pick_action(asked, reading.number)
         if answer is not None and picked is not None:
             rest = tuple(a for a in asked if a.id != picked.id)  # asked again, numbered afresh
-            return [*self.actions.answer(member, picked.id, _answer(answer)), *([ActionsAsk(rest)] if rest else [])]
+            again = [ActionsAsk(rest, listed=ask_back)] if rest else []
+            return [*self.actions.answer(member, picked.id, _answer(answer)), *again]
         if not asked or (answer is None and not ask_back):
             return None
         key = "action_which" if answer is not None else "action_unclear"
-        return [Notice(key, {"text": text.strip()[:MAX_ECHO]}), ActionsAsk(tuple(asked))]
+        return [Notice(key, {"text": text.strip()[:MAX_ECHO]}), ActionsAsk(tuple(asked), listed=ask_back)]
 
     # The offer to look again
 

@@ -1,0 +1,48 @@
+"""Actions in ``coach chat``, as plain lines, in every language: a next step of the result becomes an
+action ("action 1", with a date or without), "actions" lists them numbered, and "done 1", "ei vielä",
+"lascia perdere" answer about one, as the same use cases do for Slack."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store
+from flows.content import load_bundle
+from tests.test_chat import MEMBER, chat
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+GETTING_THERE = ["yes", "partly", "yes", "yes", "partly", "no"]
+TYPED = {  # getting there (weekly check-ins); two next steps made actions, listed, one done, one dropped
+    "en": [*GETTING_THERE, "action 1", "action 2 2027-01-15", "actions", "done 1", "drop it"],
+    "fi": ["kyllä", "osittain", "kyllä", "kyllä", "osittain", "ei", "tehtävä 1", "tehtävä 2 2027-01-15", "tehtävät",
+           "valmis 1", "poista"],
+    "it": ["sì", "in parte", "sì", "sì", "in parte", "no", "azione 1", "azione 2 2027-01-15", "azioni", "fatto 1",
+           "lascia perdere"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_next_steps_become_actions_listed_and_answered_in_the_terminal(tmp_path: Path, language: str) -> None:
+    messages = load_bundle(language).messages
+    out = chat(tmp_path / "c.db", TYPED[language], language, clock=lambda: NOW)
+    assert messages.text("chat_action_hint") in out  # after the result: how a next step becomes an action
+    store = Store(tmp_path / "c.db")
+    first, second = sorted(store.actions.of_member(MEMBER), key=lambda a: a.id)
+    assert (first.due, second.due) == ("2026-12-02", "2027-01-15")  # a week on, or the date typed
+    assert messages.text("actions_open_title") in out
+    assert f"  1. {messages.text('action_line', title=first.title, date='')}"[:20] in out  # numbered lines
+    assert messages.text("action_answered_done", title=first.title) in out
+    assert messages.text("action_answered_drop", title=second.title) in out
+    assert [a.status for a in sorted(store.actions.of_member(MEMBER), key=lambda a: a.id)] == ["done", "dropped"]
+
+
+def test_a_next_step_that_is_not_there_is_said_so(tmp_path: Path) -> None:
+    messages = load_bundle().messages
+    out = chat(tmp_path / "c.db", ["action 1"], clock=lambda: NOW)
+    assert messages.text("chat_action_no_result") in out
+    out = chat(tmp_path / "c.db", [*GETTING_THERE, "action 9", "actions"], clock=lambda: NOW)
+    assert messages.text("chat_action_no_step", number=9, count=3) in out
+    assert messages.text("chat_actions_none") in out
