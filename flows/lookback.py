@@ -26,6 +26,14 @@ class Change:
     after: Rating | None
 
 
+@dataclass(frozen=True)
+class VerdictPoint:
+    """One completed assessment in the member's history: when, and its verdict."""
+
+    completed_at: datetime
+    verdict: str
+
+
 def changes(before: AssessmentResult, after: AssessmentResult) -> tuple[Change, ...]:
     earlier = {r.question_id: r.rating for r in before.results}
     return tuple(Change(r.question_id, earlier.get(r.question_id), r.rating) for r in after.results)

@@ -18,6 +18,7 @@ from flows.actions import (
 )
 from flows.assessment import AssessmentResult
 from flows.content import Rating
+from flows.lookback import VerdictPoint
 from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanOffer, PlanRerate, PlanTip
 from flows.report import TeamReport
 
@@ -96,6 +97,7 @@ class Summary:
     words: Mapping[str, str] = field(default_factory=dict)  # question id -> the member's own typed words
     previous: AssessmentResult | None = None  # the assessment before it: shown as before -> after
     previous_at: datetime | None = None
+    history: tuple[VerdictPoint, ...] = ()  # the verdicts over time, oldest first (two or more)
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ class HomeTab:
     latest_words: Mapping[str, str] = field(default_factory=dict)  # the member's own words, by question
     actions: tuple[ActionLine, ...] = ()  # actions the member made or owns
     previous_result: AssessmentResult | None = None  # the assessment before the latest, for before -> after
+    history: tuple[VerdictPoint, ...] = ()  # the verdicts over time, oldest first (two or more)
 
     @property
     def first_visit(self) -> bool:

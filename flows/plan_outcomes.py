@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flows.actions import ActionLine
-from flows.lookback import Change
+from flows.lookback import Change, VerdictPoint
 from flows.plan_document import PlanAnswers
 
 
@@ -40,6 +40,7 @@ class PlanDocument:
     actions: tuple[ActionLine, ...] = ()  # the member's actions: a checklist part of the canvas
     progress: tuple[Change, ...] = ()  # the latest assessment against the one before, per question
     progress_since: datetime | None = None  # when that earlier one was done
+    history: tuple[VerdictPoint, ...] = ()  # the verdicts over time, oldest first (two or more)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
+from bot.views.common import format_date
 from flows.content import load_bundle
 from tests.test_chat import MEMBER, chat
 
@@ -46,3 +47,26 @@ def test_a_next_step_that_is_not_there_is_said_so(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", [*GETTING_THERE, "action 9", "actions"], clock=lambda: NOW)
     assert messages.text("chat_action_no_step", number=9, count=3) in out
     assert messages.text("chat_actions_none") in out
+
+
+LATER = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+ANSWERS = {  # no feedback route (Not yet), then three months on, a partial one
+    "en": (["yes", "yes", "yes", "no", "yes", "yes"], ["start", "yes", "yes", "yes", "partly", "yes", "yes"]),
+    "fi": (["kyllä", "kyllä", "kyllä", "ei", "kyllä", "kyllä"],
+           ["start", "kyllä", "kyllä", "kyllä", "osittain", "kyllä", "kyllä"]),
+    "it": (["sì", "sì", "sì", "no", "sì", "sì"], ["start", "sì", "sì", "sì", "in parte", "sì", "sì"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_the_verdicts_over_time_in_the_terminal(tmp_path: Path, language: str) -> None:
+    bundle = load_bundle(language)
+    first, again = ANSWERS[language]
+    chat(tmp_path / "c.db", first, language, clock=lambda: NOW)
+    out = chat(tmp_path / "c.db", again, language, clock=lambda: LATER)
+    verdicts = bundle.assessment.verdicts
+    lines = [
+        bundle.messages.text("verdict_point", date=format_date(bundle, when), verdict=verdicts[verdict].title)
+        for when, verdict in ((NOW, "not_yet"), (LATER, "ready"))
+    ]
+    assert f"{bundle.messages.text('verdicts_over_time')}\n• {lines[0]}\n• {lines[1]}" in out

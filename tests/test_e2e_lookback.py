@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 
 from bot.store import Store
+from bot.views.common import format_date
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_NOW, FrozenClock
 from tests.fake_slack import Call
 from tests.slack_driver import SlackDriver, delivered_to
 from tests.test_e2e_follow_up import FIRST_MONDAY, THREE_MONTHS_ON, home_showing, take_assessment
@@ -34,7 +35,7 @@ def three_months_on(driver: SlackDriver, tick, user: str, text: str) -> Call:
 
 @pytest.mark.parametrize("locale", ["en-US", "fi-FI", "it-IT"])
 def test_three_months_on_a_new_result_shows_before_and_after(
-    coach_server: SlackDriver, tick, settings, locale: str
+    coach_server: SlackDriver, tick, settings, clock: FrozenClock, locale: str
 ) -> None:
     driver, user = coach_server, f"U0LOOK{locale[:2].upper()}"
     bundle = load_bundle(take_assessment(driver, user, locale, NOT_YET))
@@ -48,6 +49,7 @@ def test_three_months_on_a_new_result_shows_before_and_after(
 
     offer = three_months_on(driver, tick, user, messages.text("button_lookback_yes"))
     assert "2026" in offer.args["text"]  # the date of the assessment it looks back on
+    clock.now = THREE_MONTHS_ON + timedelta(hours=1)
     assert driver.click(user, offer, "assessment_start").status == 200
     for count, question_id in enumerate(("reason", "networks", "resources", "pipeline", "policy", "measurement"), 1):
         driver.click(user, driver.wait_question(user, count + 6), f"answer:{BETTER.get(question_id, 'ready')}")
@@ -60,11 +62,20 @@ def test_three_months_on_a_new_result_shows_before_and_after(
     assert f"{then} → {now}" in text
     reason = bundle.assessment.question("reason").title
     assert f"{reason}: {messages.text('rating_ready')} → {messages.text('rating_ready')}" in text
+    over_time = [  # the verdicts over time, with their dates
+        messages.text("verdict_point", date=format_date(bundle, when), verdict=bundle.assessment.verdicts[v].title)
+        for when, v in ((TEST_NOW, "not_yet"), (clock.now, "ready"))
+    ]
+    assert messages.text("verdicts_over_time") in text and f"• {over_time[0]}\n• {over_time[1]}" in text
     home_opened(driver, user)
     home_showing(driver, user, change)
+    home_showing(driver, user, f"• {over_time[0]}\n• {over_time[1]}")
     in_canvas = f"- {change}"
     driver.fake.wait_until(lambda _c: in_canvas in driver.fake.canvases.text(canvas_id) or None, expected="look back")
     assert f"## {bundle.plan.text('canvas_progress_heading')}" in driver.fake.canvases.text(canvas_id)
+    canvas = driver.fake.canvases.text(canvas_id)
+    assert messages.text("verdicts_over_time") in canvas
+    assert canvas.index(f"- {over_time[0]}") < canvas.index(f"- {over_time[1]}")  # oldest first
 
 
 def test_the_look_back_can_be_declined_and_is_not_offered_again(coach_server: SlackDriver, tick, settings) -> None:

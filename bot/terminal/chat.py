@@ -20,6 +20,7 @@ from bot.views.assessment import (
     weakest_link_text,
 )
 from bot.views.common import notice_params
+from bot.views.lookback import history_lines
 from bot.views.plan import plan_notice_text
 from bot.views.render import conversation
 from flows.content import Bundle
@@ -110,6 +111,7 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
             lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
             lines += ["", *compared_title(bundle, outcome)]  # with the result before it, when there is one
             lines += [*scorecard_lines(bundle, result, outcome.words, False, outcome.previous), ""]
+            lines += [*history_lines(bundle, outcome.history), *([""] if outcome.history else [])]
             lines.append(weakest_link_text(bundle, result))
             if result.plan:
                 lines.append("\n" + plan_title(bundle, result))

@@ -11,7 +11,7 @@ from typing import Literal
 
 from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer
 from bot.store.interfaces import CoachStore
-from bot.usecases.lookback import previous_completed
+from bot.usecases.lookback import previous_completed, verdict_history
 from bot.usecases.plan import Plans
 from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_for, evaluate, review_facts
 from flows.content import Bundle, Rating
@@ -296,4 +296,5 @@ class Coach:
             words=self.store.answer_texts(row.id),
             previous=self._result(earlier) if earlier is not None else None,
             previous_at=earlier.completed_at if earlier is not None else None,
+            history=verdict_history(self.store, MemberKey(row.team_id, row.user_id), row.id),
         )

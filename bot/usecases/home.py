@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.journey import settings_of
-from bot.usecases.lookback import previous_completed
+from bot.usecases.lookback import previous_completed, verdict_history
 from bot.usecases.plan import Plans
 from flows.assessment import evaluate
 from flows.content import Bundle
@@ -62,4 +62,5 @@ def home_tab(store: CoachStore, bundle: Bundle, member: MemberKey) -> HomeTab:
         latest_words=words,
         actions=tuple(store.actions.of_member(member)),
         previous_result=previous,
+        history=verdict_history(store, member),
     )

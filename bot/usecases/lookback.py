@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from bot.store import AssessmentRow
 from bot.store.interfaces import CoachStore
+from flows.assessment import evaluate
+from flows.content import QUESTION_IDS
+from flows.lookback import VerdictPoint
 from flows.outcomes import Notice, Outcome
 from flows.values import MemberKey
 
@@ -15,6 +18,18 @@ def previous_completed(store: CoachStore, row: AssessmentRow) -> AssessmentRow |
     member = MemberKey(row.team_id, row.user_id)
     earlier = [a for a in store.recent_assessments(member, COMPARED_WITH) if a.id < row.id and a.completed_at]
     return earlier[0] if earlier else None
+
+
+def verdict_history(store: CoachStore, member: MemberKey, upto: int | None = None) -> tuple[VerdictPoint, ...]:
+    """The verdicts over time, oldest first, up to assessment ``upto`` (the latest when None); empty
+    with fewer than two (one verdict is no history)."""
+    done = [a for a in store.recent_assessments(member, COMPARED_WITH) if a.completed_at is not None]
+    points = tuple(
+        VerdictPoint(a.completed_at, evaluate(QUESTION_IDS, store.answers(a.id)).verdict)
+        for a in reversed(done)
+        if a.completed_at is not None and (upto is None or a.id <= upto)
+    )
+    return points if len(points) > 1 else ()
 
 
 def decline_lookback() -> list[Outcome]:

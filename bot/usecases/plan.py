@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bot.store.interfaces import CoachStore
 from bot.store.plans import DM_DOCUMENT
-from bot.usecases.lookback import previous_completed
+from bot.usecases.lookback import previous_completed, verdict_history
 from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.actions import ActionLine
 from flows.assessment import evaluate
@@ -65,6 +65,7 @@ class Plans:
             dict(canvas.written) if canvas else {},
             self._checklist(member),
             *self._progress(member),
+            verdict_history(self.store, member),
         )
 
     def look_back(self, member: MemberKey, summary: Summary) -> list[Outcome]:

@@ -26,6 +26,7 @@ from bot.views.common import (
     shortened,
     worth_quoting,
 )
+from bot.views.lookback import history_lines
 from flows.assessment import AssessmentResult, QuestionResult
 from flows.content import Bundle, Question
 from flows.lookback import Change, changes
@@ -234,6 +235,7 @@ def summary(bundle: Bundle, outcome: Summary) -> Rendered:
             f"_{bundle.messages.text('score_line', score=result.score, max_score=result.max_score)}_"
         ),
         *sections([*compared_title(bundle, outcome), *scorecard_lines(bundle, result, outcome.words, True, previous)]),
+        *sections(history_lines(bundle, outcome.history)),
         section(weakest_link_text(bundle, result)),
     ]
     if result.plan:
@@ -290,4 +292,6 @@ def progress_lines(bundle: Bundle, document: PlanDocument) -> tuple[str, ...]:
     since = bundle.messages.text("canvas_progress_since", date=format_date(bundle, document.progress_since))
     title = bundle.assessment.question
     changed = [f"- {title(c.question_id).title}: {change_text(bundle, c)}" for c in document.progress]
-    return (since, *changed)
+    over_time = history_lines(bundle, document.history, "-")
+    heading = [f"\n**{bundle.messages.text('verdicts_over_time')}**"] if over_time else []
+    return (since, *changed, *heading, *over_time[1:])

@@ -13,6 +13,7 @@ from bot.views import plan as plan_views
 from bot.views.assessment import RETAKE_ACTION, START_ACTION, compared_ratings
 from bot.views.common import format_date, format_time, inert, section, sections, weekday_name, worth_quoting
 from bot.views.journey import find_stage_button
+from bot.views.lookback import history_lines
 from flows.assessment import QuestionResult
 from flows.content import Bundle
 from flows.outcomes import HomeTab
@@ -90,7 +91,7 @@ def _readiness(bundle: Bundle, data: HomeTab) -> list[Block]:
             typed = data.latest_words.get(r.question_id)
             if typed and worth_quoting(typed) and r.rating is not None:
                 lines.append(f"      {messages.text('in_your_words', text=inert(typed))}")
-        blocks += sections(lines)
+        blocks += sections([*lines, *history_lines(bundle, data.history)])
         if result.weakest is not None:
             weakest = bundle.assessment.question(result.weakest.question_id)
             step = (
