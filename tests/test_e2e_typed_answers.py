@@ -106,6 +106,7 @@ OFFER = {
     "it": {"yes": "sì, certo", "no": "no grazie", "later": "più tardi"},
 }
 LOCALE = {"en": "en-US", "fi": "fi-FI", "it": "it-IT"}
+CHECKIN_SAME = {"en": "same as last week", "fi": "samassa vaiheessa", "it": "tutto uguale"}
 
 
 @pytest.mark.parametrize("answer", ["yes", "no", "later"])
@@ -124,6 +125,9 @@ def test_the_offer_to_look_again_is_answered_by_typing(
         driver.wait_question(user, 7)  # the first question of the new assessment
         return
     driver.messages_with(user, messages.text("lookback_declined" if answer == "no" else "offer_later")[:25])
+    driver.dm(user, CHECKIN_SAME[language])  # the check-in sent beside the offer is still open
+    store = Store(settings.coach_db)
+    driver.fake.wait_until(lambda _c: store.has_checkin(MemberKey("T0001", user), "2027-W09") or None, expected="it")
     driver.dm(user, OFFER[language]["yes"])  # the offer was answered: a yes now starts nothing
     driver.messages_with(user, messages.text("open_not_understood", text="x")[:25])
     assert len(driver.question_messages(user)) == 6

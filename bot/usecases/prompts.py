@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.store.interfaces import CoachStore
-from flows.outcomes import Outcome
-from flows.prompts import OpenPrompt, prompt_after
+from flows.outcomes import Notice, Outcome
+from flows.prompts import CLOSING_NOTICES, OpenPrompt, prompt_after
 from flows.values import Clock, MemberKey, utc_now
 
 CHECKIN_KIND = "checkin"
@@ -29,6 +29,8 @@ class OpenPrompts:
         prompt = prompt_after(outcomes)
         if isinstance(prompt, str) or self.store.member(member) is None:
             return  # KEEP: nothing asked or closed
+        if prompt is None and any(isinstance(o, Notice) and o.key in CLOSING_NOTICES for o in outcomes):
+            prompt = self.open_checkin(member)  # the offer answered: the check-in sent beside it stays open
         self.store.set_open_prompt(member, prompt.stored() if prompt else None, self.clock())
 
     def open(self, member: MemberKey, prompt: OpenPrompt) -> None:
