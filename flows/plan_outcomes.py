@@ -53,6 +53,7 @@ class PlanPlaced:
     link: str
     channel_id: str | None = None  # None: the member's own canvas; else the channel an admin published in
     written: Mapping[str, str] = field(default_factory=dict)  # what the coach now has under each heading
+    kept: tuple[str, ...] = ()  # headings of the parts a person rewrote, left as they made them
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,24 @@ def test_the_channel_canvas_keeps_what_people_add_when_republished(coach_server:
     assert channel_edits and all(c.args["changes"][0].get("section_id") or c.args["changes"][0]["operation"]
                                  == "insert_at_end" for c in channel_edits)  # fmt: skip
     assert not any(c.args["changes"][0]["operation"] == "replace" for c in channel_edits)
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_channel_canvas_part_a_person_rewrote_is_kept_and_the_admin_is_told(
+    coach_server: SlackDriver, language: str
+) -> None:
+    driver, plan = coach_server, load_bundle(language).plan
+    admin = user_in(driver, language, "HEAD")
+    driver.fake.users[admin]["is_admin"] = True
+    _canvas, hours_line = canvas_with_part_3(driver, admin, plan)
+    driver.command_reply(admin, "plan <#C0DESK|desk>")
+    channel_canvas = driver.fake.calls_to("conversations.canvases.create")[0].response["canvas_id"]
+    their_words = "Anna and Ben share it, about four hours a week."
+    driver.fake.canvases.person_rewrites(channel_canvas, hours_line, their_words)
+
+    submit_section(driver, admin, "resources", MORE_HOURS)
+    said(driver, admin, plan.messages["canvas_updated"], 1)
+    reply = driver.command_reply(admin, "plan <#C0DESK|desk>")["text"]
+    heading = f"3. {plan.section('resources').title}"
+    assert reply == plan.text("publish_kept", channel="C0DESK", parts=f"*{heading}*")
+    assert their_words in driver.fake.canvases.text(channel_canvas)

@@ -140,7 +140,7 @@ class PlanPublisher:
         the coach's own parts are edited (as in the member's canvas), so what people add there stays."""
         parts = plan_parts(self.bundle.plan, plan.answers, canvas_mention)
         try:
-            written = self._channel_edited(plan, parts)
+            written, kept = self._channel_edited(plan, parts)
             canvas_id = plan.canvas_id
             if written is None or canvas_id is None:
                 markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
@@ -156,25 +156,26 @@ class PlanPublisher:
             log.warning("could not publish a plan in %s: %s", plan.channel_id, error_code(error))
             return None
         link = canvas_url(self.client, plan.team_id, canvas_id)
-        return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id, written)
+        headings = tuple(part.heading for part in kept)
+        return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id, written, headings)
 
-    def _channel_edited(self, plan: ChannelPlan, parts: tuple[CanvasPart, ...]) -> dict[str, str] | None:
-        """The channel canvas's parts brought up to date; None when there is none yet or it is gone.
-        A canvas published before the coach kept what it wrote there is replaced whole, once."""
+    def _channel_edited(
+        self, plan: ChannelPlan, parts: tuple[CanvasPart, ...]
+    ) -> tuple[dict[str, str] | None, tuple[CanvasPart, ...]]:
+        """The channel canvas's parts brought up to date, and those kept as a person left them; None when
+        there is no canvas yet or it is gone. One published before the coach kept what it wrote there is
+        replaced whole, once."""
         if plan.canvas_id is None:
-            return None
+            return None, ()
         try:
             if plan.written:
-                written, kept = CanvasParts(self.client, plan.canvas_id).update(parts, plan.written)
-                if kept:
-                    log.info("kept %d part(s) people rewrote in %s", len(kept), plan.channel_id)
-                return written
+                return CanvasParts(self.client, plan.canvas_id).update(parts, plan.written)
         except SLACK_FAILURES as error:
             if error_code(error) not in GONE:
                 raise
-            return None
+            return None, ()
         markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
-        return {part.id: part.body for part in parts} if self._replaced(plan.canvas_id, markdown) else None
+        return ({part.id: part.body for part in parts} if self._replaced(plan.canvas_id, markdown) else None), ()
 
 def delete_canvases(client: WebClient, canvas_ids: tuple[str, ...]) -> None:
     """``/coach forget`` takes the member's plan canvases out of Slack too; one failure stops none."""

@@ -142,6 +142,9 @@ class Plans:
         if placed is None:
             return PlanNotice("publish_failed", {"channel": plan.channel_id})
         self.placed(placed)
+        if placed.kept:  # never written over silently: the admin is told which parts were kept
+            parts = ", ".join(f"*{heading}*" for heading in placed.kept)
+            return PlanNotice("publish_kept", {"channel": plan.channel_id, "parts": parts})
         return PlanNotice("publish_done", {"channel": plan.channel_id})
 
     def save(
