@@ -70,3 +70,20 @@ def test_the_verdicts_over_time_in_the_terminal(tmp_path: Path, language: str) -
         for when, verdict in ((NOW, "not_yet"), (LATER, "ready"))
     ]
     assert f"{bundle.messages.text('verdicts_over_time')}\n• {lines[0]}\n• {lines[1]}" in out
+
+
+CHECK_IN = {  # an action due this week, a stage, then the check-in: the action answered, then the check-in
+    "en": ["action 1 2026-11-27", "stage", "3", "check in", "done", "1"],
+    "fi": ["tehtävä 1 2026-11-27", "stage", "3", "check in", "valmis", "1"],
+    "it": ["azione 1 2026-11-27", "stage", "3", "check in", "fatto", "1"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_the_check_in_in_the_terminal_asks_about_the_actions_due_that_week(tmp_path: Path, language: str) -> None:
+    messages = load_bundle(language).messages
+    out = chat(tmp_path / "c.db", [*TYPED[language][:6], *CHECK_IN[language]], language, clock=lambda: NOW)
+    (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
+    assert messages.text("actions_due_title") in out and action.status == "done"
+    assert messages.text("action_answered_done", title=action.title) in out
+    assert Store(tmp_path / "c.db").has_checkin(MEMBER, "2026-W48")  # then "1" answered the check-in

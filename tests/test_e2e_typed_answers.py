@@ -131,3 +131,21 @@ def test_the_offer_to_look_again_is_answered_by_typing(
     driver.dm(user, OFFER[language]["yes"])  # the offer was answered: a yes now starts nothing
     driver.messages_with(user, messages.text("open_not_understood", text="x")[:25])
     assert len(driver.question_messages(user)) == 6
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_check_in_asked_for_asks_about_the_weeks_actions_too(
+    coach_server: SlackDriver, settings, language: str
+) -> None:
+    driver, bundle = coach_server, load_bundle(language)
+    user = user_in(driver, language, "ASKER")
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    place(store, member, 3, "Europe/Helsinki", TEST_NOW)
+    store.update_member(member, locale=LOCALE[language])
+    store.actions.create(member, user, "plan:resources", TITLES[2], date(2026, 11, 27), TEST_NOW)
+    driver.dm(user, bundle.reading.intents["checkin"][0])  # "check in", "katsaus", "check-in"
+    driver.messages_with(user, bundle.messages.text("actions_due_title"))
+    driver.dm(user, TYPED[language][3])  # drop it: the one asked
+    driver.messages_with(user, bundle.messages.text("action_answered_drop", title=TITLES[2]))
+    driver.dm(user, CHECKIN_SAME[language])  # and the check-in it came with
+    driver.fake.wait_until(lambda _c: store.has_checkin(member, "2026-W48") or None, expected="the check-in")

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from bot.store import AssessmentRow, MemberRow, send_key
 from bot.store.interfaces import CoachStore
+from bot.usecases.actions import due_actions
 from bot.usecases.journey import CHECKIN_KIND
 from bot.usecases.prompts import REVISIT_KIND  # three months on: the offer to look again
 from bot.usecases.report import DIGEST_KIND, team_report
-from flows.actions import ActionsAsk, week_end
+from flows.actions import ActionsAsk
 from flows.assessment import evaluate
-from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.follow_up import Standing, weekly_send
 from flows.lookback import lookback_due
@@ -119,8 +119,8 @@ def lookback_job(store: CoachStore, member: MemberRow, now: datetime) -> Job | N
 
 def actions_due(store: CoachStore, member: MemberRow, slot: datetime) -> tuple[ActionsAsk, ...]:
     """The owner's open actions due in the check-in's week or before, asked about with it."""
-    due = store.actions.due_for_owner(member.key, week_end(local_today(slot, member.tz)))
-    return (ActionsAsk(tuple(due)),) if due else ()
+    due = due_actions(store, member.key, member.tz, slot)
+    return (ActionsAsk(due),) if due else ()
 
 
 def nudge_job(assessment: AssessmentRow, now: datetime, question_ids: Sequence[str]) -> Job | None:

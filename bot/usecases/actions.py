@@ -4,7 +4,7 @@ owner's weekly check-in (done, not yet, drop) and listed on App Home."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.plan import Plans
@@ -21,12 +21,19 @@ from flows.actions import (
     ActionSaved,
     action_problem,
     parse_source,
+    week_end,
 )
 from flows.assessment import evaluate
 from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.outcomes import Notice, Outcome
 from flows.values import Clock, MemberKey, utc_now
+
+
+def due_actions(store: CoachStore, owner: MemberKey, tz: str | None, at: datetime) -> tuple[ActionLine, ...]:
+    """The owner's open actions due in the week of ``at`` (in their time zone) or before: what that
+    week's check-in asks about."""
+    return tuple(store.actions.due_for_owner(owner, week_end(local_today(at, tz))))
 
 
 class Actions:

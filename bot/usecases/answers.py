@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.store.interfaces import CoachStore
-from bot.usecases.actions import Actions
+from bot.usecases.actions import Actions, due_actions
 from bot.usecases.assessment import Coach
 from bot.usecases.lookback import decline_lookback
-from flows.actions import ActionAnswer, ActionLine, ActionsAsk, asked_ids, pick_action, week_end
+from flows.actions import ActionAnswer, ActionLine, ActionsAsk, asked_ids, pick_action
 from flows.answers import read_action, read_offer
 from flows.assessment import evaluate
-from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.outcomes import Notice, Outcome
 from flows.prompts import OpenPrompt
@@ -37,13 +36,10 @@ class TypedAnswers:
 
     # Actions
 
-    def _today(self, member: MemberKey) -> date:
-        row = self.store.member(member)
-        return local_today(self.clock(), row.tz if row is not None else None)
-
     def due(self, member: MemberKey) -> tuple[ActionLine, ...]:
         """The open actions the member owns that this week's check-in asks about (due by its Sunday)."""
-        return tuple(self.store.actions.due_for_owner(member, week_end(self._today(member))))
+        row = self.store.member(member)
+        return due_actions(self.store, member, row.tz if row is not None else None, self.clock())
 
     def listed(self, member: MemberKey) -> list[Outcome]:
         """"actions": every open action the member owns, to answer by button or by typing."""

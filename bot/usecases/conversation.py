@@ -113,10 +113,17 @@ class Conversation:
         return [self._not_sure(text, self._checkin_label(understood.guess)), again]
 
     def _actions(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        """Actions listed (or asked with a check-in on demand): an answer about one; else this week's
+        check-in when it is still unanswered, or what the member wants."""
         asked = self.answers.asked(member, prompt)
-        wanted = read_intent(text, self.locale).command
-        if wanted is not None and read_action(text, self.locale).understood.unsure:
-            return self._act(member, wanted)
+        about = read_action(text, self.locale).understood
+        if about.choice is None and about.guess is None:
+            checkin = self.prompts.unanswered_checkin(member)
+            if checkin is not None:
+                return self._checkin(member, checkin, text)
+            wanted = read_intent(text, self.locale).command
+            if wanted is not None:
+                return self._act(member, wanted)
         return self.answers.action(member, text, asked, ask_back=True) or self.nothing_open(member, text)
 
     def _revisit(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:

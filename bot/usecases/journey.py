@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.store import MemberRow, parse_time, send_key
 from bot.store.interfaces import CoachStore
+from bot.usecases.actions import due_actions
 from bot.usecases.plan import Plans
+from flows.actions import ActionsAsk
 from flows.away import find_date, local_today, pause_over, pause_problem, read_pause_request, resume_slot
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
@@ -128,11 +130,13 @@ class Journey:
         period = week_key(now, row.tz)
         key = send_key(member, CHECKIN_KIND, period)
         today = self._stage_set_today(row)
+        due = due_actions(self.store, member, row.tz, now)  # asked with it, as in the scheduled one
+        actions: list[Outcome] = [ActionsAsk(due)] if due else []
         if self.store.claim_send(key, member, CHECKIN_KIND, period, now):
-            return [CheckinAsk(period, row.stage, send_key=key, placed_today=today)]
+            return [CheckinAsk(period, row.stage, send_key=key, placed_today=today), *actions]
         if self.store.has_checkin(member, period):
-            return [Notice("checkin_already")]  # this week's is answered: no buttons that lead nowhere
-        return [CheckinAsk(period, row.stage, placed_today=today)]  # this week's went out unanswered: asked again
+            return [Notice("checkin_already"), *actions]  # this week's is answered: its actions may not be
+        return [CheckinAsk(period, row.stage, placed_today=today), *actions]  # went out unanswered: asked again
 
     def _stage_set_today(self, row: MemberRow) -> bool:
         """Whether the member's stage was last set on today's date in their own time zone."""

@@ -66,6 +66,11 @@ class OpenPrompts:
             return None
         return OpenPrompt("revisit", claim[0]), claim[1]
 
+    def unanswered_checkin(self, member: MemberKey) -> OpenPrompt | None:
+        """This week's check-in, sent and not answered yet (whatever was asked since)."""
+        found = self._checkin(member)
+        return found[0] if found is not None else None
+
     def open_checkin(self, member: MemberKey) -> OpenPrompt | None:
         """This week's check-in, when it was sent after the stored prompt and is still unanswered."""
         _stored, asked_at = self.store.open_prompt(member)
