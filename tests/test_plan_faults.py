@@ -18,11 +18,11 @@ def test_a_canvas_slack_could_not_create_for_a_moment_is_created_later_without_a
 ) -> None:
     driver = coach_server
     user = user_in(driver, "en", "BLIP")
-    # Three 500s: slack_sdk's own two quick retries meet the last two, so the outbox tries again later.
-    driver.fake.fail("canvases.create", status=500, error="internal_error", times=3)
+    # A 500: the client never repeats a canvases.create (it may have made one), the outbox tries again later.
+    driver.fake.fail("canvases.create", status=500, error="internal_error", times=1)
     assert submit_section(driver, user, "resources", RESOURCES).status == 200
-    created = driver.fake.wait_for("canvases.create", count=4, timeout=20)
-    assert [c.response.get("ok") for c in created] == [False, False, False, True]
+    created = driver.fake.wait_for("canvases.create", count=2)
+    assert [c.response.get("ok") for c in created] == [False, True]
     driver.messages_with(user, created[-1].response["canvas_id"])  # the link to the canvas
     assert driver.fake.calls_to("files.completeUploadExternal") == []
 

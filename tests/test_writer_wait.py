@@ -76,7 +76,7 @@ def test_a_write_behind_another_processs_lock_raises_writer_busy_and_keeps_nothi
 def test_a_server_behind_a_frozen_lock_holder_refuses_with_503_then_serves_again(
     fake_slack: FakeSlack, db_path: Path
 ) -> None:
-    with coach_process(fake_slack, db_path, COACH_WRITER_WAIT_SECONDS="1") as (_process, driver):
+    with coach_process(fake_slack, db_path, COACH_WRITER_WAIT_SECONDS="0.3") as (_process, driver):
         with held_flock(f"{db_path}.lock"):
             assert driver.command(USER, "help").status == 503  # not acknowledged: Slack sends it again
             assert driver.get("/healthz").status == 503
