@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -129,8 +130,9 @@ def measure(app: Served, load: Load, members: list[list[str]], connections: int,
         pool.close()
     wait_until_drained(load.api_url, quiet)
     cpu = cpu_seconds(app.pid) - cpu_before
-    checks = integrity(turns, fake_calls(load.api_url, since)["calls"], app.db)
-    return PassFigures(app.name, len(members), turns, cpu, checks)
+    calls = fake_calls(load.api_url, since)["calls"]
+    checks = integrity(turns, calls, app.db)
+    return PassFigures(app.name, len(members), turns, cpu, checks, Counter(call["method"] for call in calls))
 
 
 def idle_cpu_ms(app: Served, seconds: float = IDLE_SECONDS) -> str:
@@ -174,6 +176,7 @@ def compare(order: list[Served], load: Load, level: int, tag: str, args: argpars
     coaches = [name for name in APP_NAMES.values() if name in results]
     print(*(row(results[name]) for name in [*coaches, "bare"]), sep="\n")
     print(*(ratios(results[name], results["bare"]) for name in coaches), sep="\n")
+    print(*(results[name].calls_per_click() for name in [*coaches, "bare"]), sep="\n")
     if len(coaches) == 2:
         print(ratios(results["pg"], results["coach"]), flush=True)
 
