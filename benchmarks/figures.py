@@ -4,8 +4,8 @@ acknowledged answer was kept and every reply sent once and in order."""
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
@@ -77,6 +77,13 @@ class PassFigures:
     turns: list[Turn]
     cpu: float  # seconds, every process of the app, over the pass and until its last call
     checks: Integrity
+    calls: Counter[str] = field(default_factory=Counter)  # Web API calls the app made, by method
+
+    def calls_per_click(self) -> str:
+        """Slack calls per click, most frequent first (what a click costs in round trips)."""
+        clicks = max(1, len(self.turns))
+        each = ", ".join(f"{method} {count / clicks:.2f}" for method, count in self.calls.most_common())
+        return f"{'':>7} {self.app} Slack calls per click: {sum(self.calls.values()) / clicks:.2f} ({each})"
 
     @property
     def acks(self) -> list[float]:

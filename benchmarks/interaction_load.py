@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -70,8 +71,8 @@ class Served:
 
 
 @contextmanager
-def process(command: list[str], env: dict[str, str], health: str) -> Iterator[int]:
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def process(command: list[str], env: dict[str, str], health: str, cwd: Path = ROOT) -> Iterator[int]:
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(health)
         yield child.pid
@@ -80,13 +81,15 @@ def process(command: list[str], env: dict[str, str], health: str) -> Iterator[in
         child.wait(timeout=30)
 
 
-def coach_env(api_url: str, database_url: str) -> dict[str, str]:
+def coach_env(api_url: str, database_url: str, checkout: Path = ROOT) -> dict[str, str]:
     env = {
         **os.environ,
+        "PYTHONPATH": str(checkout),  # the coach's code from that checkout (another one: before/after)
         "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": api_url,
         "COACH_DATABASE_URL": database_url,
+        "COACH_DB": database_url.removeprefix("sqlite:///"),  # releases before COACH_DATABASE_URL read this
         "COACH_TICK_SECONDS": "3600",
     }
     env.pop("SLACK_APP_TOKEN", None)
@@ -97,15 +100,16 @@ APP_NAMES = {"sqlite": "coach", "postgresql": "pg"}  # the coach on each databas
 
 
 @contextmanager
-def apps(api_url: str, databases: dict[str, str], workers: int) -> Iterator[list[Served]]:
-    """The coach on each database, and the bare app, all up."""
+def apps(api_url: str, databases: dict[str, str], workers: int, checkout: Path = ROOT) -> Iterator[list[Served]]:
+    """The coach (from ``checkout``) on each database, and the bare app, all up."""
     with ExitStack() as running:
         served = []
         for kind, url in databases.items():
             port = free_port()
             coach = [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(port)]
             coach += ["--workers", str(workers)] if workers > 1 else []
-            pid = running.enter_context(process(coach, coach_env(api_url, url), f"http://127.0.0.1:{port}/healthz"))
+            health = f"http://127.0.0.1:{port}/healthz"
+            pid = running.enter_context(process(coach, coach_env(api_url, url, checkout), health, checkout))
             served.append(Served(APP_NAMES[kind], port, pid, url))
         bare_port = free_port()
         bare = [sys.executable, "-m", "benchmarks.bare_app", str(bare_port), SECRET, api_url]
@@ -126,8 +130,9 @@ def measure(app: Served, load: Load, members: list[list[str]], connections: int,
         pool.close()
     wait_until_drained(load.api_url, quiet)
     cpu = cpu_seconds(app.pid) - cpu_before
-    checks = integrity(turns, fake_calls(load.api_url, since)["calls"], app.db)
-    return PassFigures(app.name, len(members), turns, cpu, checks)
+    calls = fake_calls(load.api_url, since)["calls"]
+    checks = integrity(turns, calls, app.db)
+    return PassFigures(app.name, len(members), turns, cpu, checks, Counter(call["method"] for call in calls))
 
 
 def idle_cpu_ms(app: Served, seconds: float = IDLE_SECONDS) -> str:
@@ -154,6 +159,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=64, help="kept-alive connections to each app")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a member waits for a message")
     parser.add_argument(
+        "--coach-from", type=Path, default=ROOT, help="run the coach from this checkout (a before/after comparison)"
+    )
+    parser.add_argument(
         "--databases", default="sqlite", help="the coach on each: sqlite, postgresql (a throwaway server), or both"
     )
     return parser.parse_args()
@@ -168,6 +176,7 @@ def compare(order: list[Served], load: Load, level: int, tag: str, args: argpars
     coaches = [name for name in APP_NAMES.values() if name in results]
     print(*(row(results[name]) for name in [*coaches, "bare"]), sep="\n")
     print(*(ratios(results[name], results["bare"]) for name in coaches), sep="\n")
+    print(*(results[name].calls_per_click() for name in [*coaches, "bare"]), sep="\n")
     if len(coaches) == 2:
         print(ratios(results["pg"], results["coach"]), flush=True)
 
@@ -187,7 +196,7 @@ def main() -> None:
         database_urls(args.databases.split(","), folder) as databases,
     ):
         load = Load(SECRET, api_url, args.think_ms / 1000, args.timeout, len(QUESTION_IDS))
-        with apps(api_url, databases, args.workers) as served:
+        with apps(api_url, databases, args.workers, args.coach_from.resolve()) as served:
             for app in served:  # first-use costs (imports, templates): untimed
                 warm_up = members_for(f"W{app.name[0]}", WARM_UP_MEMBERS, 1)
                 measure(app, load, warm_up, args.connections, quiet_after(args))

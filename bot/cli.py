@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _chat(
     settings: Settings, locale: str, db: str | None = None, now: datetime | None = None, out: Path | None = None
 ) -> int:
-    from bot.store.factory import open_store
+    from bot.store.factory import open_store, store_for
     from bot.terminal.chat import default_member, run_chat
     from bot.usecases.assessment import Coach
     from flows.content import available_locales, load_bundle
@@ -112,7 +112,7 @@ def _chat(
         )
         return 2
     logging.getLogger().setLevel(logging.WARNING)
-    store = open_store(f"sqlite:///{db}" if db else settings.database_url)
+    store = open_store(f"sqlite:///{db}", settings.coach_writer_wait_seconds) if db else store_for(settings)
     coach = Coach(store, load_bundle(locale), clock=(lambda: now) if now is not None else utc_now)
     run_chat(coach, default_member(), out=out)
     return 0
@@ -165,12 +165,12 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
     (``bot.sending.process``); it sends until the pipe's end of file says the server is gone."""
     from bot.sending.outbox import DOORBELL
     from bot.sending.sender import make_sender
-    from bot.store.factory import open_store
+    from bot.store.factory import store_for
     from bot.store.postgres import PostgresStore
 
     if not _has_token(settings):
         return 2
-    store = open_store(settings.database_url)
+    store = store_for(settings)
     sender = make_sender(settings, store)
     if once:
         sender.beat()
@@ -195,11 +195,11 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
 
 
 def _tick(settings: Settings, now: datetime) -> int:
-    from bot.store.factory import open_store
+    from bot.store.factory import store_for
 
     if not _has_token(settings):
         return 2
-    store = open_store(settings.database_url)
+    store = store_for(settings)
     reopen_with_single_token(settings, store)
     from bot.schedule.timer import make_scheduler
 
@@ -226,7 +226,7 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
     from bot.app import create_app
     from bot.checks.config import ConfigurationCheck
     from bot.sending.process import SendingProcess
-    from bot.store.factory import is_postgres, open_store
+    from bot.store.factory import is_postgres, store_for
 
     check = ConfigurationCheck(settings, http)
     problems = check.problems()
@@ -234,7 +234,7 @@ def _run(settings: Settings, http: bool, host: str, port: int, workers: int = 1)
         print(f"coach: {problem}", file=sys.stderr)
     if problems:
         return 2
-    store = open_store(settings.database_url)
+    store = store_for(settings)
     try:
         app = create_app(settings, store, socket_mode=not http)
     except BoltError as error:

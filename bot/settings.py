@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     coach_tick_seconds: float = 60.0  # how often `coach run` looks for due check-ins and nudges
     coach_retention_days: int = 30  # member data of an uninstalled workspace is deleted after this
     coach_sender_silence_seconds: float = 30.0  # a sender silent this long is taken for dead: claims taken over
+    coach_writer_wait_seconds: float = 10.0  # SQLite: a write waits this long for another writer, then 503
 
     @field_validator("coach_database_url")
     @classmethod

@@ -312,6 +312,16 @@ def test_turning_share_off_takes_the_plan_out_of_channel_canvases(coach_server: 
     assert "hasn't chosen to share" in driver.command_reply(admin, f"plan <#C0TEAM|team> <@{member}>")["text"]
 
 
+def forget(driver: SlackDriver, user: str) -> None:
+    """``/coach forget``, then a click on its confirmation (an ephemeral message: any recorded call
+    stands in for it, carrying its blocks)."""
+    question = driver.command_reply(user, "forget")
+    carrier = driver.fake.calls_to("users.info")[0]
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    driver.click(user, carrier, "forget_confirm")
+
+
 def test_forget_while_the_first_canvas_is_being_made_leaves_nothing_behind(coach_server: SlackDriver, settings) -> None:
     """Issue 20, item 1: canvases.create takes its time, and the member asks to be forgotten meanwhile.
     The canvas is deleted again, no plan row comes back, and nothing more is said after the goodbye."""
@@ -320,11 +330,7 @@ def test_forget_while_the_first_canvas_is_being_made_leaves_nothing_behind(coach
     gate = driver.fake.hold("canvases.create")
     submit_section(driver, user, "resources", RESOURCES)
     driver.fake.wait_for("canvases.create")  # the sender is making the canvas, and Slack takes its time
-    question = driver.command_reply(user, "forget")
-    carrier = driver.fake.calls_to("users.info")[0]  # any recorded call carries the ephemeral blocks
-    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
-    carrier.response["ts"] = "1.1"
-    driver.click(user, carrier, "forget_confirm")
+    forget(driver, user)
     store = Store(settings.coach_db)
     member = MemberKey("T0001", user)
     driver.fake.wait_until(lambda _calls: store.member(member) is None or None, 10, "the member forgotten")

@@ -42,13 +42,16 @@ def wait_until_serving(driver: SlackDriver, process: subprocess.Popen[bytes]) ->
 
 
 @contextmanager
-def coach_process(fake: FakeSlack, db_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], SlackDriver]]:
+def coach_process(
+    fake: FakeSlack, db_path: Path, **settings: str
+) -> Iterator[tuple[subprocess.Popen[bytes], SlackDriver]]:
     port = free_port()
     env = child_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake.url,
         COACH_DB=str(db_path),
+        **settings,
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(port)],

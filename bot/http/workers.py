@@ -38,9 +38,9 @@ def serve_child(settings: Settings, sock: socket.socket) -> None:
     """One serving process: its own store connections, app and waitress server."""
     from bot.app import create_app
     from bot.http.server import SenderWatch, make_server
-    from bot.store.factory import open_store
+    from bot.store.factory import store_for
 
-    store = open_store(settings.database_url)  # its own connections (SQLite: ``Store.forget_inherited_locks``)
+    store = store_for(settings)  # its own connections (SQLite: ``Store.forget_inherited_locks``)
     app = create_app(settings, store)
     make_server(app, store, sockets=[sock], sender=SenderWatch(store, settings.coach_sender_silence_seconds)).run()
 
@@ -78,7 +78,7 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
     """Fork the serving processes first (a fork copies no running threads), then start the parent's."""
     from bot.schedule.timer import start_ticking
     from bot.sending.process import SendingProcess
-    from bot.store.factory import is_postgres, open_store
+    from bot.store.factory import is_postgres, store_for
 
     sock = listening_socket(host, port)
     # its pipe first: the serving processes ring through it (on SQLite; PostgreSQL rings with NOTIFY)
@@ -95,7 +95,7 @@ def serve_workers(settings: Settings, host: str, port: int, workers: int) -> int
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    store = open_store(settings.database_url)
+    store = store_for(settings)
     sending.start()
     start_ticking(settings, store)
     log.info("serving HTTP on %s:%s with %d processes", host, port, workers)

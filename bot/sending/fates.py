@@ -11,10 +11,11 @@ from functools import partial
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.sending.holds import WorkspaceHolds
 from bot.sending.outbox import MAX_ATTEMPTS, Reply, backoff
 from bot.sending.progress import Progress, timed_out
 from bot.slack.delivery import SlackDelivery
-from bot.slack.errors import SlackFault, classify, describe, error_code
+from bot.slack.errors import SlackFault, classify, describe, error_code, rate_limit_wait
 from bot.store import OutboxRow
 from bot.store.interfaces import CoachStore
 from bot.usecases.report import is_admin
@@ -28,11 +29,17 @@ class RowFates:
     services: Services
     store: CoachStore
     wall_clock: Callable[[], float]
+    holds: WorkspaceHolds
 
     def _after_failure(
         self, row: OutboxRow, reply: Reply, progress: Progress, error: SlackApiError | OSError
     ) -> Callable[[], None]:
         """What a Slack failure means for the row: look it up later, try again, stop, or drop it."""
+        if (wait := rate_limit_wait(error)) is not None:  # Slack did nothing; the workspace waits
+            until = self.wall_clock() + wait
+            log.info("outbox row %d: workspace %s rate limited for %.0f s", row.id, row.member.team_id, wait)
+            self.holds.hold(row.member.team_id, until)
+            return partial(self.store.retry_outbox_row, row.id, progress.step, until)
         if timed_out(error):
             log.warning("outbox row %d step %d timed out; recovery looks for it", row.id, progress.step)
             return partial(self.store.mark_outbox_uncertain, row.id, progress.step)

@@ -10,7 +10,9 @@ from slack_sdk import WebClient
 
 from bot.slack.delivery import Posted, SlackDelivery
 from bot.usecases.services import Services
-from flows.outcomes import Ask, CheckinAsk
+from flows.actions import ActionListSync
+from flows.outcomes import Ask, CheckinAsk, Outcome
+from flows.plan_outcomes import PlanDocument
 from flows.values import MemberKey
 
 
@@ -44,3 +46,16 @@ def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
             services.coach().prompt_posted(post.outcome.assessment_id, post.outcome.question_id, post.channel, post.ts)
         elif isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
             services.journey().checkin_posted(post.outcome.send_key, post.channel, post.ts)
+
+
+def as_it_stands(services: Services, outcome: Outcome, member: MemberKey) -> Outcome | None:
+    """The outcome as it is when it is sent, not when the request was acknowledged: an earlier row of
+    the member's (sent first) may have created their canvas meanwhile, and this one must edit that
+    canvas rather than make a second; a scheduled check-in asks about the stage the member is at now."""
+    if isinstance(outcome, PlanDocument):
+        return services.plans(member).document(member)
+    if isinstance(outcome, ActionListSync):  # the action and its maker's List as they are now
+        return services.actions(member).current_sync(outcome)
+    if isinstance(outcome, CheckinAsk) and outcome.send_key is None:
+        return services.journey().current_checkin(member, outcome)
+    return outcome

@@ -24,7 +24,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.sending import admin
 from bot.sending.fates import RowFates
-from bot.sending.landing import delivery_for, dm_of, remember_posts
+from bot.sending.holds import WorkspaceHolds
+from bot.sending.landing import as_it_stands, delivery_for, dm_of, remember_posts
 from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
 from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_passing, timed_out
@@ -39,15 +40,14 @@ from bot.store import DatabaseMoved, OutboxRow
 from bot.store.factory import AnyStore
 from bot.usecases.services import Services
 from bot.views.render import render
-from flows.actions import ActionListSync
 from flows.content import load_bundle
-from flows.outcomes import CheckinAsk, Notice, Outcome
-from flows.plan_outcomes import PlanDocument
+from flows.outcomes import Notice
 from flows.values import Clock, MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
 RECOVERY_SECONDS = 5.0  # how often a sender beats its heartbeat and looks for orphaned rows
+DRAIN_WAITS_AT_MOST = 60.0  # a draining tick waits out a rate limit this long; a longer one is left queued
 
 
 class Sender(RowFates, OrphanRecovery):
@@ -78,6 +78,7 @@ class Sender(RowFates, OrphanRecovery):
         self.doorbell = doorbell
         self.wall_clock = wall_clock
         self.owner = new_owner()
+        self.holds = WorkspaceHolds(wall_clock)
         self._last_beat = float("-inf")
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -126,6 +127,7 @@ class Sender(RowFates, OrphanRecovery):
                 self._slots.wait(self.poll_seconds)
             free = self.workers - sum(self._in_flight.values())
             full = [team for team, count in self._in_flight.items() if count >= self.per_workspace]
+        full += self.holds.held()
         self.beat()
         rows = self.store.claim_outbox_rows(self.owner, self.services.clock(), self.wall_clock(), free, full)
         for row in rows:
@@ -159,12 +161,19 @@ class Sender(RowFates, OrphanRecovery):
                 log.exception("outbox recovery failed")
             self._stopping.wait(RECOVERY_SECONDS)
 
-    def drain(self) -> int:
-        """Send every row that is due now, one after another; how many were taken (``coach send --once``)."""
+    def drain(self, longest_hold: float = DRAIN_WAITS_AT_MOST) -> int:
+        """Send every row that is due now, one after another, waiting out a workspace's rate limit of up
+        to ``longest_hold`` seconds; how many were taken (``coach tick``, ``coach send --once``)."""
         sent = 0
-        while taken := self.send_next():
-            sent += taken
-        return sent
+        while True:
+            if taken := self.send_next():
+                sent += taken
+                continue
+            wait = self.holds.seconds_to_next_release()
+            if wait is None or wait > longest_hold:
+                return sent
+            self._stopping.wait(wait)
+            self.holds.release_next()
 
     # One row
 
@@ -178,7 +187,7 @@ class Sender(RowFates, OrphanRecovery):
     def send_next(self) -> int:
         """Claim one due row and send it here; how many were sent (0 or 1)."""
         self.beat()
-        rows = self.store.claim_outbox_rows(self.owner, self.services.clock(), self.wall_clock(), 1)
+        rows = self.store.claim_outbox_rows(self.owner, self.services.clock(), self.wall_clock(), 1, self.holds.held())
         for row in rows:
             self.send_row(row)
         return len(rows)
@@ -243,7 +252,7 @@ class Sender(RowFates, OrphanRecovery):
         for index, kept in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
             if not self.store.outbox_row_wanted(row.id):
                 raise RowWithdrawn(row.id)
-            outcome = self._current(kept, row.member)
+            outcome = as_it_stands(self.services, kept, row.member)
             if outcome is None:
                 progress.step = index + 1
                 continue
@@ -267,18 +276,6 @@ class Sender(RowFates, OrphanRecovery):
             elif landed is not None:
                 progress.posted.append(landed)  # the last step: recorded with the row's end, one write
 
-    def _current(self, outcome: Outcome, member: MemberKey) -> Outcome | None:
-        """The plan document as it stands when it is sent, not when the request was acknowledged: an
-        earlier row of the member's (sent first) may have created their canvas meanwhile, and this one
-        must edit that canvas rather than make a second."""
-        if isinstance(outcome, PlanDocument):
-            return self.services.plans(member).document(member)
-        if isinstance(outcome, ActionListSync):  # the action and its maker's List as they are now
-            return self.services.actions(member).current_sync(outcome)
-        if isinstance(outcome, CheckinAsk) and outcome.send_key is None:  # a scheduled one: the stage now
-            return self.services.journey().current_checkin(member, outcome)
-        return outcome
-
     def _dm(self, client: WebClient, member: MemberKey, delivery: SlackDelivery, reply: Reply) -> str | None:
         try:
             return dm_of(self.services, client, member)
@@ -295,4 +292,4 @@ def make_sender(settings: Settings, store: AnyStore, clock: Clock = utc_now, **o
     installations = installation_store(settings, store)
     services = Services(store=store, bundle=load_bundle(), clock=clock, installations=installations)
     options.setdefault("silence", settings.coach_sender_silence_seconds)
-    return Sender(services, clients_by_team(settings, installations), **options)
+    return Sender(services, clients_by_team(settings, installations, wait_out_rate_limits=False), **options)

@@ -26,6 +26,19 @@ from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanPlaced
 log = logging.getLogger(__name__)
 GONE = frozenset({"canvas_not_found", "canvas_deleted", "file_not_found", "file_deleted"})
 FILENAME = "social-media-plan.md"
+# Seconds a canvas creation is waited for, however short SLACK_TIMEOUT is: Slack has no way to find a
+# canvas whose answer was lost, so giving up early would make the next attempt a second canvas.
+CREATE_TIMEOUT = 60
+
+
+def patient(client: WebClient) -> WebClient:
+    """The same client, waiting at least ``CREATE_TIMEOUT`` seconds for an answer."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=max(client.timeout, CREATE_TIMEOUT),
+        retry_handlers=client.retry_handlers,
+    )
 
 
 def _content(markdown: str) -> dict[str, str]:
@@ -44,6 +57,7 @@ def canvas_url(client: WebClient, team_id: str, canvas_id: str) -> str:
 class PlanPublisher:
     def __init__(self, client: WebClient, bundle: Bundle) -> None:
         self.client = client
+        self.creating = patient(client)  # for the two calls that make a canvas
         self.bundle = bundle
 
     def _say(self, channel: str, key: str, **params: Any) -> None:
@@ -72,7 +86,7 @@ class PlanPublisher:
         if document.canvas_id is not None and (edited := self._edited(document, parts, dm_channel)) is not None:
             return edited
         markdown = self._whole(document, parts)
-        canvas_id = str(self.client.canvases_create(title=title, document_content=_content(markdown))["canvas_id"])
+        canvas_id = str(self.creating.canvases_create(title=title, document_content=_content(markdown))["canvas_id"])
         link = canvas_url(self.client, document.team_id, canvas_id)
         # Slack lets access be granted only once the canvas has been shared with the person.
         self._say(dm_channel, "canvas_ready", link=slack_link(link, title))
@@ -145,7 +159,7 @@ class PlanPublisher:
             if written is None or canvas_id is None:
                 markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
                 canvas_id = str(
-                    self.client.conversations_canvases_create(
+                    self.creating.conversations_canvases_create(
                         channel_id=plan.channel_id,
                         document_content=_content(markdown),
                         title=self.bundle.plan.text("document_title"),

@@ -1,7 +1,9 @@
 """The Slack Web API client: slack_sdk's own ``WebClient`` with its retry handlers, told which calls
 may be sent again when the answer did not come back.
 
-A 429 is always waited out and retried (Slack did nothing). A dropped connection or a 5xx is retried
+A 429 is waited out and retried (Slack did nothing) by the clients of requests; the sender's clients
+hand it back instead (``wait_out_rate_limits=False``), so that no thread sleeps through a workspace's
+``Retry-After`` while other workspaces' replies wait for a thread. A dropped connection or a 5xx is retried
 by the client only for calls that are safe to repeat (reads, and writes that set a state rather than
 add something); a message, a canvas or a file may already exist when the answer is lost, so such a
 call fails as *uncertain* instead and the outbox checks the DM's history before it sends anything
@@ -82,21 +84,22 @@ class RepeatableServerErrorRetryHandler(RepeatsOnlyWhatIsSafe, ServerErrorRetryH
     pass
 
 
-def retry_handlers() -> list[RetryHandler]:
-    """429s wait as long as ``Retry-After`` says; connection and 5xx errors back off a little, for the
-    calls that are safe to repeat."""
+def retry_handlers(wait_out_rate_limits: bool = True) -> list[RetryHandler]:
+    """429s wait as long as ``Retry-After`` says (unless the caller handles them); connection and 5xx
+    errors back off a little, for the calls that are safe to repeat."""
+    rate_limits: list[RetryHandler] = [RateLimitErrorRetryHandler(max_retry_count=5)] if wait_out_rate_limits else []
     return [
-        RateLimitErrorRetryHandler(max_retry_count=5),
+        *rate_limits,
         RepeatableConnectionErrorRetryHandler(max_retry_count=2),
         RepeatableServerErrorRetryHandler(max_retry_count=2),
     ]
 
 
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+def make_web_client(settings: Settings, token: str | None = None, wait_out_rate_limits: bool = True) -> WebClient:
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return WebClient(
         token=token or settings.secret(settings.slack_bot_token),
         base_url=base_url,
         timeout=settings.slack_timeout,
-        retry_handlers=retry_handlers(),
+        retry_handlers=retry_handlers(wait_out_rate_limits),
     )

@@ -53,6 +53,20 @@ def classify(error: BaseException) -> SlackFault:
     return SlackFault.UNCERTAIN  # OSError and friends: a timeout or a connection that dropped mid-call
 
 
+def rate_limit_wait(error: BaseException) -> float | None:
+    """Seconds Slack asked to wait (``Retry-After``) when it answered 429; None for any other failure."""
+    if not isinstance(error, SlackApiError) or int(getattr(error.response, "status_code", 0) or 0) != 429:
+        return None
+    headers = getattr(error.response, "headers", None) or {}
+    value = next((value for name, value in headers.items() if name.lower() == "retry-after"), None)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(1.0, float(value)) if value is not None else 1.0
+    except ValueError:
+        return 1.0
+
+
 def describe(error: BaseException) -> str:
     """For log lines: the code and how it was read, never a token or a stack trace."""
     return f"{error_code(error)} ({classify(error).value})"

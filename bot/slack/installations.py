@@ -86,11 +86,11 @@ def state_store(store: AnyStore) -> SQLite3OAuthStateStore:
 
 
 def clients_by_team(
-    settings: Settings, installations: CoachInstallationStore | None
+    settings: Settings, installations: CoachInstallationStore | None, wait_out_rate_limits: bool = True
 ) -> Callable[[str], WebClient | None]:
     """The Web API client for a workspace: the one bot token, or that workspace's installed token."""
     if installations is None:
-        single = make_web_client(settings)
+        single = make_web_client(settings, wait_out_rate_limits=wait_out_rate_limits)
         return lambda _team_id: single
 
     clients: dict[str, WebClient] = {}  # one per token
@@ -101,7 +101,7 @@ def clients_by_team(
             return None
         client = clients.get(bot.bot_token)
         if client is None:
-            client = clients[bot.bot_token] = make_web_client(settings, bot.bot_token)
+            client = clients[bot.bot_token] = make_web_client(settings, bot.bot_token, wait_out_rate_limits)
         return client
 
     return client_for

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.store.locks import FifoLock, ProcessLock, Unit, retry_locked
+from bot.store.locks import WRITER_WAIT_SECONDS, FifoLock, ProcessLock, Unit, WriterBusy, retry_locked
 from bot.store.rows import _iso
 from bot.store.schema import migrations
 from bot.store.session import Session
@@ -48,8 +49,9 @@ class Connection(Session):
     _writers: dict[str, tuple[FifoLock, ProcessLock]] = {}
     _writers_guard = threading.Lock()
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, writer_wait: float = WRITER_WAIT_SECONDS) -> None:
         self.path = str(path)
+        self.writer_wait = writer_wait
         self._local = threading.local()
         with Connection._writers_guard:
             real = os.path.realpath(self.path)
@@ -194,9 +196,13 @@ class Connection(Session):
             raise
 
     def _take_locks(self) -> None:
-        self._writer.acquire()
+        """The writers' locks, this process's queue first; ``WriterBusy`` after ``writer_wait`` seconds."""
+        deadline = time.monotonic() + self.writer_wait
+        if not self._writer.acquire(timeout=self.writer_wait):
+            raise WriterBusy(f"database is locked: other writers of this process held it for {self.writer_wait:g} s")
         try:
-            self._process_lock.acquire()
+            if not self._process_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise WriterBusy(f"database is locked: another process held it for {self.writer_wait:g} s")
         except BaseException:
             self._writer.release()
             raise

@@ -11,7 +11,9 @@ from typing import TypeAlias
 
 import psycopg
 
+from bot.settings import Settings
 from bot.store import Store
+from bot.store.locks import WRITER_WAIT_SECONDS
 from bot.store.postgres import PostgresStore
 
 AnyStore: TypeAlias = Store | PostgresStore
@@ -19,6 +21,11 @@ AnyStore: TypeAlias = Store | PostgresStore
 STORE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
 SQLITE_PREFIX = "sqlite:///"
 POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+def store_for(settings: Settings) -> AnyStore:
+    """The store the settings name (``COACH_DATABASE_URL``, or ``COACH_DB``), with their limits."""
+    return open_store(settings.database_url, settings.coach_writer_wait_seconds)
 
 
 class UnknownDatabaseUrl(ValueError):
@@ -34,10 +41,11 @@ def is_postgres(url: str) -> bool:
     return url.startswith(POSTGRES_PREFIXES)
 
 
-def open_store(url: str) -> AnyStore:
+def open_store(url: str, writer_wait: float = WRITER_WAIT_SECONDS) -> AnyStore:
+    """The store a URL names; ``writer_wait`` is how long a SQLite write waits for another writer."""
     path = sqlite_path(url)
     if path is not None:
-        return Store(path)
+        return Store(path, writer_wait)
     if is_postgres(url):
         return PostgresStore(url)
     raise UnknownDatabaseUrl(

@@ -4,6 +4,10 @@ Threads of one process queue on a ``FifoLock``; several processes (the serving a
 of ``coach run``, a ``coach tick`` from cron) queue on an exclusive ``flock`` of a file beside the
 database. Both are taken before ``BEGIN IMMEDIATE``, so writers wait in order instead of in SQLite's
 busy handler, which sleeps in coarse steps, and processes starting together migrate one at a time.
+
+A writer waits for them only so long (``WriterBusy``): a process frozen while holding the ``flock``
+(stopped, swapped out, stuck in a debugger) must not leave every request of the others waiting
+forever; they are refused instead (503, and Slack sends its events again).
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 LOCKED_ATTEMPTS = 20
+WRITER_WAIT_SECONDS = 10.0  # how long a write waits for the writers' locks before it gives up
+# How often a writer waiting for another process's ``flock`` looks again (it cannot block with a limit).
+FLOCK_POLL_FIRST, FLOCK_POLL_MOST = 0.0002, 0.002
+
+
+class WriterBusy(sqlite3.OperationalError):
+    """The writers' locks stayed held by another thread or process for longer than a write may wait."""
 
 
 class FifoLock:
@@ -36,16 +47,24 @@ class FifoLock:
         self._held = False
         self._waiting: deque[threading.Lock] = deque()
 
-    def acquire(self) -> None:
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Wait for the lock (no longer than ``timeout`` seconds, if given); whether it was taken."""
         turn = threading.Lock()
         turn.acquire()
         try:
             with self._guard:
                 if not self._held:
                     self._held = True
-                    return
+                    return True
                 self._waiting.append(turn)
-            turn.acquire()  # released by ``release``, which hands the lock over (it stays held)
+            # released by ``release``, which hands the lock over (it stays held)
+            if turn.acquire(timeout=-1 if timeout is None else timeout):
+                return True
+            with self._guard:
+                if turn in self._waiting:  # not handed over: leave the queue
+                    self._waiting.remove(turn)
+                    return False
+            return True  # handed over just as the wait ran out
         except BaseException:  # interrupted (a signal, in the main thread): leave the queue
             with self._guard:
                 if turn in self._waiting:
@@ -84,10 +103,24 @@ class ProcessLock:
         self.path = path
         self._fd: int | None = None
 
-    def acquire(self) -> None:
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Wait for the lock (no longer than ``timeout`` seconds, if given); whether it was taken."""
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            return True
+        deadline = time.monotonic() + timeout
+        pause = FLOCK_POLL_FIRST
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+            time.sleep(pause)
+            pause = min(FLOCK_POLL_MOST, pause * 2)
 
     def release(self) -> None:
         if self._fd is not None:
