@@ -78,6 +78,26 @@ def unescaped(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def summary_lines(bundle: Bundle, outcome: Summary) -> str:
+    """A result in the terminal: verdict, scorecard (before -> after), verdicts over time, next steps."""
+    messages = bundle.messages
+    result = outcome.result
+    verdict = bundle.assessment.verdicts[result.verdict]
+    lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", summary_text(verdict, result)]
+    lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
+    lines += ["", *compared_title(bundle, outcome)]  # with the result before it, when there is one
+    lines += [*scorecard_lines(bundle, result, outcome.words, False, outcome.previous), ""]
+    lines += [*history_lines(bundle, outcome.history), *([""] if outcome.history else [])]
+    lines.append(weakest_link_text(bundle, result))
+    if result.plan:
+        lines.append("\n" + plan_title(bundle, result))
+    lines += [f"\n{i}) {plan_item_text(bundle, item)}" for i, item in enumerate(result.plan, start=1)]
+    if result.plan and gets_weekly_checkins(result.verdict):  # each next step can become an action
+        lines.append("\n" + messages.text("chat_action_hint"))
+    lines.append("\n" + messages.text("chat_retake_hint"))
+    return plain("\n".join(lines))
+
+
 def render_text(bundle: Bundle, outcome: Outcome) -> str:
     messages = bundle.messages
     match outcome:
@@ -105,21 +125,7 @@ def render_text(bundle: Bundle, outcome: Outcome) -> str:
         case Explanation() | RestartConfirm() | SettingsAsk():
             return plain(conversation(bundle, outcome).text)
         case Summary():
-            result = outcome.result
-            verdict = bundle.assessment.verdicts[result.verdict]
-            lines = [f"\n{messages.text('summary_title', verdict=verdict.title)}", summary_text(verdict, result)]
-            lines.append(messages.text("score_line", score=result.score, max_score=result.max_score))
-            lines += ["", *compared_title(bundle, outcome)]  # with the result before it, when there is one
-            lines += [*scorecard_lines(bundle, result, outcome.words, False, outcome.previous), ""]
-            lines += [*history_lines(bundle, outcome.history), *([""] if outcome.history else [])]
-            lines.append(weakest_link_text(bundle, result))
-            if result.plan:
-                lines.append("\n" + plan_title(bundle, result))
-            lines += [f"\n{i}) {plan_item_text(bundle, item)}" for i, item in enumerate(result.plan, start=1)]
-            if result.plan and gets_weekly_checkins(result.verdict):  # each next step can become an action
-                lines.append("\n" + messages.text("chat_action_hint"))
-            lines.append("\n" + messages.text("chat_retake_hint"))
-            return plain("\n".join(lines))
+            return summary_lines(bundle, outcome)
         case Notice():
             key = TERMINAL_NOTICES.get(outcome.key, outcome.key)
             return plain(messages.text(key, **notice_params(bundle, outcome.params, for_slack=False)))
