@@ -79,6 +79,13 @@ class PassFigures:
     checks: Integrity
     calls: Counter[str] = field(default_factory=Counter)  # Web API calls the app made, by method
 
+    def slowest_by_question(self) -> str:
+        """Which question the slowest 1 % of clicks answered (where the tail comes from)."""
+        timed = sorted((t.shown_at - t.sent_at, t.number) for t in self.turns if t.shown_at is not None)
+        slowest = Counter(number for _, number in timed[-max(1, len(timed) // 100) :])
+        each = ", ".join(f"answer {number}: {count}" for number, count in sorted(slowest.items()))
+        return f"{'':>7} {self.app} slowest 1 % of next questions, by the answer clicked: {each}"
+
     def calls_per_click(self) -> str:
         """Slack calls per click, most frequent first (what a click costs in round trips)."""
         clicks = max(1, len(self.turns))

@@ -177,6 +177,7 @@ def compare(order: list[Served], load: Load, level: int, tag: str, args: argpars
     print(*(row(results[name]) for name in [*coaches, "bare"]), sep="\n")
     print(*(ratios(results[name], results["bare"]) for name in coaches), sep="\n")
     print(*(results[name].calls_per_click() for name in [*coaches, "bare"]), sep="\n")
+    print(*(results[name].slowest_by_question() for name in [*coaches, "bare"]), sep="\n")
     if len(coaches) == 2:
         print(ratios(results["pg"], results["coach"]), flush=True)
 
