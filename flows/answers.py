@@ -12,6 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
+from flows.away import find_date
 from flows.content import load_bundle
 from flows.matching import covered, find
 from flows.reading import languages_read, tokens
@@ -73,22 +74,31 @@ def checkin_named(text: str, locale: str) -> bool:
     return bool(find(tokens(text), checkin_matcher(locale)))
 
 
-def read_new_action(text: str, locale: str) -> tuple[int, date | None] | None:
-    """``coach chat``'s "action 2" (or "tehtävä 2 2027-01-15"): the number of a next step of the result
-    to make an action, and its date when one is given; None for anything else."""
+@dataclass(frozen=True)
+class NewAction:
+    """``coach chat``'s "action 2 [date]": next step 2 of the result to make an action, by ``due`` when
+    a date is given; ``readable`` False when what follows the number is no date the coach can read."""
+
+    number: int
+    due: date | None = None
+    readable: bool = True
+
+
+def read_new_action(text: str, locale: str, today: date) -> NewAction | None:
+    """``coach chat``'s "action 2" (or "tehtävä 2 15.1.2027", "azione 2 15 gennaio"): the number of a
+    next step of the result to make an action, and its date when one is given; None for anything else.
+    Dates are read as a pause's are (``flows.away.find_date``): ISO, day first, or with the month's name."""
     typed = text.strip().lower()
     for language in languages_read(locale):
         for word in sorted(load_bundle(language).reading.new_action, key=len, reverse=True):
-            rest = typed.removeprefix(word.lower()).split() if typed.startswith(word.lower() + " ") else []
-            number = whole_number(rest[0]) if rest else None
-            due = _date(rest[1]) if len(rest) == 2 else None
-            if number is not None and (len(rest) == 1 or (len(rest) == 2 and due is not None)):
-                return number, due
+            if not typed.startswith(word.lower() + " "):
+                continue
+            first, _, when = typed.removeprefix(word.lower()).strip().partition(" ")
+            number = whole_number(first)
+            if number is None:
+                continue
+            if not when.strip():
+                return NewAction(number)
+            due, left = find_date(when, locale, today)
+            return NewAction(number, due, readable=due is not None and not left.strip(" .,"))
     return None
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
