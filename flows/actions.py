@@ -61,11 +61,14 @@ class ActionsAsk:
 
     actions: tuple[ActionLine, ...]
     listed: bool = False
+    answer: ActionAnswer | None = None  # asked back which one: the answer already given, for a number
 
     @property
     def ref(self) -> str:
-        """The actions asked about, in order, as the open prompt keeps them (a number picks one)."""
-        return ".".join(str(line.id) for line in self.actions)
+        """The actions asked about, in order, as the open prompt keeps them (a number picks one), after
+        the answer given when the member was asked which one they meant (``done/7.9.12``)."""
+        ids = ".".join(str(line.id) for line in self.actions)
+        return f"{self.answer}/{ids}" if self.answer is not None else ids
 
 
 @dataclass(frozen=True)
@@ -131,13 +134,26 @@ def week_end(day: date) -> date:
 
 def asked_ids(ref: str) -> tuple[int, ...]:
     """The actions an open prompt asks about (``ActionsAsk.ref``); none when it is not such a ref."""
-    parts = ref.split(".")
+    parts = ref.rpartition("/")[2].split(".")
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()
 
 
+def action_answer(word: str | None) -> ActionAnswer | None:
+    """``word`` as an answer about an action ("done", "not_yet", "drop"), or None."""
+    return next((a for a in ACTION_ANSWERS if a == word), None)
+
+
+def pending_answer(ref: str) -> ActionAnswer | None:
+    """The answer given before the member was asked which action they meant (``ActionsAsk.answer``)."""
+    return action_answer(ref.partition("/")[0]) if "/" in ref else None
+
+
 def pick_action(asked: Sequence[ActionLine], number: int | None) -> ActionLine | None:
-    """The action a typed answer is about: the one asked, or the one its number names (1 is the first
-    listed); None when several were asked and no number, or a number out of range, says which."""
+    """The action a typed answer is about: the one asked (whatever number the reply holds: "done, took 3
+    hours"), or the one its number names (1 is the first listed); None when several were asked and no
+    number, or a number out of range, says which."""
+    if len(asked) == 1:
+        return asked[0]
     if number is None:
-        return asked[0] if len(asked) == 1 else None
+        return None
     return asked[number - 1] if 1 <= number <= len(asked) else None

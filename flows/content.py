@@ -152,6 +152,8 @@ class Markers(Frozen):
     negators: tuple[str, ...]
     contrast: tuple[str, ...]
     doubt: tuple[str, ...]
+    unfinished: tuple[str, ...] = ()  # about an action: words that keep *done* from being clear ("almost")
+    every: tuple[str, ...] = ()  # about actions: the answer is about every one asked ("all done")
 
 
 class AwayWords(Frozen):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
+from bot.views.actions import due_text
 from bot.views.common import format_date
 from flows.content import load_bundle
 from tests.test_chat import MEMBER, chat
@@ -87,3 +88,33 @@ def test_the_check_in_in_the_terminal_asks_about_the_actions_due_that_week(tmp_p
     assert messages.text("actions_due_title") in out and action.status == "done"
     assert messages.text("action_answered_done", title=action.title) in out
     assert Store(tmp_path / "c.db").has_checkin(MEMBER, "2026-W48")  # then "1" answered the check-in
+
+
+READY = {"en": ["yes"] * 6, "fi": ["kyllä"] * 6, "it": ["sì"] * 6}
+LOCAL_DATES = {"en": "action 1 15 January 2027", "fi": "tehtävä 1 15.1.2027", "it": "azione 1 15 gennaio"}
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_result_with_no_next_steps_says_so(tmp_path: Path, language: str) -> None:
+    messages = load_bundle(language).messages
+    typed = [*READY[language], LOCAL_DATES[language].split()[0] + " 1"]
+    out = chat(tmp_path / "c.db", typed, language, clock=lambda: NOW)
+    assert messages.text("chat_action_no_steps") in out
+    assert messages.text("chat_action_no_step", number=1, count=0) not in out
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_date_in_the_members_own_format_and_the_action_saved_said_to_them(tmp_path: Path, language: str) -> None:
+    messages = load_bundle(language).messages
+    out = chat(tmp_path / "c.db", [*TYPED[language][:6], LOCAL_DATES[language]], language, clock=lambda: NOW)
+    (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
+    assert action.due == "2027-01-15"
+    due = due_text(load_bundle(language), "2027-01-15")
+    assert messages.text("chat_action_saved", title=action.title, date=due) in out
+    assert MEMBER.user_id not in out  # never "I'll ask <user id> in their weekly check-in"
+
+
+def test_a_date_that_cannot_be_read_is_asked_in_a_format_that_can(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", [*GETTING_THERE, "action 1 someday soon"], clock=lambda: NOW)
+    assert load_bundle().messages.text("chat_action_date") in out
+    assert not Store(tmp_path / "c.db").actions.of_member(MEMBER)

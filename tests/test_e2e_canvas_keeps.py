@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.views.common import format_date
 from flows.content import load_bundle
 from flows.plan import PlanContent
+from tests.conftest import TEST_NOW
 from tests.slack_driver import SlackDriver
+from tests.test_e2e_follow_up import take_assessment
 from tests.test_e2e_plan import (
     NETWORKS,
     RESOURCES,
@@ -126,3 +129,31 @@ def test_a_channel_canvas_part_a_person_rewrote_is_kept_and_the_admin_is_told(
     heading = f"3. {plan.section('resources').title}"
     assert reply == plan.text("publish_kept", channel="C0DESK", parts=f"*{heading}*")
     assert their_words in driver.fake.canvases.text(channel_canvas)
+
+
+def retaken(driver: SlackDriver, user: str, taken: int) -> None:
+    """The member takes the assessment again by typing (the same day, the same answers as before)."""
+    driver.dm(user, "retake")  # are you sure?
+    driver.messages_with(user, load_bundle().messages.text("restart_question")[:20], count=taken)
+    driver.dm(user, "yes")
+    for count in range(taken * 6 + 1, taken * 6 + 7):
+        driver.click(user, driver.wait_question(user, count), "answer:ready")
+
+
+def test_the_same_verdict_twice_a_day_in_the_canvas_is_edited_line_by_line(coach_server: SlackDriver, settings) -> None:
+    driver, bundle = coach_server, load_bundle()
+    user = user_in(driver, "en", "TWICE")
+    take_assessment(driver, user, "en-US", {})
+    canvas_id, _hours = canvas_with_part_3(driver, user, bundle.plan)
+    retaken(driver, user, 1)  # two verdicts the same day: two identical lines in the canvas's look back
+    point = bundle.messages.text(
+        "verdict_point", date=format_date(bundle, TEST_NOW), verdict=bundle.assessment.verdicts["ready"].title
+    )
+    canvases = driver.fake.canvases
+    driver.fake.wait_until(lambda _c: canvases.text(canvas_id).count(point) == 2 or None, expected="two lines")
+    retaken(driver, user, 2)  # a third: the look back rewritten, both identical lines deleted
+    driver.fake.wait_until(lambda _c: canvases.text(canvas_id).count(point) == 3 or None, expected="three lines")
+    submit_section(driver, user, "networks", NETWORKS)  # and a part saved after it
+    driver.fake.wait_until(lambda _c: "Instagram" in canvases.text(canvas_id) or None, expected="part 2")
+    assert canvases.text(canvas_id).count(point) == 3
+    assert not [c for c in driver.fake.calls if c.method.startswith("files.")]  # never the Markdown file instead

@@ -2,10 +2,11 @@
 
 Each changed part: its heading is found with ``canvases.sections.lookup`` (an ``h2`` holding the
 heading's text), each line the coach last wrote under it by the words that line shows
-(``contains_text``); those lines are deleted and the new ones inserted after the heading, one
-``canvases.edit`` operation per call, as Slack allows. A line of the coach's that cannot be found was
-changed by a person: the part is left as they made it, and reported so the member is told. A heading
-that is gone (a person deleted it) gets the part again at the end of the canvas.
+(``contains_text``; two identical lines are two sections); those lines are deleted and the new ones
+inserted after the heading, one ``canvases.edit`` operation per call, as Slack allows. A line of the
+coach's that cannot be found was changed by a person: the part is left as they made it, and reported
+so the member is told. A heading that is gone (a person deleted it) gets the part again at the end of
+the canvas.
 """
 
 from __future__ import annotations
@@ -47,16 +48,27 @@ class CanvasParts:
         if not headings:
             self._change({"operation": "insert_at_end", "document_content": markdown_content(part.markdown)})
             return True
-        old_lines = [self._lookup({"contains_text": text}) for text in findable_lines(old_body)]
-        if not all(old_lines):
+        old_sections = self._sections(findable_lines(old_body))
+        if old_sections is None:
             # Changed by a person, or an earlier attempt of this very save already landed.
-            return all(self._lookup({"contains_text": text}) for text in findable_lines(part.body))
-        for found in old_lines:
-            self._change({"operation": "delete", "section_id": found[0]})
+            return self._sections(findable_lines(part.body)) is not None
+        for section_id in old_sections:
+            self._change({"operation": "delete", "section_id": section_id})
         self._change(
             {"operation": "insert_after", "section_id": headings[0], "document_content": markdown_content(part.body)}
         )
         return True
+
+    def _sections(self, lines: tuple[str, ...]) -> list[str] | None:
+        """A section of the canvas for each line, a different one for each of two identical lines (two
+        verdicts the same day); None when a line has none left."""
+        taken: list[str] = []
+        for text in lines:
+            found = [section for section in self._lookup({"contains_text": text}) if section not in taken]
+            if not found:
+                return None
+            taken.append(found[0])
+        return taken
 
     def _lookup(self, criteria: dict[str, Any]) -> list[str]:
         answer = self.client.canvases_sections_lookup(canvas_id=self.canvas_id, criteria=criteria)

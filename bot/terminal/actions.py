@@ -25,5 +25,5 @@ def action_text(bundle: Bundle, outcome: Outcome) -> str:
             return messages.text(f"action_answered_{outcome.answer}", title=outcome.title)
         case ActionSaved():
             due = due_text(bundle, outcome.due)
-            return messages.text("action_saved", title=outcome.title, owner=outcome.owner_id, date=due)
+            return messages.text("chat_action_saved", title=outcome.title, date=due)
     return ""

@@ -18,7 +18,6 @@ from bot.usecases.assessment import Coach
 from bot.usecases.conversation import Conversation
 from bot.usecases.journey import Journey
 from bot.usecases.prompts import OpenPrompts
-from flows.answers import read_new_action
 from flows.outcomes import CheckinAsk, ForgetConfirm, Outcome
 from flows.reading import read_reply
 from flows.values import MemberKey, whole_number
@@ -56,9 +55,9 @@ class TerminalSession:
             if not 1 <= number <= len(self.options):
                 return [self.coach.bundle.messages.text("chat_no_such_option", count=len(self.options))]
             return self.show(self.options[number - 1]())
-        step = read_new_action(typed, self.coach.bundle.locale)
+        step = self.actions.from_typed(self.member, typed)
         if step is not None:  # "action 2": a next step of the result becomes the member's action
-            return self.show(self.actions.from_step(self.member, *step))
+            return self.show(step)
         command = read_reply(typed, self.coach.bundle.locale).command
         if command == "quit":
             return None

@@ -23,6 +23,7 @@ from flows.actions import (
     parse_source,
     week_end,
 )
+from flows.answers import read_new_action
 from flows.assessment import evaluate
 from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
@@ -66,6 +67,16 @@ class Actions:
         advice = self.bundle.assessment.question(ref).advice
         return advice["partly" if rating == "partly" else "not_yet"].next_step
 
+    def from_typed(self, member: MemberKey, text: str) -> list[Outcome] | None:
+        """``coach chat``'s "action 2 [date]" (None when ``text`` is not that): ``from_step``, or the
+        date's format when the date typed cannot be read."""
+        typed = read_new_action(text, self.bundle.locale, self._today(member))
+        if typed is None:
+            return None
+        if not typed.readable:
+            return [Notice("chat_action_date")]
+        return self.from_step(member, typed.number, typed.due)
+
     def from_step(self, member: MemberKey, number: int, due: date | None = None) -> list[Outcome]:
         """``coach chat``'s "action 2": next step 2 of the latest result, the member's own, due in a
         week unless ``due`` says when."""
@@ -73,6 +84,8 @@ class Actions:
         if latest is None:
             return [Notice("chat_action_no_result")]
         steps = evaluate(QUESTION_IDS, self.store.answers(latest.id)).plan
+        if not steps:
+            return [Notice("chat_action_no_steps")]
         if not 1 <= number <= len(steps):
             return [Notice("chat_action_no_step", {"number": number, "count": len(steps)})]
         source = f"step:{steps[number - 1].question_id}"

@@ -14,11 +14,11 @@ from bot.store.interfaces import CoachStore
 from bot.usecases.actions import Actions, due_actions
 from bot.usecases.assessment import Coach
 from bot.usecases.lookback import decline_lookback
-from flows.actions import ActionAnswer, ActionLine, ActionsAsk, asked_ids, pick_action
+from flows.actions import ActionLine, ActionsAsk, action_answer, asked_ids, pending_answer, pick_action
 from flows.answers import read_action, read_offer
 from flows.assessment import evaluate
 from flows.content import QUESTION_IDS, Bundle
-from flows.outcomes import Notice, Outcome
+from flows.outcomes import Notice, Outcome, RevisitAsk
 from flows.prompts import OpenPrompt
 from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import gets_weekly_checkins
@@ -52,21 +52,27 @@ class TypedAnswers:
         found = (self.store.actions.action(member.team_id, i) for i in asked_ids(prompt.ref))
         return tuple(a for a in found if a is not None and a.status == "open" and a.owner_id == member.user_id)
 
-    def action(self, member: MemberKey, text: str, asked: Sequence[ActionLine], ask_back: bool) -> list[Outcome] | None:
-        """An answer about one of ``asked``; asked back, with the actions again, when it does not say
-        which one (or, ``ask_back``: the member listed them, says something unclear); None when it says
-        no such thing."""
+    def action(
+        self, member: MemberKey, text: str, asked: Sequence[ActionLine], ask_back: bool, given: str = ""
+    ) -> list[Outcome] | None:
+        """An answer about one of ``asked`` (or all of them: "all done"); asked back, with the actions
+        again, when it does not say which one (or, ``ask_back``: the member listed them, says something
+        unclear); None when it says no such thing. ``given``: the prompt's ref when the member was asked
+        which one they meant; a number alone then picks the action for the answer given before."""
         reading = read_action(text, self.locale)
-        answer = reading.understood.choice
-        picked = pick_action(asked, reading.number)
-        if answer is not None and picked is not None:
-            rest = tuple(a for a in asked if a.id != picked.id)  # asked again, numbered afresh
+        answer = action_answer(reading.understood.choice)
+        if answer is None and reading.understood.guess is None and reading.number is not None:
+            answer = pending_answer(given)
+        picked = asked if reading.every else [a for a in [pick_action(asked, reading.number)] if a is not None]
+        if answer is not None and picked:
+            rest = tuple(a for a in asked if a not in picked)  # asked again, numbered afresh
             again = [ActionsAsk(rest, listed=ask_back)] if rest else []
-            return [*self.actions.answer(member, picked.id, _answer(answer)), *again]
+            return [*(o for a in picked for o in self.actions.answer(member, a.id, answer)), *again]
         if not asked or (answer is None and not ask_back):
             return None
         key = "action_which" if answer is not None else "action_unclear"
-        return [Notice(key, {"text": text.strip()[:MAX_ECHO]}), ActionsAsk(tuple(asked), listed=ask_back)]
+        echo = {"text": text.strip()[:MAX_ECHO]}
+        return [Notice(key, echo), ActionsAsk(tuple(asked), listed=ask_back, answer=answer)]
 
     # The offer to look again
 
@@ -80,12 +86,20 @@ class TypedAnswers:
             return self.coach.retake(member)
         if choice == "later":  # each answer closes the offer (``flows.prompts.CLOSING_NOTICES``)
             return [Notice("offer_later")]
-        row = self.store.assessment(int(prompt.ref)) if prompt.ref.isdigit() else None
-        verdict = evaluate(QUESTION_IDS, self.store.answers(row.id)).verdict if row is not None else None
-        if verdict is not None and gets_weekly_checkins(verdict):
+        if self._quarterly(prompt):
             return decline_lookback()
         return self.coach.decline_revisit(member)
 
+    def offer_again(self, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        """A reply to the offer that is not clearly yes, no or later: asked what it meant, and the offer again."""
+        row = self.store.assessment(int(prompt.ref)) if prompt.ref.isdigit() else None
+        unclear = Notice("choice_unclear", {"text": text.strip()[:MAX_ECHO]})
+        if row is None or row.completed_at is None:
+            return [unclear]
+        return [unclear, RevisitAsk(row.completed_at, quarterly=self._quarterly(prompt))]
 
-def _answer(choice: str) -> ActionAnswer:
-    return "done" if choice == "done" else "drop" if choice == "drop" else "not_yet"
+    def _quarterly(self, prompt: OpenPrompt) -> bool:
+        """Whether the offer is the quarterly look back of a member on weekly check-ins."""
+        row = self.store.assessment(int(prompt.ref)) if prompt.ref.isdigit() else None
+        verdict = evaluate(QUESTION_IDS, self.store.answers(row.id)).verdict if row is not None else None
+        return verdict is not None and gets_weekly_checkins(verdict)

@@ -17,7 +17,8 @@ from bot.usecases.journey import Journey
 from bot.usecases.plan import Plans
 from bot.usecases.privacy import Privacy
 from bot.usecases.prompts import OpenPrompts
-from flows.answers import checkin_named, read_action
+from flows.actions import pending_answer
+from flows.answers import checkin_named, offer_only, read_action, read_offer
 from flows.content import RATINGS, Bundle
 from flows.journey import CheckinOutcome, Source
 from flows.options import read_answer, read_quiz, read_stage
@@ -113,26 +114,41 @@ class Conversation:
         return [self._not_sure(text, self._checkin_label(understood.guess)), again]
 
     def _actions(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
-        """Actions listed (or asked with a check-in on demand): an answer about one; else this week's
-        check-in when it is still unanswered, or what the member wants."""
+        """Actions listed, asked with a check-in, or asked back which one (then a number alone picks it
+        for the answer given): an answer about one; else this week's check-in when still unanswered;
+        anything else closes the question and is read for what the member wants."""
         asked = self.answers.asked(member, prompt)
-        about = read_action(text, self.locale).understood
-        if about.choice is None and about.guess is None:
+        reading = read_action(text, self.locale)
+        picking = pending_answer(prompt.ref) is not None and reading.number is not None
+        picking = picking and not checkin_named(text, self.locale)
+        if reading.understood.choice is None and reading.understood.guess is None and not picking:
             checkin = self.prompts.unanswered_checkin(member)
             if checkin is not None:
                 return self._checkin(member, checkin, text)
-            wanted = read_intent(text, self.locale).command
-            if wanted is not None:
-                return self._act(member, wanted)
-        return self.answers.action(member, text, asked, ask_back=True) or self.nothing_open(member, text)
+            self.prompts.close(member)  # a remark about something else: the actions are asked no more
+            return self.nothing_open(member, text)
+        answered = self.answers.action(member, text, asked, ask_back=True, given=prompt.ref)
+        if not self.answers.asked(member, prompt):  # every one answered: the check-in they came with, if open
+            self.prompts.reopen_checkin(member)
+        return answered or self.nothing_open(member, text)
 
     def _revisit(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
-        """The offer to look again: yes, no or later; else the check-in sent with it, if still open."""
+        """The offer to look again, sent beside the week's check-in and its actions: a reply about those
+        is theirs (unless the offer's words are all of it: "no thanks"); else yes, no or later; else
+        the check-in, if still open; else the offer asked again."""
+        checkin = self.prompts.open_checkin(member)
+        if not offer_only(text, self.locale):
+            if checkin is not None and checkin_named(text, self.locale):
+                return self._checkin(member, checkin, text)
+            typed = self.answers.action(member, text, self.answers.due(member), ask_back=False)
+            if typed is not None:
+                return typed
         answered = self.answers.offer(member, prompt, text)
         if answered is not None:
             return answered
-        checkin = self.prompts.open_checkin(member)
-        return self._checkin(member, checkin, text) if checkin is not None else self.nothing_open(member, text)
+        if checkin is not None and read_offer(text, self.locale).guess is None:
+            return self._checkin(member, checkin, text)
+        return self.answers.offer_again(prompt, text)
 
     def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         question_id, _, before = prompt.ref.partition("/")
@@ -212,10 +228,10 @@ class Conversation:
         wanted = read_intent(text, self.locale)
         if wanted.command is not None:
             return self._act(member, wanted.command)
-        due = self.answers.due(member)  # the question about this week's actions stays open till answered
-        typed = self.answers.action(member, text, due, ask_back=False) if due else None
-        if typed is not None and not checkin_named(text, self.locale):
-            return typed
+        if not checkin_named(text, self.locale) and read_action(text, self.locale).whole:
+            typed = self.answers.action(member, text, self.answers.due(member), ask_back=False)
+            if typed is not None:  # "done 2": this week's actions (asked in a remark, they are not)
+                return typed
         return [Notice("open_not_understood", {"text": text.strip()[:MAX_ECHO]})]
 
     def _act(self, member: MemberKey, intent: str) -> list[Outcome]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.store.interfaces import CoachStore
-from flows.outcomes import Notice, Outcome
+from bot.usecases.actions import due_actions
+from flows.actions import ActionsAsk
+from flows.outcomes import CheckinClosed, Notice, Outcome
 from flows.prompts import CLOSING_NOTICES, OpenPrompt, prompt_after
 from flows.values import Clock, MemberKey, utc_now
 
@@ -31,12 +33,31 @@ class OpenPrompts:
             return  # KEEP: nothing asked or closed
         if prompt is None and any(isinstance(o, Notice) and o.key in CLOSING_NOTICES for o in outcomes):
             prompt = self.open_checkin(member)  # the offer answered: the check-in sent beside it stays open
+        elif prompt is None and any(isinstance(o, CheckinClosed) for o in outcomes):
+            prompt = self._after_checkin(member)
         self.store.set_open_prompt(member, prompt.stored() if prompt else None, self.clock())
+
+    def _after_checkin(self, member: MemberKey) -> OpenPrompt | None:
+        """The check-in answered: the offer sent beside it, when not answered yet; else the actions the
+        check-in asked about, still open (a stray remark later finds nothing asked)."""
+        _stored, asked_at = self.store.open_prompt(member)
+        offer = self._revisit(member)
+        if offer is not None and (asked_at is None or offer[1] > asked_at):
+            return offer[0]
+        row = self.store.member(member)
+        due = due_actions(self.store, member, row.tz if row is not None else None, self.clock())
+        return OpenPrompt("actions", ActionsAsk(due).ref) if due else None
 
     def open(self, member: MemberKey, prompt: OpenPrompt) -> None:
         """The coach asks the member something directly (a plan question in ``coach chat``)."""
         if self.store.member(member) is not None:
             self.store.set_open_prompt(member, prompt.stored(), self.clock())
+
+    def reopen_checkin(self, member: MemberKey) -> None:
+        """Back to this week's check-in when it is unanswered (what was asked since is answered), else nothing."""
+        checkin = self.unanswered_checkin(member)
+        if self.store.member(member) is not None:
+            self.store.set_open_prompt(member, checkin.stored() if checkin else None, self.clock())
 
     def close(self, member: MemberKey) -> None:
         if self.store.member(member) is not None:
