@@ -37,6 +37,10 @@ def patient(client: WebClient) -> WebClient:
         token=client.token,
         base_url=client.base_url,
         timeout=max(client.timeout, CREATE_TIMEOUT),
+        ssl=client.ssl,
+        proxy=client.proxy,
+        headers=client.headers,
+        logger=client.logger,
         retry_handlers=client.retry_handlers,
     )
 
@@ -57,7 +61,6 @@ def canvas_url(client: WebClient, team_id: str, canvas_id: str) -> str:
 class PlanPublisher:
     def __init__(self, client: WebClient, bundle: Bundle) -> None:
         self.client = client
-        self.creating = patient(client)  # for the two calls that make a canvas
         self.bundle = bundle
 
     def _say(self, channel: str, key: str, **params: Any) -> None:
@@ -86,7 +89,8 @@ class PlanPublisher:
         if document.canvas_id is not None and (edited := self._edited(document, parts, dm_channel)) is not None:
             return edited
         markdown = self._whole(document, parts)
-        canvas_id = str(self.creating.canvases_create(title=title, document_content=_content(markdown))["canvas_id"])
+        created = patient(self.client).canvases_create(title=title, document_content=_content(markdown))
+        canvas_id = str(created["canvas_id"])
         link = canvas_url(self.client, document.team_id, canvas_id)
         # Slack lets access be granted only once the canvas has been shared with the person.
         self._say(dm_channel, "canvas_ready", link=slack_link(link, title))
@@ -159,7 +163,7 @@ class PlanPublisher:
             if written is None or canvas_id is None:
                 markdown = render_plan_markdown(self.bundle.plan, plan.answers, canvas_mention)
                 canvas_id = str(
-                    self.creating.conversations_canvases_create(
+                    patient(self.client).conversations_canvases_create(
                         channel_id=plan.channel_id,
                         document_content=_content(markdown),
                         title=self.bundle.plan.text("document_title"),
