@@ -19,8 +19,8 @@ from bot.sending.outbox import (
     backoff,
     decode,
     encode,
+    next_step_first,
     outbox_key,
-    split_closings,
 )
 from bot.sending.sender import Sender
 from bot.settings import Settings
@@ -271,13 +271,12 @@ def test_a_batch_claim_takes_each_members_head_and_skips_full_workspaces(store: 
     assert [row.id for row in store.claim_outbox_rows("me", TEST_NOW, 0.0, 10)] == [elsewhere]
 
 
-def test_the_answered_question_is_closed_in_a_lane_of_its_own() -> None:
+def test_the_next_question_is_posted_before_the_answered_one_is_closed_in_one_row() -> None:
     closed = Closed(1, "reason", 1, 6, "answered", "ready", "D1", "1.0")
     asked = Ask(1, "networks", 2, 6)
-    opening, closing = split_closings(Reply((closed, asked), clicked=("D1", "1.0")))
-    assert opening.outcomes == (asked,) and closing is not None
-    assert closing.outcomes == (closed,) and closing.clicked == ("D1", "1.0")
-    assert split_closings(Reply((asked,))) == (Reply((asked,)), None)
+    ordered = next_step_first(Reply((closed, asked), clicked=("D1", "1.0")))
+    assert ordered.outcomes == (asked, closed) and ordered.clicked == ("D1", "1.0")
+    assert next_step_first(Reply((asked,))) == Reply((asked,))
 
 
 def test_a_row_of_its_own_the_sender_no_longer_holds_is_resumed(store: Store, fake_slack: FakeSlack, tmp_path) -> None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from bot.sending.payload import Reply, decode, encode
 from bot.store.interfaces import CoachStore
-from bot.store.outbox import DM_LANE, PRIVATE_LANE, UPDATES_LANE
+from bot.store.outbox import DM_LANE, PRIVATE_LANE
 from flows.outcomes import AskBackClosed, CheckinClosed, Closed
 from flows.values import Clock, MemberKey
 
@@ -41,16 +41,15 @@ def backoff(attempts: int) -> float:
 CLOSING = (Closed, CheckinClosed, AskBackClosed)
 
 
-def split_closings(reply: Reply) -> tuple[Reply, Reply | None]:
-    """The member's next step (the next question, the verdict) apart from the closing of the message
-    they answered. Closings go in a lane of their own: an update of a message already on screen never
-    holds up the next question, nor the member's click on it (on screen the order is the same, since a
-    close updates the old message where it stands)."""
+def next_step_first(reply: Reply) -> Reply:
+    """The member's next step (the next question, the verdict) is posted before the message they
+    answered is closed, in the same row: the close is a Web API call the member would otherwise wait
+    through before seeing what comes next, and on screen the order is the same, since a close updates
+    the old message where it stands. One row per click, not two: each row costs the sender a claim, a
+    member lookup and a transaction of its own."""
     opening = tuple(o for o in reply.outcomes if not isinstance(o, CLOSING))
     closing = tuple(o for o in reply.outcomes if isinstance(o, CLOSING))
-    if not closing:
-        return reply, None
-    return replace(reply, outcomes=opening), Reply(closing, channel=reply.channel, clicked=reply.clicked)
+    return replace(reply, outcomes=opening + closing)
 
 
 class Doorbell:
@@ -135,10 +134,7 @@ class Outbox:
     def enqueue(self, member: MemberKey, reply: Reply, lane: str | None = None) -> int | None:
         """Add ``reply`` to the member's queue (``lane``: by default their DM, or the private lane of a
         reply with nothing for the DM), in this thread's open unit of work if there is one."""
-        reply, closings = split_closings(reply)
-        if closings is not None:
-            self.store.add_to_outbox(member, encode(closings), self.clock(), UPDATES_LANE)
-            self.store.after_commit(self.doorbell.ring)
+        reply = next_step_first(reply)
         if not (reply.outcomes or (reply.private and reply.response_url)):
             return None
         lane = lane or (DM_LANE if reply.outcomes else PRIVATE_LANE)

@@ -49,8 +49,9 @@ MEMBER_HEAD = (
 # goes in a lane of its own, so /coach help is not held up behind a DM that Slack keeps refusing.
 # A channel's scheduled post (a team digest) has a lane of its own beside its admin's DM.
 STALE_BEAT_SECONDS = 3600.0
-# Updates of messages already on screen (a question closed once answered) never wait behind new ones.
-DM_LANE, PRIVATE_LANE, CHANNEL_LANE, UPDATES_LANE = "dm", "private", "channel", "updates"
+# (A release that put the closing of an answered question in an "updates" lane of its own left such
+# rows behind: a lane is only a name here, so they are sent like any other.)
+DM_LANE, PRIVATE_LANE, CHANNEL_LANE = "dm", "private", "channel"
 
 
 class OutboxQueries(Session):
