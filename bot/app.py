@@ -24,8 +24,8 @@ from bot.sending.outbox import Outbox
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.installations import BOT_SCOPES, installation_store, state_store
-from bot.store.connection import StaleSnapshot
 from bot.store.factory import STORE_ERRORS, AnyStore
+from bot.store.snapshots import StaleSnapshot
 from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
 from bot.usecases.workspaces import Workspaces

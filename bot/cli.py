@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,8 +128,8 @@ def _migrate_db(source_url: str, target_url: str) -> int:
         print(f"coach: there is no database file {source_file} to copy", file=sys.stderr)
         return 2
     try:
-        source, target = open_store(source_url), open_store(target_url)
-        counts = copy_store(source, target)
+        with closing(open_store(source_url)) as source, closing(open_store(target_url)) as target:
+            counts = copy_store(source, target)
     except (TargetNotEmpty, UnknownDatabaseUrl) as error:
         print(f"coach: {error}", file=sys.stderr)
         return 2

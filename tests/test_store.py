@@ -6,8 +6,10 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.store import SetAnswer, Store, migrations
-from bot.store.connection import StaleSnapshot
+from bot.store.snapshots import StaleSnapshot
 from flows.values import MemberKey
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -103,3 +105,17 @@ def test_a_unit_whose_reads_went_stale_is_refused_at_its_first_write(tmp_path: P
         store.update_member(MEMBER, tz="Europe/Helsinki")
     member = store.member(MEMBER)
     assert member is not None and member.tz == "Europe/Helsinki"
+
+
+def test_a_row_added_to_what_a_unit_counted_makes_it_stale(tmp_path: Path) -> None:
+    """Not only a changed row: a row that now matches what the unit read (a reply queued meanwhile
+    for the member whose waiting replies it counted) means its decision may no longer hold. (PostgreSQL's
+    repeatable read settles only rows both wrote; there the member's advisory lock orders the two.)"""
+    store, other = Store(tmp_path / "c.db"), Store(tmp_path / "c.db")
+    store.ensure_member(MEMBER, NOW)
+    with pytest.raises(StaleSnapshot):
+        with store.unit_of_work(snapshot=True):
+            assert store.outbox_waiting(MEMBER, "dm") == 0
+            other.add_to_outbox(MEMBER, b"reply", NOW)
+            store.add_to_outbox(MEMBER, b"mine", NOW)
+    assert store.outbox_waiting(MEMBER, "dm") == 1

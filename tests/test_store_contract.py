@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.store import SetAnswer, send_key
-from bot.store.connection import StaleSnapshot
 from bot.store.factory import AnyStore, open_store
 from bot.store.postgres import PostgresStore
+from bot.store.snapshots import StaleSnapshot
 from bot.store.transfer import TABLES
 from flows.values import MemberKey
 
@@ -156,6 +156,23 @@ def test_a_unit_whose_reads_went_stale_is_refused_and_its_rerun_lands(opener: Ca
         store.update_member(MEMBER, tz="Europe/Helsinki")
     member = store.member(MEMBER)
     assert member is not None and member.tz == "Europe/Helsinki"
+
+
+def test_a_commit_about_something_else_leaves_a_units_decision_standing(opener: Callable[[], AnyStore]) -> None:
+    """Another member's change, committed while a unit reads, is nothing the unit read: it writes at
+    once, with no second run (on SQLite any commit ages the snapshot, so its reads are checked again)."""
+    store, other = opener(), opener()
+    neighbour = MemberKey("T1", "U2")
+    store.ensure_member(MEMBER, NOW)
+    store.ensure_member(neighbour, NOW)
+    with store.unit_of_work(snapshot=True):
+        assert store.member(MEMBER) is not None and store.outbox_waiting(MEMBER, "dm") == 0
+        other.update_member(neighbour, tz="Europe/Rome")
+        other.add_to_outbox(neighbour, b"reply", NOW)
+        store.update_member(MEMBER, tz="Europe/Helsinki")
+    member, next_door = store.member(MEMBER), store.member(neighbour)
+    assert member is not None and member.tz == "Europe/Helsinki"
+    assert next_door is not None and next_door.tz == "Europe/Rome"
 
 
 def test_a_requests_own_record_after_end_reading_never_goes_stale(opener: Callable[[], AnyStore]) -> None:

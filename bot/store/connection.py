@@ -24,6 +24,7 @@ from bot.store.locks import WRITER_WAIT_SECONDS, FifoLock, ProcessLock, Unit, Wr
 from bot.store.rows import _iso
 from bot.store.schema import migrations
 from bot.store.session import Session
+from bot.store.snapshots import CoachDatabase, upgrade_snapshot
 
 
 class DatabaseMoved(sqlite3.OperationalError):
@@ -32,15 +33,6 @@ class DatabaseMoved(sqlite3.OperationalError):
 
 
 MOVED = "the database file was removed or replaced under the server"
-
-
-class StaleSnapshot(sqlite3.OperationalError):
-    """Another writer committed after this unit of work began reading: what it decided may rest on
-    data that changed, so nothing of it is kept and it is run again."""
-
-
-# A write that changes nothing: it takes SQLite's write lock, and fails at once if the snapshot is stale.
-TAKE_WRITE_LOCK = "update health set id = id where 0"
 
 
 class Connection(Session):
@@ -77,7 +69,7 @@ class Connection(Session):
             retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            db = Database(conn)
+            db = CoachDatabase(conn, self._local)
             self._local.db = db
         return db
 
@@ -146,8 +138,9 @@ class Connection(Session):
         committed. The writers' lock is taken at the first write, so reading and deciding hold it not.
 
         With ``snapshot`` (a request from Slack), every read sees the database as of the first one, and
-        if another writer committed since, the first write raises ``StaleSnapshot``: the caller runs
-        the whole unit again, so a decision never rests on data that changed under it. ``exclusive``
+        if another writer has since changed what the unit read, the first write raises ``StaleSnapshot``:
+        the caller runs the whole unit again, so a decision never rests on data that changed under it
+        (``bot.store.snapshots``; a commit about anything else costs no second run). ``exclusive``
         takes the writers' lock before the first read instead: for a unit that went stale already."""
         if getattr(self._local, "unit", None) is not None:
             yield
@@ -212,18 +205,17 @@ class Connection(Session):
         self._writer.release()
 
     def _begin_unit(self, db: Database, unit: Unit) -> None:
-        """The unit's first write: the writers' lock, and its snapshot (if any) upgraded to a writer."""
+        """The unit's first write: the writers' lock, and its snapshot (if any) made the writer's
+        transaction, if what it read still stands (``bot.store.snapshots``)."""
         if not unit.reading:
             self._begin(db)
             unit.begun = True
             return
         self._take_locks()
         try:
-            db.conn.execute(TAKE_WRITE_LOCK)
-        except BaseException as error:
+            upgrade_snapshot(db.conn, unit)
+        except BaseException:
             self._release_locks()
-            if isinstance(error, sqlite3.OperationalError) and error.sqlite_errorname == "SQLITE_BUSY_SNAPSHOT":
-                raise StaleSnapshot("another writer committed since this request began reading") from error
             raise
         unit.begun = True
 

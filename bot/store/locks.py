@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -139,6 +139,7 @@ class Unit:
 
     begun: bool = False  # writing: the writers' locks are held
     reading: bool = False  # a snapshot is open (``unit_of_work(snapshot=True)``), with no lock
+    reads: list[tuple[str, Any]] = field(default_factory=list)  # what it read there (SQLite), to check
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 

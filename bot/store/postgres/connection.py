@@ -21,11 +21,11 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from bot.store.connection import StaleSnapshot
 from bot.store.locks import Unit
 from bot.store.postgres.schema import migrate
 from bot.store.rows import _iso
 from bot.store.session import Session
+from bot.store.snapshots import StaleSnapshot
 from flows.values import MemberKey
 
 OUTBOX_CHANNEL = "coach_outbox"  # NOTIFY'd when a row is added; the senders LISTEN
