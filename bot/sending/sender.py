@@ -32,7 +32,7 @@ from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_pass
 from bot.sending.recovery import OWNER_SILENT_SECONDS, OrphanRecovery
 from bot.settings import Settings
 from bot.slack.canvases import delete_canvases
-from bot.slack.delivery import SlackDelivery, changes_member_data
+from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
@@ -269,12 +269,10 @@ class Sender(RowFates, OrphanRecovery):
                 delete_canvases(client, (landed.placed.canvas_id,))  # made for a member forgotten meanwhile
                 raise RowWithdrawn(row.id)
             progress.last = landed or progress.last
-            if landed is not None and index < len(reply.outcomes):
-                # Recorded as soon as Slack has it, before the next step: where a question landed is
-                # known by the time the member can answer it, and App Home (last) shows it.
-                remember_posts(self.services, [landed])
+            if landed is not None and builds_on(landed) and index < len(reply.outcomes):
+                remember_posts(self.services, [landed])  # a later step of the row edits what it made
             elif landed is not None:
-                progress.posted.append(landed)  # the last step: recorded with the row's end, one write
+                progress.posted.append(landed)  # recorded with the row's end, in its one write
 
     def _dm(self, client: WebClient, member: MemberKey, delivery: SlackDelivery, reply: Reply) -> str | None:
         try:
@@ -286,6 +284,13 @@ class Sender(RowFates, OrphanRecovery):
             if reply.response_url:
                 Respond(response_url=reply.response_url)(text=render(delivery.bundle, Notice("dm_failed")).text)
             return None
+
+def builds_on(landed: Posted) -> bool:
+    """A canvas or a List a later step of the same row may edit: it is recorded before that step, or
+    the step would make a second. Where a message landed (a question, a check-in) is recorded with the
+    row's end, at most one Slack call later, in the row's one write: a click carries the message it was on."""
+    return landed.placed is not None or landed.listed is not None
+
 
 def make_sender(settings: Settings, store: AnyStore, clock: Clock = utc_now, **options: Any) -> Sender:
     """A sender for ``coach run`` (a thread of it) or ``coach send`` (a process of its own)."""
