@@ -68,7 +68,7 @@ class FakeSlack:
         self.latency = 0.0  # seconds every Web API call takes before it happens and is answered, as Slack's do
         self._server = FakeSlackServer(("127.0.0.1", port), self._handler())
         # A short poll, as Bolt's own mock server uses: ``stop`` waits at most this long.
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
 
     # Lifecycle
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import psycopg
 
+from bot.store.postgres import PostgresStore
+
 HOW_TO_RUN = (
     "no PostgreSQL server found (initdb, pg_ctl): install it (Debian: apt-get install postgresql) or put its"
     " bin directory in COACH_TEST_POSTGRES_BIN; .ci/run runs these tests"
@@ -43,6 +45,7 @@ class PostgresServer:
         self.data = self.folder / "data"
         self.owner = "postgres" if os.geteuid() == 0 else None
         self._numbers = itertools.count(1)
+        self._migrated: str | None = None
         if self.owner is not None:
             user = pwd.getpwnam(self.owner)
             os.chown(self.folder, user.pw_uid, user.pw_gid)
@@ -59,11 +62,21 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@/{database}?host={self.folder}"
 
-    def new_database(self) -> str:
-        name = f"coach_{os.getpid()}_{next(self._numbers)}"
+    def new_database(self, migrated: bool = True) -> str:
+        """A database of its own for a test, with every migration applied: a copy of one migrated once
+        (``create database … template``), as applying them anew took a third of a second a test.
+        ``migrated=False``: an empty one (what ``pg_restore`` fills)."""
+        if not migrated:
+            return self.url(self._create(f"coach_{os.getpid()}_{next(self._numbers)}", "template0"))
+        if self._migrated is None:
+            self._migrated = self._create(f"coach_{os.getpid()}_migrated", "template0")
+            PostgresStore(self.url(self._migrated)).close()
+        return self.url(self._create(f"coach_{os.getpid()}_{next(self._numbers)}", self._migrated))
+
+    def _create(self, name: str, template: str) -> str:
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f"create database {name}".encode())
-        return self.url(name)
+            conn.execute(f"create database {name} template {template}".encode())
+        return name
 
     def stop(self) -> None:
         try:

@@ -19,6 +19,7 @@ from bot.sending.outbox import Outbox
 from bot.slack.installations import state_store
 from bot.store import Store, migrations
 from flows.content import load_bundle
+from tests.conftest import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -43,22 +44,35 @@ def test_a_tick_expires_old_oauth_states_and_event_ids(db_path: Path) -> None:
 RACER = """
 import sys, time
 from bot.store import Store
-start = float(sys.argv[2])
-while time.time() < start:  # all start migrating at the same instant
-    pass
+print("ready", flush=True)
+start = float(sys.stdin.readline())
+time.sleep(max(0.0, start - time.time()))  # all start migrating at the same instant
 Store(sys.argv[1])
 """
 
 
 def race(db_path: Path, racers: int = 6) -> list[str]:
-    start = time.time() + 1.0
+    """``racers`` processes open ``db_path`` at one instant, once each has imported the coach."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", RACER, str(db_path), str(start)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-c", RACER, str(db_path)],
+            cwd=ROOT,
+            env=child_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(racers)
     ]
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    start = time.time() + 0.05
     failures = []
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write(f"{start}\n")
+        process.stdin.flush()
     for process in processes:
         _out, err = process.communicate(timeout=60)
         if process.returncode != 0:

@@ -95,7 +95,7 @@ def test_a_missing_source_file_is_named(tmp_path: Path, capsys) -> None:
 def test_a_pg_dump_of_the_running_coach_restores_whole(postgres_server, postgres_url: str, tmp_path: Path) -> None:
     """The README's backup: ``pg_dump --format=custom`` while it runs, ``pg_restore`` into a new database."""
     store = PostgresStore(postgres_url)
-    restored_url = postgres_server.new_database()
+    restored_url = postgres_server.new_database(migrated=False)
     try:
         store.ensure_member(MEMBERS[0], NOW)
         row = store.create_assessment(MEMBERS[0], "reason", NOW)
