@@ -311,3 +311,16 @@ def test_forget_withdraws_a_row_being_sent_and_its_goodbye_waits_behind_it(
     sender = sender_for(store, fake_slack, tmp_path)
     assert sender.recover_orphans(TEST_NOW) == 0  # its dead sender's row is not resumed: it goes
     assert claim(store) == goodbye
+
+
+def test_a_sender_beats_three_times_within_the_silence_that_marks_it_dead(store: Store, fake_slack: FakeSlack) -> None:
+    """With COACH_SENDER_SILENCE_SECONDS below the usual 5 s between beats, a live sender must not look
+    dead between two beats: its claims would be taken over while it is still sending them."""
+    now = [1000.0]
+    services = Services(store=store, bundle=load_bundle(), clock=FrozenClock())
+    sender = Sender(services, lambda _team: None, workers=0, silence=3.0, wall_clock=lambda: now[0])
+    sender.beat()
+    for _ in range(10):
+        now[0] += 1.0
+        sender.beat()
+        assert sender.owner in store.live_senders(now[0] - sender.silence)

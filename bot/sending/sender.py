@@ -46,7 +46,7 @@ from flows.values import Clock, MemberKey, utc_now
 
 log = logging.getLogger(__name__)
 ClientFor = Callable[[str], WebClient | None]
-RECOVERY_SECONDS = 5.0  # how often a sender beats its heartbeat and looks for orphaned rows
+RECOVERY_SECONDS = 5.0  # how often a sender beats its heartbeat and looks for orphaned rows, at most
 DRAIN_WAITS_AT_MOST = 60.0  # a draining tick waits out a rate limit this long; a longer one is left queued
 
 
@@ -73,6 +73,7 @@ class Sender(RowFates, OrphanRecovery):
         self.workers = workers
         self.per_workspace = per_workspace
         self.silence = silence
+        self.beat_every = min(RECOVERY_SECONDS, silence / 3)  # three beats at least before it is taken for dead
         self.poll_seconds = poll_seconds
         self.recover = recover
         self.doorbell = doorbell
@@ -159,7 +160,7 @@ class Sender(RowFates, OrphanRecovery):
                 self.recover_orphans(self.services.clock())
             except Exception:
                 log.exception("outbox recovery failed")
-            self._stopping.wait(RECOVERY_SECONDS)
+            self._stopping.wait(self.beat_every)
 
     def drain(self, longest_hold: float = DRAIN_WAITS_AT_MOST) -> int:
         """Send every row that is due now, one after another, waiting out a workspace's rate limit of up
@@ -180,7 +181,7 @@ class Sender(RowFates, OrphanRecovery):
     def beat(self) -> None:
         """Tell the other senders this one is alive (its claims are not to be taken over)."""
         now = self.wall_clock()
-        if now - self._last_beat >= RECOVERY_SECONDS:
+        if now - self._last_beat >= self.beat_every:
             self.store.beat(self.owner, now)
             self._last_beat = now
 
@@ -286,9 +287,8 @@ class Sender(RowFates, OrphanRecovery):
             return None
 
 def builds_on(landed: Posted) -> bool:
-    """A canvas or a List a later step of the same row may edit: it is recorded before that step, or
-    the step would make a second. Where a message landed (a question, a check-in) is recorded with the
-    row's end, at most one Slack call later, in the row's one write: a click carries the message it was on."""
+    """A canvas or a List a later step of the row may edit: recorded before it, or it would make a second.
+    Where a message landed is recorded with the row's end, in its one write (a click carries its message)."""
     return landed.placed is not None or landed.listed is not None
 
 
