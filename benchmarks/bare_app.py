@@ -3,9 +3,9 @@
 ``/coach`` posts the first question to the member's DM; a click on an answer posts the next question
 (or, after the last, a result) and then closes the clicked message with ``chat.update``: the next
 question first, the best order a member can get. Both happen in lazy listeners after the ack, with
-the coach's Bolt settings (``process_before_response=True``) and the coach's own kept-alive Web API
-client, on a listener pool large enough that waiting on Slack is never the bottleneck, served by
-waitress with the coach's 8 threads.
+the coach's Bolt settings (``process_before_response=True``) and the coach's own Web API client
+(slack_sdk's, a new connection per call), on a listener pool large enough that waiting on Slack is
+never the bottleneck, served by waitress with the coach's 8 threads.
 
 Run: python -m benchmarks.bare_app PORT SIGNING_SECRET API_URL [--listener-threads N]
 """

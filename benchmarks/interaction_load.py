@@ -3,9 +3,9 @@
 Processes on loopback: the fake Slack Web API, every call of which takes ``--slack-ms`` (Slack's take
 100-300 ms); ``coach run --http`` (waitress, with its sending process); and a bare Bolt app doing the
 same user-visible work (``benchmarks/bare_app.py``: ack, post the next question, update the clicked
-message) with the coach's kept-alive Web API client and enough listener threads not to be the
-bottleneck. Everything speaks HTTP/1.1 with kept-alive connections, and every listen backlog holds
-the load.
+message) with the coach's own Web API client and enough listener threads not to be the
+bottleneck. The members' requests reach both apps over kept-alive HTTP/1.1 connections, and every
+listen backlog holds the load.
 
 N members at once (``--concurrency``) each type ``/coach``, wait until their first question is on
 the fake, read it for ``--think-ms``, click an answer (signed then, with that message's ``ts`` and
