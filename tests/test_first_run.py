@@ -1,16 +1,23 @@
 """A first ``coach run`` explains itself: each configuration mistake ends in one plain line that names
 the setting and where in Slack's settings the right value is, never in a stack trace; ``coach doctor``
-prints the same checks. Every run here is a real ``coach`` process against the fake Slack."""
+prints the same checks. Two runs here are real ``coach`` processes against the fake Slack; the others
+call the same entry point in this process (``cli.main``, its standard streams and log lines caught as
+a process's would be), since starting the interpreter and the coach's imports took half a second each."""
 
 from __future__ import annotations
 
+import io
+import logging
+import os
 import socket
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
+from bot import cli
 from bot.checks.config import is_placeholder
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, child_env
 from tests.fake_slack import FakeSlack
@@ -18,13 +25,46 @@ from tests.fake_slack import FakeSlack
 APP_TOKEN = "xapp-1-A0COACH-1-abc"
 
 
-def coach(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    """``coach ARGS`` in an empty directory (no ``.env``) with only ``settings`` configured."""
+def configured(tmp_path: Path, settings: dict[str, str]) -> dict[str, str]:
+    """The environment of ``coach`` with only ``settings`` configured."""
     env = {k: v for k, v in child_env().items() if not k.startswith(("SLACK_", "COACH_"))}
-    env.update(COACH_DB=str(tmp_path / "coach.db"), SLACK_TIMEOUT="5", **settings)
+    return {**env, "COACH_DB": str(tmp_path / "coach.db"), "SLACK_TIMEOUT": "5", **settings}
+
+
+def coach_process(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``coach ARGS`` as a process of its own in an empty directory (no ``.env``)."""
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=tmp_path,
+        env=configured(tmp_path, settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+
+
+def coach(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``coach ARGS`` through ``cli.main`` in this process, as ``coach_process`` would run it: the same
+    environment and directory, and what it prints or logs (at INFO, as ``coach`` logs) caught."""
+    out, err = io.StringIO(), io.StringIO()
+    handler = logging.StreamHandler(err)
+    root = logging.getLogger()
+    level = root.level
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            patch.delenv(name)
+        for name, value in configured(tmp_path, settings).items():
+            patch.setenv(name, value)
+        patch.chdir(tmp_path)
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = cli.main(list(args))
+        finally:
+            root.removeHandler(handler)
+            root.setLevel(level)
+    return subprocess.CompletedProcess(["coach", *args], code, out.getvalue(), err.getvalue())
 
 
 def closed_port_url() -> str:
@@ -44,7 +84,7 @@ def one_line_refusal(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_no_bot_token_says_where_to_find_it(tmp_path: Path) -> None:
-    line = one_line_refusal(coach(tmp_path, "run", "--http", SLACK_SIGNING_SECRET=SIGNING_SECRET))
+    line = one_line_refusal(coach_process(tmp_path, "run", "--http", SLACK_SIGNING_SECRET=SIGNING_SECRET))
     assert line.startswith("coach: SLACK_BOT_TOKEN is not set")
     assert "cp .env.sample .env" in line and "OAuth & Permissions" in line and "Bot User OAuth Token" in line
 
@@ -134,8 +174,8 @@ def test_doctor_prints_every_check_and_needs_no_signing_secret_in_socket_mode(
 def test_doctor_names_the_same_problems_as_run(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.fail("auth.test", error="invalid_auth", times=2)
     settings = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake_slack.url, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    doctor = coach(tmp_path, "doctor", "--http", **settings)
-    run = one_line_refusal(coach(tmp_path, "run", "--http", **settings))
+    doctor = coach_process(tmp_path, "doctor", "--http", **settings)
+    run = one_line_refusal(coach_process(tmp_path, "run", "--http", **settings))
     assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
     assert doctor.stdout.splitlines()[:2] == ["ok: SLACK_BOT_TOKEN is set (xoxb-…)", "ok: SLACK_SIGNING_SECRET is set"]
     assert doctor.stdout.splitlines()[2:] == [run.replace("coach: ", "problem: ", 1)]
