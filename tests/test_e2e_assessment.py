@@ -3,6 +3,8 @@ with the fake Slack Web API on loopback answering the app's calls."""
 
 from __future__ import annotations
 
+import time
+
 from bot.store import Store
 from flows.content import QUESTION_IDS
 from flows.values import MemberKey
@@ -79,3 +81,33 @@ def test_whole_assessment_by_typing(coach_server: SlackDriver, settings) -> None
     }
     (summary,) = summary_messages(driver, USER)
     assert "Weakest link: *Measuring what matters*" in summary  # the weakest answered gap, never a skipped one
+
+
+def test_an_answer_typed_while_slack_is_slow_to_close_the_last_one_still_closes_its_question(
+    coach_server: SlackDriver, settings
+) -> None:
+    """The next question is posted first and the answered one closed after it, in one row; where the
+    next question landed is kept as soon as it is posted, so a member who types the answer while the
+    close is still under way (Slack slow) sees that question's buttons go too."""
+    driver, user = coach_server, "U0TYPIST"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command_reply(user)
+    first = driver.wait_question(user, 1)
+    slow_updates = driver.fake.hold("chat.update")
+    try:
+        assert driver.click(user, first, "answer:ready").status == 200
+        second = driver.wait_question(user, 2)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # where the question landed is kept before the close returns
+            latest = store.latest_assessment(member)
+            if latest is not None and latest.prompt_ts == second.response["ts"]:
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("the second question's place was not kept while the close was pending")
+        assert driver.dm(user, "yes").status == 200
+    finally:
+        slow_updates.set()
+    driver.wait_question(user, 3)
+    closed = [call.args["ts"] for call in driver.fake.wait_for("chat.update", count=2)]
+    assert closed[:2] == [first.response["ts"], second.response["ts"]]

@@ -4,6 +4,8 @@ in order, claims, retries, and recovery of a dead process's claim without sendin
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -324,3 +326,39 @@ def test_a_sender_beats_three_times_within_the_silence_that_marks_it_dead(store:
         now[0] += 1.0
         sender.beat()
         assert sender.owner in store.live_senders(now[0] - sender.silence)
+
+
+def test_the_heartbeat_goes_on_while_recovery_waits_and_every_thread_is_busy(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recovery pass stuck on a slow Slack call, and no free I/O thread for the claiming loop: the
+    sender must still beat, or another sender takes over rows it is still sending."""
+    beats: list[float] = []
+    beat = store.beat
+
+    def counted_beat(owner: str, now: float) -> None:
+        beats.append(now)
+        beat(owner, now)
+
+    monkeypatch.setattr(store, "beat", counted_beat)
+    services = Services(store=store, bundle=load_bundle(), clock=FrozenClock())
+    sender = Sender(services, lambda _team: None, workers=1, silence=0.15)
+    recovering, release = threading.Event(), threading.Event()
+
+    def stuck_recovery(_now: object) -> int:
+        recovering.set()
+        release.wait(10)
+        return 0
+
+    monkeypatch.setattr(sender, "recover_orphans", stuck_recovery)
+    monkeypatch.setattr(sender, "_claim_and_hand_out", lambda: release.wait(10))  # waits for a free thread
+    sender.start()
+    try:
+        assert recovering.wait(5)
+        deadline = time.monotonic() + 5
+        while len(beats) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(beats) >= 4 and recovering.is_set() and not release.is_set()
+    finally:
+        release.set()
+        sender.stop()

@@ -119,3 +119,18 @@ def test_a_row_added_to_what_a_unit_counted_makes_it_stale(tmp_path: Path) -> No
             other.add_to_outbox(MEMBER, b"reply", NOW)
             store.add_to_outbox(MEMBER, b"mine", NOW)
     assert store.outbox_waiting(MEMBER, "dm") == 1
+
+
+def test_a_unit_that_went_stale_writes_nothing_even_if_the_error_is_caught(tmp_path: Path) -> None:
+    """Code that catches ``StaleSnapshot`` and writes again must not land a write decided on old reads."""
+    store, other = Store(tmp_path / "c.db"), Store(tmp_path / "c.db")
+    store.ensure_member(MEMBER, NOW)
+    with pytest.raises(StaleSnapshot):
+        with store.unit_of_work(snapshot=True):
+            assert store.member(MEMBER) is not None
+            other.update_member(MEMBER, tz="Europe/Rome")
+            with pytest.raises(StaleSnapshot):
+                store.update_member(MEMBER, tz="Europe/Helsinki")
+            store.update_member(MEMBER, tz="Europe/Oslo")  # tried again after the error was caught
+    member = store.member(MEMBER)
+    assert member is not None and member.tz == "Europe/Rome"

@@ -1,10 +1,12 @@
-"""Rows left claimed by a sender that stopped beating (killed, frozen, its host gone), or by a send
-that timed out: each message carries its row's key as message metadata, so the DM's history tells
-what already arrived, and the row is resumed after it. Nothing is sent twice that Slack shows."""
+"""A sender's heartbeat, and the rows left claimed by a sender that stopped beating (killed, frozen, its
+host gone) or by a send that timed out: each message carries its row's key as message metadata, so
+the DM's history tells what already arrived, and the row is resumed after it. Nothing is sent twice
+that Slack shows."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -15,6 +17,7 @@ from bot.slack.dm import delivered_keys
 from bot.slack.errors import SLACK_FAILURES, describe
 from bot.store import OutboxRow
 from bot.store.interfaces import CoachStore
+from bot.usecases.services import Services
 from flows.values import MemberKey
 
 log = logging.getLogger(__name__)
@@ -28,8 +31,37 @@ class OrphanRecovery:
     doorbell: Doorbell
     rows_in_hand: set[int]
     silence: float  # seconds without a heartbeat after which a sender is taken for dead
+    beat_every: float  # seconds between two beats: a third of the silence at most
+    wall_clock_beaten: float  # when this sender last beat
+    services: Services
+    _stopping: threading.Event
 
     client_for: Callable[[str], WebClient | None]
+
+    def _heartbeat_loop(self) -> None:
+        """Beats on a thread of its own: a recovery pass waiting on Slack, or every I/O thread busy,
+        must not make this sender look dead to the others."""
+        while not self._stopping.is_set():
+            try:
+                self.beat()
+            except Exception:
+                log.exception("the sender's heartbeat failed")
+            self._stopping.wait(self.beat_every)
+
+    def _recovery_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.recover_orphans(self.services.clock())
+            except Exception:
+                log.exception("outbox recovery failed")
+            self._stopping.wait(self.beat_every)
+
+    def beat(self) -> None:
+        """Tell the other senders this one is alive (its claims are not to be taken over)."""
+        now = self.wall_clock()
+        if now - self.wall_clock_beaten >= self.beat_every:
+            self.store.beat(self.owner, now)
+            self.wall_clock_beaten = now
 
     def recover_orphans(self, now: datetime) -> int:
         """Rows claimed by a sender that stopped beating (it died, or froze), whose send timed out, or of

@@ -32,7 +32,7 @@ from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_pass
 from bot.sending.recovery import OWNER_SILENT_SECONDS, OrphanRecovery
 from bot.settings import Settings
 from bot.slack.canvases import delete_canvases
-from bot.slack.delivery import Posted, SlackDelivery, changes_member_data
+from bot.slack.delivery import SlackDelivery, changes_member_data
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
@@ -80,7 +80,7 @@ class Sender(RowFates, OrphanRecovery):
         self.wall_clock = wall_clock
         self.owner = new_owner()
         self.holds = WorkspaceHolds(wall_clock)
-        self._last_beat = float("-inf")
+        self.wall_clock_beaten = float("-inf")
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._pool: ThreadPoolExecutor | None = None
@@ -94,6 +94,7 @@ class Sender(RowFates, OrphanRecovery):
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sender-io")
         self._spawn(self._claim_loop, "sender-claims")
         if self.recover:
+            self._spawn(self._heartbeat_loop, "sender-heartbeat")
             self._spawn(self._recovery_loop, "sender-recovery")
         return self
 
@@ -153,15 +154,6 @@ class Sender(RowFates, OrphanRecovery):
                 self._slots.notify()
             self.doorbell.ring()  # the member's next row (or another's) may be due now
 
-    def _recovery_loop(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                self.beat()
-                self.recover_orphans(self.services.clock())
-            except Exception:
-                log.exception("outbox recovery failed")
-            self._stopping.wait(self.beat_every)
-
     def drain(self, longest_hold: float = DRAIN_WAITS_AT_MOST) -> int:
         """Send every row that is due now, one after another, waiting out a workspace's rate limit of up
         to ``longest_hold`` seconds; how many were taken (``coach tick``, ``coach send --once``)."""
@@ -177,13 +169,6 @@ class Sender(RowFates, OrphanRecovery):
             self.holds.release_next()
 
     # One row
-
-    def beat(self) -> None:
-        """Tell the other senders this one is alive (its claims are not to be taken over)."""
-        now = self.wall_clock()
-        if now - self._last_beat >= self.beat_every:
-            self.store.beat(self.owner, now)
-            self._last_beat = now
 
     def send_next(self) -> int:
         """Claim one due row and send it here; how many were sent (0 or 1)."""
@@ -270,10 +255,13 @@ class Sender(RowFates, OrphanRecovery):
                 delete_canvases(client, (landed.placed.canvas_id,))  # made for a member forgotten meanwhile
                 raise RowWithdrawn(row.id)
             progress.last = landed or progress.last
-            if landed is not None and builds_on(landed) and index < len(reply.outcomes):
-                remember_posts(self.services, [landed])  # a later step of the row edits what it made
+            if landed is not None and index < len(reply.outcomes):
+                # Recorded as soon as Slack has it, before the next step (the close of the answered
+                # question, which may take long): a typed answer finds where the question is, and a
+                # later step edits the canvas or List this one made rather than make a second.
+                remember_posts(self.services, [landed])
             elif landed is not None:
-                progress.posted.append(landed)  # recorded with the row's end, in its one write
+                progress.posted.append(landed)  # the last step: recorded with the row's end, one write
 
     def _dm(self, client: WebClient, member: MemberKey, delivery: SlackDelivery, reply: Reply) -> str | None:
         try:
@@ -285,12 +273,6 @@ class Sender(RowFates, OrphanRecovery):
             if reply.response_url:
                 Respond(response_url=reply.response_url)(text=render(delivery.bundle, Notice("dm_failed")).text)
             return None
-
-def builds_on(landed: Posted) -> bool:
-    """A canvas or a List a later step of the row may edit: recorded before it, or it would make a second.
-    Where a message landed is recorded with the row's end, in its one write (a click carries its message)."""
-    return landed.placed is not None or landed.listed is not None
-
 
 def make_sender(settings: Settings, store: AnyStore, clock: Clock = utc_now, **options: Any) -> Sender:
     """A sender for ``coach run`` (a thread of it) or ``coach send`` (a process of its own)."""

@@ -24,7 +24,7 @@ from bot.store.locks import WRITER_WAIT_SECONDS, FifoLock, ProcessLock, Unit, Wr
 from bot.store.rows import _iso
 from bot.store.schema import migrations
 from bot.store.session import Session
-from bot.store.snapshots import CoachDatabase, upgrade_snapshot
+from bot.store.snapshots import CoachDatabase, StaleSnapshot, upgrade_snapshot
 
 
 class DatabaseMoved(sqlite3.OperationalError):
@@ -207,6 +207,8 @@ class Connection(Session):
     def _begin_unit(self, db: Database, unit: Unit) -> None:
         """The unit's first write: the writers' lock, and its snapshot (if any) made the writer's
         transaction, if what it read still stands (``bot.store.snapshots``)."""
+        if unit.stale:
+            raise StaleSnapshot("this unit's reads went stale: it is to be run again from the start")
         if not unit.reading:
             self._begin(db)
             unit.begun = True

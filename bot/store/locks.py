@@ -140,6 +140,7 @@ class Unit:
     begun: bool = False  # writing: the writers' locks are held
     reading: bool = False  # a snapshot is open (``unit_of_work(snapshot=True)``), with no lock
     reads: list[tuple[str, Any]] = field(default_factory=list)  # what it read there (SQLite), to check
+    stale: bool = False  # what it read changed: no write of it may land, even one tried after the error
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 

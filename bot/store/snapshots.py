@@ -78,4 +78,5 @@ def upgrade_snapshot(conn: sqlite3.Connection, unit: Unit) -> None:
         raise
     if not unchanged:
         conn.execute("ROLLBACK")
+        unit.stale = True
         raise StaleSnapshot("another writer changed what this request read since it began")
