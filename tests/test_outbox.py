@@ -238,6 +238,61 @@ def test_a_row_nobody_rang_for_is_found_by_the_poll(store: Store, fake_slack: Fa
     assert len(delivered_to(fake_slack.calls, "0CHAN")) == 1
 
 
+class CountingDoorbell(Doorbell):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rung = 0
+
+    def ring(self, times: int = 1) -> None:
+        self.rung += times
+        super().ring(times)
+
+
+def test_a_row_queued_behind_the_one_being_sent_goes_as_soon_as_that_one_ends(
+    store: Store, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Not at the next poll (a minute here): the ending of a row with another of its member's behind
+    it wakes the claiming loop; the ending of one with nothing behind it wakes nobody."""
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en")
+    bell = CountingDoorbell()
+    sender = sender_for(store, fake_slack, tmp_path)
+    sender.workers, sender.poll_seconds, sender.doorbell = 2, 60.0, bell
+    outbox = Outbox(store, FrozenClock(), doorbell=bell)
+    gate = fake_slack.hold("chat.postMessage")
+    sender.start()
+    try:
+        outbox.enqueue(ANN, notice("help"))
+        fake_slack.wait_for("chat.postMessage")  # the first is being sent: the second must wait for it
+        outbox.enqueue(ANN, notice("paused"))
+        gate.set()
+        wait_for_empty_outbox(store)
+    finally:
+        sender.stop()  # waits for the rows' threads to end; rings once for each of its own threads
+    assert bell.rung - len(sender._threads) == 3  # two rows added, the first ending with the second behind it
+    assert len(delivered_to(fake_slack.calls, "0CHAN")) == 2
+
+
+def test_a_row_withdrawn_while_its_private_answer_was_sent_posts_nothing_more(
+    store: Store, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """The claim shows the row wanted until Slack is first called; after that it is looked up again."""
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, language="en", dm_channel="DANN")
+    reply = Reply(outcomes=(Notice("help"),), private=(Notice("paused"),), response_url=fake_slack.response_url("a"))
+    Outbox(store, FrozenClock()).enqueue(ANN, reply)
+    gate = fake_slack.hold("response_url")
+    sender = sender_for(store, fake_slack, tmp_path)
+    sending = threading.Thread(target=sender.drain)
+    sending.start()
+    fake_slack.wait_for("response_url")
+    store.forget_member(ANN)
+    gate.set()
+    sending.join(timeout=10)
+    assert not sending.is_alive() and store.outbox_size() == 0
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
 def test_a_row_failing_its_last_attempt_is_dropped_with_a_log_line(
     store: Store, fake_slack: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -224,6 +224,18 @@ def test_a_members_outbox_rows_go_one_at_a_time_in_order(store: AnyStore) -> Non
     assert [(row.id, row.done, row.attempts) for row in again] == [(second, 1, 2)]
 
 
+def test_finishing_a_row_tells_whether_another_of_its_members_waits_behind_it(store: AnyStore) -> None:
+    """The sender looks for more at once only then: a row of the same member and lane queued behind."""
+    other = MemberKey("T1", "U2")
+    first, second = store.add_to_outbox(MEMBER, b"1", NOW), store.add_to_outbox(MEMBER, b"2", NOW)
+    private = store.add_to_outbox(MEMBER, b"3", NOW, lane="private")
+    alone = store.add_to_outbox(other, b"4", NOW)
+    assert store.finish_outbox_row(first) is True  # the second waits behind it
+    assert store.finish_outbox_row(second) is False  # the private answer is in a lane of its own
+    assert store.finish_outbox_row(private) is False
+    assert store.finish_outbox_row(alone) is False and store.outbox_size() == 0
+
+
 def test_racing_senders_claim_each_row_once_and_each_member_in_order(opener: Callable[[], AnyStore]) -> None:
     store = opener()
     members = [MemberKey("T1", f"U{n}") for n in range(10)]

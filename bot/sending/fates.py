@@ -1,11 +1,13 @@
 """What becomes of an outbox row once Slack has answered: landed, tried again later, dropped, or the
 member or the workspace stopped; and the check a scheduled message passes just before it is sent.
-Each fate runs in the transaction that ends the row."""
+Each fate is one transaction (joining the one that records where the row's last message landed, when
+there is one)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import partial
 
 from slack_sdk import WebClient
@@ -83,31 +85,35 @@ class RowFates:
     def _publish_home(self, delivery: SlackDelivery, member: MemberKey) -> None:
         delivery.publish_home(member.user_id, self.services.home_tab(member))
 
-    # The row's fate (each runs in the transaction that ends the row)
+    # The row's fate (each one transaction)
 
     def _landed(self, row: OutboxRow, reply: Reply, progress: Progress) -> None:
-        self.store.finish_outbox_row(row.id)
-        if reply.send_key is None:
-            return
-        if progress.last is None and progress.refused:  # Slack refused it for good (logged)
-            self.store.mark_failed(reply.send_key, "refused")
-        else:  # landed now, or found in the DM's history after a crash or a timeout
-            last = progress.last
-            channel, ts = (last.channel, last.ts) if last is not None else (reply.channel or "", "")
-            self.store.mark_sent(reply.send_key, channel, ts, self.services.clock())
+        with nullcontext() if reply.send_key is None else self.store.unit_of_work():  # one statement needs none
+            progress.queued_behind = self.store.finish_outbox_row(row.id)
+            if reply.send_key is None:
+                return
+            if progress.last is None and progress.refused:  # Slack refused it for good (logged)
+                self.store.mark_failed(reply.send_key, "refused")
+            else:  # landed now, or found in the DM's history after a crash or a timeout
+                last = progress.last
+                channel, ts = (last.channel, last.ts) if last is not None else (reply.channel or "", "")
+                self.store.mark_sent(reply.send_key, channel, ts, self.services.clock())
 
     def _drop(self, row: OutboxRow, reply: Reply | None, reason: str) -> None:
-        self.store.finish_outbox_row(row.id)
-        if reply is not None and reply.send_key is not None:
-            self.store.mark_failed(reply.send_key, reason)
+        with self.store.unit_of_work():
+            self.store.finish_outbox_row(row.id)
+            if reply is not None and reply.send_key is not None:
+                self.store.mark_failed(reply.send_key, reason)
 
     def _member_gone(self, row: OutboxRow, reply: Reply, reason: str) -> None:
-        self.services.profiles().stop(row.member, reason)
-        self._drop(row, reply, reason)
+        with self.store.unit_of_work():
+            self.services.profiles().stop(row.member, reason)
+            self._drop(row, reply, reason)
 
     def _workspace_stopped(self, row: OutboxRow, reply: Reply, step: int, reason: str) -> None:
-        self.services.workspaces().stop(row.member.team_id, reason)
-        self._give_back(row, reply, step, reason)
+        with self.store.unit_of_work():
+            self.services.workspaces().stop(row.member.team_id, reason)
+            self._give_back(row, reply, step, reason)
 
     def _give_back(self, row: OutboxRow, reply: Reply | None, step: int, reason: str) -> None:
         if row.attempts >= MAX_ATTEMPTS:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from slack_sdk import WebClient
 
 from bot.slack.delivery import Posted, SlackDelivery
+from bot.usecases.profiles import Contact
 from bot.usecases.services import Services
 from flows.actions import ActionListSync
 from flows.outcomes import Ask, CheckinAsk, Outcome
@@ -16,23 +17,37 @@ from flows.plan_outcomes import PlanDocument
 from flows.values import MemberKey
 
 
-def delivery_for(services: Services, client: WebClient, member: MemberKey) -> SlackDelivery:
-    """Talks to ``member`` in their language, learning it from Slack (``users.info``) the first time."""
-    profiles = services.profiles()
-    bundle = profiles.known_bundle(member)
+def delivery_for(
+    services: Services, client: WebClient, member: MemberKey, contact: Contact | None = None
+) -> SlackDelivery:
+    """Talks to ``member`` in their language, learning it from Slack (``users.info``) the first time
+    (``contact``: what the caller read of them already)."""
+    bundle = (contact or services.profiles().contact(member)).bundle
     if bundle is None:
-        bundle = profiles.learn(member, SlackDelivery(client, services.bundle).fetch_profile(member.user_id))
+        bundle = services.profiles().learn(member, SlackDelivery(client, services.bundle).fetch_profile(member.user_id))
     return SlackDelivery(client, bundle)
 
 
-def dm_of(services: Services, client: WebClient, member: MemberKey) -> str:
+def dm_of(services: Services, client: WebClient, member: MemberKey, contact: Contact | None = None) -> str:
     """The member's DM with the coach: remembered, or opened once (``conversations.open``) and kept."""
-    known = services.profiles().dm_channel(member)
+    known = (contact or services.profiles().contact(member)).dm_channel
     if known:
         return known
     channel = SlackDelivery(client, services.bundle).open_dm(member.user_id)
     services.profiles().remember_dm(member, channel)
     return channel
+
+
+def kept_posts(posted: Sequence[Posted]) -> list[Posted]:
+    """The messages whose landing the use cases keep (``remember_posts``); the rest need no write."""
+    return [
+        post
+        for post in posted
+        if post.listed is not None
+        or post.placed is not None
+        or isinstance(post.outcome, Ask)
+        or (isinstance(post.outcome, CheckinAsk) and bool(post.outcome.send_key))
+    ]
 
 
 def remember_posts(services: Services, posted: Sequence[Posted]) -> None:

@@ -18,6 +18,8 @@ class Progress:
     last: Posted | None = None  # the latest message that landed, for a scheduled send's record
     refused: int = 0  # messages Slack refused for good (each logged)
     home: Callable[[], None] | None = None  # App Home to publish once the row is done
+    wanted_known: bool = True  # not withdrawn as of its claim or last look, and Slack not called since
+    queued_behind: bool | None = None  # once the row ended: whether a row of its member's waits behind it
 
 
 class RowWithdrawn(Exception):

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
@@ -25,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from bot.sending import admin
 from bot.sending.fates import RowFates
 from bot.sending.holds import WorkspaceHolds
-from bot.sending.landing import as_it_stands, delivery_for, dm_of, remember_posts
+from bot.sending.landing import as_it_stands, delivery_for, dm_of, kept_posts, remember_posts
 from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
 from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_passing, timed_out
@@ -38,6 +39,7 @@ from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
 from bot.store import DatabaseMoved, OutboxRow
 from bot.store.factory import AnyStore
+from bot.usecases.profiles import Contact
 from bot.usecases.services import Services
 from bot.views.render import render
 from flows.content import load_bundle
@@ -141,8 +143,9 @@ class Sender(RowFates, OrphanRecovery):
         return len(rows)
 
     def _send_handed_out(self, row: OutboxRow) -> None:
+        look_again = True
         try:
-            self.send_row(row)
+            look_again = self.send_row(row)
         except DatabaseMoved as moved:  # its ending cannot be recorded: recovery resumes it later
             log.error("outbox row %d: %s", row.id, moved)
         except Exception:  # a bug in one row must not stop the sender; recovery resumes the row
@@ -150,9 +153,11 @@ class Sender(RowFates, OrphanRecovery):
         finally:
             with self._slots:
                 self.rows_in_hand.discard(row.id)
+                was_full = self._in_flight[row.member.team_id] >= self.per_workspace
                 self._in_flight[row.member.team_id] -= 1
                 self._slots.notify()
-            self.doorbell.ring()  # the member's next row (or another's) may be due now
+            if look_again or was_full:  # the member's next row, or the workspace's, may be due now
+                self.doorbell.ring()
 
     def drain(self, longest_hold: float = DRAIN_WAITS_AT_MOST) -> int:
         """Send every row that is due now, one after another, waiting out a workspace's rate limit of up
@@ -178,9 +183,11 @@ class Sender(RowFates, OrphanRecovery):
             self.send_row(row)
         return len(rows)
 
-    def send_row(self, row: OutboxRow) -> None:
+    def send_row(self, row: OutboxRow) -> bool:
         """Send one row, then record its fate and where its last message landed in one transaction;
-        App Home, when the row changed what it shows, is published after that, off the member's queue."""
+        App Home, when the row changed what it shows, is published after that, off the member's queue.
+        False when the row ended with none of its member's rows waiting behind it: no need to look
+        for more at once (a new row rings the doorbell itself)."""
         reply = decode(row.payload, row.id)
         client = self.client_for(row.member.team_id)
         progress = Progress(row.done)
@@ -195,20 +202,26 @@ class Sender(RowFates, OrphanRecovery):
             settle = partial(self._drop, row, reply, "no_longer_wanted")
         else:
             settle = self._attempt(row, reply, client, progress)
-        with self.store.unit_of_work():  # where the last message landed, and the row's fate
-            remember_posts(self.services, progress.posted)
-            settle()
+        posts = kept_posts(progress.posted)
+        with self.store.unit_of_work() if posts else nullcontext():  # where the last message landed, and the fate
+            remember_posts(self.services, posts)
+            settle()  # each fate is atomic by itself: a transaction of its own when it writes twice
         if progress.home is not None:
             progress.home()
+        return progress.queued_behind is not False
 
     def _attempt(self, row: OutboxRow, reply: Reply, client: WebClient, progress: Progress) -> Callable[[], None]:
         """Send the row's steps; returns what to do with the row afterwards."""
         try:
-            delivery = delivery_for(self.services, client, row.member)
-            self._send_steps(row, reply, client, delivery, progress)
+            contact = self.services.profiles().contact(row.member)
+            # Still wanted as of its claim, until Slack is called: asked first about a scheduled
+            # message's member (``_still_wanted``), or about the language of a member new to the coach.
+            progress.wanted_known = reply.kind is None and contact.bundle is not None
+            delivery = delivery_for(self.services, client, row.member, contact)
+            self._send_steps(row, reply, delivery, progress, contact)
         except RowWithdrawn:
             log.info("outbox row %d was withdrawn while it was sent (its member was forgotten)", row.id)
-            return partial(self.store.finish_outbox_row, row.id)
+            return partial(self._drop, row, None, "withdrawn")
         except PassingFailure as error:
             return partial(self._give_back, row, reply, progress.step, str(error))
         except (SlackApiError, OSError) as error:
@@ -221,27 +234,31 @@ class Sender(RowFates, OrphanRecovery):
         return partial(self._landed, row, reply, progress)
 
     def _send_steps(
-        self, row: OutboxRow, reply: Reply, client: WebClient, delivery: SlackDelivery, progress: Progress
+        self, row: OutboxRow, reply: Reply, delivery: SlackDelivery, progress: Progress, contact: Contact
     ) -> None:
         """Step 0 is the private reply, steps 1..n the outcomes; ``progress`` says what is done. A row
-        deleted meanwhile (its member asked to be forgotten) stops at once, and a canvas it had just
-        made is deleted again."""
+        deleted meanwhile (its member asked to be forgotten) stops before its next message (it is
+        looked up again once Slack has been called since the claim), and a canvas it had just made is
+        deleted again."""
         if progress.step == 0:
             if reply.private and reply.response_url:
                 admin.answer_privately(self.services, row.member, reply.private, reply.response_url, delivery)
+                progress.wanted_known = False
             progress.step = 1
         if progress.step > len(reply.outcomes):
             return
-        channel = reply.channel or self._dm(client, row.member, delivery, reply)
+        progress.wanted_known = progress.wanted_known and bool(reply.channel or contact.dm_channel)
+        channel = reply.channel or self._dm(row.member, delivery, reply, contact)
         if channel is None:
             return
         for index, kept in enumerate(reply.outcomes[progress.step - 1 :], start=progress.step):
-            if not self.store.outbox_row_wanted(row.id):
+            if not progress.wanted_known and not self.store.outbox_row_wanted(row.id):
                 raise RowWithdrawn(row.id)
             outcome = as_it_stands(self.services, kept, row.member)
             if outcome is None:
                 progress.step = index + 1
                 continue
+            progress.wanted_known = False
             try:
                 landed = delivery.send(channel, outcome, reply.clicked, send_metadata(outbox_key(row.id, index)))
             except SlackApiError as error:
@@ -252,7 +269,7 @@ class Sender(RowFates, OrphanRecovery):
                 landed = None
             progress.step = index + 1
             if landed is not None and landed.placed is not None and not self.store.outbox_row_wanted(row.id):
-                delete_canvases(client, (landed.placed.canvas_id,))  # made for a member forgotten meanwhile
+                delete_canvases(delivery.client, (landed.placed.canvas_id,))  # made for a member forgotten meanwhile
                 raise RowWithdrawn(row.id)
             progress.last = landed or progress.last
             if landed is not None and index < len(reply.outcomes):
@@ -263,9 +280,9 @@ class Sender(RowFates, OrphanRecovery):
             elif landed is not None:
                 progress.posted.append(landed)  # the last step: recorded with the row's end, one write
 
-    def _dm(self, client: WebClient, member: MemberKey, delivery: SlackDelivery, reply: Reply) -> str | None:
+    def _dm(self, member: MemberKey, delivery: SlackDelivery, reply: Reply, contact: Contact) -> str | None:
         try:
-            return dm_of(self.services, client, member)
+            return dm_of(self.services, delivery.client, member, contact)
         except SlackApiError as error:
             if is_passing(error):
                 raise

@@ -15,7 +15,8 @@ import psycopg
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.store.postgres import PostgresStore
-from bot.store.postgres.connection import PgDatabase, Result
+from bot.store.postgres.connection import PgDatabase
+from bot.store.session import Result
 
 
 class BorrowedConnection:

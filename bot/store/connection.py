@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from bot.store.locks import WRITER_WAIT_SECONDS, FifoLock, ProcessLock, Unit, WriterBusy, retry_locked
 from bot.store.rows import _iso
 from bot.store.schema import migrations
-from bot.store.session import Session
+from bot.store.session import Cursor, Result, Session
 from bot.store.snapshots import CoachDatabase, StaleSnapshot, upgrade_snapshot
 
 
@@ -88,14 +88,15 @@ class Connection(Session):
             db.conn.close()
             self._local.db = None
 
-    def _write_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+    def _write_one(self, sql: str, params: Sequence[Any]) -> Cursor:
         """One writing statement, queued behind this process's other writers (or joining the open
         transaction of this thread's unit of work)."""
         unit: Unit | None = getattr(self._local, "unit", None)
         if unit is None and not getattr(self._local, "writing", False):
-            with self.write() as db:
+            with self.write() as db:  # a ``returning`` statement's rows are read before the commit
                 cursor: sqlite3.Cursor = db.execute(sql, params)
-                return cursor
+                rows = cursor.fetchall() if cursor.description else []
+                return Result(rows, cursor.rowcount)
         if unit is not None and not unit.begun:
             self._begin_unit(self.db, unit)
         return self.db.execute(sql, params)  # one statement needs no savepoint: it is atomic by itself

@@ -28,6 +28,22 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
+class Result:
+    """A statement's rows, read at once: so that the transaction can commit (SQLite) or the connection
+    go back to the pool (PostgreSQL) before the caller reads them."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, []
+        return rows
+
+
 class Database(Protocol):
     """A connection as the queries use it: statements, and rows as dicts."""
 

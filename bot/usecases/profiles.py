@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,14 @@ from flows.values import MemberKey
 PROFILE_FIELDS = ("tz", "locale")
 
 
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a member, as far as the coach knows already: their language and their DM."""
+
+    bundle: Bundle | None  # None: Slack is asked first (``users.info``)
+    dm_channel: str | None  # None: Slack opens it first (``conversations.open``)
+
+
 class Profiles:
     def __init__(self, store: CoachStore) -> None:
         self.store = store
@@ -23,12 +32,13 @@ class Profiles:
         row = self.store.member(member)
         return load_bundle(language_for(row.locale, row.language) if row is not None else language_for(None))
 
-    def known_bundle(self, member: MemberKey) -> Bundle | None:
-        """The member's language if the coach knows it already; None when Slack must be asked first."""
+    def contact(self, member: MemberKey) -> Contact:
+        """The member's language and DM where the coach knows them, in one read."""
         row = self.store.member(member)
-        if row is None or not (row.language or row.locale):
-            return None
-        return load_bundle(language_for(row.locale, row.language))
+        if row is None:
+            return Contact(None, None)
+        known = row.language or row.locale
+        return Contact(load_bundle(language_for(row.locale, row.language)) if known else None, row.dm_channel or None)
 
     def learn(self, member: MemberKey, profile: Mapping[str, Any] | None) -> Bundle:
         """Remember what Slack said of the member (``users.info``) and return their language.
@@ -47,11 +57,6 @@ class Profiles:
         if row is not None and (row.language or row.locale):
             return load_bundle(language_for(row.locale, row.language))
         return load_bundle(language_for(learned.get("locale")))
-
-    def dm_channel(self, member: MemberKey) -> str | None:
-        """The member's DM with the coach, when it is known."""
-        row = self.store.member(member)
-        return row.dm_channel if row is not None and row.dm_channel else None
 
     def remember_dm(self, member: MemberKey, channel: str) -> None:
         """Where the member's DM is, once Slack opened it (nothing is kept for someone forgotten)."""

@@ -27,9 +27,10 @@ class OpenPrompts:
         self.clock = clock
 
     def note(self, member: MemberKey, outcomes: Sequence[Outcome]) -> None:
-        """Remember what ``outcomes`` leave open for the member (nothing, when they close it)."""
+        """Remember what ``outcomes`` leave open for the member (nothing, when they close it); for
+        someone the coach keeps no row of, nothing is written."""
         prompt = prompt_after(outcomes)
-        if isinstance(prompt, str) or self.store.member(member) is None:
+        if isinstance(prompt, str):
             return  # KEEP: nothing asked or closed
         if prompt is None and any(isinstance(o, Notice) and o.key in CLOSING_NOTICES for o in outcomes):
             prompt = self.open_checkin(member)  # the offer answered: the check-in sent beside it stays open

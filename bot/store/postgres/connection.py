@@ -24,7 +24,7 @@ from psycopg_pool import ConnectionPool
 from bot.store.locks import Unit
 from bot.store.postgres.schema import migrate
 from bot.store.rows import _iso
-from bot.store.session import Session
+from bot.store.session import Result, Session
 from bot.store.snapshots import StaleSnapshot
 from flows.values import MemberKey
 
@@ -54,21 +54,6 @@ def stale_as_snapshot() -> Iterator[None]:
         yield
     except psycopg.errors.SerializationFailure as error:
         raise StaleSnapshot("another transaction changed what this request read") from error
-
-
-class Result:
-    """A statement's rows, read at once, so the connection can go back to the pool."""
-
-    def __init__(self, rows: list[Any], rowcount: int) -> None:
-        self._rows = rows
-        self.rowcount = rowcount
-
-    def fetchone(self) -> Any:
-        return self._rows.pop(0) if self._rows else None
-
-    def fetchall(self) -> list[Any]:
-        rows, self._rows = self._rows, []
-        return rows
 
 
 class PgDatabase:
