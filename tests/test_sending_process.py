@@ -29,12 +29,23 @@ def test_a_ring_through_the_pipe_wakes_the_other_side_and_end_of_file_ends_the_r
     serving.ring_through(write)
     relay = threading.Thread(target=sending.relay_from, args=(read,))
     relay.start()
+    serving.ring()
+    assert sending.wait(10)  # the ring crossed the pipe
     serving.ring(2)
-    assert sending.wait(10) and sending.wait(10)  # both rings crossed the pipe
+    assert sending.wait(10)  # and so do later ones
     os.close(write)  # every process that could ring is gone
     relay.join(timeout=10)
     assert not relay.is_alive()
     os.close(read)
+
+
+def test_one_wait_takes_every_ring_pending_and_a_later_ring_is_kept() -> None:
+    """One claim of what is due answers every ring before it: rings do not each cost a claim."""
+    bell = Doorbell()
+    bell.ring(3)
+    assert bell.wait(0) and not bell.wait(0)
+    bell.ring()
+    assert bell.wait(0)
 
 
 def test_rings_nobody_answers_fill_the_pipe_without_blocking_or_failing_the_server() -> None:

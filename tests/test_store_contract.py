@@ -16,6 +16,7 @@ from bot.store.postgres import PostgresStore
 from bot.store.snapshots import StaleSnapshot
 from bot.store.transfer import TABLES
 from flows.values import MemberKey
+from tests.processes import wait_for
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MEMBER = MemberKey("T1", "U1")
@@ -393,3 +394,27 @@ def test_actions_and_pauses_until_a_date_read_the_same_on_both(store: AnyStore) 
     assert store.actions.team_counts("T1", date(2026, 12, 1)) == {"open": 1, "done": 1, "dropped": 0, "overdue": 0}
     assert [a.title for a in store.actions.due_for_owner(MemberKey("T1", "U2"), date(2027, 1, 17))] == ["Name the goal"]
     assert store.actions.team_counts("T1", date(2027, 2, 1))["overdue"] == 1
+
+
+def test_on_postgresql_a_members_rows_are_numbered_in_the_order_their_transactions_commit(
+    postgres_url: str,
+) -> None:
+    """A row added while an earlier transaction's row for the same member is not committed yet waits
+    for it (the member's advisory lock, taken in the same statement as the insert), so no sender can
+    see the later row as the head of the member's queue. (SQLite has one writer at a time.)"""
+    first, second, watcher = (open_store(postgres_url) for _ in range(3))
+    try:
+        added: list[int] = []
+        late = threading.Thread(target=lambda: added.append(second.add_to_outbox(MEMBER, b"2", NOW)))
+        with first.unit_of_work():
+            added.append(first.add_to_outbox(MEMBER, b"1", NOW))
+            late.start()
+            waiting = "select 1 from pg_locks where locktype = 'advisory' and not granted"
+            wait_for(lambda: watcher.db.execute(waiting).fetchall(), "the later row waiting for the member's lock")
+            assert watcher.claim_outbox_rows("owner", NOW, WALL, limit=10) == []  # the later row waits
+        late.join(timeout=10)
+        assert [row.id for row in watcher.claim_outbox_rows("owner", NOW, WALL, limit=10)] == [added[0]]
+        assert added[0] < added[1]
+    finally:
+        for store in (first, second, watcher):
+            store.close()

@@ -101,14 +101,13 @@ class Doorbell:
             self.ring(len(chunk))
 
     def wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for a ring; True if one was taken."""
+        """Wait up to ``timeout`` seconds for a ring; True if there was one. Every ring pending is
+        taken at once: one claim of what is due answers them all (a ring after it is kept)."""
         with self._condition:
             if self._rings == 0:
                 self._condition.wait(timeout)
-            if self._rings > 0:
-                self._rings -= 1
-                return True
-            return False
+            rung, self._rings = self._rings > 0, 0
+            return rung
 
 
 DOORBELL = Doorbell()  # one per process: every outbox in it wakes every sender in it

@@ -113,7 +113,9 @@ class Sender(RowFates, OrphanRecovery):
             self._pool.shutdown(wait=True)
 
     def _claim_loop(self) -> None:
-        """Claim what is due, as many rows as there are free threads, and hand each to one of them."""
+        """Claim what is due, as many rows as there are free threads, and hand each to one of them;
+        then wait for a ring (a row added, or one ended with another behind it) or the next poll,
+        unless every free thread got a row, so that more may be due already."""
         while not self._stopping.is_set():
             try:
                 if not self._claim_and_hand_out():
@@ -125,7 +127,7 @@ class Sender(RowFates, OrphanRecovery):
                 log.exception("claiming outbox rows failed")
                 self._stopping.wait(self.poll_seconds)
 
-    def _claim_and_hand_out(self) -> int:
+    def _claim_and_hand_out(self) -> bool:
         with self._slots:
             while sum(self._in_flight.values()) >= self.workers and not self._stopping.is_set():
                 self._slots.wait(self.poll_seconds)
@@ -140,7 +142,7 @@ class Sender(RowFates, OrphanRecovery):
                 self._in_flight[row.member.team_id] += 1
             assert self._pool is not None
             self._pool.submit(self._send_handed_out, row)
-        return len(rows)
+        return 0 < free == len(rows)
 
     def _send_handed_out(self, row: OutboxRow) -> None:
         look_again = True

@@ -64,7 +64,6 @@ class OutboxQueries(Session):
                 "insert into outbox (team_id, user_id, payload, created_at, lane) values (?, ?, ?, ?, ?) returning id",
                 [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane],
             ).fetchone()
-        self.outbox_added()
         return int(row[0])
 
     def claim_outbox_rows(
@@ -90,9 +89,6 @@ class OutboxQueries(Session):
             ).fetchall()
         claimed = [OutboxRow.from_row(dict(zip(OUTBOX_COLUMNS, row, strict=True))) for row in rows]
         return sorted(claimed, key=lambda row: row.id)
-
-    def outbox_added(self) -> None:
-        """A row was added in this thread's transaction (PostgreSQL wakes the senders when it commits)."""
 
     def finish_outbox_row(self, row_id: int) -> bool:
         """Delete a row that was sent; whether another row of its member's queue waits behind it (the

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.store.outbox import MEMBER_HEAD, OutboxQueries, OutboxRow
-from bot.store.postgres.connection import OUTBOX_CHANNEL, PgConnection
+from bot.store.outbox import DM_LANE, MEMBER_HEAD, OutboxQueries, OutboxRow
+from bot.store.postgres.connection import OUTBOX_CHANNEL, PgConnection, member_lock
 from bot.store.queries import CoachQueries
+from flows.values import MemberKey
 
 
 class PostgresOutbox(OutboxQueries):
@@ -33,8 +34,21 @@ class PostgresOutbox(OutboxQueries):
         )
         return sorted((OutboxRow.from_row(row) for row in rows), key=lambda row: row.id)
 
-    def outbox_added(self) -> None:
-        self.db.execute(f"notify {OUTBOX_CHANNEL}")  # in a transaction, delivered when it commits
+    def add_to_outbox(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int:
+        """One statement, one round trip: the member's lock (their rows' ids in the order their
+        transactions commit), the row, and the senders' wake-up (delivered when the transaction commits)."""
+        row = self._write_one(
+            "with locked as (select pg_advisory_xact_lock(hashtextextended(?, 0))),"
+            " added as (insert into outbox (team_id, user_id, payload, created_at, lane)"
+            " select ?, ?, ?, ?, ? from locked returning id)"
+            " select id, pg_notify(?, '') from added",
+            [
+                member_lock(member),
+                *(member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane),
+                OUTBOX_CHANNEL,
+            ],
+        ).fetchone()
+        return int(row[0])
 
 
 class PostgresStore(PostgresOutbox, CoachQueries, PgConnection):

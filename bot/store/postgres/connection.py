@@ -42,6 +42,11 @@ def postgres_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+def member_lock(member: MemberKey) -> str:
+    """The name of a member's advisory lock (``pg_advisory_xact_lock(hashtextextended(name, 0))``)."""
+    return f"{member.team_id}/{member.user_id}"
+
+
 def _params(params: Sequence[Any]) -> list[Any]:
     return [int(value) if isinstance(value, bool) else value for value in params]  # flags are integer columns
 
@@ -196,7 +201,7 @@ class PgConnection(Session):
             unit.begun = True
 
     def lock_member(self, db: Any, member: MemberKey) -> None:
-        db.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [f"{member.team_id}/{member.user_id}"])
+        db.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [member_lock(member)])
 
     def table_exists(self, name: str) -> bool:
         return bool(self.db.execute("select to_regclass(?) is not null", [name]).fetchone()[0])
