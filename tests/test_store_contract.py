@@ -418,3 +418,11 @@ def test_on_postgresql_a_members_rows_are_numbered_in_the_order_their_transactio
     finally:
         for store in (first, second, watcher):
             store.close()
+
+
+def test_reopening_a_workspace_says_whether_it_was_stopped(store: AnyStore) -> None:
+    assert store.reopen_workspace("T1") is False  # never stopped: nothing to reopen
+    store.stop_workspace("T1", "tokens_revoked", NOW)
+    assert not store.workspace_active("T1")
+    assert store.reopen_workspace("T1") is True and store.workspace_active("T1")
+    assert store.reopen_workspace("T1") is False

@@ -10,6 +10,8 @@ from bot.store.rows import (
 )
 from bot.store.session import Session
 
+REOPEN = "update workspaces set active = 1, stopped_reason = null, stopped_at = null where team_id = ?"
+
 
 class WorkspaceQueries(Session):
     def stop_workspace(self, team_id: str, reason: str, now: datetime) -> None:
@@ -20,10 +22,14 @@ class WorkspaceQueries(Session):
             [team_id, reason, _iso(now)],
         )
 
-    def reopen_workspace(self, team_id: str) -> None:
-        self._write_one(
-            "update workspaces set active = 1, stopped_reason = null, stopped_at = null where team_id = ?", [team_id]
-        )
+    def reopen_workspace(self, team_id: str) -> bool:
+        """Reopen the workspace if it was stopped; True when it was. Read first, so that the usual
+        request (its workspace open) writes nothing here: on SQLite a write takes the writers' lock
+        for the rest of the request."""
+        if self.workspace_active(team_id):
+            return False
+        self._write_one(REOPEN, [team_id])
+        return True
 
     def workspace_active(self, team_id: str) -> bool:
         row = self.db.execute("select active from workspaces where team_id = ?", [team_id]).fetchone()

@@ -41,8 +41,7 @@ class Workspaces:
     def back(self, team_id: str, why: str) -> bool:
         """The app is plainly installed in the workspace again (its token works, or Slack sent an
         authorized request from it): reopen it if it was stopped. True when it was reopened."""
-        if self.store.workspace_active(team_id):
+        if not self.store.reopen_workspace(team_id):
             return False
-        self.store.reopen_workspace(team_id)
         log.info("workspace %s reopened: %s", team_id, why)
         return True

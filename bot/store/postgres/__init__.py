@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from bot.store.outbox import DM_LANE, MEMBER_HEAD, OutboxQueries, OutboxRow
 from bot.store.postgres.connection import OUTBOX_CHANNEL, PgConnection, member_lock
 from bot.store.queries import CoachQueries
+from bot.store.workspaces import REOPEN, WorkspaceQueries
 from flows.values import MemberKey
 
 
@@ -51,5 +52,11 @@ class PostgresOutbox(OutboxQueries):
         return int(row[0])
 
 
-class PostgresStore(PostgresOutbox, CoachQueries, PgConnection):
+class PostgresWorkspaces(WorkspaceQueries):
+    def reopen_workspace(self, team_id: str) -> bool:
+        """One statement: an update that matches no stopped workspace writes and locks nothing here."""
+        return self._write_one(REOPEN + " and active = 0", [team_id]).rowcount == 1
+
+
+class PostgresStore(PostgresOutbox, PostgresWorkspaces, CoachQueries, PgConnection):
     """The coach's database on PostgreSQL: every table, every query, no writer lock of its own."""
