@@ -283,6 +283,25 @@ def test_a_row_queued_behind_the_one_being_sent_goes_as_soon_as_that_one_ends(
     assert len(delivered_to(fake_slack.calls, "0CHAN")) == 2
 
 
+def test_a_claim_that_filled_every_free_thread_is_followed_by_another_without_a_ring(
+    store: Store, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """One thread, two members' rows due and nobody ringing (a minute's poll): the second is claimed
+    as soon as the thread is free again, since the first claim took all it could."""
+    for member in (ANN, BOB):
+        store.ensure_member(member, TEST_NOW)
+        store.update_member(member, language="en")
+        Outbox(store, FrozenClock(), doorbell=Doorbell()).enqueue(member, notice("help"))  # a bell nobody hears
+    sender = sender_for(store, fake_slack, tmp_path)
+    sender.workers, sender.poll_seconds, sender.doorbell = 1, 60.0, Doorbell()
+    sender.start()
+    try:
+        wait_for_empty_outbox(store)
+    finally:
+        sender.stop()
+    assert len(delivered_to(fake_slack.calls, "0CHAN")) == 2
+
+
 def test_a_row_withdrawn_while_its_private_answer_was_sent_posts_nothing_more(
     store: Store, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
