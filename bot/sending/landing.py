@@ -4,7 +4,8 @@ landed. Delivery itself only sends; everything it learns is written by a use cas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from slack_sdk import WebClient
 
@@ -38,29 +39,31 @@ def dm_of(services: Services, client: WebClient, member: MemberKey, contact: Con
     return channel
 
 
-def kept_posts(posted: Sequence[Posted]) -> list[Posted]:
-    """The messages whose landing the use cases keep (``remember_posts``); the rest need no write."""
-    return [
-        post
-        for post in posted
-        if post.listed is not None
-        or post.placed is not None
-        or isinstance(post.outcome, Ask)
-        or (isinstance(post.outcome, CheckinAsk) and bool(post.outcome.send_key))
-    ]
+def landing_records(services: Services, posted: Sequence[Posted]) -> list[Callable[[], None]]:
+    """The writes that tell the use cases where their messages landed: one for each message whose
+    landing they keep (none: no transaction is needed)."""
+    return [record for post in posted if (record := _landing_record(services, post)) is not None]
+
+
+def _landing_record(services: Services, post: Posted) -> Callable[[], None] | None:
+    if post.listed is not None:
+        member = MemberKey(post.listed.team_id, post.listed.user_id)
+        return partial(services.actions(member).listed, post.listed)
+    if post.placed is not None:
+        member = MemberKey(post.placed.team_id, post.placed.user_id)
+        return partial(services.plans(member).placed, post.placed)
+    if isinstance(post.outcome, Ask):
+        ask = post.outcome
+        return partial(services.coach().prompt_posted, ask.assessment_id, ask.question_id, post.channel, post.ts)
+    if isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
+        return partial(services.journey().checkin_posted, post.outcome.send_key, post.channel, post.ts)
+    return None
 
 
 def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
     """Tell the use cases where their messages landed."""
-    for post in posted:
-        if post.listed is not None:
-            services.actions(MemberKey(post.listed.team_id, post.listed.user_id)).listed(post.listed)
-        elif post.placed is not None:
-            services.plans(MemberKey(post.placed.team_id, post.placed.user_id)).placed(post.placed)
-        elif isinstance(post.outcome, Ask):
-            services.coach().prompt_posted(post.outcome.assessment_id, post.outcome.question_id, post.channel, post.ts)
-        elif isinstance(post.outcome, CheckinAsk) and post.outcome.send_key:
-            services.journey().checkin_posted(post.outcome.send_key, post.channel, post.ts)
+    for record in landing_records(services, posted):
+        record()
 
 
 def as_it_stands(services: Services, outcome: Outcome, member: MemberKey) -> Outcome | None:

@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from bot.sending import admin
 from bot.sending.fates import RowFates
 from bot.sending.holds import WorkspaceHolds
-from bot.sending.landing import as_it_stands, delivery_for, dm_of, kept_posts, remember_posts
+from bot.sending.landing import as_it_stands, delivery_for, dm_of, landing_records, remember_posts
 from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
 from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_passing, timed_out
@@ -204,10 +204,10 @@ class Sender(RowFates, OrphanRecovery):
             settle = partial(self._drop, row, reply, "no_longer_wanted")
         else:
             settle = self._attempt(row, reply, client, progress)
-        posts = kept_posts(progress.posted)
-        with self.store.unit_of_work() if posts else nullcontext():  # where the last message landed, and the fate
-            remember_posts(self.services, posts)
-            settle()  # each fate is atomic by itself: a transaction of its own when it writes twice
+        records = landing_records(self.services, progress.posted)
+        with self.store.unit_of_work() if records else nullcontext():  # where the last message landed, and the fate
+            for record in [*records, settle]:  # each fate is atomic by itself (a transaction when it writes twice)
+                record()
         if progress.home is not None:
             progress.home()
         return progress.queued_behind is not False
@@ -216,8 +216,7 @@ class Sender(RowFates, OrphanRecovery):
         """Send the row's steps; returns what to do with the row afterwards."""
         try:
             contact = self.services.profiles().contact(row.member)
-            # Still wanted as of its claim, until Slack is called: asked first about a scheduled
-            # message's member (``_still_wanted``), or about the language of a member new to the coach.
+            # wanted as of its claim, unless Slack was asked first (``_still_wanted``, a new member's language)
             progress.wanted_known = reply.kind is None and contact.bundle is not None
             delivery = delivery_for(self.services, client, row.member, contact)
             self._send_steps(row, reply, delivery, progress, contact)
