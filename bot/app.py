@@ -17,6 +17,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from bot.http import reopen
 from bot.http.authorization import OncePerWorkspaceAuthorize, OwnWorkspace, cached_authorize, keep_to_own_workspace
 from bot.http.event_claims import HANDLED_EVENT, drop_handled_events
+from bot.http.middleware import Next, RequestMiddleware
 from bot.listeners import register_listeners
 from bot.listeners.reply import OUTBOX_KEY, PROMPTS_KEY
 from bot.logs import install_token_redaction
@@ -95,7 +96,7 @@ class CoachApp(App):
             log.warning("refused a replayed request (its signature was already used)")
             raise FailedRequest(BoltResponse(status=401, body=""))
 
-    def refuse_replays(self, req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
+    def refuse_replays(self, req: BoltRequest, next: Next) -> BoltResponse | None:
         """After Bolt's authorization: a request whose signature was already used is refused before any
         listener runs (a read; the signature is written last, with the request's other writes)."""
         signature, _ = self._signature(req)
@@ -185,7 +186,8 @@ def create_app(settings: Settings, store: AnyStore, clock: Clock = utc_now, sock
 
     if installations is None:
         app.middleware(keep_to_own_workspace(OwnWorkspace.of_token(client)))
-    app.middleware(app.refuse_replays)  # after authorization: Slack is never asked under the writers' lock
+    # after authorization: Slack is never asked under the writers' lock
+    app.middleware(RequestMiddleware(app.refuse_replays))
     app.middleware(drop_handled_events(store))
     reopen.register(app, Workspaces(store, installations, clock))
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
+
+from bot.http.middleware import Next, RequestMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +51,17 @@ class OwnWorkspace:
         return team_id is not None and team_id == self.team_id
 
 
-def keep_to_own_workspace(own: OwnWorkspace) -> Callable[..., BoltResponse | None]:
-    def refuse_other_workspaces(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+def keep_to_own_workspace(own: OwnWorkspace) -> RequestMiddleware:
+    def refuse_other_workspaces(req: BoltRequest, next: Next) -> BoltResponse | None:
         """A signed request from a workspace the token is not for: 403, nothing stored, nothing sent."""
+        context = req.context
         if own.admits(context.team_id, context.enterprise_id):
             next()
             return None
         log.warning("refused a request from workspace %s: the bot token is %s's", context.team_id, own.team_id)
         return BoltResponse(status=403, body="")
 
-    return refuse_other_workspaces
+    return RequestMiddleware(refuse_other_workspaces)
 
 
 class OncePerWorkspaceAuthorize(InstallationStoreAuthorize):

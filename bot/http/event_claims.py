@@ -9,20 +9,20 @@ of two copies handled at once (Slack's retry racing a slow first attempt) only o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 
+from bot.http.middleware import Next, RequestMiddleware
 from bot.store.interfaces import Requests
 
 log = logging.getLogger(__name__)
 HANDLED_EVENT = "coach_event"
 
 
-def drop_handled_events(store: Requests) -> Callable[..., BoltResponse | None]:
-    def drop_slack_retries(body: dict[str, Any], context: BoltContext, next: Any) -> BoltResponse | None:
+def drop_handled_events(store: Requests) -> RequestMiddleware:
+    def drop_slack_retries(req: BoltRequest, next: Next) -> BoltResponse | None:
         """Slack re-sends an event it thinks we missed; each ``event_id`` is handled once."""
+        body, context = req.body, req.context
         event_id = body.get("event_id")
         if body.get("type") == "event_callback" and event_id:
             if store.event_seen(str(event_id)):
@@ -32,4 +32,4 @@ def drop_handled_events(store: Requests) -> Callable[..., BoltResponse | None]:
         next()
         return None
 
-    return drop_slack_retries
+    return RequestMiddleware(drop_slack_retries)

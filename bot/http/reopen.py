@@ -6,11 +6,11 @@ sends wait; a workspace used again is never purged (``Store.purge_stopped_worksp
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
+from bot.http.middleware import Next, RequestMiddleware
 from bot.slack.errors import SLACK_FAILURES, describe
 from bot.usecases.workspaces import Workspaces
 
@@ -31,12 +31,14 @@ def reopen_if_token_works(client: WebClient, workspaces: Workspaces) -> str | No
 
 
 def register(app: App, workspaces: Workspaces) -> None:
-    @app.middleware
-    def reopen_on_activity(body: dict[str, Any], context: BoltContext, next: Any) -> None:
+    def reopen_on_activity(req: BoltRequest, next: Next) -> None:
         """Bolt has authorized this request for ``context.team_id``: the app is installed there."""
+        body, context = req.body, req.context
         event = body.get("event")
         leaving = isinstance(event, dict) and event.get("type") in LEAVING_EVENTS
         team_id = context.team_id
         if team_id and not leaving:
             workspaces.back(team_id, f"an authorized {body.get('type')} request came from it")
         next()
+
+    app.middleware(RequestMiddleware(reopen_on_activity))

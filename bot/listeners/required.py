@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+
+from bot.http.middleware import Next, RequestMiddleware
 
 log = logging.getLogger(__name__)
 WORKSPACE_ONLY_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
@@ -28,10 +30,12 @@ def missing_member(body: dict[str, Any], context: BoltContext) -> bool:
 
 
 def register(app: App) -> None:
-    @app.middleware
-    def require_member(body: dict[str, Any], context: BoltContext, next: Any) -> BoltResponse | None:
-        if missing_member(body, context):
+    def require_member(req: BoltRequest, next: Next) -> BoltResponse | None:
+        body = req.body
+        if missing_member(body, req.context):
             log.info("ignored a %s request that names no workspace or member", body.get("type") or "command")
             return BoltResponse(status=200, body="")
         next()
         return None
+
+    app.middleware(RequestMiddleware(require_member))
