@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.store import SetAnswer, send_key
-from bot.store.factory import AnyStore, open_store
+from bot.store.factory import STORE_ERRORS, AnyStore, open_store
 from bot.store.postgres import PostgresStore
 from bot.store.snapshots import StaleSnapshot
 from bot.store.transfer import TABLES
@@ -111,6 +111,19 @@ def test_a_failed_unit_of_work_leaves_nothing_behind(store: AnyStore) -> None:
     fresh = store.assessment(row.id)
     assert fresh is not None and fresh.state == "reason" and store.answers(row.id) == {}
     assert store.outbox_size() == 0 and hooks == []
+
+
+def test_a_write_that_fails_half_way_inside_a_unit_of_work_keeps_none_of_it(store: AnyStore) -> None:
+    """Inside a unit, a multi-statement write takes no savepoint: the unit rolls back as one."""
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    unbindable: Any = object()  # the answer's insert fails, after the assessment's update ran
+    with pytest.raises(STORE_ERRORS):
+        with store.unit_of_work():
+            store.add_to_outbox(MEMBER, b"reply", NOW)
+            store.advance(row, "networks", NOW, SetAnswer("reason", "ready", text=unbindable))
+    fresh = store.assessment(row.id)
+    assert fresh is not None and fresh.state == "reason" and fresh.version == row.version
+    assert store.answers(row.id) == {} and store.outbox_size() == 0
 
 
 def test_a_unit_of_work_commits_its_writes_together_then_runs_its_hooks(store: AnyStore) -> None:

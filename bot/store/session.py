@@ -66,9 +66,9 @@ class Session(ABC):
         """A write transaction (a savepoint inside an open one)."""
 
     def atomic(self) -> AbstractContextManager[Any]:
-        """The store's own multi-statement writes: all or nothing. Inside an open transaction, part of
-        it: SQLite keeps a savepoint (``write``); PostgreSQL none, since a failed statement fails the
-        whole transaction there anyway, and a savepoint would cost two more round trips."""
+        """The store's own multi-statement writes: all or nothing. Inside a unit of work, part of it
+        with no savepoint: a failed statement fails the whole unit (PostgreSQL fails the whole
+        transaction anyway), and a savepoint would cost two more statements or round trips."""
         return self.write()
 
     @abstractmethod
