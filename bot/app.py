@@ -106,6 +106,12 @@ class CoachApp(App):
         next()
         return None
 
+    def snapshot_from_here(self, req: BoltRequest, next: Next) -> None:
+        """The last middleware before the listeners: what they read, their decision rests on
+        (``begin_snapshot``); the middlewares' reads are settled again by the request's own record."""
+        self.coach_store.begin_snapshot()
+        next()
+
     @staticmethod
     def _signature(req: BoltRequest) -> tuple[str, float]:
         """A signed request's signature, and until when it is remembered: as of its own timestamp when
@@ -190,6 +196,7 @@ def create_app(settings: Settings, store: AnyStore, clock: Clock = utc_now, sock
     app.middleware(RequestMiddleware(app.refuse_replays))
     app.middleware(drop_handled_events(store))
     reopen.register(app, Workspaces(store, installations, clock))
+    app.middleware(RequestMiddleware(app.snapshot_from_here))
 
     app.error(log_errors)
     register_listeners(app, Services(store=store, bundle=load_bundle(), clock=clock, installations=installations))

@@ -73,6 +73,7 @@ def test_an_event_is_recorded_once_and_only_in_a_request_that_commits(tmp_path: 
     assert not store.event_seen("Ev1")
     try:
         with store.unit_of_work(snapshot=True):
+            store.begin_snapshot()
             assert store.record_event("Ev1", NOW)
             raise RuntimeError("the listener failed")
     except RuntimeError:
@@ -90,6 +91,7 @@ def test_a_unit_whose_reads_went_stale_is_refused_at_its_first_write(tmp_path: P
     other = threading.Thread(target=lambda: store.update_member(MEMBER, tz="Europe/Rome"))
     try:
         with store.unit_of_work(snapshot=True):
+            store.begin_snapshot()
             assert store.member(MEMBER) is not None  # the snapshot is taken here
             other.start()
             other.join()  # another writer commits meanwhile (the unit holds no lock while reading)
@@ -101,10 +103,28 @@ def test_a_unit_whose_reads_went_stale_is_refused_at_its_first_write(tmp_path: P
     member = store.member(MEMBER)
     assert member is not None and member.tz == "Europe/Rome"
     with store.unit_of_work(snapshot=True):  # run again: it sees the other write, and its own lands
+        store.begin_snapshot()
         assert store.member(MEMBER) is not None
         store.update_member(MEMBER, tz="Europe/Helsinki")
     member = store.member(MEMBER)
     assert member is not None and member.tz == "Europe/Helsinki"
+
+
+def test_what_a_unit_read_before_its_snapshot_began_never_makes_it_stale(tmp_path: Path) -> None:
+    """A request's middlewares read before its listener (is this signature new? is the workspace
+    open?) and settle those again with its own writes: a commit after them is no reason to run again."""
+    store, other = Store(tmp_path / "c.db"), Store(tmp_path / "c.db")
+    store.ensure_member(MEMBER, NOW)
+    with store.unit_of_work(snapshot=True):
+        assert not store.signature_seen("v0=abc") and store.member(MEMBER) is not None  # a middleware's reads
+        other.update_member(MEMBER, tz="Europe/Rome")  # another writer commits
+        store.begin_snapshot()
+        member = store.member(MEMBER)  # the listener's read: as now committed
+        assert member is not None and member.tz == "Europe/Rome"
+        store.update_member(MEMBER, language="fi")
+        assert store.first_sight_of_signature("v0=abc", 0.0)
+    member = store.member(MEMBER)
+    assert member is not None and member.tz == "Europe/Rome" and member.language == "fi"
 
 
 def test_a_row_added_to_what_a_unit_counted_makes_it_stale(tmp_path: Path) -> None:
@@ -115,6 +135,7 @@ def test_a_row_added_to_what_a_unit_counted_makes_it_stale(tmp_path: Path) -> No
     store.ensure_member(MEMBER, NOW)
     with pytest.raises(StaleSnapshot):
         with store.unit_of_work(snapshot=True):
+            store.begin_snapshot()
             assert store.outbox_waiting(MEMBER, "dm") == 0
             other.add_to_outbox(MEMBER, b"reply", NOW)
             store.add_to_outbox(MEMBER, b"mine", NOW)
@@ -127,6 +148,7 @@ def test_a_unit_that_went_stale_writes_nothing_even_if_the_error_is_caught(tmp_p
     store.ensure_member(MEMBER, NOW)
     with pytest.raises(StaleSnapshot):
         with store.unit_of_work(snapshot=True):
+            store.begin_snapshot()
             assert store.member(MEMBER) is not None
             other.update_member(MEMBER, tz="Europe/Rome")
             with pytest.raises(StaleSnapshot):

@@ -141,6 +141,7 @@ def test_an_event_is_recorded_once_and_only_in_a_request_that_commits(store: Any
     assert not store.event_seen("Ev1")
     with pytest.raises(RuntimeError):
         with store.unit_of_work(snapshot=True):
+            store.begin_snapshot()
             assert store.record_event("Ev1", NOW)
             raise RuntimeError("the listener failed")
     assert not store.event_seen("Ev1")  # so Slack's retry is handled
@@ -160,6 +161,7 @@ def test_a_unit_whose_reads_went_stale_is_refused_and_its_rerun_lands(opener: Ca
     store.ensure_member(MEMBER, NOW)
     with pytest.raises(StaleSnapshot):
         with store.unit_of_work(snapshot=True):
+            store.begin_snapshot()
             assert store.member(MEMBER) is not None  # the snapshot is taken here
             other.update_member(MEMBER, tz="Europe/Rome")  # another writer commits meanwhile
             store.update_member(MEMBER, tz="Europe/Helsinki")
@@ -180,6 +182,7 @@ def test_a_commit_about_something_else_leaves_a_units_decision_standing(opener: 
     store.ensure_member(MEMBER, NOW)
     store.ensure_member(neighbour, NOW)
     with store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
         assert store.member(MEMBER) is not None and store.outbox_waiting(MEMBER, "dm") == 0
         other.update_member(neighbour, tz="Europe/Rome")
         other.add_to_outbox(neighbour, b"reply", NOW)
@@ -193,6 +196,7 @@ def test_a_requests_own_record_after_end_reading_never_goes_stale(opener: Callab
     store, other = opener(), opener()
     store.ensure_member(MEMBER, NOW)
     with store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
         assert store.member(MEMBER) is not None
         other.update_member(MEMBER, tz="Europe/Rome")
         store.end_reading()  # it wrote nothing: its snapshot is let go

@@ -155,18 +155,16 @@ class Connection(Session):
         With ``snapshot`` (a request from Slack), every read sees the database as of the first one, and
         if another writer has since changed what the unit read, the first write raises ``StaleSnapshot``:
         the caller runs the whole unit again, so a decision never rests on data that changed under it
-        (``bot.store.snapshots``; a commit about anything else costs no second run). ``exclusive``
+        (``bot.store.snapshots``; a commit about anything else costs no second run). The snapshot begins
+        at ``begin_snapshot``; reads before it are not part of it. ``exclusive``
         takes the writers' lock before the first read instead: for a unit that went stale already."""
         if getattr(self._local, "unit", None) is not None:
             yield
             return
-        unit = self._local.unit = Unit()
+        unit = self._local.unit = Unit(snapshot=snapshot)
         if exclusive:
             self._begin(self.db)
             unit.begun = True
-        elif snapshot:
-            self.db.conn.execute("BEGIN")
-            unit.reading = True
         try:
             yield
         except BaseException:
@@ -187,6 +185,14 @@ class Connection(Session):
         for hook in unit.after_commit:
             hook()
 
+    def begin_snapshot(self) -> None:
+        """SQLite has one snapshot of the whole file, and any commit after it began makes it stale:
+        begun no earlier than needed, fewer commits fall inside it and fewer reads are checked again."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is not None and unit.snapshot and not unit.reading and not unit.begun:
+            self.db.conn.execute("BEGIN")
+            unit.reading = True
+
     def end_reading(self) -> None:
         """This unit's writes from here on rest on no earlier read (a request's own bookkeeping, last):
         if it has written nothing yet, its snapshot is let go, so they never find it stale."""
@@ -194,6 +200,8 @@ class Connection(Session):
         if unit is not None and unit.reading and not unit.begun:
             self.db.conn.execute("COMMIT")
             unit.reading = False
+        if unit is not None:
+            unit.snapshot = False
 
     def _begin(self, db: Database) -> None:
         self._take_locks()

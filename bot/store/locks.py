@@ -138,7 +138,8 @@ class Unit:
     """One request's unit of work: whether its transaction has begun, and what runs after the commit."""
 
     begun: bool = False  # writing: the writers' locks are held
-    reading: bool = False  # a snapshot is open (``unit_of_work(snapshot=True)``), with no lock
+    snapshot: bool = False  # its decision is to be read in a snapshot (``unit_of_work(snapshot=True)``)
+    reading: bool = False  # that snapshot is open (``begin_snapshot``), with no lock
     reads: list[tuple[str, Any]] = field(default_factory=list)  # what it read there (SQLite), to check
     stale: bool = False  # what it read changed: no write of it may land, even one tried after the error
     after_commit: list[Callable[[], None]] = field(default_factory=list)

@@ -79,6 +79,12 @@ class Session(ABC):
     def unit_of_work(self, snapshot: bool = False, exclusive: bool = False) -> AbstractContextManager[None]: ...
 
     @abstractmethod
+    def begin_snapshot(self) -> None:
+        """In a ``unit_of_work(snapshot=True)``: the reads its decision rests on begin here. What it read
+        before (is this signature or event new? is the workspace open?) is settled again by its own
+        writes, so a commit after those reads does not make the unit stale."""
+
+    @abstractmethod
     def end_reading(self) -> None: ...
 
     def after_commit(self, hook: Callable[[], None]) -> None:

@@ -185,6 +185,10 @@ class PgConnection(Session):
         for hook in unit.after_commit:
             hook()
 
+    def begin_snapshot(self) -> None:
+        """Nothing to do: PostgreSQL's snapshot goes stale only for the rows the unit writes, so reading
+        a few more rows in it costs no second run."""
+
     def end_reading(self) -> None:
         """This unit's writes from here on rest on no earlier read (a request's own bookkeeping, last):
         if it has written nothing yet, its snapshot is let go, so they never find it stale."""
