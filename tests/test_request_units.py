@@ -4,6 +4,7 @@ snapshot that a competing commit makes stale, so the request is run again before
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,8 +23,8 @@ MEMBER = MemberKey("T0001", "U0001")
 def signed_command(command: str) -> BoltRequest:
     body = urlencode({"team_id": MEMBER.team_id, "user_id": MEMBER.user_id, "command": command, "text": ""})
     stamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
-    headers = {"x-slack-request-timestamp": [stamp], "x-slack-signature": [signature]}
+    signature = str(SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body))
+    headers: dict[str, str | Sequence[str]] = {"x-slack-request-timestamp": stamp, "x-slack-signature": signature}
     return BoltRequest(body=body, headers=headers)
 
 
