@@ -108,7 +108,7 @@ class CoachApp(App):
 
     def snapshot_from_here(self, req: BoltRequest, next: Next) -> None:
         """The last middleware before the listeners: what they read, their decision rests on
-        (``begin_snapshot``); the middlewares' reads are settled again by the request's own record."""
+        (``begin_snapshot``); what the middlewares read does not (``Session.begin_snapshot``)."""
         self.coach_store.begin_snapshot()
         next()
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
+from slack_bolt.util.utils import get_name_for_callable
 
 Next = Callable[[], object]  # Bolt's ``next``: what it returns is not used
 RequestStep = Callable[[BoltRequest, Next], BoltResponse | None]
@@ -30,4 +31,4 @@ class RequestMiddleware(Middleware):
 
     @property
     def name(self) -> str:
-        return getattr(self.step, "__qualname__", type(self.step).__name__)
+        return get_name_for_callable(self.step)

@@ -65,11 +65,11 @@ class Session(ABC):
     def write(self) -> AbstractContextManager[Any]:
         """A write transaction (a savepoint inside an open one)."""
 
+    @abstractmethod
     def atomic(self) -> AbstractContextManager[Any]:
         """The store's own multi-statement writes: all or nothing. Inside a unit of work, part of it
         with no savepoint: a failed statement fails the whole unit (PostgreSQL fails the whole
         transaction anyway), and a savepoint would cost two more statements or round trips."""
-        return self.write()
 
     @abstractmethod
     def _write_one(self, sql: str, params: Sequence[Any]) -> Cursor:
@@ -80,9 +80,10 @@ class Session(ABC):
 
     @abstractmethod
     def begin_snapshot(self) -> None:
-        """In a ``unit_of_work(snapshot=True)``: the reads its decision rests on begin here. What it read
-        before (is this signature or event new? is the workspace open?) is settled again by its own
-        writes, so a commit after those reads does not make the unit stale."""
+        """In a ``unit_of_work(snapshot=True)``: the reads its decision rests on begin here. Reads before
+        it do not make the unit stale: whether a signature or an event is new is checked again by the
+        unit's own last writes, and whether the workspace was stopped only decides whether to reopen it
+        (a stop committed after that read comes after this request)."""
 
     @abstractmethod
     def end_reading(self) -> None: ...

@@ -2,7 +2,7 @@
 
 A request reads and decides in a snapshot, without the writers' lock (``unit_of_work(snapshot=True)``),
 begun just before its listener runs (``begin_snapshot``): its middlewares' reads (a signature or an
-event seen before? the workspace open?) are settled again by the request's own writes.
+event seen before? the workspace stopped?) are no part of its decision (``Session.begin_snapshot``).
 SQLite has one version of the whole file, so *any* commit since the snapshot began, even one about
 another member or the sender's own bookkeeping, makes the snapshot too old to write from. Under load
 that is nearly every request; running each one twice cost more than the lock it saved. So a unit
