@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from flows.actions import ActionsAsk
+from flows.content import RATINGS, Rating
 from flows.outcomes import (
     Ask,
     AskBack,
@@ -67,6 +68,13 @@ class OpenPrompt:
         return None
 
 
+def assessment_ref(ref: str) -> tuple[str, Rating | None]:
+    """An assessment prompt's ref: the assessment's id, and the answer "Did you mean …?" offered, if
+    that was the last thing asked."""
+    assessment_id, _, offered = ref.partition("/")
+    return assessment_id, next((rating for rating in RATINGS if rating == offered), None)
+
+
 CLOSING = (Closed, CheckinClosed, StageCoaching, Summary, PlanOffer)
 CLOSING_NOTICES = frozenset({"lookback_declined", "revisit_declined", "offer_later"})  # the offer answered
 Keep = Literal["keep"]
@@ -76,6 +84,8 @@ KEEP: Keep = "keep"
 def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
     """The prompt ``outcome`` opens, None when it closes the open one, KEEP when it changes nothing."""
     match outcome:
+        case AskBack() if outcome.guess is not None:  # a plain "yes" next picks the answer offered
+            return OpenPrompt("assessment", f"{outcome.assessment_id}/{outcome.guess}")
         case Ask() | AskBack():
             return OpenPrompt("assessment", str(outcome.assessment_id))
         case CheckinAsk():

@@ -90,13 +90,38 @@ def negated(words: tuple[str, ...], hits: list[Hit], locale: str) -> bool:
 # The six questions
 
 
+def wholly_question_back(words: tuple[str, ...], locale: str) -> QuestionBack | None:
+    """A question about the prompt that makes at least two thirds of the reply ("I don't understand",
+    "I don't get the question"): read before any answer words it holds ("don't" is no answer there)."""
+    bare = [word for word in words if word != "?"]
+    hits = find(words, _questions(locale), fuzzy=False)
+    if hits and hits[0].size * 3 >= len(bare) * 2:
+        return hits[0].key  # type: ignore[return-value]
+    return None
+
+
 def read_rating(text: str, locale: str) -> Understanding:
     words = tokens(text)
+    asked = wholly_question_back(words, locale)
+    if asked is not None:
+        return Understanding(question=asked)
     reading = read_words(words, lexicon_for(locale))
     if reading.rating is not None or reading.command is not None:
         return Understanding(choice=reading.rating, command=reading.command)
     question = question_back(words, locale)
     return Understanding(question=question) if question else Understanding(guess=reading.guess)
+
+
+SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own, naming no answer
+
+
+def plain_yes_or_no(text: str, locale: str) -> bool | None:
+    """A short yes (True) or no (False) that names nothing else ("yes", "joo", "esatto", "nope",
+    "not really"); None for anything longer, less sure, or asked with a question mark."""
+    if len([word for word in tokens(text) if word != "?"]) > SHORT_REPLY_WORDS:
+        return None
+    choice = read_rating(text, locale).choice
+    return {"ready": True, "not_yet": False}.get(choice or "")
 
 
 # The weekly check-in

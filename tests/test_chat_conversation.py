@@ -10,6 +10,7 @@ import pytest
 
 from bot.store import Store
 from flows.content import load_bundle
+from flows.options import read_answer
 from flows.values import MemberKey
 from tests.test_chat import chat
 
@@ -50,6 +51,33 @@ def test_the_six_questions_in_words_with_a_question_back(tmp_path: Path) -> None
         "policy": "partly",
         "measurement": "ready",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "unclear", "yes", "no"),
+    [("en", "probably not", "yes", "no"), ("fi", "ehkä", "joo", "ei"), ("it", "forse", "sì", "no")],
+)
+def test_a_plain_yes_to_did_you_mean_records_the_answer_offered_and_a_no_records_nothing(
+    tmp_path: Path, language: str, unclear: str, yes: str, no: str
+) -> None:
+    """Helper-found defect: "yes" after "Did you mean *Nobody has time*?" recorded *Yes*, the opposite."""
+    talk(tmp_path / "c.db", [unclear, no], language)
+    store = Store(tmp_path / "c.db")
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+    offered = read_answer(unclear, language, "reason").guess
+    assert offered is not None and offered != "ready"
+    talk(tmp_path / "c.db", [unclear, yes], language)
+    assert store.answers(latest.id) == {"reason": offered}
+    assert store.answer_texts(latest.id) == {"reason": unclear}  # their own words, kept
+
+
+def test_i_dont_understand_is_explained_not_filed_as_a_no(tmp_path: Path) -> None:
+    out = talk(tmp_path / "c.db", ["I don't understand", "I don't get the question"])
+    assert out.count(load_bundle().assessment.question("reason").explain) == 2
+    store = Store(tmp_path / "c.db")
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and store.answers(latest.id) == {}
 
 
 def test_stage_cards_in_words(tmp_path: Path) -> None:

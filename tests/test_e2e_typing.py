@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.store import Store
-from flows.content import QUESTION_IDS
+from flows.content import QUESTION_IDS, load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text
 from tests.slack_driver import SlackDriver
@@ -140,3 +140,34 @@ def test_a_forged_did_you_mean_click_changes_nothing(coach_server: SlackDriver, 
     assert "ignored a malformed answer" in caplog.text
     latest = Store(settings.coach_db).latest_assessment(MemberKey("T0001", user))
     assert latest is not None and latest.state == "reason" and latest.pending_text == "hmm"
+
+
+def test_yes_to_did_you_mean_records_the_answer_offered_and_no_records_nothing(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Over HTTP as Slack sends DMs: "yes" after "Did you mean *Nobody has time for it*?" records that
+    answer with the member's own words (it used to record *Yes, it's someone's job*); "no" records
+    nothing and offers the three answers again with none first; "I don't understand" is explained."""
+    driver, user = coach_server, "U0CONFIRM"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, "I don't understand")
+    driver.messages_with(user, load_bundle().assessment.question("reason").explain[:40])  # explained
+    driver.dm(user, "maybe")
+    driver.messages_with(user, "Did you mean")
+    driver.dm(user, "no")
+    (again,) = driver.messages_with(user, "I'm not sure which answer you mean")
+    assert 'You wrote "maybe"' in again.args["text"]
+    latest = store.latest_assessment(member)
+    assert latest is not None and latest.state == "reason" and store.answers(latest.id) == {}
+
+    driver.dm(user, "1")
+    driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.dm(user, "probably not")
+    (offered,) = driver.messages_with(user, "Did you mean *No idea where to start*?")
+    driver.dm(user, "yes")
+    driver.wait_question(user, 3)
+    assert store.answers(latest.id) == {"reason": "ready", "networks": "not_yet"}
+    assert store.answer_texts(latest.id)["networks"] == "probably not"

@@ -9,10 +9,17 @@ import pytest
 
 from flows.content import LANGUAGES, load_bundle
 from flows.options import read_answer, read_field, read_quiz, read_stage
-from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
-from flows.prompts import KEEP, OpenPrompt, prompt_after
+from flows.outcomes import Ask, AskBack, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
+from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, prompt_of
 from flows.reading import MAX_TOKENS, READ_CHARS, tokens
-from flows.understanding import Understanding, read_checkin, read_intent, read_rating, read_schedule
+from flows.understanding import (
+    Understanding,
+    plain_yes_or_no,
+    read_checkin,
+    read_intent,
+    read_rating,
+    read_schedule,
+)
 from tests.labelled import current_reader, judge, load
 
 LONGEST = 40_000  # Slack's longest message
@@ -93,6 +100,68 @@ def test_replies_that_only_look_negative_are_asked_back_never_recorded(
 )
 def test_questions_back_are_recognised_in_each_language(text: str, language: str, kind: str) -> None:
     assert read_rating(text, language).question == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't understand",
+        "I dont understand",
+        "I don't understand the question",
+        "I don't get the question",
+        "I don't know what you mean",
+        "i don't follow",
+    ],
+)
+def test_not_understanding_the_question_is_a_question_back_never_a_no(text: str) -> None:
+    """"don't" is an answer word elsewhere; in a reply that is mostly a question back, it is none."""
+    for question_id in ("reason", "resources", "measurement"):
+        assert read_answer(text, "en", question_id) == Understanding(question="explain")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        ("I don't know", "en", "not_yet"),  # a plain answer: no question back in it
+        ("cioè sì", "it", "ready"),  # "I mean, yes": a question word making half the reply is not read first
+    ],
+)
+def test_a_question_word_in_a_longer_answer_is_not_read_first(text: str, language: str, meant: str | None) -> None:
+    understood = read_rating(text, language)
+    assert understood.question is None and understood.choice == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "said"),
+    [
+        ("yes", "en", True),
+        ("yep!", "en", True),
+        ("yes it is", "en", True),
+        ("joo", "fi", True),
+        ("kyllä", "fi", True),
+        ("sì", "it", True),
+        ("esatto", "it", True),
+        ("no", "en", False),
+        ("nope", "en", False),
+        ("ei", "fi", False),
+        ("no", "it", False),
+        ("yes?", "en", None),  # asked, not said
+        ("yes, it's someone's job", "en", None),  # names an answer of its own
+        ("2", "en", None),
+        ("kind of", "en", None),
+        ("no", "fi", None),  # Finnish "no" is "well…"
+    ],
+)
+def test_a_plain_yes_or_no_is_short_and_names_nothing_else(text: str, language: str, said: bool | None) -> None:
+    assert plain_yes_or_no(text, language) is said
+
+
+def test_did_you_mean_keeps_the_answer_it_offered_in_the_open_prompt() -> None:
+    offered = prompt_of(AskBack(7, "resources", "probably not", "not_yet"))
+    unclear = prompt_of(AskBack(7, "resources", "fine", None))
+    assert offered == OpenPrompt("assessment", "7/not_yet") and unclear == OpenPrompt("assessment", "7")
+    assert assessment_ref("7/not_yet") == ("7", "not_yet")
+    assert assessment_ref("7") == ("7", None) and assessment_ref("7/bogus") == ("7", None)
 
 
 @pytest.mark.parametrize(

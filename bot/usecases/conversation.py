@@ -34,9 +34,17 @@ from flows.outcomes import (
     SettingsAsk,
     StageCards,
 )
-from flows.prompts import OpenPrompt
+from flows.prompts import OpenPrompt, assessment_ref
 from flows.reading import Reading, tokens
-from flows.understanding import journey_word, read_checkin, read_intent, read_rating, read_schedule, stage_named
+from flows.understanding import (
+    journey_word,
+    plain_yes_or_no,
+    read_checkin,
+    read_intent,
+    read_rating,
+    read_schedule,
+    stage_named,
+)
 from flows.values import Clock, MemberKey, utc_now
 
 MAX_ECHO = 200  # characters of a reply quoted back when asking what it meant
@@ -80,8 +88,12 @@ class Conversation:
 
     def _assessment(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         row = self.coach.open_assessment(member)
-        if row is None or str(row.id) != prompt.ref or row.state not in self.coach.question_ids:
+        assessment_id, offered = assessment_ref(prompt.ref)
+        if row is None or str(row.id) != assessment_id or row.state not in self.coach.question_ids:
             return self.nothing_open(member, text)
+        said = plain_yes_or_no(text, self.locale) if offered is not None else None
+        if offered is not None and said is not None:  # "yes" / "no" to "Did you mean …?"
+            return self.coach.confirm(member, row.state, offered, row.id) if said else self.coach.not_that(row)
         understood = read_answer(text, self.locale, row.state)
         if understood.question is not None:
             return [Explanation(row.state, understood.question), *self.coach.ask_current(row)]
