@@ -7,9 +7,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.store import Store
 from bot.store.plans import PlanStore
 from bot.usecases.privacy import Privacy
+from bot.usecases.prompts import OpenPrompts
+from flows.content import load_bundle
 from flows.outcomes import ExportFile
 from flows.values import MemberKey
 from tests.test_chat import MEMBER, chat, coach_chat
@@ -66,3 +70,34 @@ def test_plan_answers_are_exported_and_forgotten(tmp_path: Path) -> None:
     assert data["plan_documents"][0]["canvas_id"] == "F0CANVAS"
     Privacy(store).forget(member)
     assert PlanStore(store).answers(member) == {} and PlanStore(store).document(member) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "journey_word", "stage_shown"),
+    [
+        ("en", "what do you mean?", "stage", "Where are you on the social media journey?"),
+        ("fi", "esimerkki?", "vaihe", "Missä vaiheessa"),
+        ("it", "perché?", "fase", "A che punto"),
+    ],
+)
+def test_a_question_back_or_a_journey_word_at_a_plan_question_is_never_saved_as_the_plan(
+    tmp_path: Path, language: str, asked: str, journey_word: str, stage_shown: str
+) -> None:
+    """Helper-found defect: "what do you mean?", "stage" or "plan" typed at a question of the form
+    were saved as the member's plan ("What social media should do for us: what do you mean?")."""
+    plan = "suunnitelma" if language == "fi" else "piano" if language == "it" else "plan"
+    example = load_bundle(language).plan.section("reason").field("so_that").placeholder
+    out = chat(tmp_path / "c.db", [plan, asked, plan, journey_word, "quit"], language)
+    assert example is not None and example in out  # the question back gets the part's example
+    assert stage_shown in out  # the journey word went on to the conversation
+    assert PlanStore(Store(tmp_path / "c.db")).answers(MEMBER) == {}
+    prompt = OpenPrompts(Store(tmp_path / "c.db")).current(MEMBER)
+    assert prompt is None or prompt.kind != "plan"  # the form is not reopened by the next chat
+
+
+def test_forget_typed_at_a_plan_question_asks_to_forget_and_saves_nothing(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["plan", "we sell more bread", "forget", "yes", "quit"])
+    assert "It cannot be undone" in out
+    store = Store(tmp_path / "c.db")
+    assert PlanStore(store).answers(MEMBER) == {}
+    assert store.member(MEMBER) is None  # the "yes" confirmed the forget; it was not a plan answer

@@ -157,20 +157,22 @@ def run_chat(
     bundle = coach.bundle
     session = TerminalSession(coach, member, lambda outcome: render_text(bundle, outcome), plain)
     write(bundle.messages.text("chat_welcome"))
+    handed_on: str | None = None
     if session.left_in_plan():  # the last thing asked was a plan question: the chat goes on there
-        run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
-    for text in session.opening():
+        handed_on = run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
+    for text in session.opening() if handed_on is None else []:
         write(text)
     while True:
         try:
-            line = read(bundle.messages.text("chat_prompt"))
+            line = handed_on or read(bundle.messages.text("chat_prompt"))
         except (EOFError, KeyboardInterrupt):
             write("")
             break
+        handed_on = None
         if not line.strip():
             continue
-        if is_plan_command(bundle, line):
-            run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
+        if is_plan_command(bundle, line):  # the form hands on only lines for the conversation
+            handed_on = run_plan(Plans(coach.store, bundle, coach.clock), member, read, write, out)
             continue
         replies = session.handle(line)
         if replies is None:

@@ -5,12 +5,15 @@ Choices are read in words or numbers (``flows.options``: "instagram and google m
 week maybe"); Enter keeps an answer, ``-`` clears it, a list of lines ends with an empty line.
 At any question ``back`` returns to the previous one, ``skip`` leaves the part for later, ``help``
 says all this, and ``cancel``, ``quit`` or Ctrl-D stop, keeping every part already saved. ``plan``
-resumes at the first part not written yet.
+resumes at the first part not written yet. A question back ("what do you mean?", "esimerkki?") gets
+the part's intro and an example, and any other command or journey word ("stage", "pause", "forget")
+stops the form and goes to the conversation: none of them is ever saved as the member's plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -23,6 +26,8 @@ from flows.plan import LISTED_KINDS, PlanField, PlanSection
 from flows.plan_document import FieldValue, done_sections, message_mention, render_plan_markdown
 from flows.plan_outcomes import PlanOffer
 from flows.prompts import OpenPrompt
+from flows.reading import tokens
+from flows.understanding import journey_word, wholly_question_back
 from flows.values import MemberKey
 
 Read = Callable[[str], str]
@@ -39,6 +44,14 @@ class Step(Enum):
 
 
 STEPS = {"back": Step.BACK, "skip": Step.SKIP, "cancel": Step.STOP, "quit": Step.STOP}
+
+
+@dataclass(frozen=True)
+class Leave:
+    """A line meant for the conversation, not the form (a command or a journey word): the form stops
+    and hands it on."""
+
+    line: str
 
 
 def offer_text(bundle: Bundle, outcome: PlanOffer) -> str:
@@ -90,9 +103,21 @@ def _introduce(bundle: Bundle, section: PlanSection, item: PlanField, write: Wri
         write(plan.text("chat_lines"))
 
 
+def _not_an_answer(bundle: Bundle, section: PlanSection, item: PlanField, typed: str, write: Write) -> Leave | bool:
+    """A line that is no answer to the field: ``plan`` (already here: asked again), a question back
+    (explained, then asked again), or a journey word for the conversation (Leave); False otherwise."""
+    if is_plan_command(bundle, typed):
+        return True
+    if wholly_question_back(tokens(typed), bundle.locale) is not None:
+        write(section.intro + (f"\n{item.placeholder}" if item.placeholder else ""))
+        _introduce(bundle, section, item, write)
+        return True
+    return Leave(typed) if journey_word(typed, bundle.locale) is not None else False
+
+
 def _ask_field(
     bundle: Bundle, section: PlanSection, item: PlanField, current: FieldValue | None, read: Read, write: Write
-) -> FieldValue | None | Step:
+) -> FieldValue | None | Step | Leave:
     plan = bundle.plan
     _introduce(bundle, section, item, write)
     while True:
@@ -105,11 +130,18 @@ def _ask_field(
             continue
         if typed == CLEAR:
             return None
+        other = _not_an_answer(bundle, section, item, typed, write)
+        if other is not False:
+            if isinstance(other, Leave):
+                return other
+            continue
         understood = read_field(typed, bundle.locale, section.id, item)
         if understood.command in STEPS:
             return STEPS[understood.command]
-        if understood.command is not None:
+        if understood.command == "help":
             write(plan.text("chat_field_help"))
+        elif understood.command is not None:  # "forget", "status", "start"…: for the conversation
+            return Leave(typed)
         elif understood.choice is not None:
             return _value(item, understood.choice)
         elif understood.guess is not None:
@@ -121,9 +153,10 @@ def _ask_field(
 
 def _write_section(
     plans: Plans, member: MemberKey, section: PlanSection, read: Read, write: Write, start_at: str | None = None
-) -> Step | None:
+) -> Step | Leave | None:
     """Ask the part's questions (from ``start_at``, the question left open last time) and save it; a
-    Step when the member skipped or stopped instead. Each question asked is the member's open prompt."""
+    Step when the member skipped or stopped instead, a Leave when they typed something for the
+    conversation (the form is then no longer open). Each question asked is the member's open prompt."""
     bundle = plans.bundle
     prompts = OpenPrompts(plans.store, plans.clock)
     write(f"\n{bundle.plan.text('chat_section', title=section.title)}\n{section.intro}")
@@ -139,6 +172,9 @@ def _write_section(
         if answer is Step.BACK:
             position = max(0, position - 1)
             continue
+        if isinstance(answer, Leave):
+            prompts.close(member)
+            return answer
         if isinstance(answer, Step):
             return answer
         values[item.id] = answer
@@ -181,27 +217,34 @@ def _to_write(plans: Plans, member: MemberKey) -> tuple[list[str], dict[str, str
     return [section_id, *(s for s in todo if s != section_id)], {section_id: field_id}, all_written
 
 
-def run_plan(plans: Plans, member: MemberKey, read: Read, write: Write, out: Path | None = None) -> None:
+def run_plan(plans: Plans, member: MemberKey, read: Read, write: Write, out: Path | None = None) -> str | None:
     """The parts not written yet, weakest first (every part when all are written); then the plan as
-    Markdown, printed or written to ``out``."""
+    Markdown, printed or written to ``out``, unless the form stopped for a line typed for the
+    conversation: that line is returned instead."""
     plan = plans.bundle.plan
     write(plan.text("chat_intro"))
     todo, left_at, all_written = _to_write(plans, member)
     if all_written:
         write(plan.text("chat_all_written"))
+    handed_on: str | None = None
     try:
         for section_id in todo:
             start_at = left_at.pop(section_id, None)
-            if _write_section(plans, member, plan.section(section_id), read, write, start_at) is Step.STOP:
+            ended = _write_section(plans, member, plan.section(section_id), read, write, start_at)
+            if ended is Step.STOP or isinstance(ended, Leave):
                 write(plan.text("chat_stopped"))
+                handed_on = ended.line if isinstance(ended, Leave) else None
                 break
         else:
             OpenPrompts(plans.store, plans.clock).close(member)  # every part asked: nothing left open
     except (EOFError, KeyboardInterrupt):
         write("\n" + plan.text("chat_stopped"))  # the input ended: what is saved stays saved
     markdown = render_plan_markdown(plan, plans.plans.answers(member), message_mention)
+    if handed_on is not None:  # straight on to what the member asked for instead
+        return handed_on
     if out is None:
         write("\n" + markdown)
-        return
-    out.write_text(markdown, encoding="utf-8")
-    write(plan.text("chat_written", path=out))
+    else:
+        out.write_text(markdown, encoding="utf-8")
+        write(plan.text("chat_written", path=out))
+    return handed_on
