@@ -3,7 +3,7 @@ back), the stage cards, the quiz and its suggestion, the check-in, and a reply w
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -180,3 +180,27 @@ def test_checkin_settings_in_words(tmp_path: Path) -> None:
     talk(db, ["stage", "2", "Fridays at 2pm"])  # nothing open: a day and a time are the settings too
     member = Store(db).member(MEMBER)
     assert member is not None and (member.checkin_weekday, member.checkin_time) == (4, "14:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "pause_until", "resume"),
+    [
+        ("en", "pause until 15 January 2027", "resume the check-ins"),
+        ("fi", "tauko 15.1.2027 asti", "jatka katsauksia"),
+        ("it", "pausa fino al 15/01/2027", "riprendi i check-in"),
+    ],
+)
+def test_a_pause_until_a_date_and_its_resume_are_typed_in_the_terminal_as_it_says(
+    tmp_path: Path, language: str, pause_until: str, resume: str
+) -> None:
+    """Helper-found defects: the terminal ignored the date of "pause until …" (only Slack's listener
+    read it), and told the member to type `/coach resume`, which the terminal does not take."""
+    out = talk(tmp_path / "c.db", ["stage", "2", pause_until], language)
+    store = Store(tmp_path / "c.db")
+    member = store.member(MEMBER)
+    assert member is not None and (member.paused, member.paused_until) == (True, date(2027, 1, 15))
+    assert "/coach" not in out.split(pause_until)[-1]  # what it says to type works here
+    assert f'"{resume}"' in out
+    talk(tmp_path / "c.db", [resume], language)
+    member = store.member(MEMBER)
+    assert member is not None and (member.paused, member.paused_until) == (False, None)

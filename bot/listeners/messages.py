@@ -30,11 +30,7 @@ def is_member_text(event: dict[str, Any]) -> bool:
 def direct_message(services: Services, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     member = member_of(context)
     if member is not None and is_member_text(event):
-        text = event["text"]
-        # "pause until <date>" is read before anything else the DM may mean (bot/usecases/journey.py)
-        outcomes = services.journey().pause_typed(member, text, services.bundle_for(member))
-        if outcomes is None:
-            outcomes = services.conversation(member).handle_text(member, text)
+        outcomes = services.conversation(member).handle_text(member, event["text"])
         keep_for_sending(context, outcomes, event["channel"], typed=True)
     ack()
 

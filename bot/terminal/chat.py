@@ -57,6 +57,10 @@ TERMINAL_NOTICES = {
     "stages_unclear": "chat_stage_hint",
     "actions_none": "chat_actions_none",
     "action_which": "chat_action_which",
+    "paused": "chat_paused",  # "/coach resume" is Slack's; here the words are typed
+    "paused_until": "chat_paused_until",
+    "pause_date_far": "chat_pause_date_far",
+    "pause_bad_date": "chat_pause_bad_date",
 }
 _MARKS = {
     ":large_green_circle:": "[##]",

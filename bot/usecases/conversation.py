@@ -63,6 +63,9 @@ class Conversation:
         self.answers = TypedAnswers(store, bundle, clock)
 
     def handle_text(self, member: MemberKey, text: str) -> list[Outcome]:
+        paused = self.journey.pause_typed(member, text, self.bundle)  # "pause until <date>", before all else
+        if paused is not None:
+            return paused
         anywhere = journey_word(text, self.locale)
         if anywhere is not None:  # "stage", "quiz", "check in", "settings"… as the whole message
             return self._act(member, anywhere)
