@@ -173,6 +173,8 @@ class ReadingWords(Frozen):
     chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
     spellings: Mapping[str, str] = Field(default_factory=dict)  # other ways of writing a word, and common slips
     fillers: tuple[str, ...] = ()  # words that mean nothing when more follow (Finnish "no", "well")
+    # "I don't know": an answer to a readiness question (not yet), never one of a quiz's own answers
+    not_knowing: tuple[str, ...] = ()
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
     actions: Mapping[ActionWord, tuple[str, ...]] = Field(default_factory=dict)  # about an action, anywhere

@@ -22,6 +22,7 @@ from flows.understanding import (
     Understanding,
     command_of,
     negated,
+    not_knowing,
     question_back,
     read_rating,
     stage_named,
@@ -178,9 +179,13 @@ def read_quiz(text: str, locale: str, question: QuizQuestion) -> Understanding:
     """A quiz answer by its words, or by its yes or no when exactly one answer says that."""
     options = quiz_options(question.id, locale)
     understood = read_options(text, locale, options)
+    if not_knowing(text, locale):  # "no idea" is no "No, it feels like wasted effort": asked back
+        return Understanding()
     if understood.choice is not None or understood.question is not None:
         return understood
     rating = read_words(tokens(text), lexicon_for(locale)).rating
+    if rating not in ("ready", "not_yet"):  # "kinda" says nothing of which answer is meant
+        rating = None
     answers = enumerate(question.answers, start=1)
     matching = [str(n) for n, a in answers if rating and _label_rating(a.label, locale) == rating]
     if len(matching) == 1 and understood.guess in (None, matching[0]):

@@ -112,6 +112,19 @@ def read_rating(text: str, locale: str) -> Understanding:
     return Understanding(question=question) if question else Understanding(guess=reading.guess)
 
 
+@cache
+def _not_knowing(locale: str) -> Matcher:
+    named = [("not_knowing", p, lang) for lang, words in words_read(locale) for p in words.not_knowing]
+    return build_matcher(named, languages_read(locale))
+
+
+def not_knowing(text: str, locale: str) -> bool:
+    """The reply says the member does not know ("idk", "en tiedä", "boh"): no answer to pick for them."""
+    spellings = lexicon_for(locale).spellings
+    words = tuple(token for word in tokens(text) for token in spellings.get(word, (word,)))
+    return bool(find(words, _not_knowing(locale), fuzzy=False))
+
+
 SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own, naming no answer
 
 

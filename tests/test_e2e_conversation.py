@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from bot.store import Store
+from bot.usecases.prompts import OpenPrompts
 from flows.content import load_bundle
+from flows.prompts import OpenPrompt
 from flows.values import MemberKey
 from tests.blocks import all_text
 from tests.slack_driver import SlackDriver
@@ -198,3 +200,25 @@ def test_a_click_moves_the_open_prompt_as_a_typed_reply_does(coach_server: Slack
     store = Store(settings.coach_db)
     assert [(c["to_stage"], c["source"]) for c in store.stage_changes(member)] == [(3, "quiz")]
     assert store.open_prompt(member)[0] is None  # placed: nothing is open any more
+
+
+def test_a_quiz_reply_that_does_not_know_is_asked_back_and_moves_nothing(coach_server: SlackDriver, settings) -> None:
+    """Helper-found defect: "no idea" at "Are you seeing results?" was filed as "No, it feels like
+    wasted effort", and "kinda" at "How do your posts get out?" as "Mostly automatic"."""
+    driver = coach_server
+    user, member, _case = member_in(driver, "en-US", "9")
+    driver.command(user, "stage")
+    driver.messages_with(user, load_bundle().messages.text("stages_title"))
+    driver.dm(user, "quiz")
+    frequency, automation, results = load_bundle().stages.quiz[:3]
+    driver.messages_with(user, frequency.prompt)
+    driver.dm(user, "every week")
+    driver.messages_with(user, automation.prompt)
+    driver.dm(user, "kinda")
+    driver.messages_with(user, 'I\'m not sure I understood "kinda"')
+    driver.dm(user, "by hand")
+    driver.messages_with(user, results.prompt)
+    driver.dm(user, "no idea")
+    driver.messages_with(user, 'I\'m not sure I understood "no idea"')
+    prompt = OpenPrompts(Store(settings.coach_db)).current(member)
+    assert prompt == OpenPrompt("quiz", "results/2,2")  # still at the third question, two answers given

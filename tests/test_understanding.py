@@ -216,6 +216,32 @@ def test_quiz_answers_by_meaning_and_by_number() -> None:
     assert read_quiz("joo, tasaisesti", "fi", results).choice == "3"
 
 
+@pytest.mark.parametrize(
+    ("language", "question_id", "text"),
+    [
+        ("en", "frequency", "idk"),
+        ("en", "automation", "idk"),
+        ("en", "automation", "kinda"),  # says nothing of which way the posts get out
+        ("en", "automation", "sometimes"),
+        ("en", "results", "no idea"),  # never "No, it feels like wasted effort"
+        ("fi", "results", "en tiedä"),
+        ("it", "automation", "non lo so"),
+        ("it", "results", "boh"),
+    ],
+)
+def test_a_quiz_reply_that_does_not_know_or_only_hedges_is_asked_back_never_filed(
+    language: str, question_id: str, text: str
+) -> None:
+    understood = read_quiz(text, language, load_bundle(language).stages.quiz_question(question_id))
+    assert understood.choice is None and understood.guess is None
+
+
+def test_a_plain_yes_or_no_still_answers_the_quiz_where_one_answer_says_it() -> None:
+    results = load_bundle().stages.quiz_question("results")
+    assert read_quiz("no", "en", results).choice == "2" and read_quiz("yes", "en", results).choice == "3"
+    assert read_quiz("ei", "fi", load_bundle("fi").stages.quiz_question("results")).choice == "2"
+
+
 def test_plan_choices_by_name_several_in_one_line_and_commands() -> None:
     plan = load_bundle().plan
     networks, hours = plan.section("networks").field("networks"), plan.section("resources").field("hours")
