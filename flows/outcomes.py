@@ -119,6 +119,7 @@ class StageCards:
 class QuizAsk:
     question_id: str
     earlier: tuple[int, ...] = ()  # the answers to the questions before this one, carried by its buttons
+    offered: int | None = None  # the answer (its index) "Did you mean …?" put first: a plain yes picks it
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class CheckinAsk:
     stage: int
     send_key: str | None = None  # the claimed send this message fulfils, marked sent once it is posted
     placed_today: bool = False  # the member set this stage today: the question says so, not "last week"
+    offered: str | None = None  # the answer "Did you mean …?" put first ("forward", "stage_4"): a yes picks it
 
 
 @dataclass(frozen=True)

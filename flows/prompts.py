@@ -68,10 +68,21 @@ class OpenPrompt:
         return None
 
 
+def with_offer(ref: str, offered: object | None) -> str:
+    """A prompt's ref with the answer "Did you mean …?" put first, after a last "/" (a plain yes picks it)."""
+    return ref if offered is None else f"{ref}/{offered}"
+
+
+def split_offer(ref: str, parts: int) -> tuple[str, str | None]:
+    """A ref of ``parts`` parts, and the answer offered after them, if any (``with_offer``)."""
+    pieces = ref.split("/")
+    return "/".join(pieces[:parts]), ("/".join(pieces[parts:]) or None)
+
+
 def assessment_ref(ref: str) -> tuple[str, Rating | None]:
     """An assessment prompt's ref: the assessment's id, and the answer "Did you mean …?" offered, if
     that was the last thing asked."""
-    assessment_id, _, offered = ref.partition("/")
+    assessment_id, offered = split_offer(ref, 1)
     return assessment_id, next((rating for rating in RATINGS if rating == offered), None)
 
 
@@ -85,13 +96,14 @@ def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
     """The prompt ``outcome`` opens, None when it closes the open one, KEEP when it changes nothing."""
     match outcome:
         case AskBack() if outcome.guess is not None:  # a plain "yes" next picks the answer offered
-            return OpenPrompt("assessment", f"{outcome.assessment_id}/{outcome.guess}")
+            return OpenPrompt("assessment", with_offer(str(outcome.assessment_id), outcome.guess))
         case Ask() | AskBack():
             return OpenPrompt("assessment", str(outcome.assessment_id))
         case CheckinAsk():
-            return OpenPrompt("checkin", outcome.period)
+            return OpenPrompt("checkin", with_offer(outcome.period, outcome.offered))
         case QuizAsk():  # the answers before it travel with it, as its buttons carry them
-            return OpenPrompt("quiz", "/".join([outcome.question_id, ",".join(map(str, outcome.earlier))]))
+            asked = "/".join([outcome.question_id, ",".join(map(str, outcome.earlier))])
+            return OpenPrompt("quiz", with_offer(asked, outcome.offered))
         case QuizSuggest():
             return OpenPrompt("suggest", str(outcome.stage))
         case StageCards():

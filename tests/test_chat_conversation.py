@@ -204,3 +204,13 @@ def test_a_pause_until_a_date_and_its_resume_are_typed_in_the_terminal_as_it_say
     talk(tmp_path / "c.db", [resume], language)
     member = store.member(MEMBER)
     assert member is not None and (member.paused, member.paused_until) == (False, None)
+
+
+def test_yes_or_no_to_did_you_mean_at_the_checkin_and_the_quiz(tmp_path: Path) -> None:
+    talk(tmp_path / "no.db", ["stage", "3", "check in", "not better", "no"])
+    assert list(Store(tmp_path / "no.db").db.query("select outcome from checkins")) == []
+    talk(tmp_path / "yes.db", ["stage", "3", "check in", "not better", "yes"])
+    assert [r["outcome"] for r in Store(tmp_path / "yes.db").db.query("select outcome from checkins")] == ["forward"]
+    out = talk(tmp_path / "quiz.db", ["quiz", "2", "by hand maybe?", "yes"])
+    assert 'Did you mean "By hand when we feel like it' in out
+    assert load_bundle().stages.quiz_question("results").prompt in out  # the offered answer was taken

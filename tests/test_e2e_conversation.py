@@ -222,3 +222,26 @@ def test_a_quiz_reply_that_does_not_know_is_asked_back_and_moves_nothing(coach_s
     driver.messages_with(user, 'I\'m not sure I understood "no idea"')
     prompt = OpenPrompts(Store(settings.coach_db)).current(member)
     assert prompt == OpenPrompt("quiz", "results/2,2")  # still at the third question, two answers given
+
+
+@pytest.mark.parametrize(("locale", "yes"), [("en-US", "yes"), ("fi-FI", "joo"), ("it-IT", "sì")])
+def test_a_plain_yes_to_did_you_mean_at_the_checkin_records_the_answer_offered(
+    coach_server: SlackDriver, tick, settings, clock, locale: str, yes: str
+) -> None:
+    """Helper-found defect: "yes" after 'Did you mean "Moved forward"?' at the check-in got "I'm not
+    sure I understood"; it now records the answer offered, as at the six questions and the quiz."""
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "8")
+    driver.command(user)
+    driver.wait_question(user, 1)
+    place(Store(settings.coach_db), member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    tick(MONDAY)
+    clock.now = MONDAY + timedelta(hours=1)  # the member answers after the check-in came
+    driver.dm(user, "not better")
+    forward = load_bundle(locale[:2]).messages.text("button_checkin_forward")
+    driver.messages_with(user, f"Did you mean *{forward}*" if locale == "en-US" else f"*{forward}*")
+    store = Store(settings.coach_db)
+    assert not store.has_checkin(member, WEEK)
+    driver.dm(user, yes)
+    driver.messages_with(user, str(case["forward"]))
+    assert store.has_checkin(member, WEEK) and store.member(member).stage == 4  # type: ignore[union-attr]

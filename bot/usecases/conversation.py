@@ -9,6 +9,7 @@ read for what the member wants and answered; it is never filed as an answer to a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.answers import TypedAnswers
@@ -34,9 +35,10 @@ from flows.outcomes import (
     SettingsAsk,
     StageCards,
 )
-from flows.prompts import OpenPrompt, assessment_ref
+from flows.prompts import OpenPrompt, assessment_ref, split_offer
 from flows.reading import Reading, tokens
 from flows.understanding import (
+    Understanding,
     journey_word,
     plain_yes_or_no,
     read_checkin,
@@ -111,13 +113,17 @@ class Conversation:
         stage = self.journey.stage_of(member)
         if stage is None:
             return self.journey.cards(member)
-        again = CheckinAsk(prompt.ref, stage)
-        understood = read_checkin(text, self.locale)
+        period, offered = split_offer(prompt.ref, 1)
+        again = CheckinAsk(period, stage)
+        said = plain_yes_or_no(text, self.locale) if offered is not None else None
+        if said is False:  # no to "Did you mean …?": the options again, none put first
+            return [self._not_sure(text, None), again]
+        understood = Understanding(choice=offered) if said else read_checkin(text, self.locale)
         if understood.choice is not None and understood.choice.startswith("stage_"):
-            return self.journey.checkin_stage(member, prompt.ref, int(understood.choice.removeprefix("stage_")))
+            return self.journey.checkin_stage(member, period, int(understood.choice.removeprefix("stage_")))
         if understood.choice is not None:
             outcome: CheckinOutcome = understood.choice  # type: ignore[assignment]
-            return self.journey.checkin_answer(member, prompt.ref, outcome)
+            return self.journey.checkin_answer(member, period, outcome)
         if not checkin_named(text, self.locale):  # "done", "ei vielä": about an action asked with it
             typed = self.answers.action(member, text, self.answers.due(member), ask_back=False)
             if typed is not None:
@@ -126,7 +132,7 @@ class Conversation:
             return [Notice("checkin_explain", {"stage": stage}), again]
         if understood.command is not None:
             return self._command(member, understood.command)
-        return [self._not_sure(text, self._checkin_label(understood.guess)), again]
+        return [self._not_sure(text, self._checkin_label(understood.guess)), replace(again, offered=understood.guess)]
 
     def _actions(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         """Actions listed, asked with a check-in, or asked back which one (then a number alone picks it
@@ -166,22 +172,31 @@ class Conversation:
         return self.answers.offer_again(prompt, text)
 
     def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
-        question_id, _, before = prompt.ref.partition("/")
+        asked, offered = split_offer(prompt.ref, 2)
+        question_id, _, before = asked.partition("/")
         try:
             question = self.bundle.stages.quiz_question(question_id)
             earlier = tuple(int(n) for n in before.split(",") if n)
+            offered_index = int(offered) if offered is not None else None
         except (KeyError, ValueError):
             return self.nothing_open(member, text)
+        again = QuizAsk(question.id, earlier)
+        said = plain_yes_or_no(text, self.locale) if offered_index is not None else None
+        if said is False:  # no to "Did you mean …?": the options again, none put first
+            return [self._not_sure(text, None), again]
+        if said and offered_index is not None:
+            return self.journey.quiz_answer(member, question.id, offered_index, earlier)
         understood = read_quiz(text, self.locale, question)
         if understood.choice is not None:
             return self.journey.quiz_answer(member, question.id, int(understood.choice) - 1, earlier)
-        again = QuizAsk(question.id, earlier)
         if understood.question is not None:
             return [Notice("quiz_explain"), again]
         if understood.command is not None:
             return self._command(member, understood.command)
-        guess = question.answers[int(understood.guess) - 1].label if understood.guess else None
-        return [self._not_sure(text, guess), again]
+        if understood.guess is None:
+            return [self._not_sure(text, None), again]
+        guessed = int(understood.guess) - 1
+        return [self._not_sure(text, question.answers[guessed].label), replace(again, offered=guessed)]
 
     def _suggest(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         suggested = int(prompt.ref)
