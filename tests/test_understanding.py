@@ -131,6 +131,12 @@ def test_a_question_word_in_a_longer_answer_is_not_read_first(text: str, languag
     assert understood.question is None and understood.choice == meant
 
 
+@pytest.mark.parametrize("text", ["definately", "definitly", "absolutly"])
+def test_a_slip_of_yes_is_offered_first_when_asking_back_as_the_readme_says(text: str) -> None:
+    """"definately" stemmed like the question back "define" and got the question's explanation."""
+    assert read_answer(text, "en", "reason") == Understanding(guess="ready")
+
+
 @pytest.mark.parametrize(
     ("text", "language", "said"),
     [
