@@ -214,3 +214,19 @@ def test_yes_or_no_to_did_you_mean_at_the_checkin_and_the_quiz(tmp_path: Path) -
     out = talk(tmp_path / "quiz.db", ["quiz", "2", "by hand maybe?", "yes"])
     assert 'Did you mean "By hand when we feel like it' in out
     assert load_bundle().stages.quiz_question("results").prompt in out  # the offered answer was taken
+
+
+def test_a_chat_started_again_asks_again_what_was_open_not_the_assessment(tmp_path: Path) -> None:
+    """Helper-found defect: quitting at a quiz question and starting the chat again showed question 1
+    of the assessment, and the member's "3" was filed there as "Not really"."""
+    db = tmp_path / "c.db"
+    talk(db, ["quiz", "2"])
+    out = talk(db, ["3"])
+    assert "Quick question: How do your posts get out?" in out and "Question 1 of 6" not in out
+    store = Store(db)
+    assert store.open_prompt(MEMBER)[0] == "quiz:results/1,2"
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and store.answers(latest.id) == {}  # nothing filed as an assessment answer
+    talk(db, ["stage", "3", "check in"])
+    out = talk(db, ["1"])
+    assert "Where are you now?" in out and [r["outcome"] for r in store.db.query("select outcome from checkins")]

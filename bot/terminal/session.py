@@ -45,7 +45,9 @@ class TerminalSession:
         return prompt is not None and prompt.kind == "plan"
 
     def opening(self) -> list[str]:
-        return self.show(self.coach.start(self.member))
+        """What was asked when the chat last stopped, asked again (a quiz question, a check-in…); else
+        the assessment, started or resumed."""
+        return self.show(self.conversation.asked_again(self.member) or self.coach.start(self.member))
 
     def handle(self, line: str) -> list[str] | None:
         """The replies to one typed line; None when the member quits."""

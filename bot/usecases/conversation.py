@@ -20,7 +20,7 @@ from bot.usecases.privacy import Privacy
 from bot.usecases.prompts import OpenPrompts
 from flows.actions import pending_answer
 from flows.answers import checkin_named, offer_only, read_action, read_offer
-from flows.content import RATINGS, Bundle
+from flows.content import RATINGS, Bundle, QuizQuestion
 from flows.journey import CheckinOutcome, Source
 from flows.options import read_answer, read_quiz, read_stage
 from flows.outcomes import (
@@ -88,6 +88,25 @@ class Conversation:
         if prompt is None or handler is None:
             return self.nothing_open(member, text)
         return handler(member, prompt, text)
+
+    def asked_again(self, member: MemberKey) -> list[Outcome] | None:
+        """The open prompt asked once more, as it was (``coach chat`` started again on a quiz question,
+        the stage suggestion, a check-in or a confirmation); None when it is none of those."""
+        prompt = self.prompts.current(member)
+        stage = self.journey.stage_of(member)
+        if prompt is None:
+            return None
+        quiz = self._quiz_asked(prompt) if prompt.kind == "quiz" else None
+        again: dict[str, Callable[[], list[Outcome]]] = {
+            "quiz": lambda: [QuizAsk(quiz[0].id, quiz[1])] if quiz is not None else [],
+            "suggest": lambda: [QuizSuggest(int(prompt.ref))] if prompt.ref.isdigit() else [],
+            "stages": lambda: [StageCards(current=stage, source="checkin" if prompt.ref == "checkin" else "placement")],
+            "checkin": lambda: [CheckinAsk(split_offer(prompt.ref, 1)[0], stage)] if stage is not None else [],
+            "forget": lambda: [ForgetConfirm()],
+            "restart": lambda: [RestartConfirm()],
+            "settings": lambda: [SettingsAsk()],
+        }
+        return again.get(prompt.kind, list)() or None
 
     # What each prompt's reply does
 
@@ -171,15 +190,21 @@ class Conversation:
             return self._checkin(member, checkin, text)
         return self.answers.offer_again(prompt, text)
 
-    def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+    def _quiz_asked(self, prompt: OpenPrompt) -> tuple[QuizQuestion, tuple[int, ...], int | None] | None:
+        """The quiz question a prompt asks, the answers before it, and the one "Did you mean …?" offered."""
         asked, offered = split_offer(prompt.ref, 2)
         question_id, _, before = asked.partition("/")
         try:
             question = self.bundle.stages.quiz_question(question_id)
-            earlier = tuple(int(n) for n in before.split(",") if n)
-            offered_index = int(offered) if offered is not None else None
+            return question, tuple(int(n) for n in before.split(",") if n), int(offered) if offered else None
         except (KeyError, ValueError):
+            return None
+
+    def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        asked = self._quiz_asked(prompt)
+        if asked is None:
             return self.nothing_open(member, text)
+        question, earlier, offered_index = asked
         again = QuizAsk(question.id, earlier)
         said = plain_yes_or_no(text, self.locale) if offered_index is not None else None
         if said is False:  # no to "Did you mean …?": the options again, none put first
