@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from flows.actions import action_problem, parse_source, week_end
+import pytest
+
+from bot.terminal.actions import action_text
+from bot.views.actions import answered, in_sentence, saved
+from flows.actions import ActionAnswered, ActionSaved, action_problem, parse_source, week_end
+from flows.content import load_bundle
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -26,3 +32,31 @@ def test_an_action_comes_from_a_next_step_or_a_plan_part() -> None:
     assert parse_source("step:pipeline") == ("step", "pipeline")
     assert parse_source("plan:resources") == ("plan", "resources")
     assert parse_source("channel:C1") is None and parse_source("step:") is None
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("keep a tally.", "keep a tally"),
+        ('Write one sentence: "it works when __."', 'Write one sentence: "it works when __"'),
+        ("Ask every customer?", "Ask every customer?"),
+        ("Post twice", "Post twice"),
+    ],
+)
+def test_an_action_inside_a_sentence_loses_the_full_stop_that_ended_it(title: str, shown: str) -> None:
+    assert in_sentence(title) == shown
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_action_messages_never_put_a_full_stop_before_their_own_punctuation(language: str) -> None:
+    """Helper-found: "keep a tally.. Nicely done!", "keep a tally., due 7 December 2026"."""
+    bundle = load_bundle(language)
+    title = 'Ask every new customer how they found you, and keep a tally.'
+    texts = [
+        saved(bundle, ActionSaved(title, "U1", "2026-12-14")).text,
+        *(answered(bundle, ActionAnswered(title, answer)).text for answer in ("done", "not_yet", "drop")),
+        action_text(bundle, ActionSaved(title, "U1", "2026-12-14")),
+    ]
+    for text in texts:
+        assert "tally" in text and "tally.." not in text and "tally.," not in text
+        assert re.search(r"tally\. [a-zäöà]", text) is None  # "kirjanpitoa. jää auki"

@@ -4,7 +4,7 @@ the result an action of the member's, due in a week (or on the date typed after 
 
 from __future__ import annotations
 
-from bot.views.actions import action_lines, due_text
+from bot.views.actions import action_lines, due_text, in_sentence
 from flows.actions import ActionAnswered, ActionListSync, ActionsAsk, ActionSaved
 from flows.content import Bundle
 from flows.outcomes import Outcome
@@ -22,8 +22,8 @@ def action_text(bundle: Bundle, outcome: Outcome) -> str:
             lines = [f"  {line}" for line in action_lines(bundle, outcome, str)]
             return "\n".join([f"\n{title}", *lines, messages.text("chat_actions_hint")])
         case ActionAnswered():
-            return messages.text(f"action_answered_{outcome.answer}", title=outcome.title)
+            return messages.text(f"action_answered_{outcome.answer}", title=in_sentence(outcome.title))
         case ActionSaved():
             due = due_text(bundle, outcome.due)
-            return messages.text("chat_action_saved", title=outcome.title, date=due)
+            return messages.text("chat_action_saved", title=in_sentence(outcome.title), date=due)
     return ""

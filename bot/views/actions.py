@@ -100,10 +100,18 @@ def action_errors(bundle: Bundle, outcomes: Sequence[Outcome]) -> dict[str, str]
     }
 
 
+def in_sentence(title: str) -> str:
+    """An action's title inside a sentence that goes on after it ("…, due 14 December"): without the
+    full stop that ends it as a next step ("keep a tally." / "…it works when __.\"")."""
+    for ending in ('."', ".\u201d", "."):
+        if title.endswith(ending):
+            return title[: -len(ending)] + ending[1:]
+    return title
+
+
 def saved(bundle: Bundle, outcome: ActionSaved) -> Rendered:
-    text = bundle.messages.text(
-        "action_saved", title=escape(outcome.title), owner=f"<@{outcome.owner_id}>", date=due_text(bundle, outcome.due)
-    )
+    title, owner = escape(in_sentence(outcome.title)), f"<@{outcome.owner_id}>"
+    text = bundle.messages.text("action_saved", title=title, owner=owner, date=due_text(bundle, outcome.due))
     return Rendered(text=text, blocks=(section(text),))
 
 
@@ -128,13 +136,14 @@ def action_lines(bundle: Bundle, outcome: ActionsAsk, shown: Callable[[str], str
     """Each action asked about, numbered when there are several (typed answers name it by number)."""
     lines = []
     for number, line in enumerate(outcome.actions, start=1):
-        text = bundle.messages.text("action_line", title=shown(line.title), date=due_text(bundle, line.due))
+        title, due = shown(in_sentence(line.title)), due_text(bundle, line.due)
+        text = bundle.messages.text("action_line", title=title, date=due)
         lines.append(f"{number}. {text}" if len(outcome.actions) > 1 else text)
     return lines
 
 
 def answered(bundle: Bundle, outcome: ActionAnswered) -> Rendered:
-    text = bundle.messages.text(f"action_answered_{outcome.answer}", title=escape(outcome.title))
+    text = bundle.messages.text(f"action_answered_{outcome.answer}", title=escape(in_sentence(outcome.title)))
     return Rendered(text=text, blocks=(section(text),))
 
 
@@ -142,7 +151,7 @@ def checklist(bundle: Bundle, actions: tuple[ActionLine, ...], mention: Callable
     """The member's actions as a checklist for their plan canvas."""
     def item(line: ActionLine) -> str:
         owner, due = mention(line.owner_id), due_text(bundle, line.due)
-        text = bundle.messages.text("home_action", title=markdown_text(line.title), owner=owner, date=due)
+        text = bundle.messages.text("home_action", title=markdown_text(in_sentence(line.title)), owner=owner, date=due)
         return f"- [{'x' if line.status == 'done' else ' '}] {text}"
 
     return tuple(item(line) for line in actions if line.status != "dropped")
@@ -154,6 +163,6 @@ def home_lines(bundle: Bundle, actions: tuple[ActionLine, ...]) -> list[str]:
     lines = [f"*{bundle.messages.text('home_actions_title')}*"]
     for line in actions:
         owner, due = f"<@{line.owner_id}>", due_text(bundle, line.due)
-        text = bundle.messages.text("home_action", title=escape(line.title), owner=owner, date=due)
+        text = bundle.messages.text("home_action", title=escape(in_sentence(line.title)), owner=owner, date=due)
         lines.append(f"{MARKS[line.status]} {text}")
     return lines
