@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
-from bot.views.actions import due_text
+from bot.views.actions import due_text, in_sentence
 from bot.views.common import format_date
 from flows.content import load_bundle
 from tests.test_chat import MEMBER, chat
@@ -35,9 +35,9 @@ def test_next_steps_become_actions_listed_and_answered_in_the_terminal(tmp_path:
     first, second = sorted(store.actions.of_member(MEMBER), key=lambda a: a.id)
     assert (first.due, second.due) == ("2026-12-02", "2027-01-15")  # a week on, or the date typed
     assert messages.text("actions_open_title") in out
-    assert f"  1. {messages.text('action_line', title=first.title, date='')}"[:20] in out  # numbered lines
-    assert messages.text("action_answered_done", title=first.title) in out
-    assert messages.text("action_answered_drop", title=second.title) in out
+    assert f"  1. {messages.text('action_line', title=in_sentence(first.title), date='')}"[:20] in out  # numbered lines
+    assert messages.text("action_answered_done", title=in_sentence(first.title)) in out
+    assert messages.text("action_answered_drop", title=in_sentence(second.title)) in out
     assert [a.status for a in sorted(store.actions.of_member(MEMBER), key=lambda a: a.id)] == ["done", "dropped"]
 
 
@@ -86,7 +86,7 @@ def test_the_check_in_in_the_terminal_asks_about_the_actions_due_that_week(tmp_p
     out = chat(tmp_path / "c.db", [*TYPED[language][:6], *CHECK_IN[language]], language, clock=lambda: NOW)
     (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
     assert messages.text("actions_due_title") in out and action.status == "done"
-    assert messages.text("action_answered_done", title=action.title) in out
+    assert messages.text("action_answered_done", title=in_sentence(action.title)) in out
     assert Store(tmp_path / "c.db").has_checkin(MEMBER, "2026-W48")  # then "1" answered the check-in
 
 
@@ -110,7 +110,7 @@ def test_a_date_in_the_members_own_format_and_the_action_saved_said_to_them(tmp_
     (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
     assert action.due == "2027-01-15"
     due = due_text(load_bundle(language), "2027-01-15")
-    assert messages.text("chat_action_saved", title=action.title, date=due) in out
+    assert messages.text("chat_action_saved", title=in_sentence(action.title), date=due) in out
     assert MEMBER.user_id not in out  # never "I'll ask <user id> in their weekly check-in"
 
 

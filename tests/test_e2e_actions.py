@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from bot.store import Store
-from bot.views.actions import due_text
+from bot.views.actions import due_text, in_sentence
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text
@@ -75,7 +75,7 @@ def test_a_next_step_becomes_an_action_its_owner_is_asked_about_and_marks_done(
         "due": {"due": {"type": "datepicker", "selected_date": DUE}},
     }
     assert submit_form(driver, user, values).status == 200
-    saved = messages.text("action_saved", title=step, owner=f"<@{owner}>", date=due_text(bundle, DUE))
+    saved = messages.text("action_saved", title=in_sentence(step), owner=f"<@{owner}>", date=due_text(bundle, DUE))
     driver.messages_with(user, saved.split("<@")[0])
 
     (made,) = driver.fake.wait_for("slackLists.create")
@@ -86,11 +86,11 @@ def test_a_next_step_becomes_an_action_its_owner_is_asked_about_and_marks_done(
 
     tick(MONDAY_CHECKIN)
     (asked,) = driver.messages_with(owner, messages.text("actions_due_title"))
-    assert step in all_text(asked.args["blocks"])
+    assert in_sentence(step) in all_text(asked.args["blocks"])
     assert driver.click(owner, asked, "action_answer:done").status == 200
-    driver.messages_with(owner, messages.text("action_answered_done", title=step).split(":")[0])
+    driver.messages_with(owner, messages.text("action_answered_done", title=in_sentence(step)).split(":")[0])
     home_opened(driver, owner)
-    line = messages.text("home_action", title=step, owner=f"<@{owner}>", date=due_text(bundle, DUE))
+    line = messages.text("home_action", title=in_sentence(step), owner=f"<@{owner}>", date=due_text(bundle, DUE))
     home_showing(driver, owner, f"✅ {line}")
 
     driver.fake.wait_until(lambda _c: driver.fake.lists.items(list_id)[0]["done"] or None, expected="ticked")
