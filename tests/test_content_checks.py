@@ -134,9 +134,9 @@ def test_a_verdict_left_without_any_true_sentence_is_caught(tmp_path: Path) -> N
     glances at likes would get an empty summary."""
     policy, likes = 'when = { policy = ["ready"] }', 'when = { measurement = ["partly"] }'
     measured = 'when = { measurement = ["ready"] }'
-    first_week = 'Plan on one to two hours a week from now on."\n'
+    picked, hunch = 'when = { networks = ["ready"] }', 'when = { networks = ["partly"] }'  # the first week
     bundle, _ = tampered(
-        tmp_path, "en", "assessment.toml", policy, measured, likes, measured, first_week, f"{first_week}{measured}\n"
+        tmp_path, "en", "assessment.toml", policy, measured, likes, measured, picked, measured, hunch, measured
     )
     problems = summary_problems({"en": bundle})
     assert any("'ready' has no summary sentence" in p for p in problems)

@@ -107,3 +107,21 @@ def test_every_verdict_gives_a_first_step_for_this_week(language: str) -> None:
             continue
         text = summary_text(bundle.assessment.verdicts[result.verdict], result).lower()
         assert THIS_WEEK[language] in text, (result.verdict, result.results)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_ready_member_with_only_a_hunch_about_networks_is_not_told_of_the_network_they_picked(
+    language: str,
+) -> None:
+    """Helper-found: *Ready* with networks answered "We have a hunch" said "post twice on the network
+    you picked"; that member is told to pick the one where their customers are."""
+    bundle = load_bundle(language)
+    picked, hunch = (
+        [s.text for s in bundle.assessment.verdicts["ready"].summary if s.when.get("networks") == (rating,)][0]
+        for rating in ("ready", "partly")
+    )
+    result = evaluate(QUESTION_IDS, {**READY, "networks": "partly"})
+    assert result.verdict == "ready"
+    shown = slack_text(bundle, result)
+    assert hunch in shown and picked not in shown
+    assert picked in slack_text(bundle, evaluate(QUESTION_IDS, READY))
