@@ -230,3 +230,14 @@ def test_a_chat_started_again_asks_again_what_was_open_not_the_assessment(tmp_pa
     talk(db, ["stage", "3", "check in"])
     out = talk(db, ["1"])
     assert "Where are you now?" in out and [r["outcome"] for r in store.db.query("select outcome from checkins")]
+
+
+def test_after_the_checkin_time_is_saved_the_next_line_is_read_afresh(tmp_path: Path) -> None:
+    """Helper-found: the settings question stayed open after saving, so "status" got "Check-in settings
+    are made in Slack"; and the status told a terminal member to type `/coach stage`."""
+    out = talk(tmp_path / "c.db", ["settings", "Tuesdays at 8", "status"])
+    messages = load_bundle().messages
+    assert messages.text("chat_settings_how") not in out
+    assert "You're on question 1 of 6" in out
+    assert messages.text("chat_journey_unplaced") in out and "/coach" not in out.split("Tuesday at 08:00")[-1]
+    assert Store(tmp_path / "c.db").open_prompt(MEMBER)[0] != "settings:"

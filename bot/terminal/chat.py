@@ -61,6 +61,7 @@ TERMINAL_NOTICES = {
     "paused_until": "chat_paused_until",
     "pause_date_far": "chat_pause_date_far",
     "pause_bad_date": "chat_pause_bad_date",
+    "journey_unplaced": "chat_journey_unplaced",
 }
 _MARKS = {
     ":large_green_circle:": "[##]",

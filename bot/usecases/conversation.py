@@ -262,11 +262,11 @@ class Conversation:
 
     def _settings(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         schedule = read_schedule(text, self.locale)
+        self.prompts.close(member)  # answered, or left for something else: a later line is read afresh
         if schedule is not None:
             return self._schedule(member, *schedule)
         wanted = read_intent(text, self.locale).command
-        self.prompts.close(member)
-        return self._act(member, wanted) if wanted in ("pause", "resume", "help") else [Notice("settings_how")]
+        return self._act(member, wanted) if wanted is not None else [Notice("settings_how")]
 
     def _schedule(self, member: MemberKey, weekday: int, at: str) -> list[Outcome]:
         """A day and time typed for the weekly check-in: saved as the settings form would save them."""
