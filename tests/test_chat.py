@@ -30,12 +30,16 @@ def chat(
     language: str = "en",
     clock: Callable[[], datetime] | None = None,
     member: MemberKey | None = None,
+    prompts: list[str] | None = None,
 ) -> str:
-    """``coach chat`` typed ``lines`` by the member (Ctrl-D after the last); everything it wrote."""
+    """``coach chat`` typed ``lines`` by the member (Ctrl-D after the last); everything it wrote (and,
+    into ``prompts``, what it asked each line with)."""
     feed = scripted(lines)
     output: list[str] = []
 
-    def read(_prompt: str) -> str:
+    def read(prompt: str) -> str:
+        if prompts is not None:
+            prompts.append(prompt)
         try:
             return next(feed)
         except StopIteration:

@@ -22,7 +22,7 @@ from tests.test_chat import MEMBER, chat, coach_chat
 TYPED = [
     "plan",
     *["more people order our cakes", "we get ten orders a week", ""],  # reason
-    *["12", "2,1", "", "Instagram, mostly", "2"],  # networks: 12 is not an option, asked again
+    *["12", "2,1", "Instagram, mostly", "2"],  # networks: 12 is not an option, asked again; no "other"
     *["Anna", "2", ""],  # resources
     *["Anna", "Ben", "Anna", "1"],  # pipeline
     *["1,4", "No politics, ever.", ""],  # policy: own rules, one per line, end with an empty line
@@ -101,3 +101,14 @@ def test_forget_typed_at_a_plan_question_asks_to_forget_and_saves_nothing(tmp_pa
     store = Store(tmp_path / "c.db")
     assert PlanStore(store).answers(MEMBER) == {}
     assert store.member(MEMBER) is None  # the "yes" confirmed the forget; it was not a plan answer
+
+
+def test_which_other_network_is_asked_only_when_another_network_was_chosen(tmp_path: Path) -> None:
+    """Helper-found: "If another network, which one?" was asked after Instagram and Facebook."""
+    networks = load_bundle().plan.section("networks")
+    other = networks.field("other_network").label
+    for chosen, asked_which in (("2,1", False), ("2, 9", True)):
+        asked: list[str] = []
+        typed = ["plan", "more orders", "ten a week", "", chosen, "1", "Mastodon", "1", "1", "quit"]
+        chat(tmp_path / f"{asked_which}.db", typed, prompts=asked)
+        assert any(prompt.startswith(other) for prompt in asked) is asked_which

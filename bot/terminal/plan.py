@@ -22,7 +22,7 @@ from bot.usecases.prompts import OpenPrompts
 from bot.views.plan import offer_key
 from flows.content import Bundle, load_bundle
 from flows.options import read_field
-from flows.plan import LISTED_KINDS, PlanField, PlanSection
+from flows.plan import LISTED_KINDS, OTHER_OPTION, PlanField, PlanSection
 from flows.plan_document import FieldValue, done_sections, message_mention, render_plan_markdown
 from flows.plan_outcomes import PlanOffer
 from flows.prompts import OpenPrompt
@@ -167,6 +167,9 @@ def _write_section(
     position = next((n for n, item in enumerate(asking) if item.id == start_at), 0) if saved else 0
     while position < len(asking):
         item = asking[position]
+        if not _asked(item, values):
+            position += 1
+            continue
         prompts.open(member, OpenPrompt("plan", f"{section.id}/{item.id}"))
         answer = _ask_field(bundle, section, item, values.get(item.id), read, write)
         if answer is Step.BACK:
@@ -182,6 +185,14 @@ def _write_section(
         if position == len(asking):
             asking, position = _save(plans, member, section, values, write), 0
     return None
+
+
+def _asked(item: PlanField, values: Mapping[str, FieldValue | None]) -> bool:
+    """A field naming "Another network" is asked only when that option was chosen."""
+    if item.spells_out is None:
+        return True
+    chosen = values.get(item.spells_out) or ()
+    return OTHER_OPTION in ((chosen,) if isinstance(chosen, str) else chosen)
 
 
 def _save(
