@@ -3,7 +3,7 @@ back), the stage cards, the quiz and its suggestion, the check-in, and a reply w
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -241,3 +241,20 @@ def test_after_the_checkin_time_is_saved_the_next_line_is_read_afresh(tmp_path: 
     assert "You're on question 1 of 6" in out
     assert messages.text("chat_journey_unplaced") in out and "/coach" not in out.split("Tuesday at 08:00")[-1]
     assert Store(tmp_path / "c.db").open_prompt(MEMBER)[0] != "settings:"
+
+
+def test_the_weekly_checkin_is_asked_when_the_chat_starts_once_its_time_has_come(tmp_path: Path) -> None:
+    """Helper-found: run a week later, the chat never asked the check-in the README says runs there
+    (no scheduler ticks for the terminal); "we slipped a bit" then got "I haven't asked you anything"."""
+    db = tmp_path / "c.db"
+    placed = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)  # a Monday, after the default 09:00 check-in time
+    chat(db, ["stage", "3"], "en", lambda: placed, MEMBER)
+    assert "Where are you now?" not in chat(db, [], "en", lambda: placed + timedelta(hours=3), MEMBER)
+    week_later = placed + timedelta(days=7)
+    out = chat(db, ["we slipped a bit"], "en", lambda: week_later, MEMBER)
+    assert "Last week you were at stage 3" in out
+    store = Store(db)
+    assert [(r["period"], r["outcome"]) for r in store.db.query("select period, outcome from checkins")] == [
+        ("2026-W50", "back")
+    ]
+    assert "Where are you now?" not in chat(db, [], "en", lambda: week_later + timedelta(hours=1), MEMBER)

@@ -46,8 +46,9 @@ class TerminalSession:
 
     def opening(self) -> list[str]:
         """What was asked when the chat last stopped, asked again (a quiz question, a check-in…); else
-        the assessment, started or resumed."""
-        return self.show(self.conversation.asked_again(self.member) or self.coach.start(self.member))
+        this week's check-in once it is due; else the assessment, started or resumed."""
+        again = self.conversation.asked_again(self.member) or self.journey.checkin_if_due(self.member)
+        return self.show(again or self.coach.start(self.member))
 
     def handle(self, line: str) -> list[str] | None:
         """The replies to one typed line; None when the member quits."""

@@ -28,7 +28,7 @@ from flows.outcomes import (
     StageCards,
     StageCoaching,
 )
-from flows.schedule import parse_clock, week_key, zone
+from flows.schedule import parse_clock, previous_checkin, week_key, zone
 from flows.values import Clock, MemberKey, utc_now
 
 CHECKIN_KIND = "checkin"
@@ -120,6 +120,20 @@ class Journey:
     def stage_of(self, member: MemberKey) -> int | None:
         row = self.store.member(member)
         return row.stage if row is not None else None
+
+    def checkin_if_due(self, member: MemberKey) -> list[Outcome] | None:
+        """This week's check-in when its time has come and it is not answered (``coach chat`` has no
+        scheduler: it asks when it starts); None otherwise."""
+        row = self.store.member(member)
+        at = parse_clock(row.checkin_time) if row is not None else None
+        changes = self.store.stage_changes(member)
+        if row is None or row.stage is None or row.paused or at is None or not changes:
+            return None
+        now = self.clock()
+        slot = previous_checkin(now, row.tz, row.checkin_weekday, at)
+        if parse_time(str(changes[-1]["at"])) >= slot or self.store.has_checkin(member, week_key(slot, row.tz)):
+            return None  # placed since this week's time came, or already answered
+        return self.checkin_now(member)
 
     def checkin_now(self, member: MemberKey) -> list[Outcome]:
         """A check-in on demand (App Home). It counts as this week's, so the scheduler skips the week."""
