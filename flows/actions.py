@@ -148,11 +148,12 @@ def pending_answer(ref: str) -> ActionAnswer | None:
     return action_answer(ref.partition("/")[0]) if "/" in ref else None
 
 
-def pick_action(asked: Sequence[ActionLine], number: int | None) -> ActionLine | None:
-    """The action a typed answer is about: the one asked (whatever number the reply holds: "done, took 3
+def pick_action(asked: Sequence[ActionLine], number: int | None, named: bool = False) -> ActionLine | None:
+    """The action a typed answer is about: the one asked (whatever number a remark holds: "done, took 3
     hours"), or the one its number names (1 is the first listed); None when several were asked and no
-    number, or a number out of range, says which."""
-    if len(asked) == 1:
+    number, or a number out of range, says which. ``named``: the number names an action ("drop 3" as
+    the whole message), so even with one asked, only 1 names it."""
+    if len(asked) == 1 and not (named and number not in (None, 1)):
         return asked[0]
     if number is None:
         return None

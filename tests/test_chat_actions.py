@@ -118,3 +118,11 @@ def test_a_date_that_cannot_be_read_is_asked_in_a_format_that_can(tmp_path: Path
     out = chat(tmp_path / "c.db", [*GETTING_THERE, "action 1 someday soon"], clock=lambda: NOW)
     assert load_bundle().messages.text("chat_action_date") in out
     assert not Store(tmp_path / "c.db").actions.of_member(MEMBER)
+
+
+def test_a_number_that_names_no_action_is_asked_back_even_with_one_left(tmp_path: Path) -> None:
+    """Helper-found: with one listed action left, "drop 3" dropped it."""
+    out = chat(tmp_path / "c.db", [*TYPED["en"][:-1], "drop 3"], "en", clock=lambda: NOW)
+    assert load_bundle().messages.text("chat_action_which") in out
+    statuses = sorted((a.id, a.status) for a in Store(tmp_path / "c.db").actions.of_member(MEMBER))
+    assert [status for _id, status in statuses] == ["done", "open"]

@@ -136,6 +136,8 @@ def test_which_action_a_typed_answer_is_about() -> None:
     assert pick_action(LINES, 2) == LINES[1]
     assert pick_action(LINES, 4) is None and pick_action(LINES, 0) is None
     assert pick_action(LINES[:1], 3) == LINES[0]  # one asked: "done, took 3 hours" is about it
+    assert pick_action(LINES[:1], 3, named=True) is None  # "drop 3" as the whole message: no third one
+    assert pick_action(LINES[:1], 1, named=True) == LINES[0]
 
 
 def test_asked_back_which_one_the_prompt_keeps_the_answer_given() -> None:

@@ -63,7 +63,8 @@ class TypedAnswers:
         answer = action_answer(reading.understood.choice)
         if answer is None and reading.understood.guess is None and reading.number is not None:
             answer = pending_answer(given)
-        picked = asked if reading.every else [a for a in [pick_action(asked, reading.number)] if a is not None]
+        one = pick_action(asked, reading.number, named=reading.whole)
+        picked = asked if reading.every else [a for a in [one] if a is not None]
         if answer is not None and picked:
             rest = tuple(a for a in asked if a not in picked)  # asked again, numbered afresh
             again = [ActionsAsk(rest, listed=ask_back)] if rest else []
