@@ -126,3 +126,11 @@ def test_a_number_that_names_no_action_is_asked_back_even_with_one_left(tmp_path
     assert load_bundle().messages.text("chat_action_which") in out
     statuses = sorted((a.id, a.status) for a in Store(tmp_path / "c.db").actions.of_member(MEMBER))
     assert [status for _id, status in statuses] == ["done", "open"]
+
+
+def test_done_1_right_after_making_an_action_answers_it(tmp_path: Path) -> None:
+    """Helper-found: "done 1" straight after "action 1" got "I haven't asked you anything just now"
+    (with none due this week, only the check-in's numbering was read)."""
+    out = chat(tmp_path / "c.db", [*GETTING_THERE, "action 1", "done 1"], "en", clock=lambda: NOW)
+    (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
+    assert action.status == "done" and "Marked as done" in out

@@ -41,10 +41,14 @@ class TypedAnswers:
         row = self.store.member(member)
         return due_actions(self.store, member, row.tz if row is not None else None, self.clock())
 
+    def owned(self, member: MemberKey) -> tuple[ActionLine, ...]:
+        """Every open action the member owns, in the order "actions" lists them."""
+        return tuple(self.store.actions.due_for_owner(member, date.max))
+
     def listed(self, member: MemberKey) -> list[Outcome]:
         """"actions": every open action the member owns, to answer by button or by typing."""
         self.store.ensure_member(member, self.clock())  # what is listed is what "done 2" answers
-        owned = tuple(self.store.actions.due_for_owner(member, date.max))
+        owned = self.owned(member)
         return [ActionsAsk(owned, listed=True)] if owned else [Notice("actions_none")]
 
     def asked(self, member: MemberKey, prompt: OpenPrompt) -> tuple[ActionLine, ...]:

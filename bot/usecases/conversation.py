@@ -284,8 +284,11 @@ class Conversation:
         if wanted.command is not None:
             return self._act(member, wanted.command)
         if not checkin_named(text, self.locale) and read_action(text, self.locale).whole:
-            typed = self.answers.action(member, text, self.answers.due(member), ask_back=False)
-            if typed is not None:  # "done 2": this week's actions (asked in a remark, they are not)
+            # "done 2": this week's actions, as the check-in numbers them; with none due, every open
+            # one, as "actions" lists them (asked in a remark, they are not)
+            due = self.answers.due(member) or self.answers.owned(member)
+            typed = self.answers.action(member, text, due, ask_back=False)
+            if typed is not None:
                 return typed
         return [Notice("open_not_understood", {"text": text.strip()[:MAX_ECHO]})]
 
