@@ -371,3 +371,27 @@ def test_slow_canvases_hold_up_no_ones_form(coach_server: SlackDriver) -> None:
     driver.fake.wait_for("views.open")  # opened while the canvases still wait
     assert not gate.is_set()
     gate.set()
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_coach_plan_after_not_for_now_says_the_plan_is_there_all_the_same(
+    coach_server: SlackDriver, language: str
+) -> None:
+    """Helper-found: the *Not for now* verdict says there is no plan to write; `/coach plan` then opened
+    it without a word. Asked for, it comes, with a word that the verdict offered none."""
+    driver, bundle = coach_server, load_bundle(language)
+    user = user_in(driver, language, "NFN")
+    driver.command(user)
+    for number, rating in enumerate(["not_yet", "ready", "ready", "ready", "ready", "ready"], start=1):
+        driver.click(user, driver.wait_question(user, number), f"answer:{rating}")
+    verdict = bundle.assessment.verdicts["better_elsewhere"].title
+    driver.messages_with(user, verdict)
+    driver.command(user, "plan")
+    wait_dm(driver, user, "plan_build")
+    word = bundle.plan.text("after_not_for_now", verdict=verdict)
+    assert [m for m in driver.fake.messages_to(f"D{user}") if word in (m.args.get("text") or "")]
+    other = user_in(driver, language, "GT")
+    finish_assessment(driver, other)
+    driver.command(other, "plan")
+    wait_dm(driver, other, "plan_build", count=2)  # the offer after the verdict, then the one asked for
+    assert not [m for m in driver.fake.messages_to(f"D{other}") if word in (m.args.get("text") or "")]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.usecases.plan import Plans
 from bot.usecases.prompts import OpenPrompts
-from bot.views.plan import offer_key
+from bot.views.plan import offer_key, plan_notice_text
 from flows.content import Bundle, load_bundle
 from flows.options import read_field
 from flows.plan import LISTED_KINDS, OTHER_OPTION, PlanField, PlanSection
@@ -233,6 +233,8 @@ def run_plan(plans: Plans, member: MemberKey, read: Read, write: Write, out: Pat
     Markdown, printed or written to ``out``, unless the form stopped for a line typed for the
     conversation: that line is returned instead."""
     plan = plans.bundle.plan
+    for notice in plans.after_not_for_now(member):  # the verdict offered no plan: it is here all the same
+        write(plan_notice_text(plans.bundle, notice).replace("*", ""))
     write(plan.text("chat_intro"))
     todo, left_at, all_written = _to_write(plans, member)
     if all_written:

@@ -16,7 +16,7 @@ from bot.usecases.lookback import previous_completed, verdict_history
 from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.actions import ActionLine
 from flows.assessment import evaluate
-from flows.content import RATINGS, Bundle
+from flows.content import QUESTION_IDS, RATINGS, Bundle
 from flows.lookback import Change, changes
 from flows.outcomes import Outcome, Summary
 from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
@@ -31,6 +31,7 @@ from flows.plan_outcomes import (
     PlanTip,
 )
 from flows.values import Clock, MemberKey, utc_now
+from flows.verdicts import follows_with_plan
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -50,9 +51,18 @@ class Plans:
         return PlanOffer(self.order(member), done_sections(self.bundle.plan, self.plans.answers(member)), saved)
 
     def show(self, member: MemberKey) -> list[Outcome]:
-        """``/coach plan``: the sections to write, and the plan document brought up to date."""
+        """``/coach plan``: the sections to write, and the plan document brought up to date (after a
+        *Not for now* verdict, which offered no plan, with a word that it is there all the same)."""
         self.store.ensure_member(member, self.clock())
-        return [self.document(member), self.offer(member)]
+        return [*self.after_not_for_now(member), self.document(member), self.offer(member)]
+
+    def after_not_for_now(self, member: MemberKey) -> list[PlanNotice]:
+        """The plan asked for after a *Not for now* verdict: a word that it is there all the same."""
+        done = next((a for a in self.store.recent_assessments(member, 2) if a.completed_at is not None), None)
+        verdict = evaluate(QUESTION_IDS, self.store.answers(done.id)).verdict if done is not None else None
+        if verdict is None or follows_with_plan(verdict):
+            return []
+        return [PlanNotice("after_not_for_now", {"verdict": self.bundle.assessment.verdicts[verdict].title})]
 
     def document(self, member: MemberKey) -> PlanDocument:
         canvas = self.plans.document(member)
