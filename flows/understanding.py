@@ -131,7 +131,8 @@ SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own
 def plain_yes_or_no(text: str, locale: str) -> bool | None:
     """A short yes (True) or no (False) that names nothing else ("yes", "joo", "esatto", "nope",
     "not really"); None for anything longer, less sure, or asked with a question mark."""
-    if len([word for word in tokens(text) if word != "?"]) > SHORT_REPLY_WORDS:
+    words = tuple(word for word in tokens(text) if word != "?")
+    if len(words) > SHORT_REPLY_WORDS or words in lexicon_for(locale).whole:  # "1", "the first": a pick
         return None
     choice = read_rating(text, locale).choice
     return {"ready": True, "not_yet": False}.get(choice or "")

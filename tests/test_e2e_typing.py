@@ -171,3 +171,19 @@ def test_yes_to_did_you_mean_records_the_answer_offered_and_no_records_nothing(
     driver.wait_question(user, 3)
     assert store.answers(latest.id) == {"reason": "ready", "networks": "not_yet"}
     assert store.answer_texts(latest.id)["networks"] == "probably not"
+
+
+def test_a_number_after_did_you_mean_picks_that_button_not_a_yes_or_no(coach_server: SlackDriver, settings) -> None:
+    """Helper-found (over HTTP): after "Did you mean *Roughly, but it's vague*?", "1" recorded *Roughly*
+    (read as a yes) and "3" asked again (read as a no); a number picks the button it numbers."""
+    driver, user = coach_server, "U0NUMBER"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, "maybe")
+    driver.messages_with(user, "Did you mean *Roughly, but it's vague*?")
+    driver.dm(user, "3")
+    driver.wait_question(user, 2)
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {"reason": "not_yet"}
+    assert store.answer_texts(latest.id) == {"reason": "maybe"}

@@ -154,6 +154,9 @@ def test_a_slip_of_yes_is_offered_first_when_asking_back_as_the_readme_says(text
         ("yes?", "en", None),  # asked, not said
         ("yes, it's someone's job", "en", None),  # names an answer of its own
         ("2", "en", None),
+        ("1", "en", None),  # a number picks that option, never a yes to the one offered
+        ("3", "it", None),
+        ("the first", "en", None),
         ("kind of", "en", None),
         ("no", "fi", None),  # Finnish "no" is "well…"
     ],
