@@ -187,3 +187,24 @@ def test_a_number_after_did_you_mean_picks_that_button_not_a_yes_or_no(coach_ser
     latest = store.latest_assessment(member)
     assert latest is not None and store.answers(latest.id) == {"reason": "not_yet"}
     assert store.answer_texts(latest.id) == {"reason": "maybe"}
+
+
+def test_a_click_on_did_you_mean_closes_the_question_and_keeps_its_own_message(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Helper-found (over HTTP): confirming on "Did you mean …?" rewrote that message into the closed
+    question and left the question itself with live buttons."""
+    driver, user = coach_server, "U0CONFIRMCLICK"
+    driver.command(user)
+    first = driver.wait_question(user, 1)
+    driver.click(user, first, "answer:ready")
+    second = driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.dm(user, "maybe")
+    (asked,) = driver.messages_with(user, "You wrote")
+    assert driver.click(user, asked, "confirm:partly").status == 200
+    driver.wait_question(user, 3)
+    closed_question = driver.fake.wait_for("chat.update", ts=second.response["ts"])[-1]
+    assert all(block["type"] != "actions" for block in closed_question.args["blocks"])  # its buttons are gone
+    updates_of_asked = [c for c in driver.fake.calls_to("chat.update") if c.args["ts"] == asked.response["ts"]]
+    assert updates_of_asked and all('You wrote "maybe"' in c.args["text"] for c in updates_of_asked)

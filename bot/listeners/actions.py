@@ -168,7 +168,9 @@ def clicked(
     """Every click: decide and persist, keep the outcomes in the outbox (same transaction), then ack."""
     member = member_of(context)
     if member is not None:
-        outcomes = on_clicked_message(decide(services, member, action), body)
+        outcomes = decide(services, member, action)
+        if decide is not confirm:  # "Did you mean …?" is not the question: that one closes where it is
+            outcomes = on_clicked_message(outcomes, body)
         keep_for_sending(context, outcomes, dm_channel(body), clicked_message(body))
     ack()
 
