@@ -208,3 +208,25 @@ def test_a_click_on_did_you_mean_closes_the_question_and_keeps_its_own_message(
     assert all(block["type"] != "actions" for block in closed_question.args["blocks"])  # its buttons are gone
     updates_of_asked = [c for c in driver.fake.calls_to("chat.update") if c.args["ts"] == asked.response["ts"]]
     assert updates_of_asked and all('You wrote "maybe"' in c.args["text"] for c in updates_of_asked)
+
+
+def test_no_to_forget_asks_again_the_question_it_was_at(coach_server: SlackDriver, settings) -> None:
+    """Helper-found (over HTTP): after "forget" and "no", typed answers got "I haven't asked you
+    anything just now" although the assessment was at question 2."""
+    driver, user = coach_server, "U0KEEPME"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, "yes")
+    driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.dm(user, "forget")
+    driver.messages_with(user, "It cannot be undone")
+    driver.dm(user, "no")
+    driver.messages_with(user, "Nothing was deleted")
+    assert "Question 2 of 6" in driver.wait_question(user, 3).args["text"]  # asked again
+    driver.settle(user)
+    driver.dm(user, "sort of")
+    assert "Question 3 of 6" in driver.wait_question(user, 4).args["text"]
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready", "networks": "partly"}

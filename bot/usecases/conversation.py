@@ -251,7 +251,8 @@ class Conversation:
         if read_rating(text, self.locale).choice == "ready":
             return self.privacy.forget(member)
         self.prompts.close(member)
-        return [Notice("forget_kept")]
+        row = self.coach.open_assessment(member)  # kept: the question it was at is asked again
+        return [Notice("forget_kept"), *(self.coach.ask_current(row) if row is not None else [])]
 
     def _restart(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         if read_rating(text, self.locale).choice == "ready":
