@@ -245,6 +245,12 @@ def test_a_quiz_reply_that_does_not_know_or_only_hedges_is_asked_back_never_file
     assert understood.choice is None and understood.guess is None
 
 
+@pytest.mark.parametrize(("language", "text"), [("en", "sometimes"), ("fi", "joskus"), ("it", "a volte")])
+def test_sometimes_is_now_and_then_in_every_language(language: str, text: str) -> None:
+    """Helper-found: Finnish "joskus" was read, English "sometimes" and Italian "a volte" were not."""
+    assert read_quiz(text, language, load_bundle(language).stages.quiz_question("frequency")).choice == "2"
+
+
 def test_a_plain_yes_or_no_still_answers_the_quiz_where_one_answer_says_it() -> None:
     results = load_bundle().stages.quiz_question("results")
     assert read_quiz("no", "en", results).choice == "2" and read_quiz("yes", "en", results).choice == "3"
