@@ -175,6 +175,8 @@ class ReadingWords(Frozen):
     fillers: tuple[str, ...] = ()  # words that mean nothing when more follow (Finnish "no", "well")
     # "I don't know": an answer to a readiness question (not yet), never one of a quiz's own answers
     not_knowing: tuple[str, ...] = ()
+    # "resume" as the whole message: the weekly check-ins while they are paused, else the assessment
+    resume_words: tuple[str, ...] = ()
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
     actions: Mapping[ActionWord, tuple[str, ...]] = Field(default_factory=dict)  # about an action, anywhere

@@ -125,6 +125,11 @@ def not_knowing(text: str, locale: str) -> bool:
     return bool(find(words, _not_knowing(locale), fuzzy=False))
 
 
+def resume_word(text: str, locale: str) -> bool:
+    """"resume", "jatka", "riprendi" as the whole message (in the member's language or English)."""
+    return tokens(text) in {tokens(p) for _, words in words_read(locale) for p in words.resume_words}
+
+
 SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own, naming no answer
 
 

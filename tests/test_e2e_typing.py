@@ -230,3 +230,21 @@ def test_no_to_forget_asks_again_the_question_it_was_at(coach_server: SlackDrive
     assert "Question 3 of 6" in driver.wait_question(user, 4).args["text"]
     latest = store.latest_assessment(member)
     assert latest is not None and store.answers(latest.id) == {"reason": "ready", "networks": "partly"}
+
+
+def test_resume_typed_while_paused_resumes_the_checkins_not_the_assessment(coach_server: SlackDriver, settings) -> None:
+    """Helper-found (over HTTP): "resume" typed after "pause" said "Welcome back!", posted question 1 again
+    and left the check-ins paused; the README says resume acts at any prompt."""
+    driver, user = coach_server, "U0RESUMER"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.settle(user)
+    driver.dm(user, "pause")
+    driver.messages_with(user, "Weekly check-ins are paused")
+    assert store.member(member).paused  # type: ignore[union-attr]
+    driver.dm(user, "resume")
+    driver.messages_with(user, "Weekly check-ins are back on")
+    assert not store.member(member).paused  # type: ignore[union-attr]
+    asked = [m for m in driver.fake.messages_to(f"D{user}") if "Question 1 of 6" in (m.args.get("text") or "")]
+    assert len(asked) == 1  # the assessment was not asked again

@@ -64,6 +64,9 @@ class TerminalSession:
         command = read_reply(typed, self.coach.bundle.locale).command
         if command == "quit":
             return None
+        resumed = self.conversation.resumed(self.member, typed)
+        if resumed is not None:  # "resume" while the check-ins are paused: them, not the assessment
+            return self.show(resumed)
         if command == "start":
             return self.show(self.coach.retake(self.member))  # a new assessment once the last one is done
         return self.show(self.conversation.handle_text(self.member, typed))

@@ -45,6 +45,7 @@ from flows.understanding import (
     read_intent,
     read_rating,
     read_schedule,
+    resume_word,
     stage_named,
 )
 from flows.values import Clock, MemberKey, utc_now
@@ -68,6 +69,9 @@ class Conversation:
         paused = self.journey.pause_typed(member, text, self.bundle)  # "pause until <date>", before all else
         if paused is not None:
             return paused
+        resumed = self.resumed(member, text)
+        if resumed is not None:
+            return resumed
         anywhere = journey_word(text, self.locale)
         if anywhere is not None:  # "stage", "quiz", "check in", "settings"… as the whole message
             return self._act(member, anywhere)
@@ -88,6 +92,13 @@ class Conversation:
         if prompt is None or handler is None:
             return self.nothing_open(member, text)
         return handler(member, prompt, text)
+
+    def resumed(self, member: MemberKey, text: str) -> list[Outcome] | None:
+        """"resume" on its own while the weekly check-ins are paused: they are resumed (at any prompt);
+        None otherwise (it then resumes the assessment, as "start" does)."""
+        if not resume_word(text, self.locale) or not self.journey.is_paused(member):
+            return None
+        return self.journey.resume(member)
 
     def asked_again(self, member: MemberKey) -> list[Outcome] | None:
         """The open prompt asked once more, as it was (``coach chat`` started again on a quiz question,
