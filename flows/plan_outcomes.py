@@ -18,6 +18,7 @@ class PlanOffer:
     order: tuple[str, ...]
     done: frozenset[str]
     saved: str | None = None
+    ranked: bool = True  # ordered by a readiness result (False before any: in question order)
 
 
 @dataclass(frozen=True)

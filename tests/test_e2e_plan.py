@@ -217,6 +217,8 @@ def test_coach_plan_sends_the_sections_and_the_document_to_the_dm(coach_server: 
     assert "messaggi diretti" in driver.command_reply(user, "plan")["text"]
     offer = wait_dm(driver, user, "plan_build")
     assert "Parti scritte: 0 su 6." in offer.args["text"]
+    # no result yet: no word of one, nor of a weakest area (helper-found)
+    assert load_bundle("it").plan.text("offer_unranked") in offer.args["text"]
     (created,) = driver.fake.wait_for("canvases.create")
     missing = [load_bundle("it").plan.text("section_missing", number=n) for n in range(1, 7)]
     assert all(markdown_of(created).count(line) == 1 for line in missing)

@@ -48,7 +48,8 @@ class Plans:
         return weakest_first(self.bundle.plan, self.plans.ratings(member) or {})
 
     def offer(self, member: MemberKey, saved: str | None = None) -> PlanOffer:
-        return PlanOffer(self.order(member), done_sections(self.bundle.plan, self.plans.answers(member)), saved)
+        done = done_sections(self.bundle.plan, self.plans.answers(member))
+        return PlanOffer(self.order(member), done, saved, ranked=bool(self.plans.ratings(member)))
 
     def show(self, member: MemberKey) -> list[Outcome]:
         """``/coach plan``: the sections to write, and the plan document brought up to date (after a
