@@ -397,3 +397,17 @@ def test_coach_plan_after_not_for_now_says_the_plan_is_there_all_the_same(
     driver.command(other, "plan")
     wait_dm(driver, other, "plan_build", count=2)  # the offer after the verdict, then the one asked for
     assert not [m for m in driver.fake.messages_to(f"D{other}") if word in (m.args.get("text") or "")]
+
+
+def test_coach_resume_after_not_for_now_does_not_promise_weekly_checkins(coach_server: SlackDriver) -> None:
+    """Helper-found: after *Not for now* (no weekly check-ins), `/coach resume` said "Weekly check-ins
+    are back on: every Monday at 09:00"."""
+    driver, messages = coach_server, load_bundle("en").messages
+    user = user_in(driver, "en", "NFNR")
+    driver.command(user)
+    for number, rating in enumerate(["not_yet", "ready", "ready", "ready", "ready", "ready"], start=1):
+        driver.click(user, driver.wait_question(user, number), f"answer:{rating}")
+    driver.messages_with(user, "Not for now")
+    reply = driver.command_reply(user, "resume")["text"]
+    said = messages.text("home_schedule_not_for_now").replace("*", "")
+    assert "every Monday" not in reply and said in reply.replace("*", "")

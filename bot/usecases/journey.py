@@ -13,8 +13,9 @@ from bot.store.interfaces import CoachStore
 from bot.usecases.actions import due_actions
 from bot.usecases.plan import Plans
 from flows.actions import ActionsAsk
+from flows.assessment import evaluate
 from flows.away import find_date, local_today, pause_over, pause_problem, read_pause_request, resume_slot
-from flows.content import Bundle
+from flows.content import QUESTION_IDS, Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
 from flows.machines import InvalidMove
 from flows.outcomes import (
@@ -30,6 +31,7 @@ from flows.outcomes import (
 )
 from flows.schedule import parse_clock, previous_checkin, week_key, zone
 from flows.values import Clock, MemberKey, utc_now
+from flows.verdicts import gets_weekly_checkins
 
 CHECKIN_KIND = "checkin"
 
@@ -260,8 +262,13 @@ class Journey:
         return len(ended)
 
     def resume(self, member: MemberKey) -> list[Outcome]:
+        """Check-ins back on; after a *Not for now* verdict there are none to bring back, and it says so."""
         self._member(member)
         self.store.update_member(member, paused=0, paused_until=None)
+        latest = self.store.latest_completed_assessment(member)
+        verdict = evaluate(QUESTION_IDS, self.store.answers(latest.id)).verdict if latest is not None else None
+        if not gets_weekly_checkins(verdict):
+            return [Notice("home_schedule_not_for_now")]
         return [self._schedule_notice("resumed", member)]
 
     def _schedule_notice(self, key: str, member: MemberKey) -> Notice:
