@@ -177,6 +177,8 @@ class ReadingWords(Frozen):
     not_knowing: tuple[str, ...] = ()
     # "resume" as the whole message: the weekly check-ins while they are paused, else the assessment
     resume_words: tuple[str, ...] = ()
+    # Replies of the [whole] table that are a yes or a no ("on", "en", "mai"); the rest pick by place ("1")
+    whole_yes_no: tuple[str, ...] = ()
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
     actions: Mapping[ActionWord, tuple[str, ...]] = Field(default_factory=dict)  # about an action, anywhere

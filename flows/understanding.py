@@ -95,7 +95,7 @@ def wholly_question_back(words: tuple[str, ...], locale: str) -> QuestionBack | 
     "I don't get the question"): read before any answer words it holds ("don't" is no answer there)."""
     bare = [word for word in words if word != "?"]
     hits = find(words, _questions(locale), fuzzy=False)
-    if hits and hits[0].size * 3 >= len(bare) * 2:
+    if hits and sum(hit.size for hit in hits) * 3 >= len(bare) * 2:  # "huh, I don't understand"
         return hits[0].key  # type: ignore[return-value]
     return None
 
@@ -130,6 +130,17 @@ def resume_word(text: str, locale: str) -> bool:
     return tokens(text) in {tokens(p) for _, words in words_read(locale) for p in words.resume_words}
 
 
+@cache
+def _picks(locale: str) -> frozenset[tuple[str, ...]]:
+    """Whole replies that pick an option by its place ("1", "the first", "toinen"): ``reading.toml``'s
+    ``[whole]`` table but its yes and no words (``whole_yes_no``: "on", "en", "mai")."""
+    picks: set[tuple[str, ...]] = set()
+    for _, words in words_read(locale):
+        yes_no = {tokens(phrase) for phrase in words.whole_yes_no}
+        picks |= {tokens(phrase) for phrases in words.whole.values() for phrase in phrases} - yes_no
+    return frozenset(picks)
+
+
 SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own, naming no answer
 
 
@@ -137,7 +148,7 @@ def plain_yes_or_no(text: str, locale: str) -> bool | None:
     """A short yes (True) or no (False) that names nothing else ("yes", "joo", "esatto", "nope",
     "not really"); None for anything longer, less sure, or asked with a question mark."""
     words = tuple(word for word in tokens(text) if word != "?")
-    if len(words) > SHORT_REPLY_WORDS or words in lexicon_for(locale).whole:  # "1", "the first": a pick
+    if len(words) > SHORT_REPLY_WORDS or words in _picks(locale):  # "1", "the first", "toinen": a pick
         return None
     choice = read_rating(text, locale).choice
     return {"ready": True, "not_yet": False}.get(choice or "")

@@ -41,6 +41,7 @@ def test_an_action_comes_from_a_next_step_or_a_plan_part() -> None:
         ('Write one sentence: "it works when __."', 'Write one sentence: "it works when __"'),
         ("Ask every customer?", "Ask every customer?"),
         ("Post twice", "Post twice"),
+        ("Post weekly...", "Post weekly..."),  # a member's own ellipsis stays
     ],
 )
 def test_an_action_inside_a_sentence_loses_the_full_stop_that_ended_it(title: str, shown: str) -> None:

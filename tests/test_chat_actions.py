@@ -134,3 +134,10 @@ def test_done_1_right_after_making_an_action_answers_it(tmp_path: Path) -> None:
     out = chat(tmp_path / "c.db", [*GETTING_THERE, "action 1", "done 1"], "en", clock=lambda: NOW)
     (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
     assert action.status == "done" and "Marked as done" in out
+
+
+def test_a_bare_done_with_nothing_asked_or_due_acts_on_no_action(tmp_path: Path) -> None:
+    """Review: with the fallback to every open action, a bare "finished" marked one done unasked."""
+    chat(tmp_path / "c.db", [*GETTING_THERE, "action 1", "finished", "drop"], "en", clock=lambda: NOW)
+    (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
+    assert action.status == "open"

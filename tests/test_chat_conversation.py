@@ -258,3 +258,24 @@ def test_the_weekly_checkin_is_asked_when_the_chat_starts_once_its_time_has_come
         ("2026-W50", "back")
     ]
     assert "Where are you now?" not in chat(db, [], "en", lambda: week_later + timedelta(hours=1), MEMBER)
+
+
+def test_no_weekly_checkin_at_the_chat_start_after_not_for_now(tmp_path: Path) -> None:
+    """Review: a member placed on a stage, then told *Not for now*, was asked the check-in a week later."""
+    db = tmp_path / "c.db"
+    placed = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
+    chat(db, ["stage", "3", "start", "no", "yes", "yes", "yes", "yes", "yes"], "en", lambda: placed, MEMBER)
+    out = chat(db, [], "en", lambda: placed + timedelta(days=7), MEMBER)
+    assert "Where are you now?" not in out
+
+
+def test_a_checkin_asked_for_before_its_day_is_not_asked_again_at_the_chat_start(tmp_path: Path) -> None:
+    """Review: with Friday check-ins, one answered on Monday (asked for with "check in") was asked again
+    at every chat start until Friday."""
+    db = tmp_path / "c.db"
+    thursday = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    chat(db, ["stage", "3", "settings", "Fridays at 9"], "en", lambda: thursday, MEMBER)
+    monday = thursday + timedelta(days=4)  # Friday's check-in was due; asked now, it counts for this week
+    assert "Where are you now?" in chat(db, ["same"], "en", lambda: monday, MEMBER)
+    tuesday = chat(db, [], "en", lambda: monday + timedelta(days=1), MEMBER)
+    assert "Where are you now?" not in tuesday and "already answered" not in tuesday

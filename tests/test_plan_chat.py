@@ -112,3 +112,22 @@ def test_which_other_network_is_asked_only_when_another_network_was_chosen(tmp_p
         typed = ["plan", "more orders", "ten a week", "", chosen, "1", "Mastodon", "1", "1", "quit"]
         chat(tmp_path / f"{asked_which}.db", typed, prompts=asked)
         assert any(prompt.startswith(other) for prompt in asked) is asked_which
+
+
+def test_back_in_the_plan_form_passes_over_a_question_that_was_not_asked(tmp_path: Path) -> None:
+    """Review: without "Another network", back from the field after it landed on the skipped one and
+    went forward again, for ever."""
+    networks = load_bundle().plan.section("networks")
+    ids = [f.id for f in networks.fields]
+    before, after = networks.fields[ids.index("other_network") - 1], networks.fields[ids.index("other_network") + 1]
+    asked: list[str] = []
+    typed = ["plan", "more orders", "ten a week", "", "2,1", "back", "quit"]  # back from the one after it
+    chat(tmp_path / "c.db", typed, prompts=asked)
+    labels = [prompt for prompt in asked if prompt.strip() != ">"]
+    assert labels[-2].startswith(after.label) and labels[-1].startswith(before.label)
+
+
+def test_pause_until_typed_at_a_plan_question_pauses_and_is_not_saved(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["plan", "pause until 2027-01-15", "quit"])
+    assert "Paused until 15 January 2027" in out
+    assert PlanStore(Store(tmp_path / "c.db")).answers(MEMBER) == {}

@@ -111,6 +111,8 @@ def test_questions_back_are_recognised_in_each_language(text: str, language: str
         "I don't get the question",
         "I don't know what you mean",
         "i don't follow",
+        "huh, i don't understand",  # two questions back make the reply
+        "I don't understand what you mean",
     ],
 )
 def test_not_understanding_the_question_is_a_question_back_never_a_no(text: str) -> None:
@@ -157,6 +159,10 @@ def test_a_slip_of_yes_is_offered_first_when_asking_back_as_the_readme_says(text
         ("1", "en", None),  # a number picks that option, never a yes to the one offered
         ("3", "it", None),
         ("the first", "en", None),
+        ("eka", "fi", None),
+        ("on", "fi", True),  # "it is": a yes standing alone, not a pick
+        ("en", "fi", False),  # "I don't"
+        ("mai", "it", False),
         ("kind of", "en", None),
         ("no", "fi", None),  # Finnish "no" is "well…"
     ],

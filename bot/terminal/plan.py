@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from pathlib import Path
 
 from bot.usecases.plan import Plans
 from bot.usecases.prompts import OpenPrompts
 from bot.views.plan import offer_key, plan_notice_text
+from flows.away import read_pause_request
 from flows.content import Bundle, load_bundle
 from flows.options import read_field
 from flows.plan import LISTED_KINDS, OTHER_OPTION, PlanField, PlanSection
@@ -27,7 +29,7 @@ from flows.plan_document import FieldValue, done_sections, message_mention, rend
 from flows.plan_outcomes import PlanOffer
 from flows.prompts import OpenPrompt
 from flows.reading import tokens
-from flows.understanding import journey_word, wholly_question_back
+from flows.understanding import journey_word, resume_word, wholly_question_back
 from flows.values import MemberKey
 
 Read = Callable[[str], str]
@@ -103,7 +105,9 @@ def _introduce(bundle: Bundle, section: PlanSection, item: PlanField, write: Wri
         write(plan.text("chat_lines"))
 
 
-def _not_an_answer(bundle: Bundle, section: PlanSection, item: PlanField, typed: str, write: Write) -> Leave | bool:
+def _not_an_answer(
+    bundle: Bundle, section: PlanSection, item: PlanField, typed: str, write: Write, today: date
+) -> Leave | bool:
     """A line that is no answer to the field: ``plan`` (already here: asked again), a question back
     (explained, then asked again), or a journey word for the conversation (Leave); False otherwise."""
     if is_plan_command(bundle, typed):
@@ -112,12 +116,15 @@ def _not_an_answer(bundle: Bundle, section: PlanSection, item: PlanField, typed:
         write(section.intro + (f"\n{item.placeholder}" if item.placeholder else ""))
         _introduce(bundle, section, item, write)
         return True
-    return Leave(typed) if journey_word(typed, bundle.locale) is not None else False
+    for_conversation = journey_word(typed, bundle.locale) is not None or resume_word(typed, bundle.locale)
+    pausing = read_pause_request(typed, bundle.away, bundle.locale, today) is not None
+    return Leave(typed) if for_conversation or pausing else False
 
 
 def _ask_field(
-    bundle: Bundle, section: PlanSection, item: PlanField, current: FieldValue | None, read: Read, write: Write
+    plans: Plans, section: PlanSection, item: PlanField, current: FieldValue | None, read: Read, write: Write
 ) -> FieldValue | None | Step | Leave:
+    bundle = plans.bundle
     plan = bundle.plan
     _introduce(bundle, section, item, write)
     while True:
@@ -130,7 +137,7 @@ def _ask_field(
             continue
         if typed == CLEAR:
             return None
-        other = _not_an_answer(bundle, section, item, typed, write)
+        other = _not_an_answer(bundle, section, item, typed, write, plans.clock().date())
         if other is not False:
             if isinstance(other, Leave):
                 return other
@@ -171,9 +178,11 @@ def _write_section(
             position += 1
             continue
         prompts.open(member, OpenPrompt("plan", f"{section.id}/{item.id}"))
-        answer = _ask_field(bundle, section, item, values.get(item.id), read, write)
-        if answer is Step.BACK:
+        answer = _ask_field(plans, section, item, values.get(item.id), read, write)
+        if answer is Step.BACK:  # to the previous question asked (not one skipped as not applying)
             position = max(0, position - 1)
+            while position > 0 and not _asked(asking[position], values):
+                position -= 1
             continue
         if isinstance(answer, Leave):
             prompts.close(member)

@@ -126,7 +126,8 @@ class Conversation:
         assessment_id, offered = assessment_ref(prompt.ref)
         if row is None or str(row.id) != assessment_id or row.state not in self.coach.question_ids:
             return self.nothing_open(member, text)
-        said = plain_yes_or_no(text, self.locale) if offered is not None else None
+        asked_back = offered is not None and row.pending_question == row.state  # about this very question
+        said = plain_yes_or_no(text, self.locale) if asked_back else None
         if offered is not None and said is not None:  # "yes" / "no" to "Did you mean …?"
             return self.coach.confirm(member, row.state, offered, row.id) if said else self.coach.not_that(row)
         understood = read_answer(text, self.locale, row.state)
@@ -297,8 +298,9 @@ class Conversation:
             return self._act(member, wanted.command)
         if not checkin_named(text, self.locale) and read_action(text, self.locale).whole:
             # "done 2": this week's actions, as the check-in numbers them; with none due, every open
-            # one, as "actions" lists them (asked in a remark, they are not)
-            due = self.answers.due(member) or self.answers.owned(member)
+            # one, as "actions" lists them, when the number says which (asked in a remark, they are not)
+            numbered = read_action(text, self.locale).number is not None
+            due = self.answers.due(member) or (self.answers.owned(member) if numbered else ())
             typed = self.answers.action(member, text, due, ask_back=False)
             if typed is not None:
                 return typed

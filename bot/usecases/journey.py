@@ -135,11 +135,19 @@ class Journey:
         changes = self.store.stage_changes(member)
         if row is None or row.stage is None or row.paused or at is None or not changes:
             return None
+        if not gets_weekly_checkins(self.latest_verdict(member)):
+            return None  # none after *Not for now*
         now = self.clock()
         slot = previous_checkin(now, row.tz, row.checkin_weekday, at)
-        if parse_time(str(changes[-1]["at"])) >= slot or self.store.has_checkin(member, week_key(slot, row.tz)):
-            return None  # placed since this week's time came, or already answered
+        answered = {week_key(slot, row.tz), week_key(now, row.tz)}  # as scheduled, or asked for since
+        if parse_time(str(changes[-1]["at"])) >= slot or any(self.store.has_checkin(member, p) for p in answered):
+            return None  # placed since the check-in's time came, or already answered
         return self.checkin_now(member)
+
+    def latest_verdict(self, member: MemberKey) -> str | None:
+        """The verdict of the member's latest finished assessment, if any."""
+        latest = self.store.latest_completed_assessment(member)
+        return evaluate(QUESTION_IDS, self.store.answers(latest.id)).verdict if latest is not None else None
 
     def checkin_now(self, member: MemberKey) -> list[Outcome]:
         """A check-in on demand (App Home). It counts as this week's, so the scheduler skips the week."""
@@ -265,9 +273,7 @@ class Journey:
         """Check-ins back on; after a *Not for now* verdict there are none to bring back, and it says so."""
         self._member(member)
         self.store.update_member(member, paused=0, paused_until=None)
-        latest = self.store.latest_completed_assessment(member)
-        verdict = evaluate(QUESTION_IDS, self.store.answers(latest.id)).verdict if latest is not None else None
-        if not gets_weekly_checkins(verdict):
+        if not gets_weekly_checkins(self.latest_verdict(member)):
             return [Notice("home_schedule_not_for_now")]
         return [self._schedule_notice("resumed", member)]
 

@@ -59,7 +59,7 @@ class Plans:
 
     def after_not_for_now(self, member: MemberKey) -> list[PlanNotice]:
         """The plan asked for after a *Not for now* verdict: a word that it is there all the same."""
-        done = next((a for a in self.store.recent_assessments(member, 2) if a.completed_at is not None), None)
+        done = self.store.latest_completed_assessment(member)
         verdict = evaluate(QUESTION_IDS, self.store.answers(done.id)).verdict if done is not None else None
         if verdict is None or follows_with_plan(verdict):
             return []

@@ -103,6 +103,8 @@ def action_errors(bundle: Bundle, outcomes: Sequence[Outcome]) -> dict[str, str]
 def in_sentence(title: str) -> str:
     """An action's title inside a sentence that goes on after it ("…, due 14 December"): without the
     full stop that ends it as a next step ("keep a tally." / "…it works when __.\"")."""
+    if title.endswith(".."):  # an ellipsis ("Post weekly..."): it stays
+        return title
     for ending in ('."', ".\u201d", "."):
         if title.endswith(ending):
             return title[: -len(ending)] + ending[1:]
