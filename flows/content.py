@@ -94,13 +94,9 @@ class Intro(Frozen):
 
 
 class SummarySentence(Frozen):
-    """One sentence of a verdict's summary, with the answers it claims.
-
-    ``when`` maps a question id to the answers the sentence is true for ("skipped" included); the
-    sentence is shown only when every listed question was answered one of those ways. A sentence that
-    says anything about a member's answers must claim it here, so it is never shown to someone it is
-    not true of (``coach check`` renders every combination of answers to prove it).
-    """
+    """One sentence of a verdict's summary, shown only when every question in ``when`` was answered one
+    of the ways listed ("skipped" included): a sentence about a member's answers claims them here, so it
+    is never shown to someone it is not true of (``coach check`` renders every combination to prove it)."""
 
     text: str = Field(min_length=1)
     when: Mapping[str, tuple[AnswerState, ...]] = Field(default_factory=dict)
@@ -157,9 +153,7 @@ class Markers(Frozen):
 
 
 class AwayWords(Frozen):
-    """The phrases that ask for a pause until a date (``away.toml``), the date taken out; see ``flows.away``."""
-
-    phrases: tuple[str, ...] = Field(min_length=1)
+    phrases: tuple[str, ...] = Field(min_length=1)  # asking for a pause until a date (away.toml), see flows.away
 
 
 class ReadingWords(Frozen):
@@ -173,12 +167,9 @@ class ReadingWords(Frozen):
     chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
     spellings: Mapping[str, str] = Field(default_factory=dict)  # other ways of writing a word, and common slips
     fillers: tuple[str, ...] = ()  # words that mean nothing when more follow (Finnish "no", "well")
-    # "I don't know": an answer to a readiness question (not yet), never one of a quiz's own answers
-    not_knowing: tuple[str, ...] = ()
-    # "resume" as the whole message: the weekly check-ins while they are paused, else the assessment
-    resume_words: tuple[str, ...] = ()
-    # Replies of the [whole] table that are a yes or a no ("on", "en", "mai"); the rest pick by place ("1")
-    whole_yes_no: tuple[str, ...] = ()
+    not_knowing: tuple[str, ...] = ()  # "idk": no answer to a quiz (at the six questions, not yet)
+    resume_words: tuple[str, ...] = ()  # "resume" alone: paused check-ins back, else the assessment
+    whole_yes_no: tuple[str, ...] = ()  # [whole] replies that are a yes or no ("on", "en"), not a pick
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
     actions: Mapping[ActionWord, tuple[str, ...]] = Field(default_factory=dict)  # about an action, anywhere

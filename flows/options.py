@@ -18,11 +18,11 @@ from flows.content import RATINGS, QuizQuestion, load_bundle
 from flows.matching import Hit, Matcher, build_matcher, canonical, find
 from flows.plan import LISTED_KINDS, PlanField, PlanOption
 from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, signals_in, tokens
+from flows.short_replies import not_knowing
 from flows.understanding import (
     Understanding,
     command_of,
     negated,
-    not_knowing,
     question_back,
     read_rating,
     stage_named,

@@ -213,7 +213,9 @@ def test_yes_or_no_to_did_you_mean_at_the_checkin_and_the_quiz(tmp_path: Path) -
     assert [r["outcome"] for r in Store(tmp_path / "yes.db").db.query("select outcome from checkins")] == ["forward"]
     out = talk(tmp_path / "quiz.db", ["quiz", "2", "by hand maybe?", "yes"])
     assert 'Did you mean "By hand when we feel like it' in out
-    assert load_bundle().stages.quiz_question("results").prompt in out  # the offered answer was taken
+    assert Store(tmp_path / "quiz.db").open_prompt(MEMBER)[0] == "quiz:results/1,2"  # the third answer, taken
+    out = talk(tmp_path / "quiz-no.db", ["quiz", "2", "by hand maybe?", "no"])
+    assert Store(tmp_path / "quiz-no.db").open_prompt(MEMBER)[0] == "quiz:automation/1"  # asked again, none first
 
 
 def test_a_chat_started_again_asks_again_what_was_open_not_the_assessment(tmp_path: Path) -> None:
@@ -240,7 +242,7 @@ def test_after_the_checkin_time_is_saved_the_next_line_is_read_afresh(tmp_path: 
     assert messages.text("chat_settings_how") not in out
     assert "You're on question 1 of 6" in out
     assert messages.text("chat_journey_unplaced") in out and "/coach" not in out.split("Tuesday at 08:00")[-1]
-    assert Store(tmp_path / "c.db").open_prompt(MEMBER)[0] != "settings:"
+    assert Store(tmp_path / "c.db").open_prompt(MEMBER)[0] is None  # nothing left open
 
 
 def test_the_weekly_checkin_is_asked_when_the_chat_starts_once_its_time_has_come(tmp_path: Path) -> None:

@@ -390,7 +390,7 @@ def test_coach_plan_after_not_for_now_says_the_plan_is_there_all_the_same(
     driver.messages_with(user, verdict)
     driver.command(user, "plan")
     wait_dm(driver, user, "plan_build")
-    word = bundle.plan.text("after_not_for_now", verdict=verdict)
+    word = bundle.plan.text("plan_after_not_for_now", verdict=verdict)
     assert [m for m in driver.fake.messages_to(f"D{user}") if word in (m.args.get("text") or "")]
     other = user_in(driver, language, "GT")
     finish_assessment(driver, other)

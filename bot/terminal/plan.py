@@ -29,7 +29,8 @@ from flows.plan_document import FieldValue, done_sections, message_mention, rend
 from flows.plan_outcomes import PlanOffer
 from flows.prompts import OpenPrompt
 from flows.reading import tokens
-from flows.understanding import journey_word, resume_word, wholly_question_back
+from flows.short_replies import resume_word
+from flows.understanding import journey_word, wholly_question_back
 from flows.values import MemberKey
 
 Read = Callable[[str], str]

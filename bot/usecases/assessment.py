@@ -80,13 +80,6 @@ class Coach:
             return [AskBackClosed(question_id, text, rating), *outcomes]
         return outcomes
 
-    def not_that(self, row: AssessmentRow) -> list[Outcome]:
-        """A no to "Did you mean …?": nothing is recorded, and the three answers are offered again
-        with none put first (the member's "no" may be about the guess, or be their answer)."""
-        if row.pending_question != row.state or not row.pending_text:
-            return self.ask_current(row)
-        return [AskBack(row.id, row.state, row.pending_text, None)]
-
     def skip(
         self, member: MemberKey, question_id: str | None = None, assessment_id: int | None = None
     ) -> list[Outcome]:

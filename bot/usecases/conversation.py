@@ -14,47 +14,45 @@ from dataclasses import replace
 from bot.store.interfaces import CoachStore
 from bot.usecases.answers import TypedAnswers
 from bot.usecases.assessment import Coach
+from bot.usecases.intents import MAX_ECHO, Intents
 from bot.usecases.journey import Journey
 from bot.usecases.plan import Plans
 from bot.usecases.privacy import Privacy
 from bot.usecases.prompts import OpenPrompts
 from flows.actions import pending_answer
 from flows.answers import checkin_named, offer_only, read_action, read_offer
-from flows.content import RATINGS, Bundle, QuizQuestion
+from flows.content import RATINGS, Bundle
 from flows.journey import CheckinOutcome, Source
 from flows.options import read_answer, read_quiz, read_stage
 from flows.outcomes import (
+    AskBack,
     CheckinAsk,
     Explanation,
-    ForgetConfirm,
     Notice,
     Outcome,
     QuizAsk,
     QuizSuggest,
     RestartConfirm,
-    SettingsAsk,
     StageCards,
 )
 from flows.prompts import OpenPrompt, assessment_ref, split_offer
 from flows.reading import Reading, tokens
+from flows.short_replies import plain_yes_or_no
 from flows.understanding import (
     Understanding,
     journey_word,
-    plain_yes_or_no,
     read_checkin,
     read_intent,
     read_rating,
     read_schedule,
-    resume_word,
     stage_named,
 )
 from flows.values import Clock, MemberKey, utc_now
 
-MAX_ECHO = 200  # characters of a reply quoted back when asking what it meant
 Handler = Callable[[MemberKey, OpenPrompt, str], list[Outcome]]
 
 
-class Conversation:
+class Conversation(Intents):
     def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
         self.bundle = bundle
         self.locale = bundle.locale
@@ -93,32 +91,6 @@ class Conversation:
             return self.nothing_open(member, text)
         return handler(member, prompt, text)
 
-    def resumed(self, member: MemberKey, text: str) -> list[Outcome] | None:
-        """"resume" on its own while the weekly check-ins are paused: they are resumed (at any prompt);
-        None otherwise (it then resumes the assessment, as "start" does)."""
-        if not resume_word(text, self.locale) or not self.journey.is_paused(member):
-            return None
-        return self.journey.resume(member)
-
-    def asked_again(self, member: MemberKey) -> list[Outcome] | None:
-        """The open prompt asked once more, as it was (``coach chat`` started again on a quiz question,
-        the stage suggestion, a check-in or a confirmation); None when it is none of those."""
-        prompt = self.prompts.current(member)
-        stage = self.journey.stage_of(member)
-        if prompt is None:
-            return None
-        quiz = self._quiz_asked(prompt) if prompt.kind == "quiz" else None
-        again: dict[str, Callable[[], list[Outcome]]] = {
-            "quiz": lambda: [QuizAsk(quiz[0].id, quiz[1])] if quiz is not None else [],
-            "suggest": lambda: [QuizSuggest(int(prompt.ref))] if prompt.ref.isdigit() else [],
-            "stages": lambda: [StageCards(current=stage, source="checkin" if prompt.ref == "checkin" else "placement")],
-            "checkin": lambda: [CheckinAsk(split_offer(prompt.ref, 1)[0], stage)] if stage is not None else [],
-            "forget": lambda: [ForgetConfirm()],
-            "restart": lambda: [RestartConfirm()],
-            "settings": lambda: [SettingsAsk()],
-        }
-        return again.get(prompt.kind, list)() or None
-
     # What each prompt's reply does
 
     def _assessment(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
@@ -129,7 +101,10 @@ class Conversation:
         asked_back = offered is not None and row.pending_question == row.state  # about this very question
         said = plain_yes_or_no(text, self.locale) if asked_back else None
         if offered is not None and said is not None:  # "yes" / "no" to "Did you mean …?"
-            return self.coach.confirm(member, row.state, offered, row.id) if said else self.coach.not_that(row)
+            if said:
+                return self.coach.confirm(member, row.state, offered, row.id)
+            # no: nothing recorded, the answers offered again with none first (it may be their answer)
+            return [AskBack(row.id, row.state, row.pending_text or text, None)]
         understood = read_answer(text, self.locale, row.state)
         if understood.question is not None:
             return [Explanation(row.state, understood.question), *self.coach.ask_current(row)]
@@ -202,16 +177,6 @@ class Conversation:
             return self._checkin(member, checkin, text)
         return self.answers.offer_again(prompt, text)
 
-    def _quiz_asked(self, prompt: OpenPrompt) -> tuple[QuizQuestion, tuple[int, ...], int | None] | None:
-        """The quiz question a prompt asks, the answers before it, and the one "Did you mean …?" offered."""
-        asked, offered = split_offer(prompt.ref, 2)
-        question_id, _, before = asked.partition("/")
-        try:
-            question = self.bundle.stages.quiz_question(question_id)
-            return question, tuple(int(n) for n in before.split(",") if n), int(offered) if offered else None
-        except (KeyError, ValueError):
-            return None
-
     def _quiz(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         asked = self._quiz_asked(prompt)
         if asked is None:
@@ -280,58 +245,6 @@ class Conversation:
             return self._schedule(member, *schedule)
         wanted = read_intent(text, self.locale).command
         return self._act(member, wanted) if wanted is not None else [Notice("settings_how")]
-
-    def _schedule(self, member: MemberKey, weekday: int, at: str) -> list[Outcome]:
-        """A day and time typed for the weekly check-in: saved as the settings form would save them."""
-        current = self.journey.settings_form(member)
-        return self.journey.save_settings(member, weekday, at, paused=False, share=current.share)
-
-    # Nothing open: what the member wants
-
-    def nothing_open(self, member: MemberKey, text: str) -> list[Outcome]:
-        """Answer a reply typed while the coach has asked nothing; never record it as an answer."""
-        schedule = read_schedule(text, self.locale)
-        if schedule is not None:
-            return self._schedule(member, *schedule)
-        wanted = read_intent(text, self.locale)
-        if wanted.command is not None:
-            return self._act(member, wanted.command)
-        if not checkin_named(text, self.locale) and read_action(text, self.locale).whole:
-            # "done 2": this week's actions, as the check-in numbers them; with none due, every open
-            # one, as "actions" lists them, when the number says which (asked in a remark, they are not)
-            numbered = read_action(text, self.locale).number is not None
-            due = self.answers.due(member) or (self.answers.owned(member) if numbered else ())
-            typed = self.answers.action(member, text, due, ask_back=False)
-            if typed is not None:
-                return typed
-        return [Notice("open_not_understood", {"text": text.strip()[:MAX_ECHO]})]
-
-    def _act(self, member: MemberKey, intent: str) -> list[Outcome]:
-        actions: dict[str, Callable[[MemberKey], list[Outcome]]] = {
-            "start": self.coach.start,
-            "status": lambda m: [*self.coach.status(m), *self.journey.status(m)],
-            "plan": lambda m: [self.plans.offer(m)],
-            "stage": self.journey.cards,
-            "quiz": self.journey.quiz_start,
-            "checkin": self.journey.checkin_now,
-            "settings": lambda _m: [SettingsAsk()],
-            "pause": self.journey.pause,
-            "resume": self.journey.resume,
-            "help": lambda _m: [Notice("open_help")],
-            "about": lambda _m: [Notice("about")],
-            "restart": lambda _m: [RestartConfirm()],
-            "forget": lambda _m: [ForgetConfirm()],
-            "actions": self.answers.listed,
-        }
-        return actions[intent](member)
-
-    def _command(self, member: MemberKey, command: str) -> list[Outcome]:
-        """A command typed at a prompt other than the assessment's (where ``Coach`` reads them)."""
-        if command == "quit":
-            return [Notice("quit_in_slack")]
-        if command in ("back", "skip"):
-            return [Notice("open_help")]
-        return self._act(member, command)
 
     # Asking back
 

@@ -123,10 +123,6 @@ class Journey:
         row = self.store.member(member)
         return row.stage if row is not None else None
 
-    def is_paused(self, member: MemberKey) -> bool:
-        row = self.store.member(member)
-        return row is not None and row.paused
-
     def checkin_if_due(self, member: MemberKey) -> list[Outcome] | None:
         """This week's check-in when its time has come and it is not answered (``coach chat`` has no
         scheduler: it asks when it starts); None otherwise."""

@@ -63,7 +63,7 @@ class Plans:
         verdict = evaluate(QUESTION_IDS, self.store.answers(done.id)).verdict if done is not None else None
         if verdict is None or follows_with_plan(verdict):
             return []
-        return [PlanNotice("after_not_for_now", {"verdict": self.bundle.assessment.verdicts[verdict].title})]
+        return [PlanNotice("plan_after_not_for_now", {"verdict": self.bundle.assessment.verdicts[verdict].title})]
 
     def document(self, member: MemberKey) -> PlanDocument:
         canvas = self.plans.document(member)

@@ -1,0 +1,52 @@
+"""Short replies read the same at every prompt: a plain yes or no (to "Did you mean …?"), "I don't
+know" (no answer to pick for the member), and "resume" on its own."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flows.matching import Matcher, build_matcher, find
+from flows.reading import languages_read, lexicon_for, tokens
+from flows.understanding import read_rating, words_read
+
+
+@cache
+def _not_knowing(locale: str) -> Matcher:
+    named = [("not_knowing", p, lang) for lang, words in words_read(locale) for p in words.not_knowing]
+    return build_matcher(named, languages_read(locale))
+
+
+def not_knowing(text: str, locale: str) -> bool:
+    """The reply says the member does not know ("idk", "en tiedä", "boh"): no answer to pick for them."""
+    spellings = lexicon_for(locale).spellings
+    words = tuple(token for word in tokens(text) for token in spellings.get(word, (word,)))
+    return bool(find(words, _not_knowing(locale), fuzzy=False))
+
+
+def resume_word(text: str, locale: str) -> bool:
+    """"resume", "jatka", "riprendi" as the whole message (in the member's language or English)."""
+    return tokens(text) in {tokens(p) for _, words in words_read(locale) for p in words.resume_words}
+
+
+@cache
+def _picks(locale: str) -> frozenset[tuple[str, ...]]:
+    """Whole replies that pick an option by its place ("1", "the first", "toinen"): ``reading.toml``'s
+    ``[whole]`` table but its yes and no words (``whole_yes_no``: "on", "en", "mai")."""
+    picks: set[tuple[str, ...]] = set()
+    for _, words in words_read(locale):
+        yes_no = {tokens(phrase) for phrase in words.whole_yes_no}
+        picks |= {tokens(phrase) for phrases in words.whole.values() for phrase in phrases} - yes_no
+    return frozenset(picks)
+
+
+SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own, naming no answer
+
+
+def plain_yes_or_no(text: str, locale: str) -> bool | None:
+    """A short yes (True) or no (False) that names nothing else ("yes", "joo", "esatto", "nope",
+    "not really"); None for anything longer, less sure, or asked with a question mark."""
+    words = tuple(word for word in tokens(text) if word != "?")
+    if len(words) > SHORT_REPLY_WORDS or words in _picks(locale):  # "1", "the first", "toinen": a pick
+        return None
+    choice = read_rating(text, locale).choice
+    return {"ready": True, "not_yet": False}.get(choice or "")
