@@ -281,3 +281,16 @@ def test_a_checkin_asked_for_before_its_day_is_not_asked_again_at_the_chat_start
     assert "Where are you now?" in chat(db, ["same"], "en", lambda: monday, MEMBER)
     tuesday = chat(db, [], "en", lambda: monday + timedelta(days=1), MEMBER)
     assert "Where are you now?" not in tuesday and "already answered" not in tuesday
+
+
+def test_a_checkin_left_open_weeks_ago_is_not_asked_again_as_it_was(tmp_path: Path) -> None:
+    """Review: started weeks later, the chat asked an old week's check-in again, whose answer is refused."""
+    db = tmp_path / "c.db"
+    placed = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    chat(db, ["stage", "3"], "en", lambda: placed, MEMBER)
+    chat(db, ["check in"], "en", lambda: placed + timedelta(days=1), MEMBER)  # left unanswered
+    later = placed + timedelta(days=21)
+    out = chat(db, ["same"], "en", lambda: later, MEMBER)
+    store = Store(db)
+    assert [r["period"] for r in store.db.query("select period from checkins")] == ["2026-W51"]
+    assert "already answered" not in out and "no longer" not in out

@@ -25,6 +25,7 @@ from flows.outcomes import (
     StageCards,
 )
 from flows.prompts import OpenPrompt, split_offer
+from flows.schedule import week_key
 from flows.short_replies import resume_word
 from flows.understanding import read_intent, read_schedule
 from flows.values import MemberKey
@@ -70,7 +71,7 @@ class Intents:
             "quiz": lambda: [QuizAsk(quiz[0].id, quiz[1])] if quiz is not None else [],
             "suggest": lambda: [QuizSuggest(int(prompt.ref))] if prompt.ref.isdigit() else [],
             "stages": lambda: [StageCards(current=stage, source="checkin" if prompt.ref == "checkin" else "placement")],
-            "checkin": lambda: [CheckinAsk(split_offer(prompt.ref, 1)[0], stage)] if stage is not None else [],
+            "checkin": lambda: self._checkin_again(member, split_offer(prompt.ref, 1)[0], stage),
             "forget": lambda: [ForgetConfirm()],
             "restart": lambda: [RestartConfirm()],
             "settings": lambda: [SettingsAsk()],
@@ -83,6 +84,16 @@ class Intents:
         return self.journey.save_settings(member, weekday, at, paused=False, share=current.share)
 
     # Nothing open: what the member wants
+
+    def _checkin_again(self, member: MemberKey, period: str, stage: int | None) -> list[Outcome]:
+        """The check-in left open, while it is this week's, the latest sent and unanswered; weeks on, the
+        week's own is asked instead, once due (``Journey.checkin_if_due``)."""
+        row = self.journey.store.member(member)
+        this_week = week_key(self.journey.clock(), row.tz if row is not None else None)
+        latest = self.prompts.unanswered_checkin(member)
+        if stage is None or period != this_week or latest != OpenPrompt("checkin", period):
+            return []
+        return [CheckinAsk(period, stage)]
 
     def nothing_open(self, member: MemberKey, text: str) -> list[Outcome]:
         """Answer a reply typed while the coach has asked nothing; never record it as an answer."""
