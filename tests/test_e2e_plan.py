@@ -392,6 +392,10 @@ def test_coach_plan_after_not_for_now_says_the_plan_is_there_all_the_same(
     wait_dm(driver, user, "plan_build")
     word = bundle.plan.text("plan_after_not_for_now", verdict=verdict)
     assert [m for m in driver.fake.messages_to(f"D{user}") if word in (m.args.get("text") or "")]
+    driver.settle(user)
+    driver.dm(user, bundle.plan.plan_words[0])  # "plan" typed in the DM says the same
+    wait_dm(driver, user, "plan_build", count=2)
+    assert len([m for m in driver.fake.messages_to(f"D{user}") if word in (m.args.get("text") or "")]) == 2
     other = user_in(driver, language, "GT")
     finish_assessment(driver, other)
     driver.command(other, "plan")
