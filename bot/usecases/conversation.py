@@ -100,7 +100,7 @@ class Conversation(Intents):
             return self.nothing_open(member, text)
         asked_back = offered is not None and row.pending_question == row.state  # about this very question
         said = plain_yes_or_no(text, self.locale) if asked_back else None
-        if offered is not None and said is not None:  # "yes" / "no" to "Did you mean …?"
+        if offered is not None and said is not None:  # "yes" / "no" to "Did you mean …?" about this question
             if said:
                 return self.coach.confirm(member, row.state, offered, row.id)
             # no: nothing recorded, the answers offered again with none first (it may be their answer)

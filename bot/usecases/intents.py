@@ -83,8 +83,6 @@ class Intents:
         current = self.journey.settings_form(member)
         return self.journey.save_settings(member, weekday, at, paused=False, share=current.share)
 
-    # Nothing open: what the member wants
-
     def _checkin_again(self, member: MemberKey, period: str, stage: int | None) -> list[Outcome]:
         """The check-in left open, while it is this week's, the latest sent and unanswered; weeks on, the
         week's own is asked instead, once due (``Journey.checkin_if_due``)."""
@@ -95,6 +93,8 @@ class Intents:
             return []
         return [CheckinAsk(period, stage)]
 
+    # Nothing open: what the member wants
+
     def nothing_open(self, member: MemberKey, text: str) -> list[Outcome]:
         """Answer a reply typed while the coach has asked nothing; never record it as an answer."""
         schedule = read_schedule(text, self.locale)
@@ -103,10 +103,11 @@ class Intents:
         wanted = read_intent(text, self.locale)
         if wanted.command is not None:
             return self._act(member, wanted.command)
-        if not checkin_named(text, self.locale) and read_action(text, self.locale).whole:
+        reading = read_action(text, self.locale)
+        if not checkin_named(text, self.locale) and reading.whole:
             # "done 2": this week's actions, as the check-in numbers them; with none due, every open
             # one, as "actions" lists them, when the number says which (asked in a remark, they are not)
-            numbered = read_action(text, self.locale).number is not None
+            numbered = reading.number is not None
             due = self.answers.due(member) or (self.answers.owned(member) if numbered else ())
             typed = self.answers.action(member, text, due, ask_back=False)
             if typed is not None:

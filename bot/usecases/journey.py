@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.store import MemberRow, parse_time, send_key
 from bot.store.interfaces import CoachStore
 from bot.usecases.actions import due_actions
+from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
 from flows.actions import ActionsAsk
-from flows.assessment import evaluate
 from flows.away import find_date, local_today, pause_over, pause_problem, read_pause_request, resume_slot
-from flows.content import QUESTION_IDS, Bundle
+from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
 from flows.machines import InvalidMove
 from flows.outcomes import (
@@ -131,7 +131,7 @@ class Journey:
         changes = self.store.stage_changes(member)
         if row is None or row.stage is None or row.paused or at is None or not changes:
             return None
-        if not gets_weekly_checkins(self.latest_verdict(member)):
+        if not gets_weekly_checkins(latest_verdict(self.store, member)):
             return None  # none after *Not for now*
         now = self.clock()
         slot = previous_checkin(now, row.tz, row.checkin_weekday, at)
@@ -139,11 +139,6 @@ class Journey:
         if parse_time(str(changes[-1]["at"])) >= slot or any(self.store.has_checkin(member, p) for p in answered):
             return None  # placed since the check-in's time came, or already answered
         return self.checkin_now(member)
-
-    def latest_verdict(self, member: MemberKey) -> str | None:
-        """The verdict of the member's latest finished assessment, if any."""
-        latest = self.store.latest_completed_assessment(member)
-        return evaluate(QUESTION_IDS, self.store.answers(latest.id)).verdict if latest is not None else None
 
     def checkin_now(self, member: MemberKey) -> list[Outcome]:
         """A check-in on demand (App Home). It counts as this week's, so the scheduler skips the week."""
@@ -269,7 +264,7 @@ class Journey:
         """Check-ins back on; after a *Not for now* verdict there are none to bring back, and it says so."""
         self._member(member)
         self.store.update_member(member, paused=0, paused_until=None)
-        if not gets_weekly_checkins(self.latest_verdict(member)):
+        if not gets_weekly_checkins(latest_verdict(self.store, member)):
             return [Notice("home_schedule_not_for_now")]
         return [self._schedule_notice("resumed", member)]
 

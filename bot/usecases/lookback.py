@@ -20,6 +20,12 @@ def previous_completed(store: CoachStore, row: AssessmentRow) -> AssessmentRow |
     return earlier[0] if earlier else None
 
 
+def latest_verdict(store: CoachStore, member: MemberKey) -> str | None:
+    """The verdict of the member's latest finished assessment, if any."""
+    latest = store.latest_completed_assessment(member)
+    return evaluate(QUESTION_IDS, store.answers(latest.id)).verdict if latest is not None else None
+
+
 def verdict_history(store: CoachStore, member: MemberKey, upto: int | None = None) -> tuple[VerdictPoint, ...]:
     """The verdicts over time, oldest first, up to assessment ``upto`` (the latest when None); empty
     with fewer than two (one verdict is no history)."""

@@ -12,11 +12,11 @@ from datetime import datetime
 
 from bot.store.interfaces import CoachStore
 from bot.store.plans import DM_DOCUMENT
-from bot.usecases.lookback import previous_completed, verdict_history
+from bot.usecases.lookback import latest_verdict, previous_completed, verdict_history
 from bot.usecases.report import CHANNEL_MENTION, is_admin
 from flows.actions import ActionLine
 from flows.assessment import evaluate
-from flows.content import QUESTION_IDS, RATINGS, Bundle
+from flows.content import RATINGS, Bundle
 from flows.lookback import Change, changes
 from flows.outcomes import Outcome, Summary
 from flows.plan_document import FieldValue, SectionCheck, check_section, done_sections, next_missing, weakest_first
@@ -48,8 +48,9 @@ class Plans:
         return weakest_first(self.bundle.plan, self.plans.ratings(member) or {})
 
     def offer(self, member: MemberKey, saved: str | None = None) -> PlanOffer:
+        ratings = self.plans.ratings(member)  # None before any assessment: the parts in question order
         done = done_sections(self.bundle.plan, self.plans.answers(member))
-        return PlanOffer(self.order(member), done, saved, ranked=bool(self.plans.ratings(member)))
+        return PlanOffer(weakest_first(self.bundle.plan, ratings or {}), done, saved, ranked=bool(ratings))
 
     def show(self, member: MemberKey) -> list[Outcome]:
         """``/coach plan``: the sections to write, and the plan document brought up to date (after a
@@ -59,8 +60,7 @@ class Plans:
 
     def after_not_for_now(self, member: MemberKey) -> list[PlanNotice]:
         """The plan asked for after a *Not for now* verdict: a word that it is there all the same."""
-        done = self.store.latest_completed_assessment(member)
-        verdict = evaluate(QUESTION_IDS, self.store.answers(done.id)).verdict if done is not None else None
+        verdict = latest_verdict(self.store, member)
         if verdict is None or follows_with_plan(verdict):
             return []
         return [PlanNotice("plan_after_not_for_now", {"verdict": self.bundle.assessment.verdicts[verdict].title})]
