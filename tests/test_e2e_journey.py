@@ -54,6 +54,29 @@ def test_placement_by_card(coach_server: SlackDriver, settings) -> None:
     assert store.member(MEMBER).tz == "America/Los_Angeles"  # type: ignore[union-attr]
 
 
+def test_a_second_click_on_this_is_me_changes_nothing_and_sends_no_second_coaching(
+    coach_server: SlackDriver, settings
+) -> None:
+    driver = coach_server
+    driver.command(USER, "stage")
+    (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
+    driver.click(USER, cards, "stage_pick", value="stage:2")
+    driver.messages_with(USER, "You're at stage 2")
+    driver.click(USER, cards, "stage_pick", value="stage:2")  # the same card once more
+    driver.messages_with(USER, "already at stage 2")
+    driver.settle(USER)
+    assert len(driver.messages_with(USER, "Tip for this week:")) == 1
+    store = Store(settings.coach_db)
+    assert [(c["to_stage"], c["source"]) for c in store.stage_changes(MEMBER)] == [(2, "placement")]
+    driver.click(USER, cards, "stage_pick", value="stage:4")  # a different card is a real change
+    driver.messages_with(USER, "You're at stage 4")
+    driver.command(USER, "stage")  # asked again: the stage already held is a fair answer
+    cards_again = driver.messages_with(USER, "Where are you on the social media journey?", count=2)[-1]
+    driver.click(USER, cards_again, "stage_pick", value="stage:4")
+    driver.messages_with(USER, "You're at stage 4", count=2)
+    assert [c["to_stage"] for c in store.stage_changes(MEMBER)] == [2, 4, 4]
+
+
 def test_placement_by_quiz(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
     driver.command(USER, "stage")

@@ -10,8 +10,19 @@ import pytest
 from bot.store import Store, send_key
 from bot.usecases.assessment import Coach
 from bot.usecases.journey import CHECKIN_KIND, Journey
+from bot.usecases.prompts import OpenPrompts
 from flows.content import QUESTION_IDS, load_bundle
-from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Closed, Notice, StageCards, StageCoaching, Summary
+from flows.outcomes import (
+    Ask,
+    CheckinAsk,
+    CheckinClosed,
+    Closed,
+    Notice,
+    QuizSuggest,
+    StageCards,
+    StageCoaching,
+    Summary,
+)
 from flows.values import MemberKey
 from tests.conftest import FrozenClock
 
@@ -155,9 +166,32 @@ def test_place_records_the_change_with_its_source(journey: Journey, store: Store
     assert [(c["to_stage"], c["source"]) for c in store.stage_changes(MEMBER)] == [(3, "quiz")]
 
 
-def test_tips_rotate_each_time_coaching_is_shown(journey: Journey) -> None:
-    tips = [journey.place(MEMBER, 2, "placement")[0].tip_index for _ in range(3)]  # type: ignore[union-attr]
+def test_tips_rotate_each_time_coaching_is_shown(journey: Journey, store: Store) -> None:
+    tips = []
+    for _ in range(3):
+        OpenPrompts(store, journey.clock).note(MEMBER, journey.cards(MEMBER))  # the cards asked each time
+        tips.append(journey.place(MEMBER, 2, "placement")[0].tip_index)  # type: ignore[union-attr]
     assert len(set(tips)) == 3
+
+
+def test_the_stage_already_held_picked_when_nothing_asks_is_refused(journey: Journey, store: Store) -> None:
+    journey.place(MEMBER, 2, "placement")
+    assert journey.place(MEMBER, 2, "placement") == [Notice("stage_already", {"stage": 2})]
+    OpenPrompts(store, journey.clock).note(MEMBER, [QuizSuggest(2)])
+    (coaching,) = journey.place(MEMBER, 2, "quiz")  # the quiz suggested it: confirming it is fair
+    assert isinstance(coaching, StageCoaching) and coaching.stage == 2
+    assert [c["to_stage"] for c in store.stage_changes(MEMBER)] == [2, 2]
+
+
+def test_two_clicks_racing_for_the_same_stage_coach_once(journey: Journey, store: Store) -> None:
+    journey.place(MEMBER, 2, "placement")
+    stale = store.member(MEMBER)
+    assert stale is not None
+    (winner,) = journey.place(MEMBER, 5, "placement")
+    assert isinstance(winner, StageCoaching) and winner.stage == 5
+    assert journey._change(stale, "place_5", "placement") == [Notice("stage_already", {"stage": 5})]
+    (other,) = journey._change(stale, "place_3", "placement")  # lost to another stage: where it left them
+    assert isinstance(other, StageCoaching) and other.stage == 5 and not other.changed
 
 
 def issue_checkin(journey: Journey, store: Store, clock: FrozenClock) -> str:

@@ -13,6 +13,7 @@ from bot.store.interfaces import CoachStore
 from bot.usecases.actions import due_actions
 from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
+from bot.usecases.prompts import OpenPrompts
 from flows.actions import ActionsAsk
 from flows.away import find_date, local_today, pause_over, pause_problem, read_pause_request, resume_slot
 from flows.content import Bundle
@@ -34,6 +35,7 @@ from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import gets_weekly_checkins
 
 CHECKIN_KIND = "checkin"
+STAGE_ASKING = ("stages", "suggest", "checkin")  # open prompts that a stage answers
 
 
 def settings_of(row: MemberRow) -> SettingsForm:
@@ -81,7 +83,12 @@ class Journey:
         return [QuizAsk(step.next_question, step.answers)]
 
     def place(self, member: MemberKey, stage: int, source: Source) -> list[Outcome]:
+        """The member says which stage is theirs. The stage they already hold, picked when nothing asks
+        for one (a second click on "This is me", an old card), changes nothing and sends no coaching."""
         row = self._member(member)
+        prompt = OpenPrompts(self.store, self.clock).current(member)
+        if row.stage == stage and (prompt is None or prompt.kind not in STAGE_ASKING):
+            return [Notice("stage_already", {"stage": stage})]
         return self._change(row, f"place_{stage}", source)
 
     def status(self, member: MemberKey) -> list[Outcome]:
@@ -284,6 +291,8 @@ class Journey:
         if not self.store.set_stage(row, new_stage, source, self.clock()):
             fresh = self._member(row.key)  # another click won the race; show where that left the member
             assert fresh.stage is not None
+            if fresh.stage == new_stage:  # the same pick twice at once: the winner's coaching is enough
+                return [Notice("stage_already", {"stage": new_stage})]
             return [self._coaching(row.key, fresh.stage, changed=False)]
         return [self._coaching(row.key, new_stage, changed=True)]
 
