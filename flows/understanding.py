@@ -20,7 +20,7 @@ from typing import Literal
 
 from babel import dates
 
-from flows.content import ACTION_WORDS, CHECKIN_WORDS, QuestionBack, ReadingWords, load_bundle
+from flows.content import ACTION_WORDS, CHECKIN_WORDS, LANGUAGES, QuestionBack, ReadingWords, load_bundle
 from flows.matching import Hit, Matcher, build_matcher, covered, find
 from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, tokens
 from flows.values import whole_number
@@ -284,3 +284,13 @@ def warm_up(locale: str) -> None:
         build(locale)
     for kind in ("actions", "offer"):
         choices_matcher(locale, kind)
+
+
+def stranger_language(text: str, default: str) -> str:
+    """The language to read someone in whose language the coach has not learned (no row: a first DM,
+    or just after "forget"): the first, the default before the others, in which the words ask for
+    something (a command, a journey word, a day and a time); the default when none reads them."""
+    for language in (default, *(other for other in LANGUAGES if other != default)):
+        if journey_word(text, language) or read_intent(text, language).command or read_schedule(text, language):
+            return language
+    return default

@@ -245,3 +245,26 @@ def test_a_plain_yes_to_did_you_mean_at_the_checkin_records_the_answer_offered(
     driver.dm(user, yes)
     driver.messages_with(user, str(case["forward"]))
     assert store.has_checkin(member, WEEK) and store.member(member).stage == 4  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("locale", "help_word", "start_word", "yes"),
+    [("fi-FI", "apua", "aloita", "kyllä on"), ("it-IT", "aiuto", "inizia", "sì certo")],
+)
+def test_a_first_dm_from_someone_new_is_read_in_their_language(
+    coach_server: SlackDriver, settings, locale: str, help_word: str, start_word: str, yes: str
+) -> None:
+    """Nothing stored yet (no /coach, no row): the coach's own words in their language still work."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "7")
+    bundle = load_bundle(locale[:2])
+    driver.dm(user, help_word)
+    driver.messages_with(user, bundle.messages.text("open_help").splitlines()[0][:20])
+    driver.dm(user, start_word)
+    first = bundle.messages.text("question_header", number=1, total=6, title="")
+    driver.messages_with(user, first)
+    driver.dm(user, yes)
+    driver.messages_with(user, bundle.messages.text("question_header", number=2, total=6, title=""))
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(member)
+    assert latest is not None and list(store.answers(latest.id).values()) == ["ready"]

@@ -19,6 +19,7 @@ from flows.understanding import (
     read_intent,
     read_rating,
     read_schedule,
+    stranger_language,
 )
 from tests.labelled import current_reader, judge, load
 
@@ -322,3 +323,20 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
 )
 def test_a_checkin_schedule_in_words(text: str, language: str, schedule: tuple[int, str] | None) -> None:
     assert read_schedule(text, language) == schedule
+
+
+@pytest.mark.parametrize(
+    ("typed", "default", "language"),
+    [
+        ("start", "en", "en"),
+        ("aloita", "en", "fi"),
+        ("inizia", "en", "it"),
+        ("il martedì alle 8", "en", "it"),
+        ("tiistaisin klo 8", "en", "fi"),
+        ("help", "fi", "fi"),  # read in the default language and English first
+        ("kyllä", "en", "en"),  # an answer is no request: nothing to tell the language by
+        ("asdf qwerty", "it", "it"),
+    ],
+)
+def test_someone_new_is_read_in_the_language_their_request_is_in(typed: str, default: str, language: str) -> None:
+    assert stranger_language(typed, default) == language

@@ -30,7 +30,7 @@ def is_member_text(event: dict[str, Any]) -> bool:
 def direct_message(services: Services, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     member = member_of(context)
     if member is not None and is_member_text(event):
-        outcomes = services.conversation(member).handle_text(member, event["text"])
+        outcomes = services.conversation(member, event["text"]).handle_text(member, event["text"])
         keep_for_sending(context, outcomes, event["channel"], typed=True)
     ack()
 

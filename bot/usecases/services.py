@@ -17,8 +17,9 @@ from bot.usecases.privacy import Privacy
 from bot.usecases.profiles import Profiles
 from bot.usecases.report import Reports
 from bot.usecases.workspaces import Workspaces
-from flows.content import Bundle
+from flows.content import Bundle, load_bundle
 from flows.outcomes import HomeTab
+from flows.understanding import stranger_language
 from flows.values import Clock, MemberKey
 
 
@@ -37,8 +38,11 @@ class Services:
         bundle = self.bundle_for(member) if member is not None else self.bundle
         return Coach(self.store, bundle, self.clock)
 
-    def conversation(self, member: MemberKey) -> Conversation:
-        """What the member types in their DM, read in their language against what was last asked."""
+    def conversation(self, member: MemberKey, text: str = "") -> Conversation:
+        """What the member types in their DM, read in their language against what was last asked; for
+        someone the coach keeps nothing of, in the language in which ``text`` asks for something."""
+        if self.store.member(member) is None:
+            return Conversation(self.store, load_bundle(stranger_language(text, self.bundle.locale)), self.clock)
         return Conversation(self.store, self.bundle_for(member), self.clock)
 
     def journey(self) -> Journey:
