@@ -6,6 +6,8 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from bot.store import Store
 from flows.values import MemberKey
 from tests.slack_driver import SlackDriver
@@ -158,6 +160,20 @@ def test_bot_messages_and_edits_are_ignored(coach_server: SlackDriver, settings)
     assert latest is not None and store.answers(latest.id) == {}
     driver.settle(USER)
     assert len(driver.fake.messages_to(f"D{USER}")) == 3  # the intro, the first question and the help
+
+
+@pytest.mark.parametrize("subtype", ["file_share", "thread_broadcast"])
+def test_an_answer_typed_with_a_file_or_sent_from_a_thread_is_read(
+    coach_server: SlackDriver, settings, subtype: str
+) -> None:
+    driver = coach_server
+    begin(driver)
+    extra = {"files": [{"id": "F1", "name": "goals.png"}]} if subtype == "file_share" else {"thread_ts": "1.000001"}
+    driver.post(driver.event_body(USER, "yes", subtype=subtype, **extra), "application/json")
+    driver.messages_with(USER, "Question 2 of 6")
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready"}
 
 
 def test_help_and_unknown_subcommands_list_the_subcommands(coach_server: SlackDriver) -> None:

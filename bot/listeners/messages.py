@@ -12,13 +12,16 @@ from bot.listeners.reply import keep_for_sending
 from bot.usecases.services import Services
 
 EVENTS = ("message.im",)
+# Messages a person typed, with something beside the words: files attached, a thread reply also sent
+# to the conversation. Edits, deletions, joins and bots' messages have other subtypes and are not read.
+TYPED_SUBTYPES = frozenset({"file_share", "thread_broadcast"})
 
 
 def is_member_text(event: dict[str, Any]) -> bool:
-    """A plain message from a person in a DM: not an edit, a join, or a bot (ourselves included)."""
+    """A message a person typed in a DM: not an edit, a join, or a bot (ourselves included)."""
     return (
         event.get("channel_type") == "im"
-        and not event.get("subtype")
+        and (not event.get("subtype") or event.get("subtype") in TYPED_SUBTYPES)
         and not event.get("bot_id")
         and isinstance(event.get("text"), str)
         and bool(event["text"].strip())  # a file or an image alone: nothing to read
