@@ -74,6 +74,19 @@ def test_second_run_resumes_where_the_first_stopped(tmp_path: Path) -> None:
     }
 
 
+def test_resume_with_nothing_paused_shows_the_result_and_begins_nothing(tmp_path: Path) -> None:
+    """Probe: "resume" after a finished assessment silently began a new one (as "start" does here)."""
+    chat(tmp_path / "c.db", ["yes"] * 6)
+    out = chat(tmp_path / "c.db", ["resume"])
+    assert "Your social media readiness: Ready" in out.split("> ")[-1] and "Question 1 of 6" not in out.split("> ")[-1]
+    assert len(Store(tmp_path / "c.db").recent_assessments(MEMBER, 5)) == 1
+
+
+def test_start_typed_just_after_the_chat_began_is_no_welcome_back(tmp_path: Path) -> None:
+    out = chat(tmp_path / "c.db", ["start", "yes"])
+    assert "Welcome back" not in out and "has just begun" in out and "Question 2 of 6" in out
+
+
 def coach_chat(tmp_path: Path, *args: str, typed: str = "") -> subprocess.CompletedProcess[str]:
     """``coach chat`` as a person runs it: its own process, answers on standard input."""
     return subprocess.run(

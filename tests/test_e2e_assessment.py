@@ -104,3 +104,19 @@ def test_an_answer_typed_while_slack_is_slow_to_close_the_last_one_still_closes_
     driver.wait_question(user, 3)
     closed = [call.args["ts"] for call in driver.fake.wait_for("chat.update", count=2)]
     assert closed[:2] == [first.response["ts"], second.response["ts"]]
+
+
+def test_a_second_click_on_retake_asks_the_first_question_once(coach_server: SlackDriver, settings) -> None:
+    driver = coach_server
+    driver.command(USER)
+    for number in range(1, 7):
+        driver.click(USER, driver.wait_question(USER, number), "answer:ready")
+    (verdict,) = driver.messages_with(USER, "Your social media readiness")
+    driver.click(USER, verdict, "assessment_retake")
+    driver.messages_with(USER, "Question 1 of 6", count=2)
+    driver.click(USER, verdict, "assessment_retake")  # the same button again, a moment later
+    driver.messages_with(USER, "has just begun")
+    driver.settle(USER)
+    assert len(driver.messages_with(USER, "Question 1 of 6")) == 2  # the first round's, and the retake's
+    store = Store(settings.coach_db)
+    assert len(store.recent_assessments(MemberKey("T0001", USER), 5)) == 2

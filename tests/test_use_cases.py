@@ -69,6 +69,20 @@ def test_start_begins_then_resumes_then_recalls(coach: Coach) -> None:
     assert kinds(recalled) == ["Summary"] and isinstance(recalled[0], Summary) and recalled[0].recalled
 
 
+def test_start_again_a_moment_after_it_began_points_at_the_question_already_sent(
+    coach: Coach, store: Store, clock: FrozenClock
+) -> None:
+    prompts = OpenPrompts(store, clock)
+    prompts.note(MEMBER, coach.retake(MEMBER))  # Intro and question 1, now the open prompt
+    assert kinds(coach.retake(MEMBER)) == ["assessment_just_begun"]  # a double click
+    assert kinds(coach.start(MEMBER, repeat=True)) == ["intro_resume", "Ask"]  # a new terminal session
+    clock.now += timedelta(minutes=2)
+    assert kinds(coach.retake(MEMBER)) == ["intro_resume", "Ask"]  # back later: asked again
+    clock.now -= timedelta(minutes=2)
+    prompts.close(MEMBER)  # something else asked since: the question is no longer what is open
+    assert kinds(coach.retake(MEMBER)) == ["intro_resume", "Ask"]
+
+
 def test_answer_closes_the_question_and_asks_the_next(coach: Coach, store: Store) -> None:
     assessment_id = open_assessment(coach)
     closed, ask = coach.answer(MEMBER, "reason", "partly", assessment_id)

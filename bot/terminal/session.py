@@ -20,6 +20,7 @@ from bot.usecases.journey import Journey
 from bot.usecases.prompts import OpenPrompts
 from flows.outcomes import CheckinAsk, ForgetConfirm, Outcome
 from flows.reading import read_reply
+from flows.short_replies import resume_word
 from flows.values import MemberKey, whole_number
 
 TERMINAL_CHANNEL = "terminal"
@@ -48,7 +49,7 @@ class TerminalSession:
         """What was asked when the chat last stopped, asked again (a quiz question, a check-in…); else
         this week's check-in once it is due; else the assessment, started or resumed."""
         again = self.conversation.asked_again(self.member) or self.journey.checkin_if_due(self.member)
-        return self.show(again or self.coach.start(self.member))
+        return self.show(again or self.coach.start(self.member, repeat=True))
 
     def handle(self, line: str) -> list[str] | None:
         """The replies to one typed line; None when the member quits."""
@@ -67,7 +68,7 @@ class TerminalSession:
         resumed = self.conversation.resumed(self.member, typed)
         if resumed is not None:  # "resume" while the check-ins are paused: them, not the assessment
             return self.show(resumed)
-        if command == "start":
+        if command == "start" and not resume_word(typed, self.coach.bundle.locale):
             return self.show(self.coach.retake(self.member))  # a new assessment once the last one is done
         return self.show(self.conversation.handle_text(self.member, typed))
 

@@ -7,6 +7,7 @@ saves the change with a compare-and-set, and returns outcomes for the front-end 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Literal
 
 from bot.store import AnswerChange, AssessmentRow, ClearAnswers, ForgetAnswer, SetAnswer
@@ -17,19 +18,18 @@ from flows.assessment import INTRO, REVIEW, SUMMARY, AssessmentResult, config_fo
 from flows.content import Bundle, Rating
 from flows.machines import InvalidMove
 from flows.outcomes import Ask, AskBack, AskBackClosed, Closed, ForgetConfirm, Intro, Notice, Outcome, Summary
+from flows.prompts import OpenPrompt
 from flows.reading import Reading, read_reply
 from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import follows_with_plan
 
+JUST_BEGUN = timedelta(minutes=1)  # a second "start" this soon after the first is the same click again
+BEGUN_VERSION = 1  # an assessment's version once its first question is asked, before any move
 MAX_KEPT_TEXT = 500  # characters of a typed answer kept with it
 OPTION_NUMBERS = ("1", "2", "3")
 Trigger = Literal["answer", "skip", "back", "restart"]
-HOW: dict[Trigger, Literal["answered", "skipped", "left", "restarted"]] = {
-    "answer": "answered",
-    "skip": "skipped",
-    "back": "left",
-    "restart": "restarted",
-}
+How = Literal["answered", "skipped", "left", "restarted"]
+HOW: dict[Trigger, How] = {"answer": "answered", "skip": "skipped", "back": "left", "restart": "restarted"}
 
 
 class Coach:
@@ -42,22 +42,28 @@ class Coach:
 
     # Entry points
 
-    def start(self, member: MemberKey) -> list[Outcome]:
-        """``/coach``: resume the open assessment, recall the last result, or begin the first one."""
+    def start(self, member: MemberKey, repeat: bool = False) -> list[Outcome]:
+        """``/coach``: resume the open assessment, recall the last result, or begin the first one.
+        ``repeat``: ask the open question even if it was sent a moment ago (``coach chat`` starting)."""
         self.store.ensure_member(member, self.clock())
         latest = self.store.latest_assessment(member)
         if latest is not None and latest.completed_at is not None:
             return [self._summary(latest, recalled=True)]
-        if latest is not None:
-            return [Notice("intro_resume"), *self.ask_current(latest)]
-        return self._begin(member)
+        return self._resumed(latest, repeat) if latest is not None else self._begin(member)
 
     def retake(self, member: MemberKey) -> list[Outcome]:
         self.store.ensure_member(member, self.clock())
         latest = self.store.latest_assessment(member)
-        if latest is not None and latest.completed_at is None:
-            return [Notice("intro_resume"), *self.ask_current(latest)]
-        return self._begin(member)
+        return self._resumed(latest) if latest is not None and latest.completed_at is None else self._begin(member)
+
+    def _resumed(self, row: AssessmentRow, repeat: bool = False) -> list[Outcome]:
+        """The open assessment's question asked again; unless it began a moment ago, has not moved and
+        is still what the member is asked (a second click on Retake): that question is already there."""
+        just_begun = row.version == BEGUN_VERSION and self.clock() - row.updated_at < JUST_BEGUN
+        asked = OpenPrompt("assessment", str(row.id)).stored()
+        if just_begun and not repeat and self.store.open_prompt(MemberKey(row.team_id, row.user_id))[0] == asked:
+            return [Notice("assessment_just_begun")]
+        return [Notice("intro_resume"), *self.ask_current(row)]
 
     def answer(
         self,
@@ -105,18 +111,9 @@ class Coach:
             return [Notice("status_completed", {"date": latest.completed_at, "verdict": result.verdict})]
         if latest.state not in self.question_ids:
             return [Notice("nothing_in_progress")]
-        number = self.question_ids.index(latest.state) + 1
-        return [
-            Notice(
-                "status_in_progress",
-                {
-                    "number": number,
-                    "total": len(self.question_ids),
-                    "question_id": latest.state,
-                    "answered": len(self.store.answers(latest.id)),
-                },
-            )
-        ]
+        number, answered = self.question_ids.index(latest.state) + 1, len(self.store.answers(latest.id))
+        facts = {"number": number, "total": len(self.question_ids), "question_id": latest.state, "answered": answered}
+        return [Notice("status_in_progress", facts)]
 
     def decline_revisit(self, member: MemberKey) -> list[Outcome]:
         """No to "has anything changed?": nothing is stored or scheduled; the question was asked once,
@@ -175,8 +172,8 @@ class Coach:
         if row.state != INTRO:
             return [self._ask(row.id, row.state)]
         first = self.config.next_state(INTRO, "begin")
-        # If another request began it first, the compare-and-set fails and both ask the same question.
-        self.store.advance(row, first, self.clock())
+        if not self.store.advance(row, first, self.clock()):  # another request began it and asks it
+            return [Notice("assessment_just_begun")]
         return [Intro(), self._ask(row.id, first)]
 
     def _ask(self, assessment_id: int, question_id: str) -> Ask:
