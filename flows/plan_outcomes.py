@@ -18,7 +18,8 @@ class PlanOffer:
     order: tuple[str, ...]
     done: frozenset[str]
     saved: str | None = None
-    ranked: bool = True  # ordered by a readiness result (False before any: in question order)
+    ranked: bool = True  # weakest first, by an answered gap of the latest result (else in question order)
+    assessed: bool = True  # there is a result (with no answered gap to start from when not ``ranked``)
 
 
 @dataclass(frozen=True)

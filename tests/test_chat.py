@@ -256,3 +256,21 @@ def test_a_retaken_assessment_in_the_terminal_shows_before_and_after(tmp_path: P
     out = chat(tmp_path / "c.db", ["retake", "yes", "yes", "yes", "yes", "partly", "yes", "yes"])
     pipeline = load_bundle().assessment.question("pipeline").title
     assert f"{pipeline}: Not yet → Partly" in out and ": Not yet → Ready" in out  # a question, and the verdicts
+
+
+@pytest.mark.parametrize(
+    ("typed", "weakest_first"),
+    [
+        (["yes"] * 6, False),  # no weak link at all
+        (["skip", "skip", "yes", "yes", "yes", "yes", "skip", "skip"], False),  # the only gaps are skipped
+        (["yes", "partly", "yes", "yes", "yes", "yes"], True),
+    ],
+)
+def test_the_plan_starts_from_the_weakest_area_only_when_the_result_names_one(
+    tmp_path: Path, typed: list[str], weakest_first: bool
+) -> None:
+    """Probe: "I can't name a weakest link yet" was followed by "starting with your weakest area"."""
+    out = chat(tmp_path / "c.db", typed)
+    assert "Your social media readiness" in out
+    assert ("starting with your weakest area" in out) is weakest_first
+    assert "Let's write yours one part at a time" in out

@@ -50,7 +50,9 @@ class Plans:
     def offer(self, member: MemberKey, saved: str | None = None) -> PlanOffer:
         ratings = self.plans.ratings(member)  # None before any assessment: the parts in question order
         done = done_sections(self.bundle.plan, self.plans.answers(member))
-        return PlanOffer(weakest_first(self.bundle.plan, ratings or {}), done, saved, ranked=bool(ratings))
+        order = weakest_first(self.bundle.plan, ratings or {})
+        gap = any(rating != "ready" for rating in (ratings or {}).values())  # skips name no weakest link
+        return PlanOffer(order, done, saved, ranked=gap, assessed=ratings is not None)
 
     def show(self, member: MemberKey) -> list[Outcome]:
         """``/coach plan``: the sections to write, and the plan document brought up to date (after a

@@ -50,11 +50,13 @@ def section_buttons(bundle: Bundle, order: tuple[str, ...], done: frozenset[str]
 
 
 def offer_key(bundle: Bundle, outcome: PlanOffer) -> str:
-    """The offer's opening: an invitation to write (from the weakest part, once there is a result to
-    rank by), or, once every part is written, to update."""
+    """The offer's opening: an invitation to write (from the weakest part, when the result has an
+    answered gap; without one, or before any result, in order), or, once every part is written, to update."""
     if len(outcome.done) == len(bundle.plan.sections):
         return "offer_all_written"
-    return "offer_text" if outcome.ranked else "offer_unranked"
+    if outcome.ranked:
+        return "offer_text"
+    return "offer_no_gap" if outcome.assessed else "offer_unranked"
 
 
 def offer(bundle: Bundle, outcome: PlanOffer) -> Rendered:
