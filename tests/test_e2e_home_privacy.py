@@ -152,6 +152,7 @@ def test_forget_asks_first_then_leaves_nothing_behind(coach_server: SlackDriver,
 
     question = driver.command_reply(USER, "forget")
     assert "cannot be undone" in question["text"]
+    assert "your plan's canvas and your action list items" in question["text"]  # what goes in Slack too
     confirm_message = driver.fake.calls_to("conversations.open")[0]  # any recorded call works as a carrier
     confirm_message.args.update(channel="C0GENERAL", blocks=question["blocks"])
     confirm_message.response["ts"] = "1.1"
