@@ -92,7 +92,8 @@ def test_a_form_slack_will_not_open_is_explained_instead_of_a_dead_button(coach_
     driver = coach_server
     driver.fake.fail("views.open", error="expired_trigger_id")
     assert driver.command(USER, "settings").status == 200
-    driver.messages_with(USER, "Please click the button again")
+    (told,) = driver.messages_with(USER, "couldn't open that form just now")
+    assert "run the command once more" in told.args["text"] and "in time" not in told.args["text"]
 
 
 def test_an_old_check_in_clicked_after_forget_recreates_nobody(coach_server: SlackDriver, settings) -> None:
