@@ -254,6 +254,7 @@ def test_checkin_now_before_placement_shows_the_cards(journey: Journey) -> None:
 
 
 def test_settings_are_checked_and_saved(journey: Journey, store: Store) -> None:
+    journey.place(MEMBER, 2, "placement")
     assert kinds(journey.save_settings(MEMBER, 2, "25:00", False)) == ["settings_bad_time"]
     assert kinds(journey.save_settings(MEMBER, 9, "09:00", False)) == ["settings_bad_day"]
     assert kinds(journey.save_settings(MEMBER, 2, "14:30", False, share=True)) == ["settings_saved"]
@@ -302,3 +303,12 @@ def test_after_not_for_now_the_plan_is_not_offered(coach: Coach) -> None:
     summary = next(o for o in outcomes if isinstance(o, Summary))
     assert summary.result.verdict == "better_elsewhere"
     assert kinds(outcomes)[-1] == "after_not_for_now" and "PlanOffer" not in kinds(outcomes)
+
+
+def test_resume_before_any_stage_promises_no_checkin(journey: Journey, store: Store) -> None:
+    """Probe: an unplaced member was told "back on: every Monday at 09:00 (UTC)", and none ever came."""
+    journey.pause(MEMBER)
+    assert journey.resume(MEMBER) == [Notice("resumed_unplaced")]
+    journey.place(MEMBER, 3, "placement")
+    (resumed,) = journey.resume(MEMBER)
+    assert isinstance(resumed, Notice) and resumed.key == "resumed"

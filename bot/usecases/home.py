@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.store.interfaces import CoachStore
-from bot.usecases.journey import settings_of
+from bot.usecases.checkin_settings import settings_of
 from bot.usecases.lookback import previous_completed, verdict_history
 from bot.usecases.plan import Plans
 from flows.assessment import evaluate

@@ -1,4 +1,5 @@
-"""The adoption-journey use cases: placement (cards or quiz), check-in answers, check-in settings.
+"""The adoption-journey use cases: placement (cards or quiz) and check-in answers (its settings:
+``bot.usecases.checkin_settings``).
 
 Shared by the Slack listeners, the scheduler and the terminal; every change to a member's stage is a
 compare-and-set on the member row, recorded with its time and source.
@@ -6,16 +7,14 @@ compare-and-set on the member row, recorded with its time and source.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-
 from bot.store import MemberRow, parse_time, send_key
 from bot.store.interfaces import CoachStore
 from bot.usecases.actions import due_actions
+from bot.usecases.checkin_settings import CheckinSettings
 from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
 from bot.usecases.prompts import OpenPrompts
 from flows.actions import ActionsAsk
-from flows.away import find_date, local_today, pause_over, pause_problem, read_pause_request, resume_slot
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
 from flows.machines import InvalidMove
@@ -26,7 +25,6 @@ from flows.outcomes import (
     Outcome,
     QuizAsk,
     QuizSuggest,
-    SettingsForm,
     StageCards,
     StageCoaching,
 )
@@ -38,26 +36,11 @@ CHECKIN_KIND = "checkin"
 STAGE_ASKING = ("stages", "suggest", "checkin")  # open prompts that a stage answers
 
 
-def settings_of(row: MemberRow) -> SettingsForm:
-    until = row.paused_until.isoformat() if row.paused_until is not None else None
-    return SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins, until)
-
-
-def paused_until_notice(until: date) -> Notice:
-    return Notice("paused_until", {"date": datetime.combine(until, time(12, 0), tzinfo=UTC)})
-
-
-class Journey:
+class Journey(CheckinSettings):
     def __init__(self, store: CoachStore, bundle: Bundle, clock: Clock = utc_now) -> None:
         self.store = store
         self.bundle = bundle
         self.clock = clock
-
-    def _member(self, member: MemberKey) -> MemberRow:
-        self.store.ensure_member(member, self.clock())
-        row = self.store.member(member)
-        assert row is not None
-        return row
 
     # Placement
 
@@ -184,100 +167,6 @@ class Journey:
     def checkin_posted(self, send_key: str, channel: str, ts: str) -> None:
         """An on-demand check-in reached the member: its claimed send is done."""
         self.store.mark_sent(send_key, channel, ts, self.clock())
-
-    # Settings
-
-    def settings_form(self, member: MemberKey) -> SettingsForm:
-        row = self._member(member)
-        return settings_of(row)
-
-    def save_settings(
-        self,
-        member: MemberKey,
-        weekday: int,
-        clock_text: str,
-        paused: bool,
-        share: bool = False,
-        until: date | None = None,
-    ) -> list[Outcome]:
-        """The settings form; a date picked pauses until that date, whatever the pause switch says."""
-        at = parse_clock(clock_text)
-        if not 0 <= weekday <= 6:
-            return [Notice("settings_bad_day")]
-        if at is None:
-            return [Notice("settings_bad_time")]
-        row = self._member(member)
-        if until is not None and (problem := pause_problem(until, local_today(self.clock(), row.tz))):
-            return [Notice(problem)]
-        self.store.update_member(
-            member,
-            checkin_weekday=weekday,
-            checkin_time=at.strftime("%H:%M"),
-            paused=int(paused or until is not None),
-            paused_until=until.isoformat() if until is not None else None,
-            share_with_admins=int(share),
-        )
-        shared = row.share_with_admins and not share
-        unshared = Plans(self.store, self.bundle, self.clock).stop_sharing(member) if shared else []
-        if until is not None:
-            return [*unshared, paused_until_notice(until)]
-        return [*unshared, Notice("paused") if paused else self._schedule_notice("settings_saved", member)]
-
-    def pause(self, member: MemberKey) -> list[Outcome]:
-        self._member(member)
-        self.store.update_member(member, paused=1, paused_until=None)
-        return [Notice("paused")]
-
-    def pause_until(self, member: MemberKey, until: date | None) -> list[Outcome]:
-        """Pause check-ins, reminders and follow-ups until a day in the member's time zone; the tick
-        resumes them that day (``resume_ended_pauses``). None: the date could not be read."""
-        row = self._member(member)
-        if until is None:
-            return [Notice("pause_bad_date")]
-        if problem := pause_problem(until, local_today(self.clock(), row.tz)):
-            return [Notice(problem)]
-        self.store.update_member(member, paused=1, paused_until=until.isoformat())
-        return [paused_until_notice(until)]
-
-    def pause_typed(self, member: MemberKey, text: str, bundle: Bundle) -> list[Outcome] | None:
-        """A DM that asks for a pause until a date, read in ``bundle``'s language; None if it asks none."""
-        row = self.store.member(member)
-        today = local_today(self.clock(), row.tz if row is not None else None)
-        request = read_pause_request(text, bundle.away, bundle.locale, today)
-        return None if request is None else self.pause_until(member, request.until)
-
-    def pause_command(self, member: MemberKey, args: list[str], bundle: Bundle) -> list[Outcome]:
-        """``/coach pause`` until resumed, or ``/coach pause until <date>`` (any date form the DM reads)."""
-        if not args:
-            return self.pause(member)
-        row = self._member(member)
-        found, _rest = find_date(" ".join(args), bundle.locale, local_today(self.clock(), row.tz))
-        return self.pause_until(member, found)
-
-    def resume_ended_pauses(self, now: datetime) -> int:
-        """Resume every member whose pause until a date is over where they live; how many."""
-        ended = [
-            (row, row.paused_until)
-            for row in self.store.members_paused_until_by(now.date() + timedelta(days=1))
-            if row.paused_until is not None and pause_over(now, row.tz, row.paused_until)
-        ]
-        for row, until in ended:
-            self.store.update_member(row.key, paused=0, paused_until=None)
-            slot = resume_slot(now, row.tz, row.checkin_weekday, row.checkin_time, until)
-            self.store.set_next_checkins([(row.key, slot)])
-        return len(ended)
-
-    def resume(self, member: MemberKey) -> list[Outcome]:
-        """Check-ins back on; after a *Not for now* verdict there are none to bring back, and it says so."""
-        self._member(member)
-        self.store.update_member(member, paused=0, paused_until=None)
-        if not gets_weekly_checkins(latest_verdict(self.store, member)):
-            return [Notice("home_schedule_not_for_now")]
-        return [self._schedule_notice("resumed", member)]
-
-    def _schedule_notice(self, key: str, member: MemberKey) -> Notice:
-        row = self._member(member)
-        return Notice(key, {"weekday": row.checkin_weekday, "time": row.checkin_time, "tz": row.tz or "UTC"})
 
     # Internals
 
