@@ -18,6 +18,7 @@ from bot.http import reopen
 from bot.http.authorization import OncePerWorkspaceAuthorize, OwnWorkspace, cached_authorize, keep_to_own_workspace
 from bot.http.event_claims import HANDLED_EVENT, drop_handled_events
 from bot.http.middleware import Next, RequestMiddleware
+from bot.http.payload_shape import may_hold_surrogates, shape_problem, without_lone_surrogates
 from bot.listeners import register_listeners
 from bot.listeners.reply import OUTBOX_KEY, PROMPTS_KEY
 from bot.logs import install_token_redaction
@@ -63,6 +64,12 @@ class CoachApp(App):
         self.coach_prompts = OpenPrompts(store, clock)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
+        problem = shape_problem(req.body)
+        if problem is not None:  # signed, yet no Slack payload: Bolt would fail on it with a 500
+            log.warning("refused a signed request: %s", problem)
+            return BoltResponse(status=400, body="")
+        if may_hold_surrogates(req.raw_body):
+            req.body = without_lone_surrogates(req.body)
         req.context[OUTBOX_KEY] = self.coach_outbox
         req.context[PROMPTS_KEY] = self.coach_prompts
         for attempt in range(1, ATTEMPTS + 1):
