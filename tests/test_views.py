@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.views.assessment import closed_question, question, scorecard_lines, summary
 from bot.views.common import Rendered, escape, notice
+from bot.views.journey import settings_modal
 from flows.assessment import evaluate
 from flows.content import QUESTION_IDS, load_bundle
 from flows.outcomes import Ask, Closed, Summary
@@ -76,3 +77,15 @@ def test_only_words_that_say_more_than_the_answer_are_quoted_back() -> None:
     words = {"reason": "yes", "networks": "yes, Instagram mostly"}
     text = "\n".join(scorecard_lines(bundle, result, words))
     assert 'In your words: "yes, Instagram mostly"' in text and 'In your words: "yes"' not in text
+
+
+def test_the_settings_form_shows_a_checkin_time_typed_off_its_half_hours() -> None:
+    """Probe: "sunday at 20:15" typed in the DM showed as 09:00 in the form, and saving it stored 09:00."""
+    view = settings_modal(load_bundle(), 6, "20:15", False).to_dict()
+    (select,) = [b["element"] for b in view["blocks"] if b.get("block_id") == "time"]
+    values = [o["value"] for o in select["options"]]
+    assert select["initial_option"]["value"] == "20:15"
+    assert values[values.index("20:15") - 1 : values.index("20:15") + 2] == ["20:00", "20:15", "20:30"]
+    standard = settings_modal(load_bundle(), 0, "09:00", False).to_dict()
+    (usual,) = [b["element"] for b in standard["blocks"] if b.get("block_id") == "time"]
+    assert len(usual["options"]) == 32 and usual["initial_option"]["value"] == "09:00"

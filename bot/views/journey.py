@@ -38,6 +38,7 @@ from flows.outcomes import (
     StageCards,
     StageCoaching,
 )
+from flows.schedule import parse_clock
 
 STAGE_ACTION = "stage_pick"
 QUIZ_START_ACTION = "quiz_start"
@@ -185,7 +186,8 @@ def settings_modal(
 ) -> View:
     messages = bundle.messages
     days = [_plain_option(weekday_name(bundle, d), str(d)) for d in range(7)]
-    times = [_plain_option(format_time(bundle, t.strftime("%H:%M")), t.strftime("%H:%M")) for t in SETTINGS_TIMES]
+    offered = sorted({t.strftime("%H:%M") for t in SETTINGS_TIMES} | ({at} if parse_clock(at) else set()))
+    times = [_plain_option(format_time(bundle, value), value) for value in offered]  # a typed 20:15 too
     current_time = next((o for o in times if o.value == at), times[6])
     pause_option = _plain_option(messages.text("settings_pause"), "paused")
     share_option = _plain_option(messages.text("settings_share"), "share")
