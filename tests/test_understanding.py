@@ -12,13 +12,13 @@ from flows.options import read_answer, read_field, read_quiz, read_stage
 from flows.outcomes import Ask, AskBack, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
 from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, prompt_of
 from flows.reading import MAX_TOKENS, READ_CHARS, tokens
+from flows.schedule_words import read_schedule
 from flows.short_replies import plain_yes_or_no
 from flows.understanding import (
     Understanding,
     read_checkin,
     read_intent,
     read_rating,
-    read_schedule,
     stranger_language,
 )
 from tests.labelled import current_reader, judge, load

@@ -37,6 +37,7 @@ from flows.outcomes import (
 )
 from flows.prompts import OpenPrompt, assessment_ref, split_offer
 from flows.reading import Reading, tokens
+from flows.schedule_words import read_schedule
 from flows.short_replies import plain_yes_or_no
 from flows.understanding import (
     Understanding,
@@ -44,7 +45,6 @@ from flows.understanding import (
     read_checkin,
     read_intent,
     read_rating,
-    read_schedule,
     stage_named,
 )
 from flows.values import Clock, MemberKey, utc_now

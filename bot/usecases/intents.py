@@ -26,8 +26,9 @@ from flows.outcomes import (
 )
 from flows.prompts import OpenPrompt, split_offer
 from flows.schedule import week_key
+from flows.schedule_words import read_schedule
 from flows.short_replies import resume_word
-from flows.understanding import read_intent, read_schedule
+from flows.understanding import read_intent
 from flows.values import MemberKey
 
 MAX_ECHO = 200  # characters of a reply quoted back when asking what it meant
