@@ -10,6 +10,9 @@ from babel import dates
 
 from flows.reading import READ_CHARS, languages_read, tokens
 
+# Words around a day or a time that say nothing more: "on Fridays", "at 9", "klo 9", "alle 9", "ore 9".
+FILLERS = frozenset({"on", "at", "every", "please", "klo", "kello", "joka", "alle", "ore", "il", "la", "ogni", "h"})
+BARE_HOURS = (6, 21)  # a number alone is read as an hour within these, the hours the settings form offers
 _CLOCK = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?(?![\d:.])")
 
 
@@ -34,16 +37,36 @@ def _weekday_named(words: tuple[str, ...], locale: str) -> int | None:
     return named.pop() if len(named) == 1 else None
 
 
-def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
-    """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear."""
-    words = tokens(text)
-    weekday = _weekday_named(words, locale)
+def _clock(text: str) -> str | None:
+    """The one time of day ("HH:MM") in ``text``; None for none, two, or no time at all (25:00, 9:75)."""
     clocks = [m for m in _CLOCK.finditer(text[:READ_CHARS].lower()) if int(m.group(1)) <= 23]
-    if weekday is None or len(clocks) != 1:
+    if len(clocks) != 1:
         return None
     hour, minute, half = int(clocks[0].group(1)), int(clocks[0].group(2) or 0), clocks[0].group(3)
     if half == "pm" and hour < 12:
         hour += 12
     if half == "am" and hour == 12:
         hour = 0
-    return (weekday, f"{hour:02d}:{minute:02d}") if minute < 60 else None
+    return f"{hour:02d}:{minute:02d}" if minute < 60 else None
+
+
+def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
+    """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear."""
+    weekday, at = _weekday_named(tokens(text), locale), _clock(text)
+    return (weekday, at) if weekday is not None and at is not None else None
+
+
+def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
+    """A reply that is a day alone ("monday", "on Fridays") or a time alone ("9am", "klo 14.30", "alle
+    9"), to the question that asks for both: the other is kept as it was. Only the whole reply counts,
+    so a number inside a sentence ("pause for 2 weeks") is no time."""
+    words = [word for word in tokens(text) if word not in FILLERS]
+    weekday = _weekday_named(tuple(words), locale)
+    if weekday is not None and len(words) == 1:
+        return weekday, None
+    at = _clock(text)
+    rest = [word for word in words if not word.isdigit() and word not in ("am", "pm")]  # the clock's own
+    if at is None or weekday is not None or rest:
+        return None, None
+    bare = len(words) == 1 == len(tokens(text))  # "2" alone may be a Tuesday: an hour of the day only
+    return (None, at) if not bare or BARE_HOURS[0] <= int(at[:2]) <= BARE_HOURS[1] else (None, None)

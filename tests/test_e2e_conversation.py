@@ -268,3 +268,26 @@ def test_a_first_dm_from_someone_new_is_read_in_their_language(
     store = Store(settings.coach_db)
     latest = store.latest_assessment(member)
     assert latest is not None and list(store.answers(latest.id).values()) == ["ready"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "day", "time"),
+    [("en-US", "friday", "8am"), ("fi-FI", "perjantaisin", "klo 8"), ("it-IT", "venerdì", "alle 8")],
+)
+def test_a_day_or_a_time_alone_answers_the_checkin_settings_question(
+    coach_server: SlackDriver, settings, locale: str, day: str, time: str
+) -> None:
+    """Probe: "monday" at "Which day and time?" got "type /coach settings", and "9am" then "not sure"."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "8")
+    bundle = load_bundle(locale[:2])
+    store = Store(settings.coach_db)
+    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    saved = bundle.messages.text("settings_saved", weekday="", time="", tz="")[:12]
+    for typed, count, expected in ((day, 1, (4, "09:00")), (time, 2, (4, "08:00"))):
+        driver.dm(user, "settings")
+        driver.messages_with(user, bundle.messages.text("settings_ask")[:20], count=count)
+        driver.dm(user, typed)
+        driver.messages_with(user, saved, count=count)
+        row = store.member(member)
+        assert row is not None and (row.checkin_weekday, row.checkin_time) == expected

@@ -12,7 +12,7 @@ from flows.options import read_answer, read_field, read_quiz, read_stage
 from flows.outcomes import Ask, AskBack, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
 from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, prompt_of
 from flows.reading import MAX_TOKENS, READ_CHARS, tokens
-from flows.schedule_words import read_schedule
+from flows.schedule_words import read_day_or_time, read_schedule
 from flows.short_replies import plain_yes_or_no
 from flows.understanding import (
     Understanding,
@@ -323,6 +323,30 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
 )
 def test_a_checkin_schedule_in_words(text: str, language: str, schedule: tuple[int, str] | None) -> None:
     assert read_schedule(text, language) == schedule
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read"),
+    [
+        ("monday", "en", (0, None)),
+        ("on Fridays", "en", (4, None)),
+        ("maanantaisin", "fi", (0, None)),
+        ("il lunedì", "it", (0, None)),
+        ("9am", "en", (None, "09:00")),
+        ("at 9:30", "en", (None, "09:30")),
+        ("klo 14.30", "fi", (None, "14:30")),
+        ("alle 9", "it", (None, "09:00")),
+        ("9", "en", (None, "09:00")),
+        ("2", "en", (None, None)),  # a number alone is an hour only in the form's hours: "2" may be a Tuesday
+        ("2pm", "en", (None, "14:00")),
+        ("pause for 2 weeks", "en", (None, None)),  # a number inside a sentence is no time
+        ("monday 9", "en", (None, None)),  # both: read_schedule's
+        ("we are busy on mondays", "en", (None, None)),
+        ("25:00", "en", (None, None)),
+    ],
+)
+def test_a_day_or_a_time_alone_for_the_checkin(text: str, language: str, read: tuple[int | None, str | None]) -> None:
+    assert read_day_or_time(text, language) == read
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ from flows.outcomes import (
 )
 from flows.prompts import OpenPrompt, assessment_ref, split_offer
 from flows.reading import Reading, tokens
-from flows.schedule_words import read_schedule
+from flows.schedule_words import read_day_or_time, read_schedule
 from flows.short_replies import plain_yes_or_no
 from flows.understanding import (
     Understanding,
@@ -243,6 +243,10 @@ class Conversation(Intents):
         self.prompts.close(member)  # answered, or left for something else: a later line is read afresh
         if schedule is not None:
             return self._schedule(member, *schedule)
+        day, at = read_day_or_time(text, self.locale)  # "monday" or "9am" alone: the other stays as it was
+        if day is not None or at is not None:
+            current = self.journey.settings_form(member)
+            return self._schedule(member, current.weekday if day is None else day, at or current.time)
         wanted = read_intent(text, self.locale).command
         return self._act(member, wanted) if wanted is not None else [Notice("settings_how")]
 
