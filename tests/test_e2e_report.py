@@ -94,6 +94,24 @@ def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tic
     assert len(posts()) == 2
 
 
+def test_an_admin_stops_the_weekly_report_in_a_channel(coach_server: SlackDriver, tick, settings, clock) -> None:
+    """Probe: "/coach report stop" got "Mention the channel like this", and nothing could stop the digest."""
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True, "tz": "Europe/Helsinki"}
+    for channel in ("C0TEAM", "C0WRONG"):
+        assert "Posted the team report" in report_reply(driver, ADMIN, f"report <#{channel}|x>")
+    assert "has stopped" in report_reply(driver, ADMIN, "report stop <#C0WRONG|wrong>")
+    assert "doesn't get the weekly team report" in report_reply(driver, ADMIN, "report stop <#C0WRONG>")
+    assert "for workspace owners and admins" in report_reply(driver, "U0PLAIN", "report stop")
+    assert [d["channel_id"] for d in Store(settings.coach_db).digests()] == ["C0TEAM"]
+    tick(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))  # next Monday: only the channel still subscribed
+    assert len(driver.fake.calls_to("chat.postMessage", channel="C0WRONG")) == 1
+    assert len(driver.fake.calls_to("chat.postMessage", channel="C0TEAM")) == 2
+    assert "<#C0TEAM> has stopped" in report_reply(driver, ADMIN, "report off")  # every channel
+    assert "No channel gets the weekly team report" in report_reply(driver, ADMIN, "report stop")
+    assert Store(settings.coach_db).digests() == []
+
+
 def test_report_failure_in_channel_is_explained(coach_server: SlackDriver, fake_slack: FakeSlack, settings) -> None:
     driver = coach_server
     driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True}

@@ -57,7 +57,7 @@ def report(
 ) -> list[Outcome]:
     """The team report here, or posted in a channel first (which subscribes it to the weekly digest)."""
     reports = services.reports(member)
-    outcomes = reports.command(member, profile, args[0] if args else None)
+    outcomes = reports.command(member, profile, args)
     if len(outcomes) == 1 and isinstance(outcomes[0], ChannelReport):
         posted = outcomes[0]
         tz = profile.get("tz") if profile else None

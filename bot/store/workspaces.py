@@ -51,5 +51,7 @@ class WorkspaceQueries(Session):
             )
         )
 
-    def remove_digest(self, team_id: str, channel_id: str) -> None:
-        self._write_one("delete from digests where team_id = ? and channel_id = ?", [team_id, channel_id])
+    def remove_digest(self, team_id: str, channel_id: str) -> bool:
+        """Whether the channel had the weekly digest (it has no more)."""
+        result = self._write_one("delete from digests where team_id = ? and channel_id = ?", [team_id, channel_id])
+        return result.rowcount == 1

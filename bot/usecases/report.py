@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.store import send_key
@@ -62,6 +62,7 @@ def is_admin(user: Mapping[str, object]) -> bool:
     return bool(user.get("is_owner") or user.get("is_admin") or user.get("is_primary_owner"))
 
 
+STOP_WORDS = ("stop", "off")  # ``/coach report stop``
 CHANNEL_MENTION = re.compile(r"^<#(C[A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
@@ -73,19 +74,35 @@ class Reports:
         self.bundle = bundle
         self.clock = clock
 
-    def command(self, member: MemberKey, profile: Mapping[str, object] | None, target: str | None) -> list[Outcome]:
+    def command(self, member: MemberKey, profile: Mapping[str, object] | None, args: Sequence[str]) -> list[Outcome]:
         """What the command answers; a ``ChannelReport`` is for the sender to post, then ``posted``."""
         if profile is None:
             return [Notice("something_went_wrong")]
         if not is_admin(profile):
             return [Notice("report_not_admin")]
+        if args and args[0].lower() in STOP_WORDS:
+            return self.stop(member.team_id, args[1:])
         report = team_report(self.store, self.bundle, member.team_id, self.clock())
-        if target is None:
+        if not args:
             return [Report(report)]
-        match = CHANNEL_MENTION.match(target)
+        match = CHANNEL_MENTION.match(args[0])
         if match is None:
             return [Notice("report_bad_channel")]
         return [ChannelReport(match.group(1), report)]
+
+    def stop(self, team_id: str, args: Sequence[str]) -> list[Outcome]:
+        """``/coach report stop [#channel]``: no more weekly digests in that channel (without one, in
+        every channel of the workspace that gets them)."""
+        if not args:
+            channels = [str(d["channel_id"]) for d in self.store.digests() if d["team_id"] == team_id]
+            stopped = [channel for channel in channels if self.store.remove_digest(team_id, channel)]
+            return [Notice("report_stopped", {"channel": c}) for c in stopped] or [Notice("report_none_to_stop")]
+        match = CHANNEL_MENTION.match(args[0])
+        if match is None:
+            return [Notice("report_bad_channel")]
+        channel = match.group(1)
+        stopped_here = self.store.remove_digest(team_id, channel)
+        return [Notice("report_stopped" if stopped_here else "report_none_in_channel", {"channel": channel})]
 
     def stop_digest(self, team_id: str, channel_id: str) -> None:
         """The weekly digest's creator is no longer an owner or admin: the channel gets no more."""
