@@ -167,6 +167,9 @@ class ReadingWords(Frozen):
     chat: Mapping[Literal["stage", "quiz", "checkin"], tuple[str, ...]]  # terminal-only commands
     spellings: Mapping[str, str] = Field(default_factory=dict)  # other ways of writing a word, and common slips
     fillers: tuple[str, ...] = ()  # words that mean nothing when more follow (Finnish "no", "well")
+    # Answer words that, typed without their accent, are also a pronoun (Italian "si" for "sì"): then a
+    # yes only as the first word, and a clear one only alone or beside other answer words.
+    pronouns: tuple[str, ...] = ()
     not_knowing: tuple[str, ...] = ()  # "idk": no answer to a quiz (at the six questions, not yet)
     resume_words: tuple[str, ...] = ()  # "resume" alone: paused check-ins back, else the assessment
     whole_yes_no: tuple[str, ...] = ()  # [whole] replies that are a yes or no ("on", "en"), not a pick

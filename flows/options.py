@@ -10,11 +10,12 @@ wins; a tie, a slip of the keyboard, or a negative word the names do not account
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from flows.content import RATINGS, QuizQuestion, load_bundle
+from flows.content import RATINGS, QuizQuestion, Rating, load_bundle
 from flows.matching import Hit, Matcher, build_matcher, canonical, find
 from flows.plan import LISTED_KINDS, PlanField, PlanOption
 from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, signals_in, tokens
@@ -119,6 +120,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
 # The six questions: the general reader, then the question's own words
 
 CAUTIOUS: frozenset[str] = frozenset({"negator", "doubt", "contrast", "unsure"})
+HEDGE_WORDS = 2  # words of a weaker answer's own that turn a yes into a question
 
 
 @cache
@@ -135,11 +137,26 @@ def answer_options(question_id: str, locale: str) -> tuple[Option, ...]:
     return tuple(options)
 
 
+def hedged_yes(text: str, locale: str, question_id: str) -> Rating | None:
+    """A yes followed by a weaker answer's own words ("yes, we fit it in when we can", "yes if someone
+    remembers"): that answer, to offer first instead of recording the yes. Two of its words at least,
+    and none of the yes answer's, so a yes that merely names a network or a person stays a yes."""
+    hits = find(tokens(text), _matcher(answer_options(question_id, locale), locale))
+    weight: Counter[str] = Counter()
+    for hit in hits:
+        weight[hit.key] += hit.size
+    weaker = [key for key in ("partly", "not_yet") if weight[key] >= HEDGE_WORDS]
+    return next((key for key in RATINGS if key in weaker), None) if len(weaker) == 1 and not weight["ready"] else None
+
+
 def read_answer(text: str, locale: str, question_id: str) -> Understanding:
     """A rating at one question. When the general reader is unsure, the question's own words
     ("it's all in my head" at the house rules) may settle it, but never against a negation, a wish,
     a "but" or a hedge the reply holds: then they only choose the option offered first."""
     general = read_rating(text, locale)
+    if general.choice == "ready":
+        hedged = hedged_yes(text, locale, question_id)
+        return Understanding(guess=hedged) if hedged else general
     if not general.unsure:
         return general
     topical = read_options(text, locale, answer_options(question_id, locale))

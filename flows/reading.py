@@ -92,6 +92,7 @@ class Lexicon:
     near: Mapping[str, str]  # answer words a slip may have meant, by each spelling with a letter dropped
     spellings: Mapping[str, tuple[str, ...]]  # other ways of writing a word ("nn" for "non")
     fillers: frozenset[str] = frozenset()  # words that mean nothing when others follow (Finnish "no": "well")
+    pronouns: frozenset[str] = frozenset()  # answer words that are also a pronoun when typed unaccented
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -136,7 +137,9 @@ def build_lexicon(
                     near.setdefault(variant, word)
     spellings = {_fold(k): _key(v) for w in words for k, v in w.spellings.items()}
     fillers = frozenset(_fold(f) for f in words[-1].fillers)  # the member's own language's
-    return Lexicon(command_map, chat_map, whole, phrases, max(map(len, phrases)), vocabulary, near, spellings, fillers)
+    pronouns = frozenset(_fold(p) for p in words[-1].pronouns)
+    longest = max(map(len, phrases))
+    return Lexicon(command_map, chat_map, whole, phrases, longest, vocabulary, near, spellings, fillers, pronouns)
 
 
 def languages_read(locale: str) -> tuple[str, ...]:
@@ -156,16 +159,19 @@ def lexicon_for(locale: str) -> Lexicon:
     return build_lexicon([b.reading for b in bundles], [b.reading for b in bundles], labels)
 
 
-def _signals(words: tuple[str, ...], lexicon: Lexicon) -> tuple[list[tuple[int, Signal, Rating | None]], list[str]]:
+Found = list[tuple[int, Signal, Rating | None, int]]  # where, what, which rating, how many words
+
+
+def _signals(words: tuple[str, ...], lexicon: Lexicon) -> tuple[Found, list[str]]:
     """Longest phrases first, left to right; returns the signals found and the words left over."""
-    found: list[tuple[int, Signal, Rating | None]] = []
+    found: Found = []
     rest: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(lexicon.longest, len(words) - i), 0, -1):
             hit = lexicon.phrases.get(words[i : i + size])
             if hit is not None:
-                found.append((i, *hit))
+                found.append((i, *hit, size))
                 i += size
                 break
         else:
@@ -212,7 +218,13 @@ def _combine(ratings: set[Rating]) -> tuple[Rating | None, Rating | None]:
     return None, None
 
 
-def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
+def plain_pronouns(text: str, lexicon: Lexicon) -> frozenset[str]:
+    """The lexicon's pronoun-like answer words typed in ``text`` without their accent ("si", not "sì")."""
+    lowered = text[:READ_CHARS].lower()
+    return frozenset(p for p in lexicon.pronouns if re.search(rf"(?<![\w']){p}(?![\w'])", lowered))
+
+
+def read_words(words: tuple[str, ...], lexicon: Lexicon, plain: frozenset[str] = frozenset()) -> Reading:
     words = tuple(token for word in words for token in lexicon.spellings.get(word, (word,)))
     if words and words[0] in lexicon.fillers:
         words = words[1:]  # Finnish "no on": "well, yes"; "no" alone is only "well…", so it is asked back
@@ -223,32 +235,36 @@ def read_words(words: tuple[str, ...], lexicon: Lexicon) -> Reading:
         return Reading(command=lexicon.commands[bare], confidence=1.0)
     if bare in lexicon.whole:
         return Reading(rating=lexicon.whole[bare], confidence=1.0, guess=lexicon.whole[bare])
-    reading = _read_phrases(bare, lexicon, asked="?" in words)
+    reading = _read_phrases(bare, lexicon, asked="?" in words, plain=plain)
     corrected = _corrected(bare, lexicon)
     if corrected is None:
         return reading
     # A typo is never read as a clear answer: at most, what it most likely means is offered first.
-    fixed = _read_phrases(corrected, lexicon, asked=True)
+    fixed = _read_phrases(corrected, lexicon, asked=True, plain=plain)
     if reading.unsure and not reading.guess:
         return Reading(guess=fixed.guess)
     return reading if fixed.guess == reading.rating else Reading(guess=None)
 
 
-def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool) -> Reading:
+def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool, plain: frozenset[str] = frozenset()) -> Reading:
     found, _ = _signals(bare, lexicon)
-    ratings = {r for _, s, r in found if s in RATINGS and r is not None}
+    pronoun_at = {i for i, _, _, size in found if size == 1 and bare[i] in plain}  # an unaccented "si"
+    found = [hit for hit in found if hit[0] == 0 or hit[0] not in pronoun_at]  # "quando si può": no yes
+    ratings = {r for _, s, r, _ in found if s in RATINGS and r is not None}
     if not ratings:
-        unsure_guesses = [r for _, s, r in found if s == "unsure"]
+        unsure_guesses = [r for _, s, r, _ in found if s == "unsure"]
         return Reading(guess=next((g for g in unsure_guesses if g), None))
+    if len(bare) > 1 and all(i in pronoun_at for i, s, _, _ in found if s in RATINGS):
+        return UNSURE  # "si perde tutto": a yes, or the pronoun of a sentence that says otherwise
     rating, guess = _combine(ratings)
     if rating is None:
         return Reading(guess=guess)
-    first = min(i for i, s, _ in found if s in RATINGS)
-    kinds = {s for _, s, _ in found}
-    negated = any(s == "negator" and i < first for i, s, _ in found)
+    first = min(i for i, s, _, _ in found if s in RATINGS)
+    kinds = {s for _, s, _, _ in found}
+    negated = any(s == "negator" and i < first for i, s, _, _ in found)
     if ("negator" in kinds and rating != "not_yet") or negated or "doubt" in kinds:
         return UNSURE  # "I'm not saying yes", "we should have one": no answer worth offering first
-    if any(s == "contrast" and i > first for i, s, _ in found) and rating != "partly":
+    if any(s == "contrast" and i > first for i, s, _, _ in found) and rating != "partly":
         return Reading(guess="partly" if rating == "ready" else rating)
     if "unsure" in kinds or asked or (first > 2 and len(bare) > LATE_ANSWER_TOKENS):
         return Reading(guess=rating, confidence=0.5)
@@ -257,12 +273,13 @@ def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool) -> Readi
 
 def signals_in(words: tuple[str, ...], lexicon: Lexicon) -> frozenset[Signal]:
     """Which kinds of answer words and markers a reply holds (a negation, a wish, a "but"…)."""
-    return frozenset(signal for _, signal, _ in _signals(words, lexicon)[0])
+    return frozenset(signal for _, signal, _, _ in _signals(words, lexicon)[0])
 
 
 def read_reply(text: str, locale: str) -> Reading:
     """Read a member's reply to a rating question (or a command), for a member coached in ``locale``."""
-    return read_words(tokens(text), lexicon_for(locale if locale in LANGUAGES else "en"))
+    lexicon = lexicon_for(locale if locale in LANGUAGES else "en")
+    return read_words(tokens(text), lexicon, plain_pronouns(text, lexicon))
 
 
 def read_chat_command(text: str, locale: str) -> str | None:

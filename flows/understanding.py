@@ -19,7 +19,7 @@ from typing import Literal
 
 from flows.content import ACTION_WORDS, CHECKIN_WORDS, LANGUAGES, QuestionBack, ReadingWords, load_bundle
 from flows.matching import Hit, Matcher, build_matcher, covered, find
-from flows.reading import languages_read, lexicon_for, read_words, tokens
+from flows.reading import languages_read, lexicon_for, plain_pronouns, read_words, tokens
 from flows.schedule_words import read_schedule, weekday_names
 from flows.values import whole_number
 
@@ -103,7 +103,8 @@ def read_rating(text: str, locale: str) -> Understanding:
     asked = wholly_question_back(words, locale)
     if asked is not None:
         return Understanding(question=asked)
-    reading = read_words(words, lexicon_for(locale))
+    lexicon = lexicon_for(locale)
+    reading = read_words(words, lexicon, plain_pronouns(text, lexicon))
     if reading.rating is not None or reading.command is not None:
         return Understanding(choice=reading.rating, command=reading.command)
     question = question_back(words, locale)

@@ -248,3 +248,31 @@ def test_resume_typed_while_paused_resumes_the_checkins_not_the_assessment(coach
     assert not store.member(member).paused  # type: ignore[union-attr]
     asked = [m for m in driver.fake.messages_to(f"D{user}") if "Question 1 of 6" in (m.args.get("text") or "")]
     assert len(asked) == 1  # the assessment was not asked again
+
+
+def test_a_yes_with_a_weaker_answers_words_and_an_italian_pronoun_si_are_asked_back(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Probe: "yes we fit it in when we can" was recorded as *Yes, it's someone's job*, and Italian
+    "quando si può" (si, the pronoun, typed like sì) as *Sì*."""
+    driver = coach_server
+    english, italian = "U0HEDGE", "U0PRONOME"
+    driver.fake.users[italian] = {"id": italian, "locale": "it-IT"}
+    for user in (english, italian):
+        driver.command(user)
+        driver.wait_question(user, 1)
+        driver.dm(user, "1")
+        driver.wait_question(user, 2)
+        driver.dm(user, "1")
+        driver.wait_question(user, 3)
+    driver.dm(english, "yes we fit it in when we can")
+    driver.messages_with(english, "Did you mean *We'll fit it in when we can*?")
+    driver.dm(english, "yes")
+    driver.wait_question(english, 4)
+    driver.dm(italian, "lo facciamo quando si può")
+    unclear = load_bundle("it").messages.text("did_you_mean_unclear", text="lo facciamo quando si può")
+    driver.messages_with(italian, unclear[:40])
+    store = Store(settings.coach_db)
+    english_row, italian_row = (store.latest_assessment(MemberKey("T0001", u)) for u in (english, italian))
+    assert english_row is not None and store.answers(english_row.id)["resources"] == "partly"
+    assert italian_row is not None and "resources" not in store.answers(italian_row.id)
