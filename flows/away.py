@@ -1,8 +1,9 @@
 """Away until a date: reading "pause until 15 January 2027" as typed, and when such a pause is over.
 
-A pause request is read only when the whole message, its date taken out, is one of the phrases in
-``content/<locale>/away.toml`` ("pause until", "tauko asti", "pausa fino al"), so an everyday sentence
-that happens to hold a date never pauses anything. Dates are read as ISO (2027-01-15), with the day
+A pause request is read when the message, its date taken out, holds one of the phrases or pause words
+in ``content/<locale>/away.toml`` ("pause until", "tauko asti", "pausa fino al"; "ferie"), so an
+everyday sentence that happens to hold a date never pauses anything. A span counts as a date: "for 2
+weeks", "kaksi viikkoa", "due settimane". Dates are read as ISO (2027-01-15), with the day
 first (15.1.2027, 15/1/2027, 15.1.), or with the month's name in the member's language or English
 (15 January 2027, January 15, 15. tammikuuta, 15 gennaio). A date without a year is its next
 occurrence. A pause ends at midnight starting that date, in the member's own time zone.
@@ -98,18 +99,48 @@ def _without(text: str, match: re.Match[str]) -> str:
     return f"{text[: match.start()]} {text[match.end():]}"
 
 
-def read_pause_request(text: str, words: AwayWords, locale: str, today: date) -> PauseRequest | None:
-    """A pause until a date, when that is the whole message; None when the message asks for no pause.
+def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tuple[date | None, tuple[str, ...]]:
+    """A span of time from today ("2 weeks", "kaksi viikkoa", "una settimana") as the day it ends,
+    and the words without it; (None, the words) when there is none."""
+    amounts = {word: n for n, names in enumerate(words.numbers, start=1) for word in tokens(" ".join(names))}
+    weeks, days = set(tokens(" ".join(words.weeks))), set(tokens(" ".join(words.days)))
+    for i, (amount_word, unit) in enumerate(zip(words_typed, words_typed[1:], strict=False)):
+        amount = int(amount_word) if amount_word.isdigit() and len(amount_word) <= 3 else amounts.get(amount_word)
+        if amount and (unit in weeks or unit in days):
+            span = timedelta(weeks=amount) if unit in weeks else timedelta(days=amount)
+            return today + span, words_typed[:i] + words_typed[i + 2 :]
+    return None, words_typed
 
-    A message that is a pause phrase with something unreadable where the date goes is a request
-    without a date (``until`` None), so the member can be told how to write it."""
+
+def _holds(words_typed: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(words_typed[i : i + size] == phrase for i in range(len(words_typed) - size + 1))
+
+
+def read_pause_request(text: str, words: AwayWords, locale: str, today: date) -> PauseRequest | None:
+    """A pause until a date or for a span of time; None when the message asks for no pause.
+
+    The date (or span) is taken out, and what is left must hold one of the pause phrases ("pause
+    until", "tauko asti"), or a pause word ("pause", "lomalla", "ferie"), so an everyday sentence that
+    happens to hold a date never pauses anything. A pause word with a date that cannot be read ("until
+    the end of January") is a request without a date (``until`` None), so the member can be told how
+    to write it, never paused for good."""
     found, rest = find_date(text, locale, today)
-    phrases = {tokens(phrase) for phrase in words.phrases}
-    words_left = tokens(rest)
-    if found is not None and words_left in phrases:
-        return PauseRequest(found)
+    words_left, spanned = tokens(rest), False
+    if found is None:
+        found, words_left = find_span(words_left, words, today)
+        spanned = found is not None
+    phrases = [tokens(phrase) for phrase in words.phrases]
+    pausing = set(tokens(" ".join(words.pause_words))) & set(words_left)
+    until = set(tokens(" ".join(words.until_words))) & set(words_left)
+    asked = any(_holds(words_left, p) for p in phrases) or bool(pausing)
+    if found is not None and (any(_holds(words_left, p) for p in phrases) or (pausing and (until or spanned))):
+        return PauseRequest(found)  # "pause 2027-01-15" alone may mean from that day: not read as until
+    hints = set(tokens(" ".join((*words.until_words, *words.weeks, *words.days)))) | set(month_numbers(locale))
     if any(words_left[:1] == p[:1] and set(p) <= set(words_left) for p in phrases):
         return PauseRequest(None)
+    if asked and (found or hints & set(words_left) or any(word.isdigit() for word in words_left)):
+        return PauseRequest(None)  # a pause with a date or span in it, but not one to pause until
     return None
 
 

@@ -154,6 +154,11 @@ class Markers(Frozen):
 
 class AwayWords(Frozen):
     phrases: tuple[str, ...] = Field(min_length=1)  # asking for a pause until a date (away.toml), see flows.away
+    pause_words: tuple[str, ...] = ()  # a word of a pause ("pause", "tauko", "ferie"), with a date or a span
+    until_words: tuple[str, ...] = ()  # "until", "asti", "fino": a pause whose date could not be read
+    weeks: tuple[str, ...] = ()  # "2 weeks", "kaksi viikkoa", "due settimane"
+    days: tuple[str, ...] = ()
+    numbers: tuple[tuple[str, ...], ...] = ()  # the words for 1, 2, 3… (digits are read anyway)
 
 
 class ReadingWords(Frozen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -38,13 +38,41 @@ def test_a_pause_until_a_date_is_read_in_every_language(locale: str, text: str) 
     assert read(text, locale) == PauseRequest(JAN_15)
 
 
+@pytest.mark.parametrize(
+    ("locale", "text", "until"),
+    [
+        ("en", "please pause until 15 January 2027", JAN_15),
+        ("en", "im on holiday until 15 january, pause please", JAN_15),
+        ("it", "ferie fino al 15/1, pausa", JAN_15),
+        ("fi", "lomalla 15.1. asti, tauko kiitos", JAN_15),
+        ("en", "pause for 2 weeks", TODAY + timedelta(weeks=2)),
+        ("en", "pause for a week", TODAY + timedelta(weeks=1)),
+        ("fi", "tauko kaksi viikkoa", TODAY + timedelta(weeks=2)),
+        ("fi", "pidä taukoa 10 päivää", TODAY + timedelta(days=10)),
+        ("it", "pausa per due settimane", TODAY + timedelta(weeks=2)),
+    ],
+)
+def test_a_pause_in_other_words_or_for_a_span_of_time(locale: str, text: str, until: date) -> None:
+    """Probe: a pause phrase with words around it, or a span of time, paused for good and dropped the date."""
+    assert read(text, locale) == PauseRequest(until)
+
+
 def test_an_italian_elided_article_is_read() -> None:
     assert read("sono via fino all'8 gennaio", "it") == PauseRequest(date(2027, 1, 8))
 
 
 @pytest.mark.parametrize(
     ("locale", "text"),
-    [("en", "pause until whenever"), ("en", "pause until 31.2.2027"), ("fi", "tauko ensi kuuhun asti")],
+    [
+        ("en", "pause until whenever"),
+        ("en", "pause until 31.2.2027"),
+        ("fi", "tauko ensi kuuhun asti"),
+        ("en", "pause until the end of january"),  # probe: these paused for good, their date dropped
+        ("en", "I will pause 2027-01-15"),  # from that day, or until it? asked, never paused for good
+        ("fi", "tauko tammikuun loppuun"),
+        ("fi", "tauko kahdeks viikoks"),
+        ("it", "pausa fino a fine gennaio"),
+    ],
 )
 def test_a_pause_phrase_without_a_readable_date_asks_for_one(locale: str, text: str) -> None:
     assert read(text, locale) == PauseRequest(None)
@@ -56,7 +84,6 @@ def test_a_pause_phrase_without_a_readable_date_asks_for_one(locale: str, text: 
         ("en", "yes"),
         ("en", "2027-01-15"),
         ("en", "we post until 15 January"),
-        ("en", "I will pause 2027-01-15"),
         ("fi", "kyllä on"),
         ("it", "in parte sì"),
         ("it", "pausa"),

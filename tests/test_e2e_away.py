@@ -109,3 +109,30 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
     assert refused == {"response_action": "errors", "errors": {"paused_until": bundle.messages.text("pause_date_far")}}
     member = Store(settings.coach_db).member(MemberKey("T0001", user))
     assert member is not None and not member.paused and member.paused_until is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "until"),
+    [
+        ("en-US", "please pause until 18 January 2027", "2027-01-18"),
+        ("fi-FI", "tauko kaksi viikkoa", (TEST_NOW + timedelta(weeks=2)).date().isoformat()),
+        ("it-IT", "ferie fino al 18/1, pausa", "2027-01-18"),
+        ("en-US", "pause until the end of january", None),
+    ],
+)
+def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(
+    coach_server: SlackDriver, settings, locale: str, typed: str, until: str | None
+) -> None:
+    """Probe: these paused the check-ins for good, saying nothing of the date they named."""
+    driver, user = coach_server, f"U0AWAY{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    place(store, member, 3, "Europe/Helsinki", TEST_NOW - timedelta(days=7))
+    store.update_member(member, locale=locale)
+    messages = load_bundle(locale[:2]).messages
+    driver.dm(user, typed)
+    expected = messages.text("pause_bad_date") if until is None else messages.text("paused_until", date="X")[:8]
+    driver.messages_with(user, expected)
+    row = store.member(member)
+    assert row is not None and row.paused == (until is not None)
+    assert (row.paused_until.isoformat() if row.paused_until else None) == until
