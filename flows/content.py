@@ -177,6 +177,7 @@ class ReadingWords(Frozen):
     pronouns: tuple[str, ...] = ()
     not_knowing: tuple[str, ...] = ()  # "idk": no answer to a quiz (at the six questions, not yet)
     resume_words: tuple[str, ...] = ()  # "resume" alone: paused check-ins back, else the assessment
+    affirm: tuple[str, ...] = ()  # whole replies that confirm the answer offered ("pretty much", "quella")
     whole_yes_no: tuple[str, ...] = ()  # [whole] replies that are a yes or no ("on", "en"), not a pick
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage

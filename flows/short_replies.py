@@ -39,6 +39,11 @@ def _picks(locale: str) -> frozenset[tuple[str, ...]]:
     return frozenset(picks)
 
 
+@cache
+def _affirming(locale: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tokens(phrase) for _, words in words_read(locale) for phrase in words.affirm)
+
+
 SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own, naming no answer
 
 
@@ -46,6 +51,8 @@ def plain_yes_or_no(text: str, locale: str) -> bool | None:
     """A short yes (True) or no (False) that names nothing else ("yes", "joo", "esatto", "nope",
     "not really"); None for anything longer, less sure, or asked with a question mark."""
     words = tuple(word for word in tokens(text) if word != "?")
+    if words in _affirming(locale):  # "pretty much", "juuri se", "quella": the answer offered
+        return True
     if len(words) > SHORT_REPLY_WORDS or words in _picks(locale):  # "1", "the first", "toinen": a pick
         return None
     choice = read_rating(text, locale).choice

@@ -274,3 +274,21 @@ def test_the_plan_starts_from_the_weakest_area_only_when_the_result_names_one(
     assert "Your social media readiness" in out
     assert ("starting with your weakest area" in out) is weakest_first
     assert "Let's write yours one part at a time" in out
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "confirm"),
+    [
+        ("en", "we have a hunch, instagram i guess", "yeah pretty much"),
+        ("it", "abbiamo un'idea, forse insta", "si quella"),
+    ],
+)
+def test_an_everyday_yes_to_did_you_mean_picks_the_answer_offered(
+    tmp_path: Path, language: str, typed: str, confirm: str
+) -> None:
+    """Probe: "yeah pretty much" was read as a fresh answer and *Yes, we've picked our networks* recorded."""
+    out = chat(tmp_path / "c.db", ["1", typed, confirm], language)
+    assert load_bundle(language).messages.text("question_header", number=3, total=6, title="")[:10] in out
+    store = Store(tmp_path / "c.db")
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready", "networks": "partly"}
