@@ -221,6 +221,8 @@ class QuizAnswer(Frozen):
 class QuizQuestion(Frozen):
     id: str = Field(pattern=r"^[a-z_]+$")
     prompt: str = Field(min_length=1)
+    explain: str = ""  # what the question means, for "what do you mean?"
+    yes_no: bool = False  # asked as a yes-or-no question: a plain yes or no picks the answer that says it
     answers: tuple[QuizAnswer, ...] = Field(min_length=2, max_length=5)
 
 

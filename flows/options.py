@@ -200,8 +200,9 @@ def read_quiz(text: str, locale: str, question: QuizQuestion) -> Understanding:
         return Understanding()
     if understood.choice is not None or understood.question is not None:
         return understood
-    rating = read_words(tokens(text), lexicon_for(locale)).rating
-    if rating not in ("ready", "not_yet"):  # "kinda" says nothing of which answer is meant
+    # "kinda" says nothing of which answer is meant; nor does a no to "How do your posts get out?"
+    rating = read_words(tokens(text), lexicon_for(locale)).rating if question.yes_no else None
+    if rating not in ("ready", "not_yet"):
         rating = None
     answers = enumerate(question.answers, start=1)
     matching = [str(n) for n, a in answers if rating and _label_rating(a.label, locale) == rating]

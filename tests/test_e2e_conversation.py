@@ -291,3 +291,26 @@ def test_a_day_or_a_time_alone_answers_the_checkin_settings_question(
         driver.messages_with(user, saved, count=count)
         row = store.member(member)
         assert row is not None and (row.checkin_weekday, row.checkin_time) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "what", "no"), [("en-US", "what do you mean?", "not really"), ("it-IT", "cioè?", "non proprio")]
+)
+def test_a_quiz_question_back_explains_that_question_and_a_no_to_how_is_asked_back(
+    coach_server: SlackDriver, settings, locale: str, what: str, no: str
+) -> None:
+    """Probe: "what do you mean?" got the quiz's general blurb, and "not really" to "How do your posts
+    get out?" was filed as *We don't post*."""
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "9")
+    stages = load_bundle(locale[:2]).stages
+    driver.dm(user, "quiz")
+    driver.messages_with(user, stages.quiz[0].prompt)
+    driver.dm(user, case["quiz"][0])
+    driver.messages_with(user, stages.quiz[1].prompt)
+    driver.dm(user, what)
+    driver.messages_with(user, stages.quiz_question("automation").explain[:40])
+    driver.dm(user, no)
+    driver.messages_with(user, no)  # quoted back: not sure what it means
+    driver.settle(user)
+    assert not [c for c in driver.fake.messages_to(f"D{user}") if stages.quiz[2].prompt in str(c.args.get("text"))]

@@ -120,6 +120,7 @@ def sample_params(bundle: Bundle) -> dict[str, object]:
         "next_step": question.advice["partly"].next_step,
         "name": stage.name,
         "prompt": bundle.stages.quiz[0].prompt,
+        "explain": bundle.stages.quiz[0].explain,
         "tip": stage.tips[0],
         "weekday": 2,
         "time": "14:30",

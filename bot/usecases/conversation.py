@@ -192,7 +192,8 @@ class Conversation(Intents):
         if understood.choice is not None:
             return self.journey.quiz_answer(member, question.id, int(understood.choice) - 1, earlier)
         if understood.question is not None:
-            return [Notice("quiz_explain"), again]
+            explained = Notice("quiz_question_explain", {"quiz_question": question.id})  # "why?": the quiz's
+            return [explained if question.explain and understood.question != "why" else Notice("quiz_explain"), again]
         if understood.command is not None:
             return self._command(member, understood.command)
         if understood.guess is None:

@@ -107,6 +107,8 @@ def notice_params(bundle: Bundle, params: Mapping[str, object], for_slack: bool 
     resolved: dict[str, object] = dict(params)
     if "question_id" in resolved:
         resolved["title"] = bundle.assessment.question(str(resolved["question_id"])).title
+    if "quiz_question" in resolved:
+        resolved["explain"] = bundle.stages.quiz_question(str(resolved["quiz_question"])).explain
     if "verdict" in resolved:
         resolved["verdict"] = bundle.assessment.verdicts[str(resolved["verdict"])].title
     if "stage" in resolved:
