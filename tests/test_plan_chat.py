@@ -131,3 +131,16 @@ def test_pause_until_typed_at_a_plan_question_pauses_and_is_not_saved(tmp_path: 
     out = chat(tmp_path / "c.db", ["plan", "pause until 2027-01-15", "quit"])
     assert "Paused until 15 January 2027" in out
     assert PlanStore(Store(tmp_path / "c.db")).answers(MEMBER) == {}
+
+
+def test_a_chat_stopped_in_the_middle_of_a_part_goes_on_from_that_question_with_its_answers(
+    tmp_path: Path,
+) -> None:
+    """Probe: quitting after two answers of a part lost them, and the next chat began that part again."""
+    db = tmp_path / "c.db"
+    chat(db, ["plan", "more people order our cakes", "quit"])  # the reason's first question only
+    assert PlanStore(Store(db)).answers(MEMBER)["reason"] == {"so_that": "more people order our cakes"}
+    out = chat(db, ["we get ten orders a week", "", "quit"])  # straight on with the second question
+    answers = PlanStore(Store(db)).answers(MEMBER)["reason"]
+    assert answers == {"so_that": "more people order our cakes", "works_when": "we get ten orders a week"}
+    assert "What social media should do for us: more people order our cakes." in out

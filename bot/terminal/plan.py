@@ -192,6 +192,8 @@ def _write_section(
             return answer
         values[item.id] = answer
         position += 1
+        if position < len(asking):  # kept as it goes: a chat stopped here goes on from the next question
+            plans.keep_draft(member, section.id, values)
         if position == len(asking):
             asking, position = _save(plans, member, section, values, write), 0
     return None

@@ -181,6 +181,15 @@ class Plans:
         outcomes.append(self.offer(member, saved=section_id))
         return outcomes
 
+    def keep_draft(self, member: MemberKey, section_id: str, answered: Mapping[str, FieldValue | None]) -> None:
+        """A part answered half-way (``coach chat`` asks one question at a time): what is answered so
+        far is kept, each answer checked as a whole part's would be, so a chat stopped in the middle
+        goes on from the question it was at. An answer that would be refused keeps nothing."""
+        check = check_section(self.bundle.plan.section(section_id), answered, people_are_ids=False)
+        if check.values and all(key == "error_required" for key, _ in check.errors.values()):
+            self.store.ensure_member(member, self.clock())
+            self.plans.save_section(member, section_id, check.values, self.clock())
+
     def rerate(self, member: MemberKey, question_id: str, rating: str) -> list[Outcome]:
         if rating not in RATINGS or question_id not in {s.id for s in self.bundle.plan.sections}:
             return [PlanNotice("rerate_no_assessment")]
