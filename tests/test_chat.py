@@ -292,3 +292,16 @@ def test_an_everyday_yes_to_did_you_mean_picks_the_answer_offered(
     store = Store(tmp_path / "c.db")
     latest = store.latest_assessment(MEMBER)
     assert latest is not None and store.answers(latest.id) == {"reason": "ready", "networks": "partly"}
+
+
+@pytest.mark.parametrize(("language", "who"), [("en", "who are you?"), ("fi", "kuka sä oot?"), ("it", "chi sei?")])
+def test_who_are_you_at_a_question_is_answered_and_the_question_asked_again(
+    tmp_path: Path, language: str, who: str
+) -> None:
+    """Probe: "who are you?" at question 1 was taken for an answer the coach could not read."""
+    out = chat(tmp_path / "c.db", [who], language)
+    bundle = load_bundle(language)
+    assert bundle.messages.text("about")[:30] in out
+    assert out.count(bundle.messages.text("question_header", number=1, total=6, title="")) == 2
+    latest = Store(tmp_path / "c.db").latest_assessment(MEMBER)
+    assert latest is not None and Store(tmp_path / "c.db").answers(latest.id) == {}

@@ -108,6 +108,8 @@ class Conversation(Intents):
         understood = read_answer(text, self.locale, row.state)
         if understood.question is not None:
             return [Explanation(row.state, understood.question), *self.coach.ask_current(row)]
+        if understood.choice is None and read_intent(text, self.locale).command == "about":  # "who are you?"
+            return [Notice("about"), *self.coach.ask_current(row)]
         if understood.command == "restart":
             return [RestartConfirm()]
         rating = understood.choice if understood.choice in RATINGS else None
