@@ -254,7 +254,7 @@ def test_the_weekly_checkin_is_asked_when_the_chat_starts_once_its_time_has_come
     assert "Where are you now?" not in chat(db, [], "en", lambda: placed + timedelta(hours=3), MEMBER)
     week_later = placed + timedelta(days=7)
     out = chat(db, ["we slipped a bit"], "en", lambda: week_later, MEMBER)
-    assert "Last week you were at stage 3" in out
+    assert "Last time, you were at stage 3" in out
     store = Store(db)
     assert [(r["period"], r["outcome"]) for r in store.db.query("select period, outcome from checkins")] == [
         ("2026-W50", "back")

@@ -123,7 +123,7 @@ def test_checkin_goes_out_at_nine_local_across_dst(
     tick(instant)
     tick(instant + timedelta(minutes=5))
     (checkin,) = checkins_to(fake_slack, USER)
-    assert "Last week you were at stage 3" in checkin.args["text"]
+    assert "Last time, you were at stage 3" in checkin.args["text"]
     week = f"{instant.isocalendar()[0]}-W{instant.isocalendar()[1]:02d}"
     assert Store(db_path).send_status(send_key(MEMBER, "checkin", week)) == "sent"
 
