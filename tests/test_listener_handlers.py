@@ -115,6 +115,9 @@ def test_unknown_subcommand_is_answered_with_help(services: Services) -> None:
     ctx, ack = context(), Acks()
     commands.coach_command(services, ack, {"text": "dance <!here>"}, ctx)
     assert ctx[REPLY_KEY] == [Notice("unknown_command", {"command": "dance"}), Notice("help")]
+    ctx, ack = context(), Acks()
+    commands.coach_command(services, ack, {"text": "<#C123|General> now"}, ctx)  # probe: echoed lowercased
+    assert ctx[REPLY_KEY][0] == Notice("unknown_command", {"command": "<#C123|General>"})
 
 
 def test_start_subcommand_begins_in_the_dm_and_points_there(services: Services) -> None:

@@ -77,7 +77,8 @@ def coach_command(services: Services, ack: Ack, command: dict[str, Any], context
     elif name in HERE:
         keep_for_sending(context, reply=HERE[name](services, member, args))
     elif name not in LAZY_SUBCOMMANDS:
-        keep_for_sending(context, reply=[Notice("unknown_command", {"command": name}), Notice("help")])
+        typed = str(command.get("text") or "").split()[0]  # echoed as typed, not lowercased
+        keep_for_sending(context, reply=[Notice("unknown_command", {"command": typed}), Notice("help")])
     ack()
 
 
