@@ -61,3 +61,11 @@ def test_action_messages_never_put_a_full_stop_before_their_own_punctuation(lang
     for text in texts:
         assert "tally" in text and "tally.." not in text and "tally.," not in text
         assert re.search(r"tally\. [a-zäöà]", text) is None  # "kirjanpitoa. jää auki"
+
+
+def test_an_italian_due_date_reads_as_a_sentence() -> None:
+    """Probe: "entro 14 dicembre 2026" lacks its article (and "l'8" would need another): a day, whatever it is."""
+    bundle = load_bundle("it")
+    for due, day in (("2026-12-14", "14 dicembre 2026"), ("2026-12-08", "8 dicembre 2026")):
+        text = saved(bundle, ActionSaved("Scrivere le regole", "U1", due)).text
+        assert f"entro il giorno {day}" in text
