@@ -10,22 +10,20 @@ wins; a tie, a slip of the keyboard, or a negative word the names do not account
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from flows.content import RATINGS, QuizQuestion, Rating, load_bundle
+from flows.content import QuizQuestion, load_bundle
 from flows.matching import Hit, Matcher, build_matcher, canonical, find
 from flows.plan import LISTED_KINDS, PlanField, PlanOption
-from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, signals_in, tokens
+from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, tokens
 from flows.short_replies import not_knowing
 from flows.understanding import (
     Understanding,
     command_of,
     negated,
     question_back,
-    read_rating,
     stage_named,
     stopwords,
     words_read,
@@ -61,7 +59,7 @@ def _telling_words(options: Sequence[Option], locale: str) -> list[tuple[str, st
 
 
 @cache
-def _matcher(options: tuple[Option, ...], locale: str) -> Matcher:
+def option_matcher(options: tuple[Option, ...], locale: str) -> Matcher:
     named = [(o.key, phrase, language) for o in options for phrase, language in o.names]
     return build_matcher([*named, *_telling_words(options, locale)], languages_read(locale))
 
@@ -99,7 +97,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     if numbered is not None:
         return Understanding(choice="+".join(numbered)) if several or len(numbered) == 1 else Understanding()
     words = tokens(text)
-    hits = find(words, _matcher(options, locale))
+    hits = find(words, option_matcher(options, locale))
     ranked = _ranked(hits)
     unsure = negated(words, hits, locale) or "?" in words or any(h.fuzzy for h in hits)
     if not ranked:
@@ -115,59 +113,6 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     if unsure or (rest and rest[0][1] >= top):
         return Understanding(guess=best)
     return Understanding(choice=best)
-
-
-# The six questions: the general reader, then the question's own words
-
-CAUTIOUS: frozenset[str] = frozenset({"negator", "doubt", "contrast", "unsure"})
-HEDGE_WORDS = 2  # words of a weaker answer's own that turn a yes into a question
-
-
-@cache
-def answer_options(question_id: str, locale: str) -> tuple[Option, ...]:
-    """A readiness question's answers, named by their labels and the words content gives them."""
-    options = []
-    for rating in RATINGS:
-        names, labels = [], []
-        for language, _ in words_read(locale):
-            answer = load_bundle(language).assessment.question(question_id).answer(rating)
-            labels.append((answer.label, language))
-            names += [(answer.label, language), *((w, language) for w in answer.words)]
-        options.append(Option(rating, tuple(names), tuple(labels)))
-    return tuple(options)
-
-
-def hedged_yes(text: str, locale: str, question_id: str) -> Rating | None:
-    """A yes followed by a weaker answer's own words ("yes, we fit it in when we can", "yes if someone
-    remembers"): that answer, to offer first instead of recording the yes. Two of its words at least,
-    and none of the yes answer's, so a yes that merely names a network or a person stays a yes."""
-    hits = find(tokens(text), _matcher(answer_options(question_id, locale), locale))
-    weight: Counter[str] = Counter()
-    for hit in hits:
-        weight[hit.key] += hit.size
-    weaker = [key for key in ("partly", "not_yet") if weight[key] >= HEDGE_WORDS]
-    return next((key for key in RATINGS if key in weaker), None) if len(weaker) == 1 and not weight["ready"] else None
-
-
-def read_answer(text: str, locale: str, question_id: str) -> Understanding:
-    """A rating at one question. When the general reader is unsure, the question's own words
-    ("it's all in my head" at the house rules) may settle it, but never against a negation, a wish,
-    a "but" or a hedge the reply holds: then they only choose the option offered first."""
-    general = read_rating(text, locale)
-    if general.choice == "ready":
-        hedged = hedged_yes(text, locale, question_id)
-        return Understanding(guess=hedged) if hedged else general
-    if not general.unsure:
-        return general
-    topical = read_options(text, locale, answer_options(question_id, locale))
-    if topical.choice is None:
-        return Understanding(guess=general.guess or topical.guess)
-    cautious = signals_in(tokens(text), lexicon_for(locale)) & CAUTIOUS
-    if not cautious and general.guess in (None, topical.choice):
-        return Understanding(choice=topical.choice)
-    if cautious & {"negator", "doubt"}:
-        return Understanding(guess=general.guess)  # "we should have a clear goal": no answer to offer first
-    return Understanding(guess=general.guess or topical.choice)
 
 
 # Quiz questions
@@ -288,14 +233,16 @@ def warm_up(locale: str) -> None:
     from flows.understanding import warm_up as warm_up_words
 
     warm_up_words(locale)
+    from flows.readiness_answers import answer_options
+
     bundle = load_bundle(locale)
     for question in bundle.assessment.questions:
         answer_options(question.id, locale)
     for quiz in bundle.stages.quiz:
         quiz_options(quiz.id, locale)
-        _matcher(quiz_options(quiz.id, locale), locale)
+        option_matcher(quiz_options(quiz.id, locale), locale)
     for section in bundle.plan.sections:
         for item in section.fields:
             if section.options_of(item):
-                _matcher(field_options(section.id, item.id, locale), locale)
-    _matcher(stage_options(locale), locale)
+                option_matcher(field_options(section.id, item.id, locale), locale)
+    option_matcher(stage_options(locale), locale)

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Literal
 
 from flows.content import load_bundle
-from flows.options import read_answer, read_field, read_quiz
+from flows.options import read_field, read_quiz
 from flows.plan import LISTED_KINDS, PlanField
+from flows.readiness_answers import read_answer
 from flows.understanding import Understanding, read_checkin, read_intent
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -305,3 +305,21 @@ def test_who_are_you_at_a_question_is_answered_and_the_question_asked_again(
     assert out.count(bundle.messages.text("question_header", number=1, total=6, title="")) == 2
     latest = Store(tmp_path / "c.db").latest_assessment(MEMBER)
     assert latest is not None and Store(tmp_path / "c.db").answers(latest.id) == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("it", "la titolare ha tempo"),
+        ("en", "nothing gets lost, i check every message myself"),
+        ("fi", "aikaa on riittävästi"),
+    ],
+)
+def test_one_word_of_an_answers_label_never_records_that_answer(tmp_path: Path, language: str, typed: str) -> None:
+    """Probe: "la titolare ha tempo" was recorded as *Nessuno ha tempo per farlo* ("tempo" is in that
+    label only), which made the verdict *Not for now*; "nothing gets lost" as *No, it would get lost*."""
+    question = "resources" if language != "en" else "pipeline"
+    before = ["1"] * QUESTION_IDS.index(question)
+    chat(tmp_path / "c.db", [*before, typed], language)
+    latest = Store(tmp_path / "c.db").latest_assessment(MEMBER)
+    assert latest is not None and question not in Store(tmp_path / "c.db").answers(latest.id)

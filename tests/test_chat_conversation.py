@@ -10,7 +10,7 @@ import pytest
 
 from bot.store import Store
 from flows.content import load_bundle
-from flows.options import read_answer
+from flows.readiness_answers import read_answer
 from flows.values import MemberKey
 from tests.test_chat import chat
 

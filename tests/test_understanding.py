@@ -8,9 +8,10 @@ import tracemalloc
 import pytest
 
 from flows.content import LANGUAGES, load_bundle
-from flows.options import read_answer, read_field, read_quiz, read_stage
+from flows.options import read_field, read_quiz, read_stage
 from flows.outcomes import Ask, AskBack, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
 from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, prompt_of
+from flows.readiness_answers import read_answer
 from flows.reading import MAX_TOKENS, READ_CHARS, tokens
 from flows.schedule_words import read_day_or_time, read_schedule
 from flows.short_replies import plain_yes_or_no

@@ -23,7 +23,7 @@ from flows.actions import pending_answer
 from flows.answers import checkin_named, offer_only, read_action, read_offer
 from flows.content import RATINGS, Bundle
 from flows.journey import CheckinOutcome, Source
-from flows.options import read_answer, read_quiz, read_stage
+from flows.options import read_quiz, read_stage
 from flows.outcomes import (
     AskBack,
     CheckinAsk,
@@ -36,6 +36,7 @@ from flows.outcomes import (
     StageCards,
 )
 from flows.prompts import OpenPrompt, assessment_ref, split_offer
+from flows.readiness_answers import read_answer
 from flows.reading import Reading, tokens
 from flows.schedule_words import read_day_or_time, read_schedule
 from flows.short_replies import plain_yes_or_no
