@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.store import Store
 from flows.values import MemberKey
 from tests.blocks import all_text
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_NOW, serving
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -130,3 +130,30 @@ def test_two_workspaces_never_see_each_other(coach_server: SlackDriver, settings
     store.ensure_member(other, clock())
     text = report_reply(driver, ADMIN)
     assert "*3* of 3" in text  # the other workspace's member is not counted
+
+
+def test_a_rate_limited_channel_report_is_posted_after_the_wait_not_blamed_on_the_channel(
+    coach_server: SlackDriver, fake_slack: FakeSlack, settings
+) -> None:
+    """Probe: one 429 on the channel post told the admin to invite the coach, and set up no weekly report."""
+    driver = coach_server
+    driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True}
+    fake_slack.fail("chat.postMessage", error="ratelimited", status=429, retry_after=1, times=1)
+    answer = report_reply(driver, ADMIN, "report <#C0TEAM|team>")
+    assert "Posted the team report in <#C0TEAM>" in answer and "Invite me" not in answer
+    posted = [c for c in fake_slack.calls_to("chat.postMessage", channel="C0TEAM") if c.response.get("ok")]
+    assert len(posted) == 1 and [d["channel_id"] for d in Store(settings.coach_db).digests()] == ["C0TEAM"]
+
+
+def test_a_channel_report_slack_answers_too_late_for_is_not_called_a_failure(
+    settings, fake_slack: FakeSlack
+) -> None:
+    """Probe: a post that landed after SLACK_TIMEOUT told the admin to invite the coach (and run it again,
+    which would post the report twice); now they are told to look, and the weekly report is set up."""
+    store = Store(settings.coach_db)
+    with serving(settings.model_copy(update={"slack_timeout": 1}), store, fake_slack) as driver:
+        driver.fake.users[ADMIN] = {"id": ADMIN, "is_admin": True}
+        fake_slack.fail("chat.postMessage", delay=1.5, succeed=True, times=1)
+        answer = report_reply(driver, ADMIN, "report <#C0TEAM|team>")
+        assert "didn't confirm the team report in <#C0TEAM>" in answer and "Invite me" not in answer
+        assert [d["channel_id"] for d in store.digests()] == ["C0TEAM"]

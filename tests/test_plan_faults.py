@@ -57,3 +57,19 @@ def test_a_canvas_slack_takes_longer_than_the_timeout_to_make_is_made_once(
         (deleted,) = driver.fake.wait_for("canvases.delete")
         assert deleted.args["canvas_id"] == created.response["canvas_id"]
         assert PlanStore(store).canvas_ids(MemberKey("T0001", user)) == ()
+
+
+def test_a_channel_plan_slack_fails_once_on_is_published_on_the_next_try(
+    coach_server: SlackDriver, fake_slack: FakeSlack
+) -> None:
+    """Probe: one 500 from conversations.canvases.create told the admin the channel had no canvases."""
+    driver = coach_server
+    admin = user_in(driver, "en", "BOSSP")
+    driver.fake.users[admin]["is_admin"] = True
+    assert submit_section(driver, admin, "resources", RESOURCES).status == 200
+    driver.fake.wait_for("canvases.create")
+    fake_slack.fail("conversations.canvases.create", error="internal_error", status=500, times=1)
+    answer = driver.command_reply(admin, "plan <#C0PLAN|plan>")["text"]
+    assert "invited" not in answer and "C0PLAN" in answer
+    made = [c for c in fake_slack.calls_to("conversations.canvases.create") if c.response.get("ok")]
+    assert len(made) == 1

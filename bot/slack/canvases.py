@@ -171,6 +171,8 @@ class PlanPublisher:
                 )
                 written = {part.id: part.body for part in parts}
         except SLACK_FAILURES as error:
+            if classify(error) is SlackFault.TRANSIENT:  # a rate limit or a hiccup: the sender tries again
+                raise
             log.warning("could not publish a plan in %s: %s", plan.channel_id, error_code(error))
             return None
         link = canvas_url(self.client, plan.team_id, canvas_id)

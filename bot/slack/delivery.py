@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.slack.canvases import PlanPublisher, delete_canvases
-from bot.slack.errors import SLACK_FAILURES, describe
+from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, describe
 from bot.slack.lists import ListPublisher, delete_items
 from bot.views.actions import action_modal
 from bot.views.home import home_view
@@ -146,9 +146,17 @@ class SlackDelivery:
         response = self.client.chat_postMessage(channel=target, text=text, blocks=blocks, metadata=metadata)
         return Posted(outcome, str(response["channel"]), str(response["ts"]))
 
-    def post_channel_report(self, report: ChannelReport) -> bool:
-        """Post the team report in its channel; False when Slack refused (not invited, no such channel)."""
-        return bool(self.deliver(report.channel_id, [report]))
+    def post_channel_report(self, report: ChannelReport) -> bool | None:
+        """Post the team report in its channel: True once posted, False when Slack refused it (not
+        invited, no such channel), None when Slack did not say (a timeout: it may be there). A rate
+        limit or a passing fault propagates, so the sender tries again later."""
+        try:
+            return self.send(report.channel_id, report) is not None
+        except SLACK_FAILURES as error:
+            if classify(error) is SlackFault.TRANSIENT:
+                raise
+            log.warning("the team report in %s: %s", report.channel_id, describe(error))
+            return None if classify(error) is SlackFault.UNCERTAIN else False
 
     def publish_home(self, user_id: str, tab: HomeTab) -> None:
         try:

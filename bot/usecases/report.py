@@ -108,9 +108,11 @@ class Reports:
         """The weekly digest's creator is no longer an owner or admin: the channel gets no more."""
         self.store.remove_digest(team_id, channel_id)
 
-    def posted(self, member: MemberKey, channel_id: str, tz: str | None, landed: bool) -> list[Outcome]:
-        """After the channel post: subscribe the channel to the weekly digest, or explain the failure."""
-        if not landed:
+    def posted(self, member: MemberKey, channel_id: str, tz: str | None, landed: bool | None) -> list[Outcome]:
+        """After the channel post: subscribe the channel to the weekly digest, or explain the failure.
+        ``landed`` None: Slack did not answer in time, so the post may be there; it is subscribed, and
+        the admin is told to look before asking again."""
+        if landed is False:
             return [Notice("report_channel_failed", {"channel": channel_id})]
         now = self.clock()
         self.store.add_digest(member.team_id, channel_id, member.user_id, tz, now)
@@ -120,4 +122,4 @@ class Reports:
         key = send_key(channel, DIGEST_KIND, period)
         if self.store.claim_send(key, channel, DIGEST_KIND, period, now):
             self.store.mark_sent(key, channel_id, "", now)
-        return [Notice("report_posted", {"channel": channel_id})]
+        return [Notice("report_posted" if landed else "report_posted_unconfirmed", {"channel": channel_id})]
