@@ -8,6 +8,7 @@ from functools import cache
 
 from babel import dates
 
+from flows.content import load_bundle
 from flows.reading import READ_CHARS, languages_read, tokens
 
 # Words around a day or a time that say nothing more: "on Fridays", "at 9", "klo 9", "alle 9", "ore 9".
@@ -37,22 +38,39 @@ def _weekday_named(words: tuple[str, ...], locale: str) -> int | None:
     return named.pop() if len(named) == 1 else None
 
 
-def _clock(text: str) -> str | None:
-    """The one time of day ("HH:MM") in ``text``; None for none, two, or no time at all (25:00, 9:75)."""
+@cache
+def _said_with_time(locale: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """The phrases (as words) that put a time after noon, and those that add half an hour."""
+    bundles = [load_bundle(language).reading for language in languages_read(locale)]
+    afternoon = frozenset(tokens(p) for b in bundles for p in b.afternoon)
+    return afternoon, frozenset(tokens(p) for b in bundles for p in b.half_past)
+
+
+def _holds_any(words: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
+    return any(words[i : i + len(p)] == p for p in phrases for i in range(len(words) - len(p) + 1))
+
+
+def _clock(text: str, locale: str) -> str | None:
+    """The one time of day ("HH:MM") in ``text``; None for none, two, or no time at all (25:00, 9:75).
+    "3 in the afternoon", "alle 3 del pomeriggio" are 15:00; "alle 8 e mezza", "half past 8" 08:30."""
     clocks = [m for m in _CLOCK.finditer(text[:READ_CHARS].lower()) if int(m.group(1)) <= 23]
     if len(clocks) != 1:
         return None
     hour, minute, half = int(clocks[0].group(1)), int(clocks[0].group(2) or 0), clocks[0].group(3)
-    if half == "pm" and hour < 12:
+    afternoon, half_past = _said_with_time(locale)
+    words = tokens(text)
+    if (half == "pm" or (half is None and _holds_any(words, afternoon))) and 1 <= hour < 12:
         hour += 12
     if half == "am" and hour == 12:
         hour = 0
+    if clocks[0].group(2) is None and _holds_any(words, half_past):
+        minute = 30
     return f"{hour:02d}:{minute:02d}" if minute < 60 else None
 
 
 def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
     """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear."""
-    weekday, at = _weekday_named(tokens(text), locale), _clock(text)
+    weekday, at = _weekday_named(tokens(text), locale), _clock(text, locale)
     return (weekday, at) if weekday is not None and at is not None else None
 
 
@@ -64,8 +82,10 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
     weekday = _weekday_named(tuple(words), locale)
     if weekday is not None and len(words) == 1:
         return weekday, None
-    at = _clock(text)
-    rest = [word for word in words if not word.isdigit() and word not in ("am", "pm")]  # the clock's own
+    at = _clock(text, locale)
+    afternoon, half_past = _said_with_time(locale)
+    said = {word for phrase in afternoon | half_past for word in phrase} | {"am", "pm"}  # the clock's own
+    rest = [word for word in words if not word.isdigit() and word not in said]
     if at is None or weekday is not None or rest:
         return None, None
     bare = len(words) == 1 == len(tokens(text))  # "2" alone may be a Tuesday: an hour of the day only

@@ -320,6 +320,12 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
         ("monday", "en", None),  # no time: not clear
         ("at 8", "en", None),  # no day
         ("tuesday or wednesday at 8", "en", None),  # two days
+        ("martedì pomeriggio alle 3", "it", (1, "15:00")),  # probe: saved as 03:00
+        ("ogni giovedì alle 8 e mezza", "it", (3, "08:30")),  # probe: saved as 08:00
+        ("wednesday at 9 in the evening", "en", (2, "21:00")),
+        ("friday at half past 8", "en", (4, "08:30")),
+        ("tiistaisin klo 3 iltapäivällä", "fi", (1, "15:00")),
+        ("monday at 12 in the afternoon", "en", (0, "12:00")),
     ],
 )
 def test_a_checkin_schedule_in_words(text: str, language: str, schedule: tuple[int, str] | None) -> None:
