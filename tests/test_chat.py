@@ -323,3 +323,11 @@ def test_one_word_of_an_answers_label_never_records_that_answer(tmp_path: Path, 
     chat(tmp_path / "c.db", [*before, typed], language)
     latest = Store(tmp_path / "c.db").latest_assessment(MEMBER)
     assert latest is not None and question not in Store(tmp_path / "c.db").answers(latest.id)
+
+
+def test_an_unreadable_checkin_time_is_asked_again_and_the_next_line_answers(tmp_path: Path) -> None:
+    """Probe: "25:00" at "Which day and time?" got "Check-in settings are made in Slack" in the terminal."""
+    out = chat(tmp_path / "c.db", ["yes"] * 6 + ["stage", "3", "settings", "25:00", "fridays at 9"])
+    assert "I couldn't read a day and a time in that" in out and "made in Slack" not in out
+    row = Store(tmp_path / "c.db").member(MEMBER)
+    assert row is not None and (row.checkin_weekday, row.checkin_time) == (4, "09:00")

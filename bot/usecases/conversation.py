@@ -244,15 +244,18 @@ class Conversation(Intents):
 
     def _settings(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         schedule = read_schedule(text, self.locale)
+        day, at = read_day_or_time(text, self.locale)  # "monday" or "9am" alone: the other stays as it was
+        wanted = read_intent(text, self.locale).command
+        if schedule is None and day is None and at is None and wanted is None:
+            return [Notice("settings_unclear")]  # still asked: the next line may say it better
         self.prompts.close(member)  # answered, or left for something else: a later line is read afresh
         if schedule is not None:
             return self._schedule(member, *schedule)
-        day, at = read_day_or_time(text, self.locale)  # "monday" or "9am" alone: the other stays as it was
         if day is not None or at is not None:
             current = self.journey.settings_form(member)
             return self._schedule(member, current.weekday if day is None else day, at or current.time)
-        wanted = read_intent(text, self.locale).command
-        return self._act(member, wanted) if wanted is not None else [Notice("settings_how")]
+        assert wanted is not None
+        return self._act(member, wanted)
 
     # Asking back
 
