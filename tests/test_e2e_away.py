@@ -136,3 +136,12 @@ def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_noth
     row = store.member(member)
     assert row is not None and row.paused == (until is not None)
     assert (row.paused_until.isoformat() if row.paused_until else None) == until
+
+
+def test_coach_pause_for_a_span_pauses_until_its_end(coach_server: SlackDriver, settings) -> None:
+    """Probe: "/coach pause for 2 weeks" was refused as an unreadable date, though the DM takes it."""
+    driver, user = coach_server, "U0AWAYSPAN"
+    answer = driver.command_reply(user, "pause for 2 weeks")["text"]
+    assert "Paused until" in answer
+    row = Store(settings.coach_db).member(MemberKey("T0001", user))
+    assert row is not None and row.paused and row.paused_until == (TEST_NOW + timedelta(weeks=2)).date()

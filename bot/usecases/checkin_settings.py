@@ -9,9 +9,10 @@ from bot.store import MemberRow
 from bot.store.interfaces import CoachStore
 from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
-from flows.away import find_date, local_today, pause_over, pause_problem, read_pause_request, resume_slot
+from flows.away import find_date, find_span, local_today, pause_over, pause_problem, read_pause_request, resume_slot
 from flows.content import Bundle
 from flows.outcomes import Notice, Outcome, SettingsForm
+from flows.reading import tokens
 from flows.schedule import parse_clock
 from flows.values import Clock, MemberKey
 from flows.verdicts import gets_weekly_checkins
@@ -101,7 +102,10 @@ class CheckinSettings:
         if not args:
             return self.pause(member)
         row = self._member(member)
-        found, _rest = find_date(" ".join(args), bundle.locale, local_today(self.clock(), row.tz))
+        today = local_today(self.clock(), row.tz)
+        found, _rest = find_date(" ".join(args), bundle.locale, today)
+        if found is None:  # "/coach pause for 2 weeks", as the DM reads it
+            found, _words = find_span(tokens(" ".join(args)), bundle.away, today)
         return self.pause_until(member, found)
 
     def resume_ended_pauses(self, now: datetime) -> int:
