@@ -32,6 +32,7 @@ from flows.values import whole_number
 
 _RANGE = re.compile(r"(\d+)\s*[–\-]\s*(\d+)")
 _NUMBER = re.compile(r"\d+")
+_NUMBERED = re.compile(r"^(?:number|numero|nro\.?|nr\.?|no\.?|n\.|#)\s*")  # "number 4", the whole reply
 _PLUS = re.compile(r"\b(?:more than|over|above|yli|oltre|più di)\s+(\d+)")
 _LIST_SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|/|\band\b|\bja\b|\be\b|\bsekä\b)\s*")
 
@@ -218,7 +219,7 @@ def stage_options(locale: str) -> tuple[Option, ...]:
 
 def read_stage(text: str, locale: str) -> int | None:
     """A stage named by its number, by "stage 4", or by its name; None when not clearly one stage."""
-    number = whole_number(text.strip())
+    number = whole_number(_NUMBERED.sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
     named = stage_named(tokens(text), locale)

@@ -245,3 +245,39 @@ def test_health_check_and_unknown_paths(coach_server: SlackDriver) -> None:
     health = coach_server.get("/healthz")
     assert (health.status, health.body) == (200, "ok\n")
     assert coach_server.get("/nowhere").status == 404
+
+
+def edit_body(driver: SlackDriver, user: str, before: str, after: str, edited: bool = True) -> str:
+    """Slack's ``message_changed`` for the member's DM message ``before``, now ``after``."""
+    body = json.loads(driver.event_body(user, ""))
+    event = body["event"]
+    event.pop("text")
+    changed: dict[str, Any] = {"type": "message", "user": user, "text": after, "ts": "1700000000.000100"}
+    if edited:
+        changed["edited"] = {"user": user, "ts": event["ts"]}
+    event.update(
+        subtype="message_changed",
+        hidden=True,
+        message=changed,
+        previous_message={"type": "message", "user": user, "text": before, "ts": "1700000000.000100"},
+    )
+    return json.dumps(body)
+
+
+def test_an_edited_answer_changes_nothing_and_the_member_is_told_how_to_change_it(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Probe: "yes" edited to "not really" in Slack left *Yes* recorded without a word to the member."""
+    driver = coach_server
+    begin(driver)
+    driver.dm(USER, "yes")
+    driver.wait_question(USER, 2)
+    driver.post(edit_body(driver, USER, "yes", "yes https://example.com", edited=False), "application/json")
+    driver.post(edit_body(driver, USER, "yes", "not really"), "application/json")
+    (told,) = driver.messages_with(USER, "your edit changed nothing")
+    assert "*back*" in told.args["text"]
+    driver.settle(USER)
+    assert len(driver.messages_with(USER, "your edit changed nothing")) == 1  # a link preview is no edit
+    store = Store(settings.coach_db)
+    latest = store.latest_assessment(MEMBER)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready"}

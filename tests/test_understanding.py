@@ -278,6 +278,10 @@ def test_plan_choices_by_name_several_in_one_line_and_commands() -> None:
 
 def test_stage_cards_by_number_words_or_name() -> None:
     assert [read_stage(t, "en") for t in ("4", "stage 3", "OMG tools", "Evangelist", "9")] == [4, 3, 5, 6, None]
+    # probe: these re-printed the cards without a word
+    typed = ("4!", "number 4", "no. 2", "#5", "no", "no, 3 maybe")
+    assert [read_stage(t, "en") for t in typed] == [4, 4, 2, 5, None, None]
+    assert (read_stage("nro 3", "fi"), read_stage("numero 6", "it")) == (3, 6)
 
 
 @pytest.mark.parametrize(

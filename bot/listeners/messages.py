@@ -7,9 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.listeners.payloads import member_of
+from bot.listeners.payloads import as_dict, member_of
 from bot.listeners.reply import keep_for_sending
 from bot.usecases.services import Services
+from flows.outcomes import Notice
 
 EVENTS = ("message.im",)
 # Messages a person typed, with something beside the words: files attached, a thread reply also sent
@@ -30,11 +31,28 @@ def is_member_text(event: dict[str, Any]) -> bool:
     )
 
 
+def is_member_edit(event: dict[str, Any]) -> bool:
+    """A person's edit of their own DM message that changed its words (``message_changed`` with
+    ``edited``; a link preview added by Slack changes no words and is not one)."""
+    message, before = as_dict(event.get("message")), as_dict(event.get("previous_message"))
+    return (
+        event.get("channel_type") == "im"
+        and event.get("subtype") == "message_changed"
+        and isinstance(message.get("edited"), dict)
+        and not message.get("bot_id")
+        and isinstance(message.get("user"), str)
+        and message.get("text") != before.get("text")
+        and isinstance(event.get("channel"), str)
+    )
+
+
 def direct_message(services: Services, ack: Ack, event: dict[str, Any], context: BoltContext) -> None:
     member = member_of(context)
     if member is not None and is_member_text(event):
         outcomes = services.conversation(member, event["text"]).handle_text(member, event["text"])
         keep_for_sending(context, outcomes, event["channel"], typed=True)
+    elif member is not None and is_member_edit(event) and event["message"]["user"] == member.user_id:
+        keep_for_sending(context, [Notice("edit_not_read")], event["channel"])  # what was recorded stays
     ack()
 
 
