@@ -1,9 +1,10 @@
 """Away until a date: reading "pause until 15 January 2027" as typed, and when such a pause is over.
 
-A pause request is read when the message, its date taken out, holds one of the phrases or pause words
-in ``content/<locale>/away.toml`` ("pause until", "tauko asti", "pausa fino al"; "ferie"), so an
-everyday sentence that happens to hold a date never pauses anything. A span counts as a date: "for 2
-weeks", "kaksi viikkoa", "due settimane". Dates are read as ISO (2027-01-15), with the day
+A pause request is read when the message, its date taken out, holds one of the phrases of
+``content/<locale>/away.toml`` ("pause until", "tauko asti", "pausa fino al"), or begins with a pause
+word ("pause", "tauko", "pausa") with an "until" or a span of time ("for 2 weeks", "kaksi viikkoa",
+"due settimane"), so an everyday sentence that holds a date or mentions a break never pauses anything
+(see ``read_pause_request``). Dates are read as ISO (2027-01-15), with the day
 first (15.1.2027, 15/1/2027, 15.1.), or with the month's name in the member's language or English
 (15 January 2027, January 15, 15. tammikuuta, 15 gennaio). A date without a year is its next
 occurrence. A pause ends at midnight starting that date, in the member's own time zone.
@@ -15,10 +16,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from itertools import dropwhile, zip_longest
 
 from babel import dates as babel_dates
 
-from flows.content import AwayWords
+from flows.content import load_bundle
+from flows.content_words import AwayWords
+from flows.matching import holds
 from flows.reading import tokens
 from flows.schedule import (
     DEFAULT_TIME,
@@ -30,6 +34,7 @@ from flows.schedule import (
     zone,
 )
 
+MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "lead_words")
 LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -112,35 +117,43 @@ def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tu
     return None, words_typed
 
 
-def _holds(words_typed: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(words_typed[i : i + size] == phrase for i in range(len(words_typed) - size + 1))
+def with_english(words: AwayWords, locale: str) -> AwayWords:
+    """A member's own words for a pause, and English ones (members mix it in, as everywhere else)."""
+    if locale == "en":
+        return words
+    english = load_bundle("en").away
+    numbers = tuple((*own, *other) for own, other in zip_longest(words.numbers, english.numbers, fillvalue=()))
+    merged = {field: (*getattr(words, field), *getattr(english, field)) for field in MERGED}
+    return AwayWords(**merged, numbers=numbers)
 
 
 def read_pause_request(text: str, words: AwayWords, locale: str, today: date) -> PauseRequest | None:
     """A pause until a date or for a span of time; None when the message asks for no pause.
 
-    The date (or span) is taken out, and what is left must hold one of the pause phrases ("pause
-    until", "tauko asti"), or a pause word ("pause", "lomalla", "ferie"), so an everyday sentence that
-    happens to hold a date never pauses anything. A pause word with a date that cannot be read ("until
-    the end of January") is a request without a date (``until`` None), so the member can be told how
-    to write it, never paused for good."""
+    The date (or span) is taken out; what is left must hold one of the pause phrases ("pause until",
+    "tauko asti", "on holiday until"), or begin with a pause word ("pause", "tauko", "pausa", after a
+    "please") with an "until" or a span, so an answer that mentions a break ("in summer there's a
+    two-week break", "a volte facciamo una pausa per 2 settimane") never pauses anything. Begun with
+    a pause word, a date that cannot be read ("pause until the end of January") is a request without
+    a date (``until`` None), so the member can be told how to write it, never paused for good."""
+    words = with_english(words, locale)
     found, rest = find_date(text, locale, today)
     words_left, spanned = tokens(rest), False
     if found is None:
         found, words_left = find_span(words_left, words, today)
         spanned = found is not None
     phrases = [tokens(phrase) for phrase in words.phrases]
-    pausing = set(tokens(" ".join(words.pause_words))) & set(words_left)
+    leading = set(tokens(" ".join(words.lead_words)))
+    asking = tuple(dropwhile(lambda word: word in leading, words_left))  # "please pause …"
+    starts_pausing = bool(asking) and asking[0] in set(tokens(" ".join(words.pause_words)))
     until = set(tokens(" ".join(words.until_words))) & set(words_left)
-    asked = any(_holds(words_left, p) for p in phrases) or bool(pausing)
-    if found is not None and (any(_holds(words_left, p) for p in phrases) or (pausing and (until or spanned))):
+    if found is not None and (any(holds(words_left, p) for p in phrases) or (starts_pausing and (until or spanned))):
         return PauseRequest(found)  # "pause 2027-01-15" alone may mean from that day: not read as until
     hints = set(tokens(" ".join((*words.until_words, *words.weeks, *words.days)))) | set(month_numbers(locale))
-    if any(words_left[:1] == p[:1] and set(p) <= set(words_left) for p in phrases):
+    if any(asking[:1] == p[:1] and set(p) <= set(asking) for p in phrases):
         return PauseRequest(None)
-    if asked and (found or hints & set(words_left) or any(word.isdigit() for word in words_left)):
-        return PauseRequest(None)  # a pause with a date or span in it, but not one to pause until
+    if starts_pausing and (until or hints & set(asking) or any(word.isdigit() for word in asking)):
+        return PauseRequest(None)  # a pause with a span or a date in it, but not one to pause until
     return None
 
 

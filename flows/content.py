@@ -9,8 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from flows.content_words import AwayWords, Frozen, Markers
 from flows.plan import PlanContent
 
 Rating = Literal["ready", "partly", "not_yet"]
@@ -47,10 +48,6 @@ def content_root() -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"no content folder found near {here}")
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Answer(Frozen):
@@ -142,23 +139,6 @@ class Messages(Frozen):
 
     def text(self, key: str, **params: object) -> str:
         return self.messages[key].format(**params)
-
-
-class Markers(Frozen):
-    negators: tuple[str, ...]
-    contrast: tuple[str, ...]
-    doubt: tuple[str, ...]
-    unfinished: tuple[str, ...] = ()  # about an action: words that keep *done* from being clear ("almost")
-    every: tuple[str, ...] = ()  # about actions: the answer is about every one asked ("all done")
-
-
-class AwayWords(Frozen):
-    phrases: tuple[str, ...] = Field(min_length=1)  # asking for a pause until a date (away.toml), see flows.away
-    pause_words: tuple[str, ...] = ()  # a word of a pause ("pause", "tauko", "ferie"), with a date or a span
-    until_words: tuple[str, ...] = ()  # "until", "asti", "fino": a pause whose date could not be read
-    weeks: tuple[str, ...] = ()  # "2 weeks", "kaksi viikkoa", "due settimane"
-    days: tuple[str, ...] = ()
-    numbers: tuple[tuple[str, ...], ...] = ()  # the words for 1, 2, 3… (digits are read anyway)
 
 
 class ReadingWords(Frozen):

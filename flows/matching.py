@@ -122,3 +122,9 @@ def _slip_at(words: tuple[str, ...], i: int, matcher: Matcher) -> Hit | None:
 def covered(hits: Iterable[Hit]) -> set[int]:
     """The positions of the words the hits cover."""
     return {i for hit in hits for i in range(hit.start, hit.start + hit.size)}
+
+
+def holds(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` stands among ``words``, its words side by side."""
+    size = len(phrase)
+    return any(words[i : i + size] == phrase for i in range(len(words) - size + 1))

@@ -46,7 +46,7 @@ def hedged_yes(text: str, locale: str, question_id: str) -> Rating | None:
     and none of the yes answer's, so a yes that merely names a network or a person stays a yes."""
     weight = _option_words(text, locale, question_id)
     weaker = [key for key in ("partly", "not_yet") if weight[key] >= HEDGE_WORDS]
-    return next((key for key in RATINGS if key in weaker), None) if len(weaker) == 1 and not weight["ready"] else None
+    return weaker[0] if len(weaker) == 1 and not weight["ready"] else None  # type: ignore[return-value]
 
 
 def read_answer(text: str, locale: str, question_id: str) -> Understanding:

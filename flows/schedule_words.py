@@ -9,6 +9,7 @@ from functools import cache
 from babel import dates
 
 from flows.content import load_bundle
+from flows.matching import holds
 from flows.reading import READ_CHARS, languages_read, tokens
 
 # Words around a day or a time that say nothing more: "on Fridays", "at 9", "klo 9", "alle 9", "ore 9".
@@ -47,7 +48,7 @@ def _said_with_time(locale: str) -> tuple[frozenset[tuple[str, ...]], frozenset[
 
 
 def _holds_any(words: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
-    return any(words[i : i + len(p)] == p for p in phrases for i in range(len(words) - len(p) + 1))
+    return any(holds(words, phrase) for phrase in phrases)
 
 
 def _clock(text: str, locale: str) -> str | None:

@@ -50,8 +50,9 @@ SHORT_REPLY_WORDS = 3  # "yes", "yes it is", "ei se ole": a yes or no on its own
 def plain_yes_or_no(text: str, locale: str) -> bool | None:
     """A short yes (True) or no (False) that names nothing else ("yes", "joo", "esatto", "nope",
     "not really"); None for anything longer, less sure, or asked with a question mark."""
-    words = tuple(word for word in tokens(text) if word != "?")
-    if words in _affirming(locale):  # "pretty much", "juuri se", "quella": the answer offered
+    typed = tokens(text)
+    words = tuple(word for word in typed if word != "?")
+    if words in _affirming(locale) and "?" not in typed:  # "pretty much", "juuri se", "quella"; not "right?"
         return True
     if len(words) > SHORT_REPLY_WORDS or words in _picks(locale):  # "1", "the first", "toinen": a pick
         return None

@@ -322,12 +322,24 @@ def test_one_word_of_an_answers_label_never_records_that_answer(tmp_path: Path, 
     before = ["1"] * QUESTION_IDS.index(question)
     chat(tmp_path / "c.db", [*before, typed], language)
     latest = Store(tmp_path / "c.db").latest_assessment(MEMBER)
-    assert latest is not None and question not in Store(tmp_path / "c.db").answers(latest.id)
+    assert latest is not None and Store(tmp_path / "c.db").answers(latest.id).get(question) != "not_yet"
 
 
-def test_an_unreadable_checkin_time_is_asked_again_and_the_next_line_answers(tmp_path: Path) -> None:
+def test_an_unreadable_checkin_time_says_so_and_a_day_and_time_typed_next_still_sets_it(tmp_path: Path) -> None:
     """Probe: "25:00" at "Which day and time?" got "Check-in settings are made in Slack" in the terminal."""
-    out = chat(tmp_path / "c.db", ["yes"] * 6 + ["stage", "3", "settings", "25:00", "fridays at 9"])
+    out = chat(tmp_path / "c.db", ["yes"] * 6 + ["stage", "3", "settings", "25:00", "fridays at 9", "settings", "ok"])
+    assert out.count("I couldn't read a day and a time in that") == 2  # "ok" too: the question is left
     assert "I couldn't read a day and a time in that" in out and "made in Slack" not in out
     row = Store(tmp_path / "c.db").member(MEMBER)
     assert row is not None and (row.checkin_weekday, row.checkin_time) == (4, "09:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("fi", "ei aina, kesällä on kahden viikon tauko"), ("it", "a volte facciamo una pausa per 2 settimane")],
+)
+def test_an_answer_that_mentions_a_break_pauses_nothing(tmp_path: Path, language: str, typed: str) -> None:
+    """Review: these answers to question 2 paused the check-ins until a date and recorded nothing."""
+    chat(tmp_path / "c.db", ["1", typed], language)
+    row = Store(tmp_path / "c.db").member(MEMBER)
+    assert row is not None and not row.paused and row.paused_until is None

@@ -16,7 +16,8 @@ from pathlib import Path
 from pydantic import Field
 
 from flows.assessment import AssessmentResult, evaluate
-from flows.content import QUESTION_IDS, RATINGS, Bundle, Frozen, Rating
+from flows.content import QUESTION_IDS, RATINGS, Bundle, Rating
+from flows.content_words import Frozen
 from flows.summary import claims_hold, summary_sentences
 
 MAX_OPTION_LABEL = 75  # Slack's limit for a button's text

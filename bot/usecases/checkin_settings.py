@@ -9,7 +9,16 @@ from bot.store import MemberRow
 from bot.store.interfaces import CoachStore
 from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
-from flows.away import find_date, find_span, local_today, pause_over, pause_problem, read_pause_request, resume_slot
+from flows.away import (
+    find_date,
+    find_span,
+    local_today,
+    pause_over,
+    pause_problem,
+    read_pause_request,
+    resume_slot,
+    with_english,
+)
 from flows.content import Bundle
 from flows.outcomes import Notice, Outcome, SettingsForm
 from flows.reading import tokens
@@ -105,7 +114,7 @@ class CheckinSettings:
         today = local_today(self.clock(), row.tz)
         found, _rest = find_date(" ".join(args), bundle.locale, today)
         if found is None:  # "/coach pause for 2 weeks", as the DM reads it
-            found, _words = find_span(tokens(" ".join(args)), bundle.away, today)
+            found, _words = find_span(tokens(" ".join(args)), with_english(bundle.away, bundle.locale), today)
         return self.pause_until(member, found)
 
     def resume_ended_pauses(self, now: datetime) -> int:

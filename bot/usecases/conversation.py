@@ -246,9 +246,9 @@ class Conversation(Intents):
         schedule = read_schedule(text, self.locale)
         day, at = read_day_or_time(text, self.locale)  # "monday" or "9am" alone: the other stays as it was
         wanted = read_intent(text, self.locale).command
-        if schedule is None and day is None and at is None and wanted is None:
-            return [Notice("settings_unclear")]  # still asked: the next line may say it better
         self.prompts.close(member)  # answered, or left for something else: a later line is read afresh
+        if schedule is None and day is None and at is None and wanted is None:
+            return [Notice("settings_unclear")]  # "Tuesdays at 8" is still read with nothing asked
         if schedule is not None:
             return self._schedule(member, *schedule)
         if day is not None or at is not None:

@@ -181,14 +181,20 @@ def _plain_option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=label), value=value)
 
 
+def _time_options(bundle: Bundle, at: str) -> tuple[list[Option], Option]:
+    """The form's half hours, and ``at`` among them even when typed off them ("Sundays at 20:15"),
+    chosen; 09:00 when ``at`` is no time."""
+    offered = sorted({t.strftime("%H:%M") for t in SETTINGS_TIMES} | ({at} if parse_clock(at) else set()))
+    times = [_plain_option(format_time(bundle, value), value) for value in offered]
+    return times, next((o for o in times if o.value == at), times[6])
+
+
 def settings_modal(
     bundle: Bundle, weekday: int, at: str, paused: bool, share: bool = False, paused_until: str | None = None
 ) -> View:
     messages = bundle.messages
     days = [_plain_option(weekday_name(bundle, d), str(d)) for d in range(7)]
-    offered = sorted({t.strftime("%H:%M") for t in SETTINGS_TIMES} | ({at} if parse_clock(at) else set()))
-    times = [_plain_option(format_time(bundle, value), value) for value in offered]  # a typed 20:15 too
-    current_time = next((o for o in times if o.value == at), times[6])
+    times, current_time = _time_options(bundle, at)
     pause_option = _plain_option(messages.text("settings_pause"), "paused")
     share_option = _plain_option(messages.text("settings_share"), "share")
     return modal(

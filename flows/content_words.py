@@ -1,0 +1,28 @@
+"""The content models that need nothing of the others: the base of every content model, the small
+marker words of a reply, and the words of a typed pause (``away.toml``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Markers(Frozen):
+    negators: tuple[str, ...]
+    contrast: tuple[str, ...]
+    doubt: tuple[str, ...]
+    unfinished: tuple[str, ...] = ()  # about an action: words that keep *done* from being clear ("almost")
+    every: tuple[str, ...] = ()  # about actions: the answer is about every one asked ("all done")
+
+
+class AwayWords(Frozen):
+    phrases: tuple[str, ...] = Field(min_length=1)  # asking for a pause until a date (away.toml), see flows.away
+    pause_words: tuple[str, ...] = ()  # a word of a pause ("pause", "tauko", "ferie"), with a date or a span
+    until_words: tuple[str, ...] = ()  # "until", "asti", "fino": a pause whose date could not be read
+    weeks: tuple[str, ...] = ()  # "2 weeks", "kaksi viikkoa", "due settimane"
+    days: tuple[str, ...] = ()
+    numbers: tuple[tuple[str, ...], ...] = ()  # the words for 1, 2, 3… (digits are read anyway)
+    lead_words: tuple[str, ...] = ()  # words before a pause word that change nothing ("please pause …")
