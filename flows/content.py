@@ -159,6 +159,7 @@ class ReadingWords(Frozen):
     resume_words: tuple[str, ...] = ()  # "resume" alone: paused check-ins back, else the assessment
     afternoon: tuple[str, ...] = ()  # words that put a time of 1 to 11 after noon ("at 3 in the afternoon")
     half_past: tuple[str, ...] = ()  # words that put a whole hour's half after it ("alle 8 e mezza")
+    half_before: tuple[str, ...] = ()  # words before an hour that mean half an hour earlier ("puoli 9": 8:30)
     affirm: tuple[str, ...] = ()  # whole replies that confirm the answer offered ("pretty much", "quella")
     whole_yes_no: tuple[str, ...] = ()  # [whole] replies that are a yes or no ("on", "en"), not a pick
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere

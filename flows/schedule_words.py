@@ -47,6 +47,12 @@ def _said_with_time(locale: str) -> tuple[frozenset[tuple[str, ...]], frozenset[
     return afternoon, frozenset(tokens(p) for b in bundles for p in b.half_past)
 
 
+def _half_before(text: str, locale: str) -> bool:
+    """Whether the hour comes after a word that takes half an hour off it (Finnish "puoli 9")."""
+    words = {w for language in languages_read(locale) for w in load_bundle(language).reading.half_before}
+    return any(re.search(rf"\b{re.escape(word)}\s+\d", text.lower()) for word in words)
+
+
 def _holds_any(words: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
     return any(holds(words, phrase) for phrase in phrases)
 
@@ -66,6 +72,8 @@ def _clock(text: str, locale: str) -> str | None:
         hour = 0
     if clocks[0].group(2) is None and _holds_any(words, half_past):
         minute = 30
+    if clocks[0].group(2) is None and _half_before(text, locale) and 1 <= hour:  # "klo puoli 9": 8.30
+        hour, minute = hour - 1, 30
     return f"{hour:02d}:{minute:02d}" if minute < 60 else None
 
 
@@ -86,6 +94,7 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
     at = _clock(text, locale)
     afternoon, half_past = _said_with_time(locale)
     said = {word for phrase in afternoon | half_past for word in phrase} | {"am", "pm"}  # the clock's own
+    said |= {word for language in languages_read(locale) for word in load_bundle(language).reading.half_before}
     rest = [word for word in words if not word.isdigit() and word not in said]
     if at is None or weekday is not None or rest:
         return None, None
