@@ -222,9 +222,10 @@ def read_stage(text: str, locale: str) -> int | None:
     number = whole_number(_NUMBERED.sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
-    named = stage_named(tokens(text), locale)
+    words = tokens(text)
+    named = stage_named(words, locale)
     if named is not None:
-        return named
+        return None if negated(words, [], locale, refusing=True) else named  # "definitely not stage 1"
     understood = read_options(text, locale, stage_options(locale))
     return int(understood.choice) if understood.choice is not None else None
 

@@ -79,10 +79,16 @@ def command_of(words: tuple[str, ...], locale: str) -> str | None:
     return lexicon_for(locale).commands.get(bare)
 
 
-def negated(words: tuple[str, ...], hits: list[Hit], locale: str) -> bool:
-    """A negative word the hits do not account for ("not better")."""
-    inside = covered(hits)
-    return any(w in negators(locale) and i not in inside for i, w in enumerate(words))
+def negated(words: tuple[str, ...], hits: list[Hit], locale: str, refusing: bool = False) -> bool:
+    """A negative word the hits do not account for ("not better"); with ``refusing``, a plain "no" word
+    too ("ei menty eteenpäin", "niente pausa"), where a request or a check-in answer is read."""
+    inside, against = covered(hits), negators(locale) | (refusals(locale) if refusing else frozenset())
+    return any(w in against and i not in inside for i, w in enumerate(words))
+
+
+@cache
+def refusals(locale: str) -> frozenset[str]:
+    return frozenset(w for _, words in words_read(locale) for p in words.markers.refusals for w in tokens(p))
 
 
 # The six questions
@@ -227,7 +233,7 @@ def read_intent(text: str, locale: str) -> Understanding:
     if chat is not None:
         return Understanding(command=chat)
     hits = find(words, _intents(locale))
-    if not hits:
+    if not hits or negated(words, hits, locale, refusing=True):  # "don't pause", "ei taukoa": no request
         return Understanding()
     longest = max(h.size for h in hits)
     keys = list(dict.fromkeys(h.key for h in hits if h.size == longest))

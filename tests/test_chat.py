@@ -343,3 +343,21 @@ def test_an_answer_that_mentions_a_break_pauses_nothing(tmp_path: Path, language
     chat(tmp_path / "c.db", ["1", typed], language)
     row = Store(tmp_path / "c.db").member(MEMBER)
     assert row is not None and not row.paused and row.paused_until is None
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "no_pause", "not_that_stage"),
+    [
+        ("en", "stage", "don't pause", "definitely not stage 1"),
+        ("fi", "vaihe", "ei taukoa", "ei ainakaan vaihe 1"),
+        ("it", "fase", "niente pausa", "sicuramente non la fase 1"),
+    ],
+)
+def test_a_request_or_a_stage_said_with_a_no_does_nothing(
+    tmp_path: Path, language: str, stage: str, no_pause: str, not_that_stage: str
+) -> None:
+    """Probe: "don't pause" paused the check-ins; "definitely not stage 1" placed the member at stage 1."""
+    chat(tmp_path / "c.db", ["1"] * 6 + [stage, not_that_stage, "3", no_pause], language)
+    row = Store(tmp_path / "c.db").member(MEMBER)
+    assert row is not None and not row.paused
+    assert [c["to_stage"] for c in Store(tmp_path / "c.db").stage_changes(MEMBER)] == [3]
