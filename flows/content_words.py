@@ -15,10 +15,11 @@ class Markers(Frozen):
     contrast: tuple[str, ...]
     doubt: tuple[str, ...]
     unfinished: tuple[str, ...] = ()  # about an action: words that keep *done* from being clear ("almost")
-    every: tuple[str, ...] = ()
-    # Plain "no" words that also turn a request or a check-in answer around ("ei taukoa", "niente pausa"),
-    # apart from the negators, which also weigh a readiness answer.
-    refusals: tuple[str, ...] = ()  # about actions: the answer is about every one asked ("all done")
+    every: tuple[str, ...] = ()  # about actions: the answer is about every one asked ("all done")
+    # Plain "no" words that turn a request or a stage around ("ei taukoa", "niente pausa"), apart from
+    # the negators, which also weigh a readiness answer.
+    refusals: tuple[str, ...] = ()
+    excluding: tuple[str, ...] = ()  # "everything except LinkedIn": a list named by what it leaves out
 
 
 class AwayWords(Frozen):

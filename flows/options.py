@@ -22,6 +22,7 @@ from flows.short_replies import not_knowing
 from flows.understanding import (
     Understanding,
     command_of,
+    excluding,
     negated,
     question_back,
     stage_named,
@@ -107,8 +108,9 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
             return Understanding(choice=ranged, guess=ranged)
         question = question_back(words, locale)
         return Understanding(question=question) if question else Understanding()
-    if several:
+    if several:  # a list: "instagram but no facebook", "everything except linkedin" name what is left out
         keys = list(dict.fromkeys(h.key for h in hits))
+        unsure = unsure or negated(words, hits, locale, refusing=True) or excluding(words, locale)
         return Understanding(guess=keys[0]) if unsure else Understanding(choice="+".join(keys))
     (best, top), rest = ranked[0], ranked[1:]
     if unsure or (rest and rest[0][1] >= top):

@@ -86,6 +86,12 @@ def negated(words: tuple[str, ...], hits: list[Hit], locale: str, refusing: bool
     return any(w in against and i not in inside for i, w in enumerate(words))
 
 
+def excluding(words: tuple[str, ...], locale: str) -> bool:
+    """Whether the reply names something left out ("except", "paitsi", "tranne")."""
+    phrases = {tokens(p) for _, w in words_read(locale) for p in w.markers.excluding}
+    return any(words[i : i + len(p)] == p for p in phrases for i in range(len(words)))
+
+
 @cache
 def refusals(locale: str) -> frozenset[str]:
     return frozenset(w for _, words in words_read(locale) for p in words.markers.refusals for w in tokens(p))

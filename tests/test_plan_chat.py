@@ -144,3 +144,16 @@ def test_a_chat_stopped_in_the_middle_of_a_part_goes_on_from_that_question_with_
     answers = PlanStore(Store(db)).answers(MEMBER)["reason"]
     assert answers == {"so_that": "more people order our cakes", "works_when": "we get ten orders a week"}
     assert "What social media should do for us: more people order our cakes." in out
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"), [("en", "everything except linkedin"), ("it", "tutto tranne linkedin")]
+)
+def test_networks_named_by_what_is_left_out_are_never_saved_as_that_network(
+    tmp_path: Path, language: str, typed: str
+) -> None:
+    """Probe: "everything except linkedin" wrote "We are on LinkedIn." into the plan."""
+    db = tmp_path / "c.db"
+    chat(db, ["plan", "more people order our cakes", "we get ten orders a week", "", typed, "quit"], language)
+    networks = PlanStore(Store(db)).answers(MEMBER).get("networks", {})
+    assert networks.get("networks") != ("linkedin",)
