@@ -173,7 +173,10 @@ def _stage_words(locale: str) -> frozenset[str]:
 
 
 def stage_named(words: tuple[str, ...], locale: str) -> int | None:
-    """The stage a reply names ("stage 4", "vaihe 4", "fase 4", "4th stage"), if exactly one."""
+    """The stage a reply names ("stage 4", "vaihe 4", "fase 4", "4th stage", "moved up to 5"), if exactly one."""
+    last = whole_number(words[-1]) if len(words) >= 2 else None
+    if last in STAGES and words[-2] in {w for _, r in words_read(locale) for w in r.to_words}:
+        return last  # "slipped back to 1": the number ends the reply ("moved to 3 networks" names none)
     named = set()
     for i, word in enumerate(words):
         if word in _stage_words(locale):

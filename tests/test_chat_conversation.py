@@ -294,3 +294,14 @@ def test_a_checkin_left_open_weeks_ago_is_not_asked_again_as_it_was(tmp_path: Pa
     store = Store(db)
     assert [r["period"] for r in store.db.query("select period from checkins")] == ["2026-W51"]
     assert "already answered" not in out and "no longer" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "typed"), [("en", "stage", "moved up to 5"), ("it", "fase", "siamo passati alla 5")]
+)
+def test_a_checkin_reply_that_ends_on_a_stage_number_moves_to_that_stage(
+    tmp_path: Path, language: str, stage: str, typed: str
+) -> None:
+    """Probe: "moved up to 5" moved one stage (to 4); "siamo passati alla 5" was a skipped week."""
+    talk(tmp_path / "c.db", [stage, "3", "check in", typed], language)
+    assert Store(tmp_path / "c.db").member(MEMBER).stage == 5  # type: ignore[union-attr]
