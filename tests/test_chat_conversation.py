@@ -305,3 +305,10 @@ def test_a_checkin_reply_that_ends_on_a_stage_number_moves_to_that_stage(
     """Probe: "moved up to 5" moved one stage (to 4); "siamo passati alla 5" was a skipped week."""
     talk(tmp_path / "c.db", [stage, "3", "check in", typed], language)
     assert Store(tmp_path / "c.db").member(MEMBER).stage == 5  # type: ignore[union-attr]
+
+
+def test_asking_to_move_the_checkin_asks_for_the_day_and_a_day_alone_moves_it(tmp_path: Path) -> None:
+    """Probe: "could you move my check-in to thursday" sent a check-in instead."""
+    out = talk(tmp_path / "c.db", ["stage", "3", "could you move my check-in to thursday", "thursdays please"])
+    assert "Which day and time would you like your weekly check-in?" in out and "Where are you now?" not in out
+    assert Store(tmp_path / "c.db").member(MEMBER).checkin_weekday == 3  # type: ignore[union-attr]
