@@ -164,6 +164,7 @@ class ReadingWords(Frozen):
     whole_yes_no: tuple[str, ...] = ()  # [whole] replies that are a yes or no ("on", "en"), not a pick
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
     stage_words: tuple[str, ...] = ()  # "stage": with a number, a check-in answer that names the stage
+    every_other: tuple[str, ...] = ()  # "every other Friday": check-ins come weekly, and the member is told
     to_words: tuple[str, ...] = ()  # "moved up to 5": with a number that ends the reply, the stage it names
     actions: Mapping[ActionWord, tuple[str, ...]] = Field(default_factory=dict)  # about an action, anywhere
     offer: Mapping[OfferWord, tuple[str, ...]] = Field(default_factory=dict)  # to the offer to look again

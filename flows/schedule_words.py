@@ -100,3 +100,10 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
         return None, None
     bare = len(words) == 1 == len(tokens(text))  # "2" alone may be a Tuesday: an hour of the day only
     return (None, at) if not bare or BARE_HOURS[0] <= int(at[:2]) <= BARE_HOURS[1] else (None, None)
+
+
+def less_than_weekly(text: str, locale: str) -> bool:
+    """"every other Friday", "joka toinen perjantai", "ogni due settimane": asked less often than weekly."""
+    words = tokens(text)
+    phrases = [phrase for language in languages_read(locale) for phrase in load_bundle(language).reading.every_other]
+    return any(holds(words, tokens(phrase)) for phrase in phrases)

@@ -312,3 +312,11 @@ def test_asking_to_move_the_checkin_asks_for_the_day_and_a_day_alone_moves_it(tm
     out = talk(tmp_path / "c.db", ["stage", "3", "could you move my check-in to thursday", "thursdays please"])
     assert "Which day and time would you like your weekly check-in?" in out and "Where are you now?" not in out
     assert Store(tmp_path / "c.db").member(MEMBER).checkin_weekday == 3  # type: ignore[union-attr]
+
+
+def test_a_checkin_asked_less_often_than_weekly_is_set_weekly_and_says_so(tmp_path: Path) -> None:
+    """Probe: "every other friday at 10" was saved as every Friday without a word."""
+    out = talk(tmp_path / "c.db", ["stage", "3", "every other friday at 10"])
+    assert "The check-in comes every week, so I've set it weekly" in out
+    row = Store(tmp_path / "c.db").member(MEMBER)
+    assert row is not None and (row.checkin_weekday, row.checkin_time) == (4, "10:00")

@@ -250,7 +250,7 @@ class Conversation(Intents):
         if schedule is None and day is None and at is None and wanted is None:
             return [Notice("settings_unclear")]  # "Tuesdays at 8" is still read with nothing asked
         if schedule is not None:
-            return self._schedule(member, *schedule)
+            return [*self._weekly_only(text), *self._schedule(member, *schedule)]
         if day is not None or at is not None:
             current = self.journey.settings_form(member)
             return self._schedule(member, current.weekday if day is None else day, at or current.time)

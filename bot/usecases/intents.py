@@ -26,7 +26,7 @@ from flows.outcomes import (
 )
 from flows.prompts import OpenPrompt, split_offer
 from flows.schedule import week_key
-from flows.schedule_words import read_schedule
+from flows.schedule_words import less_than_weekly, read_schedule
 from flows.short_replies import resume_word
 from flows.understanding import read_intent
 from flows.values import MemberKey
@@ -79,6 +79,10 @@ class Intents:
         }
         return again.get(prompt.kind, list)() or None
 
+    def _weekly_only(self, text: str) -> list[Outcome]:
+        """"every other Friday at 10": check-ins come every week, which the member is told first."""
+        return [Notice("settings_weekly_only")] if less_than_weekly(text, self.locale) else []
+
     def _schedule(self, member: MemberKey, weekday: int, at: str) -> list[Outcome]:
         """A day and time typed for the weekly check-in: saved as the settings form would save them."""
         current = self.journey.settings_form(member)
@@ -100,7 +104,7 @@ class Intents:
         """Answer a reply typed while the coach has asked nothing; never record it as an answer."""
         schedule = read_schedule(text, self.locale)
         if schedule is not None:
-            return self._schedule(member, *schedule)
+            return [*self._weekly_only(text), *self._schedule(member, *schedule)]
         wanted = read_intent(text, self.locale)
         if wanted.command is not None:
             return self._act(member, wanted.command)
