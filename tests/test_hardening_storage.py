@@ -9,6 +9,7 @@ import logging
 import os
 import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -16,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import DatabaseMoved, Store
 from flows.values import MemberKey
-from tests.conftest import serving, wait_for_empty_outbox
+from tests.conftest import TEST_NOW, serving, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -70,6 +71,27 @@ def test_a_deleted_database_stops_acknowledging(settings: Settings, fake_slack: 
         os.unlink(db_path)
         assert driver.command(BOB).status == 503
         assert typed_answer(driver, "Ev0GONE") == 503
+
+
+def test_a_thread_that_opens_after_the_file_is_removed_makes_no_new_file(db_path: Path) -> None:
+    """CI: a removed database killed the test worker with SIGBUS. A thread's first connection made a new
+    empty file at the path and reset the write-ahead index that the other threads' connections, still
+    on the removed file, had mapped. Now such a connection is refused and nothing is made."""
+    store = Store(db_path)
+    store.ensure_member(MemberKey("T0001", ALICE), TEST_NOW)
+    os.unlink(db_path)
+    failures: list[BaseException] = []
+
+    def read_in_a_new_thread() -> None:
+        try:
+            store.member(MemberKey("T0001", ALICE))
+        except BaseException as error:  # what the thread met is the assertion
+            failures.append(error)
+
+    thread = threading.Thread(target=read_in_a_new_thread)
+    thread.start()
+    thread.join()
+    assert [type(f) for f in failures] == [DatabaseMoved] and not db_path.exists()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -65,13 +66,27 @@ class Connection(Session):
     def db(self) -> Database:
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn = self._connect()
             retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             db = CoachDatabase(conn, self._local)
             self._local.db = db
         return db
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection of this thread's. Once the store is open, the file must still be there: SQLite
+        would otherwise make a new empty one at the path and reset the write-ahead index that the
+        other threads' connections (still on the removed file) have mapped, which kills the process
+        with SIGBUS. A file gone is ``DatabaseMoved``, as the health check reports it."""
+        opened = getattr(self, "_identity", None) is not None and self.path != ":memory:"
+        target = f"file:{quote(os.path.abspath(self.path))}?mode=rw" if opened else self.path
+        try:
+            return sqlite3.connect(target, timeout=30, isolation_level=None, check_same_thread=False, uri=opened)
+        except sqlite3.OperationalError as error:
+            if opened and not os.path.exists(self.path):
+                raise DatabaseMoved(MOVED) from error
+            raise
 
     def table_exists(self, name: str) -> bool:
         return bool(self.db.table(name).exists())
