@@ -212,6 +212,7 @@ def _intents(locale: str) -> Matcher:
     return build_matcher(named, languages_read(locale))
 
 
+LATE_PAUSE_WORD = 3  # "I'd like to pause" asks; a pause word later in a sentence tells of a break
 ANYWHERE = ("stage", "quiz", "checkin", "settings", "pause", "resume", "plan", "actions")  # never an answer to anything
 
 
@@ -246,6 +247,8 @@ def read_intent(text: str, locale: str) -> Understanding:
         return Understanding()
     longest = max(h.size for h in hits)
     keys = list(dict.fromkeys(h.key for h in hits if h.size == longest))
+    if keys == ["pause"] and longest == 1 and min(h.start for h in hits if h.key == "pause") > LATE_PAUSE_WORD:
+        return Understanding()  # "a volte facciamo una pausa di 2 settimane": a break told of, not asked for
     if len(keys) == 1 and not any(h.fuzzy for h in hits if h.size == longest):
         return Understanding(command=keys[0])
     return Understanding(guess=keys[0])

@@ -320,3 +320,23 @@ def test_a_checkin_asked_less_often_than_weekly_is_set_weekly_and_says_so(tmp_pa
     assert "The check-in comes every week, so I've set it weekly" in out
     row = Store(tmp_path / "c.db").member(MEMBER)
     assert row is not None and (row.checkin_weekday, row.checkin_time) == (4, "10:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "told"),
+    [
+        ("it", "fase", "a volte facciamo una pausa di 2 settimane a gennaio"),
+        ("fi", "vaihe", "meillä on joskus kahden viikon tauko kesällä"),
+    ],
+)
+def test_a_break_told_of_in_a_sentence_pauses_nothing(tmp_path: Path, language: str, stage: str, told: str) -> None:
+    """Probe: these turned the check-ins off with no end date (the pause word was read as a request)."""
+    talk(tmp_path / "c.db", [stage, "3", told], language)
+    row = Store(tmp_path / "c.db").member(MEMBER)
+    assert row is not None and not row.paused
+
+
+def test_help_at_the_checkin_time_question_keeps_the_question(tmp_path: Path) -> None:
+    """Probe: "help" closed "Which day and time?", and "friday" then got "I haven't asked you anything"."""
+    talk(tmp_path / "c.db", ["stage", "3", "could you move my check-in to thursday", "help", "friday"])
+    assert Store(tmp_path / "c.db").member(MEMBER).checkin_weekday == 4  # type: ignore[union-attr]

@@ -246,6 +246,8 @@ class Conversation(Intents):
         schedule = read_schedule(text, self.locale)
         day, at = read_day_or_time(text, self.locale)  # "monday" or "9am" alone: the other stays as it was
         wanted = read_intent(text, self.locale).command
+        if wanted == "help":  # the help, and the question stays asked
+            return self._act(member, wanted)
         self.prompts.close(member)  # answered, or left for something else: a later line is read afresh
         if schedule is None and day is None and at is None and wanted is None:
             return [Notice("settings_unclear")]  # "Tuesdays at 8" is still read with nothing asked
