@@ -117,6 +117,7 @@ def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tu
     return None, words_typed
 
 
+@cache
 def with_english(words: AwayWords, locale: str) -> AwayWords:
     """A member's own words for a pause, and English ones (members mix it in, as everywhere else)."""
     if locale == "en":

@@ -40,17 +40,21 @@ def _weekday_named(words: tuple[str, ...], locale: str) -> int | None:
 
 
 @cache
+def _phrases(locale: str, field: str) -> frozenset[tuple[str, ...]]:
+    """A ``reading.toml`` list (``afternoon``, ``half_past``…) as words, in the member's language and English."""
+    lists = [getattr(load_bundle(language).reading, field) for language in languages_read(locale)]
+    return frozenset(tokens(phrase) for phrases in lists for phrase in phrases)
+
+
 def _said_with_time(locale: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
     """The phrases (as words) that put a time after noon, and those that add half an hour."""
-    bundles = [load_bundle(language).reading for language in languages_read(locale)]
-    afternoon = frozenset(tokens(p) for b in bundles for p in b.afternoon)
-    return afternoon, frozenset(tokens(p) for b in bundles for p in b.half_past)
+    return _phrases(locale, "afternoon"), _phrases(locale, "half_past")
 
 
 def _half_before(text: str, locale: str) -> bool:
     """Whether the hour comes after a word that takes half an hour off it (Finnish "puoli 9")."""
-    words = {w for language in languages_read(locale) for w in load_bundle(language).reading.half_before}
-    return any(re.search(rf"\b{re.escape(word)}\s+\d", text.lower()) for word in words)
+    words, before = tokens(text), {phrase[0] for phrase in _phrases(locale, "half_before")}
+    return any(word in before and following.isdigit() for word, following in zip(words, words[1:], strict=False))
 
 
 def _holds_any(words: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -94,7 +98,7 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
     at = _clock(text, locale)
     afternoon, half_past = _said_with_time(locale)
     said = {word for phrase in afternoon | half_past for word in phrase} | {"am", "pm"}  # the clock's own
-    said |= {word for language in languages_read(locale) for word in load_bundle(language).reading.half_before}
+    said |= {word for phrase in _phrases(locale, "half_before") for word in phrase}
     rest = [word for word in words if not word.isdigit() and word not in said]
     if at is None or weekday is not None or rest:
         return None, None
@@ -104,6 +108,4 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
 
 def less_than_weekly(text: str, locale: str) -> bool:
     """"every other Friday", "joka toinen perjantai", "ogni due settimane": asked less often than weekly."""
-    words = tokens(text)
-    phrases = [phrase for language in languages_read(locale) for phrase in load_bundle(language).reading.every_other]
-    return any(holds(words, tokens(phrase)) for phrase in phrases)
+    return _holds_any(tokens(text), _phrases(locale, "every_other"))

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Literal
 
 from flows.content import ACTION_WORDS, CHECKIN_WORDS, LANGUAGES, QuestionBack, ReadingWords, load_bundle
-from flows.matching import Hit, Matcher, build_matcher, covered, find
+from flows.matching import Hit, Matcher, build_matcher, covered, find, holds
 from flows.reading import languages_read, lexicon_for, plain_pronouns, read_words, tokens
 from flows.schedule_words import read_schedule, weekday_names
 from flows.values import whole_number
@@ -88,8 +88,12 @@ def negated(words: tuple[str, ...], hits: list[Hit], locale: str, refusing: bool
 
 def excluding(words: tuple[str, ...], locale: str) -> bool:
     """Whether the reply names something left out ("except", "paitsi", "tranne")."""
-    phrases = {tokens(p) for _, w in words_read(locale) for p in w.markers.excluding}
-    return any(words[i : i + len(p)] == p for p in phrases for i in range(len(words)))
+    return any(holds(words, phrase) for phrase in _excluding(locale))
+
+
+@cache
+def _excluding(locale: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tokens(p) for _, w in words_read(locale) for p in w.markers.excluding)
 
 
 @cache

@@ -69,7 +69,7 @@ class Journey(CheckinSettings):
         """The member says which stage is theirs. The stage they already hold, picked when nothing asks
         for one (a second click on "This is me", an old card), changes nothing and sends no coaching."""
         row = self._member(member)
-        prompt = OpenPrompts(self.store, self.clock).current(member)
+        prompt = OpenPrompts(self.store, self.clock).current(member) if row.stage == stage else None
         if row.stage == stage and (prompt is None or prompt.kind not in STAGE_ASKING):
             return [Notice("stage_already", {"stage": stage})]
         return self._change(row, f"place_{stage}", source)

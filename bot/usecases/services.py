@@ -17,7 +17,7 @@ from bot.usecases.privacy import Privacy
 from bot.usecases.profiles import Profiles
 from bot.usecases.report import Reports
 from bot.usecases.workspaces import Workspaces
-from flows.content import Bundle, load_bundle
+from flows.content import Bundle, language_for, load_bundle
 from flows.outcomes import HomeTab
 from flows.understanding import stranger_language
 from flows.values import Clock, MemberKey
@@ -41,9 +41,9 @@ class Services:
     def conversation(self, member: MemberKey, text: str = "") -> Conversation:
         """What the member types in their DM, read in their language against what was last asked; for
         someone the coach keeps nothing of, in the language in which ``text`` asks for something."""
-        if self.store.member(member) is None:
-            return Conversation(self.store, load_bundle(stranger_language(text, self.bundle.locale)), self.clock)
-        return Conversation(self.store, self.bundle_for(member), self.clock)
+        row = self.store.member(member)  # read once: every typed DM comes this way
+        known = language_for(row.locale, row.language) if row is not None else None
+        return Conversation(self.store, load_bundle(known or stranger_language(text, self.bundle.locale)), self.clock)
 
     def journey(self) -> Journey:
         """The journey's content choices (quiz questions, tip counts) are the same in every locale."""
