@@ -32,7 +32,7 @@ from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
 from bot.usecases.workspaces import Workspaces
 from flows.content import LANGUAGES, load_bundle
-from flows.options import warm_up
+from flows.readiness_answers import warm_up
 from flows.reading import lexicon_for
 from flows.values import Clock, utc_now, whole_number
 

@@ -29,6 +29,7 @@ from flows.understanding import (
     stopwords,
     words_read,
 )
+from flows.understanding import warm_up as warm_up_words
 from flows.values import whole_number
 
 _RANGE = re.compile(r"(\d+)\s*[–\-]\s*(\d+)")
@@ -233,15 +234,10 @@ def read_stage(text: str, locale: str) -> int | None:
 
 
 def warm_up(locale: str) -> None:
-    """Build every reader's tables for ``locale`` now (at start-up), not on a member's first reply."""
-    from flows.understanding import warm_up as warm_up_words
-
+    """Build these readers' tables for ``locale`` now (at start-up), not on a member's first reply
+    (the six questions': ``flows.readiness_answers.warm_up``, which calls this)."""
     warm_up_words(locale)
-    from flows.readiness_answers import answer_options
-
     bundle = load_bundle(locale)
-    for question in bundle.assessment.questions:
-        answer_options(question.id, locale)
     for quiz in bundle.stages.quiz:
         quiz_options(quiz.id, locale)
         option_matcher(quiz_options(quiz.id, locale), locale)

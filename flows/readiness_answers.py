@@ -11,6 +11,7 @@ from functools import cache
 from flows.content import RATINGS, Rating, load_bundle
 from flows.matching import find
 from flows.options import Option, option_matcher, read_options
+from flows.options import warm_up as warm_options
 from flows.reading import lexicon_for, signals_in, tokens
 from flows.understanding import Understanding, read_rating, words_read
 
@@ -70,3 +71,10 @@ def read_answer(text: str, locale: str, question_id: str) -> Understanding:
     if cautious & {"negator", "doubt"}:
         return Understanding(guess=general.guess)  # "we should have a clear goal": no answer to offer first
     return Understanding(guess=general.guess or topical.choice)
+
+
+def warm_up(locale: str) -> None:
+    """Build every reader's tables for ``locale`` now (at start-up), the six questions' included."""
+    warm_options(locale)
+    for question in load_bundle(locale).assessment.questions:
+        option_matcher(answer_options(question.id, locale), locale)
