@@ -61,21 +61,63 @@ def stale_as_snapshot() -> Iterator[None]:
         raise StaleSnapshot("another transaction changed what this request read") from error
 
 
-class PgDatabase:
-    """One connection, as the queries use it."""
+class Opening:
+    """What a unit of work has yet to tell the server before its next statement: ``begin`` (or, after
+    ``end_reading``, ``commit`` then ``begin``). It goes out with that statement, in one round trip
+    (psycopg's pipeline mode), rather than in round trips of its own; a unit that runs no statement
+    sends nothing at all."""
 
-    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+    def __init__(self, begin: bytes) -> None:
+        self.pending = [begin]
+        self.open_on_server = False  # a transaction is open on the connection
+
+    def restart(self) -> None:
+        """Commit what is open (if anything) and begin anew, with the next statement."""
+        self.pending = [b"commit", b"begin"] if self.open_on_server else [b"begin"]
+
+    def send_with(self, conn: psycopg.Connection[tuple[Any, ...]], statement: Callable[[], None]) -> None:
+        """Run ``statement`` (or nothing), after what is pending, in one round trip."""
+        if not self.pending:
+            statement()
+            return
+        pending, self.pending = self.pending, []
+        with conn.pipeline():
+            for opening in pending:
+                conn.execute(opening)
+            self.open_on_server = True
+            statement()
+
+
+class PgDatabase:
+    """One connection, as the queries use it; in a unit of work, with what it has yet to open."""
+
+    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]], opening: Opening | None = None) -> None:
         self.conn = conn
+        self.opening = opening
+
+    def open(self) -> None:
+        """Send what the unit has yet to open, now (before psycopg's own ``transaction()``, say)."""
+        if self.opening is not None:
+            self.opening.send_with(self.conn, lambda: None)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        with stale_as_snapshot():
-            cursor = self.conn.execute(postgres_sql(sql).encode(), _params(params))
+        with stale_as_snapshot(), self.conn.cursor() as cursor:
+            self._run(cursor, sql, params)
             return Result(cursor.fetchall() if cursor.description else [], cursor.rowcount)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with stale_as_snapshot(), self.conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(postgres_sql(sql).encode(), _params(params))
+            self._run(cursor, sql, params)
             return cursor.fetchall() if cursor.description else []
+
+    def _run(self, cursor: psycopg.Cursor[Any], sql: str, params: Sequence[Any]) -> None:
+        def statement() -> None:
+            cursor.execute(postgres_sql(sql).encode(), _params(params))
+
+        if self.opening is None:
+            statement()
+        else:
+            self.opening.send_with(self.conn, statement)
 
 
 class PooledDatabase:
@@ -112,14 +154,14 @@ class PgConnection(Session):
         with self.pool.connection() as conn:
             migrate(conn)
 
-    def _held(self) -> psycopg.Connection[tuple[Any, ...]] | None:
-        held: psycopg.Connection[tuple[Any, ...]] | None = getattr(self._local, "conn", None)
+    def _held(self) -> PgDatabase | None:
+        """This thread's connection while it is in a transaction (a unit of work or a ``write``)."""
+        held: PgDatabase | None = getattr(self._local, "held", None)
         return held
 
     @property
     def db(self) -> PgDatabase | PooledDatabase:
-        held = self._held()
-        return PgDatabase(held) if held is not None else PooledDatabase(self.pool)
+        return self._held() or PooledDatabase(self.pool)
 
     @contextmanager
     def write(self) -> Iterator[PgDatabase]:
@@ -127,16 +169,17 @@ class PgConnection(Session):
         held = self._held()
         if held is not None:
             self._writing()
-            with held.transaction():
-                yield PgDatabase(held)
+            held.open()
+            with held.conn.transaction():
+                yield held
             return
         with self.pool.connection() as conn:
-            self._local.conn = conn
+            self._local.held = PgDatabase(conn)
             try:
                 with conn.transaction():
-                    yield PgDatabase(conn)
+                    yield self._local.held
             finally:
-                self._local.conn = None
+                self._local.held = None
 
     @contextmanager
     def atomic(self) -> Iterator[PgDatabase]:
@@ -146,13 +189,13 @@ class PgConnection(Session):
                 yield db
         else:
             self._writing()
-            yield PgDatabase(held)
+            yield held
 
     def _write_one(self, sql: str, params: Sequence[Any]) -> Result:
         held = self._held()
         if held is not None:  # one statement is atomic by itself: no savepoint
             self._writing()
-            return PgDatabase(held).execute(sql, params)
+            return held.execute(sql, params)
         return self.db.execute(sql, params)
 
     @contextmanager
@@ -169,19 +212,20 @@ class PgConnection(Session):
             yield
             return
         unit = Unit(reading=snapshot and not exclusive)
+        opening = Opening(b"begin isolation level repeatable read" if unit.reading else b"begin")
         with self.pool.connection() as conn:
-            self._local.unit, self._local.conn = unit, conn
+            self._local.unit, self._local.held = unit, PgDatabase(conn, opening)
             try:
-                conn.execute(b"begin isolation level repeatable read" if unit.reading else b"begin")
                 try:
                     yield
                 except BaseException:
-                    if not conn.closed:
+                    if opening.open_on_server and not conn.closed:
                         conn.execute(b"rollback")
                     raise
-                conn.execute(b"commit")
+                if opening.open_on_server:
+                    conn.execute(b"commit")
             finally:
-                self._local.unit, self._local.conn = None, None
+                self._local.unit, self._local.held = None, None
         for hook in unit.after_commit:
             hook()
 
@@ -194,9 +238,8 @@ class PgConnection(Session):
         if it has written nothing yet, its snapshot is let go, so they never find it stale."""
         unit: Unit | None = getattr(self._local, "unit", None)
         held = self._held()
-        if unit is not None and held is not None and unit.reading and not unit.begun:
-            held.execute(b"commit")
-            held.execute(b"begin")
+        if unit is not None and held is not None and held.opening is not None and unit.reading and not unit.begun:
+            held.opening.restart()
             unit.reading = False
 
     def _writing(self) -> None:
@@ -217,6 +260,7 @@ class PgConnection(Session):
         return [str(row[0]) for row in rows]
 
     def executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        db.open()
         with db.conn.cursor() as cursor:
             cursor.executemany(postgres_sql(sql).encode(), [_params(row) for row in rows])
 

@@ -1,0 +1,80 @@
+"""What a unit of work costs in round trips to PostgreSQL, read from libpq's own trace of the protocol:
+each round trip ends with the server's ``ReadyForQuery``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.store.postgres import PostgresStore
+
+COUNT = "select count(*) from members"
+
+
+@pytest.fixture
+def store(postgres_url: str) -> Iterator[PostgresStore]:
+    opened = PostgresStore(postgres_url)
+    yield opened
+    opened.close()
+
+
+def round_trips(store: PostgresStore, trace: Path, unit: Callable[[], None], snapshot: bool = True) -> list[str]:
+    """The statements each round trip of ``unit`` (run as one unit of work) carried, in order."""
+    traced = []
+    with trace.open("w") as file:
+        try:
+            with store.unit_of_work(snapshot=snapshot):
+                held = store._held()
+                assert held is not None
+                traced.append(held.conn.pgconn)
+                held.conn.pgconn.trace(file.fileno())
+                unit()
+        finally:
+            for pgconn in traced:
+                pgconn.untrace()
+    trips, statements = [], []
+    for line in trace.read_text().splitlines():
+        fields = line.split("\t")
+        if fields[1] == "F" and fields[3] in ("Parse", "Query"):
+            statements.append(fields[4].strip().split('"')[-2] if fields[3] == "Parse" else fields[4].strip()[1:-1])
+        if fields[1] == "B" and fields[3] == "ReadyForQuery":
+            trips.append(" + ".join(statements))
+            statements = []
+    return trips
+
+
+def test_a_units_begin_goes_out_with_its_first_statement(store: PostgresStore, tmp_path: Path) -> None:
+    def two_reads() -> None:
+        store.db.execute(COUNT)
+        store.db.query(COUNT)
+
+    trips = round_trips(store, tmp_path / "trace", two_reads)
+    assert trips == [f"begin isolation level repeatable read + {COUNT}", COUNT, "commit"]
+
+
+def test_a_unit_that_runs_no_statement_sends_nothing(store: PostgresStore, tmp_path: Path) -> None:
+    assert round_trips(store, tmp_path / "trace", lambda: None) == []
+
+
+def test_letting_go_of_the_snapshot_costs_no_round_trip_of_its_own(store: PostgresStore, tmp_path: Path) -> None:
+    """``end_reading`` before the request's own record: the snapshot's commit and the new begin go out
+    with the record's statement (and before any read, only the plain begin)."""
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def read_then_record() -> None:
+        store.db.execute(COUNT)
+        store.end_reading()
+        assert store.record_event("Ev1", now)
+
+    def record_only() -> None:
+        store.end_reading()
+        assert store.record_event("Ev2", now)
+
+    first, second, last = round_trips(store, tmp_path / "trace", read_then_record)
+    assert (first, last) == (f"begin isolation level repeatable read + {COUNT}", "commit")
+    assert second.startswith("commit + begin + insert into processed_events")
+    begin, commit = round_trips(store, tmp_path / "trace", record_only)
+    assert begin.startswith("begin + insert into processed_events") and commit == "commit"
