@@ -43,18 +43,24 @@ def test_a_tick_expires_old_oauth_states_and_event_ids(db_path: Path) -> None:
 
 RACER = """
 import sys
+import traceback
 from bot.store import Store
 print("ready", flush=True)
-sys.stdin.readline()  # all start migrating together, once every racer has imported
-Store(sys.argv[1])
+for path in sys.stdin:  # each line names a database; every racer opens it once all have been told
+    try:
+        Store(path.strip())
+        print("ok", flush=True)
+    except Exception as error:
+        print("failed:", "".join(traceback.format_exception_only(error)).strip().replace(chr(10), " "), flush=True)
 """
 
 
-def race(db_path: Path, racers: int = 6) -> list[str]:
-    """``racers`` processes open ``db_path`` at one instant, once each has imported the coach."""
+def race(databases: list[Path], racers: int = 6) -> list[str]:
+    """``racers`` processes open each of ``databases`` at one instant, one database after another;
+    the processes are started (and import the coach) once, for every round."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", RACER, str(db_path)],
+            [sys.executable, "-c", RACER],
             cwd=ROOT,
             env=child_env(),
             stdin=subprocess.PIPE,
@@ -64,32 +70,46 @@ def race(db_path: Path, racers: int = 6) -> list[str]:
         )
         for _ in range(racers)
     ]
-    for process in processes:
-        assert process.stdout is not None and process.stdout.readline() == "ready\n"
     failures = []
-    for process in processes:  # released one right after another, each blocked on its input
-        assert process.stdin is not None
-        process.stdin.write("go\n")
-        process.stdin.flush()
-    for process in processes:
-        _out, err = process.communicate(timeout=60)
-        if process.returncode != 0:
-            failures.append(err.strip().splitlines()[-1])
+    try:
+        for process in processes:
+            assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        for db_path in databases:
+            for process in processes:  # told one right after another, each blocked on its input
+                assert process.stdin is not None
+                process.stdin.write(f"{db_path}\n")
+                process.stdin.flush()
+            for process in processes:
+                assert process.stdout is not None
+                answer = process.stdout.readline().strip()
+                if answer != "ok":
+                    failures.append(answer or "the racer died")
+    finally:
+        for process in processes:
+            process.communicate(timeout=60)  # its input closed: it ends
     return failures
 
 
 @pytest.mark.parametrize("start", ["fresh", "older"])
 def test_processes_starting_together_all_migrate_the_database(tmp_path: Path, start: str) -> None:
     """A server and a cron tick started together after an upgrade; before, most of them crashed
-    with "database is locked" inside a migration."""
-    for attempt in range(3):
-        db_path = tmp_path / f"coach-{attempt}.db"
-        if start == "older":  # a database from before this release: only the first migration applied
-            names = [m.name for m in migrations._migrations]
+    with "database is locked" inside a migration. Three rounds, each on a database of its own."""
+    databases = [tmp_path / f"coach-{attempt}.db" for attempt in range(3)]
+    if start == "older":  # databases from before this release: only the first migration applied
+        names = [m.name for m in migrations._migrations]
+        for db_path in databases:
             migrations.apply(Database(db_path), stop_before=names[1])
-        assert race(db_path) == []
+    assert race(databases) == []
+    for db_path in databases:
         applied = [m.name for m in migrations.applied(Store(db_path).db)]
         assert applied == [m.name for m in migrations._migrations]
+
+
+def test_a_racer_that_fails_is_reported(tmp_path: Path) -> None:
+    """The race's own check can fail: a database that cannot be opened is named by every racer."""
+    (tmp_path / "a-folder.db").mkdir()
+    failures = race([tmp_path / "a-folder.db"], racers=2)
+    assert len(failures) == 2 and all(failure.startswith("failed:") for failure in failures)
 
 
 def test_the_waitress_floor_excludes_3_0_0() -> None:

@@ -4,6 +4,8 @@ its answer read the way the CLI reads it (the JSON between the two boundaries); 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import runpy
@@ -19,6 +21,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bot.cli import main
 from tests.conftest import ROOT, child_env, shared_file
 from tests.fake_slack import FakeSlack
 from tests.fake_socket_mode import FakeSocketMode, slash_command_envelope
@@ -188,9 +191,15 @@ def test_slack_run_serves_the_coach_over_socket_mode(tmp_path: Path, fake_slack:
 
 
 def coach_manifest(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "manifest", *args], cwd=ROOT, env=hook_env(), capture_output=True, text=True
-    )
+    """``coach manifest ARGS``, run in this process (the command is pure: it reads manifest.yml and
+    prints), as the process would end: its exit status, what it printed and what it complained of."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(["manifest", *args])
+        except SystemExit as leaving:  # argparse's refusals
+            status = leaving.code if isinstance(leaving.code, int) else 1
+    return subprocess.CompletedProcess(["coach", "manifest", *args], status, out.getvalue(), err.getvalue())
 
 
 def test_manifest_for_a_host_points_every_request_url_there() -> None:
@@ -222,6 +231,10 @@ def test_manifest_for_a_host_is_valid_for_slack() -> None:
 
 def test_manifest_without_url_is_manifest_yml() -> None:
     assert yaml.safe_load(coach_manifest().stdout) == manifest_yml()
+    as_a_process = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "manifest"], cwd=ROOT, env=hook_env(), capture_output=True, text=True
+    )
+    assert as_a_process.returncode == 0 and as_a_process.stdout == coach_manifest().stdout
 
 
 @pytest.mark.parametrize("url", ["http://coach.example.org", "coach.example.org", "https://", "https://a.org/?x=1"])
