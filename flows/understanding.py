@@ -86,6 +86,21 @@ def negated(words: tuple[str, ...], hits: list[Hit], locale: str, refusing: bool
     return any(w in against and i not in inside for i, w in enumerate(words))
 
 
+def refused(words: tuple[str, ...], hits: list[Hit], locale: str) -> bool:
+    """A plain "no" word of the member's own language just before a phrase it does not hold ("ei menty
+    eteenpäin", "nessun passo avanti", "no better"): the phrase is turned round. One later in the reply
+    ("worse, nobody posted anything") or in another language (Finnish "no" is "well") is not."""
+    own, inside = _own_refusals(locale), covered(hits)
+    return any(
+        words[i] in own and i not in inside for hit in hits for i in range(max(0, hit.start - 2), hit.start)
+    )
+
+
+@cache
+def _own_refusals(locale: str) -> frozenset[str]:
+    return frozenset(w for p in load_bundle(locale).reading.markers.refusals for w in tokens(p))
+
+
 def excluding(words: tuple[str, ...], locale: str) -> bool:
     """Whether the reply names something left out ("except", "paitsi", "tranne")."""
     return any(holds(words, phrase) for phrase in _excluding(locale))
@@ -201,9 +216,12 @@ def read_checkin(text: str, locale: str) -> Understanding:
     if command is not None and not hits:
         return Understanding(command=command)
     stage = stage_named(words, locale)
-    unsure = negated(words, hits, locale) or "?" in words
+    turned = negated(words, hits, locale) or refused(words, hits, locale)
+    unsure = turned or "?" in words
     if stage is not None:
         return Understanding(guess=f"stage_{stage}") if unsure else Understanding(choice=f"stage_{stage}")
+    if turned and hits:  # "we did not move forward": asked back with every option, not the one turned round
+        return Understanding()
     return one_choice(words, hits, locale, unsure)
 
 

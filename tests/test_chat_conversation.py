@@ -111,7 +111,7 @@ def test_the_checkin_in_words(tmp_path: Path) -> None:
 
 
 def test_a_checkin_reply_that_is_not_clear_is_asked_back_with_the_likeliest_option(tmp_path: Path) -> None:
-    out = talk(tmp_path / "c.db", ["stage", "3", "check in", "not better", "we slipped"])
+    out = talk(tmp_path / "c.db", ["stage", "3", "check in", "better?", "we slipped"])
     assert 'Did you mean "Moved forward"?' in out
     store = Store(tmp_path / "c.db")
     assert [r["outcome"] for r in store.db.query("select outcome from checkins")] == ["back"]
@@ -207,9 +207,9 @@ def test_a_pause_until_a_date_and_its_resume_are_typed_in_the_terminal_as_it_say
 
 
 def test_yes_or_no_to_did_you_mean_at_the_checkin_and_the_quiz(tmp_path: Path) -> None:
-    talk(tmp_path / "no.db", ["stage", "3", "check in", "not better", "no"])
+    talk(tmp_path / "no.db", ["stage", "3", "check in", "better?", "no"])
     assert list(Store(tmp_path / "no.db").db.query("select outcome from checkins")) == []
-    talk(tmp_path / "yes.db", ["stage", "3", "check in", "not better", "yes"])
+    talk(tmp_path / "yes.db", ["stage", "3", "check in", "better?", "yes"])
     assert [r["outcome"] for r in Store(tmp_path / "yes.db").db.query("select outcome from checkins")] == ["forward"]
     out = talk(tmp_path / "quiz.db", ["quiz", "2", "by hand maybe?", "yes"])
     assert 'Did you mean "By hand when we feel like it' in out

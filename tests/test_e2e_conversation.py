@@ -237,7 +237,7 @@ def test_a_plain_yes_to_did_you_mean_at_the_checkin_records_the_answer_offered(
     place(Store(settings.coach_db), member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
     tick(MONDAY)
     clock.now = MONDAY + timedelta(hours=1)  # the member answers after the check-in came
-    driver.dm(user, "not better")
+    driver.dm(user, "better?")
     forward = load_bundle(locale[:2]).messages.text("button_checkin_forward")
     driver.messages_with(user, f"Did you mean *{forward}*" if locale == "en-US" else f"*{forward}*")
     store = Store(settings.coach_db)

@@ -102,3 +102,27 @@ def test_language_command_switches_and_is_remembered(coach_server: SlackDriver, 
     assert "Domanda 2 di 6" in driver.wait_question(user, 2).args["text"]
     assert "en, fi, it" in driver.command_reply(user, "language sv")["text"]
     assert Store(settings.coach_db).member(MemberKey("T0001", user)).language == "it"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "asked"),
+    [
+        ("fi-FI", "ei menty eteenpäin", "Valitse jokin alla olevista vaihtoehdoista"),
+        ("it-IT", "nessun passo avanti", "Scegli una delle opzioni qui sotto"),
+        ("en-US", "no better this week", "Pick one of the options below"),
+    ],
+)
+def test_a_checkin_answer_turned_round_by_a_no_is_asked_back_not_recorded(
+    coach_server: SlackDriver, tick, settings, locale: str, typed: str, asked: str
+) -> None:
+    """ "ei menty eteenpäin" (we did not move forward) was recorded as *moved forward*, stage 4."""
+    driver = coach_server
+    user, member = "U2" + locale[:2].upper(), MemberKey("T0001", "U2" + locale[:2].upper())
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    place(Store(settings.coach_db), member, 3, "Europe/Helsinki", monday - timedelta(days=7))
+    tick(monday)
+    driver.dm(user, typed)
+    (reply,) = driver.messages_with(user, asked)
+    assert f'"{typed}"' in reply.args["text"] and "*" not in reply.args["text"]  # no option offered as meant
+    assert Store(settings.coach_db).member(member).stage == 3  # type: ignore[union-attr]

@@ -222,7 +222,27 @@ def test_a_checkin_naming_the_stage_and_a_negated_one() -> None:
     assert read_checkin("samassa ollaan", "fi").choice == "same"
     assert read_checkin("un po' meglio", "it").choice == "forward"
     not_better = read_checkin("not better", "en")
-    assert not_better.unsure and not_better.guess == "forward"
+    assert not_better.unsure and not_better.guess is None  # asked back with every option, "better" not offered
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "meant"),
+    [
+        ("ei menty eteenpäin", "fi", None),  # a "no" word just before the phrase turns it round
+        ("ei parempaan päin", "fi", None),
+        ("ei menty taaksepäin", "fi", None),
+        ("nessun passo avanti", "it", None),
+        ("no better this week", "en", None),
+        ("huonommin, kukaan ei julkassu mitään", "fi", "back"),  # a "no" later in the reply is another matter
+        ("peggio, nessuno ha pubblicato niente", "it", "back"),
+        ("no ei oo mitään muuttunu", "fi", "same"),  # Finnish "no" is "well"; "ei" is inside the phrase
+        ("no progress", "en", "same"),  # the phrase holds its own "no"
+    ],
+)
+def test_a_checkin_phrase_after_a_plain_no_word_is_asked_back(text: str, language: str, meant: str | None) -> None:
+    read = read_checkin(text, language)
+    assert read.choice == meant
+    assert meant is not None or (read.unsure and read.guess is None)
 
 
 def test_quiz_answers_by_meaning_and_by_number() -> None:
