@@ -58,38 +58,43 @@ class Hit:
 
 @dataclass(frozen=True)
 class Matcher:
-    """Phrases (as surface words and as stems) mapped to what they name."""
+    """Phrases mapped to what they name: as typed, and stemmed with their own language's stemmer."""
 
-    index: Mapping[tuple[str, ...], str]
+    index: Mapping[tuple[str, ...], str]  # the phrases as typed
+    stems: Mapping[str, Mapping[tuple[str, ...], str]]  # by language: that language's phrases, stemmed
     longest: int
-    singles: tuple[str, ...]  # one-word phrases long enough to be looked up with a slip
+    slips: Mapping[str, str]  # one-word phrases (typed or stemmed) long enough to be found with a slip
     languages: tuple[str, ...]
 
 
 def build_matcher(named: Iterable[tuple[str, str, str]], languages: Sequence[str]) -> Matcher:
     """``named``: (key, phrase, the phrase's language). A phrase listed twice keeps its first key."""
     index: dict[tuple[str, ...], str] = {}
+    stems: dict[str, dict[tuple[str, ...], str]] = {}
+    slips: dict[str, str] = {}
     for key, phrase, language in named:
         words = tokens(phrase)
         if not words:
             continue
+        stemmed = tuple(canonical(w, language) for w in words)
         index.setdefault(words, key)
-        index.setdefault(tuple(canonical(w, language) for w in words), key)
-    singles = tuple(sorted({k[0] for k in index if len(k) == 1 and len(k[0]) >= MIN_FUZZY and not k[0].isdigit()}))
-    return Matcher(index, max(map(len, index), default=1), singles, tuple(languages))
-
-
-def _forms(words: tuple[str, ...], languages: Sequence[str]) -> list[tuple[str, ...]]:
-    return [words, *(tuple(canonical(w, language) for w in words) for language in languages)]
+        stems.setdefault(language, {}).setdefault(stemmed, key)
+        for form in (words, stemmed):
+            if len(form) == 1 and len(form[0]) >= MIN_FUZZY and not form[0].isdigit():
+                slips.setdefault(form[0], key)
+    longest = max(map(len, index), default=1)
+    return Matcher(index, stems, longest, dict(sorted(slips.items())), tuple(languages))
 
 
 def find(words: tuple[str, ...], matcher: Matcher, fuzzy: bool = True) -> list[Hit]:
-    """Every phrase found, longest first, left to right, never overlapping."""
-    forms = _forms(words, matcher.languages)
+    """Every phrase found, longest first, left to right, never overlapping. A reply's words are stemmed
+    with each language read and compared with that language's phrases only: Italian "passati" and
+    English "pass" share a stem, not a meaning."""
+    stemmed = [(language, tuple(canonical(w, language) for w in words)) for language in matcher.languages]
     hits: list[Hit] = []
     i = 0
     while i < len(words):
-        hit = _hit_at(forms, i, matcher)
+        hit = _hit_at(words, stemmed, i, matcher)
         if hit is None and fuzzy:
             hit = _slip_at(words, i, matcher)
         if hit is None:
@@ -100,12 +105,15 @@ def find(words: tuple[str, ...], matcher: Matcher, fuzzy: bool = True) -> list[H
     return hits
 
 
-def _hit_at(forms: list[tuple[str, ...]], i: int, matcher: Matcher) -> Hit | None:
-    for size in range(min(matcher.longest, len(forms[0]) - i), 0, -1):
-        for form in forms:
-            key = matcher.index.get(form[i : i + size])
+def _hit_at(words: tuple[str, ...], stemmed: list[tuple[str, tuple[str, ...]]], i: int, matcher: Matcher) -> Hit | None:
+    for size in range(min(matcher.longest, len(words) - i), 0, -1):
+        key = matcher.index.get(words[i : i + size])
+        for language, form in stemmed:
             if key is not None:
-                return Hit(key, i, size)
+                break
+            key = matcher.stems.get(language, {}).get(form[i : i + size])
+        if key is not None:
+            return Hit(key, i, size)
     return None
 
 
@@ -113,10 +121,10 @@ def _slip_at(words: tuple[str, ...], i: int, matcher: Matcher) -> Hit | None:
     word = words[i]
     if not MIN_FUZZY <= len(word) <= MAX_WORD or word.isdigit():
         return None
-    found = process.extractOne(word, matcher.singles, scorer=OSA.distance, score_cutoff=1)
+    found = process.extractOne(word, matcher.slips.keys(), scorer=OSA.distance, score_cutoff=1)
     if found is None:
         return None
-    return Hit(matcher.index[(found[0],)], i, 1, fuzzy=True)
+    return Hit(matcher.slips[found[0]], i, 1, fuzzy=True)
 
 
 def covered(hits: Iterable[Hit]) -> set[int]:

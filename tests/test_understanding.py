@@ -8,6 +8,7 @@ import tracemalloc
 import pytest
 
 from flows.content import LANGUAGES, load_bundle
+from flows.matching import build_matcher, find
 from flows.options import read_field, read_quiz, read_stage
 from flows.outcomes import Ask, AskBack, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
 from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, prompt_of
@@ -396,3 +397,13 @@ def test_a_day_or_a_time_alone_for_the_checkin(text: str, language: str, read: t
 )
 def test_someone_new_is_read_in_the_language_their_request_is_in(typed: str, default: str, language: str) -> None:
     assert stranger_language(typed, default) == language
+
+
+def test_a_reply_is_stemmed_against_phrases_of_the_same_language_only() -> None:
+    """Italian "passati" and English "pass" share the stem "pass", not a meaning; an Italian member's
+    "ci siamo passati" at the check-in was read as skipping it."""
+    matcher = build_matcher([("skip", "pass", "en"), ("back", "peggiorare", "it")], ("it", "en"))
+    assert find(tokens("ci siamo passati"), matcher) == []
+    assert [hit.key for hit in find(tokens("passing"), matcher)] == ["skip"]  # English inflection, English phrase
+    assert [hit.key for hit in find(tokens("peggiorati"), matcher)] == ["back"]  # Italian inflection, Italian phrase
+    assert read_checkin("ci siamo passati a instagram", "it").choice is None
