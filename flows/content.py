@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -9,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from flows.content_words import AwayWords, Frozen, Markers
 from flows.plan import PlanContent
@@ -160,6 +161,9 @@ class ReadingWords(Frozen):
     afternoon: tuple[str, ...] = ()  # words that put a time of 1 to 11 after noon ("at 3 in the afternoon")
     half_past: tuple[str, ...] = ()  # words that put a whole hour's half after it ("alle 8 e mezza")
     half_before: tuple[str, ...] = ()  # words before an hour that mean half an hour earlier ("puoli 9": 8:30)
+    # A time of day said without a number, by the time it is read as ("tuesday evening": 18:00), at the
+    # question that asks for the check-in's day and time only (the confirmation says the time chosen).
+    times_of_day: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
     affirm: tuple[str, ...] = ()  # whole replies that confirm the answer offered ("pretty much", "quella")
     whole_yes_no: tuple[str, ...] = ()  # [whole] replies that are a yes or no ("on", "en"), not a pick
     checkin: Mapping[CheckinWord, tuple[str, ...]] = Field(default_factory=dict)  # check-in answers, anywhere
@@ -181,6 +185,14 @@ class ReadingWords(Frozen):
         if missing:
             raise ValueError(f"words missing for: {missing}")
         return self
+
+    @field_validator("times_of_day")
+    @classmethod
+    def _clock_times(cls, value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+        for at in value:
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
+                raise ValueError(f"times_of_day: {at!r} is no time of day (HH:MM)")
+        return value
 
 
 STAGE_NUMBERS = (1, 2, 3, 4, 5, 6)

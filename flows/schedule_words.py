@@ -1,5 +1,6 @@
 """The weekly check-in's day and time read from a reply: "Tuesdays at 8", "perjantaisin klo 14.30",
-"il lunedì alle 9"; at the question that asks for them, a day or a time alone ("monday", "9am")."""
+"il lunedì alle 9"; at the question that asks for them, also a time of day without a number
+("tuesday evening", "keskiviikkoisin puoliltapäivin") and a day or a time alone ("monday", "9am")."""
 
 from __future__ import annotations
 
@@ -81,9 +82,30 @@ def _clock(text: str, locale: str) -> str | None:
     return f"{hour:02d}:{minute:02d}" if minute < 60 else None
 
 
-def read_schedule(text: str, locale: str) -> tuple[int, str] | None:
-    """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear."""
-    weekday, at = _weekday_named(tokens(text), locale), _clock(text, locale)
+@cache
+def _times_of_day(locale: str) -> tuple[tuple[str, frozenset[tuple[str, ...]]], ...]:
+    """(HH:MM, the phrases read as it), in the member's language and English."""
+    times: dict[str, set[tuple[str, ...]]] = {}
+    for language in languages_read(locale):
+        for at, phrases in load_bundle(language).reading.times_of_day.items():
+            times.setdefault(at, set()).update(tokens(phrase) for phrase in phrases)
+    return tuple((at, frozenset(phrases)) for at, phrases in sorted(times.items()))
+
+
+def _time_named(words: tuple[str, ...], locale: str) -> str | None:
+    """The one time of day a reply names in words ("evening": 18:00), if exactly one."""
+    named = {at for at, phrases in _times_of_day(locale) if _holds_any(words, phrases)}
+    return named.pop() if len(named) == 1 else None
+
+
+def read_schedule(text: str, locale: str, asked: bool = False) -> tuple[int, str] | None:
+    """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear.
+    A time of day in words ("tuesday evening") counts only where the day and time were ``asked`` for:
+    said in passing ("busy on friday morning") it would move the check-in unasked."""
+    words = tokens(text)
+    weekday, at = _weekday_named(words, locale), _clock(text, locale)
+    if at is None and asked and len(_CLOCK.findall(text[:READ_CHARS])) == 0:
+        at = _time_named(words, locale)
     return (weekday, at) if weekday is not None and at is not None else None
 
 
@@ -99,6 +121,9 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
     afternoon, half_past = _said_with_time(locale)
     said = {word for phrase in afternoon | half_past for word in phrase} | {"am", "pm"}  # the clock's own
     said |= {word for phrase in _phrases(locale, "half_before") for word in phrase}
+    if at is None and not any(word.isdigit() for word in words):  # "mornings", "a mezzogiorno"
+        at = _time_named(tuple(words), locale)
+        said |= {word for _, phrases in _times_of_day(locale) for phrase in phrases for word in phrase}
     rest = [word for word in words if not word.isdigit() and word not in said]
     if at is None or weekday is not None or rest:
         return None, None

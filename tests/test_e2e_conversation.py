@@ -294,6 +294,36 @@ def test_a_day_or_a_time_alone_answers_the_checkin_settings_question(
 
 
 @pytest.mark.parametrize(
+    ("locale", "typed", "expected"),
+    [
+        ("en-US", "tuesday evening", (1, "18:00")),
+        ("fi-FI", "keskiviikkoisin puoliltapäivin", (2, "12:00")),
+        ("it-IT", "venerdì mattina", (4, "09:00")),
+    ],
+)
+def test_a_day_and_a_time_of_day_in_words_answer_the_checkin_settings_question(
+    coach_server: SlackDriver, settings, locale: str, typed: str, expected: tuple[int, str]
+) -> None:
+    """Probe: "tuesday evening", "wednesdays at noon" at "Which day and time?" were not read. The
+    confirmation names the time chosen, so the member sees 18:00 for "evening"."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "7")
+    bundle = load_bundle(locale[:2])
+    store = Store(settings.coach_db)
+    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    driver.dm(user, "settings")
+    driver.messages_with(user, bundle.messages.text("settings_ask")[:20])
+    driver.dm(user, typed)
+    (saved,) = driver.messages_with(user, bundle.messages.text("settings_saved", weekday="", time="", tz="")[:12])
+    assert expected[1] in saved.args["text"] or expected[1].replace(":", ".") in saved.args["text"]
+    row = store.member(member)
+    assert row is not None and (row.checkin_weekday, row.checkin_time) == expected
+    driver.dm(user, f"we are busy on {typed}")  # said with nothing asked: the check-in stays
+    row = store.member(member)
+    assert row is not None and (row.checkin_weekday, row.checkin_time) == expected
+
+
+@pytest.mark.parametrize(
     ("locale", "what", "no"), [("en-US", "what do you mean?", "not really"), ("it-IT", "cioè?", "non proprio")]
 )
 def test_a_quiz_question_back_explains_that_question_and_a_no_to_how_is_asked_back(

@@ -356,6 +356,29 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
 )
 def test_a_checkin_schedule_in_words(text: str, language: str, schedule: tuple[int, str] | None) -> None:
     assert read_schedule(text, language) == schedule
+    assert read_schedule(text, language, asked=True) == schedule  # a number's time wins over words
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "schedule"),
+    [
+        ("tuesday evening", "en", (1, "18:00")),  # probe: unread
+        ("wednesdays at noon", "en", (2, "12:00")),
+        ("friday morning", "en", (4, "09:00")),
+        ("tiistai-iltana", "fi", (1, "18:00")),
+        ("keskiviikkoisin puoliltapäivin", "fi", (2, "12:00")),
+        ("martedì sera", "it", (1, "18:00")),
+        ("mercoledì a mezzogiorno", "it", (2, "12:00")),
+        ("tuesday morning at 10", "en", (1, "10:00")),  # the number says the time
+        ("monday morning or evening", "en", None),  # two times: not clear
+    ],
+)
+def test_a_time_of_day_in_words_is_read_only_where_the_day_and_time_were_asked(
+    text: str, language: str, schedule: tuple[int, str] | None
+) -> None:
+    assert read_schedule(text, language, asked=True) == schedule
+    if schedule is not None and not any(c.isdigit() for c in text):
+        assert read_schedule(text, language) is None  # "busy on friday morning", said in passing, moves nothing
 
 
 @pytest.mark.parametrize(
@@ -376,6 +399,10 @@ def test_a_checkin_schedule_in_words(text: str, language: str, schedule: tuple[i
         ("monday 9", "en", (None, None)),  # both: read_schedule's
         ("we are busy on mondays", "en", (None, None)),
         ("25:00", "en", (None, None)),
+        ("mornings", "en", (None, "09:00")),
+        ("a mezzogiorno", "it", (None, "12:00")),
+        ("iltaisin", "fi", (None, "18:00")),
+        ("morning or evening", "en", (None, None)),
     ],
 )
 def test_a_day_or_a_time_alone_for_the_checkin(text: str, language: str, read: tuple[int | None, str | None]) -> None:

@@ -243,7 +243,7 @@ class Conversation(Intents):
         return [Notice("restart_kept"), *(self.coach.ask_current(row) if row is not None else [])]
 
     def _settings(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
-        schedule = read_schedule(text, self.locale)
+        schedule = read_schedule(text, self.locale, asked=True)
         day, at = read_day_or_time(text, self.locale)  # "monday" or "9am" alone: the other stays as it was
         wanted = read_intent(text, self.locale).command
         if wanted == "help":  # the help, and the question stays asked
