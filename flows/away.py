@@ -101,7 +101,21 @@ def find_date(text: str, locale: str, today: date) -> tuple[date | None, str]:
 
 
 def _without(text: str, match: re.Match[str]) -> str:
-    return f"{text[: match.start()]} {text[match.end():]}"
+    return f"{text[: match.start()]} {text[match.end() :]}"
+
+
+# An amount no span is counted in: signed ("-3 weeks"), with a fraction ("2.5 weeks", "1e3 days") or too
+# long to be meant ("99999999999999999999 weeks"); read before the words, which drop the sign and the point.
+_ODD_AMOUNT = re.compile(r"(?:[-−+]\s*\d+|\d+[.,]\d+|\d+e\d+|\d{4,})\s*([^\W\d_]+)")
+
+
+def odd_amount(text: str, words: AwayWords) -> bool:
+    """Whether ``text`` holds a span whose amount is no plain whole number ("-3 weeks", "2.5 weeks")."""
+    units = set(tokens(" ".join((*words.weeks, *words.days))))
+    return any(
+        tokens(match.group(1))[:1] and tokens(match.group(1))[0] in units
+        for match in _ODD_AMOUNT.finditer(text.lower())
+    )
 
 
 def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tuple[date | None, tuple[str, ...]]:
@@ -138,9 +152,10 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     a pause word, a date that cannot be read ("pause until the end of January") is a request without
     a date (``until`` None), so the member can be told how to write it, never paused for good."""
     words = with_english(words, locale)
-    found, rest = find_date(text, locale, today)
+    odd = odd_amount(text, words)  # "pause for -3 weeks", "2.5 weeks": no date, no span, asked again
+    found, rest = (None, text) if odd else find_date(text, locale, today)
     words_left, spanned = tokens(rest), False
-    if found is None:
+    if found is None and not odd:
         found, words_left = find_span(words_left, words, today)
         spanned = found is not None
     phrases = [tokens(phrase) for phrase in words.phrases]

@@ -118,6 +118,9 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("fi-FI", "tauko kaksi viikkoa", (TEST_NOW + timedelta(weeks=2)).date().isoformat()),
         ("it-IT", "ferie fino al 18/1, pausa", "2027-01-18"),
         ("en-US", "pause until the end of january", None),
+        ("en-US", "pause for -2 weeks", None),  # probe: paused for 2 weeks, the sign dropped
+        ("fi-FI", "tauko 2,5 viikkoa", None),  # probe: "2.5 weeks" paused until 2 May
+        ("it-IT", "pausa per 1e3 giorni", None),  # probe: paused 3 days
     ],
 )
 def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(
@@ -145,3 +148,16 @@ def test_coach_pause_for_a_span_pauses_until_its_end(coach_server: SlackDriver, 
     assert "Paused until" in answer
     row = Store(settings.coach_db).member(MemberKey("T0001", user))
     assert row is not None and row.paused and row.paused_until == (TEST_NOW + timedelta(weeks=2)).date()
+
+
+@pytest.mark.parametrize("span", ["for -3 weeks", "for 2.5 weeks", "for 1e3 days", "for 99999999999999999999 weeks"])
+def test_coach_pause_for_a_span_that_is_no_whole_number_pauses_nothing(
+    coach_server: SlackDriver, settings, span: str
+) -> None:
+    """Attack probe: "-3 weeks" paused 3 weeks, "2.5 weeks" until 2 May, "1e3 days" 3 days and a
+    twenty-digit number 9 weeks."""
+    driver, user = coach_server, "U0AWAYODD"
+    answer = driver.command_reply(user, f"pause {span}")["text"]
+    assert answer == load_bundle("en").messages.text("pause_bad_date")
+    row = Store(settings.coach_db).member(MemberKey("T0001", user))
+    assert row is None or (not row.paused and row.paused_until is None)

@@ -13,6 +13,7 @@ from flows.away import (
     find_date,
     find_span,
     local_today,
+    odd_amount,
     pause_over,
     pause_problem,
     read_pause_request,
@@ -111,10 +112,12 @@ class CheckinSettings:
         if not args:
             return self.pause(member)
         row = self._member(member)
-        today = local_today(self.clock(), row.tz)
-        found, _rest = find_date(" ".join(args), bundle.locale, today)
+        today, text, words = local_today(self.clock(), row.tz), " ".join(args), with_english(bundle.away, bundle.locale)
+        if odd_amount(text, words):  # "/coach pause for -3 weeks", "2.5 weeks": asked again, nothing paused
+            return self.pause_until(member, None)
+        found, _rest = find_date(text, bundle.locale, today)
         if found is None:  # "/coach pause for 2 weeks", as the DM reads it
-            found, _words = find_span(tokens(" ".join(args)), with_english(bundle.away, bundle.locale), today)
+            found, _words = find_span(tokens(text), words, today)
         return self.pause_until(member, found)
 
     def resume_ended_pauses(self, now: datetime) -> int:
