@@ -8,6 +8,7 @@ i.e. an hour later; a time that occurs twice (autumn) is taken at its first occu
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +56,17 @@ def week_key(instant: datetime, tz_name: str | None) -> str:
     """The ISO week of ``instant`` in the member's zone, e.g. ``2026-W48``: one check-in per key."""
     year, week, _ = instant.astimezone(zone(tz_name)).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def is_week_key(text: str) -> bool:
+    """Whether ``text`` is a week as ``week_key`` writes it (an ISO week that exists)."""
+    if not re.fullmatch(r"\d{4}-W\d{2}", text):
+        return False
+    try:
+        date.fromisocalendar(int(text[:4]), int(text[6:]), 1)
+    except ValueError:
+        return False
+    return True
 
 
 def due_checkin(now: datetime, tz_name: str | None, weekday: int, at: time) -> tuple[str, datetime] | None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store, send_key
+from flows.content import load_bundle
 from flows.values import MemberKey
-from tests.blocks import all_text
+from tests.blocks import all_text, find_button
 from tests.fake_slack import FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -187,6 +188,24 @@ def test_checkin_pick_a_stage_and_an_old_checkin(coach_server: SlackDriver, tick
     store = Store(settings.coach_db)
     assert store.member(MEMBER).stage == 5  # type: ignore[union-attr]
     assert [(c["to_stage"], c["source"]) for c in store.stage_changes(MEMBER)] == [(3, "placement"), (5, "checkin")]
+
+
+@pytest.mark.parametrize("value", ["checkin:2026-W48:zzz", "checkin:2099-W99:back", "checkin:2099-W51:back", "checkin"])
+def test_a_checkin_button_no_checkin_of_the_coachs_says_is_called_unreadable(
+    coach_server: SlackDriver, tick, settings, value: str
+) -> None:
+    """Attack probe: a made-up answer or a week never sent got "That check-in is from an earlier week"."""
+    driver = coach_server
+    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    place(Store(settings.coach_db), MEMBER, 3, "Europe/Helsinki", monday - timedelta(days=7))
+    tick(monday)
+    (this_week,) = checkins_to(driver.fake, USER)
+    _button, block_id = find_button(this_week.args["blocks"], "checkin:forward", None)
+    forged = driver.action_body(USER, this_week, "checkin:forward", value, block_id)
+    assert driver.post(forged, "application/x-www-form-urlencoded").status == 200
+    driver.messages_with(USER, load_bundle("en").messages.text("stale_button"))
+    store = Store(settings.coach_db)
+    assert store.member(MEMBER).stage == 3 and not store.has_checkin(MEMBER, "2026-W48")  # type: ignore[union-attr]
 
 
 def test_tips_rotate_without_repeats(coach_server: SlackDriver, tick, settings) -> None:

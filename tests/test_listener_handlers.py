@@ -90,8 +90,10 @@ def test_unreadable_clicks_change_nothing(services: Services, decide: actions.De
     assert (services.store.latest_assessment(MEMBER), services.store.member(MEMBER)) == before
 
 
-def test_a_check_in_click_without_its_parts_is_old(services: Services) -> None:
-    assert click(services, actions.checkin, {"value": "checkin"}) == [Notice("checkin_old")]
+@pytest.mark.parametrize("value", ["checkin", "checkin:2026-W48:zzz", "checkin:2099-W99:back", "checkin:W48:back"])
+def test_a_check_in_click_without_its_parts_is_unreadable(services: Services, value: str) -> None:
+    """Not "from an earlier week": no check-in of the coach's said it (attack probe)."""
+    assert click(services, actions.checkin, {"value": value}) == [Notice("stale_button")]
 
 
 def test_a_payload_without_a_user_is_acknowledged_and_ignored(services: Services) -> None:

@@ -57,6 +57,7 @@ from bot.views.privacy import FORGET_ACTION
 from flows.content import QUESTION_IDS, RATINGS, STAGE_NUMBERS, Rating
 from flows.journey import CHECKIN_OUTCOMES, Source
 from flows.outcomes import Closed, Notice, Outcome
+from flows.schedule import is_week_key
 from flows.values import MemberKey, whole_number
 
 log = logging.getLogger(__name__)
@@ -145,8 +146,8 @@ def stage_pick(services: Services, member: MemberKey, action: dict[str, Any]) ->
 
 def checkin(services: Services, member: MemberKey, action: dict[str, Any]) -> list[Outcome]:
     prefix, period, outcome = value_parts(action, 3)
-    if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES:
-        return [Notice("checkin_old")]
+    if prefix != "checkin" or outcome not in CHECKIN_OUTCOMES or not is_week_key(period):
+        return STALE
     return services.journey().checkin_answer(member, period, outcome)
 
 

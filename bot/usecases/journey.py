@@ -87,7 +87,9 @@ class Journey(CheckinSettings):
         if row is None:  # forgotten since the check-in was sent: an old button recreates nothing
             return [Notice("checkin_old")]
         latest = self.store.latest_sent_period(member, CHECKIN_KIND)
-        if latest is None or period != latest:
+        if latest is None or period > latest:  # a week never sent: no button of the coach's says it
+            return [Notice("stale_button")]
+        if period != latest:
             return [Notice("checkin_old")]
         if not self.store.record_checkin(member, period, row.stage, outcome, self.clock()):
             return [Notice("checkin_already")]
