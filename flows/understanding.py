@@ -92,7 +92,7 @@ def refused(words: tuple[str, ...], hits: list[Hit], locale: str) -> bool:
     ("worse, nobody posted anything") or in another language (Finnish "no" is "well") is not."""
     own, inside = _own_refusals(locale), covered(hits)
     return any(
-        words[i] in own and i not in inside for hit in hits for i in range(max(0, hit.start - 2), hit.start)
+        words[i] in own and i not in inside for hit in hits for i in range(max(0, hit.start - 3), hit.start)
     )
 
 

@@ -234,6 +234,10 @@ def test_a_checkin_naming_the_stage_and_a_negated_one() -> None:
         ("ei menty taaksepäin", "fi", None),
         ("nessun passo avanti", "it", None),
         ("no better this week", "en", None),
+        ("we didnt move forward", "en", None),  # probe: recorded as moved forward
+        ("didn't slip back", "en", None),
+        ("ei oo menty eteenpäin", "fi", None),
+        ("nn siamo andati avanti", "it", None),  # "nn" is how "non" is often typed
         ("huonommin, kukaan ei julkassu mitään", "fi", "back"),  # a "no" later in the reply is another matter
         ("peggio, nessuno ha pubblicato niente", "it", "back"),
         ("no ei oo mitään muuttunu", "fi", "same"),  # Finnish "no" is "well"; "ei" is inside the phrase
