@@ -12,6 +12,7 @@ occurrence. A pause ends at midnight starting that date, in the member's own tim
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -34,7 +35,7 @@ from flows.schedule import (
     zone,
 )
 
-MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "lead_words")
+MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "months", "lead_words")
 LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -119,16 +120,33 @@ def odd_amount(text: str, words: AwayWords) -> bool:
 
 
 def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tuple[date | None, tuple[str, ...]]:
-    """A span of time from today ("2 weeks", "kaksi viikkoa", "una settimana") as the day it ends,
-    and the words without it; (None, the words) when there is none."""
+    """A span of time from today ("2 weeks", "kaksi viikkoa", "una settimana", "a month") as the day it
+    ends, and the words without it; (None, the words) when there is none. A unit right after a pause
+    word stands for one of it ("tauko viikoksi", "tauko kuukaudeksi")."""
     amounts = {word: n for n, names in enumerate(words.numbers, start=1) for word in tokens(" ".join(names))}
-    weeks, days = set(tokens(" ".join(words.weeks))), set(tokens(" ".join(words.days)))
-    for i, (amount_word, unit) in enumerate(zip(words_typed, words_typed[1:], strict=False)):
-        amount = int(amount_word) if amount_word.isdigit() and len(amount_word) <= 3 else amounts.get(amount_word)
-        if amount and (unit in weeks or unit in days):
-            span = timedelta(weeks=amount) if unit in weeks else timedelta(days=amount)
-            return today + span, words_typed[:i] + words_typed[i + 2 :]
+    units = {unit: kind for kind in ("weeks", "days", "months") for unit in tokens(" ".join(getattr(words, kind)))}
+    pausing = set(tokens(" ".join(words.pause_words)))
+    for i, word in enumerate(words_typed):
+        kind = units.get(word)
+        if kind is None or i == 0:
+            continue
+        before = words_typed[i - 1]
+        amount = int(before) if before.isdigit() and len(before) <= 3 else amounts.get(before)
+        if amount is None and before in pausing:  # the pause word stays: it is what asks
+            return _after(today, 1, kind), words_typed[:i] + words_typed[i + 1 :]
+        if amount:
+            return _after(today, amount, kind), words_typed[: i - 1] + words_typed[i + 1 :]
     return None, words_typed
+
+
+def _after(today: date, amount: int, kind: str) -> date:
+    if kind == "weeks":
+        return today + timedelta(weeks=amount)
+    if kind == "days":
+        return today + timedelta(days=amount)
+    index = today.month - 1 + amount  # calendar months: 31 January and a month is 28 (or 29) February
+    year, month = today.year + index // 12, index % 12 + 1
+    return date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
 
 
 @cache
@@ -165,12 +183,24 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     until = set(tokens(" ".join(words.until_words))) & set(words_left)
     if found is not None and (any(holds(words_left, p) for p in phrases) or (starts_pausing and (until or spanned))):
         return PauseRequest(found)  # "pause 2027-01-15" alone may mean from that day: not read as until
-    hints = set(tokens(" ".join((*words.until_words, *words.weeks, *words.days)))) | set(month_numbers(locale))
+    hints = set(tokens(" ".join((*words.until_words, *words.weeks, *words.days, *words.months)))) | set(
+        month_numbers(locale)
+    )
     if any(asking[:1] == p[:1] and set(p) <= set(asking) for p in phrases):
         return PauseRequest(None)
     if starts_pausing and (until or hints & set(asking) or any(word.isdigit() for word in asking)):
         return PauseRequest(None)  # a pause with a span or a date in it, but not one to pause until
     return None
+
+
+def says_when(text: str, words: AwayWords, locale: str) -> bool:
+    """Whether ``text`` names a time at all (a number, a span's unit, "until", a month): a pause asked
+    with one that could not be read is asked again, never taken as a pause for good."""
+    words = with_english(words, locale)
+    typed = set(tokens(text))
+    units = tokens(" ".join((*words.until_words, *words.weeks, *words.days, *words.months)))
+    named = {word for names in words.numbers for word in tokens(" ".join(names))} - {"a", "an", "un", "una", "uno"}
+    return any(w.isdigit() for w in typed) or bool(typed & (set(units) | named | set(month_numbers(locale))))
 
 
 def pause_problem(until: date, today: date) -> str | None:

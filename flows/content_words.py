@@ -28,5 +28,6 @@ class AwayWords(Frozen):
     until_words: tuple[str, ...] = ()  # "until", "asti", "fino": a pause whose date could not be read
     weeks: tuple[str, ...] = ()  # "2 weeks", "kaksi viikkoa", "due settimane"
     days: tuple[str, ...] = ()
+    months: tuple[str, ...] = ()  # "a month", "kuukaudeksi", "un mese": calendar months
     numbers: tuple[tuple[str, ...], ...] = ()  # the words for 1, 2, 3… (digits are read anyway)
     lead_words: tuple[str, ...] = ()  # words before a pause word that change nothing ("please pause …")

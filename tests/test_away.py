@@ -6,8 +6,17 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from flows.away import PauseRequest, pause_over, pause_problem, read_pause_request, resume_slot
+from flows.away import (
+    PauseRequest,
+    find_span,
+    pause_over,
+    pause_problem,
+    read_pause_request,
+    resume_slot,
+    with_english,
+)
 from flows.content import load_bundle
+from flows.reading import tokens
 
 TODAY = date(2026, 11, 25)
 JAN_15 = date(2027, 1, 15)
@@ -127,3 +136,19 @@ def test_the_first_checkin_after_a_pause_is_never_one_from_before_its_date() -> 
     monday_nine = datetime(2027, 1, 18, 7, 0, tzinfo=UTC)
     assert resume_slot(monday_nine, "Europe/Helsinki", 0, "09:00", date(2027, 1, 18)) == monday_nine
 
+
+
+@pytest.mark.parametrize(
+    ("typed", "today", "until"),
+    [
+        ("tauko kuukaudeksi", date(2027, 1, 31), date(2027, 2, 28)),  # calendar months, the day clamped
+        ("pausa 3 mesi", date(2027, 11, 30), date(2028, 2, 29)),
+        ("pause for a month", date(2026, 12, 7), date(2027, 1, 7)),
+        ("tauko viikoksi", date(2026, 12, 7), date(2026, 12, 14)),  # a unit right after the pause word: one
+        ("viikoksi", date(2026, 12, 7), None),  # with no pause word before it, no span
+    ],
+)
+def test_a_span_in_months_and_a_lone_unit(typed: str, today: date, until: date | None) -> None:
+    language = {"t": "fi", "p": "it" if typed.startswith("pausa") else "en", "v": "fi"}[typed[0]]
+    words = with_english(load_bundle(language).away, language)
+    assert find_span(tokens(typed), words, today)[0] == until

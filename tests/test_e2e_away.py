@@ -121,6 +121,11 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("en-US", "pause for -2 weeks", None),  # probe: paused for 2 weeks, the sign dropped
         ("fi-FI", "tauko 2,5 viikkoa", None),  # probe: "2.5 weeks" paused until 2 May
         ("it-IT", "pausa per 1e3 giorni", None),  # probe: paused 3 days
+        ("fi-FI", "tauko kuukaudeksi", "2026-12-25"),  # probe: paused for good, the month dropped
+        ("it-IT", "pausa un mese", "2026-12-25"),
+        ("en-US", "pause for a month", "2026-12-25"),  # probe: "couldn't read that date"
+        ("fi-FI", "tauko viikoksi", "2026-12-02"),
+        ("fi-FI", "lomalla kaksi viikkoa, tauko", None),  # probe: paused for good, the weeks dropped
     ],
 )
 def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(

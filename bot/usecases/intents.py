@@ -12,6 +12,7 @@ from bot.usecases.journey import Journey
 from bot.usecases.plan import Plans
 from bot.usecases.prompts import OpenPrompts
 from flows.answers import checkin_named, read_action
+from flows.away import says_when
 from flows.content import Bundle, QuizQuestion
 from flows.outcomes import (
     CheckinAsk,
@@ -106,6 +107,8 @@ class Intents:
         if schedule is not None:
             return [*self._weekly_only(text), *self._schedule(member, *schedule)]
         wanted = read_intent(text, self.locale)
+        if wanted.command == "pause" and says_when(text, self.bundle.away, self.locale):
+            return [Notice("pause_bad_date")]  # "lomalla kaksi viikkoa, tauko": asked again, not paused for good
         if wanted.command is not None:
             return self._act(member, wanted.command)
         reading = read_action(text, self.locale)
