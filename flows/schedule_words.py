@@ -16,7 +16,8 @@ from flows.reading import READ_CHARS, languages_read, tokens
 # Words around a day or a time that say nothing more: "on Fridays", "at 9", "klo 9", "alle 9", "ore 9".
 FILLERS = frozenset({"on", "at", "every", "please", "klo", "kello", "joka", "alle", "ore", "il", "la", "ogni", "h"})
 BARE_HOURS = (6, 21)  # a number alone is read as an hour within these, the hours the settings form offers
-_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?(?![\d:.])")
+_CLOCK = re.compile(r"(?<![\d:.,])(\d{1,2})(?:[:.,](\d{2}))?\s*(am|pm)?(?![\d:.,])")
+_NUMBER = re.compile(r"\d+")
 
 
 @cache
@@ -65,12 +66,15 @@ def _holds_any(words: tuple[str, ...], phrases: frozenset[tuple[str, ...]]) -> b
 def _clock(text: str, locale: str) -> str | None:
     """The one time of day ("HH:MM") in ``text``; None for none, two, or no time at all (25:00, 9:75).
     "3 in the afternoon", "alle 3 del pomeriggio" are 15:00; "alle 8 e mezza", "half past 8" 08:30."""
-    clocks = [m for m in _CLOCK.finditer(text[:READ_CHARS].lower()) if int(m.group(1)) <= 23]
-    if len(clocks) != 1:
-        return None
+    lowered = text[:READ_CHARS].lower()
+    clocks = [m for m in _CLOCK.finditer(lowered) if int(m.group(1)) <= 23]
+    if len(clocks) != 1 or len(_NUMBER.findall(lowered)) != 1 + (clocks[0].group(2) is not None):
+        return None  # two times, or another number beside it ("2 30 pm", "alle 14 e 30"): not clear
     hour, minute, half = int(clocks[0].group(1)), int(clocks[0].group(2) or 0), clocks[0].group(3)
     afternoon, half_past = _said_with_time(locale)
     words = tokens(text)
+    if _holds_any(words, _phrases(locale, "unread_minutes")):
+        return None  # "quarter past 9", "varttia yli 9", "alle 9 e un quarto": minutes not read
     if (half == "pm" or (half is None and _holds_any(words, afternoon))) and 1 <= hour < 12:
         hour += 12
     if half == "am" and hour == 12:
@@ -79,6 +83,8 @@ def _clock(text: str, locale: str) -> str | None:
         minute = 30
     if clocks[0].group(2) is None and _half_before(text, locale) and 1 <= hour:  # "klo puoli 9": 8.30
         hour, minute = hour - 1, 30
+    if half is None and clocks[0].group(2) is None and hour < BARE_HOURS[0]:
+        return None  # "thursday around 3": 03:00 is no time for a check-in, and 15:00 a guess
     return f"{hour:02d}:{minute:02d}" if minute < 60 else None
 
 
@@ -98,11 +104,29 @@ def _time_named(words: tuple[str, ...], locale: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+@cache
+def _leaving_out(locale: str) -> frozenset[tuple[str, ...]]:
+    """Words that leave out what follows ("except", "paitsi", "tranne", "not"), in the member's language and
+    English; a plain "no" only in their own (Finnish "no" is "well")."""
+    found: set[tuple[str, ...]] = set()
+    for language in languages_read(locale):
+        markers = load_bundle(language).reading.markers
+        own = markers.refusals if language == languages_read(locale)[0] else ()
+        found |= {tokens(p) for p in (*markers.excluding, *markers.negators, *own)}
+    return frozenset(found)
+
+
+def _leaves_out(words: tuple[str, ...], locale: str) -> bool:
+    return _holds_any(words, _leaving_out(locale))
+
+
 def read_schedule(text: str, locale: str, asked: bool = False) -> tuple[int, str] | None:
     """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear.
     A time of day in words ("tuesday evening") counts only where the day and time were ``asked`` for:
     said in passing ("busy on friday morning") it would move the check-in unasked."""
     words = tokens(text)
+    if _leaves_out(words, locale):
+        return None  # "any day but monday at 9", "paitsi maanantaisin": not the day named
     weekday, at = _weekday_named(words, locale), _clock(text, locale)
     if at is None and asked and len(_CLOCK.findall(text[:READ_CHARS])) == 0:
         at = _time_named(words, locale)

@@ -324,6 +324,29 @@ def test_a_day_and_a_time_of_day_in_words_answer_the_checkin_settings_question(
 
 
 @pytest.mark.parametrize(
+    ("locale", "typed"),
+    [("en-US", "any day but monday at 9"), ("fi-FI", "torstaisin klo 14 30"), ("it-IT", "giovedi alle 9 e un quarto")],
+)
+def test_a_checkin_time_the_coach_cannot_be_sure_of_is_asked_again_not_saved(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Chat probe: the day left out was saved, "14 30" was 14:00 and "9 e un quarto" 09:00."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "6")
+    bundle = load_bundle(locale[:2])
+    store = Store(settings.coach_db)
+    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    before = store.member(member)
+    driver.dm(user, "settings")
+    driver.messages_with(user, bundle.messages.text("settings_ask")[:20])
+    driver.dm(user, typed)
+    driver.messages_with(user, bundle.messages.text("settings_unclear")[:20])
+    after = store.member(member)
+    assert before is not None and after is not None
+    assert (after.checkin_weekday, after.checkin_time) == (before.checkin_weekday, before.checkin_time)
+
+
+@pytest.mark.parametrize(
     ("locale", "what", "no"), [("en-US", "what do you mean?", "not really"), ("it-IT", "cioè?", "non proprio")]
 )
 def test_a_quiz_question_back_explains_that_question_and_a_no_to_how_is_asked_back(

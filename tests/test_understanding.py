@@ -356,6 +356,20 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
         ("tiistaisin klo 3 iltapäivällä", "fi", (1, "15:00")),
         ("monday at 12 in the afternoon", "en", (0, "12:00")),
         ("tiistaisin klo puoli 9", "fi", (1, "08:30")),  # review: read as 09:00
+        ("any day but monday at 9", "en", None),  # chat probe: Monday saved
+        ("paitsi maanantaisin, klo 9", "fi", None),
+        ("tutti i giorni tranne il lunedi alle 9", "it", None),
+        ("no maanantaisin klo 9", "fi", (0, "09:00")),  # Finnish "no" is "well"
+        ("thursday at 2 30 pm", "en", None),  # chat probe: 02:00 saved
+        ("giovedi alle 14 e 30", "it", None),  # chat probe: 14:00 saved
+        ("giovedi alle 14,30", "it", (3, "14:30")),
+        ("torstaisin klo 14,30", "fi", (3, "14:30")),
+        ("thursday at quarter past 9", "en", None),  # chat probe: 09:00 saved
+        ("torstaisin varttia yli 9", "fi", None),
+        ("giovedi alle 9 e un quarto", "it", None),
+        ("thursday around 3", "en", None),  # chat probe: 03:00 saved; 15:00 would be a guess
+        ("thursday at 3pm", "en", (3, "15:00")),
+        ("thursday at 5:30", "en", (3, "05:30")),  # said to the minute: taken as said
     ],
 )
 def test_a_checkin_schedule_in_words(text: str, language: str, schedule: tuple[int, str] | None) -> None:
