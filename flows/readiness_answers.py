@@ -61,11 +61,11 @@ def read_answer(text: str, locale: str, question_id: str) -> Understanding:
     if not general.unsure:
         return general
     topical = read_options(text, locale, answer_options(question_id, locale))
-    if topical.choice is None:
-        return Understanding(guess=general.guess or topical.guess)
+    cautious = signals_in(tokens(text), lexicon_for(locale)) & CAUTIOUS
+    if topical.choice is None:  # "not a clear one": the label it turns round is not offered first
+        return Understanding(guess=general.guess if "negator" in cautious else general.guess or topical.guess)
     if _option_words(text, locale, question_id)[topical.choice] < HEDGE_WORDS:  # "la titolare ha tempo":
         return Understanding(guess=general.guess)  # one word of a label decides nothing, nor is offered first
-    cautious = signals_in(tokens(text), lexicon_for(locale)) & CAUTIOUS
     if not cautious and general.guess in (None, topical.choice):
         return Understanding(choice=topical.choice)
     if cautious & {"negator", "doubt"}:

@@ -252,8 +252,10 @@ def _read_phrases(bare: tuple[str, ...], lexicon: Lexicon, asked: bool, plain: f
     found = [hit for hit in found if hit[0] == 0 or hit[0] not in pronoun_at]  # "quando si può": no yes
     ratings = {r for _, s, r, _ in found if s in RATINGS and r is not None}
     if not ratings:
-        unsure_guesses = [r for _, s, r, _ in found if s == "unsure"]
-        return Reading(guess=next((g for g in unsure_guesses if g), None))
+        guesses = [(i, r) for i, s, r, _ in found if s == "unsure" and r]
+        if guesses and any(s == "negator" and i < guesses[0][0] for i, s, _, _ in found):
+            return UNSURE  # "non direi": the hunch it turns round is not offered first
+        return Reading(guess=guesses[0][1] if guesses else None)
     if len(bare) > 1 and all(i in pronoun_at for i, s, _, _ in found if s in RATINGS):
         return UNSURE  # "si perde tutto": a yes, or the pronoun of a sentence that says otherwise
     rating, guess = _combine(ratings)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.store import Store
 from flows.content import QUESTION_IDS, load_bundle
 from flows.values import MemberKey
@@ -276,3 +278,21 @@ def test_a_yes_with_a_weaker_answers_words_and_an_italian_pronoun_si_are_asked_b
     english_row, italian_row = (store.latest_assessment(MemberKey("T0001", u)) for u in (english, italian))
     assert english_row is not None and store.answers(english_row.id)["resources"] == "partly"
     assert italian_row is not None and "resources" not in store.answers(italian_row.id)
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("en-US", "not a clear one"), ("it-IT", "non direi")])
+def test_an_answer_turned_round_is_asked_back_without_offering_the_answer_it_denies(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Chat probe: "not a clear one" got "Did you mean *Yes, we have a clear goal*?", so a plain yes
+    then recorded the very answer the member had denied."""
+    driver = coach_server
+    user = f"U0TURN{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale}
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, typed)
+    unclear = load_bundle(locale[:2]).messages.text("did_you_mean_unclear", text=typed)
+    driver.messages_with(user, unclear[:40])
+    row = Store(settings.coach_db).latest_assessment(MemberKey("T0001", user))
+    assert row is not None and "reason" not in Store(settings.coach_db).answers(row.id)
