@@ -136,3 +136,14 @@ def test_a_ready_member_with_only_a_hunch_about_networks_is_not_told_of_the_netw
     shown = slack_text(bundle, result)
     assert hunch in shown and picked not in shown
     assert picked in slack_text(bundle, evaluate(QUESTION_IDS, READY))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_summary_never_names_a_first_step_other_than_the_weakest_link(language: str) -> None:
+    """Chat probe: "Start with a route for customer feedback" above "Weakest link: The right networks
+    … It comes first in the steps below". Only the weakest-link line says where to start."""
+    bundle = load_bundle(language)
+    starts = {"en": "start with", "fi": "aloita", "it": "comincia"}[language]
+    for verdict in bundle.assessment.verdicts.values():
+        for sentence in verdict.summary:
+            assert not sentence.text.lower().startswith(starts), sentence.text
