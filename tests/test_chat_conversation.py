@@ -340,3 +340,17 @@ def test_help_at_the_checkin_time_question_keeps_the_question(tmp_path: Path) ->
     """Probe: "help" closed "Which day and time?", and "friday" then got "I haven't asked you anything"."""
     talk(tmp_path / "c.db", ["stage", "3", "could you move my check-in to thursday", "help", "friday"])
     assert Store(tmp_path / "c.db").member(MEMBER).checkin_weekday == 4  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("language", "stage_word"), [("en", '"stage"'), ("fi", '"vaihe"'), ("it", '"fase"')])
+def test_resume_before_a_stage_says_the_check_ins_are_on_and_how_to_begin_them_here(
+    tmp_path: Path, language: str, stage_word: str
+) -> None:
+    """Chat probe: "pause until 15 January", then "resume", got "Nothing is paused now … type /coach
+    stage": as if the pause had never been taken, and a Slack command in the terminal."""
+    pause = {"en": "pause until 15 January", "fi": "tauko 15.1. asti", "it": "pausa fino al 15/1"}[language]
+    out = talk(tmp_path / "r.db", ["start", pause, "resume"], language)
+    assert stage_word in out and "/coach stage" not in out
+    assert load_bundle(language).messages.text("chat_resumed_unplaced") in out
+    member = Store(tmp_path / "r.db").member(MEMBER)
+    assert member is not None and not member.paused and member.paused_until is None

@@ -246,7 +246,7 @@ def test_resume_typed_while_paused_resumes_the_checkins_not_the_assessment(coach
     driver.messages_with(user, "Weekly check-ins are paused")
     assert store.member(member).paused  # type: ignore[union-attr]
     driver.dm(user, "resume")
-    driver.messages_with(user, "Nothing is paused now")  # no stage yet: no check-in to promise
+    driver.messages_with(user, "Check-ins are switched on. They begin once")  # no stage yet: no check-in to promise
     assert not store.member(member).paused  # type: ignore[union-attr]
     asked = [m for m in driver.fake.messages_to(f"D{user}") if "Question 1 of 6" in (m.args.get("text") or "")]
     assert len(asked) == 1  # the assessment was not asked again

@@ -62,6 +62,7 @@ TERMINAL_NOTICES = {
     "pause_date_far": "chat_pause_date_far",
     "pause_bad_date": "chat_pause_bad_date",
     "journey_unplaced": "chat_journey_unplaced",
+    "resumed_unplaced": "chat_resumed_unplaced",
     "home_schedule_not_for_now": "chat_after_not_for_now",  # no scheduler here to ask in three months
 }
 _MARKS = {
