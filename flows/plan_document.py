@@ -80,6 +80,11 @@ def check_section(
                 values[item.id] = text
         if item.id not in values and item.id not in errors and not item.optional:
             errors[item.id] = ("error_required", {})
+    for item in section.fields:  # "the one we start with" is one of the networks chosen, when they are
+        chosen_from = values.get(item.options_from or "")
+        if isinstance(chosen_from, tuple) and item.id in values and values[item.id] not in chosen_from:
+            del values[item.id]
+            errors[item.id] = ("error_not_chosen", {})
     return SectionCheck(values, errors)
 
 

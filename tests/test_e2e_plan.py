@@ -16,7 +16,7 @@ from bot.store.plans import PlanStore
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text, has_action, iter_buttons
-from tests.conftest import wait_for_empty_outbox
+from tests.conftest import TEST_NOW, wait_for_empty_outbox
 from tests.fake_slack import Call
 from tests.slack_driver import Reply, SlackDriver, delivered_to
 
@@ -187,6 +187,28 @@ def test_a_bad_submission_is_refused_field_by_field_and_changes_nothing(coach_se
     }
     assert PlanStore(Store(settings.coach_db)).answers(MemberKey("T0001", user)) == {}
     assert driver.fake.calls_to("canvases.create") == []
+
+
+@pytest.mark.parametrize(("language", "error"), [("en", "Please pick one of those you chose above."), ("it", None)])
+def test_a_network_to_start_with_that_was_not_chosen_is_refused(
+    coach_server: SlackDriver, settings, language: str, error: str | None
+) -> None:
+    """Attack probe: "We are on Instagram and Google Business Profile … We start with TikTok" was saved."""
+    driver = coach_server
+    user = user_in(driver, language, "START")
+    store = Store(settings.coach_db)
+    store.ensure_member(MemberKey("T0001", user), TEST_NOW)  # a member the coach knows, in their language
+    store.update_member(MemberKey("T0001", user), locale=LOCALES[language])
+    other = state(
+        networks=multi_select("instagram", "google"),
+        other_network=text_input(None),
+        customers_where=text_input("Google Maps"),
+        start_with=static_select("tiktok"),
+    )
+    reply = submit_section(driver, user, "networks", other)
+    expected = error or load_bundle(language).plan.text("error_not_chosen")
+    assert reply.json() == {"response_action": "errors", "errors": {"start_with": expected}}
+    assert PlanStore(Store(settings.coach_db)).answers(MemberKey("T0001", user)) == {}
 
 
 def test_an_admin_publishes_the_plan_as_a_channel_canvas(coach_server: SlackDriver, settings) -> None:

@@ -92,6 +92,10 @@ def test_checking_a_section_reports_every_problem_and_keeps_only_clean_values() 
         networks, {"networks": ("instagram", "tiktok"), "customers_where": "on Instagram", "start_with": "tiktok"}
     )
     assert good.errors == {}
+    elsewhere = check_section(
+        networks, {"networks": ("instagram",), "customers_where": "on Instagram", "start_with": "tiktok"}
+    )
+    assert elsewhere.errors == {"start_with": ("error_not_chosen", {})} and "start_with" not in elsewhere.values
     assert good.values == {
         "networks": ("instagram", "tiktok"),
         "customers_where": "on Instagram",
