@@ -86,6 +86,8 @@ def test_digest_posted_in_a_channel_once_per_week(coach_server: SlackDriver, tic
         return driver.fake.calls_to("chat.postMessage", channel="C0TEAM")
 
     assert len(posts()) == 1 and posts()[0].args["text"] == "Weekly team report"
+    again = report_reply(driver, ADMIN, "report <#C0TEAM|team>")  # attack probe: posted again each time
+    assert "already goes to <#C0TEAM>" in again and "nothing posted again" in again
     tick(clock())  # this week's digest already went out with the command
     assert len(posts()) == 1
     next_monday = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki

@@ -88,7 +88,18 @@ class Reports:
         match = CHANNEL_MENTION.match(args[0])
         if match is None:
             return [Notice("report_bad_channel")]
+        if self._posted_this_week(member.team_id, match.group(1)):  # the same command again: no second post
+            return [Notice("report_already", {"channel": match.group(1)})]
         return [ChannelReport(match.group(1), report)]
+
+    def _posted_this_week(self, team_id: str, channel_id: str) -> bool:
+        """The channel gets the weekly report, and this week's has gone out (by the command or the tick)."""
+        for digest in self.store.digests():
+            if (digest["team_id"], digest["channel_id"]) == (team_id, channel_id):
+                period = week_key(self.clock(), digest["tz"])
+                key = send_key(ChannelKey(team_id, channel_id), DIGEST_KIND, period)
+                return self.store.send_status(key) == "sent"
+        return False
 
     def stop(self, team_id: str, args: Sequence[str]) -> list[Outcome]:
         """``/coach report stop [#channel]``: no more weekly digests in that channel (without one, in
