@@ -40,7 +40,7 @@ LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip 
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2})\b|\.|\b)")
-_DAY_NAME = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]+)\.?(?:\s+(\d{4}))?\b")
+_DAY_NAME = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:(?:of|di)\s+)?([^\W\d_]+)\.?(?:\s+(\d{4}))?\b")
 _NAME_DAY = re.compile(r"\b([^\W\d_]+)\s+(\d{1,2})(?:st|nd|rd|th)?\b,?(?:\s+(\d{4}))?")
 
 

@@ -126,6 +126,8 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("en-US", "pause for a month", "2026-12-25"),  # probe: "couldn't read that date"
         ("fi-FI", "tauko viikoksi", "2026-12-02"),
         ("fi-FI", "lomalla kaksi viikkoa, tauko", None),  # probe: paused for good, the weeks dropped
+        ("en-US", "pause until the 6th of January", "2027-01-06"),  # probe: "couldn't read that date"
+        ("it-IT", "pausa fino al 6 di gennaio", "2027-01-06"),
     ],
 )
 def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(

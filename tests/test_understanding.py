@@ -242,6 +242,8 @@ def test_a_checkin_naming_the_stage_and_a_negated_one() -> None:
         ("peggio, nessuno ha pubblicato niente", "it", "back"),
         ("no ei oo mitään muuttunu", "fi", "same"),  # Finnish "no" is "well"; "ei" is inside the phrase
         ("no progress", "en", "same"),  # the phrase holds its own "no"
+        ("samas vaiheessa", "fi", "same"),  # chat probe: colloquial, not understood
+        ("ei kummempaa", "fi", "same"),
     ],
 )
 def test_a_checkin_phrase_after_a_plain_no_word_is_asked_back(text: str, language: str, meant: str | None) -> None:
