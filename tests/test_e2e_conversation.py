@@ -293,6 +293,16 @@ def test_a_day_or_a_time_alone_answers_the_checkin_settings_question(
         assert row is not None and (row.checkin_weekday, row.checkin_time) == expected
 
 
+def at_the_settings_question(driver: SlackDriver, settings, locale: str, tag: str) -> tuple[str, MemberKey, Store]:
+    """A member placed at stage 3 who has typed "settings" and been asked "Which day and time?"."""
+    user, member, _ = member_in(driver, locale, tag)
+    store = Store(settings.coach_db)
+    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    driver.dm(user, "settings")
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("settings_ask")[:20])
+    return user, member, store
+
+
 @pytest.mark.parametrize(
     ("locale", "typed", "expected"),
     [
@@ -307,14 +317,10 @@ def test_a_day_and_a_time_of_day_in_words_answer_the_checkin_settings_question(
     """Probe: "tuesday evening", "wednesdays at noon" at "Which day and time?" were not read. The
     confirmation names the time chosen, so the member sees 18:00 for "evening"."""
     driver = coach_server
-    user, member, _ = member_in(driver, locale, "7")
-    bundle = load_bundle(locale[:2])
-    store = Store(settings.coach_db)
-    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
-    driver.dm(user, "settings")
-    driver.messages_with(user, bundle.messages.text("settings_ask")[:20])
+    user, member, store = at_the_settings_question(driver, settings, locale, "7")
     driver.dm(user, typed)
-    (saved,) = driver.messages_with(user, bundle.messages.text("settings_saved", weekday="", time="", tz="")[:12])
+    saved_text = load_bundle(locale[:2]).messages.text("settings_saved", weekday="", time="", tz="")[:12]
+    (saved,) = driver.messages_with(user, saved_text)
     assert expected[1] in saved.args["text"] or expected[1].replace(":", ".") in saved.args["text"]
     row = store.member(member)
     assert row is not None and (row.checkin_weekday, row.checkin_time) == expected
@@ -332,15 +338,10 @@ def test_a_checkin_time_the_coach_cannot_be_sure_of_is_asked_again_not_saved(
 ) -> None:
     """Chat probe: the day left out was saved, "14 30" was 14:00 and "9 e un quarto" 09:00."""
     driver = coach_server
-    user, member, _ = member_in(driver, locale, "6")
-    bundle = load_bundle(locale[:2])
-    store = Store(settings.coach_db)
-    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    user, member, store = at_the_settings_question(driver, settings, locale, "6")
     before = store.member(member)
-    driver.dm(user, "settings")
-    driver.messages_with(user, bundle.messages.text("settings_ask")[:20])
     driver.dm(user, typed)
-    driver.messages_with(user, bundle.messages.text("settings_unclear")[:20])
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("settings_unclear")[:20])
     after = store.member(member)
     assert before is not None and after is not None
     assert (after.checkin_weekday, after.checkin_time) == (before.checkin_weekday, before.checkin_time)

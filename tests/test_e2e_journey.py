@@ -12,7 +12,7 @@ from bot.store import Store, send_key
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text, find_button
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import Call, FakeSlack
 from tests.slack_driver import SlackDriver
 
 USER = "U0DAVE"
@@ -142,6 +142,15 @@ def test_checkin_missed_by_less_than_a_day_goes_late_older_is_skipped(
     assert checkins_to(fake_slack, "U0LATE") == []
 
 
+def this_weeks_checkin(driver: SlackDriver, tick, settings) -> Call:
+    """MEMBER placed at stage 3 a week ago, and the check-in Monday 23 November's tick sent them."""
+    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+    place(Store(settings.coach_db), MEMBER, 3, "Europe/Helsinki", monday - timedelta(days=7))
+    tick(monday)
+    (checkin,) = checkins_to(driver.fake, USER)
+    return checkin
+
+
 @pytest.mark.parametrize(
     ("outcome", "stage_after", "reply"),
     [
@@ -155,10 +164,7 @@ def test_checkin_answered(
     coach_server: SlackDriver, tick, settings, outcome: str, stage_after: int, reply: str
 ) -> None:
     driver = coach_server
-    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-    place(Store(settings.coach_db), MEMBER, 3, "Europe/Helsinki", monday - timedelta(days=7))
-    tick(monday)
-    (checkin,) = checkins_to(driver.fake, USER)
+    checkin = this_weeks_checkin(driver, tick, settings)
     assert driver.click(USER, checkin, f"checkin:{outcome}").status == 200
     driver.messages_with(USER, reply)
     update = driver.fake.wait_for("chat.update", ts=checkin.response["ts"])[0]
@@ -196,10 +202,7 @@ def test_a_checkin_button_no_checkin_of_the_coachs_says_is_called_unreadable(
 ) -> None:
     """Attack probe: a made-up answer or a week never sent got "That check-in is from an earlier week"."""
     driver = coach_server
-    monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-    place(Store(settings.coach_db), MEMBER, 3, "Europe/Helsinki", monday - timedelta(days=7))
-    tick(monday)
-    (this_week,) = checkins_to(driver.fake, USER)
+    this_week = this_weeks_checkin(driver, tick, settings)
     _button, block_id = find_button(this_week.args["blocks"], "checkin:forward", None)
     forged = driver.action_body(USER, this_week, "checkin:forward", value, block_id)
     assert driver.post(forged, "application/x-www-form-urlencoded").status == 200
