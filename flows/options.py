@@ -112,11 +112,26 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     if several:  # a list: "instagram but no facebook", "everything except linkedin" name what is left out
         keys = list(dict.fromkeys(h.key for h in hits))
         unsure = unsure or negated(words, hits, locale, refusing=True) or excluding(words, locale)
+        unsure = unsure or _unplaced(text, option_matcher(options, locale), locale)
         return Understanding(guess=keys[0]) if unsure else Understanding(choice="+".join(keys))
     (best, top), rest = ranked[0], ranked[1:]
     if unsure or (rest and rest[0][1] >= top):
         return Understanding(guess=best)
     return Understanding(choice=best)
+
+
+# What separates the items of a list typed in one line, in any language read.
+_LIST_ITEMS = re.compile(r"[,;/&+]|\b(?:and|or|plus|ja|sekä|tai|e|ed|o|oppure)\b")
+
+
+def _unplaced(text: str, matcher: Matcher, locale: str) -> bool:
+    """A list with an item no option holds ("followers and DMs"): asked back, never silently dropped."""
+    common = stopwords(locale)
+    for item in _LIST_ITEMS.split(text.lower()):
+        words = tokens(item)
+        if any(w not in common and len(w) > 1 and not w.isdigit() for w in words) and not find(words, matcher):
+            return True
+    return False
 
 
 # Quiz questions

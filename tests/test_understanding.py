@@ -454,3 +454,21 @@ def test_a_reply_is_stemmed_against_phrases_of_the_same_language_only() -> None:
     assert [hit.key for hit in find(tokens("passing"), matcher)] == ["skip"]  # English inflection, English phrase
     assert [hit.key for hit in find(tokens("peggiorati"), matcher)] == ["back"]  # Italian inflection, Italian phrase
     assert read_checkin("ci siamo passati a instagram", "it").choice is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "read"),
+    [
+        ("reach and our newsletter", "en", (None, "reach")),  # an item no option holds: asked, not dropped
+        ("likes, comments and podcasts", "en", (None, "engagement")),
+        ("followers and DMs", "en", ("followers+enquiries", None)),  # chat probe: DMs were dropped
+        ("seuraajat ja yv:t", "fi", ("followers+enquiries", None)),
+        ("followers, website visits from insta, and bookings", "en", ("followers+clicks+sales", None)),
+    ],
+)
+def test_a_plan_list_with_an_item_no_option_holds_is_asked_back(
+    text: str, language: str, read: tuple[str | None, str | None]
+) -> None:
+    figures = load_bundle(language).plan.section("measurement").field("figures")
+    understood = read_field(text, language, "measurement", figures)
+    assert (understood.choice, understood.guess) == read
