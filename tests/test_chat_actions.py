@@ -141,3 +141,19 @@ def test_a_bare_done_with_nothing_asked_or_due_acts_on_no_action(tmp_path: Path)
     chat(tmp_path / "c.db", [*GETTING_THERE, "action 1", "finished", "drop"], "en", clock=lambda: NOW)
     (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
     assert action.status == "open"
+
+
+@pytest.mark.parametrize(("language", "done"), [("en", "done"), ("fi", "valmis"), ("it", "fatto")])
+def test_one_open_action_is_listed_without_a_number_and_its_hint_asks_for_none(
+    tmp_path: Path, language: str, done: str
+) -> None:
+    """Chat probe: one action was listed unnumbered, with "for example: done 1" below it."""
+    messages = load_bundle(language).messages
+    make, listing = {"en": ("action 1", "actions"), "fi": ("tehtävä 1", "tehtävät"), "it": ("azione 1", "azioni")}[
+        language
+    ]
+    typed = [*TYPED[language][:6], make, listing, done]
+    out = chat(tmp_path / "c.db", typed, language, clock=lambda: NOW)
+    assert messages.text("chat_actions_hint_one") in out and messages.text("chat_actions_hint") not in out
+    (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
+    assert action.status == "done"
