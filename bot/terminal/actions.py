@@ -20,7 +20,7 @@ def action_text(bundle: Bundle, outcome: Outcome) -> str:
         case ActionsAsk():
             title = messages.text("actions_open_title" if outcome.listed else "actions_due_title")
             lines = [f"  {line}" for line in action_lines(bundle, outcome, str)]
-            hint = "chat_actions_hint" if len(outcome.actions) > 1 else "chat_actions_hint_one"  # unnumbered: no "done 1"
+            hint = "chat_actions_hint" if len(outcome.actions) > 1 else "chat_actions_hint_one"  # one: unnumbered
             return "\n".join([f"\n{title}", *lines, messages.text(hint)])
         case ActionAnswered():
             return messages.text(f"action_answered_{outcome.answer}", title=in_sentence(outcome.title))
