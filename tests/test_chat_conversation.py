@@ -354,3 +354,17 @@ def test_resume_before_a_stage_says_the_check_ins_are_on_and_how_to_begin_them_h
     assert load_bundle(language).messages.text("chat_resumed_unplaced") in out
     member = Store(tmp_path / "r.db").member(MEMBER)
     assert member is not None and not member.paused and member.paused_until is None
+
+
+@pytest.mark.parametrize(("language", "forget", "yes"), [("en", "forget", "yes"), ("fi", "unohda", "joo")])
+def test_after_forget_the_chat_does_not_say_the_progress_is_saved(
+    tmp_path: Path, language: str, forget: str, yes: str
+) -> None:
+    """Chat probe: after "unohda" and "joo" (everything deleted) the last line said the progress was saved."""
+    messages = load_bundle(language).messages
+    out = talk(tmp_path / "f.db", ["start", "1", forget, yes], language)
+    assert Store(tmp_path / "f.db").member(MEMBER) is None
+    assert out.rstrip().endswith(messages.text("chat_bye_nothing_kept"))
+    assert messages.text("chat_bye") not in out
+    kept = talk(tmp_path / "k.db", ["start", "1"], language)
+    assert kept.rstrip().endswith(messages.text("chat_bye"))

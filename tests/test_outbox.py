@@ -223,6 +223,24 @@ def test_a_timed_out_send_that_did_arrive_is_not_sent_again(
     assert len(delivered_to(fake_slack.calls, "ANN")) == 1  # found in the DM's history, not posted twice
 
 
+def test_a_send_whose_connection_dropped_after_slack_took_it_is_not_sent_again(
+    store: Store, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Attack probe: Slack posted the message, the connection closed before its answer, and the sender
+    tried again at once: the member got the same message twice. Only a timeout was looked up first."""
+    store.ensure_member(ANN, TEST_NOW)
+    store.update_member(ANN, dm_channel="DANN", language="en")
+    Outbox(store, FrozenClock()).enqueue(ANN, Reply(outcomes=(Ask(1, "reason", 1, 6),), channel="DANN"))
+    sender = sender_for(store, fake_slack, tmp_path)
+    fake_slack.fail("chat.postMessage", hang_up=True, times=1)  # posted, then the connection closes
+    assert sender.drain() == 1
+    assert store.outbox_size() == 1  # uncertain: kept for recovery, not retried blindly
+    assert sender.recover_orphans(TEST_NOW) == 1
+    sender.drain()
+    assert store.outbox_size() == 0
+    assert len(delivered_to(fake_slack.calls, "ANN")) == 1  # found in the DM's history, not posted twice
+
+
 def test_a_row_nobody_rang_for_is_found_by_the_poll(store: Store, fake_slack: FakeSlack, tmp_path: Path) -> None:
     """Rows committed by another process ring no bell here; the sender's short poll finds them."""
     store.ensure_member(ANN, TEST_NOW)

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.sending.holds import WorkspaceHolds
 from bot.sending.outbox import MAX_ATTEMPTS, Reply, backoff
 from bot.sending.progress import Progress, timed_out
+from bot.slack.client import never_sent
 from bot.slack.delivery import SlackDelivery
 from bot.slack.errors import SlackFault, classify, describe, error_code, rate_limit_wait
 from bot.store import OutboxRow
@@ -42,8 +43,15 @@ class RowFates:
             log.info("outbox row %d: workspace %s rate limited for %.0f s", row.id, row.member.team_id, wait)
             self.holds.hold(row.member.team_id, until)
             return partial(self.store.retry_outbox_row, row.id, progress.step, until)
-        if timed_out(error):
-            log.warning("outbox row %d step %d timed out; recovery looks for it", row.id, progress.step)
+        if timed_out(error) or (classify(error) is SlackFault.UNCERTAIN and not never_sent(error)):
+            # Slack may have acted (a timeout, or a connection that closed before its answer): the
+            # DM's history says whether it did before anything is sent again.
+            log.warning(
+                "outbox row %d step %d got no answer (%s); recovery looks for it",
+                row.id,
+                progress.step,
+                describe(error),
+            )
             return partial(self.store.mark_outbox_uncertain, row.id, progress.step)
         match classify(error):
             case SlackFault.TRANSIENT | SlackFault.UNCERTAIN:

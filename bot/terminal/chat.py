@@ -186,4 +186,5 @@ def run_chat(
             break
         for text in replies:
             write(text)
-    write(bundle.messages.text("chat_bye"))
+    kept = coach.store.member(member) is not None  # after "forget", "your progress is saved" would be untrue
+    write(bundle.messages.text("chat_bye" if kept else "chat_bye_nothing_kept"))
