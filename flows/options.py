@@ -24,7 +24,10 @@ from flows.understanding import (
     command_of,
     excluding,
     negated,
+    negators,
     question_back,
+    refusals,
+    refused,
     stage_named,
     stopwords,
     words_read,
@@ -115,6 +118,9 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
         unsure = unsure or _unplaced(text, option_matcher(options, locale), locale)
         return Understanding(guess=keys[0]) if unsure else Understanding(choice="+".join(keys))
     (best, top), rest = ranked[0], ranked[1:]
+    denying = negated(words, hits, locale) or refused(words, hits, locale)
+    if denying and not _says_no(next(o for o in options if o.key == best), locale):
+        return Understanding()  # "not every week", "no tools", "ei joka viikko": the option it denies is not offered
     if unsure or (rest and rest[0][1] >= top):
         return Understanding(guess=best)
     return Understanding(choice=best)
@@ -132,6 +138,14 @@ def _unplaced(text: str, matcher: Matcher, locale: str) -> bool:
         if any(w not in common and len(w) > 1 and not w.isdigit() for w in words) and not find(words, matcher):
             return True
     return False
+
+
+def _says_no(option: Option, locale: str) -> bool:
+    """An option whose label begins with a no ("Emme lainkaan…", "No, andiamo a sensazione", "Non
+    proprio"): a no before its words agrees with it rather than turning it round. ("Every week, without
+    fail" is no such option.)"""
+    nos = negators(locale) | refusals(locale)
+    return any(tokens(label)[:1] and tokens(label)[0] in nos for label, _ in option.labels)
 
 
 # Quiz questions
@@ -159,6 +173,9 @@ def quiz_options(question_id: str, locale: str) -> tuple[Option, ...]:
 def read_quiz(text: str, locale: str, question: QuizQuestion) -> Understanding:
     """A quiz answer by its words, or by its yes or no when exactly one answer says that."""
     options = quiz_options(question.id, locale)
+    words = tokens(text)
+    if len(words) > 1 and words[0] in lexicon_for(locale).fillers:  # Finnish "no on": "well, yes", not "No, …"
+        text = " ".join(words[1:])
     understood = read_options(text, locale, options)
     if not_knowing(text, locale):  # "no idea" is no "No, it feels like wasted effort": asked back
         return Understanding()

@@ -269,11 +269,21 @@ def read_intent(text: str, locale: str) -> Understanding:
         return Understanding()
     longest = max(h.size for h in hits)
     keys = list(dict.fromkeys(h.key for h in hits if h.size == longest))
+    inside, common = covered(hits), stopwords(locale) | _polite(locale)
+    if "forget" in keys and any(i not in inside and w not in common for i, w in enumerate(words)):
+        return Understanding()  # "forget 3", "unohda 3": deleting everything is asked for in so many words only
     if keys == ["pause"] and longest == 1 and min(h.start for h in hits if h.key == "pause") > LATE_PAUSE_WORD:
         return Understanding()  # "a volte facciamo una pausa di 2 settimane": a break told of, not asked for
     if len(keys) == 1 and not any(h.fuzzy for h in hits if h.size == longest):
         return Understanding(command=keys[0])
     return Understanding(guess=keys[0])
+
+
+@cache
+def _polite(locale: str) -> frozenset[str]:
+    """Words that ask nicely and change nothing ("please", "voitko", "per favore"): ``away.toml``'s lead words."""
+    phrases = (p for language in languages_read(locale) for p in load_bundle(language).away.lead_words)
+    return frozenset(w for p in phrases for w in tokens(p))
 
 
 def warm_up(locale: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from slack_sdk.models.views import View
 
 from bot.store import Store
@@ -164,3 +165,28 @@ def test_forget_asks_first_then_leaves_nothing_behind(coach_server: SlackDriver,
         for row in store.db.table(table).rows:
             assert USER not in json.dumps(row), f"{table} still mentions the member: {row}"
     assert store.member(MemberKey("T0001", other)) is not None  # nobody else's data was touched
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("en-US", "forget 3"), ("fi-FI", "unohda 3"), ("it-IT", "dimentica la 3")]
+)
+def test_forget_with_more_words_never_asks_to_delete_everything(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Chat probe: "unohda 3" (meaning action 3) brought up the delete-everything question, and a plain
+    "kyllä" then deleted the member's data."""
+    driver = coach_server
+    user = f"U0FORGET{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale}
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.settle(user)  # "help" closes nothing: question 1 stays open
+    driver.command(user, "stage")  # nothing typed is an answer from here
+    driver.settle(user)
+    before = len(driver.fake.messages_to(f"D{user}"))
+    driver.dm(user, typed)
+    driver.settle(user)
+    forget_question = load_bundle(locale[:2]).messages.text("forget_question")[:30]
+    sent = driver.fake.messages_to(f"D{user}")[before:]
+    assert not any(forget_question in (c.args.get("text") or "") for c in sent)
+    assert Store(settings.coach_db).member(MemberKey("T0001", user)) is not None

@@ -281,3 +281,21 @@ def test_members_who_never_placed_are_invited_once(coach_server: SlackDriver, ti
         tick(first_monday + timedelta(weeks=week))
     invites = driver.messages_with(USER, "haven't told me where you stand")
     assert len(invites) == 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("en-US", "no tools, we post when we remember"), ("fi-FI", "ei työkaluja")]
+)
+def test_a_stage_name_turned_round_places_no_one(coach_server: SlackDriver, settings, locale: str, typed: str) -> None:
+    """Chat probe: "no tools, we post when we remember" at the stage cards placed the member at stage 5,
+    "OMG, tools!", without a question."""
+    driver = coach_server
+    user = f"U0NOTOOLS{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale}
+    driver.command(user, "stage")
+    driver.settle(user)
+    driver.dm(user, typed)
+    driver.settle(user)
+    member = Store(settings.coach_db).member(MemberKey("T0001", user))
+    assert member is None or member.stage is None
+    assert Store(settings.coach_db).stage_changes(MemberKey("T0001", user)) == []

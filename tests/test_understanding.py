@@ -472,3 +472,35 @@ def test_a_plan_list_with_an_item_no_option_holds_is_asked_back(
     figures = load_bundle(language).plan.section("measurement").field("figures")
     understood = read_field(text, language, "measurement", figures)
     assert (understood.choice, understood.guess) == read
+
+
+@pytest.mark.parametrize(
+    ("language", "question_id", "text", "choice"),
+    [
+        ("fi", "frequency", "ei joka viikko", None),  # chat probe: recorded as "Every week, without fail"
+        ("en", "frequency", "not every week", None),  # chat probe: offered "every week" first
+        ("fi", "results", "no on", "3"),  # Finnish "no on" is "well, yes": chat probe recorded "Ei, …"
+        ("it", "measuring", "non misuriamo niente", "1"),  # "No, andiamo a sensazione": a no agrees with it
+        ("fi", "frequency", "ei julkaista ollenkaan, ei nähdä syytä", "1"),
+        ("en", "frequency", "every week", "3"),
+    ],
+)
+def test_a_quiz_answer_turned_round_is_not_read_as_the_answer_it_denies(
+    language: str, question_id: str, text: str, choice: str | None
+) -> None:
+    read = read_quiz(text, language, load_bundle(language).stages.quiz_question(question_id))
+    assert read.choice == choice
+    assert choice is not None or read.guess is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "stage"),
+    [
+        ("no tools, we post when we remember", "en", None),  # chat probe: recorded as stage 5, "OMG, tools!"
+        ("ei työkaluja", "fi", None),
+        ("nessuno strumento", "it", None),
+        ("omg tools", "en", 5),
+    ],
+)
+def test_a_stage_name_turned_round_names_no_stage(text: str, language: str, stage: int | None) -> None:
+    assert read_stage(text, language) == stage
