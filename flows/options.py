@@ -79,7 +79,13 @@ def _by_number(text: str, options: Sequence[Option]) -> list[str] | None:
     return list(dict.fromkeys(options[n - 1].key for n in numbers if n is not None))
 
 
+# An amount in other units than the options' hours a week ("30 min a day", "2 tuntia päivässä"): no range read.
+_OTHER_UNITS = re.compile(r"\b(?:min\w*|minuut\w*|minut\w*|day|days|daily|päiv\w*|giorn\w*|quotidian\w*)\b")
+
+
 def _by_range(text: str, options: Sequence[Option]) -> str | None:
+    if _OTHER_UNITS.search(text.lower()):
+        return None
     plus = _PLUS.search(text.lower())
     found = _NUMBER.search(text)
     if found is None:

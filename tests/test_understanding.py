@@ -504,3 +504,20 @@ def test_a_quiz_answer_turned_round_is_not_read_as_the_answer_it_denies(
 )
 def test_a_stage_name_turned_round_names_no_stage(text: str, language: str, stage: int | None) -> None:
     assert read_stage(text, language) == stage
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("3", ("6_10", None)),  # the chat numbers the options and asks for the number of one: the third
+        ("30 min a day", (None, None)),  # chat probe: saved as more than 10 hours; other units are asked
+        ("2 hours a day", (None, None)),
+        ("3 hours", ("3_5", "3_5")),  # an amount in the options' own unit falls in its range
+    ],
+)
+def test_an_amount_in_other_units_than_the_options_is_asked_back(
+    text: str, read: tuple[str | None, str | None]
+) -> None:
+    hours = load_bundle("en").plan.section("resources").field("hours")
+    understood = read_field(text, "en", "resources", hours)
+    assert (understood.choice, understood.guess) == read
