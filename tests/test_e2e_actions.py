@@ -94,6 +94,10 @@ def test_a_next_step_becomes_an_action_its_owner_is_asked_about_and_marks_done(
     home_showing(driver, owner, f"✅ {line}")
 
     driver.fake.wait_until(lambda _c: driver.fake.lists.items(list_id)[0]["done"] or None, expected="ticked")
+    # Attack probe: "Not yet" on the same old message reopened the action, and each click applied again.
+    assert driver.click(owner, asked, "action_answer:not_yet").status == 200
+    driver.messages_with(owner, messages.text("action_already", title=step).split("(")[0])
+    assert [(a.status) for a in store.actions.of_member(MemberKey("T0001", owner))] == ["done"]
 
     exported = store.export_member(MemberKey("T0001", owner))["actions_owned"]
     assert [(a["title"], a["status"], a["due"]) for a in exported] == [(step, "done", DUE)]

@@ -107,6 +107,11 @@ class Actions:
         return [ActionSaved(title, owner_id, due.isoformat()), sync, *self._checklist(member)]
 
     def answer(self, member: MemberKey, action_id: int, answer: ActionAnswer) -> list[Outcome]:
+        """Only an open action is answered: a second click on an old message ("Not yet" after "Done")
+        changes nothing and says so."""
+        current = self.store.actions.action(member.team_id, action_id)
+        if current is not None and current.owner_id == member.user_id and current.status != "open":
+            return [Notice("action_already", {"title": current.title})]
         changed = self.store.actions.set_status(member, action_id, AFTER_ANSWER[answer], self.clock())
         if changed is None:
             return [Notice("stale_button")]
