@@ -86,6 +86,8 @@ def test_placement_by_quiz(coach_server: SlackDriver, settings) -> None:
     (first,) = driver.messages_with(USER, "How often does your business post")
     driver.click(USER, first, "quiz_answer:1")  # now and then, when someone remembers
     (second,) = driver.messages_with(USER, "How do your posts get out?")
+    driver.click(USER, first, "quiz_answer:2")  # attack probe: an answered question clicked again
+    driver.messages_with(USER, load_bundle("en").messages.text("quiz_old"))
     driver.click(USER, second, "quiz_answer:2")  # by hand when we feel like it
     (third,) = driver.messages_with(USER, "Are you seeing results from it?")
     driver.click(USER, third, "quiz_answer:1")  # no, it feels like wasted effort
@@ -96,6 +98,10 @@ def test_placement_by_quiz(coach_server: SlackDriver, settings) -> None:
     (suggestion,) = driver.messages_with(USER, "you sound like stage 3")
     driver.click(USER, suggestion, "stage_pick", value="stage:3")
     driver.messages_with(USER, "You're at stage 3")
+    driver.click(USER, fifth, "quiz_answer:1")  # after the quiz: no rewind, no question again
+    driver.messages_with(USER, load_bundle("en").messages.text("quiz_old"), count=2)
+    assert len(driver.messages_with(USER, "How do your posts get out?")) == 1
+    assert len(driver.messages_with(USER, "you sound like stage 3")) == 1
     store = Store(settings.coach_db)
     assert [(c["to_stage"], c["source"]) for c in store.stage_changes(MEMBER)] == [(3, "quiz")]
 
