@@ -312,3 +312,12 @@ def test_resume_before_any_stage_promises_no_checkin(journey: Journey, store: St
     journey.place(MEMBER, 3, "placement")
     (resumed,) = journey.resume(MEMBER)
     assert isinstance(resumed, Notice) and resumed.key == "resumed"
+
+
+def test_a_checkin_click_after_forget_says_nothing_is_kept(journey: Journey, store: Store, clock: FrozenClock) -> None:
+    """Attack probe: this week's check-in clicked after /coach forget was "from an earlier week"."""
+    journey.place(MEMBER, 3, "placement")
+    period = issue_checkin(journey, store, clock)
+    store.forget_member(MEMBER)
+    assert kinds(journey.checkin_answer(MEMBER, period, "forward")) == ["forgotten_button"]
+    assert store.member(MEMBER) is None

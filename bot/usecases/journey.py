@@ -90,7 +90,7 @@ class Journey(CheckinSettings):
     def checkin_answer(self, member: MemberKey, period: str, outcome: CheckinOutcome) -> list[Outcome]:
         row = self.store.member(member)
         if row is None:  # forgotten since the check-in was sent: an old button recreates nothing
-            return [Notice("checkin_old")]
+            return [Notice("forgotten_button")]
         latest = self.store.latest_sent_period(member, CHECKIN_KIND)
         if latest is None or period > latest:  # a week never sent: no button of the coach's says it
             return [Notice("stale_button")]
