@@ -107,7 +107,7 @@ def test_an_old_check_in_clicked_after_forget_recreates_nobody(coach_server: Sla
     (checkin,) = driver.messages_with(USER, "Where are you now?")
     Store(settings.coach_db).forget_member(MemberKey("T0001", USER))
     assert driver.click(USER, checkin, "checkin:forward").status == 200
-    driver.messages_with(USER, "earlier week")
+    driver.messages_with(USER, "I keep nothing about you any more")
     assert Store(settings.coach_db).member(MemberKey("T0001", USER)) is None
 
 
