@@ -157,3 +157,17 @@ def test_one_open_action_is_listed_without_a_number_and_its_hint_asks_for_none(
     assert messages.text("chat_actions_hint_one") in out and messages.text("chat_actions_hint") not in out
     (action,) = Store(tmp_path / "c.db").actions.of_member(MEMBER)
     assert action.status == "done"
+
+
+@pytest.mark.parametrize(
+    ("language", "both"),
+    [("en", "moved forward, done"), ("fi", "mentiin eteenpäin, valmis"), ("it", "siamo andati avanti e fatto")],
+)
+def test_a_checkin_answered_together_with_its_action_records_both(tmp_path: Path, language: str, both: str) -> None:
+    """Chat probe: "moved forward, done 1" marked the action done and lost the check-in answer."""
+    typed = [*TYPED[language][:6], *CHECK_IN[language][:4], both]
+    chat(tmp_path / "c.db", typed, language, clock=lambda: NOW)
+    store = Store(tmp_path / "c.db")
+    (action,) = store.actions.of_member(MEMBER)
+    assert action.status == "done"
+    assert store.has_checkin(MEMBER, "2026-W48") and store.member(MEMBER).stage == 4  # type: ignore[union-attr]

@@ -160,6 +160,9 @@ class Conversation(Intents):
         answered = self.answers.action(member, text, asked, ask_back=True, given=prompt.ref)
         if not self.answers.asked(member, prompt):  # every one answered: the check-in they came with, if open
             self.prompts.reopen_checkin(member)
+        checkin = self.prompts.unanswered_checkin(member) if answered else None
+        if answered and checkin is not None and checkin_named(text, self.locale):
+            return [*answered, *self._checkin(member, checkin, text)]  # "moved forward, done 1": both
         return answered or self.nothing_open(member, text)
 
     def _revisit(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
