@@ -161,6 +161,9 @@ def test_forget_asks_first_then_leaves_nothing_behind(coach_server: SlackDriver,
     driver.messages_with(USER, "has been deleted")
     store = Store(settings.coach_db)
     wait_for_empty_outbox(store)
+    driver.click(USER, confirm_message, "forget_confirm")  # attack probe: "deleted" said again
+    driver.messages_with(USER, load_bundle("en").messages.text("forgotten_already"))
+    wait_for_empty_outbox(store)
     for table in store.db.table_names():
         for row in store.db.table(table).rows:
             assert USER not in json.dumps(row), f"{table} still mentions the member: {row}"

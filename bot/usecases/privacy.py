@@ -42,8 +42,11 @@ class Privacy:
         return [ForgetConfirm()]
 
     def forget(self, member: MemberKey) -> list[Outcome]:
+        """Delete everything of the member's; a second click on the old confirmation finds nothing and says so."""
         canvases = self.store.plans.canvas_ids(member)  # read first: the rows go with the rest
         list_id, items = self.store.actions.list_items(member)
+        known = self.store.member(member) is not None or bool(canvases or items)
         self.store.forget_member(member)
         listed = [ListItemsForgotten(list_id, items)] if list_id and items else []
-        return [*([PlanCanvasesForgotten(canvases)] if canvases else []), *listed, Notice("forgotten")]
+        said = Notice("forgotten" if known else "forgotten_already")
+        return [*([PlanCanvasesForgotten(canvases)] if canvases else []), *listed, said]
