@@ -110,9 +110,21 @@ def _without(text: str, match: re.Match[str]) -> str:
 _ODD_AMOUNT = re.compile(r"(?:[-−+]\s*\d+|\d+[.,]\d+|\d+e\d+|\d{4,})\s*([^\W\d_]+)")
 
 
+@cache
+def _span_units(words: AwayWords) -> dict[str, str]:
+    """Each word of a span's unit ("viikkoa", "mesi"), with the unit it is: weeks, days or months."""
+    return {unit: kind for kind in ("weeks", "days", "months") for unit in tokens(" ".join(getattr(words, kind)))}
+
+
+@cache
+def _amount_words(words: AwayWords) -> dict[str, int]:
+    """Each word for a number ("kaksi", "due", "a"), with the number."""
+    return {word: n for n, names in enumerate(words.numbers, start=1) for word in tokens(" ".join(names))}
+
+
 def odd_amount(text: str, words: AwayWords) -> bool:
-    """Whether ``text`` holds a span whose amount is no plain whole number ("-3 weeks", "2.5 weeks")."""
-    units = set(tokens(" ".join((*words.weeks, *words.days))))
+    """Whether ``text`` holds a span whose amount is no plain whole number ("-3 weeks", "2.5 months")."""
+    units = _span_units(words)
     return any(
         tokens(match.group(1))[:1] and tokens(match.group(1))[0] in units
         for match in _ODD_AMOUNT.finditer(text.lower())
@@ -123,8 +135,7 @@ def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tu
     """A span of time from today ("2 weeks", "kaksi viikkoa", "una settimana", "a month") as the day it
     ends, and the words without it; (None, the words) when there is none. A unit right after a pause
     word stands for one of it ("tauko viikoksi", "tauko kuukaudeksi")."""
-    amounts = {word: n for n, names in enumerate(words.numbers, start=1) for word in tokens(" ".join(names))}
-    units = {unit: kind for kind in ("weeks", "days", "months") for unit in tokens(" ".join(getattr(words, kind)))}
+    amounts, units = _amount_words(words), _span_units(words)
     pausing = set(tokens(" ".join(words.pause_words)))
     for i, word in enumerate(words_typed):
         kind = units.get(word)
@@ -170,12 +181,7 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     a pause word, a date that cannot be read ("pause until the end of January") is a request without
     a date (``until`` None), so the member can be told how to write it, never paused for good."""
     words = with_english(words, locale)
-    odd = odd_amount(text, words)  # "pause for -3 weeks", "2.5 weeks": no date, no span, asked again
-    found, rest = (None, text) if odd else find_date(text, locale, today)
-    words_left, spanned = tokens(rest), False
-    if found is None and not odd:
-        found, words_left = find_span(words_left, words, today)
-        spanned = found is not None
+    found, words_left, spanned = pause_end(text, words, locale, today)
     phrases = [tokens(phrase) for phrase in words.phrases]
     leading = set(tokens(" ".join(words.lead_words)))
     asking = tuple(dropwhile(lambda word: word in leading, words_left))  # "please pause …"
@@ -183,9 +189,7 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     until = set(tokens(" ".join(words.until_words))) & set(words_left)
     if found is not None and (any(holds(words_left, p) for p in phrases) or (starts_pausing and (until or spanned))):
         return PauseRequest(found)  # "pause 2027-01-15" alone may mean from that day: not read as until
-    hints = set(tokens(" ".join((*words.until_words, *words.weeks, *words.days, *words.months)))) | set(
-        month_numbers(locale)
-    )
+    hints = _time_hints(words, locale)
     if any(asking[:1] == p[:1] and set(p) <= set(asking) for p in phrases):
         return PauseRequest(None)
     if starts_pausing and (until or hints & set(asking) or any(word.isdigit() for word in asking)):
@@ -193,14 +197,34 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     return None
 
 
+def pause_end(
+    text: str, words: AwayWords, locale: str, today: date
+) -> tuple[date | None, tuple[str, ...], bool]:
+    """The day a pause asked in ``text`` ends (a date, or a span from today), the words left without
+    it, and whether it was a span. A span whose amount is no whole number ("-3 weeks", "2.5 weeks")
+    names no day. ``words``: with English's (``with_english``)."""
+    if odd_amount(text, words):
+        return None, tokens(text), False
+    found, rest = find_date(text, locale, today)
+    if found is not None:
+        return found, tokens(rest), False
+    found, words_left = find_span(tokens(rest), words, today)
+    return found, words_left, found is not None
+
+
+@cache
+def _time_hints(words: AwayWords, locale: str) -> frozenset[str]:
+    """Words that say a pause has an end ("until", a unit, a month's name)."""
+    return frozenset(tokens(" ".join(words.until_words))) | set(_span_units(words)) | set(month_numbers(locale))
+
+
 def says_when(text: str, words: AwayWords, locale: str) -> bool:
     """Whether ``text`` names a time at all (a number, a span's unit, "until", a month): a pause asked
     with one that could not be read is asked again, never taken as a pause for good."""
     words = with_english(words, locale)
     typed = set(tokens(text))
-    units = tokens(" ".join((*words.until_words, *words.weeks, *words.days, *words.months)))
-    named = {word for names in words.numbers for word in tokens(" ".join(names))} - {"a", "an", "un", "una", "uno"}
-    return any(w.isdigit() for w in typed) or bool(typed & (set(units) | named | set(month_numbers(locale))))
+    numbers = set(_amount_words(words)) - {"a", "an", "un", "una", "uno"}  # "a" says no time
+    return any(w.isdigit() for w in typed) or bool(typed & (_time_hints(words, locale) | numbers))
 
 
 def pause_problem(until: date, today: date) -> str | None:

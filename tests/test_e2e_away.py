@@ -157,7 +157,9 @@ def test_coach_pause_for_a_span_pauses_until_its_end(coach_server: SlackDriver, 
     assert row is not None and row.paused and row.paused_until == (TEST_NOW + timedelta(weeks=2)).date()
 
 
-@pytest.mark.parametrize("span", ["for -3 weeks", "for 2.5 weeks", "for 1e3 days", "for 99999999999999999999 weeks"])
+@pytest.mark.parametrize(
+    "span", ["for -3 weeks", "for 2.5 weeks", "for 1e3 days", "for 99999999999999999999 weeks", "for 2.5 months"]
+)
 def test_coach_pause_for_a_span_that_is_no_whole_number_pauses_nothing(
     coach_server: SlackDriver, settings, span: str
 ) -> None:

@@ -10,10 +10,8 @@ from bot.store.interfaces import CoachStore
 from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
 from flows.away import (
-    find_date,
-    find_span,
     local_today,
-    odd_amount,
+    pause_end,
     pause_over,
     pause_problem,
     read_pause_request,
@@ -22,7 +20,6 @@ from flows.away import (
 )
 from flows.content import Bundle
 from flows.outcomes import Notice, Outcome, SettingsForm
-from flows.reading import tokens
 from flows.schedule import parse_clock
 from flows.values import Clock, MemberKey
 from flows.verdicts import gets_weekly_checkins
@@ -112,12 +109,8 @@ class CheckinSettings:
         if not args:
             return self.pause(member)
         row = self._member(member)
-        today, text, words = local_today(self.clock(), row.tz), " ".join(args), with_english(bundle.away, bundle.locale)
-        if odd_amount(text, words):  # "/coach pause for -3 weeks", "2.5 weeks": asked again, nothing paused
-            return self.pause_until(member, None)
-        found, _rest = find_date(text, bundle.locale, today)
-        if found is None:  # "/coach pause for 2 weeks", as the DM reads it
-            found, _words = find_span(tokens(text), words, today)
+        today, words = local_today(self.clock(), row.tz), with_english(bundle.away, bundle.locale)
+        found, _words, _spanned = pause_end(" ".join(args), words, bundle.locale, today)  # as the DM reads it
         return self.pause_until(member, found)
 
     def resume_ended_pauses(self, now: datetime) -> int:
