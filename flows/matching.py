@@ -107,11 +107,8 @@ def find(words: tuple[str, ...], matcher: Matcher, fuzzy: bool = True) -> list[H
 
 def _hit_at(words: tuple[str, ...], stemmed: list[tuple[str, tuple[str, ...]]], i: int, matcher: Matcher) -> Hit | None:
     for size in range(min(matcher.longest, len(words) - i), 0, -1):
-        key = matcher.index.get(words[i : i + size])
-        for language, form in stemmed:
-            if key is not None:
-                break
-            key = matcher.stems.get(language, {}).get(form[i : i + size])
+        keys = (matcher.stems.get(language, {}).get(form[i : i + size]) for language, form in stemmed)
+        key = matcher.index.get(words[i : i + size]) or next((k for k in keys if k is not None), None)
         if key is not None:
             return Hit(key, i, size)
     return None

@@ -111,7 +111,8 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     words = tokens(text)
     hits = find(words, option_matcher(options, locale))
     ranked = _ranked(hits)
-    unsure = negated(words, hits, locale) or "?" in words or any(h.fuzzy for h in hits)
+    denied = negated(words, hits, locale)
+    unsure = denied or "?" in words or any(h.fuzzy for h in hits)
     if not ranked:
         ranged = _by_range(text, options)
         if ranged is not None:
@@ -124,8 +125,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
         unsure = unsure or _unplaced(text, option_matcher(options, locale), locale)
         return Understanding(guess=keys[0]) if unsure else Understanding(choice="+".join(keys))
     (best, top), rest = ranked[0], ranked[1:]
-    denying = negated(words, hits, locale) or refused(words, hits, locale)
-    if denying and not _says_no(next(o for o in options if o.key == best), locale):
+    if (denied or refused(words, hits, locale)) and not _says_no(next(o for o in options if o.key == best), locale):
         return Understanding()  # "not every week", "no tools", "ei joka viikko": the option it denies is not offered
     if unsure or (rest and rest[0][1] >= top):
         return Understanding(guess=best)

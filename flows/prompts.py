@@ -73,6 +73,11 @@ def with_offer(ref: str, offered: object | None) -> str:
     return ref if offered is None else f"{ref}/{offered}"
 
 
+def quiz_ref(question_id: str, earlier: Sequence[int]) -> str:
+    """A quiz question's prompt ref: the question and the answers given before it ("results/1,2")."""
+    return "/".join([question_id, ",".join(map(str, earlier))])
+
+
 def split_offer(ref: str, parts: int) -> tuple[str, str | None]:
     """A ref of ``parts`` parts, and the answer offered after them, if any (``with_offer``)."""
     pieces = ref.split("/")
@@ -102,8 +107,7 @@ def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
         case CheckinAsk():
             return OpenPrompt("checkin", with_offer(outcome.period, outcome.offered))
         case QuizAsk():  # the answers before it travel with it, as its buttons carry them
-            asked = "/".join([outcome.question_id, ",".join(map(str, outcome.earlier))])
-            return OpenPrompt("quiz", with_offer(asked, outcome.offered))
+            return OpenPrompt("quiz", with_offer(quiz_ref(outcome.question_id, outcome.earlier), outcome.offered))
         case QuizSuggest():
             return OpenPrompt("suggest", str(outcome.stage))
         case StageCards():

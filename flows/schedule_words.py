@@ -128,7 +128,7 @@ def read_schedule(text: str, locale: str, asked: bool = False) -> tuple[int, str
     if _leaves_out(words, locale):
         return None  # "any day but monday at 9", "paitsi maanantaisin": not the day named
     weekday, at = _weekday_named(words, locale), _clock(text, locale)
-    if at is None and asked and len(_CLOCK.findall(text[:READ_CHARS])) == 0:
+    if at is None and asked and _NUMBER.search(text[:READ_CHARS]) is None:
         at = _time_named(words, locale)
     return (weekday, at) if weekday is not None and at is not None else None
 
@@ -145,7 +145,7 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
     afternoon, half_past = _said_with_time(locale)
     said = {word for phrase in afternoon | half_past for word in phrase} | {"am", "pm"}  # the clock's own
     said |= {word for phrase in _phrases(locale, "half_before") for word in phrase}
-    if at is None and not any(word.isdigit() for word in words):  # "mornings", "a mezzogiorno"
+    if at is None and _NUMBER.search(text[:READ_CHARS]) is None:  # "mornings", "a mezzogiorno"
         at = _time_named(tuple(words), locale)
         said |= {word for _, phrases in _times_of_day(locale) for phrase in phrases for word in phrase}
     rest = [word for word in words if not word.isdigit() and word not in said]

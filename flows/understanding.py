@@ -269,8 +269,7 @@ def read_intent(text: str, locale: str) -> Understanding:
         return Understanding()
     longest = max(h.size for h in hits)
     keys = list(dict.fromkeys(h.key for h in hits if h.size == longest))
-    inside, common = covered(hits), stopwords(locale) | _polite(locale)
-    if "forget" in keys and any(i not in inside and w not in common for i, w in enumerate(words)):
+    if "forget" in keys and _more_than_asked(words, hits, locale):
         return Understanding()  # "forget 3", "unohda 3": deleting everything is asked for in so many words only
     if keys == ["pause"] and longest == 1 and min(h.start for h in hits if h.key == "pause") > LATE_PAUSE_WORD:
         return Understanding()  # "a volte facciamo una pausa di 2 settimane": a break told of, not asked for
@@ -279,16 +278,33 @@ def read_intent(text: str, locale: str) -> Understanding:
     return Understanding(guess=keys[0])
 
 
+def _more_than_asked(words: tuple[str, ...], hits: list[Hit], locale: str) -> bool:
+    """Words beside the phrases found other than common or polite ones ("forget 3", not "please forget me")."""
+    inside, common = covered(hits), _common_or_polite(locale)
+    return any(i not in inside and w not in common for i, w in enumerate(words))
+
+
 @cache
-def _polite(locale: str) -> frozenset[str]:
-    """Words that ask nicely and change nothing ("please", "voitko", "per favore"): ``away.toml``'s lead words."""
+def _common_or_polite(locale: str) -> frozenset[str]:
+    """Stopwords, and words that ask nicely ("please", "voitko", "per favore": ``away.toml``'s lead words)."""
     phrases = (p for language in languages_read(locale) for p in load_bundle(language).away.lead_words)
-    return frozenset(w for p in phrases for w in tokens(p))
+    return stopwords(locale) | frozenset(w for p in phrases for w in tokens(p))
 
 
 def warm_up(locale: str) -> None:
     """Build this module's tables for ``locale`` now, not on a member's first reply."""
-    builders = (_questions, checkin_matcher, _intents, _whole_intents, weekday_names, _stage_words, negators, stopwords)
+    builders = (
+        _questions,
+        checkin_matcher,
+        _intents,
+        _whole_intents,
+        weekday_names,
+        _stage_words,
+        negators,
+        stopwords,
+        _own_refusals,
+        _common_or_polite,
+    )
     for build in builders:
         build(locale)
     for kind in ("actions", "offer"):

@@ -28,7 +28,7 @@ from flows.outcomes import (
     StageCards,
     StageCoaching,
 )
-from flows.prompts import split_offer
+from flows.prompts import quiz_ref, split_offer
 from flows.schedule import parse_clock, previous_checkin, week_key, zone
 from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import gets_weekly_checkins
@@ -62,8 +62,7 @@ class Journey(CheckinSettings):
         except (KeyError, IndexError):
             return [Notice("stale_button")]
         prompt = OpenPrompts(self.store, self.clock).current(member)
-        asked = "/".join([question_id, ",".join(map(str, earlier))])
-        if prompt is None or prompt.kind != "quiz" or split_offer(prompt.ref, 2)[0] != asked:
+        if prompt is None or prompt.kind != "quiz" or split_offer(prompt.ref, 2)[0] != quiz_ref(question_id, earlier):
             return [Notice("quiz_old")]  # a question answered already, or a quiz since finished: no rewind
         if step.suggested_stage is not None:
             return [QuizSuggest(step.suggested_stage)]

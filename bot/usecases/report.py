@@ -82,15 +82,14 @@ class Reports:
             return [Notice("report_not_admin")]
         if args and args[0].lower() in STOP_WORDS:
             return self.stop(member.team_id, args[1:])
-        report = team_report(self.store, self.bundle, member.team_id, self.clock())
         if not args:
-            return [Report(report)]
+            return [Report(team_report(self.store, self.bundle, member.team_id, self.clock()))]
         match = CHANNEL_MENTION.match(args[0])
         if match is None:
             return [Notice("report_bad_channel")]
         if self._posted_this_week(member.team_id, match.group(1)):  # the same command again: no second post
             return [Notice("report_already", {"channel": match.group(1)})]
-        return [ChannelReport(match.group(1), report)]
+        return [ChannelReport(match.group(1), team_report(self.store, self.bundle, member.team_id, self.clock()))]
 
     def _posted_this_week(self, team_id: str, channel_id: str) -> bool:
         """The channel gets the weekly report, and this week's has gone out (by the command or the tick)."""
