@@ -132,7 +132,8 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     return Understanding(choice=best)
 
 
-# What separates the items of a list typed in one line, in any language read.
+# What separates the items of a list typed in one line, in any language read: wider than
+# ``_LIST_SEPARATORS``, since an "or" splits items here but must never pick two numbered options there.
 _LIST_ITEMS = re.compile(r"[,;/&+]|\b(?:and|or|plus|ja|sekä|tai|e|ed|o|oppure)\b")
 
 
