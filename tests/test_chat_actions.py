@@ -171,3 +171,13 @@ def test_a_checkin_answered_together_with_its_action_records_both(tmp_path: Path
     (action,) = store.actions.of_member(MEMBER)
     assert action.status == "done"
     assert store.has_checkin(MEMBER, "2026-W48") and store.member(MEMBER).stage == 4  # type: ignore[union-attr]
+
+
+def test_a_checkin_and_the_first_of_two_actions_answered_together_answer_that_one_only(tmp_path: Path) -> None:
+    """Review: the check-in answered after the action must not read "done 1" again against the list
+    renumbered without it (which would mark the second action done as well)."""
+    typed = [*TYPED["en"][:6], "action 1 2026-11-27", "action 2 2026-11-27", "stage", "3", "check in"]
+    chat(tmp_path / "c.db", [*typed, "moved forward, done 1"], "en", clock=lambda: NOW)
+    store = Store(tmp_path / "c.db")
+    assert sorted(a.status for a in store.actions.of_member(MEMBER)) == ["done", "open"]
+    assert store.has_checkin(MEMBER, "2026-W48")

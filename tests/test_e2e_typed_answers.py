@@ -149,3 +149,24 @@ def test_a_check_in_asked_for_asks_about_the_weeks_actions_too(
     driver.messages_with(user, bundle.messages.text("action_answered_drop", title=TITLES[2]))
     driver.dm(user, CHECKIN_SAME[language])  # and the check-in it came with
     driver.fake.wait_until(lambda _c: store.has_checkin(member, "2026-W48") or None, expected="the check-in")
+
+
+@pytest.mark.parametrize(
+    ("language", "both"),
+    [("en", "moved forward, done 1"), ("fi", "mentiin eteenpäin, valmis 1"), ("it", "siamo andati avanti e fatto 1")],
+)
+def test_a_checkin_answer_typed_with_an_actions_answer_records_both(
+    coach_server: SlackDriver, tick, settings, clock: FrozenClock, language: str, both: str
+) -> None:
+    """Chat probe: "moved forward, done 1" marked the action done and lost the check-in answer."""
+    driver, messages = coach_server, load_bundle(language).messages
+    user = user_in(driver, language, "BOTH")
+    member = with_actions(driver, settings, clock, tick, user)
+    driver.messages_with(user, messages.text("actions_due_title"))
+    driver.dm(user, both)
+    driver.messages_with(user, messages.text("action_answered_done", title=TITLES[0]))
+    store = Store(settings.coach_db)
+    assert {a.title: a.status for a in store.actions.of_member(member)}[TITLES[0]] == "done"
+    period = store.latest_sent_period(member, "checkin")
+    assert period is not None and store.has_checkin(member, period)
+    assert store.member(member).stage == 4  # type: ignore[union-attr]

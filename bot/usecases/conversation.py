@@ -27,6 +27,7 @@ from flows.options import read_quiz, read_stage
 from flows.outcomes import (
     AskBack,
     CheckinAsk,
+    CheckinClosed,
     Explanation,
     Notice,
     Outcome,
@@ -118,7 +119,9 @@ class Conversation(Intents):
         reading = Reading(rating=rating, command=understood.command, guess=guess)
         return self.coach.handle_text(member, text, reading)
 
-    def _checkin(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+    def _checkin(self, member: MemberKey, prompt: OpenPrompt, text: str, beside: bool = True) -> list[Outcome]:
+        """The check-in's answer; with ``beside``, an action's answer typed with it too (``_actions``,
+        which answered the action first, passes False)."""
         stage = self.journey.stage_of(member)
         if stage is None:
             return self.journey.cards(member)
@@ -132,7 +135,8 @@ class Conversation(Intents):
             return self.journey.checkin_stage(member, period, int(understood.choice.removeprefix("stage_")))
         if understood.choice is not None:
             outcome: CheckinOutcome = understood.choice  # type: ignore[assignment]
-            return self.journey.checkin_answer(member, period, outcome)
+            answered = self.journey.checkin_answer(member, period, outcome)
+            return [*answered, *(self._action_beside(member, text, answered) if beside else [])]
         if not checkin_named(text, self.locale):  # "done", "ei vielä": about an action asked with it
             typed = self.answers.action(member, text, self.answers.due(member), ask_back=False)
             if typed is not None:
@@ -142,6 +146,15 @@ class Conversation(Intents):
         if understood.command is not None:
             return self._command(member, understood.command)
         return [self._not_sure(text, self._checkin_label(understood.guess)), replace(again, offered=understood.guess)]
+
+    def _action_beside(self, member: MemberKey, text: str, checkin: list[Outcome]) -> list[Outcome]:
+        """"moved forward, done 1": the answer about an action typed beside the check-in's, once that is
+        recorded (nothing when the check-in was old or already answered)."""
+        if not any(isinstance(o, CheckinClosed) for o in checkin):
+            return []
+        if read_action(text, self.locale).understood.choice is None:
+            return []
+        return self.answers.action(member, text, self.answers.due(member), ask_back=False) or []
 
     def _actions(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         """Actions listed, asked with a check-in, or asked back which one (then a number alone picks it
@@ -162,7 +175,7 @@ class Conversation(Intents):
             self.prompts.reopen_checkin(member)
         checkin = self.prompts.unanswered_checkin(member) if answered else None
         if answered and checkin is not None and checkin_named(text, self.locale):
-            return [*answered, *self._checkin(member, checkin, text)]  # "moved forward, done 1": both
+            return [*answered, *self._checkin(member, checkin, text, beside=False)]  # "moved forward, done 1"
         return answered or self.nothing_open(member, text)
 
     def _revisit(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
