@@ -368,3 +368,20 @@ def test_a_quiz_question_back_explains_that_question_and_a_no_to_how_is_asked_ba
     driver.messages_with(user, no)  # quoted back: not sure what it means
     driver.settle(user)
     assert not [c for c in driver.fake.messages_to(f"D{user}") if stages.quiz[2].prompt in str(c.args.get("text"))]
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("fi-FI", "ei joka viikko"), ("en-US", "not every week")])
+def test_a_quiz_answer_turned_round_is_asked_back_not_recorded(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Chat probe: "ei joka viikko" was recorded as *Every week, without fail*; "not every week" offered it first."""
+    driver = coach_server
+    user, member, _case = member_in(driver, locale, "5")
+    stages = load_bundle(locale[:2]).stages
+    driver.dm(user, "quiz")
+    driver.messages_with(user, stages.quiz[0].prompt)
+    driver.dm(user, typed)
+    (asked,) = driver.messages_with(user, f'"{typed}"')  # quoted back, with no answer put first
+    assert "*" not in asked.args["text"]
+    driver.settle(user)
+    assert not [c for c in driver.fake.messages_to(f"D{user}") if stages.quiz[1].prompt in str(c.args.get("text"))]
