@@ -7,11 +7,15 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from bot.store.outbox import DM_LANE
 from bot.store.postgres import PostgresStore
+from flows.values import MemberKey
 
 COUNT = "select count(*) from members"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -46,6 +50,11 @@ def round_trips(store: PostgresStore, trace: Path, unit: Callable[[], None], sna
     return trips
 
 
+def short(trip: str) -> str:
+    """A round trip's statements, each by its first two words."""
+    return " + ".join(" ".join(statement.split()[:2]) for statement in trip.split(" + "))
+
+
 def test_a_units_begin_goes_out_with_its_first_statement(store: PostgresStore, tmp_path: Path) -> None:
     def two_reads() -> None:
         store.db.execute(COUNT)
@@ -78,3 +87,34 @@ def test_letting_go_of_the_snapshot_costs_no_round_trip_of_its_own(store: Postgr
     assert second.startswith("commit + begin + insert into processed_events")
     begin, commit = round_trips(store, tmp_path / "trace", record_only)
     assert begin.startswith("begin + insert into processed_events") and commit == "commit"
+
+
+def test_writes_nobody_waits_for_go_out_with_the_next_statement(store: PostgresStore, tmp_path: Path) -> None:
+    """A request's bookkeeping (the workspace reopened, the answer, the outbox row, the open prompt)
+    costs no round trip of its own: each rides with the statement after it, or with the commit."""
+    member = MemberKey("T1", "U1")
+    reopened: list[str] = []
+
+    def request() -> None:
+        store.reopen_workspace("T1", lambda: reopened.append("T1"))
+        store.db.execute(COUNT)
+        assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None  # its id only at the commit
+        store.set_open_prompt(member, "assessment:1", NOW)
+
+    store.stop_workspace("T1", "tokens_revoked", NOW)
+    trips = [short(trip) for trip in round_trips(store, tmp_path / "trace", request)]
+    assert trips == ["begin isolation + update workspaces + select count(*)", "with locked + update members + commit"]
+    assert reopened == ["T1"] and store.workspace_active("T1")  # said once the update had run
+    assert [row.member for row in store.claim_outbox_rows("owner", NOW, 1e12, 10)] == [member]
+
+
+def test_a_write_nobody_waited_for_that_fails_fails_the_whole_unit(store: PostgresStore) -> None:
+    member = MemberKey("T1", "U1")
+    store.ensure_member(member, NOW)
+    with pytest.raises(psycopg.errors.NotNullViolation), store.unit_of_work(snapshot=True):
+        assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None
+        store._write_unread("update members set checkin_time = null where user_id = ?", ["U1"])
+    assert store.claim_outbox_rows("owner", NOW, 1e12, 10) == []  # the row before it was rolled back too
+    with store.unit_of_work(snapshot=True):  # and the connection went back to the pool clean
+        assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None
+    assert len(store.claim_outbox_rows("owner", NOW, 1e12, 10)) == 1

@@ -438,8 +438,23 @@ def test_on_postgresql_a_members_rows_are_numbered_in_the_order_their_transactio
 
 
 def test_reopening_a_workspace_says_whether_it_was_stopped(store: AnyStore) -> None:
-    assert store.reopen_workspace("T1") is False  # never stopped: nothing to reopen
+    reopened: list[str] = []
+    store.reopen_workspace("T1", lambda: reopened.append("T1"))
+    assert reopened == []  # never stopped: nothing to reopen
     store.stop_workspace("T1", "tokens_revoked", NOW)
     assert not store.workspace_active("T1")
-    assert store.reopen_workspace("T1") is True and store.workspace_active("T1")
-    assert store.reopen_workspace("T1") is False
+    store.reopen_workspace("T1", lambda: reopened.append("T1"))
+    assert reopened == ["T1"] and store.workspace_active("T1")
+    store.reopen_workspace("T1", lambda: reopened.append("T1"))
+    assert reopened == ["T1"]
+
+
+def test_a_workspace_reopened_in_a_unit_of_work_says_so_once_it_is_committed_with_it(store: AnyStore) -> None:
+    """On PostgreSQL the reopening goes out with the unit's next statement; it is said all the same."""
+    store.stop_workspace("T1", "tokens_revoked", NOW)
+    reopened: list[str] = []
+    with store.unit_of_work(snapshot=True):
+        store.reopen_workspace("T1", lambda: reopened.append("T1"))
+        store.add_digest("T1", "C1", "U1", None, NOW)
+    assert reopened == ["T1"] and store.workspace_active("T1")
+    assert [digest["channel_id"] for digest in store.digests()] == ["C1"]

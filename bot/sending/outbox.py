@@ -132,12 +132,13 @@ class Outbox:
 
     def enqueue(self, member: MemberKey, reply: Reply, lane: str | None = None) -> int | None:
         """Add ``reply`` to the member's queue (``lane``: by default their DM, or the private lane of a
-        reply with nothing for the DM), in this thread's open unit of work if there is one."""
+        reply with nothing for the DM), in this thread's open unit of work if there is one; its row id,
+        unless that is known only once the unit commits (PostgreSQL)."""
         reply = next_step_first(reply)
         if not (reply.outcomes or (reply.private and reply.response_url)):
             return None
         lane = lane or (DM_LANE if reply.outcomes else PRIVATE_LANE)
-        row_id = self.store.add_to_outbox(member, encode(reply), self.clock(), lane)
+        row_id = self.store.add_to_outbox_unread(member, encode(reply), self.clock(), lane)
         self.store.after_commit(self.doorbell.ring)
         return row_id
 

@@ -92,7 +92,7 @@ class AssessmentQueries(Session):
                         "delete from answers where assessment_id = ? and question_id = ?", [row.id, question_id]
                     )
                 case SetAnswer():
-                    db.execute(  # plain SQL on the hot path: one statement, no schema look-ups
+                    self._write_unread(  # plain SQL on the hot path: one statement, no schema look-ups
                         "insert into answers (assessment_id, question_id, rating, source, answered_at, text)"
                         " values (?, ?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"
                         " rating = excluded.rating, source = excluded.source, answered_at = excluded.answered_at,"

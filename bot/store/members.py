@@ -37,7 +37,7 @@ class MemberQueries(Session):
         )
 
     def set_open_prompt(self, member: MemberKey, prompt: str | None, now: datetime) -> None:
-        self._write_one(
+        self._write_unread(
             "update members set open_prompt = ?, open_prompt_at = ? where team_id = ? and user_id = ?",
             [prompt, _iso(now), member.team_id, member.user_id],
         )

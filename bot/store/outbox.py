@@ -66,6 +66,11 @@ class OutboxQueries(Session):
             ).fetchone()
         return int(row[0])
 
+    def add_to_outbox_unread(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int | None:
+        """``add_to_outbox`` for a caller that does not wait for the row's id: PostgreSQL sends it with
+        the unit of work's next statement, and its id is then None."""
+        return self.add_to_outbox(member, payload, now, lane)
+
     def claim_outbox_rows(
         self, owner: str, now: datetime, wall: float, limit: int, skip_teams: Sequence[str] = ()
     ) -> list[OutboxRow]:

@@ -75,6 +75,19 @@ class Session(ABC):
     def _write_one(self, sql: str, params: Sequence[Any]) -> Cursor:
         """One writing statement, in this thread's transaction if one is open."""
 
+    def _write_unread(self, sql: str, params: Sequence[Any], then: Callable[[int], None] | None = None) -> None:
+        """A writing statement whose caller does not wait for its result: on PostgreSQL, inside a unit of
+        work, it goes out with the unit's next statement (or its commit) rather than in a round trip of
+        its own. ``then`` hears its row count once it has run; a failure fails the unit, as any
+        statement's does."""
+        result = self._write_one(sql, params)
+        if then is not None:
+            then(result.rowcount)
+
+    def _defers_writes(self) -> bool:
+        """Whether ``_write_unread`` would wait for this thread's next round trip (PostgreSQL, in a unit)."""
+        return False
+
     @abstractmethod
     def unit_of_work(self, snapshot: bool = False, exclusive: bool = False) -> AbstractContextManager[None]: ...
 

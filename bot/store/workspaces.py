@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,14 +23,13 @@ class WorkspaceQueries(Session):
             [team_id, reason, _iso(now)],
         )
 
-    def reopen_workspace(self, team_id: str) -> bool:
-        """Reopen the workspace if it was stopped; True when it was. Read first, so that the usual
-        request (its workspace open) writes nothing here: on SQLite a write takes the writers' lock
-        for the rest of the request."""
-        if self.workspace_active(team_id):
-            return False
-        self._write_one(REOPEN, [team_id])
-        return True
+    def reopen_workspace(self, team_id: str, reopened: Callable[[], None] = lambda: None) -> None:
+        """Reopen the workspace if it was stopped, and then call ``reopened``. Read first, so that the
+        usual request (its workspace open) writes nothing here: on SQLite a write takes the writers'
+        lock for the rest of the request."""
+        if not self.workspace_active(team_id):
+            self._write_one(REOPEN, [team_id])
+            reopened()
 
     def workspace_active(self, team_id: str) -> bool:
         row = self.db.execute("select active from workspaces where team_id = ?", [team_id]).fetchone()

@@ -38,10 +38,7 @@ class Workspaces:
         """Slack refused the workspace's token: nothing more is sent there until it is back."""
         self.store.stop_workspace(team_id, reason, self.clock())
 
-    def back(self, team_id: str, why: str) -> bool:
+    def back(self, team_id: str, why: str) -> None:
         """The app is plainly installed in the workspace again (its token works, or Slack sent an
-        authorized request from it): reopen it if it was stopped. True when it was reopened."""
-        if not self.store.reopen_workspace(team_id):
-            return False
-        log.info("workspace %s reopened: %s", team_id, why)
-        return True
+        authorized request from it): reopen it if it was stopped, and say so in the log."""
+        self.store.reopen_workspace(team_id, lambda: log.info("workspace %s reopened: %s", team_id, why))

@@ -13,11 +13,13 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -33,6 +35,7 @@ OUTBOX_CHANNEL = "coach_outbox"  # NOTIFY'd when a row is added; the senders LIS
 # server is down) is answered 503, so Slack retries its events, instead of hanging.
 WAIT_FOR_CONNECTION_SECONDS = 2.5
 LISTEN_TIMEOUT_SECONDS = 1.0  # how often the listener looks whether its store was closed
+OPEN_TRANSACTION = (TransactionStatus.INTRANS, TransactionStatus.INERROR)
 log = logging.getLogger(__name__)
 
 
@@ -61,31 +64,64 @@ def stale_as_snapshot() -> Iterator[None]:
         raise StaleSnapshot("another transaction changed what this request read") from error
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A writing statement nobody waits for (``Session._write_unread``), and who hears its row count."""
+
+    sql: bytes
+    params: list[Any]
+    then: Callable[[int], None] | None = None
+
+
 class Opening:
     """What a unit of work has yet to tell the server before its next statement: ``begin`` (or, after
-    ``end_reading``, ``commit`` then ``begin``). It goes out with that statement, in one round trip
-    (psycopg's pipeline mode), rather than in round trips of its own; a unit that runs no statement
-    sends nothing at all."""
+    ``end_reading``, ``commit`` then ``begin``), and the writes whose results nobody waits for. They go
+    out with that statement, in one round trip (psycopg's pipeline mode), rather than in round trips
+    of their own; a unit that runs no statement sends nothing at all, and writes still waiting at
+    the end go out with the commit."""
 
     def __init__(self, begin: bytes) -> None:
-        self.pending = [begin]
+        self.pending: list[bytes | Deferred] = [begin]
         self.open_on_server = False  # a transaction is open on the connection
 
     def restart(self) -> None:
         """Commit what is open (if anything) and begin anew, with the next statement."""
         self.pending = [b"commit", b"begin"] if self.open_on_server else [b"begin"]
 
-    def send_with(self, conn: psycopg.Connection[tuple[Any, ...]], statement: Callable[[], None]) -> None:
+    def defer(self, statement: Deferred) -> None:
+        self.pending.append(statement)
+
+    @property
+    def writes_waiting(self) -> bool:
+        return any(isinstance(item, Deferred) for item in self.pending)
+
+    def send_with(self, conn: psycopg.Connection[tuple[Any, ...]], statement: Callable[[], object]) -> None:
         """Run ``statement`` (or nothing), after what is pending, in one round trip."""
         if not self.pending:
             statement()
             return
         pending, self.pending = self.pending, []
+        sent: list[tuple[Deferred, psycopg.Cursor[Any]]] = []
         with conn.pipeline():
-            for opening in pending:
-                conn.execute(opening)
+            for item in pending:
+                if isinstance(item, Deferred):
+                    sent.append((item, conn.execute(item.sql, item.params)))
+                else:
+                    conn.execute(item)
             self.open_on_server = True
             statement()
+        for deferred, cursor in sent:
+            if deferred.then is not None:
+                deferred.then(cursor.rowcount)
+
+    def commit(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        """End the unit: the writes still waiting and the commit in one round trip (nothing, when the
+        unit never reached the server)."""
+        if self.writes_waiting:
+            with stale_as_snapshot():
+                self.send_with(conn, lambda: conn.execute(b"commit"))
+        elif self.open_on_server:
+            conn.execute(b"commit")
 
 
 class PgDatabase:
@@ -191,6 +227,18 @@ class PgConnection(Session):
             self._writing()
             yield held
 
+    def _write_unread(self, sql: str, params: Sequence[Any], then: Callable[[int], None] | None = None) -> None:
+        held = self._held()
+        if held is None or held.opening is None:
+            super()._write_unread(sql, params, then)
+            return
+        self._writing()
+        held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), then))
+
+    def _defers_writes(self) -> bool:
+        held = self._held()
+        return held is not None and held.opening is not None
+
     def _write_one(self, sql: str, params: Sequence[Any]) -> Result:
         held = self._held()
         if held is not None:  # one statement is atomic by itself: no savepoint
@@ -218,12 +266,11 @@ class PgConnection(Session):
             try:
                 try:
                     yield
+                    opening.commit(conn)
                 except BaseException:
-                    if opening.open_on_server and not conn.closed:
+                    if not conn.closed and conn.info.transaction_status in OPEN_TRANSACTION:
                         conn.execute(b"rollback")
                     raise
-                if opening.open_on_server:
-                    conn.execute(b"commit")
             finally:
                 self._local.unit, self._local.held = None, None
         for hook in unit.after_commit:
