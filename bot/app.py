@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.installations import BOT_SCOPES, installation_store, state_store
 from bot.store.factory import STORE_ERRORS, AnyStore
+from bot.store.requests import CopyHandled
 from bot.store.snapshots import StaleSnapshot
 from bot.usecases.prompts import OpenPrompts
 from bot.usecases.services import Services
@@ -86,6 +87,9 @@ class CoachApp(App):
                 log.info("a request read data that changed before it wrote; handled again (%d)", attempt)
             except FailedRequest as failed:
                 return failed.response
+            except CopyHandled:
+                log.warning("refused a replayed request (its signature was already used)")
+                return BoltResponse(status=401, body="")
             except STORE_ERRORS as error:  # the commit itself failed: a full disk, the file gone, no server
                 return unavailable(error)
         return unavailable(StaleSnapshot(f"still changing under it after {ATTEMPTS} attempts"))
@@ -105,9 +109,10 @@ class CoachApp(App):
 
     def refuse_replays(self, req: BoltRequest, next: Next) -> BoltResponse | None:
         """After Bolt's authorization: a request whose signature was already used is refused before any
-        listener runs (a read; the signature is written last, with the request's other writes)."""
+        listener runs (a read; the signature is written last, with the request's other writes). A store
+        that refuses copies at the commit skips the read: there the replay's work is rolled back."""
         signature, _ = self._signature(req)
-        if signature and self.coach_store.signature_seen(signature):
+        if signature and not self.coach_store.copies_refused_at_commit and self.coach_store.signature_seen(signature):
             log.warning("refused a replayed request (its signature was already used)")
             return BoltResponse(status=401, body="")
         next()

@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ import pytest
 from bot.http.request_guard import MAX_BODY_BYTES
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.factory import AnyStore, store_for
 from bot.usecases.assessment import Coach
 from flows.values import MemberKey
 from tests.blocks import find_button
@@ -133,36 +135,53 @@ def test_an_unsigned_body_is_refused_before_it_is_parsed(coach_server: SlackDriv
 # Item 11: a replayed signed request runs once
 
 
-def test_a_replayed_stage_pick_is_refused(coach_server: SlackDriver, settings: Settings) -> None:
-    assert coach_server.command(USER, "stage").status == 200
-    (cards,) = coach_server.messages_with(USER, "Where are you on the social media journey?")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def served(
+    request: pytest.FixtureRequest, settings: Settings, fake_slack: FakeSlack, clock: FrozenClock
+) -> Iterator[tuple[SlackDriver, AnyStore]]:
+    """The coach over HTTP on either store: SQLite refuses a copy before its listener runs, PostgreSQL
+    when the copy commits (its signature goes out with the commit, a round trip fewer a request)."""
+    if request.param == "postgresql":
+        settings = settings.model_copy(update={"coach_database_url": request.getfixturevalue("postgres_url")})
+    store = store_for(settings)
+    with serving(settings, store, fake_slack, clock) as driver:
+        yield driver, store
+    store.close()
+
+
+def test_a_replayed_stage_pick_is_refused(served: tuple[SlackDriver, AnyStore]) -> None:
+    driver, store = served
+    assert driver.command(USER, "stage").status == 200
+    (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
 
     button, block_id = find_button(cards.args["blocks"], "stage_pick", "stage:3")
-    body = coach_server.action_body(USER, cards, "stage_pick", button["value"], block_id)
-    timestamp, signature = signed(coach_server, body)
-    first = coach_server.post(body, "application/x-www-form-urlencoded", timestamp=int(timestamp), signature=signature)
-    again = coach_server.post(body, "application/x-www-form-urlencoded", timestamp=int(timestamp), signature=signature)
+    body = driver.action_body(USER, cards, "stage_pick", button["value"], block_id)
+    timestamp, signature = signed(driver, body)
+    first = driver.post(body, "application/x-www-form-urlencoded", timestamp=int(timestamp), signature=signature)
+    again = driver.post(body, "application/x-www-form-urlencoded", timestamp=int(timestamp), signature=signature)
     assert (first.status, again.status) == (200, 401)
-    assert len(Store(settings.coach_db).stage_changes(MEMBER)) == 1
+    assert len(store.stage_changes(MEMBER)) == 1
+    wait_for_empty_outbox(store)
+    assert len(driver.messages_with(USER, "Stage 3")) == 1  # the copy kept no reply either
 
 
-def test_copies_of_a_request_sent_at_once_are_handled_once(coach_server: SlackDriver, settings: Settings) -> None:
+def test_copies_of_a_request_sent_at_once_are_handled_once(served: tuple[SlackDriver, AnyStore]) -> None:
     """Copies run side by side, but only the first to commit keeps anything: the others are refused when
     they record their signature, last (no second reply, and their lazy profile lookups never start)."""
-    assert coach_server.command(USER, "stage").status == 200
-    (cards,) = coach_server.messages_with(USER, "Where are you on the social media journey?")
+    driver, store = served
+    assert driver.command(USER, "stage").status == 200
+    (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
     button, block_id = find_button(cards.args["blocks"], "stage_pick", "stage:3")
-    body = coach_server.action_body(USER, cards, "stage_pick", button["value"], block_id)
-    timestamp, signature = signed(coach_server, body)
-    store = Store(settings.coach_db)
+    body = driver.action_body(USER, cards, "stage_pick", button["value"], block_id)
+    timestamp, signature = signed(driver, body)
     wait_for_empty_outbox(store)
-    lookups = len(coach_server.fake.calls_to("users.info"))
+    lookups = len(driver.fake.calls_to("users.info"))
     start = threading.Barrier(4)
     statuses: list[int] = []
 
     def send() -> None:
         start.wait(10)
-        statuses.append(coach_server.post(body, FORM, timestamp=int(timestamp), signature=signature).status)
+        statuses.append(driver.post(body, FORM, timestamp=int(timestamp), signature=signature).status)
 
     senders = [threading.Thread(target=send) for _ in range(4)]
     for thread in senders:
@@ -172,8 +191,9 @@ def test_copies_of_a_request_sent_at_once_are_handled_once(coach_server: SlackDr
     assert sorted(statuses) == [200, 401, 401, 401]
     wait_for_empty_outbox(store)
     assert len(store.stage_changes(MEMBER)) == 1
-    assert len(coach_server.fake.calls_to("users.info")) - lookups <= 1  # the refused copies looked up nobody
-    coach_server.messages_with(USER, "Stage 3")
+    assert len(driver.fake.calls_to("users.info")) - lookups <= 1  # the refused copies looked up nobody
+    driver.messages_with(USER, "Stage 3")
+    assert len(driver.messages_with(USER, "Stage 3")) == 1
 
 
 def test_a_request_stamped_ahead_of_the_servers_clock_stays_refused_while_its_stamp_is_valid(

@@ -12,6 +12,7 @@ import pytest
 
 from bot.store.outbox import DM_LANE
 from bot.store.postgres import PostgresStore
+from bot.store.requests import CopyHandled
 from flows.values import MemberKey
 
 COUNT = "select count(*) from members"
@@ -118,3 +119,33 @@ def test_a_write_nobody_waited_for_that_fails_fails_the_whole_unit(store: Postgr
     with store.unit_of_work(snapshot=True):  # and the connection went back to the pool clean
         assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None
     assert len(store.claim_outbox_rows("owner", NOW, 1e12, 10)) == 1
+
+
+def test_a_requests_signature_goes_out_with_its_commit_and_a_copys_rolls_it_all_back(
+    store: PostgresStore, tmp_path: Path
+) -> None:
+    member = MemberKey("T1", "U1")
+
+    def request() -> None:
+        store.db.execute(COUNT)
+        store.set_open_prompt(member, "assessment:1", NOW)
+        assert store.first_sight_of_signature("v0=abc", 1e9)  # settled at the commit
+
+    trips = [short(trip) for trip in round_trips(store, tmp_path / "trace", request)]
+    assert trips == ["begin isolation + select count(*)", "update members + insert into + commit"]
+    with pytest.raises(CopyHandled), store.unit_of_work(snapshot=True):
+        assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None
+        assert store.first_sight_of_signature("v0=abc", 1e9)
+    assert store.claim_outbox_rows("owner", NOW, 1e12, 10) == []  # the copy kept nothing
+    assert not store.first_sight_of_signature("v0=abc", 1e9)  # outside a unit: answered at once
+
+
+def test_another_statements_unique_violation_is_not_taken_for_a_copy(store: PostgresStore) -> None:
+    """Only the signature's own violation means a copy: the statements after a failed one are skipped
+    without a result, so the one that failed is the first without one."""
+    member = MemberKey("T1", "U1")
+    store.ensure_member(member, NOW)
+    with pytest.raises(psycopg.errors.UniqueViolation), store.unit_of_work(snapshot=True):
+        store._write_unread("insert into members (team_id, user_id) values (?, ?)", ["T1", "U1"])
+        assert store.first_sight_of_signature("v0=new", 1e9)
+    assert store.first_sight_of_signature("v0=new", 1e9)  # rolled back with the unit

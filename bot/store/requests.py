@@ -13,7 +13,15 @@ EVENTS_KEPT = timedelta(days=1)  # Slack stops retrying an event within the hour
 REPLAY_WINDOW_SECONDS = 300  # Slack's own window for a request's timestamp
 
 
+class CopyHandled(Exception):
+    """A copy of this request (the same signature) was handled first: this one keeps nothing."""
+
+
 class RequestQueries(Session):
+    # Whether ``first_sight_of_signature`` is settled only at the commit, which then raises ``CopyHandled``
+    # (PostgreSQL: a round trip fewer a request); a store that says no also answers False at once.
+    copies_refused_at_commit = False
+
     def event_seen(self, event_id: str) -> bool:
         """Slack sent this event before and it was handled (a retry, to be dropped)."""
         row = self.db.execute("select 1 from processed_events where event_id = ? and status = 'done'", [event_id])

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.store.outbox import DM_LANE, MEMBER_HEAD, OutboxQueries, OutboxRow
 from bot.store.postgres.connection import OUTBOX_CHANNEL, PgConnection, member_lock
 from bot.store.queries import CoachQueries
+from bot.store.requests import CopyHandled, RequestQueries
 from bot.store.workspaces import REOPEN, WorkspaceQueries
 from flows.values import MemberKey
 
@@ -72,5 +74,21 @@ class PostgresWorkspaces(WorkspaceQueries):
         self._write_unread(REOPEN + " and active = 0", [team_id], lambda count: reopened() if count == 1 else None)
 
 
-class PostgresStore(PostgresOutbox, PostgresWorkspaces, CoachQueries, PgConnection):
+class PostgresRequests(RequestQueries):
+    copies_refused_at_commit = True
+    _refuse_duplicate: Callable[[str, Sequence[Any], type[Exception]], None]  # PgConnection's
+
+    def first_sight_of_signature(self, signature: str, seen_at: float) -> bool:
+        """In a unit of work the signature goes out with the commit, in one round trip: a copy of the
+        request committed first makes the insert fail, so the whole unit rolls back and the commit
+        raises ``CopyHandled``. Outside one, as on SQLite."""
+        if not self._defers_writes():
+            return super().first_sight_of_signature(signature, seen_at)
+        self._refuse_duplicate(
+            "insert into seen_signatures (signature, seen_at) values (?, ?)", [signature, seen_at], CopyHandled
+        )
+        return True
+
+
+class PostgresStore(PostgresOutbox, PostgresWorkspaces, PostgresRequests, CoachQueries, PgConnection):
     """The coach's database on PostgreSQL: every table, every query, no writer lock of its own."""

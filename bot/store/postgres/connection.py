@@ -71,6 +71,7 @@ class Deferred:
     sql: bytes
     params: list[Any]
     then: Callable[[int], None] | None = None
+    duplicate: type[Exception] | None = None  # raised instead of the statement's unique violation
 
 
 class Opening:
@@ -102,14 +103,21 @@ class Opening:
             return
         pending, self.pending = self.pending, []
         sent: list[tuple[Deferred, psycopg.Cursor[Any]]] = []
-        with conn.pipeline():
-            for item in pending:
-                if isinstance(item, Deferred):
-                    sent.append((item, conn.execute(item.sql, item.params)))
-                else:
-                    conn.execute(item)
-            self.open_on_server = True
-            statement()
+        try:
+            with conn.pipeline():
+                for item in pending:
+                    if isinstance(item, Deferred):
+                        sent.append((item, conn.execute(item.sql, item.params)))
+                    else:
+                        conn.execute(item)
+                self.open_on_server = True
+                statement()
+        except psycopg.errors.UniqueViolation as violation:
+            # the statement that failed is the first without a result (the ones after it were skipped)
+            failed = next((item for item, cursor in sent if cursor.pgresult is None), None)
+            if failed is not None and failed.duplicate is not None:
+                raise failed.duplicate(str(violation)) from violation
+            raise
         for deferred, cursor in sent:
             if deferred.then is not None:
                 deferred.then(cursor.rowcount)
@@ -234,6 +242,14 @@ class PgConnection(Session):
             return
         self._writing()
         held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), then))
+
+    def _refuse_duplicate(self, sql: str, params: Sequence[Any], duplicate: type[Exception]) -> None:
+        """``_write_unread`` of an insert whose unique violation means ``duplicate``, raised at the round
+        trip that carries it (the commit, at the latest), after which the unit rolls back."""
+        held = self._held()
+        assert held is not None and held.opening is not None
+        self._writing()
+        held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), duplicate=duplicate))
 
     def _defers_writes(self) -> bool:
         held = self._held()
