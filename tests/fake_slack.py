@@ -77,11 +77,6 @@ class FakeSlack:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/api/"
 
-    @property
-    def connections(self) -> int:
-        """How many connections clients opened to the fake."""
-        return self._server.connections
-
     def response_url(self, name: str) -> str:
         return self.url.replace("/api/", f"/respond/{name}")
 
@@ -262,11 +257,6 @@ class FakeSlackServer(ThreadingHTTPServer):
 
     request_queue_size = 1024
     daemon_threads = True
-    connections = 0  # accepted so far: a kept-alive client opens one and keeps using it
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        self.connections += 1
-        super().process_request(request, client_address)
 
 
 def blocks_of(call: Call) -> list[dict[str, Any]]:

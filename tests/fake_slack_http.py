@@ -25,13 +25,9 @@ class FakeSlackHandler(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:
-        """A Web API call with its arguments in the query string (as slack_sdk's ``AsyncWebClient``
-        sends ``users.info``); ``/_stats`` (duplicates and misses) and ``/_calls?since=N[&wait=S]``
-        (arrivals), for benchmarks in another process."""
+        """``/_stats`` (duplicates and misses) and ``/_calls?since=N[&wait=S]`` (arrivals), for
+        benchmarks in another process."""
         path, _, query = self.path.partition("?")
-        if path.startswith("/api/"):
-            self._answer_call({})
-            return
         if path == "/_stats":
             payload = json.dumps(self.fake.stats()).encode("utf-8")
         elif path == "/_calls":
@@ -60,11 +56,6 @@ class FakeSlackHandler(BaseHTTPRequestHandler):
             for key in ("blocks", "view", "attachments"):
                 if isinstance(args.get(key), str):
                     args[key] = json.loads(args[key])
-        self._answer_call(args)
-
-    def _answer_call(self, args: dict[str, Any]) -> None:
-        """Answer a Web API call; arguments in the query string count too, as on Slack."""
-        args = {**dict(parse_qsl(self.path.partition("?")[2])), **args}
         auth = self.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else args.get("token")
         method = self.path.split("?")[0].rsplit("/", 1)[-1]

@@ -4,17 +4,12 @@ may have taken effect, and App Home republished at the end of a step rather than
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot.sending.progress import timed_out
 from bot.settings import Settings
-from bot.slack.client import KeptAliveWebClient, make_kept_alive_client, make_web_client, never_sent
+from bot.slack.client import make_web_client
 from bot.slack.errors import SlackFault, classify
 from bot.views.render import render, rendered_message
 from flows.content import QUESTION_IDS, available_locales, load_bundle
@@ -52,98 +47,35 @@ def test_a_question_template_carries_each_assessments_own_block_ids() -> None:
     assert "answer:1:reason" in str(first) and "answer:2:reason" in str(second) and "answer:1:" not in str(second)
 
 
-@pytest.fixture(params=["plain", "kept_alive"])
-def web_client(request: pytest.FixtureRequest, settings: Settings) -> Iterator[WebClient]:
-    """The request side's client, and the sender's, which keeps its connections: the same behaviour."""
-    if request.param == "plain":
-        yield make_web_client(settings)
-        return
-    client = make_kept_alive_client(settings)
-    yield client
-    client.close()
-
-
 def test_the_web_api_client_is_slack_sdks_own_with_its_retry_handlers(
-    fake_slack: FakeSlack, web_client: WebClient
+    fake_slack: FakeSlack, settings: Settings
 ) -> None:
-    # no private method of slack_sdk overridden (issue 20, item 18): the kept-alive one overrides
-    # ``api_call``, the public method every call goes through, to hand it to slack_sdk's AsyncWebClient
-    assert type(web_client) in (WebClient, KeptAliveWebClient)
+    client = make_web_client(settings)
+    assert type(client) is WebClient  # no private method of slack_sdk overridden (issue 20, item 18)
     fake_slack.fail("chat.postMessage", status=429, error="ratelimited", retry_after=0)
-    assert web_client.chat_postMessage(channel="D0ONE", text="hi")["ok"]
+    assert client.chat_postMessage(channel="D0ONE", text="hi")["ok"]
     calls = fake_slack.calls_to("chat.postMessage")
     assert len(calls) == 2 and not calls[0].response["ok"]  # the 429 was waited out and retried
 
 
 def test_a_post_whose_answer_was_lost_is_never_sent_again_by_the_client(
-    fake_slack: FakeSlack, web_client: WebClient
+    fake_slack: FakeSlack, settings: Settings
 ) -> None:
     """Issue 20, item 18: the connection dropped after Slack took the message; sending it again could
     post it twice, so the client leaves it to the outbox, which looks in the DM's history first."""
+    client = make_web_client(settings)
     fake_slack.fail("chat.postMessage", hang_up=True)
     with pytest.raises(OSError) as raised:
-        web_client.chat_postMessage(channel="D0ONE", text="hi")
-    assert classify(raised.value) is SlackFault.UNCERTAIN and not never_sent(raised.value)
+        client.chat_postMessage(channel="D0ONE", text="hi")
+    assert classify(raised.value) is SlackFault.UNCERTAIN
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
-def test_a_read_whose_connection_dropped_is_asked_again(fake_slack: FakeSlack, web_client: WebClient) -> None:
+def test_a_read_whose_connection_dropped_is_asked_again(fake_slack: FakeSlack, settings: Settings) -> None:
+    client = make_web_client(settings)
     fake_slack.fail("users.info", hang_up=True)
-    assert web_client.users_info(user="U0ONE")["ok"]
+    assert client.users_info(user="U0ONE")["ok"]
     assert len(fake_slack.calls_to("users.info")) == 2
-
-
-def test_a_call_slack_answers_too_late_times_out(fake_slack: FakeSlack, settings: Settings) -> None:
-    quick = settings.model_copy(update={"slack_timeout": 1})
-    for client in (make_web_client(quick), make_kept_alive_client(quick)):
-        fake_slack.fail("chat.postMessage", error="internal_error", delay=1.5)
-        with pytest.raises(OSError) as raised:
-            client.chat_postMessage(channel="D0ONE", text="hi")
-        assert timed_out(raised.value) and classify(raised.value) is SlackFault.UNCERTAIN
-        if isinstance(client, KeptAliveWebClient):
-            client.close()
-
-
-def test_a_refused_connection_is_a_call_never_sent(settings: Settings) -> None:
-    with socket.socket() as unused:  # a port nothing listens on
-        unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]
-    nowhere = settings.model_copy(update={"slack_api_url": f"http://127.0.0.1:{port}/api/"})
-    for client in (make_web_client(nowhere), make_kept_alive_client(nowhere)):
-        with pytest.raises(OSError) as raised:
-            client.chat_postMessage(channel="D0ONE", text="hi")
-        assert never_sent(raised.value)
-        if isinstance(client, KeptAliveWebClient):
-            client.close()
-
-
-def test_the_senders_client_keeps_one_connection_for_its_calls(fake_slack: FakeSlack, settings: Settings) -> None:
-    client = make_kept_alive_client(settings, wait_out_rate_limits=False)
-    before = fake_slack.connections
-    for number in range(5):
-        client.chat_postMessage(channel="D0ONE", text=f"message {number}")
-        client.users_info(user="U0ONE")
-    assert fake_slack.connections - before == 1
-    assert len(fake_slack.calls_to("chat.postMessage")) == 5
-    client.close()
-    plain = make_web_client(settings)
-    for number in range(3):
-        plain.chat_postMessage(channel="D0ONE", text=f"again {number}")
-    assert fake_slack.connections - before == 4  # urllib: one a call
-
-
-def test_the_sender_closes_its_clients_connections_when_it_stops(settings: Settings, db_path: Path) -> None:
-    from bot.sending.sender import make_sender
-    from bot.store import Store
-
-    store = Store(db_path)
-    sender = make_sender(settings, store).start()
-    client = sender.client_for("T0001")
-    assert isinstance(client, KeptAliveWebClient)
-    client.auth_test()
-    sender.stop()
-    assert client._async.session is not None and client._async.session.closed
-    store.close()
 
 
 def test_home_is_republished_when_a_step_ends_not_after_every_answer(coach_server: SlackDriver, settings) -> None:

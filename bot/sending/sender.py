@@ -68,10 +68,8 @@ class Sender(RowFates, OrphanRecovery):
         recover: bool = True,
         doorbell: Doorbell = DOORBELL,
         wall_clock: Callable[[], float] = time.time,
-        closing: Callable[[], None] = lambda: None,
     ) -> None:
         self.services = services
-        self.closing = closing  # once stopped: the clients' kept-alive connections
         self.store = services.store
         self.client_for = client_for
         self.workers = workers
@@ -113,7 +111,6 @@ class Sender(RowFates, OrphanRecovery):
             thread.join(timeout=10)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
-        self.closing()
 
     def _claim_loop(self) -> None:
         """Claim what is due, as many rows as there are free threads, and hand each to one of them;
@@ -300,5 +297,4 @@ def make_sender(settings: Settings, store: AnyStore, clock: Clock = utc_now, **o
     installations = installation_store(settings, store)
     services = Services(store=store, bundle=load_bundle(), clock=clock, installations=installations)
     options.setdefault("silence", settings.coach_sender_silence_seconds)
-    clients = clients_by_team(settings, installations, wait_out_rate_limits=False, kept_alive=True)
-    return Sender(services, clients, closing=clients.close, **options)
+    return Sender(services, clients_by_team(settings, installations, wait_out_rate_limits=False), **options)

@@ -4,7 +4,6 @@ own database file, and the Web API client for each workspace."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from contextlib import closing
 from typing import Any
@@ -15,7 +14,7 @@ from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.oauth.state_store.sqlite3 import SQLite3OAuthStateStore
 
 from bot.settings import Settings
-from bot.slack.client import KeptAliveWebClient, make_kept_alive_client, make_web_client
+from bot.slack.client import make_web_client
 from bot.slack.postgres_oauth import BorrowedConnection, PostgresOAuthStateStore
 from bot.store.factory import AnyStore
 from bot.store.postgres import PostgresStore
@@ -86,44 +85,23 @@ def state_store(store: AnyStore) -> SQLite3OAuthStateStore:
     return SQLite3OAuthStateStore(database=store.path, expiration_seconds=STATE_EXPIRATION_SECONDS)
 
 
-class ClientsByTeam:
-    """The Web API client for a workspace: the one bot token's, or that workspace's installed token's
-    (None before it is installed); one client per token, all closed together."""
-
-    def __init__(self, installations: CoachInstallationStore | None, make: Callable[[str | None], WebClient]) -> None:
-        self.installations = installations
-        self.make = make
-        self.clients: dict[str | None, WebClient] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, team_id: str) -> WebClient | None:
-        token: str | None = None
-        if self.installations is not None:
-            installations = self.installations
-            bot = installations.find_bot(enterprise_id=installations.enterprise_of(team_id), team_id=team_id)
-            if bot is None or not bot.bot_token:
-                return None
-            token = bot.bot_token
-        with self._lock:
-            client = self.clients.get(token)
-            if client is None:
-                client = self.clients[token] = self.make(token)
-            return client
-
-    def close(self) -> None:
-        with self._lock:
-            clients, self.clients = list(self.clients.values()), {}
-        for kept in clients:
-            if isinstance(kept, KeptAliveWebClient):
-                kept.close()
-
-
 def clients_by_team(
-    settings: Settings,
-    installations: CoachInstallationStore | None,
-    wait_out_rate_limits: bool = True,
-    kept_alive: bool = False,
-) -> ClientsByTeam:
-    """``kept_alive``: clients that keep their connections (``KeptAliveWebClient``), for the sender."""
-    make = make_kept_alive_client if kept_alive else make_web_client
-    return ClientsByTeam(installations, lambda token: make(settings, token, wait_out_rate_limits))
+    settings: Settings, installations: CoachInstallationStore | None, wait_out_rate_limits: bool = True
+) -> Callable[[str], WebClient | None]:
+    """The Web API client for a workspace: the one bot token, or that workspace's installed token."""
+    if installations is None:
+        single = make_web_client(settings, wait_out_rate_limits=wait_out_rate_limits)
+        return lambda _team_id: single
+
+    clients: dict[str, WebClient] = {}  # one per token
+
+    def client_for(team_id: str) -> WebClient | None:
+        bot = installations.find_bot(enterprise_id=installations.enterprise_of(team_id), team_id=team_id)
+        if bot is None or not bot.bot_token:
+            return None
+        client = clients.get(bot.bot_token)
+        if client is None:
+            client = clients[bot.bot_token] = make_web_client(settings, bot.bot_token, wait_out_rate_limits)
+        return client
+
+    return client_for
