@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.store import SetAnswer
 from bot.store.outbox import DM_LANE
 from bot.store.postgres import PostgresStore
 from bot.store.requests import CopyHandled
@@ -46,14 +47,14 @@ def round_trips(store: PostgresStore, trace: Path, unit: Callable[[], None], sna
         if fields[1] == "F" and fields[3] in ("Parse", "Query"):
             statements.append(fields[4].strip().split('"')[-2] if fields[3] == "Parse" else fields[4].strip()[1:-1])
         if fields[1] == "B" and fields[3] == "ReadyForQuery":
-            trips.append(" + ".join(statements))
+            trips.append(" | ".join(statements))
             statements = []
     return trips
 
 
 def short(trip: str) -> str:
     """A round trip's statements, each by its first two words."""
-    return " + ".join(" ".join(statement.split()[:2]) for statement in trip.split(" + "))
+    return " | ".join(" ".join(statement.split()[:2]) for statement in trip.split(" | "))
 
 
 def test_a_units_begin_goes_out_with_its_first_statement(store: PostgresStore, tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_a_units_begin_goes_out_with_its_first_statement(store: PostgresStore, t
         store.db.query(COUNT)
 
     trips = round_trips(store, tmp_path / "trace", two_reads)
-    assert trips == [f"begin isolation level repeatable read + {COUNT}", COUNT, "commit"]
+    assert trips == [f"begin isolation level repeatable read | {COUNT}", COUNT, "commit"]
 
 
 def test_a_unit_that_runs_no_statement_sends_nothing(store: PostgresStore, tmp_path: Path) -> None:
@@ -84,10 +85,10 @@ def test_letting_go_of_the_snapshot_costs_no_round_trip_of_its_own(store: Postgr
         assert store.record_event("Ev2", now)
 
     first, second, last = round_trips(store, tmp_path / "trace", read_then_record)
-    assert (first, last) == (f"begin isolation level repeatable read + {COUNT}", "commit")
-    assert second.startswith("commit + begin + insert into processed_events")
+    assert (first, last) == (f"begin isolation level repeatable read | {COUNT}", "commit")
+    assert second.startswith("commit | begin | insert into processed_events")
     begin, commit = round_trips(store, tmp_path / "trace", record_only)
-    assert begin.startswith("begin + insert into processed_events") and commit == "commit"
+    assert begin.startswith("begin | insert into processed_events") and commit == "commit"
 
 
 def test_writes_nobody_waits_for_go_out_with_the_next_statement(store: PostgresStore, tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ def test_writes_nobody_waits_for_go_out_with_the_next_statement(store: PostgresS
 
     store.stop_workspace("T1", "tokens_revoked", NOW)
     trips = [short(trip) for trip in round_trips(store, tmp_path / "trace", request)]
-    assert trips == ["begin isolation + update workspaces + select count(*)", "with locked + update members + commit"]
+    assert trips == ["begin isolation | update workspaces | select count(*)", "with locked | update members | commit"]
     assert reopened == ["T1"] and store.workspace_active("T1")  # said once the update had run
     assert [row.member for row in store.claim_outbox_rows("owner", NOW, 1e12, 10)] == [member]
 
@@ -132,7 +133,7 @@ def test_a_requests_signature_goes_out_with_its_commit_and_a_copys_rolls_it_all_
         assert store.first_sight_of_signature("v0=abc", 1e9)  # settled at the commit
 
     trips = [short(trip) for trip in round_trips(store, tmp_path / "trace", request)]
-    assert trips == ["begin isolation + select count(*)", "update members + insert into + commit"]
+    assert trips == ["begin isolation | select count(*)", "update members | insert into | commit"]
     with pytest.raises(CopyHandled), store.unit_of_work(snapshot=True):
         assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None
         assert store.first_sight_of_signature("v0=abc", 1e9)
@@ -149,3 +150,26 @@ def test_another_statements_unique_violation_is_not_taken_for_a_copy(store: Post
         store._write_unread("insert into members (team_id, user_id) values (?, ?)", ["T1", "U1"])
         assert store.first_sight_of_signature("v0=new", 1e9)
     assert store.first_sight_of_signature("v0=new", 1e9)  # rolled back with the unit
+
+
+def test_a_clicks_writes_all_go_out_with_its_commit(store: PostgresStore, tmp_path: Path) -> None:
+    """A click reads its assessment, then writes the move (a compare-and-set that cannot fail in a
+    repeatable-read snapshot), the answer, the reply, the open prompt and its signature: one round
+    trip for the reads, one for all the writes and the commit."""
+    member = MemberKey("T1", "U1")
+    store.ensure_member(member, NOW)
+    store.create_assessment(member, "reason", NOW)
+
+    def click() -> None:
+        read = store.latest_assessment(member)
+        assert read is not None and store.advance(read, "networks", NOW, SetAnswer("reason", "ready"))
+        assert store.add_to_outbox_unread(member, b"{}", NOW, DM_LANE) is None
+        store.set_open_prompt(member, "assessment:1", NOW)
+        assert store.first_sight_of_signature("v0=click", 1e9)
+
+    trips = [short(trip) for trip in round_trips(store, tmp_path / "trace", click)]
+    assert trips == [
+        "begin isolation | select *",
+        "update assessments | insert into | with locked | update members | insert into | commit",
+    ]
+    assert store.answers(1) == {"reason": "ready"}

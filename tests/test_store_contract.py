@@ -192,6 +192,62 @@ def test_a_commit_about_something_else_leaves_a_units_decision_standing(opener: 
     assert next_door is not None and next_door.tz == "Europe/Rome"
 
 
+def test_a_snapshots_writes_wait_for_its_end_holding_no_lock_and_land_together(
+    opener: Callable[[], AnyStore],
+) -> None:
+    """A click's writes (the answer, the reply, the open prompt) wait for the end of the request, so
+    another writer is not kept waiting while it renders and encodes; they land with its commit."""
+    store, other = opener(), opener()
+    store.ensure_member(MEMBER, NOW)
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    with store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
+        read = store.latest_assessment(MEMBER)
+        assert read is not None
+        assert store.advance(read, "networks", NOW, SetAnswer("reason", "ready"))
+        assert store.add_to_outbox_unread(MEMBER, b"reply", NOW, "dm") is None
+        store.set_open_prompt(MEMBER, "assessment:1", NOW)
+        other.ensure_member(MemberKey("T1", "U2"), NOW)  # another writer is not kept waiting meanwhile
+        assert other.answers(row.id) == {}  # nothing of it has landed yet
+    assert store.answers(row.id) == {"reason": "ready"}
+    moved = store.latest_assessment(MEMBER)
+    assert moved is not None and moved.state == "networks" and moved.version == row.version + 1
+    assert store.open_prompt(MEMBER)[0] == "assessment:1"
+    assert [claimed.payload for claimed in store.claim_outbox_rows("owner", NOW, WALL, 10)] == [b"reply"]
+
+
+def test_a_snapshot_whose_assessment_moved_meanwhile_keeps_none_of_its_waiting_writes(
+    opener: Callable[[], AnyStore],
+) -> None:
+    """Two clicks on one question: the one that commits second read a version that is gone, so none of
+    its writes land (it is run again, and then finds the question answered)."""
+    store, other = opener(), opener()
+    store.ensure_member(MEMBER, NOW)
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    with pytest.raises(StaleSnapshot), store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
+        read = store.latest_assessment(MEMBER)
+        assert read is not None
+        assert store.advance(read, "networks", NOW, SetAnswer("reason", "ready"))
+        assert store.add_to_outbox_unread(MEMBER, b"second", NOW, "dm") is None
+        assert other.advance(row, "networks", NOW, SetAnswer("reason", "partly"))  # the other click lands first
+    assert store.answers(row.id) == {"reason": "partly"}
+    assert store.claim_outbox_rows("owner", NOW, WALL, 10) == []
+    with store.unit_of_work(snapshot=True, exclusive=True):  # the run again: the compare fails, plainly
+        read = store.latest_assessment(MEMBER)
+        assert read is not None and not store.advance(row, "networks", NOW, SetAnswer("reason", "ready"))
+
+
+def test_a_read_after_a_waiting_write_sees_it(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    row = store.create_assessment(MEMBER, "reason", NOW)
+    with store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
+        read = store.latest_assessment(MEMBER)
+        assert read is not None and store.advance(read, "networks", NOW, SetAnswer("reason", "ready"))
+        assert store.answers(row.id) == {"reason": "ready"}  # the last answer's verdict reads them all
+
+
 def test_a_requests_own_record_after_end_reading_never_goes_stale(opener: Callable[[], AnyStore]) -> None:
     store, other = opener(), opener()
     store.ensure_member(MEMBER, NOW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.store.rows import (
     AnswerChange,
@@ -13,6 +14,7 @@ from bot.store.rows import (
     _iso,
 )
 from bot.store.session import Session
+from bot.store.snapshots import StaleSnapshot
 from flows.content import Rating
 from flows.values import MemberKey
 
@@ -67,38 +69,32 @@ class AssessmentQueries(Session):
         reviewing: bool | None = None,
     ) -> bool:
         """Compare-and-set: move ``row`` to ``new_state`` only if nobody moved it since it was read.
-        ``reviewing`` None keeps the flag as it is."""
+        ``reviewing`` None keeps the flag as it is. In a unit that checks its reads before its writes
+        land, both statements wait with its other writes, and a compare that fails anyway makes the
+        unit ``StaleSnapshot`` (run again) instead of returning False."""
+        move = (
+            "update assessments set state = ?, version = version + 1, updated_at = ?,"
+            " completed_at = coalesce(completed_at, ?), pending_question = null, pending_text = null,"
+            " reviewing = coalesce(?, reviewing) where id = ? and version = ?"
+        )
+        params = [
+            new_state,
+            _iso(now),
+            _iso(now) if completed else None,
+            None if reviewing is None else int(reviewing),
+            row.id,
+            row.version,
+        ]
+        if self._checks_reads_first():
+            self._write_unread(move, params, moved_one)
+            if (statement := answer_statement(row, change, now)) is not None:
+                self._write_unread(*statement)
+            return True
         with self.atomic() as db:
-            cursor = db.execute(
-                "update assessments set state = ?, version = version + 1, updated_at = ?,"
-                " completed_at = coalesce(completed_at, ?), pending_question = null, pending_text = null,"
-                " reviewing = coalesce(?, reviewing) where id = ? and version = ?",
-                [
-                    new_state,
-                    _iso(now),
-                    _iso(now) if completed else None,
-                    None if reviewing is None else int(reviewing),
-                    row.id,
-                    row.version,
-                ],
-            )
-            if cursor.rowcount != 1:
+            if db.execute(move, params).rowcount != 1:
                 return False
-            match change:
-                case ClearAnswers():
-                    db.execute("delete from answers where assessment_id = ?", [row.id])
-                case ForgetAnswer(question_id=question_id):
-                    db.execute(
-                        "delete from answers where assessment_id = ? and question_id = ?", [row.id, question_id]
-                    )
-                case SetAnswer():
-                    self._write_unread(  # plain SQL on the hot path: one statement, no schema look-ups
-                        "insert into answers (assessment_id, question_id, rating, source, answered_at, text)"
-                        " values (?, ?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"
-                        " rating = excluded.rating, source = excluded.source, answered_at = excluded.answered_at,"
-                        " text = excluded.text",
-                        [row.id, change.question_id, change.rating, change.source, _iso(now), change.text],
-                    )
+            if (statement := answer_statement(row, change, now)) is not None:
+                db.execute(*statement)
         return True
 
     def set_prompt(self, assessment_id: int, question_id: str, channel: str, ts: str) -> None:
@@ -143,3 +139,26 @@ class AssessmentQueries(Session):
 
     def has_completed_assessment(self, member: MemberKey) -> bool:
         return self.latest_completed_assessment(member) is not None
+
+
+def answer_statement(row: AssessmentRow, change: AnswerChange | None, now: datetime) -> tuple[str, list[Any]] | None:
+    """What ``change`` writes to the assessment's answers (plain SQL on the hot path: no schema look-ups)."""
+    match change:
+        case ClearAnswers():
+            return "delete from answers where assessment_id = ?", [row.id]
+        case ForgetAnswer(question_id=question_id):
+            return "delete from answers where assessment_id = ? and question_id = ?", [row.id, question_id]
+        case SetAnswer():
+            return (
+                "insert into answers (assessment_id, question_id, rating, source, answered_at, text)"
+                " values (?, ?, ?, ?, ?, ?) on conflict (assessment_id, question_id) do update set"
+                " rating = excluded.rating, source = excluded.source, answered_at = excluded.answered_at,"
+                " text = excluded.text",
+                [row.id, change.question_id, change.rating, change.source, _iso(now), change.text],
+            )
+    return None
+
+
+def moved_one(count: int) -> None:
+    if count != 1:
+        raise StaleSnapshot("the assessment moved since this request read it")

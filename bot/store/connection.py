@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +70,7 @@ class Connection(Session):
             retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            db = CoachDatabase(conn, self._local)
+            db = CoachDatabase(conn, self._local, self._run_pending)
             self._local.db = db
         return db
 
@@ -95,6 +95,7 @@ class Connection(Session):
         return list(self.db.table_names())
 
     def executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._run_pending()
         db.conn.executemany(sql, rows)
 
     def close(self) -> None:
@@ -102,6 +103,36 @@ class Connection(Session):
         if db is not None:
             db.conn.close()
             self._local.db = None
+
+    def _write_unread(self, sql: str, params: Sequence[Any], then: Callable[[int], None] | None = None) -> None:
+        """In a snapshot not yet writing, the statement waits for the unit's next statement or its end:
+        the writers' lock is taken then, not while the request still decides, renders and encodes."""
+        if not self._defers_writes():
+            super()._write_unread(sql, params, then)
+            return
+        unit: Unit = self._local.unit
+        unit.pending.append((sql, params, then))
+
+    def _defers_writes(self) -> bool:
+        unit: Unit | None = getattr(self._local, "unit", None)
+        return unit is not None and unit.reading and not unit.begun
+
+    def _checks_reads_first(self) -> bool:
+        return self._defers_writes()  # ``_begin_unit`` reads it all again before the first write lands
+
+    def _run_pending(self) -> None:
+        """Before any statement of the unit's (and before it ends): the writes still waiting, under
+        the writers' lock, with the unit's snapshot checked first (``_begin_unit``)."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        if unit is None or not unit.pending:
+            return
+        pending, unit.pending = unit.pending, []
+        if not unit.begun:
+            self._begin_unit(self.db, unit)
+        for sql, params, then in pending:
+            count = self.db.execute(sql, params).rowcount
+            if then is not None:
+                then(count)
 
     def _write_one(self, sql: str, params: Sequence[Any]) -> Cursor:
         """One writing statement, queued behind this process's other writers (or joining the open
@@ -126,6 +157,7 @@ class Connection(Session):
             with self.write() as db:
                 yield db
             return
+        self._run_pending()
         if not unit.begun:
             self._begin_unit(self.db, unit)
         yield self.db
@@ -138,6 +170,7 @@ class Connection(Session):
         is a savepoint of that transaction, committed with it."""
         db = self.db
         unit: Unit | None = getattr(self._local, "unit", None)
+        self._run_pending()  # before the savepoint: they belong to the unit, not to this write
         if unit is not None and not unit.begun:
             self._begin_unit(db, unit)
         if unit is not None or getattr(self._local, "writing", False):
@@ -182,6 +215,7 @@ class Connection(Session):
             unit.begun = True
         try:
             yield
+            self._run_pending()
         except BaseException:
             self._local.unit = None
             if unit.begun:
@@ -211,6 +245,7 @@ class Connection(Session):
     def end_reading(self) -> None:
         """This unit's writes from here on rest on no earlier read (a request's own bookkeeping, last):
         if it has written nothing yet, its snapshot is let go, so they never find it stale."""
+        self._run_pending()
         unit: Unit | None = getattr(self._local, "unit", None)
         if unit is not None and unit.reading and not unit.begun:
             self.db.conn.execute("COMMIT")

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -142,6 +142,8 @@ class Unit:
     reading: bool = False  # that snapshot is open (``begin_snapshot``), with no lock
     reads: list[tuple[str, Any]] = field(default_factory=list)  # what it read there (SQLite), to check
     stale: bool = False  # what it read changed: no write of it may land, even one tried after the error
+    # writes nobody waits for, not yet run (SQLite, in a snapshot): run when the lock is taken
+    pending: list[tuple[str, Sequence[Any], Callable[[int], None] | None]] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 

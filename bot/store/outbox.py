@@ -67,9 +67,15 @@ class OutboxQueries(Session):
         return int(row[0])
 
     def add_to_outbox_unread(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int | None:
-        """``add_to_outbox`` for a caller that does not wait for the row's id: PostgreSQL sends it with
-        the unit of work's next statement, and its id is then None."""
-        return self.add_to_outbox(member, payload, now, lane)
+        """``add_to_outbox`` for a caller that does not wait for the row's id: in a unit of work whose
+        writes wait (``_write_unread``) it waits with them, and its id is None."""
+        if not self._defers_writes():
+            return self.add_to_outbox(member, payload, now, lane)
+        self._write_unread(  # one writer at a time: the ids of a member's rows are in commit order already
+            "insert into outbox (team_id, user_id, payload, created_at, lane) values (?, ?, ?, ?, ?)",
+            [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane],
+        )
+        return None
 
     def claim_outbox_rows(
         self, owner: str, now: datetime, wall: float, limit: int, skip_teams: Sequence[str] = ()

@@ -85,7 +85,14 @@ class Session(ABC):
             then(result.rowcount)
 
     def _defers_writes(self) -> bool:
-        """Whether ``_write_unread`` would wait for this thread's next round trip (PostgreSQL, in a unit)."""
+        """Whether ``_write_unread`` would wait (PostgreSQL: for the unit's next round trip; SQLite: for
+        its next statement, in a snapshot that holds no lock yet)."""
+        return False
+
+    def _checks_reads_first(self) -> bool:
+        """This thread's unit is a snapshot whose writes wait, and which is run again if anything it read
+        has changed before they land: a compare-and-set of a row it read cannot fail there, so it can
+        wait with the rest."""
         return False
 
     @abstractmethod

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -38,9 +38,18 @@ class StaleSnapshot(sqlite3.OperationalError):
 class CoachDatabase(Database):
     """sqlite-utils' ``Database`` that keeps the reads of this thread's open snapshot."""
 
-    def __init__(self, conn: sqlite3.Connection, local: threading.local) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, local: threading.local, before_statement: Callable[[], None] = lambda: None
+    ) -> None:
         self._local = local
+        self._before_statement = before_statement
         super().__init__(conn, tracer=self._keep_read)
+
+    def execute(self, sql: str, parameters: Params = None) -> sqlite3.Cursor:
+        """Every statement goes through here: the unit's writes still waiting go first
+        (``before_statement``), so a read sees them."""
+        self._before_statement()
+        return super().execute(sql, parameters)
 
     def _keep_read(self, sql: str, params: Params) -> None:
         unit: Unit | None = getattr(self._local, "unit", None)

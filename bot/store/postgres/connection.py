@@ -255,6 +255,11 @@ class PgConnection(Session):
         held = self._held()
         return held is not None and held.opening is not None
 
+    def _checks_reads_first(self) -> bool:
+        """In ``REPEATABLE READ`` a write to a row changed since the snapshot fails (``StaleSnapshot``)."""
+        unit: Unit | None = getattr(self._local, "unit", None)
+        return self._defers_writes() and unit is not None and unit.reading
+
     def _write_one(self, sql: str, params: Sequence[Any]) -> Result:
         held = self._held()
         if held is not None:  # one statement is atomic by itself: no savepoint
