@@ -173,3 +173,21 @@ def test_a_clicks_writes_all_go_out_with_its_commit(store: PostgresStore, tmp_pa
         "update assessments | insert into | with locked | update members | insert into | commit",
     ]
     assert store.answers(1) == {"reason": "ready"}
+
+
+def test_a_failed_pipeline_leaves_its_connection_usable(store: PostgresStore) -> None:
+    """The statements after a failed one in a pipeline are dropped by the server, a statement's
+    preparing included: nothing is prepared there, or the connection would answer "prepared statement
+    does not exist" to every later use of it (psycopg prepares a statement on its fifth use)."""
+    member = MemberKey("T1", "U1")
+    store.ensure_member(member, NOW)
+    for attempt in range(8):
+        with pytest.raises(psycopg.errors.UniqueViolation), store.unit_of_work(snapshot=True):
+            store._write_unread("insert into members (team_id, user_id) values (?, ?)", ["T1", "U1"])
+            store.set_open_prompt(member, f"dropped {attempt}", NOW)  # after the failed one: dropped
+            store.db.execute(COUNT)
+        with store.unit_of_work(snapshot=True):
+            store.set_open_prompt(member, f"kept {attempt}", NOW)
+            store.db.execute(COUNT)
+        store.set_open_prompt(member, f"alone {attempt}", NOW)
+    assert store.open_prompt(member)[0] == "alone 7"

@@ -96,22 +96,26 @@ class Opening:
     def writes_waiting(self) -> bool:
         return any(isinstance(item, Deferred) for item in self.pending)
 
-    def send_with(self, conn: psycopg.Connection[tuple[Any, ...]], statement: Callable[[], object]) -> None:
-        """Run ``statement`` (or nothing), after what is pending, in one round trip."""
+    def send_with(self, conn: psycopg.Connection[tuple[Any, ...]], statement: Callable[[bool], object]) -> None:
+        """Run ``statement`` (or nothing), after what is pending, in one round trip. It is told whether
+        a write that may fail goes before it: then it is not prepared, nor is any write after the first,
+        since a statement that fails in a pipeline (a serialization failure, say) makes the server drop
+        what comes after it, the preparing of a statement included, which psycopg would take as done
+        ("prepared statement does not exist" on that connection from then on)."""
         if not self.pending:
-            statement()
+            statement(False)
             return
         pending, self.pending = self.pending, []
         sent: list[tuple[Deferred, psycopg.Cursor[Any]]] = []
         try:
             with conn.pipeline():
                 for item in pending:
-                    if isinstance(item, Deferred):
-                        sent.append((item, conn.execute(item.sql, item.params)))
+                    if isinstance(item, Deferred):  # the first may be prepared: nothing before it can fail
+                        sent.append((item, conn.execute(item.sql, item.params, prepare=False if sent else None)))
                     else:
-                        conn.execute(item)
+                        conn.execute(item, prepare=False)
                 self.open_on_server = True
-                statement()
+                statement(bool(sent))
         except psycopg.errors.UniqueViolation as violation:
             # the statement that failed is the first without a result (the ones after it were skipped)
             failed = next((item for item, cursor in sent if cursor.pgresult is None), None)
@@ -127,7 +131,7 @@ class Opening:
         unit never reached the server)."""
         if self.writes_waiting:
             with stale_as_snapshot():
-                self.send_with(conn, lambda: conn.execute(b"commit"))
+                self.send_with(conn, lambda _piped: conn.execute(b"commit", prepare=False))
         elif self.open_on_server:
             conn.execute(b"commit")
 
@@ -142,7 +146,7 @@ class PgDatabase:
     def open(self) -> None:
         """Send what the unit has yet to open, now (before psycopg's own ``transaction()``, say)."""
         if self.opening is not None:
-            self.opening.send_with(self.conn, lambda: None)
+            self.opening.send_with(self.conn, lambda _piped: None)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         with stale_as_snapshot(), self.conn.cursor() as cursor:
@@ -155,8 +159,8 @@ class PgDatabase:
             return cursor.fetchall() if cursor.description else []
 
     def _run(self, cursor: psycopg.Cursor[Any], sql: str, params: Sequence[Any]) -> None:
-        def statement() -> None:
-            cursor.execute(postgres_sql(sql).encode(), _params(params))
+        def statement(piped: bool = False) -> None:
+            cursor.execute(postgres_sql(sql).encode(), _params(params), prepare=False if piped else None)
 
         if self.opening is None:
             statement()
