@@ -53,7 +53,8 @@ class CoachApp(App):
     retry of it is handled afresh.
 
     The writers' lock covers the writes alone: the request reads and decides on a snapshot, takes the
-    lock at its first write, and its own record is its last write. If another writer committed after
+    lock at its first write whose result it waits for (the others wait for it: ``Session._write_unread``),
+    and its own record is its last write. If another writer committed after
     the snapshot was taken (``StaleSnapshot``), the request is run again from the start, that time
     holding the lock throughout, so it cannot go stale twice."""
 

@@ -198,7 +198,9 @@ class Connection(Session):
     def unit_of_work(self, snapshot: bool = False, exclusive: bool = False) -> Iterator[None]:
         """Every write on this thread until the block ends joins one transaction, committed when the
         block ends; an exception rolls it all back. Functions given to ``after_commit`` run once it is
-        committed. The writers' lock is taken at the first write, so reading and deciding hold it not.
+        committed. The writers' lock is taken at the first write, so reading and deciding hold it not;
+        in a snapshot, the writes nobody waits for (``_write_unread``) wait for the unit's next statement
+        or its end, so it is taken later still.
 
         With ``snapshot`` (a request from Slack), every read sees the database as of the first one, and
         if another writer has since changed what the unit read, the first write raises ``StaleSnapshot``:
