@@ -3,18 +3,24 @@ each round trip ends with the server's ``ReadyForQuery``."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
+from bot.settings import Settings
 from bot.store import SetAnswer
 from bot.store.outbox import DM_LANE
 from bot.store.postgres import PostgresStore
 from bot.store.requests import CopyHandled
 from flows.values import MemberKey
+from tests.conftest import serving, wait_for_empty_outbox
+from tests.fake_slack import FakeSlack
 
 COUNT = "select count(*) from members"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -41,6 +47,11 @@ def round_trips(store: PostgresStore, trace: Path, unit: Callable[[], None], sna
         finally:
             for pgconn in traced:
                 pgconn.untrace()
+    return read_trace(trace)
+
+
+def read_trace(trace: Path) -> list[str]:
+    """The statements of each round trip in a libpq trace: each ends with the server's ``ReadyForQuery``."""
     trips, statements = [], []
     for line in trace.read_text().splitlines():
         fields = line.split("\t")
@@ -153,9 +164,9 @@ def test_another_statements_unique_violation_is_not_taken_for_a_copy(store: Post
 
 
 def test_a_clicks_writes_all_go_out_with_its_commit(store: PostgresStore, tmp_path: Path) -> None:
-    """A click reads its assessment, then writes the move (a compare-and-set that cannot fail in a
-    repeatable-read snapshot), the answer, the reply, the open prompt and its signature: one round
-    trip for the reads, one for all the writes and the commit."""
+    """A click reads its assessment, then writes the move (a compare-and-set, ``with moved as (update
+    …)``, that fails on the server if it changes no row), the answer, the reply, the open prompt and
+    its signature: one round trip for the reads, one for all the writes and the commit."""
     member = MemberKey("T1", "U1")
     store.ensure_member(member, NOW)
     store.create_assessment(member, "reason", NOW)
@@ -170,7 +181,7 @@ def test_a_clicks_writes_all_go_out_with_its_commit(store: PostgresStore, tmp_pa
     trips = [short(trip) for trip in round_trips(store, tmp_path / "trace", click)]
     assert trips == [
         "begin isolation | select *",
-        "update assessments | insert into | with locked | update members | insert into | commit",
+        "with moved | insert into | with locked | update members | insert into | commit",
     ]
     assert store.answers(1) == {"reason": "ready"}
 
@@ -191,3 +202,46 @@ def test_a_failed_pipeline_leaves_its_connection_usable(store: PostgresStore) ->
             store.db.execute(COUNT)
         store.set_open_prompt(member, f"alone {attempt}", NOW)
     assert store.open_prompt(member)[0] == "alone 7"
+
+
+def test_a_click_over_http_makes_three_round_trips(
+    postgres_url: str, fake_slack: FakeSlack, settings: Settings, tmp_path: Path
+) -> None:
+    """The real app over HTTP: the connection a request thread takes from the pool for one click."""
+    store = PostgresStore(postgres_url)
+    tracing = threading.Event()
+    traces: list[Path] = []
+    borrow = store.pool.connection
+
+    @contextmanager
+    def traced(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with borrow(*args, **kwargs) as conn:
+            if not (tracing.is_set() and threading.current_thread().name.startswith("waitress")):
+                yield conn
+                return
+            traces.append(tmp_path / f"trace{len(traces)}")
+            with traces[-1].open("w") as file:
+                conn.pgconn.trace(file.fileno())
+                try:
+                    yield conn
+                finally:
+                    conn.pgconn.untrace()
+
+    store.pool.connection = traced  # type: ignore[method-assign]
+    on_postgres = settings.model_copy(update={"coach_database_url": postgres_url})
+    with serving(on_postgres, store, fake_slack) as driver:
+        driver.command("U0CLICK")
+        driver.click("U0CLICK", driver.wait_question("U0CLICK", 1), "answer:ready")
+        question = driver.wait_question("U0CLICK", 2)
+        wait_for_empty_outbox(store)
+        tracing.set()
+        assert driver.click("U0CLICK", question, "answer:partly").status == 200
+        tracing.clear()
+        driver.wait_question("U0CLICK", 3)
+    store.close()
+    (trace,) = traces  # one connection, one transaction
+    assert [short(trip) for trip in read_trace(trace)] == [
+        "begin isolation | update workspaces | select *",
+        "select question_id,",
+        "with moved | insert into | with locked | update members | insert into | commit",
+    ]

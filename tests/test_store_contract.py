@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -246,6 +247,51 @@ def test_a_read_after_a_waiting_write_sees_it(store: AnyStore) -> None:
         read = store.latest_assessment(MEMBER)
         assert read is not None and store.advance(read, "networks", NOW, SetAnswer("reason", "ready"))
         assert store.answers(row.id) == {"reason": "ready"}  # the last answer's verdict reads them all
+
+
+def test_a_waiting_compare_and_set_that_changes_nothing_fails_the_unit_before_its_commit(store: AnyStore) -> None:
+    """Two moves from the same row in one unit: the second's compare fails. Nothing of the unit lands,
+    and nothing runs after a commit (a review found PostgreSQL had checked it after the commit)."""
+    store.ensure_member(MEMBER, NOW)
+    store.create_assessment(MEMBER, "reason", NOW)
+    hooks: list[str] = []
+    with pytest.raises(StaleSnapshot), store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
+        read = store.latest_assessment(MEMBER)
+        assert read is not None
+        store.after_commit(lambda: hooks.append("ran"))
+        assert store.advance(read, "networks", NOW, SetAnswer("reason", "ready"))
+        assert store.advance(read, "networks", NOW, SetAnswer("reason", "partly"))  # from the same old row
+        store.add_to_outbox_unread(MEMBER, b"reply", NOW, "dm")
+    row = store.latest_assessment(MEMBER)
+    assert row is not None and (row.version, store.answers(row.id), hooks) == (0, {}, [])
+    assert store.claim_outbox_rows("owner", NOW, WALL, 10) == []
+
+
+def test_a_write_in_a_savepoint_that_rolls_back_does_not_wait_past_it(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    with store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
+        assert store.member(MEMBER) is not None
+        store.ensure_member(MemberKey("T1", "U2"), NOW)
+        with pytest.raises(RuntimeError), store.write():
+            store.set_open_prompt(MEMBER, "inside a savepoint rolled back", NOW)
+            raise RuntimeError("the savepoint's block fails")
+        store.set_open_prompt(MemberKey("T1", "U2"), "kept", NOW)
+    assert store.open_prompt(MEMBER)[0] is None
+    assert store.open_prompt(MemberKey("T1", "U2"))[0] == "kept"
+
+
+def test_a_unit_whose_waiting_write_failed_commits_nothing_even_if_the_error_was_caught(store: AnyStore) -> None:
+    store.ensure_member(MEMBER, NOW)
+    with pytest.raises(STORE_ERRORS), store.unit_of_work(snapshot=True):
+        store.begin_snapshot()
+        assert store.member(MEMBER) is not None
+        store.set_open_prompt(MEMBER, "waiting", NOW)
+        store._write_unread("insert into members (team_id, user_id) values (?, ?)", ["T1", "U1"])  # a duplicate
+        with contextlib.suppress(*STORE_ERRORS):
+            store.outbox_waiting(MEMBER, "dm")  # the next statement meets the failure, and a caller swallows it
+    assert store.open_prompt(MEMBER)[0] is None
 
 
 def test_a_requests_own_record_after_end_reading_never_goes_stale(opener: Callable[[], AnyStore]) -> None:

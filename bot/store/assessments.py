@@ -14,7 +14,6 @@ from bot.store.rows import (
     _iso,
 )
 from bot.store.session import Session
-from bot.store.snapshots import StaleSnapshot
 from flows.content import Rating
 from flows.values import MemberKey
 
@@ -86,7 +85,7 @@ class AssessmentQueries(Session):
             row.version,
         ]
         if self._checks_reads_first():
-            self._write_unread(move, params, moved_one)
+            self._compare_and_set_unread(move, params)
             if (statement := answer_statement(row, change, now)) is not None:
                 self._write_unread(*statement)
             return True
@@ -157,8 +156,3 @@ def answer_statement(row: AssessmentRow, change: AnswerChange | None, now: datet
                 [row.id, change.question_id, change.rating, change.source, _iso(now), change.text],
             )
     return None
-
-
-def moved_one(count: int) -> None:
-    if count != 1:
-        raise StaleSnapshot("the assessment moved since this request read it")

@@ -127,12 +127,16 @@ class Connection(Session):
         if unit is None or not unit.pending:
             return
         pending, unit.pending = unit.pending, []
-        if not unit.begun:
-            self._begin_unit(self.db, unit)
-        for sql, params, then in pending:
-            count = self.db.execute(sql, params).rowcount
-            if then is not None:
-                then(count)
+        try:
+            if not unit.begun:
+                self._begin_unit(self.db, unit)
+            for sql, params, then in pending:
+                count = self.db.execute(sql, params).rowcount
+                if then is not None:
+                    then(count)
+        except BaseException:
+            unit.failed = True  # the error surfaces at a later statement: the unit must not commit without them
+            raise
 
     def _write_one(self, sql: str, params: Sequence[Any]) -> Cursor:
         """One writing statement, queued behind this process's other writers (or joining the open
@@ -218,6 +222,8 @@ class Connection(Session):
         try:
             yield
             self._run_pending()
+            if unit.failed:
+                raise sqlite3.OperationalError("a write of this unit failed: nothing of it is committed")
         except BaseException:
             self._local.unit = None
             if unit.begun:

@@ -142,6 +142,7 @@ class Unit:
     reading: bool = False  # that snapshot is open (``begin_snapshot``), with no lock
     reads: list[tuple[str, Any]] = field(default_factory=list)  # what it read there (SQLite), to check
     stale: bool = False  # what it read changed: no write of it may land, even one tried after the error
+    failed: bool = False  # one of those failed: whatever a caller did with the error, nothing commits
     # writes nobody waits for, not yet run (SQLite, in a snapshot): run when the lock is taken
     pending: list[tuple[str, Sequence[Any], Callable[[int], None] | None]] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.store.locks import Unit
+from bot.store.snapshots import StaleSnapshot
 from flows.values import MemberKey
 
 
@@ -76,13 +77,20 @@ class Session(ABC):
         """One writing statement, in this thread's transaction if one is open."""
 
     def _write_unread(self, sql: str, params: Sequence[Any], then: Callable[[int], None] | None = None) -> None:
-        """A writing statement whose caller does not wait for its result: on PostgreSQL, inside a unit of
-        work, it goes out with the unit's next statement (or its commit) rather than in a round trip of
-        its own. ``then`` hears its row count once it has run; a failure fails the unit, as any
-        statement's does."""
+        """A writing statement whose caller does not wait for its result. Inside a unit of work it waits:
+        on PostgreSQL it goes out with the unit's next statement (or its commit) rather than in a round
+        trip of its own; on SQLite, in a snapshot, it runs before the unit's next statement (or its
+        commit), and only then is the writers' lock taken. ``then`` hears its row count once it has
+        run, for a log line: on PostgreSQL that may be after the commit, so it must not raise. A
+        failure fails the unit, as any statement's does."""
         result = self._write_one(sql, params)
         if then is not None:
             then(result.rowcount)
+
+    def _compare_and_set_unread(self, sql: str, params: Sequence[Any]) -> None:
+        """``_write_unread`` of an update that must change exactly one row: when it changes none, the
+        unit fails with ``StaleSnapshot`` (and is run again) before anything of it is committed."""
+        self._write_unread(sql, params, changed_one)
 
     def _defers_writes(self) -> bool:
         """Whether ``_write_unread`` would wait (PostgreSQL: for the unit's next round trip; SQLite: for
@@ -139,3 +147,8 @@ class Session(ABC):
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         yield from self.db.query(sql, params)
+
+
+def changed_one(count: int) -> None:
+    if count != 1:
+        raise StaleSnapshot("a row this unit read changed before its write landed")

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
+
 from bot.store.outbox import DM_LANE, MEMBER_HEAD, OutboxQueries, OutboxRow
 from bot.store.postgres.connection import OUTBOX_CHANNEL, PgConnection, member_lock
 from bot.store.queries import CoachQueries
@@ -76,7 +78,7 @@ class PostgresWorkspaces(WorkspaceQueries):
 
 class PostgresRequests(RequestQueries):
     copies_refused_at_commit = True
-    _refuse_duplicate: Callable[[str, Sequence[Any], type[Exception]], None]  # PgConnection's
+    _write_unread_failing_as: Callable[[str, Sequence[Any], type[psycopg.Error], type[Exception]], None]
 
     def first_sight_of_signature(self, signature: str, seen_at: float) -> bool:
         """In a unit of work the signature goes out with the commit, in one round trip: a copy of the
@@ -84,8 +86,11 @@ class PostgresRequests(RequestQueries):
         raises ``CopyHandled``. Outside one, as on SQLite."""
         if not self._defers_writes():
             return super().first_sight_of_signature(signature, seen_at)
-        self._refuse_duplicate(
-            "insert into seen_signatures (signature, seen_at) values (?, ?)", [signature, seen_at], CopyHandled
+        self._write_unread_failing_as(
+            "insert into seen_signatures (signature, seen_at) values (?, ?)",
+            [signature, seen_at],
+            psycopg.errors.UniqueViolation,
+            CopyHandled,
         )
         return True
 

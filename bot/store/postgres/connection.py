@@ -71,7 +71,8 @@ class Deferred:
     sql: bytes
     params: list[Any]
     then: Callable[[int], None] | None = None
-    duplicate: type[Exception] | None = None  # raised instead of the statement's unique violation
+    # what the statement's failure means: an error of the first type is raised as the second
+    fails_as: tuple[type[psycopg.Error], type[Exception]] | None = None
 
 
 class Opening:
@@ -116,11 +117,11 @@ class Opening:
                         conn.execute(item, prepare=False)
                 self.open_on_server = True
                 statement(bool(sent))
-        except psycopg.errors.UniqueViolation as violation:
+        except psycopg.Error as error:
             # the statement that failed is the first without a result (the ones after it were skipped)
             failed = next((item for item, cursor in sent if cursor.pgresult is None), None)
-            if failed is not None and failed.duplicate is not None:
-                raise failed.duplicate(str(violation)) from violation
+            if failed is not None and failed.fails_as is not None and isinstance(error, failed.fails_as[0]):
+                raise failed.fails_as[1](str(error)) from error
             raise
         for deferred, cursor in sent:
             if deferred.then is not None:
@@ -128,7 +129,10 @@ class Opening:
 
     def commit(self, conn: psycopg.Connection[tuple[Any, ...]]) -> None:
         """End the unit: the writes still waiting and the commit in one round trip (nothing, when the
-        unit never reached the server)."""
+        unit never reached the server). A transaction a failed statement aborted is not committed (the
+        server would roll it back and say nothing), even if its caller caught the error."""
+        if conn.info.transaction_status == TransactionStatus.INERROR:
+            raise psycopg.errors.InFailedSqlTransaction("a statement of this unit failed: nothing is committed")
         if self.writes_waiting:
             with stale_as_snapshot():
                 self.send_with(conn, lambda _piped: conn.execute(b"commit", prepare=False))
@@ -146,7 +150,8 @@ class PgDatabase:
     def open(self) -> None:
         """Send what the unit has yet to open, now (before psycopg's own ``transaction()``, say)."""
         if self.opening is not None:
-            self.opening.send_with(self.conn, lambda _piped: None)
+            with stale_as_snapshot():
+                self.opening.send_with(self.conn, lambda _piped: None)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         with stale_as_snapshot(), self.conn.cursor() as cursor:
@@ -218,8 +223,12 @@ class PgConnection(Session):
         if held is not None:
             self._writing()
             held.open()
-            with held.conn.transaction():
-                yield held
+            self._local.savepoints = getattr(self._local, "savepoints", 0) + 1
+            try:
+                with held.conn.transaction():  # a savepoint: what it writes is not left waiting past it
+                    yield held
+            finally:
+                self._local.savepoints -= 1
             return
         with self.pool.connection() as conn:
             self._local.held = PgDatabase(conn)
@@ -241,23 +250,31 @@ class PgConnection(Session):
 
     def _write_unread(self, sql: str, params: Sequence[Any], then: Callable[[int], None] | None = None) -> None:
         held = self._held()
-        if held is None or held.opening is None:
+        if held is None or held.opening is None or not self._defers_writes():
             super()._write_unread(sql, params, then)
             return
         self._writing()
         held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), then))
 
-    def _refuse_duplicate(self, sql: str, params: Sequence[Any], duplicate: type[Exception]) -> None:
-        """``_write_unread`` of an insert whose unique violation means ``duplicate``, raised at the round
-        trip that carries it (the commit, at the latest), after which the unit rolls back."""
+    def _write_unread_failing_as(
+        self, sql: str, params: Sequence[Any], error: type[psycopg.Error], meaning: type[Exception]
+    ) -> None:
+        """``_write_unread`` of a statement whose failure with ``error`` means ``meaning``, raised at the
+        round trip that carries it (the commit, at the latest): the unit then rolls back."""
         held = self._held()
         assert held is not None and held.opening is not None
         self._writing()
-        held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), duplicate=duplicate))
+        held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), fails_as=(error, meaning)))
+
+    def _compare_and_set_unread(self, sql: str, params: Sequence[Any]) -> None:
+        """An update that must change exactly one row fails on the server when it changes none (a
+        division by zero, raised as ``StaleSnapshot``), so the commit it goes out with never lands."""
+        checked = f"with moved as ({sql} returning 1) select 1 / (select count(*) from moved)"
+        self._write_unread_failing_as(checked, params, psycopg.errors.DivisionByZero, StaleSnapshot)
 
     def _defers_writes(self) -> bool:
         held = self._held()
-        return held is not None and held.opening is not None
+        return held is not None and held.opening is not None and not getattr(self._local, "savepoints", 0)
 
     def _checks_reads_first(self) -> bool:
         """In ``REPEATABLE READ`` a write to a row changed since the snapshot fails (``StaleSnapshot``)."""
