@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -560,3 +561,22 @@ def test_a_workspace_reopened_in_a_unit_of_work_says_so_once_it_is_committed_wit
         store.add_digest("T1", "C1", "U1", None, NOW)
     assert reopened == ["T1"] and store.workspace_active("T1")
     assert [digest["channel_id"] for digest in store.digests()] == ["C1"]
+
+
+def test_a_reopening_is_logged_only_once_it_is_committed(
+    store: AnyStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.usecases.workspaces import Workspaces
+
+    workspaces = Workspaces(store, None, lambda: NOW)
+    store.stop_workspace("T1", "tokens_revoked", NOW)
+    with caplog.at_level(logging.INFO, logger="bot.usecases.workspaces"):
+        with pytest.raises(RuntimeError), store.unit_of_work(snapshot=True):
+            workspaces.back("T1", "an authorized request came from it")
+            assert store.member(MEMBER) is None
+            raise RuntimeError("the request fails: nothing of it is kept")
+        assert "reopened" not in caplog.text and not store.workspace_active("T1")
+        with store.unit_of_work(snapshot=True):
+            workspaces.back("T1", "an authorized request came from it")
+            assert store.member(MEMBER) is None
+        assert "workspace T1 reopened" in caplog.text and store.workspace_active("T1")

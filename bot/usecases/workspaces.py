@@ -40,5 +40,10 @@ class Workspaces:
 
     def back(self, team_id: str, why: str) -> None:
         """The app is plainly installed in the workspace again (its token works, or Slack sent an
-        authorized request from it): reopen it if it was stopped, and say so in the log."""
-        self.store.reopen_workspace(team_id, lambda: log.info("workspace %s reopened: %s", team_id, why))
+        authorized request from it): reopen it if it was stopped, and say so in the log once that is
+        committed (a request refused as a copy, or run again, reopens nothing)."""
+
+        def say_so() -> None:
+            self.store.after_commit(lambda: log.info("workspace %s reopened: %s", team_id, why))
+
+        self.store.reopen_workspace(team_id, say_so)
