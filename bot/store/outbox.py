@@ -71,11 +71,16 @@ class OutboxQueries(Session):
         writes wait (``_write_unread``) it waits with them, and its id is None."""
         if not self._defers_writes():
             return self.add_to_outbox(member, payload, now, lane)
-        self._write_unread(  # one writer at a time: the ids of a member's rows are in commit order already
+        self._write_unread(*self._outbox_insert(member, payload, now, lane))
+        return None
+
+    def _outbox_insert(self, member: MemberKey, payload: bytes, now: datetime, lane: str) -> tuple[str, list[Any]]:
+        """The statement that adds a row nobody waits for. SQLite has one writer at a time, so the ids of
+        a member's rows are in commit order already."""
+        return (
             "insert into outbox (team_id, user_id, payload, created_at, lane) values (?, ?, ?, ?, ?)",
             [member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane],
         )
-        return None
 
     def claim_outbox_rows(
         self, owner: str, now: datetime, wall: float, limit: int, skip_teams: Sequence[str] = ()

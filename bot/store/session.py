@@ -81,8 +81,9 @@ class Session(ABC):
         on PostgreSQL it goes out with the unit's next statement (or its commit) rather than in a round
         trip of its own; on SQLite, in a snapshot, it runs before the unit's next statement (or its
         commit), and only then is the writers' lock taken. ``then`` hears its row count once it has
-        run, for a log line: on PostgreSQL that may be after the commit, so it must not raise. A
-        failure fails the unit, as any statement's does."""
+        run; on PostgreSQL that may be after the commit, so there it must not raise (a compare-and-set
+        fails on the server instead: ``_compare_and_set_unread``). A failure fails the unit, as any
+        statement's does."""
         result = self._write_one(sql, params)
         if then is not None:
             then(result.rowcount)

@@ -42,31 +42,21 @@ class PostgresOutbox(OutboxQueries):
     def add_to_outbox(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int:
         """One statement, one round trip: the member's lock (their rows' ids in the order their
         transactions commit), the row, and the senders' wake-up (delivered when the transaction commits)."""
-        return int(self._write_one(ADD_TO_OUTBOX, _outbox_params(member, payload, now, lane)).fetchone()[0])
+        return int(self._write_one(*self._outbox_insert(member, payload, now, lane)).fetchone()[0])
 
-    def add_to_outbox_unread(self, member: MemberKey, payload: bytes, now: datetime, lane: str = DM_LANE) -> int | None:
-        """In a unit of work the same statement goes out with the unit's next one (or its commit), and
-        its id is None; elsewhere it is ``add_to_outbox``."""
-        if not self._defers_writes():
-            return self.add_to_outbox(member, payload, now, lane)
-        self._write_unread(ADD_TO_OUTBOX, _outbox_params(member, payload, now, lane))
-        return None
-
-
-ADD_TO_OUTBOX = (
-    "with locked as (select pg_advisory_xact_lock(hashtextextended(?, 0))),"
-    " added as (insert into outbox (team_id, user_id, payload, created_at, lane)"
-    " select ?, ?, ?, ?, ? from locked returning id)"
-    " select id, pg_notify(?, '') from added"
-)
-
-
-def _outbox_params(member: MemberKey, payload: bytes, now: datetime, lane: str) -> list[object]:
-    return [
-        member_lock(member),
-        *(member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane),
-        OUTBOX_CHANNEL,
-    ]
+    def _outbox_insert(self, member: MemberKey, payload: bytes, now: datetime, lane: str) -> tuple[str, list[Any]]:
+        """The same statement whether its id is waited for or not (``add_to_outbox_unread``)."""
+        return (
+            "with locked as (select pg_advisory_xact_lock(hashtextextended(?, 0))),"
+            " added as (insert into outbox (team_id, user_id, payload, created_at, lane)"
+            " select ?, ?, ?, ?, ? from locked returning id)"
+            " select id, pg_notify(?, '') from added",
+            [
+                member_lock(member),
+                *(member.team_id, member.user_id, payload, now.astimezone(UTC).isoformat(), lane),
+                OUTBOX_CHANNEL,
+            ],
+        )
 
 
 class PostgresWorkspaces(WorkspaceQueries):

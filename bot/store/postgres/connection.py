@@ -249,22 +249,23 @@ class PgConnection(Session):
             yield held
 
     def _write_unread(self, sql: str, params: Sequence[Any], then: Callable[[int], None] | None = None) -> None:
-        held = self._held()
-        if held is None or held.opening is None or not self._defers_writes():
+        if not self._defers_writes():
             super()._write_unread(sql, params, then)
             return
+        self._defer(Deferred(postgres_sql(sql).encode(), _params(params), then))
+
+    def _defer(self, statement: Deferred) -> None:
+        held = self._held()
+        assert held is not None and held.opening is not None  # ``_defers_writes``
         self._writing()
-        held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), then))
+        held.opening.defer(statement)
 
     def _write_unread_failing_as(
         self, sql: str, params: Sequence[Any], error: type[psycopg.Error], meaning: type[Exception]
     ) -> None:
         """``_write_unread`` of a statement whose failure with ``error`` means ``meaning``, raised at the
         round trip that carries it (the commit, at the latest): the unit then rolls back."""
-        held = self._held()
-        assert held is not None and held.opening is not None
-        self._writing()
-        held.opening.defer(Deferred(postgres_sql(sql).encode(), _params(params), fails_as=(error, meaning)))
+        self._defer(Deferred(postgres_sql(sql).encode(), _params(params), fails_as=(error, meaning)))
 
     def _compare_and_set_unread(self, sql: str, params: Sequence[Any]) -> None:
         """An update that must change exactly one row fails on the server when it changes none (a
