@@ -23,7 +23,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from waitress import serve
 
-from bot.slack.client import retry_handlers
+from bot.slack.client import retry_handlers, sdk_logger
 from flows.content import QUESTION_IDS
 
 SERVING_THREADS = 8  # as ``coach run --http``
@@ -76,7 +76,7 @@ def acknowledge(ack: Ack) -> None:
 
 
 def create_app(signing_secret: str, api_url: str, listener_threads: int) -> App:
-    client = WebClient(token="xoxb-bench", base_url=api_url, retry_handlers=retry_handlers())
+    client = WebClient(token="xoxb-bench", base_url=api_url, retry_handlers=retry_handlers(), logger=sdk_logger())
     app = App(
         signing_secret=signing_secret,
         client=client,

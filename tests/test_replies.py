@@ -47,6 +47,28 @@ def test_a_question_template_carries_each_assessments_own_block_ids() -> None:
     assert "answer:1:reason" in str(first) and "answer:2:reason" in str(second) and "answer:1:" not in str(second)
 
 
+class FormattedCount(str):
+    """A message text that counts how often it is written out for a log line (``repr``)."""
+
+    formatted = 0
+
+    def __repr__(self) -> str:
+        FormattedCount.formatted += 1
+        return str.__repr__(self)
+
+
+def test_the_web_api_client_writes_out_no_call_for_debug_lines_nobody_logs(
+    fake_slack: FakeSlack, settings: Settings
+) -> None:
+    """slack_sdk formats each request for a debug line when its logger's own level is unset, whatever
+    level the coach logs at; the coach's clients give that logger a level, so a call costs no such work."""
+    FormattedCount.formatted = 0
+    client = make_web_client(settings)
+    assert client.chat_postMessage(channel="D0ONE", text=FormattedCount("hi"))["ok"]
+    assert FormattedCount.formatted == 0
+    assert fake_slack.calls_to("chat.postMessage")[-1].args["text"] == "hi"
+
+
 def test_the_web_api_client_is_slack_sdks_own_with_its_retry_handlers(
     fake_slack: FakeSlack, settings: Settings
 ) -> None:
