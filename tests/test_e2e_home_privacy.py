@@ -170,6 +170,33 @@ def test_forget_asks_first_then_leaves_nothing_behind(coach_server: SlackDriver,
     assert store.member(MemberKey("T0001", other)) is not None  # nobody else's data was touched
 
 
+def test_a_home_the_member_looked_at_shows_nothing_of_theirs_once_they_are_forgotten(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Slack keeps showing the last Home view published: after a forget it must be one that holds
+    nothing of the member's, not the stage they were at."""
+    driver = coach_server
+    home_opened(driver, USER)
+    published_homes(driver, USER, 1)
+    driver.command(USER, "stage")
+    (cards,) = driver.messages_with(USER, "Where are you on the social media journey?")
+    driver.click(USER, cards, "stage_pick", value="stage:4")
+    home_showing(driver, USER, "*Now:* stage 4")
+    before = len(driver.fake.calls_to("views.publish"))
+
+    question = driver.command_reply(USER, "forget")
+    carrier = driver.fake.calls_to("conversations.open")[0]  # any recorded call carries the buttons
+    carrier.args.update(channel="C0GENERAL", blocks=question["blocks"])
+    carrier.response["ts"] = "1.1"
+    driver.click(USER, carrier, "forget_confirm")
+    driver.messages_with(USER, "has been deleted")
+    wait_for_empty_outbox(Store(settings.coach_db))
+    after = driver.fake.wait_for("views.publish", count=before + 1, user_id=USER)[-1]
+    shown = all_text(after.args["view"]["blocks"])
+    assert "stage 4" not in shown and "Start the assessment" in shown
+    assert Store(settings.coach_db).member(MEMBER) is None  # publishing it kept nothing of theirs
+
+
 @pytest.mark.parametrize(
     ("locale", "typed"), [("en-US", "forget 3"), ("fi-FI", "unohda 3"), ("it-IT", "dimentica la 3")]
 )

@@ -33,7 +33,7 @@ from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_pass
 from bot.sending.recovery import OWNER_SILENT_SECONDS, OrphanRecovery
 from bot.settings import Settings
 from bot.slack.canvases import delete_canvases
-from bot.slack.delivery import SlackDelivery, changes_member_data
+from bot.slack.delivery import SlackDelivery, republishes_home
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store
@@ -230,7 +230,7 @@ class Sender(RowFates, OrphanRecovery):
         except Exception:
             log.exception("outbox row %d failed at step %d", row.id, progress.step)
             return partial(self._give_back, row, reply, progress.step, "an unexpected error")
-        if changes_member_data(reply.outcomes) and self.services.profiles().keeps_home(row.member):
+        if republishes_home(reply.outcomes, partial(self.services.profiles().keeps_home, row.member)):
             progress.home = partial(self._publish_home, delivery, row.member)
         return partial(self._landed, row, reply, progress)
 

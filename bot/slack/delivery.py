@@ -46,8 +46,13 @@ CHANGING = (Intro, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNoti
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 
 
-def changes_member_data(outcomes: Sequence[Outcome]) -> bool:
-    return any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
+def republishes_home(outcomes: Sequence[Outcome], has_looked: Callable[[], bool]) -> bool:
+    """Whether App Home is published anew after ``outcomes``: when they changed what it shows, for a
+    member who has looked at it (``has_looked``; everyone else gets it fresh when they first open it).
+    Always after a forget: Slack keeps showing the last view published, which holds the deleted data,
+    and whether they had looked at it was deleted too."""
+    changed = any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
+    return changed and (any(isinstance(o, Notice) and o.key == "forgotten" for o in outcomes) or has_looked())
 
 
 @dataclass(frozen=True)

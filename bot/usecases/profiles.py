@@ -69,8 +69,7 @@ class Profiles:
             self.store.saw_home(member, now)
 
     def keeps_home(self, member: MemberKey) -> bool:
-        """Whether App Home is worth republishing when a step ends: only for members who have looked at
-        it (everyone else gets it fresh when they first open it)."""
+        """Whether the member has looked at App Home (``republishes_home`` says when that matters)."""
         return self.store.has_seen_home(member)
 
     def stop(self, member: MemberKey, reason: str) -> None:
