@@ -170,3 +170,29 @@ def test_coach_pause_for_a_span_that_is_no_whole_number_pauses_nothing(
     assert answer == load_bundle("en").messages.text("pause_bad_date")
     row = Store(settings.coach_db).member(MemberKey("T0001", user))
     assert row is None or (not row.paused and row.paused_until is None)
+
+
+def test_a_newcomers_first_words_being_settings_get_their_language_and_time_zone(
+    coach_server: SlackDriver, settings
+) -> None:
+    """``/coach settings`` as someone's very first command: the form, its errors and the saved settings
+    speak their Slack language and keep their time zone, as for anyone the coach knows already."""
+    driver, user = coach_server, "U0NEWFI"
+    bundle = load_bundle("fi")
+    driver.fake.users[user] = {"id": user, "locale": "fi-FI", "tz": "Europe/Helsinki"}
+    assert driver.command(user, "settings").status == 200
+    form = driver.fake.wait_for("views.open")[0].args["view"]
+    assert form["title"]["text"] == bundle.messages.text("settings_title")
+    values = {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+        "paused_until": {"paused_until": {"type": "datepicker", "selected_date": "2029-01-15"}},
+    }
+    refused = driver.submit_view(user, "checkin_settings", values).json()
+    assert refused["errors"] == {"paused_until": bundle.messages.text("pause_date_far")}
+    member = Store(settings.coach_db).member(MemberKey("T0001", user))
+    assert member is not None and member.tz == "Europe/Helsinki" and member.locale == "fi-FI"
+    values["paused_until"] = {"paused_until": {"type": "datepicker", "selected_date": None}}
+    assert driver.submit_view(user, "checkin_settings", values).status == 200
+    (saved,) = driver.messages_with(user, "Tallennettu.")
+    assert "(Europe/Helsinki)" in saved.args["text"] and "UTC" not in saved.args["text"]

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk.models.blocks import DividerBlock
 
+from bot.views.actions import action_modal
 from bot.views.assessment import closed_question, question, scorecard_lines, summary
 from bot.views.common import Rendered, escape, notice
 from bot.views.journey import settings_modal
+from flows.actions import ActionForm
 from flows.assessment import evaluate
-from flows.content import QUESTION_IDS, load_bundle
+from flows.content import LANGUAGES, QUESTION_IDS, load_bundle
 from flows.outcomes import Ask, Closed, Summary
 
 BUNDLE = load_bundle()
@@ -89,3 +91,13 @@ def test_the_settings_form_shows_a_checkin_time_typed_off_its_half_hours() -> No
     standard = settings_modal(load_bundle(), 0, "09:00", False).to_dict()
     (usual,) = [b["element"] for b in standard["blocks"] if b.get("block_id") == "time"]
     assert len(usual["options"]) == 32 and usual["initial_option"]["value"] == "09:00"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_forms_title_fits_slacks_limit_whole(language: str) -> None:
+    """A modal's title longer than Slack's 24 characters is cut to fit; none of the content's should be."""
+    bundle = load_bundle(language)
+    settings = settings_modal(bundle, 0, "09:00", False)
+    action = action_modal(bundle, ActionForm("plan", "Post twice a week", "U0ONE", "2026-12-14"))
+    assert settings.title is not None and settings.title.text == bundle.messages.text("settings_title")
+    assert action.title is not None and action.title.text == bundle.messages.text("action_form_title")
