@@ -177,6 +177,7 @@ class ReadingWords(Frozen):
     intents: Mapping[Intent, tuple[str, ...]] = Field(default_factory=dict)  # what a member wants, nothing open
     questions: Mapping[QuestionBack, tuple[str, ...]] = Field(default_factory=dict)  # questions back
     cancel: tuple[str, ...] = ()  # leave a form (the terminal plan), keeping what is saved
+    ordinals: tuple[tuple[str, ...], ...] = ()  # whole replies naming an option by its place: first, second, …
     stopwords: tuple[str, ...] = ()  # words too common to tell two options apart
 
     @model_validator(mode="after")

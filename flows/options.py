@@ -70,6 +70,19 @@ def option_matcher(options: tuple[Option, ...], locale: str) -> Matcher:
     return build_matcher([*named, *_telling_words(options, locale)], languages_read(locale))
 
 
+@cache
+def _places(locale: str) -> dict[tuple[str, ...], int]:
+    """Whole replies that name an option by its place ("the second one", "toinen", "la seconda")."""
+    places = ((place, phrases) for _, words in words_read(locale) for place, phrases in enumerate(words.ordinals, 1))
+    return {tokens(phrase): place for place, phrases in places for phrase in phrases}
+
+
+def by_place(text: str, locale: str, count: int) -> int | None:
+    """The place (1 to ``count``) a whole reply names in words, if it names one."""
+    place = _places(locale).get(tokens(text))
+    return place if place is not None and place <= count else None
+
+
 def _by_number(text: str, options: Sequence[Option]) -> list[str] | None:
     """Options named by their place in the list: "2", "1, 3", "1 and 4"."""
     parts = [p for p in _LIST_SEPARATORS.split(text.strip().lower()) if p]
@@ -108,6 +121,8 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     numbered = _by_number(text, options)
     if numbered is not None:
         return Understanding(choice="+".join(numbered)) if several or len(numbered) == 1 else Understanding()
+    if (place := by_place(text, locale, len(options))) is not None:
+        return Understanding(choice=options[place - 1].key)
     words = tokens(text)
     hits = find(words, option_matcher(options, locale))
     ranked = _ranked(hits)
@@ -264,6 +279,8 @@ def read_stage(text: str, locale: str) -> int | None:
     number = whole_number(_NUMBERED.sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
+    if (place := by_place(text, locale, 6)) is not None:  # "the second one": the second card
+        return place
     words = tokens(text)
     named = stage_named(words, locale)
     if named is not None:
@@ -285,3 +302,4 @@ def warm_up(locale: str) -> None:
             if section.options_of(item):
                 option_matcher(field_options(section.id, item.id, locale), locale)
     option_matcher(stage_options(locale), locale)
+    _places(locale)

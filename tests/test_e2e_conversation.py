@@ -385,3 +385,19 @@ def test_a_quiz_answer_turned_round_is_asked_back_not_recorded(
     assert "*" not in asked.args["text"]
     driver.settle(user)
     assert not [c for c in driver.fake.messages_to(f"D{user}") if stages.quiz[1].prompt in str(c.args.get("text"))]
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"), [("en-US", "the second one"), ("fi-FI", "toinen"), ("it-IT", "la seconda")]
+)
+def test_a_stage_card_typed_by_its_place_places_the_member_there(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "P")
+    bundle = load_bundle(locale[:2])
+    driver.command(user, "stage")
+    driver.messages_with(user, bundle.messages.text("stages_title"))
+    driver.dm(user, typed)
+    driver.messages_with(user, bundle.messages.text("stage_set", number=2, name=bundle.stages.stage(2).name))
+    assert [c["to_stage"] for c in Store(settings.coach_db).stage_changes(member)] == [2]

@@ -312,6 +312,35 @@ def test_stage_cards_by_number_words_or_name() -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "place"),
+    [
+        ("en", "the second one", 2),
+        ("en", "3rd", 3),
+        ("en", "First option", 1),
+        ("fi", "toinen", 2),
+        ("fi", "kolmas vaihtoehto", 3),
+        ("fi", "eka", 1),
+        ("it", "la seconda", 2),
+        ("it", "il terzo", 3),
+        ("it", "prima", 1),
+    ],
+)
+def test_an_option_named_by_its_place_is_that_option(language: str, text: str, place: int) -> None:
+    """Probe: "the second one" at the stage cards or a quiz question was asked back."""
+    assert read_stage(text, language) == place
+    frequency = load_bundle(language).stages.quiz_question("frequency")
+    assert read_quiz(text, language, frequency).choice == str(place)
+
+
+@pytest.mark.parametrize(("language", "text"), [("en", "the sixth one"), ("fi", "kuudes"), ("it", "la sesta")])
+def test_a_place_past_the_last_option_names_none(language: str, text: str) -> None:
+    frequency = load_bundle(language).stages.quiz_question("frequency")
+    assert len(frequency.answers) < 6 and read_quiz(text, language, frequency).choice is None
+    assert read_stage(text, language) == 6  # six stage cards
+    assert read_stage("seventh" if language == "en" else "7.", language) is None
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [("show me my plan", "plan"), ("who are you?", "about"), ("pause the check-ins", "pause"), ("asdfgh", None)],
 )
