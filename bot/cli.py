@@ -165,12 +165,15 @@ def _send(settings: Settings, once: bool, doorbell_fd: int | None = None) -> int
     ``coach run`` starts it with ``--doorbell-fd``, the pipe it rings after each commit
     (``bot.sending.process``); it sends until the pipe's end of file says the server is gone."""
     from bot.sending.outbox import DOORBELL
+    from bot.sending.process import yield_to_requests
     from bot.sending.sender import make_sender
     from bot.store.factory import store_for
     from bot.store.postgres import PostgresStore
 
     if not _has_token(settings):
         return 2
+    if doorbell_fd is not None:
+        yield_to_requests()
     store = store_for(settings)
     sender = make_sender(settings, store)
     if once:

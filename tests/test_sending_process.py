@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.sending.outbox import MAX_PENDING_RINGS, Doorbell
-from bot.sending.process import MAX_PAUSE_SECONDS, SendingProcess, restart_pause
+from bot.sending.process import MAX_PAUSE_SECONDS, SENDER_NICENESS, SendingProcess, restart_pause
 from tests.fake_slack import FakeSlack
 from tests.processes import children_of, command_line, running, sending_children, wait_for
 from tests.test_e2e_restart import coach_process
@@ -116,6 +116,11 @@ def test_replies_come_from_a_sending_process_that_ends_with_a_killed_server(
     with coach_process(fake_slack, db_path) as (process, driver):
         (sender,) = wait_for(lambda: sending_children(process.pid), "coach run started no sending process")
         assert command_line(sender)[-3:-1] == ["send", "--doorbell-fd"]
+        server_niceness = os.getpriority(os.PRIO_PROCESS, process.pid)
+        wait_for(  # it yields the CPU to the server's requests
+            lambda: os.getpriority(os.PRIO_PROCESS, sender) == server_niceness + SENDER_NICENESS,
+            "the sending process runs at the server's priority",
+        )
         assert driver.command(USER).status == 200
         driver.wait_question(USER, 1)
         process.send_signal(signal.SIGKILL)
