@@ -35,7 +35,7 @@ from flows.schedule import (
     zone,
 )
 
-MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "months", "lead_words")
+MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "months", "lead_words", "amount_links")
 LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -134,19 +134,22 @@ def odd_amount(text: str, words: AwayWords) -> bool:
 def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tuple[date | None, tuple[str, ...]]:
     """A span of time from today ("2 weeks", "kaksi viikkoa", "una settimana", "a month") as the day it
     ends, and the words without it; (None, the words) when there is none. A unit right after a pause
-    word stands for one of it ("tauko viikoksi", "tauko kuukaudeksi")."""
+    word stands for one of it ("tauko viikoksi", "tauko kuukaudeksi"); a link may stand between an
+    amount and its unit ("a couple of weeks")."""
     amounts, units = _amount_words(words), _span_units(words)
     pausing = set(tokens(" ".join(words.pause_words)))
+    links = set(tokens(" ".join(words.amount_links)))
     for i, word in enumerate(words_typed):
         kind = units.get(word)
         if kind is None or i == 0:
             continue
-        before = words_typed[i - 1]
+        linked = int(i >= 2 and words_typed[i - 1] in links)
+        before = words_typed[i - 1 - linked]
         amount = int(before) if before.isdigit() and len(before) <= 3 else amounts.get(before)
-        if amount is None and before in pausing:  # the pause word stays: it is what asks
+        if amount is None and before in pausing and not linked:  # the pause word stays: it is what asks
             return _after(today, 1, kind), words_typed[:i] + words_typed[i + 1 :]
         if amount:
-            return _after(today, amount, kind), words_typed[: i - 1] + words_typed[i + 1 :]
+            return _after(today, amount, kind), words_typed[: i - 1 - linked] + words_typed[i + 1 :]
     return None, words_typed
 
 

@@ -60,6 +60,11 @@ def test_a_pause_until_a_date_is_read_in_every_language(locale: str, text: str) 
         ("fi", "pidä taukoa 10 päivää", TODAY + timedelta(days=10)),
         ("it", "pausa per due settimane", TODAY + timedelta(weeks=2)),
         ("fi", "pause for 2 weeks", TODAY + timedelta(weeks=2)),  # English is read in every language
+        ("en", "pause for a couple of weeks", TODAY + timedelta(weeks=2)),  # probe: asked for a date
+        ("en", "pause for a couple weeks", TODAY + timedelta(weeks=2)),
+        ("fi", "parin viikon tauko", TODAY + timedelta(weeks=2)),
+        ("it", "pausa per un paio di settimane", TODAY + timedelta(weeks=2)),
+        ("fi", "tauko pari viikkoa", TODAY + timedelta(weeks=2)),
     ],
 )
 def test_a_pause_in_other_words_or_for_a_span_of_time(locale: str, text: str, until: date) -> None:

@@ -128,6 +128,9 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("fi-FI", "lomalla kaksi viikkoa, tauko", None),  # probe: paused for good, the weeks dropped
         ("en-US", "pause until the 6th of January", "2027-01-06"),  # probe: "couldn't read that date"
         ("it-IT", "pausa fino al 6 di gennaio", "2027-01-06"),
+        ("en-US", "pause for a couple of weeks", (TEST_NOW + timedelta(weeks=2)).date().isoformat()),
+        ("it-IT", "pausa per un paio di settimane", (TEST_NOW + timedelta(weeks=2)).date().isoformat()),
+        ("en-US", "pause until the end of the month", None),  # "of month": no amount, no span
     ],
 )
 def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(
