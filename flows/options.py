@@ -77,7 +77,7 @@ def _places(locale: str) -> dict[tuple[str, ...], int]:
     return {tokens(phrase): place for place, phrases in places for phrase in phrases}
 
 
-def by_place(text: str, locale: str, count: int) -> int | None:
+def _by_place(text: str, locale: str, count: int) -> int | None:
     """The place (1 to ``count``) a whole reply names in words, if it names one."""
     place = _places(locale).get(tokens(text))
     return place if place is not None and place <= count else None
@@ -121,7 +121,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     numbered = _by_number(text, options)
     if numbered is not None:
         return Understanding(choice="+".join(numbered)) if several or len(numbered) == 1 else Understanding()
-    if (place := by_place(text, locale, len(options))) is not None:
+    if (place := _by_place(text, locale, len(options))) is not None:
         return Understanding(choice=options[place - 1].key)
     words = tokens(text)
     hits = find(words, option_matcher(options, locale))
@@ -279,7 +279,7 @@ def read_stage(text: str, locale: str) -> int | None:
     number = whole_number(_NUMBERED.sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
-    if (place := by_place(text, locale, 6)) is not None:  # "the second one": the second card
+    if (place := _by_place(text, locale, 6)) is not None:  # "the second one": the second card
         return place
     words = tokens(text)
     named = stage_named(words, locale)
