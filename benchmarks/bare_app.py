@@ -23,7 +23,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from waitress import serve
 
-from bot.slack.client import retry_handlers, sdk_logger
+from bot.cli import give_sdk_loggers_a_level
+from bot.slack.client import retry_handlers
 from flows.content import QUESTION_IDS
 
 SERVING_THREADS = 8  # as ``coach run --http``
@@ -76,7 +77,7 @@ def acknowledge(ack: Ack) -> None:
 
 
 def create_app(signing_secret: str, api_url: str, listener_threads: int) -> App:
-    client = WebClient(token="xoxb-bench", base_url=api_url, retry_handlers=retry_handlers(), logger=sdk_logger())
+    client = WebClient(token="xoxb-bench", base_url=api_url, retry_handlers=retry_handlers())
     app = App(
         signing_secret=signing_secret,
         client=client,
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("api_url")
     parser.add_argument("--listener-threads", type=int, default=256, help="lazy listeners at once")
     args = parser.parse_args()
+    give_sdk_loggers_a_level()  # as ``coach run`` does: the same client costs
     app = create_app(args.signing_secret, args.api_url, args.listener_threads)
     serve(SlackRequestHandler(app), host="127.0.0.1", port=args.port, threads=SERVING_THREADS, _quiet=True)
 

@@ -35,7 +35,7 @@ from flows.schedule import (
     zone,
 )
 
-MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "months", "lead_words", "amount_links")
+MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "months", "lead_words", "amount_links", "couple")
 LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -136,7 +136,8 @@ def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tu
     ends, and the words without it; (None, the words) when there is none. A unit right after a pause
     word stands for one of it ("tauko viikoksi", "tauko kuukaudeksi"); a link may stand between an
     amount and its unit ("a couple of weeks")."""
-    amounts, units = _amount_words(words), _span_units(words)
+    amounts = {**_amount_words(words), **dict.fromkeys(tokens(" ".join(words.couple)), 2)}
+    units = _span_units(words)
     pausing = set(tokens(" ".join(words.pause_words)))
     links = set(tokens(" ".join(words.amount_links)))
     for i, word in enumerate(words_typed):

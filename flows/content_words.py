@@ -31,4 +31,5 @@ class AwayWords(Frozen):
     months: tuple[str, ...] = ()  # "a month", "kuukaudeksi", "un mese": calendar months
     numbers: tuple[tuple[str, ...], ...] = ()  # the words for 1, 2, 3… (digits are read anyway)
     amount_links: tuple[str, ...] = ()  # between an amount and its unit: "a couple of weeks", "un paio di mesi"
+    couple: tuple[str, ...] = ()  # about two, only right before a unit ("a couple of things" names no time)
     lead_words: tuple[str, ...] = ()  # words before a pause word that change nothing ("please pause …")

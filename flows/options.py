@@ -72,8 +72,10 @@ def option_matcher(options: tuple[Option, ...], locale: str) -> Matcher:
 
 @cache
 def _places(locale: str) -> dict[tuple[str, ...], int]:
-    """Whole replies that name an option by its place ("the second one", "toinen", "la seconda")."""
-    places = ((place, phrases) for _, words in words_read(locale) for place, phrases in enumerate(words.ordinals, 1))
+    """Whole replies that name an option by its place ("the second one", "toinen", "la seconda"); the
+    member's own language wins where English gives a phrase another place."""
+    read = reversed(words_read(locale))
+    places = ((place, phrases) for _, words in read for place, phrases in enumerate(words.ordinals, 1))
     return {tokens(phrase): place for place, phrases in places for phrase in phrases}
 
 
@@ -279,8 +281,6 @@ def read_stage(text: str, locale: str) -> int | None:
     number = whole_number(_NUMBERED.sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
-    if (place := _by_place(text, locale, 6)) is not None:  # "the second one": the second card
-        return place
     words = tokens(text)
     named = stage_named(words, locale)
     if named is not None:

@@ -199,3 +199,25 @@ def test_a_newcomers_first_words_being_settings_get_their_language_and_time_zone
     assert driver.submit_view(user, "checkin_settings", values).status == 200
     (saved,) = driver.messages_with(user, "Tallennettu.")
     assert "(Europe/Helsinki)" in saved.args["text"] and "UTC" not in saved.args["text"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [
+        ("en-US", "pause the check-ins, a couple of things came up"),
+        ("it-IT", "pausa, abbiamo un paio di clienti nuovi"),
+    ],
+)
+def test_about_two_of_something_else_is_no_time_and_the_pause_stands(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Review: "couple" and "paio" counted as a time wherever they stood, so these were asked for a date."""
+    driver, user = coach_server, f"U0COUPLE{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    place(store, member, 3, "Europe/Helsinki", TEST_NOW - timedelta(days=7))
+    store.update_member(member, locale=locale)
+    driver.dm(user, typed)
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("paused")[:20])
+    row = store.member(member)
+    assert row is not None and row.paused and row.paused_until is None

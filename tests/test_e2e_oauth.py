@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.cli import SDK_LOGGERS
 from bot.schedule.ticker import Scheduler
 from bot.settings import Settings
 from bot.slack.installations import BOT_SCOPES, installation_store
@@ -67,6 +68,8 @@ def install(driver: SlackDriver, code: str, finishing: SlackDriver | None = None
 
 def test_install_then_coach_from_that_workspace(oauth_server: SlackDriver, caplog) -> None:
     caplog.set_level(logging.DEBUG)
+    for name in SDK_LOGGERS:  # their own level, if a command set one, must not hide their lines here
+        caplog.set_level(logging.DEBUG, logger=name)
     driver = oauth_server
     install(driver, "0002")
     access = driver.fake.wait_for("oauth.v2.access")[0]
@@ -77,6 +80,7 @@ def test_install_then_coach_from_that_workspace(oauth_server: SlackDriver, caplo
     assert opened.token == "xoxb-T0002"
     driver.wait_question("U0FIONA", 1)
     assert "xoxb-T0002" not in caplog.text  # tokens never reach the logs
+    assert any(r.name in SDK_LOGGERS for r in caplog.records)  # slack_sdk's own lines were looked at
 
 
 @pytest.mark.parametrize("oauth_settings", ["postgresql"], indirect=True)  # hosts share a server, not a file

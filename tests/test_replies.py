@@ -4,10 +4,13 @@ may have taken effect, and App Home republished at the end of a step rather than
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from bot.cli import SDK_LOGGERS, give_sdk_loggers_a_level
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from bot.slack.errors import SlackFault, classify
@@ -58,10 +61,14 @@ class FormattedCount(str):
 
 
 def test_the_web_api_client_writes_out_no_call_for_debug_lines_nobody_logs(
-    fake_slack: FakeSlack, settings: Settings
+    fake_slack: FakeSlack, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """slack_sdk formats each request for a debug line when its logger's own level is unset, whatever
-    level the coach logs at; the coach's clients give that logger a level, so a call costs no such work."""
+    level the coach logs at; the command line gives that logger the coach's level, so a call costs no
+    such work."""
+    for name in SDK_LOGGERS:  # as they were, after the test
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+    give_sdk_loggers_a_level()
     FormattedCount.formatted = 0
     client = make_web_client(settings)
     assert client.chat_postMessage(channel="D0ONE", text=FormattedCount("hi"))["ok"]

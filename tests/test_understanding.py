@@ -332,6 +332,19 @@ def test_an_option_named_by_its_place_is_that_option(language: str, text: str, p
     assert read_quiz(text, language, frequency).choice == str(place)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_names_the_first_to_the_sixth_place_once(language: str) -> None:
+    ordinals = load_bundle(language).reading.ordinals
+    phrases = [tokens(p) for place in ordinals for p in place]
+    assert len(ordinals) == 6 and len(phrases) == len(set(phrases))
+
+
+def test_repeat_alone_in_finnish_is_no_second_option() -> None:
+    """Review: "toista" is also "repeat (it)"; as a whole reply it must not file the second answer."""
+    frequency = load_bundle("fi").stages.quiz_question("frequency")
+    assert read_quiz("toista", "fi", frequency).choice != "2" and read_stage("toista", "fi") != 2
+
+
 @pytest.mark.parametrize(("language", "text"), [("en", "the sixth one"), ("fi", "kuudes"), ("it", "la sesta")])
 def test_a_place_past_the_last_option_names_none(language: str, text: str) -> None:
     frequency = load_bundle(language).stages.quiz_question("frequency")

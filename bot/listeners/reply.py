@@ -65,9 +65,8 @@ def keep_for_sending(
 
 
 def open_settings(services: Services, client: WebClient, member: MemberKey, trigger_id: str) -> None:
-    """The check-in settings modal, from ``/coach settings`` or the App Home button. The form makes
-    the member's row, so it is read first: what Slack then says of a newcomer (their language and
+    """The check-in settings modal, from ``/coach settings`` or the App Home button. Reading the form
+    makes the member's row, so it comes first: what Slack then says of a newcomer (their language and
     time zone) is kept for the form's answers too, not only used for the form."""
-    services.journey().settings_form(member)
-    delivery = delivery_for(services, client, member)
-    delivery.open_settings(trigger_id, services.journey().settings_form(member), member.user_id)
+    form = services.journey().settings_form(member)
+    delivery_for(services, client, member).open_settings(trigger_id, form, member.user_id)

@@ -13,8 +13,8 @@ from bot.slack.delivery import Posted, SlackDelivery
 from bot.usecases.profiles import Contact
 from bot.usecases.services import Services
 from flows.actions import ActionListSync
-from flows.outcomes import Ask, CheckinAsk, Outcome
-from flows.plan_outcomes import PlanDocument
+from flows.outcomes import Ask, CheckinAsk, CheckinClosed, Intro, Notice, Outcome, StageCoaching, Summary
+from flows.plan_outcomes import PlanDocument, PlanNotice
 from flows.values import MemberKey
 
 
@@ -77,3 +77,17 @@ def as_it_stands(services: Services, outcome: Outcome, member: MemberKey) -> Out
     if isinstance(outcome, CheckinAsk) and outcome.send_key is None:
         return services.journey().current_checkin(member, outcome)
     return outcome
+
+
+# What App Home shows changes with these (and with these notices).
+CHANGING = (Intro, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
+CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
+
+
+def republishes_home(outcomes: Sequence[Outcome], has_looked: Callable[[], bool]) -> bool:
+    """Whether App Home is published anew after ``outcomes``: when they changed what it shows, for a
+    member who has looked at it (``has_looked``; everyone else gets it fresh when they first open it).
+    Always after a forget: Slack keeps showing the last view published, which holds the deleted data,
+    and whether they had looked at it was deleted too."""
+    changed = any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
+    return changed and (any(isinstance(o, Notice) and o.key == "forgotten" for o in outcomes) or has_looked())

@@ -10,9 +10,9 @@ or cannot be started at all (out of processes, say), so a sender that cannot sta
 one that could not be started is tried again. The new one's recovery resumes the rows the dead one
 had claimed: the outbox is in the database, so nothing is lost in between.
 
-It runs at a lower priority than the server (``SENDER_NICENESS``): when both want the two cores, a
-request's acknowledgement, which Slack waits for, goes first, and a reply, already safe in the
-outbox, a moment later.
+It runs at a lower priority than the server (``SENDER_NICENESS``): when both want the CPU, the
+kernel gives the server, whose acknowledgements Slack waits for, about three times the sender's
+share; a reply is already safe in the outbox.
 """
 
 from __future__ import annotations

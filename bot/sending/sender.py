@@ -26,14 +26,14 @@ from slack_sdk.errors import SlackApiError
 from bot.sending import admin
 from bot.sending.fates import RowFates
 from bot.sending.holds import WorkspaceHolds
-from bot.sending.landing import as_it_stands, delivery_for, dm_of, landing_records, remember_posts
+from bot.sending.landing import as_it_stands, delivery_for, dm_of, landing_records, remember_posts, republishes_home
 from bot.sending.outbox import DOORBELL, Doorbell, Reply, decode, outbox_key
 from bot.sending.policy import new_owner
 from bot.sending.progress import PassingFailure, Progress, RowWithdrawn, is_passing, timed_out
 from bot.sending.recovery import OWNER_SILENT_SECONDS, OrphanRecovery
 from bot.settings import Settings
 from bot.slack.canvases import delete_canvases
-from bot.slack.delivery import SlackDelivery, republishes_home
+from bot.slack.delivery import SlackDelivery
 from bot.slack.dm import send_metadata
 from bot.slack.errors import SlackFault, classify, describe
 from bot.slack.installations import clients_by_team, installation_store

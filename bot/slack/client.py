@@ -13,13 +13,13 @@ method.
 Connections are not kept alive: slack_sdk's synchronous client opens one per call through urllib and
 offers no supported way to reuse them (only ``AsyncWebClient`` takes a session, an aiohttp one).
 
-Its logger has a level of its own (``sdk_logger``): slack_sdk writes out every request and response
-for a debug line whenever its logger's *own* level is unset, whatever level the coach logs at.
+The command line gives slack_sdk's loggers a level of their own (``bot.cli.give_sdk_loggers_a_level``):
+slack_sdk writes out every request and response for a debug line whenever its logger's *own* level is
+unset.
 """
 
 from __future__ import annotations
 
-import logging
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
@@ -99,24 +99,6 @@ def retry_handlers(wait_out_rate_limits: bool = True) -> list[RetryHandler]:
     ]
 
 
-SDK_LOGGERS = ("slack_sdk.web.base_client", "slack_sdk.webhook.client")  # the Web API's, response_url's
-
-
-def sdk_logger() -> logging.Logger:
-    """slack_sdk's Web API logger, its loggers given the level the coach logs at if they have none.
-
-    slack_sdk decides whether to build a call's debug lines from ``logger.level``, not from the
-    effective level, so with the level unset (0) it formatted each request's blocks and each response's
-    headers and body for lines nobody logs (4.8 % of the sending process's samples under py-spy).
-    Set once, when the first client is made, from the level logging has by then (INFO under
-    ``coach run``): a root logger at DEBUG still gets slack_sdk's debug lines."""
-    for name in SDK_LOGGERS:
-        logger = logging.getLogger(name)
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logger.getEffectiveLevel())
-    return logging.getLogger(SDK_LOGGERS[0])
-
-
 def make_web_client(settings: Settings, token: str | None = None, wait_out_rate_limits: bool = True) -> WebClient:
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return WebClient(
@@ -124,5 +106,4 @@ def make_web_client(settings: Settings, token: str | None = None, wait_out_rate_
         base_url=base_url,
         timeout=settings.slack_timeout,
         retry_handlers=retry_handlers(wait_out_rate_limits),
-        logger=sdk_logger(),
     )

@@ -30,31 +30,15 @@ from flows.outcomes import (
     Closed,
     ExportFile,
     HomeTab,
-    Intro,
     Notice,
     Outcome,
     SettingsForm,
-    StageCoaching,
-    Summary,
 )
-from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanNotice, PlanPlaced
+from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanPlaced
 
 log = logging.getLogger(__name__)
 # Outcomes that end a step and change what the member's App Home shows (a verdict, a stage, an
 # assessment begun). A single answer does not: the Home tab is also republished whenever it is opened.
-CHANGING = (Intro, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
-CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
-
-
-def republishes_home(outcomes: Sequence[Outcome], has_looked: Callable[[], bool]) -> bool:
-    """Whether App Home is published anew after ``outcomes``: when they changed what it shows, for a
-    member who has looked at it (``has_looked``; everyone else gets it fresh when they first open it).
-    Always after a forget: Slack keeps showing the last view published, which holds the deleted data,
-    and whether they had looked at it was deleted too."""
-    changed = any(isinstance(o, CHANGING) or (isinstance(o, Notice) and o.key in CHANGING_NOTICES) for o in outcomes)
-    return changed and (any(isinstance(o, Notice) and o.key == "forgotten" for o in outcomes) or has_looked())
-
-
 @dataclass(frozen=True)
 class Posted:
     """An outcome Slack accepted as a new message, and where it is."""

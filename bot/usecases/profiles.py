@@ -69,7 +69,8 @@ class Profiles:
             self.store.saw_home(member, now)
 
     def keeps_home(self, member: MemberKey) -> bool:
-        """Whether the member has looked at App Home (``republishes_home`` says when that matters)."""
+        """Whether the member has looked at App Home (``bot.sending.landing.republishes_home`` says
+        when that matters)."""
         return self.store.has_seen_home(member)
 
     def stop(self, member: MemberKey, reason: str) -> None:
