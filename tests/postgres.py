@@ -8,11 +8,9 @@ import glob
 import itertools
 import os
 import pwd
-import queue
 import shutil
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
 import psycopg
@@ -38,9 +36,6 @@ def server_bin() -> Path | None:
     return None
 
 
-READY_AHEAD = 2  # migrated databases made ahead, between tests
-
-
 class PostgresServer:
     """One server per test process; each test gets a database of its own (``new_database``)."""
 
@@ -51,9 +46,6 @@ class PostgresServer:
         self.owner = "postgres" if os.geteuid() == 0 else None
         self._numbers = itertools.count(1)
         self._migrated: str | None = None
-        self._ready: queue.Queue[str] = queue.Queue(maxsize=READY_AHEAD)
-        self._stopping = threading.Event()
-        self._maker: threading.Thread | None = None
         if self.owner is not None:
             user = pwd.getpwnam(self.owner)
             os.chown(self.folder, user.pw_uid, user.pw_gid)
@@ -72,27 +64,14 @@ class PostgresServer:
 
     def new_database(self, migrated: bool = True) -> str:
         """A database of its own for a test, with every migration applied: a copy of one migrated once
-        (``create database … template``), as applying them anew took a third of a second a test. The
-        copies are made ahead by a thread of their own, while tests run (one took a tenth of a second
-        of the test's setup). ``migrated=False``: an empty one (what ``pg_restore`` fills)."""
+        (``create database … template``), as applying them anew took a third of a second a test.
+        ``migrated=False``: an empty one (what ``pg_restore`` fills)."""
         if not migrated:
             return self.url(self._create(f"coach_{os.getpid()}_{next(self._numbers)}", "template0"))
         if self._migrated is None:
             self._migrated = self._create(f"coach_{os.getpid()}_migrated", "template0")
             PostgresStore(self.url(self._migrated)).close()
-            self._maker = threading.Thread(target=self._make_ahead, args=(self._migrated,), daemon=True)
-            self._maker.start()
-        return self.url(self._ready.get(timeout=60))
-
-    def _make_ahead(self, template: str) -> None:
-        while not self._stopping.is_set():
-            name = self._create(f"coach_{os.getpid()}_{next(self._numbers)}", template)
-            while not self._stopping.is_set():
-                try:
-                    self._ready.put(name, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
+        return self.url(self._create(f"coach_{os.getpid()}_{next(self._numbers)}", self._migrated))
 
     def _create(self, name: str, template: str) -> str:
         with psycopg.connect(self.url(), autocommit=True) as conn:
@@ -100,9 +79,6 @@ class PostgresServer:
         return name
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._maker is not None:
-            self._maker.join(timeout=30)  # its database made, before the server goes
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
