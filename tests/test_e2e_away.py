@@ -55,6 +55,15 @@ def ask_for_the_pause(driver: SlackDriver, user: str, expected: str, how: str, w
     driver.messages_with(user, expected)
 
 
+def member_at_stage_3(driver: SlackDriver, settings, user: str, locale: str) -> tuple[Store, MemberKey]:
+    """A member in Helsinki, placed at stage 3 a week ago, whose Slack language is ``locale``."""
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    place(store, member, 3, "Europe/Helsinki", TEST_NOW - timedelta(days=7))
+    store.update_member(member, locale=locale)
+    return store, member
+
+
 @pytest.mark.parametrize("locale", HOW)
 def test_a_pause_until_a_date_sends_nothing_before_it_and_resumes_on_it(
     coach_server: SlackDriver, tick, settings, locale: str
@@ -138,10 +147,7 @@ def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_noth
 ) -> None:
     """Probe: these paused the check-ins for good, saying nothing of the date they named."""
     driver, user = coach_server, f"U0AWAY{locale[:2].upper()}"
-    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
-    store, member = Store(settings.coach_db), MemberKey("T0001", user)
-    place(store, member, 3, "Europe/Helsinki", TEST_NOW - timedelta(days=7))
-    store.update_member(member, locale=locale)
+    store, member = member_at_stage_3(driver, settings, user, locale)
     messages = load_bundle(locale[:2]).messages
     driver.dm(user, typed)
     expected = messages.text("pause_bad_date") if until is None else messages.text("paused_until", date="X")[:8]
@@ -213,10 +219,7 @@ def test_about_two_of_something_else_is_no_time_and_the_pause_stands(
 ) -> None:
     """Review: "couple" and "paio" counted as a time wherever they stood, so these were asked for a date."""
     driver, user = coach_server, f"U0COUPLE{locale[:2].upper()}"
-    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
-    store, member = Store(settings.coach_db), MemberKey("T0001", user)
-    place(store, member, 3, "Europe/Helsinki", TEST_NOW - timedelta(days=7))
-    store.update_member(member, locale=locale)
+    store, member = member_at_stage_3(driver, settings, user, locale)
     driver.dm(user, typed)
     driver.messages_with(user, load_bundle(locale[:2]).messages.text("paused")[:20])
     row = store.member(member)
