@@ -35,7 +35,18 @@ from flows.schedule import (
     zone,
 )
 
-MERGED = ("phrases", "pause_words", "until_words", "weeks", "days", "months", "lead_words", "amount_links", "couple")
+MERGED = (  # the word lists a member's own language and English share
+    "phrases",
+    "pause_words",
+    "until_words",
+    "weeks",
+    "days",
+    "months",
+    "lead_words",
+    "amount_links",
+    "couple",
+    "articles",
+)
 LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -227,7 +238,7 @@ def says_when(text: str, words: AwayWords, locale: str) -> bool:
     with one that could not be read is asked again, never taken as a pause for good."""
     words = with_english(words, locale)
     typed = set(tokens(text))
-    numbers = set(_amount_words(words)) - {"a", "an", "un", "una", "uno"}  # "a" says no time
+    numbers = set(_amount_words(words)) - set(tokens(" ".join(words.articles)))  # "a" says no time
     return any(w.isdigit() for w in typed) or bool(typed & (_time_hints(words, locale) | numbers))
 
 

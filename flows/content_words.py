@@ -32,4 +32,5 @@ class AwayWords(Frozen):
     numbers: tuple[tuple[str, ...], ...] = ()  # the words for 1, 2, 3… (digits are read anyway)
     amount_links: tuple[str, ...] = ()  # between an amount and its unit: "a couple of weeks", "un paio di mesi"
     couple: tuple[str, ...] = ()  # about two, only right before a unit ("a couple of things" names no time)
+    articles: tuple[str, ...] = ()  # number words that are also articles: "a week" is one, "a pause" no time
     lead_words: tuple[str, ...] = ()  # words before a pause word that change nothing ("please pause …")

@@ -13,6 +13,7 @@ from flows.away import (
     pause_problem,
     read_pause_request,
     resume_slot,
+    says_when,
     with_english,
 )
 from flows.content import load_bundle
@@ -157,3 +158,18 @@ def test_a_span_in_months_and_a_lone_unit(typed: str, today: date, until: date |
     language = {"t": "fi", "p": "it" if typed.startswith("pausa") else "en", "v": "fi"}[typed[0]]
     words = with_english(load_bundle(language).away, language)
     assert find_span(tokens(typed), words, today)[0] == until
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "names_a_time"),
+    [
+        ("en", "pause, a lot is going on", False),  # "a" is a week's one only before "week"
+        ("it", "pausa, ho una domanda", False),
+        ("en", "pause, a couple of things came up", False),
+        ("en", "pause for a week", True),
+        ("it", "pausa per un paio di settimane", True),
+        ("en", "pause for two", True),  # a number with no unit: asked again, never a pause for good
+    ],
+)
+def test_an_article_or_about_two_alone_names_no_time(locale: str, text: str, names_a_time: bool) -> None:
+    assert says_when(text, load_bundle(locale).away, locale) is names_a_time
