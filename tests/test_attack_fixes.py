@@ -96,6 +96,17 @@ def test_a_form_slack_will_not_open_is_explained_instead_of_a_dead_button(coach_
     assert "run the command once more" in told.args["text"] and "in time" not in told.args["text"]
 
 
+def test_a_form_whose_opening_slack_did_not_confirm_is_not_called_unopened(coach_server: SlackDriver) -> None:
+    """Slack took the call (the form is open) and the connection dropped before its answer: the member
+    is not told the form did not open, only that it was not confirmed."""
+    driver = coach_server
+    driver.fake.fail("views.open", hang_up=True)
+    assert driver.command(USER, "settings").status == 200
+    (told,) = driver.messages_with(USER, "didn't confirm that the form opened")
+    assert "couldn't open" not in told.args["text"]
+    assert len(driver.fake.calls_to("views.open")) == 1  # not opened twice
+
+
 def test_an_old_check_in_clicked_after_forget_recreates_nobody(coach_server: SlackDriver, settings) -> None:
     driver = coach_server
     driver.command(USER, "stage")

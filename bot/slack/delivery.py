@@ -162,12 +162,14 @@ class SlackDelivery:
 
     def open_modal(self, trigger_id: str, view: View, member_id: str) -> None:
         """Open a modal; when Slack will not (the click's trigger expired, a hiccup), tell the member in
-        their DM to click again, so the button is never dead."""
+        their DM to click again, so the button is never dead. When Slack's answer was lost (the form
+        may be open), say only that it was not confirmed."""
         try:
             self.client.views_open(trigger_id=trigger_id, view=view)
         except SLACK_FAILURES as error:
             log.warning("views.open failed: %s", describe(error))
+            said = "modal_uncertain" if classify(error) is SlackFault.UNCERTAIN else "modal_failed"
             try:
-                self.deliver(self.open_dm(member_id), [Notice("modal_failed")])
+                self.deliver(self.open_dm(member_id), [Notice(said)])
             except SLACK_FAILURES as again:
                 log.warning("could not tell %s the form did not open: %s", member_id, describe(again))
