@@ -75,6 +75,8 @@ def _clock(text: str, locale: str) -> str | None:
     words = tokens(text)
     if _holds_any(words, _phrases(locale, "unread_minutes")):
         return None  # "quarter past 9", "varttia yli 9", "alle 9 e un quarto": minutes not read
+    if _holds_any(words, _phrases(locale, "unread_bounds")):
+        return None  # "fridays before 10", "entro le 10": a bound, and any time before it a guess
     if (half == "pm" or (half is None and _holds_any(words, afternoon))) and 1 <= hour < 12:
         hour += 12
     if half == "am" and hour == 12:

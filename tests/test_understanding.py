@@ -412,6 +412,10 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
         ("torstaisin varttia yli 9", "fi", None),
         ("giovedi alle 9 e un quarto", "it", None),
         ("thursday around 3", "en", None),  # chat probe: 03:00 saved; 15:00 would be a guess
+        ("fridays before 10", "en", None),  # probe: 10:00 saved, after the time asked for
+        ("perjantaisin ennen klo 10", "fi", None),
+        ("venerdì prima delle 10", "it", None),
+        ("friday by 9am", "en", None),
         ("thursday at 3pm", "en", (3, "15:00")),
         ("thursday at 5:30", "en", (3, "05:30")),  # said to the minute: taken as said
     ],
