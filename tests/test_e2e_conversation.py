@@ -331,7 +331,14 @@ def test_a_day_and_a_time_of_day_in_words_answer_the_checkin_settings_question(
 
 @pytest.mark.parametrize(
     ("locale", "typed"),
-    [("en-US", "any day but monday at 9"), ("fi-FI", "torstaisin klo 14 30"), ("it-IT", "giovedi alle 9 e un quarto")],
+    [
+        ("en-US", "any day but monday at 9"),
+        ("fi-FI", "torstaisin klo 14 30"),
+        ("it-IT", "giovedi alle 9 e un quarto"),
+        ("en-US", "fridays before 10"),  # probe: 10:00 saved
+        ("fi-FI", "perjantaisin ennen klo 10"),
+        ("it-IT", "venerdì prima delle 10"),
+    ],
 )
 def test_a_checkin_time_the_coach_cannot_be_sure_of_is_asked_again_not_saved(
     coach_server: SlackDriver, settings, locale: str, typed: str
