@@ -133,6 +133,13 @@ def _amount_words(words: AwayWords) -> dict[str, int]:
     return {word: n for n, names in enumerate(words.numbers, start=1) for word in tokens(" ".join(names))}
 
 
+@cache
+def _span_amounts(words: AwayWords) -> dict[str, int]:
+    """The words an amount of a span may be: a number's, and "couple" words for two (read only right
+    before a unit, so not in ``_amount_words``, which ``says_when`` reads anywhere)."""
+    return {**_amount_words(words), **dict.fromkeys(tokens(" ".join(words.couple)), 2)}
+
+
 def odd_amount(text: str, words: AwayWords) -> bool:
     """Whether ``text`` holds a span whose amount is no plain whole number ("-3 weeks", "2.5 months")."""
     units = _span_units(words)
@@ -147,8 +154,7 @@ def find_span(words_typed: tuple[str, ...], words: AwayWords, today: date) -> tu
     ends, and the words without it; (None, the words) when there is none. A unit right after a pause
     word stands for one of it ("tauko viikoksi", "tauko kuukaudeksi"); a link may stand between an
     amount and its unit ("a couple of weeks")."""
-    amounts = {**_amount_words(words), **dict.fromkeys(tokens(" ".join(words.couple)), 2)}
-    units = _span_units(words)
+    amounts, units = _span_amounts(words), _span_units(words)
     pausing = set(tokens(" ".join(words.pause_words)))
     links = set(tokens(" ".join(words.amount_links)))
     for i, word in enumerate(words_typed):

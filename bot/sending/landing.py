@@ -79,7 +79,9 @@ def as_it_stands(services: Services, outcome: Outcome, member: MemberKey) -> Out
     return outcome
 
 
-# What App Home shows changes with these (and with these notices).
+# Outcomes that end a step and change what the member's App Home shows (a verdict, a stage, an
+# assessment begun), and notices that do. A single answer does not: the Home tab is also republished
+# whenever it is opened.
 CHANGING = (Intro, Summary, StageCoaching, CheckinClosed, PlanDocument, PlanNotice)
 CHANGING_NOTICES = frozenset({"restarted", "paused", "resumed", "settings_saved", "forgotten"})
 

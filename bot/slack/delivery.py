@@ -37,8 +37,8 @@ from flows.outcomes import (
 from flows.plan_outcomes import PlanCanvasesForgotten, PlanDocument, PlanPlaced
 
 log = logging.getLogger(__name__)
-# Outcomes that end a step and change what the member's App Home shows (a verdict, a stage, an
-# assessment begun). A single answer does not: the Home tab is also republished whenever it is opened.
+
+
 @dataclass(frozen=True)
 class Posted:
     """An outcome Slack accepted as a new message, and where it is."""
