@@ -179,6 +179,12 @@ class ReadingWords(Frozen):
     questions: Mapping[QuestionBack, tuple[str, ...]] = Field(default_factory=dict)  # questions back
     cancel: tuple[str, ...] = ()  # leave a form (the terminal plan), keeping what is saved
     ordinals: tuple[tuple[str, ...], ...] = ()  # whole replies naming an option by its place: first, second, …
+    # Reading options (``flows.options``); a ``*`` ending a word stands for any ending ("päiv*").
+    number_words: tuple[str, ...] = ()  # before an option's number, the whole reply: "number 4", "nro 4"
+    more_than: tuple[str, ...] = ()  # before a number, everything above it: "more than 10", "oltre 10"
+    and_words: tuple[str, ...] = ()  # join several options picked by their numbers: "1 and 4"
+    or_words: tuple[str, ...] = ()  # and these too, in a list of options typed by name (never by number)
+    other_units: tuple[str, ...] = ()  # an amount not in hours a week: "30 min a day" reads no range
     stopwords: tuple[str, ...] = ()  # words too common to tell two options apart
 
     @model_validator(mode="after")

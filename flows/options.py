@@ -37,9 +37,31 @@ from flows.values import whole_number
 
 _RANGE = re.compile(r"(\d+)\s*[–\-]\s*(\d+)")
 _NUMBER = re.compile(r"\d+")
-_NUMBERED = re.compile(r"^(?:number|numero|nro\.?|nr\.?|no\.?|n\.|#)\s*")  # "number 4", the whole reply
-_PLUS = re.compile(r"\b(?:more than|over|above|yli|oltre|più di)\s+(\d+)")
-_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|\+|&|/|\band\b|\bja\b|\be\b|\bsekä\b)\s*")
+
+
+def _phrases(locale: str, field: str) -> str:
+    """A regular expression's alternatives: the phrases of a ``reading.toml`` list in the member's language
+    and English, longest first ("more than" before "more"); a ``*`` ending a phrase stands for any ending."""
+    phrases = sorted({p for _, words in words_read(locale) for p in getattr(words, field)}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\*", r"\w*") for p in phrases)
+
+
+@cache
+def _numbered(locale: str) -> re.Pattern[str]:
+    """"number 4", "nro 4", "#4": the word before a number that is the whole reply."""
+    return re.compile(rf"^(?:{_phrases(locale, 'number_words')})\s*")
+
+
+@cache
+def _plus(locale: str) -> re.Pattern[str]:
+    """"more than 10", "yli 10", "oltre 10": a number and everything above it."""
+    return re.compile(rf"\b(?:{_phrases(locale, 'more_than')})\s+(\d+)")
+
+
+@cache
+def _number_separators(locale: str) -> re.Pattern[str]:
+    """What joins the numbers of several options picked by place ("1, 3", "1 and 4"): never an "or"."""
+    return re.compile(rf"\s*(?:[,;+&/]|\b(?:{_phrases(locale, 'and_words')})\b)\s*")
 
 
 @dataclass(frozen=True)
@@ -85,23 +107,26 @@ def _by_place(text: str, locale: str, count: int) -> int | None:
     return place if place is not None and place <= count else None
 
 
-def _by_number(text: str, options: Sequence[Option]) -> list[str] | None:
+def _by_number(text: str, locale: str, options: Sequence[Option]) -> list[str] | None:
     """Options named by their place in the list: "2", "1, 3", "1 and 4"."""
-    parts = [p for p in _LIST_SEPARATORS.split(text.strip().lower()) if p]
+    parts = [p for p in _number_separators(locale).split(text.strip().lower()) if p]
     numbers = [whole_number(p) for p in parts]
     if not parts or any(n is None or not 1 <= n <= len(options) for n in numbers):
         return None
     return list(dict.fromkeys(options[n - 1].key for n in numbers if n is not None))
 
 
-# An amount in other units than the options' hours a week ("30 min a day", "2 tuntia päivässä"): no range read.
-_OTHER_UNITS = re.compile(r"\b(?:min\w*|minuut\w*|minut\w*|day|days|daily|päiv\w*|giorn\w*|quotidian\w*)\b")
+@cache
+def _other_units(locale: str) -> re.Pattern[str]:
+    """An amount in other units than the options' hours a week ("30 min a day", "2 tuntia päivässä"):
+    no range is read from it."""
+    return re.compile(rf"\b(?:{_phrases(locale, 'other_units')})\b")
 
 
-def _by_range(text: str, options: Sequence[Option]) -> str | None:
-    if _OTHER_UNITS.search(text.lower()):
+def _by_range(text: str, locale: str, options: Sequence[Option]) -> str | None:
+    if _other_units(locale).search(text.lower()):
         return None
-    plus = _PLUS.search(text.lower())
+    plus = _plus(locale).search(text.lower())
     found = _NUMBER.search(text)
     if found is None:
         return None
@@ -120,7 +145,7 @@ def _ranked(hits: list[Hit]) -> list[tuple[str, float]]:
 def read_options(text: str, locale: str, options: tuple[Option, ...], several: bool = False) -> Understanding:
     """One option (or, with ``several``, every option named), joined by "+" in the order typed."""
     text = text[:READ_CHARS]  # as ``tokens`` does: the cost never grows with the reply
-    numbered = _by_number(text, options)
+    numbered = _by_number(text, locale, options)
     if numbered is not None:
         return Understanding(choice="+".join(numbered)) if several or len(numbered) == 1 else Understanding()
     if (place := _by_place(text, locale, len(options))) is not None:
@@ -131,7 +156,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     denied = negated(words, hits, locale)
     unsure = denied or "?" in words or any(h.fuzzy for h in hits)
     if not ranked:
-        ranged = _by_range(text, options)
+        ranged = _by_range(text, locale, options)
         if ranged is not None:
             return Understanding(choice=ranged, guess=ranged)
         question = question_back(words, locale)
@@ -149,15 +174,17 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     return Understanding(choice=best)
 
 
-# What separates the items of a list typed in one line, in any language read: wider than
-# ``_LIST_SEPARATORS``, since an "or" splits items here but must never pick two numbered options there.
-_LIST_ITEMS = re.compile(r"[,;/&+]|\b(?:and|or|plus|ja|sekä|tai|e|ed|o|oppure)\b")
+@cache
+def _list_items(locale: str) -> re.Pattern[str]:
+    """What separates the items of a list typed in one line: wider than ``_number_separators``, since an
+    "or" splits items here but must never pick two numbered options there."""
+    return re.compile(rf"[,;/&+]|\b(?:{_phrases(locale, 'and_words')}|{_phrases(locale, 'or_words')})\b")
 
 
 def _unplaced(text: str, matcher: Matcher, locale: str) -> bool:
     """A list with an item no option holds ("followers and DMs"): asked back, never silently dropped."""
     common = stopwords(locale)
-    for item in _LIST_ITEMS.split(text.lower()):
+    for item in _list_items(locale).split(text.lower()):
         words = tokens(item)
         if any(w not in common and len(w) > 1 and not w.isdigit() for w in words) and not find(words, matcher):
             return True
@@ -220,11 +247,11 @@ def read_quiz(text: str, locale: str, question: QuizQuestion) -> Understanding:
 # Plan fields
 
 
-def _range_of(label: str) -> tuple[float | None, float | None]:
+def _range_of(label: str, locale: str) -> tuple[float | None, float | None]:
     found = _RANGE.search(label)
     if found:
         return float(found.group(1)), float(found.group(2))
-    plus = _PLUS.search(label.lower())
+    plus = _plus(locale).search(label.lower())
     return (float(plus.group(1)) + 0.1, float("inf")) if plus else (None, None)
 
 
@@ -241,7 +268,7 @@ def field_options(section_id: str, field_id: str, locale: str) -> tuple[Option, 
             other: PlanOption = section.options_of(section.field(field_id))[index]
             labels.append((other.label, language))
             names += [(other.label, language), *((w, language) for w in other.words)]
-        options.append(Option(option.id, tuple(names), tuple(labels), *_range_of(option.label)))
+        options.append(Option(option.id, tuple(names), tuple(labels), *_range_of(option.label, locale)))
     return tuple(options)
 
 
@@ -278,7 +305,7 @@ def stage_options(locale: str) -> tuple[Option, ...]:
 
 def read_stage(text: str, locale: str) -> int | None:
     """A stage named by its number, by "stage 4", or by its name; None when not clearly one stage."""
-    number = whole_number(_NUMBERED.sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
+    number = whole_number(_numbered(locale).sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
     words = tokens(text)

@@ -567,3 +567,48 @@ def test_an_amount_in_other_units_than_the_options_is_asked_back(
     hours = load_bundle("en").plan.section("resources").field("hours")
     understood = read_field(text, "en", "resources", hours)
     assert (understood.choice, understood.guess) == read
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "read"),
+    [
+        ("fi", "1 ja 3", ("facebook+linkedin", None)),
+        ("fi", "1 tai 3", (None, None)),  # an "or" never picks two numbered options
+        ("fi", "insta tai fb", ("instagram+facebook", None)),
+        ("it", "1 e 3", ("facebook+linkedin", None)),
+        ("it", "insta oppure fb", ("instagram+facebook", None)),
+        ("en", "1 plus 3", ("facebook+linkedin", None)),
+    ],
+)
+def test_the_words_that_join_a_list_of_options_are_each_languages_own(
+    language: str, text: str, read: tuple[str | None, str | None]
+) -> None:
+    networks = load_bundle(language).plan.section("networks").field("networks")
+    understood = read_field(text, language, "networks", networks)
+    assert (understood.choice, understood.guess) == read
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "read"),
+    [
+        ("fi", "yli 12 tuntia", ("more", None)),
+        ("fi", "noin 12 tuntia", ("more", "more")),
+        ("fi", "30 minuuttia päivässä", (None, None)),
+        ("it", "più di 12 ore", ("more", "more")),
+        ("it", "un'ora al giorno", (None, None)),
+        ("it", "4 ore", ("3_5", "3_5")),
+    ],
+)
+def test_hours_a_week_in_each_language_by_range_or_asked_back_in_other_units(
+    language: str, text: str, read: tuple[str | None, str | None]
+) -> None:
+    hours = load_bundle(language).plan.section("resources").field("hours")
+    understood = read_field(text, language, "resources", hours)
+    assert (understood.choice, understood.guess) == read
+
+
+def test_every_language_has_the_words_that_read_a_choice() -> None:
+    for language in ("en", "fi", "it"):
+        reading = load_bundle(language).reading
+        lists = ("number_words", "more_than", "and_words", "or_words", "other_units")
+        assert all(getattr(reading, name) for name in lists), language
