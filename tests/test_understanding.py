@@ -330,6 +330,10 @@ def test_an_option_named_by_its_place_is_that_option(language: str, text: str, p
     assert read_stage(text, language) == place
     frequency = load_bundle(language).stages.quiz_question("frequency")
     assert read_quiz(text, language, frequency).choice == str(place)
+    # at the hours a week, whose labels hold numbers too, "3rd" is the third option, not 3 hours
+    hours = load_bundle(language).plan.section("resources").field("hours")
+    options = load_bundle(language).plan.section("resources").options_of(hours)
+    assert read_field(text, language, "resources", hours).choice == options[place - 1].id
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
