@@ -179,6 +179,9 @@ class ReadingWords(Frozen):
     questions: Mapping[QuestionBack, tuple[str, ...]] = Field(default_factory=dict)  # questions back
     cancel: tuple[str, ...] = ()  # leave a form (the terminal plan), keeping what is saved
     ordinals: tuple[tuple[str, ...], ...] = ()  # whole replies naming an option by its place: first, second, …
+    # A clear go-ahead to what cannot be undone (deleting everything, clearing this round's answers):
+    # the whole reply one of these, the act's own words, or one of these and then those.
+    go_ahead: tuple[str, ...] = ()
     # Reading options (``flows.options``); a ``*`` ending a word stands for any ending ("päiv*").
     number_words: tuple[str, ...] = ()  # before an option's number, the whole reply: "number 4", "nro 4"
     more_than: tuple[str, ...] = ()  # before a number, everything above it: "more than 10", "oltre 10"

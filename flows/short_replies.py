@@ -1,10 +1,13 @@
 """Short replies read the same at every prompt: a plain yes or no (to "Did you mean …?"), "I don't
-know" (no answer to pick for the member), and "resume" on its own."""
+know" (no answer to pick for the member), "resume" on its own, and a clear go-ahead to what cannot
+be undone."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
+from flows.content import load_bundle
 from flows.matching import Matcher, build_matcher, find
 from flows.reading import languages_read, lexicon_for, tokens
 from flows.understanding import read_rating, words_read
@@ -58,3 +61,37 @@ def plain_yes_or_no(text: str, locale: str) -> bool | None:
         return None
     choice = read_rating(text, locale).choice
     return {"ready": True, "not_yet": False}.get(choice or "")
+
+
+Irreversible = Literal["forget", "restart"]
+# The buttons that do the act, whose labels name it too ("Delete everything", "Poista").
+ACT_BUTTONS: dict[Irreversible, tuple[str, ...]] = {"forget": ("button_forget", "forget_confirm_yes"), "restart": ()}
+
+
+@cache
+def _go_ahead(locale: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tokens(p) for _, words in words_read(locale) for p in words.go_ahead)
+
+
+@cache
+def _act_words(locale: str, act: Irreversible) -> frozenset[tuple[str, ...]]:
+    """The act's own words: its command, what a member says for it, and its buttons' labels."""
+    phrases = [p for _, words in words_read(locale) for p in (*words.commands[act], *words.intents.get(act, ()))]
+    for language in languages_read(locale):
+        phrases += [load_bundle(language).messages.text(label) for label in ACT_BUTTONS[act]]
+    return frozenset(tokens(p) for p in phrases)
+
+
+def go_ahead(text: str, locale: str, act: Irreversible) -> bool:
+    """A clear yes to ``act``, which cannot be undone: the whole reply is a yes ("yes", "joo", "sì
+    certo"), the act's own words ("delete everything", "aloita alusta"), or a yes and then those ("yes,
+    delete it all"). Anything more is no go-ahead: "yes, keep it", "joo älä poista", "sì tieni tutto",
+    "yes?"."""
+    typed = tokens(text)
+    if not typed or "?" in typed:
+        return False
+    yes, act_words = _go_ahead(locale), _act_words(locale, act)
+    return any(
+        (typed[:split] in yes or split == 0) and (typed[split:] in act_words or split == len(typed))
+        for split in range(len(typed) + 1)
+    )

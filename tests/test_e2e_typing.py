@@ -296,3 +296,73 @@ def test_an_answer_turned_round_is_asked_back_without_offering_the_answer_it_den
     driver.messages_with(user, unclear[:40])
     row = Store(settings.coach_db).latest_assessment(MemberKey("T0001", user))
     assert row is not None and "reason" not in Store(settings.coach_db).answers(row.id)
+
+
+@pytest.mark.parametrize(
+    ("locale", "yes", "keeping", "going_ahead"),
+    [
+        ("en-US", "yes", "yes keep my data", "Yes, delete everything!"),
+        ("fi-FI", "joo", "joo älä poista", "kyllä, poista kaikki"),
+        ("it-IT", "sì", "sì tieni tutto", "sì, cancella tutto"),
+    ],
+)
+def test_a_yes_that_says_keep_deletes_nothing_and_only_a_clear_go_ahead_deletes(
+    coach_server: SlackDriver, settings, locale: str, yes: str, keeping: str, going_ahead: str
+) -> None:
+    """Probe (over HTTP): "yes keep my data", "joo älä poista" and "sì tieni tutto" after "forget"
+    deleted everything, as their yes was read and the rest was not."""
+    driver, user = coach_server, "U0SURE" + locale[:2].upper()
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    messages = load_bundle(locale[:2]).messages
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    forget = load_bundle(locale[:2]).reading.commands["forget"][0]
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.dm(user, yes)
+    driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.dm(user, forget)
+    driver.messages_with(user, messages.text("forget_question")[:30])
+    driver.dm(user, keeping)
+    driver.messages_with(user, messages.text("forget_kept"))
+    assert store.latest_assessment(member) is not None  # nothing deleted
+    driver.settle(user)
+    driver.dm(user, forget)
+    driver.messages_with(user, messages.text("forget_question")[:30], count=2)
+    driver.dm(user, going_ahead)
+    driver.messages_with(user, messages.text("forgotten")[:20])
+    assert store.latest_assessment(member) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "keeping", "going_ahead"),
+    [
+        ("en-US", "yes, don't start over", "yes start over"),
+        ("fi-FI", "joo älä aloita alusta", "kyllä"),
+        ("it-IT", "sì ma non ricominciare", "sì ricomincia"),
+    ],
+)
+def test_a_yes_that_turns_restart_down_clears_no_answer(
+    coach_server: SlackDriver, settings, locale: str, keeping: str, going_ahead: str
+) -> None:
+    driver, user = coach_server, "U0AGAIN" + locale[:2].upper()
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    bundle = load_bundle(locale[:2])
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command(user)
+    driver.click(user, driver.wait_question(user, 1), "answer:ready")
+    driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.dm(user, bundle.reading.commands["restart"][0])
+    driver.messages_with(user, bundle.messages.text("restart_question")[:30])
+    driver.dm(user, keeping)
+    driver.messages_with(user, bundle.messages.text("restart_kept"))
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready"}
+    driver.settle(user)
+    driver.dm(user, bundle.reading.commands["restart"][0])
+    driver.messages_with(user, bundle.messages.text("restart_question")[:30], count=2)
+    driver.dm(user, going_ahead)
+    driver.messages_with(user, bundle.messages.text("restarted")[:25])
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {}

@@ -15,7 +15,7 @@ from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, prompt
 from flows.readiness_answers import read_answer
 from flows.reading import MAX_TOKENS, READ_CHARS, tokens
 from flows.schedule_words import read_day_or_time, read_schedule
-from flows.short_replies import plain_yes_or_no
+from flows.short_replies import Irreversible, go_ahead, plain_yes_or_no
 from flows.understanding import (
     Understanding,
     read_checkin,
@@ -616,3 +616,34 @@ def test_every_language_has_the_words_that_read_a_choice() -> None:
         reading = load_bundle(language).reading
         lists = ("number_words", "more_than", "and_words", "or_words", "other_units")
         assert all(getattr(reading, name) for name in lists), language
+
+
+@pytest.mark.parametrize(
+    ("language", "act", "text", "goes"),
+    [
+        ("en", "forget", "yes", True),
+        ("en", "forget", "Yes, delete everything!", True),
+        ("en", "forget", "delete", True),  # the button's own word
+        ("en", "forget", "yes keep", False),
+        ("en", "forget", "yes, don't", False),
+        ("en", "forget", "yes?", False),
+        ("en", "forget", "why?", False),
+        ("en", "restart", "delete", False),  # another act's word
+        ("en", "restart", "yes start over", True),
+        ("fi", "forget", "joo älä poista", False),
+        ("fi", "forget", "kyllä, säilytä", False),
+        ("fi", "forget", "joo, poista kaikki", True),
+        ("fi", "restart", "joo älä aloita alusta", False),
+        ("fi", "restart", "aloita alusta", True),
+        ("it", "forget", "sì tieni tutto", False),
+        ("it", "forget", "sì, conserva", False),
+        ("it", "forget", "va bene", True),
+        ("it", "forget", "cancella", True),
+        ("it", "restart", "sì ricomincia", True),
+    ],
+)
+def test_only_a_clear_go_ahead_does_what_cannot_be_undone(
+    language: str, act: Irreversible, text: str, goes: bool
+) -> None:
+    """Probe: "yes keep my data" after "forget" deleted everything (its yes was read, the rest not)."""
+    assert go_ahead(text, language, act) is goes

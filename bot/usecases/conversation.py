@@ -40,7 +40,7 @@ from flows.prompts import OpenPrompt, assessment_ref, split_offer
 from flows.readiness_answers import read_answer
 from flows.reading import Reading, tokens
 from flows.schedule_words import read_day_or_time, read_schedule
-from flows.short_replies import plain_yes_or_no
+from flows.short_replies import go_ahead, plain_yes_or_no
 from flows.understanding import (
     Understanding,
     journey_word,
@@ -245,14 +245,14 @@ class Conversation(Intents):
         return [Notice("stages_unclear"), StageCards(current=self.journey.stage_of(member), source=source)]
 
     def _forget(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
-        if read_rating(text, self.locale).choice == "ready":
+        if go_ahead(text, self.locale, "forget"):
             return self.privacy.forget(member)
         self.prompts.close(member)
         row = self.coach.open_assessment(member)  # kept: the question it was at is asked again
         return [Notice("forget_kept"), *(self.coach.ask_current(row) if row is not None else [])]
 
     def _restart(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
-        if read_rating(text, self.locale).choice == "ready":
+        if go_ahead(text, self.locale, "restart"):
             return self.coach.restart(member)
         self.prompts.close(member)
         row = self.coach.open_assessment(member)
