@@ -171,9 +171,41 @@ def test_the_checkin_day_and_time_typed_with_nothing_open(
     store.ensure_member(member, MONDAY)
     store.update_member(member, locale=locale, paused=1)
     driver.dm(user, typed)
-    driver.messages_with(user, load_bundle(locale[:2]).messages.text("settings_saved", weekday="", time="", tz="")[:12])
+    messages = load_bundle(locale[:2]).messages
+    driver.messages_with(user, messages.text("settings_saved", weekday="", time="", tz="")[:12])
+    driver.messages_with(user, messages.text("paused")[:30])  # the pause stays, and the member is told
     row = store.member(member)
-    assert row is not None and (row.checkin_weekday, row.checkin_time, row.paused) == (1, "08:00", False)
+    assert row is not None and (row.checkin_weekday, row.checkin_time, row.paused) == (1, "08:00", True)
+
+
+@pytest.mark.parametrize(
+    ("locale", "pause", "typed"),
+    [
+        ("en-US", "pause until 10 January", "tuesdays at 6pm"),
+        ("fi-FI", "tauko 10.1. asti", "tiistaisin klo 18"),
+        ("it-IT", "pausa fino al 10 gennaio", "il martedì alle 18"),
+    ],
+)
+def test_a_checkin_moved_by_typing_keeps_a_pause_until_a_date(
+    coach_server: SlackDriver, settings, locale: str, pause: str, typed: str
+) -> None:
+    """Probe (over HTTP): a day and time typed while paused until a date lifted the pause without a
+    word, so check-ins came during the holiday (and *resume* then began an assessment)."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "P")
+    store = Store(settings.coach_db)
+    store.ensure_member(member, MONDAY)
+    store.update_member(member, locale=locale)
+    messages = load_bundle(locale[:2]).messages
+    driver.dm(user, pause)
+    driver.messages_with(user, messages.text("paused_until", date=datetime(2027, 1, 10, tzinfo=UTC))[:8])
+    driver.settle(user)
+    driver.dm(user, typed)
+    driver.messages_with(user, messages.text("settings_saved", weekday="", time="", tz="")[:12])
+    driver.messages_with(user, messages.text("paused_until", date=datetime(2027, 1, 10, tzinfo=UTC))[:8], count=2)
+    row = store.member(member)
+    assert row is not None and (row.checkin_weekday, row.checkin_time) == (1, "18:00")
+    assert row.paused and row.paused_until is not None and (row.paused_until.month, row.paused_until.day) == (1, 10)
 
 
 def test_a_click_moves_the_open_prompt_as_a_typed_reply_does(coach_server: SlackDriver, settings) -> None:

@@ -30,6 +30,12 @@ def settings_of(row: MemberRow) -> SettingsForm:
     return SettingsForm(row.checkin_weekday, row.checkin_time, row.paused, row.share_with_admins, until)
 
 
+def schedule_problem(weekday: int, at: time | None) -> Notice | None:
+    if not 0 <= weekday <= 6:
+        return Notice("settings_bad_day")
+    return Notice("settings_bad_time") if at is None else None
+
+
 def paused_until_notice(until: date) -> Notice:
     return Notice("paused_until", {"date": datetime.combine(until, time(12, 0), tzinfo=UTC)})
 
@@ -60,10 +66,9 @@ class CheckinSettings:
     ) -> list[Outcome]:
         """The settings form; a date picked pauses until that date, whatever the pause switch says."""
         at = parse_clock(clock_text)
-        if not 0 <= weekday <= 6:
-            return [Notice("settings_bad_day")]
-        if at is None:
-            return [Notice("settings_bad_time")]
+        if wrong := schedule_problem(weekday, at):
+            return [wrong]
+        assert at is not None
         row = self._member(member)
         if until is not None and (problem := pause_problem(until, local_today(self.clock(), row.tz))):
             return [Notice(problem)]
@@ -80,6 +85,21 @@ class CheckinSettings:
         if until is not None:
             return [*unshared, paused_until_notice(until)]
         return [*unshared, Notice("paused") if paused else self._schedule_notice("settings_saved", member)]
+
+    def move_checkin(self, member: MemberKey, weekday: int, clock_text: str) -> list[Outcome]:
+        """A day and time typed for the check-in: it moves there, and a pause stays as it was, which the
+        reply says; *resume*, or the form, which shows the pause, lifts it."""
+        row = self._member(member)
+        until = row.paused_until
+        if not row.paused or (until is not None and pause_over(self.clock(), row.tz, until)):
+            return self.save_settings(member, weekday, clock_text, paused=False, share=row.share_with_admins)
+        at = parse_clock(clock_text)
+        if wrong := schedule_problem(weekday, at):
+            return [wrong]
+        assert at is not None
+        self.store.update_member(member, checkin_weekday=weekday, checkin_time=at.strftime("%H:%M"))
+        pause = paused_until_notice(until) if until is not None else Notice("paused")
+        return [self._schedule_notice("settings_saved", member), pause]
 
     def pause(self, member: MemberKey) -> list[Outcome]:
         self._member(member)

@@ -85,9 +85,8 @@ class Intents:
         return [Notice("settings_weekly_only")] if less_than_weekly(text, self.locale) else []
 
     def _schedule(self, member: MemberKey, weekday: int, at: str) -> list[Outcome]:
-        """A day and time typed for the weekly check-in: saved as the settings form would save them."""
-        current = self.journey.settings_form(member)
-        return self.journey.save_settings(member, weekday, at, paused=False, share=current.share)
+        """A day and time typed for the weekly check-in: it moves there; a pause stays as it was."""
+        return self.journey.move_checkin(member, weekday, at)
 
     def _checkin_again(self, member: MemberKey, period: str, stage: int | None) -> list[Outcome]:
         """The check-in left open, while it is this week's, the latest sent and unanswered; weeks on, the
