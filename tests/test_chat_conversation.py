@@ -240,9 +240,10 @@ def test_after_the_checkin_time_is_saved_the_next_line_is_read_afresh(tmp_path: 
     out = talk(tmp_path / "c.db", ["settings", "Tuesdays at 8", "status"])
     messages = load_bundle().messages
     assert messages.text("chat_settings_how") not in out
-    assert "You're on question 1 of 6" in out
-    assert messages.text("chat_journey_unplaced") in out and "/coach" not in out.split("Tuesday at 08:00")[-1]
-    assert Store(tmp_path / "c.db").open_prompt(MEMBER)[0] is None  # nothing left open
+    after = out.split("Tuesday at 08:00")[-1]
+    assert "Question 1 of 6" in after  # the assessment the chat began is asked again (a probe over HTTP)
+    assert "You're on question 1 of 6" in after and "/coach" not in after
+    assert Store(tmp_path / "c.db").open_prompt(MEMBER)[0] == "assessment:1"  # the settings question is closed
 
 
 def test_the_weekly_checkin_is_asked_when_the_chat_starts_once_its_time_has_come(tmp_path: Path) -> None:

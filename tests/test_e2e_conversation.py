@@ -440,3 +440,65 @@ def test_a_stage_card_typed_by_its_place_places_the_member_there(
     driver.dm(user, typed)
     driver.messages_with(user, bundle.messages.text("stage_set", number=2, name=bundle.stages.stage(2).name))
     assert [c["to_stage"] for c in Store(settings.coach_db).stage_changes(member)] == [2]
+
+
+@pytest.mark.parametrize(
+    ("locale", "settings_word", "when", "partly"),
+    [
+        ("en-US", "settings", "friday 9", "partly"),
+        ("fi-FI", "asetukset", "perjantaisin klo 9", "osittain"),
+        ("it-IT", "sposta il check-in", "venerdì alle 9", "in parte"),
+    ],
+)
+def test_the_assessment_is_asked_again_once_a_detour_is_answered(
+    coach_server: SlackDriver, settings, locale: str, settings_word: str, when: str, partly: str
+) -> None:
+    """Probe (over HTTP): "settings" and a day and time typed at question 2 left nothing open, so the
+    next answer got "I haven't asked you anything" though status said question 2."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "D")
+    store = Store(settings.coach_db)
+    driver.command(user)
+    driver.click(user, driver.wait_question(user, 1), "answer:ready")
+    driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.dm(user, settings_word)
+    driver.dm(user, when)
+    header = load_bundle(locale[:2]).messages.text("question_header", number=2, total=6, title="")
+    assert header.strip(" :") in driver.wait_question(user, 3).args["text"]  # question 2, asked again
+    driver.settle(user)
+    driver.dm(user, partly)
+    driver.wait_question(user, 4)
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready", "networks": "partly"}
+    assert store.member(member) is not None and store.member(member).checkin_weekday == 4  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("locale", "partly"), [("en-US", "partly"), ("fi-FI", "osittain"), ("it-IT", "in parte")])
+def test_an_answer_typed_with_the_assessment_open_but_not_asked_brings_its_question_back(
+    coach_server: SlackDriver, settings, locale: str, partly: str
+) -> None:
+    """A stage card clicked in the middle of the assessment closes what was asked; an answer typed next
+    is not filed (nothing asked it) but brings the question back, instead of "I haven't asked you anything"."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "W")
+    store = Store(settings.coach_db)
+    messages = load_bundle(locale[:2]).messages
+    driver.command(user)
+    driver.click(user, driver.wait_question(user, 1), "answer:ready")
+    driver.wait_question(user, 2)
+    driver.settle(user)
+    driver.command(user, "stage")
+    cards = driver.messages_with(user, messages.text("stages_title")[:20])[-1]
+    driver.click(user, cards, "stage_pick", value="stage:2")
+    driver.settle(user)
+    driver.dm(user, partly)
+    driver.messages_with(user, messages.text("assessment_waiting")[:30])
+    header = messages.text("question_header", number=2, total=6, title="")
+    assert header.strip(" :") in driver.wait_question(user, 3).args["text"]  # question 2, asked again
+    latest = store.latest_assessment(member)
+    assert latest is not None and store.answers(latest.id) == {"reason": "ready"}  # not filed
+    driver.settle(user)
+    driver.dm(user, partly)
+    driver.wait_question(user, 4)
+    assert store.answers(latest.id) == {"reason": "ready", "networks": "partly"}

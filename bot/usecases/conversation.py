@@ -36,7 +36,7 @@ from flows.outcomes import (
     RestartConfirm,
     StageCards,
 )
-from flows.prompts import OpenPrompt, assessment_ref, split_offer
+from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, split_offer
 from flows.readiness_answers import read_answer
 from flows.reading import Reading, tokens
 from flows.schedule_words import read_day_or_time, read_schedule
@@ -52,6 +52,9 @@ from flows.understanding import (
 from flows.values import Clock, MemberKey, utc_now
 
 Handler = Callable[[MemberKey, OpenPrompt, str], list[Outcome]]
+# Prompts a member may answer in the middle of an assessment ("settings", "stage", a check-in): once
+# one is answered, the assessment's question is asked again, so that the next reply answers it.
+DETOURS = frozenset({"settings", "stages", "quiz", "suggest", "checkin", "actions"})
 
 
 class Conversation(Intents):
@@ -91,7 +94,11 @@ class Conversation(Intents):
         handler = handlers.get(prompt.kind) if prompt is not None else None
         if prompt is None or handler is None:
             return self.nothing_open(member, text)
-        return handler(member, prompt, text)
+        outcomes = handler(member, prompt, text)
+        after = prompt_after(outcomes)
+        if prompt.kind in DETOURS and (after is None or (after == KEEP and self.prompts.current(member) is None)):
+            return [*outcomes, *self._back_to_assessment(member)]
+        return outcomes
 
     # What each prompt's reply does
 
@@ -243,6 +250,10 @@ class Conversation(Intents):
         if wanted.command is not None:
             return self._act(member, wanted.command)
         return [Notice("stages_unclear"), StageCards(current=self.journey.stage_of(member), source=source)]
+
+    def _back_to_assessment(self, member: MemberKey) -> list[Outcome]:
+        row = self.coach.open_assessment(member)
+        return self.coach.ask_current(row) if row is not None else []
 
     def _forget(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         if go_ahead(text, self.locale, "forget"):

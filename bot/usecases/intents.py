@@ -29,7 +29,7 @@ from flows.prompts import OpenPrompt, split_offer
 from flows.schedule import week_key
 from flows.schedule_words import less_than_weekly, read_schedule
 from flows.short_replies import resume_word
-from flows.understanding import read_intent
+from flows.understanding import read_intent, read_rating
 from flows.values import MemberKey
 
 MAX_ECHO = 200  # characters of a reply quoted back when asking what it meant
@@ -119,6 +119,9 @@ class Intents:
             typed = self.answers.action(member, text, due, ask_back=False)
             if typed is not None:
                 return typed
+        row = self.coach.open_assessment(member)
+        if row is not None and read_rating(text, self.locale).choice is not None:  # "partly", an answer
+            return [Notice("assessment_waiting"), *self.coach.ask_current(row)]  # asked again, not recorded
         return [Notice("open_not_understood", {"text": text.strip()[:MAX_ECHO]})]
 
     def _act(self, member: MemberKey, intent: str) -> list[Outcome]:
