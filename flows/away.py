@@ -46,6 +46,8 @@ MERGED = (  # the word lists a member's own language and English share
     "amount_links",
     "couple",
     "articles",
+    "when_words",
+    "open_ended",
 )
 LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip than a plan
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
@@ -210,10 +212,11 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     until = set(tokens(" ".join(words.until_words))) & set(words_left)
     if found is not None and (any(holds(words_left, p) for p in phrases) or (starts_pausing and (until or spanned))):
         return PauseRequest(found)  # "pause 2027-01-15" alone may mean from that day: not read as until
-    hints = _time_hints(words, locale)
+    if starts_pausing and _open_ended(asking, words) and found is None:
+        return None  # "pause for now": a pause until resumed, the plain pause
     if any(asking[:1] == p[:1] and set(p) <= set(asking) for p in phrases):
         return PauseRequest(None)
-    if starts_pausing and (until or hints & set(asking) or any(word.isdigit() for word in asking)):
+    if starts_pausing and (until or names_when(asking, words, locale)):
         return PauseRequest(None)  # a pause with a span or a date in it, but not one to pause until
     return None
 
@@ -239,13 +242,36 @@ def _time_hints(words: AwayWords, locale: str) -> frozenset[str]:
     return frozenset(tokens(" ".join(words.until_words))) | set(_span_units(words)) | set(month_numbers(locale))
 
 
-def says_when(text: str, words: AwayWords, locale: str) -> bool:
-    """Whether ``text`` names a time at all (a number, a span's unit, "until", a month): a pause asked
-    with one that could not be read is asked again, never taken as a pause for good."""
-    words = with_english(words, locale)
-    typed = set(tokens(text))
+@cache
+def _bent_time_words(words: AwayWords, locale: str) -> re.Pattern[str]:
+    """Words that say when in any form ``when_words`` allows, and a month's name with an ending
+    ("tammikuuhun", "tammikuun"; names of five letters or more, so "may" is not "maybe")."""
+    stems = [re.escape(w).replace(r"\*", r"\w*") for w in words.when_words if " " not in w]
+    months = [re.escape(name) + r"\w*" for name in month_numbers(locale) if len(name) >= 5]
+    return re.compile("|".join([*stems, *months]) or r"(?!)")
+
+
+def _open_ended(typed: tuple[str, ...], words: AwayWords) -> bool:
+    return any(holds(typed, tokens(phrase)) for phrase in words.open_ended)
+
+
+def names_when(typed: tuple[str, ...], words: AwayWords, locale: str) -> bool:
+    """Whether the words name a time at all (a number, a span's unit, "until", a month, "christmas",
+    "ensi vuoteen"), other than to say there is no end ("for now", "toistaiseksi", "per ora").
+    ``words``: with English's (``with_english``)."""
+    if _open_ended(typed, words) and not any(w.isdigit() for w in typed):
+        return False
     numbers = set(_amount_words(words)) - set(tokens(" ".join(words.articles)))  # "a" says no time
-    return any(w.isdigit() for w in typed) or bool(typed & (_time_hints(words, locale) | numbers))
+    if any(w.isdigit() for w in typed) or set(typed) & (_time_hints(words, locale) | numbers):
+        return True
+    phrases = [tokens(p) for p in words.when_words if " " in p]
+    return any(holds(typed, p) for p in phrases) or any(_bent_time_words(words, locale).fullmatch(w) for w in typed)
+
+
+def says_when(text: str, words: AwayWords, locale: str) -> bool:
+    """Whether ``text`` names a time (``names_when``): a pause asked with one that could not be read is
+    asked again, never taken as a pause for good."""
+    return names_when(tokens(text), with_english(words, locale), locale)
 
 
 def pause_problem(until: date, today: date) -> str | None:

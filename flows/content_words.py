@@ -34,3 +34,7 @@ class AwayWords(Frozen):
     couple: tuple[str, ...] = ()  # about two, only right before a unit ("a couple of things" names no time)
     articles: tuple[str, ...] = ()  # number words that are also articles: "a week" is one, "a pause" no time
     lead_words: tuple[str, ...] = ()  # words before a pause word that change nothing ("please pause …")
+    # Words that say when a pause ends other than by a date ("christmas", "tammikuuhun", "ensi"); a * ending
+    # a word stands for any ending. A pause asked with one is asked again, never taken as one for good.
+    when_words: tuple[str, ...] = ()
+    open_ended: tuple[str, ...] = ()  # a pause with no end ("for now", "toistaiseksi", "per ora"): until resumed

@@ -87,6 +87,12 @@ def test_an_italian_elided_article_is_read() -> None:
         ("fi", "tauko tammikuun loppuun"),
         ("fi", "tauko kahdeks viikoks"),
         ("it", "pausa fino a fine gennaio"),
+        ("fi", "tauko ensi vuoteen"),  # probe: "until" said by a case ending alone paused for good
+        ("fi", "tauko tammikuuhun"),
+        ("fi", "tauko huomiseen"),
+        ("fi", "tauko loppukuuksi"),
+        ("en", "pause over christmas"),
+        ("it", "pausa fino a natale"),
     ],
 )
 def test_a_pause_phrase_without_a_readable_date_asks_for_one(locale: str, text: str) -> None:
@@ -169,6 +175,12 @@ def test_a_span_in_months_and_a_lone_unit(typed: str, today: date, until: date |
         ("en", "pause for a week", True),
         ("it", "pausa per un paio di settimane", True),
         ("en", "pause for two", True),  # a number with no unit: asked again, never a pause for good
+        ("fi", "tauko kevääseen", True),
+        ("en", "pause for now", False),  # probe: "for" and "until" with no end named asked for a date
+        ("en", "pause until further notice", False),
+        ("fi", "tauko toistaiseksi", False),
+        ("it", "pausa per un po'", False),
+        ("en", "pause, maybe", False),  # "may" is a month only as a whole word
     ],
 )
 def test_an_article_or_about_two_alone_names_no_time(locale: str, text: str, names_a_time: bool) -> None:

@@ -140,6 +140,11 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("en-US", "pause for a couple of weeks", (TEST_NOW + timedelta(weeks=2)).date().isoformat()),
         ("it-IT", "pausa per un paio di settimane", (TEST_NOW + timedelta(weeks=2)).date().isoformat()),
         ("en-US", "pause until the end of the month", None),  # "of month": no amount, no span
+        ("fi-FI", "tauko ensi vuoteen", None),  # probe: "until" said by a case ending paused for good
+        ("fi-FI", "tauko tammikuuhun", None),
+        ("fi-FI", "tauko joulun jälkeen", None),
+        ("en-US", "pause over christmas", None),
+        ("en-US", "stop the check-ins until 10 January", "2027-01-10"),  # probe: "couldn't read that date"
     ],
 )
 def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(
@@ -222,5 +227,27 @@ def test_about_two_of_something_else_is_no_time_and_the_pause_stands(
     store, member = member_at_stage_3(driver, settings, user, locale)
     driver.dm(user, typed)
     driver.messages_with(user, load_bundle(locale[:2]).messages.text("paused")[:20])
+    row = store.member(member)
+    assert row is not None and row.paused and row.paused_until is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [
+        ("en-US", "pause for now"),
+        ("en-US", "pause until further notice"),
+        ("fi-FI", "tauko toistaiseksi"),
+        ("it-IT", "pausa per un po'"),
+        ("it-IT", "pausa fino a nuovo ordine"),
+    ],
+)
+def test_a_pause_said_to_have_no_end_pauses_until_resumed(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Probe (over HTTP): these got "I couldn't read that date" and paused nothing."""
+    driver, user = coach_server, f"U0OPEN{locale[:2].upper()}"
+    store, member = member_at_stage_3(driver, settings, user, locale)
+    driver.dm(user, typed)
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("paused")[:25])
     row = store.member(member)
     assert row is not None and row.paused and row.paused_until is None
