@@ -21,10 +21,12 @@ from flows.reading import READ_CHARS, languages_read, lexicon_for, read_words, t
 from flows.short_replies import not_knowing
 from flows.understanding import (
     Understanding,
+    by_place,
     command_of,
     excluding,
     negated,
     negators,
+    places,
     question_back,
     refusals,
     refused,
@@ -92,21 +94,6 @@ def option_matcher(options: tuple[Option, ...], locale: str) -> Matcher:
     return build_matcher([*named, *_telling_words(options, locale)], languages_read(locale))
 
 
-@cache
-def _places(locale: str) -> dict[tuple[str, ...], int]:
-    """Whole replies that name an option by its place ("the second one", "toinen", "la seconda"); the
-    member's own language wins where English gives a phrase another place."""
-    read = reversed(words_read(locale))
-    places = ((place, phrases) for _, words in read for place, phrases in enumerate(words.ordinals, 1))
-    return {tokens(phrase): place for place, phrases in places for phrase in phrases}
-
-
-def _by_place(text: str, locale: str, count: int) -> int | None:
-    """The place (1 to ``count``) a whole reply names in words, if it names one."""
-    place = _places(locale).get(tokens(text))
-    return place if place is not None and place <= count else None
-
-
 def _by_number(text: str, locale: str, options: Sequence[Option]) -> list[str] | None:
     """Options named by their place in the list: "2", "1, 3", "1 and 4"."""
     parts = [p for p in _number_separators(locale).split(text.strip().lower()) if p]
@@ -148,7 +135,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
     numbered = _by_number(text, locale, options)
     if numbered is not None:
         return Understanding(choice="+".join(numbered)) if several or len(numbered) == 1 else Understanding()
-    if (place := _by_place(text, locale, len(options))) is not None:
+    if (place := by_place(text, locale, len(options))) is not None:
         return Understanding(choice=options[place - 1].key)
     words = tokens(text)
     hits = find(words, option_matcher(options, locale))
@@ -329,4 +316,4 @@ def warm_up(locale: str) -> None:
             if section.options_of(item):
                 option_matcher(field_options(section.id, item.id, locale), locale)
     option_matcher(stage_options(locale), locale)
-    _places(locale)
+    places(locale)

@@ -206,9 +206,26 @@ def stage_named(words: tuple[str, ...], locale: str) -> int | None:
     return named.pop() if len(named) == 1 else None
 
 
+@cache
+def places(locale: str) -> dict[tuple[str, ...], int]:
+    """Whole replies that name an option by its place ("the second one", "toinen", "la seconda"); the
+    member's own language wins where English gives a phrase another place."""
+    read = reversed(words_read(locale))
+    ordinals = ((place, phrases) for _, words in read for place, phrases in enumerate(words.ordinals, 1))
+    return {tokens(phrase): place for place, phrases in ordinals for phrase in phrases}
+
+
+def by_place(text: str, locale: str, count: int) -> int | None:
+    """The place (1 to ``count``) a whole reply names in words, if it names one."""
+    place = places(locale).get(tokens(text))
+    return place if place is not None and place <= count else None
+
+
 def read_checkin(text: str, locale: str) -> Understanding:
     words = tokens(text)
     number = whole_number(text.strip())
+    if number is None:
+        number = by_place(text, locale, len(CHECKIN_WORDS))  # "the second one", "toinen", "la seconda"
     if number is not None:
         return Understanding(choice=CHECKIN_WORDS[number - 1]) if 1 <= number <= len(CHECKIN_WORDS) else Understanding()
     hits = find(words, checkin_matcher(locale))

@@ -102,6 +102,25 @@ def test_a_typed_checkin_answer_records_the_checkin_and_no_assessment_answer(
     assert latest is not None and store.answers(latest.id) == {}
 
 
+@pytest.mark.parametrize(
+    ("locale", "second"), [("en-US", "the second one"), ("fi-FI", "toinen"), ("it-IT", "la seconda")]
+)
+def test_a_checkin_answer_named_by_its_place_is_that_button(
+    coach_server: SlackDriver, tick, settings, locale: str, second: str
+) -> None:
+    """Probe (over HTTP): "the second one" at the check-in got "I'm not sure I understood", though
+    the stage cards and the quiz read it (the second button is *Moved forward*)."""
+    driver = coach_server
+    user, member, case = member_in(driver, locale, "O")
+    store = Store(settings.coach_db)
+    place(store, member, 3, "Europe/Helsinki", MONDAY - timedelta(days=7))
+    store.update_member(member, locale=locale)
+    tick(MONDAY)
+    driver.dm(user, second)
+    driver.messages_with(user, str(case["forward"]))
+    assert store.has_checkin(member, WEEK) and store.member(member).stage == 4  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("locale", CASES)
 def test_typed_quiz_answers_place_the_member(coach_server: SlackDriver, settings, locale: str) -> None:
     driver = coach_server
