@@ -31,6 +31,19 @@ def weekday_names(locale: str) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(names, key=lambda item: -len(item[0])))
 
 
+@cache
+def weekday_abbreviations(locale: str) -> dict[str, int]:
+    """Each weekday's short name ("fri", "pe", "ven"), read only as a whole word, and none that is also
+    an everyday word in a language read (English "to" is no Finnish Thursday)."""
+    common = {word for phrases in _lists(locale, "stopwords") for phrase in phrases for word in tokens(phrase)}
+    return {
+        tokens(name)[0]: int(weekday)
+        for language in languages_read(locale)
+        for weekday, name in dates.get_day_names("abbreviated", context="format", locale=language).items()
+        if tokens(name) and tokens(name)[0] not in common
+    }
+
+
 def _root(name: str) -> str:
     """A weekday's name without its last letter when long: "tiistai" also starts "tiistaisin"."""
     return name[:-1] if len(name) > 6 else name
@@ -38,14 +51,19 @@ def _root(name: str) -> str:
 
 def _weekday_named(words: tuple[str, ...], locale: str) -> int | None:
     named = {day for word in words for name, day in weekday_names(locale) if word.startswith(_root(name))}
+    named |= {day for word in words if (day := weekday_abbreviations(locale).get(word)) is not None}
     return named.pop() if len(named) == 1 else None
+
+
+def _lists(locale: str, field: str) -> list[tuple[str, ...]]:
+    """A ``reading.toml`` list (``afternoon``, ``stopwords``…) in the member's language and English."""
+    return [getattr(load_bundle(language).reading, field) for language in languages_read(locale)]
 
 
 @cache
 def _phrases(locale: str, field: str) -> frozenset[tuple[str, ...]]:
-    """A ``reading.toml`` list (``afternoon``, ``half_past``…) as words, in the member's language and English."""
-    lists = [getattr(load_bundle(language).reading, field) for language in languages_read(locale)]
-    return frozenset(tokens(phrase) for phrases in lists for phrase in phrases)
+    """A ``reading.toml`` list as words, in the member's language and English."""
+    return frozenset(tokens(phrase) for phrases in _lists(locale, field) for phrase in phrases)
 
 
 def _said_with_time(locale: str) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:

@@ -179,7 +179,15 @@ def test_a_reply_typed_while_nothing_is_open_is_answered_not_filed(
 
 
 @pytest.mark.parametrize(
-    ("locale", "typed"), [("en-US", "Tuesdays at 8"), ("fi-FI", "tiistaisin klo 8"), ("it-IT", "il martedì alle 8")]
+    ("locale", "typed"),
+    [
+        ("en-US", "Tuesdays at 8"),
+        ("fi-FI", "tiistaisin klo 8"),
+        ("it-IT", "il martedì alle 8"),
+        ("en-US", "tue 8am"),  # probe: a weekday's short name was not read
+        ("fi-FI", "ti klo 8"),
+        ("it-IT", "mar alle 8"),
+    ],
 )
 def test_the_checkin_day_and_time_typed_with_nothing_open(
     coach_server: SlackDriver, settings, locale: str, typed: str

@@ -394,6 +394,13 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
         ("Wednesday at 2pm", "en", (2, "14:00")),
         ("perjantaisin klo 14.30", "fi", (4, "14:30")),
         ("il lunedì alle 9", "it", (0, "09:00")),
+        ("fri at 4:30pm", "en", (4, "16:30")),  # probe: a weekday's short name was not read
+        ("tue 8am", "en", (1, "08:00")),
+        ("pe klo 8.45", "fi", (4, "08:45")),
+        ("ven 8:45", "it", (4, "08:45")),
+        ("gio 14", "it", (3, "14:00")),
+        ("to klo 9", "fi", None),  # English "to" read too: no Thursday, asked again
+        ("a month from now at 9", "en", None),  # "mon" only as a whole word
         ("monday", "en", None),  # no time: not clear
         ("at 8", "en", None),  # no day
         ("tuesday or wednesday at 8", "en", None),  # two days
