@@ -24,7 +24,7 @@ from babel import dates as babel_dates
 from flows.content import load_bundle
 from flows.content_words import AwayWords
 from flows.matching import holds
-from flows.reading import tokens
+from flows.reading import languages_read, tokens
 from flows.schedule import (
     DEFAULT_TIME,
     LATE_SEND_WINDOW,
@@ -53,7 +53,7 @@ LONGEST_PAUSE = timedelta(days=366)  # a date further off is more likely a slip 
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "it": "it_IT"}
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _DAY_FIRST = re.compile(r"\b(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2})\b|\.|\b)")
-_DAY_NAME = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+(?:(?:of|di)\s+)?([^\W\d_]+)\.?(?:\s+(\d{4}))?\b")
+_DAY_NAME = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|°|º)?\.?\s+(?:(?:of|di)\s+)?([^\W\d_]+)\.?(?:\s+(\d{4}))?\b")
 _NAME_DAY = re.compile(r"\b([^\W\d_]+)\s+(\d{1,2})(?:st|nd|rd|th)?\b,?(?:\s+(\d{4}))?")
 
 
@@ -104,6 +104,7 @@ def find_date(text: str, locale: str, today: date) -> tuple[date | None, str]:
         found = _year_for(day, month, given, today) or _year_for(month, day, given, today)  # 1/15/2027 too
         return found, _without(lowered, match)
     months = month_numbers(locale)
+    lowered = _first_day(locale).sub("1 ", lowered)  # "primo gennaio", "the first of January"
     for pattern, day_group, name_group in ((_DAY_NAME, 1, 2), (_NAME_DAY, 2, 1)):
         for match in pattern.finditer(lowered):
             folded = tokens(match.group(name_group))
@@ -112,6 +113,13 @@ def find_date(text: str, locale: str, today: date) -> tuple[date | None, str]:
                 found = _year_for(int(match.group(day_group)), months[folded[0]], year, today)
                 return found, _without(lowered, match)
     return None, text
+
+
+@cache
+def _first_day(locale: str) -> re.Pattern[str]:
+    """The first of a month said in words, before the month's name (which ``find_date`` then checks)."""
+    words = {w for language in languages_read(locale) for w in load_bundle(language).away.first_day}
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(words)))})\s+(?=[^\W\d_])" if words else r"(?!)")
 
 
 def _without(text: str, match: re.Match[str]) -> str:

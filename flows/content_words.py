@@ -37,4 +37,5 @@ class AwayWords(Frozen):
     # Words that say when a pause ends other than by a date ("christmas", "tammikuuhun", "ensi"); a * ending
     # a word stands for any ending. A pause asked with one is asked again, never taken as one for good.
     when_words: tuple[str, ...] = ()
+    first_day: tuple[str, ...] = ()  # the first of a month in words: "first of January", "primo gennaio"
     open_ended: tuple[str, ...] = ()  # a pause with no end ("for now", "toistaiseksi", "per ora"): until resumed

@@ -49,6 +49,19 @@ def test_a_pause_until_a_date_is_read_in_every_language(locale: str, text: str) 
 
 
 @pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("it", "pausa fino al 1° gennaio"),  # probe: "couldn't read that date"
+        ("it", "pausa fino al primo gennaio"),
+        ("en", "pause until the first of January"),
+        ("fi", "tauko ensimmäinen tammikuuta asti"),
+    ],
+)
+def test_the_first_of_a_month_in_words_or_with_a_degree_sign_is_read(locale: str, text: str) -> None:
+    assert read(text, locale) == PauseRequest(date(JAN_15.year, 1, 1))
+
+
+@pytest.mark.parametrize(
     ("locale", "text", "until"),
     [
         ("en", "please pause until 15 January 2027", JAN_15),

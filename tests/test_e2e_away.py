@@ -145,6 +145,8 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("fi-FI", "tauko joulun jälkeen", None),
         ("en-US", "pause over christmas", None),
         ("en-US", "stop the check-ins until 10 January", "2027-01-10"),  # probe: "couldn't read that date"
+        ("it-IT", "pausa fino al 1° gennaio", "2027-01-01"),  # probe: "couldn't read that date"
+        ("it-IT", "pausa fino al primo gennaio", "2027-01-01"),
     ],
 )
 def test_a_pause_in_other_words_keeps_its_date_and_an_unreadable_one_pauses_nothing(
