@@ -34,7 +34,18 @@ from flows.outcomes import (
 from flows.plan_outcomes import PlanOffer
 
 PromptKind = Literal[
-    "assessment", "checkin", "quiz", "suggest", "stages", "forget", "restart", "settings", "plan", "actions", "revisit"
+    "assessment",
+    "checkin",
+    "quiz",
+    "suggest",
+    "stages",
+    "forget",
+    "restart",
+    "settings",
+    "plan",
+    "actions",
+    "revisit",
+    "planoffer",
 ]
 KINDS: tuple[PromptKind, ...] = (
     "assessment",
@@ -48,6 +59,7 @@ KINDS: tuple[PromptKind, ...] = (
     "plan",  # a plan question in ``coach chat`` (``section/field``): ``plan`` goes on from there
     "actions",  # the member's actions listed (their ids): "done 2" answers about the second
     "revisit",  # the offer to take the assessment again (the id of the assessment it looks back on)
+    "planoffer",  # the offer to write the plan: its parts open from their buttons
 )
 
 
@@ -91,8 +103,8 @@ def assessment_ref(ref: str) -> tuple[str, Rating | None]:
     return assessment_id, next((rating for rating in RATINGS if rating == offered), None)
 
 
-CLOSING = (Closed, CheckinClosed, StageCoaching, Summary, PlanOffer)
-CLOSING_NOTICES = frozenset({"lookback_declined", "revisit_declined", "offer_later"})  # the offer answered
+CLOSING = (Closed, CheckinClosed, StageCoaching, Summary)
+CLOSING_NOTICES = frozenset({"lookback_declined", "revisit_declined", "offer_later", "plan_offer_later"})  # answered
 Keep = Literal["keep"]
 KEEP: Keep = "keep"
 
@@ -120,6 +132,8 @@ def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
             return OpenPrompt("settings")
         case ActionsAsk():
             return OpenPrompt("actions", outcome.ref)
+        case PlanOffer():
+            return OpenPrompt("planoffer")
         case Notice() if outcome.key in CLOSING_NOTICES:
             return None
     return None if isinstance(outcome, CLOSING) else KEEP

@@ -82,15 +82,16 @@ def _act_words(locale: str, act: Irreversible) -> frozenset[tuple[str, ...]]:
     return frozenset(tokens(p) for p in phrases)
 
 
-def go_ahead(text: str, locale: str, act: Irreversible) -> bool:
+def go_ahead(text: str, locale: str, act: Irreversible | None = None) -> bool:
     """A clear yes to ``act``, which cannot be undone: the whole reply is a yes ("yes", "joo", "sì
     certo"), the act's own words ("delete everything", "aloita alusta"), or a yes and then those ("yes,
     delete it all"). Anything more is no go-ahead: "yes, keep it", "joo älä poista", "sì tieni tutto",
-    "yes?"."""
+    "yes?". Without an act, to an offer: one yes, or two ("ok, let's do it")."""
     typed = tokens(text)
     if not typed or "?" in typed:
         return False
-    yes, act_words = _go_ahead(locale), _act_words(locale, act)
+    yes = _go_ahead(locale)
+    act_words = _act_words(locale, act) if act is not None else yes
     return any(
         (typed[:split] in yes or split == 0) and (typed[split:] in act_words or split == len(typed))
         for split in range(len(typed) + 1)

@@ -369,3 +369,10 @@ def test_after_forget_the_chat_does_not_say_the_progress_is_saved(
     assert messages.text("chat_bye") not in out
     kept = talk(tmp_path / "k.db", ["start", "1"], language)
     assert kept.rstrip().endswith(messages.text("chat_bye"))
+
+
+def test_a_yes_to_the_plan_offer_says_how_to_write_it_here(tmp_path: Path) -> None:
+    out = talk(tmp_path / "c.db", ["1", "1", "2", "2", "1", "3", "yes"])
+    messages = load_bundle().messages
+    assert messages.text("chat_plan_offer_click") in out.split("Type plan to write it here")[-1]
+    assert messages.text("chat_open_not_understood", text="yes") not in out

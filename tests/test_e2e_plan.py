@@ -437,3 +437,27 @@ def test_coach_resume_after_not_for_now_does_not_promise_weekly_checkins(coach_s
     reply = driver.command_reply(user, "resume")["text"]
     said = messages.text("home_schedule_not_for_now").replace("*", "")
     assert "every Monday" not in reply and said in reply.replace("*", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "yes", "no"),
+    [("en", "ok let's do it", "no thanks"), ("fi", "joo tehdään", "ei kiitos"), ("it", "sì dai", "no grazie")],
+)
+def test_a_typed_yes_to_the_plan_offer_points_at_its_buttons_and_a_no_leaves_it(
+    coach_server: SlackDriver, settings, language: str, yes: str, no: str
+) -> None:
+    """Probe (over HTTP): "ok let's do it" to the offer got "I haven't asked you anything"; a form opens
+    only from a click, so the reply says which button to press."""
+    driver = coach_server
+    user = user_in(driver, language, "OFFER")
+    messages = load_bundle(language).messages
+    finish_assessment(driver, user)
+    driver.settle(user)
+    driver.dm(user, yes)
+    driver.messages_with(user, messages.text("plan_offer_click")[:25])
+    driver.settle(user)
+    driver.dm(user, no)
+    driver.messages_with(user, messages.text("plan_offer_later")[:25])
+    assert Store(settings.coach_db).open_prompt(MemberKey("T0001", user))[0] is None  # the offer is answered
+    not_understood = messages.text("open_not_understood", text="")[:30]
+    assert not [c for c in delivered_to(driver.fake.calls, user) if not_understood in c.args.get("text", "")]

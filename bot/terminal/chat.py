@@ -54,6 +54,8 @@ TERMINAL_NOTICES = {
     "choice_unclear": "chat_choice_unclear",
     "settings_how": "chat_settings_how",
     "forget_kept": "chat_forget_kept",
+    "plan_offer_click": "chat_plan_offer_click",
+    "plan_offer_later": "chat_plan_offer_later",
     "stages_unclear": "chat_stage_hint",
     "actions_none": "chat_actions_none",
     "action_which": "chat_action_which",

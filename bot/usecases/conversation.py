@@ -90,6 +90,7 @@ class Conversation(Intents):
             "settings": self._settings,
             "actions": self._actions,
             "revisit": self._revisit,
+            "planoffer": self._plan_offer,
         }
         handler = handlers.get(prompt.kind) if prompt is not None else None
         if prompt is None or handler is None:
@@ -250,6 +251,14 @@ class Conversation(Intents):
         if wanted.command is not None:
             return self._act(member, wanted.command)
         return [Notice("stages_unclear"), StageCards(current=self.journey.stage_of(member), source=source)]
+
+    def _plan_offer(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
+        """A yes to the offer to write the plan points at its buttons (a form opens only from a click),
+        a no leaves it for later; anything else is read as if nothing were asked."""
+        said = True if go_ahead(text, self.locale) else plain_yes_or_no(text, self.locale)
+        if said is None:
+            return self.nothing_open(member, text)
+        return [Notice("plan_offer_click" if said else "plan_offer_later")]
 
     def _back_to_assessment(self, member: MemberKey) -> list[Outcome]:
         row = self.coach.open_assessment(member)
