@@ -181,7 +181,7 @@ def test_help_and_unknown_subcommands_list_the_subcommands(coach_server: SlackDr
     unknown = coach_server.command_reply(USER, "dance <!here>")
     for reply in (help_reply, unknown):
         assert "`/coach status`" in reply["text"] and "`/coach help`" in reply["text"]
-    assert "I don't know `/coach dance`" in unknown["text"]
+    assert "I don't know `/coach dance &lt;!here&gt;`" in unknown["text"]  # as typed, and pinging no one
     assert coach_server.fake.calls_to("conversations.open") == []
 
 

@@ -305,3 +305,20 @@ def test_a_stage_name_turned_round_places_no_one(coach_server: SlackDriver, sett
     member = Store(settings.coach_db).member(MemberKey("T0001", user))
     assert member is None or member.stage is None
     assert Store(settings.coach_db).stage_changes(MemberKey("T0001", user)) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "args", "stage"), [("en-US", "stage 3", 3), ("fi-FI", "stage 4", 4), ("it-IT", "stage 2", 2)]
+)
+def test_coach_stage_with_a_number_places_the_member_there(
+    coach_server: SlackDriver, settings, locale: str, args: str, stage: int
+) -> None:
+    """Probe (over HTTP): "/coach stage 3" showed the cards instead of placing the member at stage 3."""
+    driver = coach_server
+    user = f"U0STAGE{locale[:2].upper()}"
+    driver.fake.users[user] = {"id": user, "locale": locale}
+    driver.command(user, args)
+    heading = load_bundle(locale[:2]).messages.text("stage_set", number=stage, name="")
+    driver.messages_with(user, heading.strip(" :"))
+    changes = Store(settings.coach_db).stage_changes(MemberKey("T0001", user))
+    assert [(c["to_stage"], c["source"]) for c in changes] == [(stage, "placement")]

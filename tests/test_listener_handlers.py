@@ -116,10 +116,13 @@ def test_settings_with_a_non_ascii_digit_weekday_are_refused(services: Services)
 def test_unknown_subcommand_is_answered_with_help(services: Services) -> None:
     ctx, ack = context(), Acks()
     commands.coach_command(services, ack, {"text": "dance <!here>"}, ctx)
-    assert ctx[REPLY_KEY] == [Notice("unknown_command", {"command": "dance"}), Notice("help")]
+    assert ctx[REPLY_KEY] == [Notice("unknown_command", {"command": "dance <!here>"}), Notice("help")]  # escaped
     ctx, ack = context(), Acks()
     commands.coach_command(services, ack, {"text": "<#C123|General> now"}, ctx)  # probe: echoed lowercased
-    assert ctx[REPLY_KEY][0] == Notice("unknown_command", {"command": "<#C123|General>"})
+    assert ctx[REPLY_KEY][0] == Notice("unknown_command", {"command": "<#C123|General> now"})
+    ctx, ack = context(), Acks()
+    commands.coach_command(services, ack, {"text": "check   in"}, ctx)  # probe: "I don't know /coach check"
+    assert ctx[REPLY_KEY][0] == Notice("unknown_command", {"command": "check in"})
 
 
 def test_start_subcommand_begins_in_the_dm_and_points_there(services: Services) -> None:

@@ -654,3 +654,9 @@ def test_only_a_clear_go_ahead_does_what_cannot_be_undone(
 ) -> None:
     """Probe: "yes keep my data" after "forget" deleted everything (its yes was read, the rest not)."""
     assert go_ahead(text, language, act) is goes
+
+
+@pytest.mark.parametrize("text", ["visa", "tee visa", "testi"])
+def test_the_finnish_words_for_the_quiz_ask_for_it(text: str) -> None:
+    """Probe: "visa", the usual Finnish word for a quiz, was not read ("testi" was)."""
+    assert read_intent(text, "fi").command == "quiz"

@@ -41,12 +41,13 @@ SUBCOMMANDS = (
 LAZY_SUBCOMMANDS = ("settings",)  # opens a form: a Web API call within the trigger's few seconds
 FOR_ADMINS = ("report",)  # and ``plan`` with a channel: decided once Slack says who the member is
 Subcommand = Callable[[Services, MemberKey, list[str]], list[Outcome]]
+ECHOED = 60  # characters of an unknown subcommand quoted back
 
 # Subcommands whose answer goes to the member's DM; the command itself gets a pointer there.
 IN_DM: dict[str, Subcommand] = {
     "": lambda services, member, _args: services.coach(member).start(member),
     "start": lambda services, member, _args: services.coach(member).start(member),
-    "stage": lambda services, member, _args: services.journey().cards(member),
+    "stage": lambda services, member, args: services.journey().stage_command(member, args),
     "export": lambda services, member, _args: services.privacy().export(member, services.clock()),
     "plan": lambda services, member, _args: services.plans(member).show(member),
 }
@@ -77,7 +78,7 @@ def coach_command(services: Services, ack: Ack, command: dict[str, Any], context
     elif name in HERE:
         keep_for_sending(context, reply=HERE[name](services, member, args))
     elif name not in LAZY_SUBCOMMANDS:
-        typed = str(command.get("text") or "").split()[0]  # echoed as typed, not lowercased
+        typed = " ".join(str(command.get("text") or "").split())[:ECHOED]  # as typed, not lowercased
         keep_for_sending(context, reply=[Notice("unknown_command", {"command": typed}), Notice("help")])
     ack()
 

@@ -18,6 +18,7 @@ from flows.actions import ActionsAsk
 from flows.content import Bundle
 from flows.journey import CHECKIN_TRIGGERS, CheckinOutcome, Source, move, next_tip, quiz_step
 from flows.machines import InvalidMove
+from flows.options import read_stage
 from flows.outcomes import (
     CheckinAsk,
     CheckinClosed,
@@ -47,6 +48,11 @@ class Journey(CheckinSettings):
 
     def cards(self, member: MemberKey) -> list[Outcome]:
         return [StageCards(current=self._member(member).stage)]
+
+    def stage_command(self, member: MemberKey, args: list[str]) -> list[Outcome]:
+        """``/coach stage``: the cards; ``/coach stage 3`` (or a stage's name) places the member there."""
+        named = read_stage(" ".join(args), self.bundle.locale) if args else None
+        return self.place(member, named, "placement") if named is not None else self.cards(member)
 
     def quiz_start(self, member: MemberKey) -> list[Outcome]:
         self._member(member)
