@@ -162,6 +162,7 @@ class ReadingWords(Frozen):
     half_past: tuple[str, ...] = ()  # words that put a whole hour's half after it ("alle 8 e mezza")
     half_before: tuple[str, ...] = ()  # words before an hour that mean half an hour earlier ("puoli 9": 8:30)
     unread_minutes: tuple[str, ...] = ()  # "quarter past 9": minutes said in words, not read (asked again)
+    hours: tuple[tuple[str, ...], ...] = ()  # an hour in words, a list an hour from 1 ("at eight", "kahdeksalta")
     unread_bounds: tuple[str, ...] = ()  # "before 10", "entro le 10": an hour that bounds, not read (asked again)
     # A time of day said without a number, by the time it is read as ("tuesday evening": 18:00), at the
     # question that asks for the check-in's day and time only (the confirmation says the time chosen).

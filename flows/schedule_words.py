@@ -140,10 +140,29 @@ def _leaves_out(words: tuple[str, ...], locale: str) -> bool:
     return _holds_any(words, _leaving_out(locale))
 
 
+@cache
+def _hours(locale: str) -> tuple[tuple[tuple[str, ...], int], ...]:
+    """Each hour said in words ("at eight", "kahdeksalta", "alle otto") with its number, longest first."""
+    said = {(tokens(p), hour) for words in _lists(locale, "hours") for hour, ps in enumerate(words, 1) for p in ps}
+    return tuple(sorted(said, key=lambda item: -len(item[0])))
+
+
+def _hours_in_digits(text: str, locale: str) -> str:
+    """``text`` with an hour said in words written as its number ("tuesdays at eight": "tuesdays 8"),
+    so the clock reads it as it reads digits; unchanged when it says none."""
+    words = tokens(text)
+    for phrase, hour in _hours(locale):
+        for start in range(len(words) - len(phrase) + 1):
+            if words[start : start + len(phrase)] == phrase:
+                return " ".join([*words[:start], str(hour), *words[start + len(phrase) :]])
+    return text
+
+
 def read_schedule(text: str, locale: str, asked: bool = False) -> tuple[int, str] | None:
     """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear.
     A time of day in words ("tuesday evening") counts only where the day and time were ``asked`` for:
     said in passing ("busy on friday morning") it would move the check-in unasked."""
+    text = _hours_in_digits(text, locale)
     words = tokens(text)
     if _leaves_out(words, locale):
         return None  # "any day but monday at 9", "paitsi maanantaisin": not the day named
@@ -157,6 +176,7 @@ def read_day_or_time(text: str, locale: str) -> tuple[int | None, str | None]:
     """A reply that is a day alone ("monday", "on Fridays") or a time alone ("9am", "klo 14.30", "alle
     9"), to the question that asks for both: the other is kept as it was. Only the whole reply counts,
     so a number inside a sentence ("pause for 2 weeks") is no time."""
+    text = _hours_in_digits(text, locale)
     words = [word for word in tokens(text) if word not in FILLERS]
     weekday = _weekday_named(tuple(words), locale)
     if weekday is not None and len(words) == 1:

@@ -187,6 +187,9 @@ def test_a_reply_typed_while_nothing_is_open_is_answered_not_filed(
         ("en-US", "tue 8am"),  # probe: a weekday's short name was not read
         ("fi-FI", "ti klo 8"),
         ("it-IT", "mar alle 8"),
+        ("fi-FI", "tiistaisin kahdeksalta"),  # probe: an hour in words was not read
+        ("it-IT", "il martedì alle otto"),
+        ("en-US", "tuesdays at eight"),
     ],
 )
 def test_the_checkin_day_and_time_typed_with_nothing_open(

@@ -400,6 +400,12 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
         ("ven 8:45", "it", (4, "08:45")),
         ("gio 14", "it", (3, "14:00")),
         ("to klo 9", "fi", None),  # English "to" read too: no Thursday, asked again
+        ("tiistaisin kahdeksalta", "fi", (1, "08:00")),  # probe: an hour in words was not read
+        ("perjantaisin klo kahdeksan", "fi", (4, "08:00")),
+        ("martedì alle otto", "it", (1, "08:00")),
+        ("tuesdays at eight", "en", (1, "08:00")),
+        ("martedì sei libero?", "it", None),  # "sei" is "you are": an hour only after "alle" or "ore"
+        ("two of us on monday", "en", None),
         ("a month from now at 9", "en", None),  # "mon" only as a whole word
         ("monday", "en", None),  # no time: not clear
         ("at 8", "en", None),  # no day
