@@ -253,3 +253,33 @@ def test_a_pause_said_to_have_no_end_pauses_until_resumed(
     driver.messages_with(user, load_bundle(locale[:2]).messages.text("paused")[:25])
     row = store.member(member)
     assert row is not None and row.paused and row.paused_until is None
+
+
+@pytest.mark.parametrize(
+    ("field", "time", "date", "error"),
+    [
+        ("paused_until", "09:00", "2027-13-45", "pause_bad_date"),  # no date a date picker sends
+        ("paused_until", "09:00", "soon", "pause_bad_date"),
+        ("time", "03:17", None, "settings_bad_time"),  # no time the form offered
+        ("time", "25:00", None, "settings_bad_time"),
+    ],
+)
+def test_a_settings_form_sent_with_values_it_never_offered_is_refused_and_changes_nothing(
+    coach_server: SlackDriver, settings, field: str, time: str, date: str | None, error: str
+) -> None:
+    """Attack probe: a signed submission with a garbled date lifted a pause, and one with an hour off
+    the form's list was saved."""
+    driver, user = coach_server, "U0FORGEDFORM"
+    bundle, store, member = load_bundle("en"), Store(settings.coach_db), MemberKey("T0001", user)
+    driver.dm(user, "pause until 2027-01-15")
+    driver.messages_with(user, "Paused until")
+    values: dict[str, dict[str, dict[str, object]]] = {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "2"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": time}}},
+        "paused_until": {"paused_until": {"type": "datepicker", "selected_date": date}},
+    }
+    refused = driver.submit_view(user, "checkin_settings", values).json()
+    assert refused == {"response_action": "errors", "errors": {field: bundle.messages.text(error)}}
+    row = store.member(member)
+    assert row is not None and row.paused and str(row.paused_until) == "2027-01-15"  # the pause stands
+    assert (row.checkin_weekday, row.checkin_time) == (0, "09:00")  # as it was

@@ -51,6 +51,7 @@ from bot.views.journey import (
     REVISIT_DECLINE_ACTION,
     SETTINGS_CALLBACK,
     STAGE_ACTION,
+    offered_times,
     settings_errors,
 )
 from bot.views.privacy import FORGET_ACTION
@@ -184,9 +185,16 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         at = chosen(selected(values, "time"))
         paused = bool(selected(values, "paused").get("selected_options"))
         share = bool(selected(values, "share").get("selected_options"))
-        until = iso_date(selected(values, "paused_until").get("selected_date"))
+        picked_date = selected(values, "paused_until").get("selected_date")
+        until = iso_date(picked_date)
         journey = services.journey()
-        outcomes = journey.save_settings(member, -1 if weekday is None else weekday, at, paused, share, until)
+        day = -1 if weekday is None else weekday
+        if 0 <= day <= 6 and at not in offered_times(journey.settings_form(member).time):
+            outcomes: list[Outcome] = [Notice("settings_bad_time")]  # no time the form offered
+        elif picked_date and until is None:
+            outcomes = [Notice("pause_bad_date")]  # no date the date picker sends
+        else:
+            outcomes = journey.save_settings(member, day, at, paused, share, until)
         refused = settings_errors(services.bundle_for(member), outcomes)
         if refused:  # shown under the input in the modal, which stays open
             ack(response_action="errors", errors=refused)

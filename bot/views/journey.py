@@ -181,10 +181,15 @@ def _plain_option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=label), value=value)
 
 
+def offered_times(at: str) -> list[str]:
+    """The times the form offers: its half hours, and ``at`` among them even when typed off them
+    ("Sundays at 20:15"); a submitted time not among them was not picked from the form."""
+    return sorted({t.strftime("%H:%M") for t in SETTINGS_TIMES} | ({at} if parse_clock(at) else set()))
+
+
 def _time_options(bundle: Bundle, at: str) -> tuple[list[Option], Option]:
-    """The form's half hours, and ``at`` among them even when typed off them ("Sundays at 20:15"),
-    chosen; 09:00 when ``at`` is no time."""
-    offered = sorted({t.strftime("%H:%M") for t in SETTINGS_TIMES} | ({at} if parse_clock(at) else set()))
+    """The form's times (``offered_times``), ``at`` chosen; 09:00 when ``at`` is no time."""
+    offered = offered_times(at)
     times = [_plain_option(format_time(bundle, value), value) for value in offered]
     return times, next((o for o in times if o.value == at), times[6])
 
@@ -249,6 +254,7 @@ SETTINGS_FIELD_ERRORS = {
     "settings_bad_time": "time",
     "pause_date_past": "paused_until",
     "pause_date_far": "paused_until",
+    "pause_bad_date": "paused_until",
 }
 
 
