@@ -220,7 +220,8 @@ def read_pause_request(text: str, words: AwayWords, locale: str, today: date) ->
     until = set(tokens(" ".join(words.until_words))) & set(words_left)
     if found is not None and (any(holds(words_left, p) for p in phrases) or (starts_pausing and (until or spanned))):
         return PauseRequest(found)  # "pause 2027-01-15" alone may mean from that day: not read as until
-    if starts_pausing and _open_ended(asking, words) and found is None:
+    rest, open_end = _without_open_end(asking, words)
+    if starts_pausing and open_end and found is None and not names_when(rest, words, locale):
         return None  # "pause for now": a pause until resumed, the plain pause
     if any(asking[:1] == p[:1] and set(p) <= set(asking) for p in phrases):
         return PauseRequest(None)
@@ -251,29 +252,33 @@ def _time_hints(words: AwayWords, locale: str) -> frozenset[str]:
 
 
 @cache
-def _bent_time_words(words: AwayWords, locale: str) -> re.Pattern[str]:
-    """Words that say when in any form ``when_words`` allows, and a month's name with an ending
-    ("tammikuuhun", "tammikuun"; names of five letters or more, so "may" is not "maybe")."""
+def _bent_time_words(words: AwayWords) -> re.Pattern[str]:
+    """The single words of ``when_words``, a ``*`` at the end standing for any ending ("tammikuu*":
+    "tammikuuhun", "tammikuun")."""
     stems = [re.escape(w).replace(r"\*", r"\w*") for w in words.when_words if " " not in w]
-    months = [re.escape(name) + r"\w*" for name in month_numbers(locale) if len(name) >= 5]
-    return re.compile("|".join([*stems, *months]) or r"(?!)")
+    return re.compile("|".join(stems) or r"(?!)")
 
 
-def _open_ended(typed: tuple[str, ...], words: AwayWords) -> bool:
-    return any(holds(typed, tokens(phrase)) for phrase in words.open_ended)
+def _without_open_end(typed: tuple[str, ...], words: AwayWords) -> tuple[tuple[str, ...], bool]:
+    """The words without a phrase that says a pause has no end ("for now", "toistaiseksi", "per ora"),
+    and whether there was one."""
+    for phrase in sorted((tokens(p) for p in words.open_ended), key=len, reverse=True):
+        for start in range(len(typed) - len(phrase) + 1):
+            if typed[start : start + len(phrase)] == phrase:
+                return (*typed[:start], *typed[start + len(phrase) :]), True
+    return typed, False
 
 
 def names_when(typed: tuple[str, ...], words: AwayWords, locale: str) -> bool:
     """Whether the words name a time at all (a number, a span's unit, "until", a month, "christmas",
-    "ensi vuoteen"), other than to say there is no end ("for now", "toistaiseksi", "per ora").
+    "ensi vuoteen"), beside any words that say there is no end ("for now, until march" names one).
     ``words``: with English's (``with_english``)."""
-    if _open_ended(typed, words) and not any(w.isdigit() for w in typed):
-        return False
+    typed, _ = _without_open_end(typed, words)
     numbers = set(_amount_words(words)) - set(tokens(" ".join(words.articles)))  # "a" says no time
     if any(w.isdigit() for w in typed) or set(typed) & (_time_hints(words, locale) | numbers):
         return True
     phrases = [tokens(p) for p in words.when_words if " " in p]
-    return any(holds(typed, p) for p in phrases) or any(_bent_time_words(words, locale).fullmatch(w) for w in typed)
+    return any(holds(typed, p) for p in phrases) or any(_bent_time_words(words).fullmatch(w) for w in typed)
 
 
 def says_when(text: str, words: AwayWords, locale: str) -> bool:

@@ -132,8 +132,10 @@ def prompt_of(outcome: Outcome) -> OpenPrompt | None | Keep:
             return OpenPrompt("settings")
         case ActionsAsk():
             return OpenPrompt("actions", outcome.ref)
-        case PlanOffer():
+        case PlanOffer() if outcome.saved is None:  # after a part saved, it only shows what is left
             return OpenPrompt("planoffer")
+        case PlanOffer():
+            return None
         case Notice() if outcome.key in CLOSING_NOTICES:
             return None
     return None if isinstance(outcome, CLOSING) else KEEP

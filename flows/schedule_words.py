@@ -33,15 +33,15 @@ def weekday_names(locale: str) -> tuple[tuple[str, int], ...]:
 
 @cache
 def weekday_abbreviations(locale: str) -> dict[str, int]:
-    """Each weekday's short name ("fri", "pe", "ven"), read only as a whole word, and none that is also
-    an everyday word in a language read (English "to" is no Finnish Thursday)."""
+    """Each weekday's short name in the member's own language ("pe", "ven"; "fri" for English), read
+    only as a whole word, and none that is also an everyday word in a language read (English "to")."""
+    language = languages_read(locale)[0]
     common = {word for phrases in _lists(locale, "stopwords") for phrase in phrases for word in tokens(phrase)}
-    return {
-        tokens(name)[0]: int(weekday)
-        for language in languages_read(locale)
-        for weekday, name in dates.get_day_names("abbreviated", context="format", locale=language).items()
-        if tokens(name) and tokens(name)[0] not in common
-    }
+    names = dates.get_day_names("abbreviated", context="format", locale=language).items()
+    return {tokens(name)[0]: int(day) for day, name in names if tokens(name) and tokens(name)[0] not in common}
+
+
+SHORT_SCHEDULE = 2  # words beside the time in a reply whose weekday may be a short name, unless asked
 
 
 def _root(name: str) -> str:
@@ -49,9 +49,12 @@ def _root(name: str) -> str:
     return name[:-1] if len(name) > 6 else name
 
 
-def _weekday_named(words: tuple[str, ...], locale: str) -> int | None:
+def _weekday_named(words: tuple[str, ...], locale: str, short_names: bool = True) -> int | None:
+    """The one weekday ``words`` name; by a short name ("tue 8am") only where ``short_names``: in a
+    long sentence "sat" or "tue" is more likely something else ("we sat down at 10")."""
     named = {day for word in words for name, day in weekday_names(locale) if word.startswith(_root(name))}
-    named |= {day for word in words if (day := weekday_abbreviations(locale).get(word)) is not None}
+    if short_names:
+        named |= {day for word in words if (day := weekday_abbreviations(locale).get(word)) is not None}
     return named.pop() if len(named) == 1 else None
 
 
@@ -166,7 +169,9 @@ def read_schedule(text: str, locale: str, asked: bool = False) -> tuple[int, str
     words = tokens(text)
     if _leaves_out(words, locale):
         return None  # "any day but monday at 9", "paitsi maanantaisin": not the day named
-    weekday, at = _weekday_named(words, locale), _clock(text, locale)
+    beside = [w for w in words if w not in FILLERS and not any(c.isdigit() for c in w) and w not in ("am", "pm")]
+    weekday = _weekday_named(words, locale, short_names=asked or len(beside) <= SHORT_SCHEDULE)
+    at = _clock(text, locale)
     if at is None and asked and _NUMBER.search(text[:READ_CHARS]) is None:
         at = _time_named(words, locale)
     return (weekday, at) if weekday is not None and at is not None else None

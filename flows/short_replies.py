@@ -82,17 +82,24 @@ def _act_words(locale: str, act: Irreversible) -> frozenset[tuple[str, ...]]:
     return frozenset(tokens(p) for p in phrases)
 
 
-def go_ahead(text: str, locale: str, act: Irreversible | None = None) -> bool:
-    """A clear yes to ``act``, which cannot be undone: the whole reply is a yes ("yes", "joo", "sì
-    certo"), the act's own words ("delete everything", "aloita alusta"), or a yes and then those ("yes,
-    delete it all"). Anything more is no go-ahead: "yes, keep it", "joo älä poista", "sì tieni tutto",
-    "yes?". Without an act, to an offer: one yes, or two ("ok, let's do it")."""
+def go_ahead(text: str, locale: str, act: Irreversible) -> bool:
+    """A clear yes to ``act``, which cannot be undone: the whole reply one yes or more ("yes", "joo
+    kyllä", "sì sì"), the act's own words ("delete everything", "aloita alusta"), or yeses and then
+    those ("yes, delete it all"). Anything else is no go-ahead: "yes, keep it", "joo älä poista", "sì
+    tieni tutto", "yes?"."""
     typed = tokens(text)
     if not typed or "?" in typed:
         return False
-    yes = _go_ahead(locale)
-    act_words = _act_words(locale, act) if act is not None else yes
-    return any(
-        (typed[:split] in yes or split == 0) and (typed[split:] in act_words or split == len(typed))
-        for split in range(len(typed) + 1)
-    )
+    rest = _after_yeses(typed, _go_ahead(locale))
+    return rest != typed and (not rest or rest in _act_words(locale, act)) or typed in _act_words(locale, act)
+
+
+def _after_yeses(typed: tuple[str, ...], yeses: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
+    """What is left of ``typed`` once the yeses it begins with are taken off, the longest first."""
+    longest = max((len(y) for y in yeses), default=0)
+    while typed:
+        size = next((n for n in range(min(longest, len(typed)), 0, -1) if typed[:n] in yeses), 0)
+        if not size:
+            break
+        typed = typed[size:]
+    return typed

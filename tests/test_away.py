@@ -104,6 +104,9 @@ def test_an_italian_elided_article_is_read() -> None:
         ("fi", "tauko tammikuuhun"),
         ("fi", "tauko huomiseen"),
         ("fi", "tauko loppukuuksi"),
+        ("en", "pause for a while, until march"),  # review: a no-end phrase beside an end that is named
+        ("it", "pausa per ora, fino a marzo"),
+        ("fi", "tauko toistaiseksi, palaan maaliskuussa"),
         ("en", "pause over christmas"),
         ("it", "pausa fino a natale"),
     ],
@@ -194,6 +197,10 @@ def test_a_span_in_months_and_a_lone_unit(typed: str, today: date, until: date |
         ("fi", "tauko toistaiseksi", False),
         ("it", "pausa per un po'", False),
         ("en", "pause, maybe", False),  # "may" is a month only as a whole word
+        ("fi", "tauko, huomio: olen lomalla", False),  # review: "huomio" is no "huomenna"
+        ("fi", "tauko heti alkaen", False),  # "from now on": no end
+        ("en", "pause the next check-ins", False),
+        ("en", "pause for good", False),
     ],
 )
 def test_an_article_or_about_two_alone_names_no_time(locale: str, text: str, names_a_time: bool) -> None:

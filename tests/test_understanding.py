@@ -7,7 +7,8 @@ import tracemalloc
 
 import pytest
 
-from flows.content import LANGUAGES, load_bundle
+from flows.content import CHECKIN_WORDS, LANGUAGES, load_bundle
+from flows.journey import CHECKIN_OUTCOMES
 from flows.matching import build_matcher, find
 from flows.options import read_field, read_quiz, read_stage
 from flows.outcomes import Ask, AskBack, CheckinAsk, CheckinClosed, Closed, Notice, QuizAsk, StageCoaching
@@ -405,6 +406,8 @@ def test_the_tuning_corpus_is_never_misread(language: str) -> None:
         ("martedì alle otto", "it", (1, "08:00")),
         ("tuesdays at eight", "en", (1, "08:00")),
         ("martedì sei libero?", "it", None),  # "sei" is "you are": an hour only after "alle" or "ore"
+        ("grazie per le tue 10 domande", "it", None),  # review: "tue" is "your", no Tuesday to an Italian
+        ("sposta le tue domande a venerdì alle 9", "it", (4, "09:00")),
         ("two of us on monday", "en", None),
         ("a month from now at 9", "en", None),  # "mon" only as a whole word
         ("monday", "en", None),  # no time: not clear
@@ -653,6 +656,13 @@ def test_every_language_has_the_words_that_read_a_choice() -> None:
         ("it", "forget", "va bene", True),
         ("it", "forget", "cancella", True),
         ("it", "restart", "sì ricomincia", True),
+        ("en", "forget", "yes I am sure", True),  # review: clear yeses that kept everything
+        ("en", "forget", "yep do it", True),
+        ("en", "forget", "yes delete it", True),
+        ("fi", "forget", "joo kyllä", True),
+        ("fi", "forget", "kyllä olen varma", True),
+        ("it", "forget", "sì sì", True),
+        ("it", "forget", "sì sono sicuro", True),
     ],
 )
 def test_only_a_clear_go_ahead_does_what_cannot_be_undone(
@@ -666,3 +676,14 @@ def test_only_a_clear_go_ahead_does_what_cannot_be_undone(
 def test_the_finnish_words_for_the_quiz_ask_for_it(text: str) -> None:
     """Probe: "visa", the usual Finnish word for a quiz, was not read ("testi" was)."""
     assert read_intent(text, "fi").command == "quiz"
+
+
+def test_the_checkin_words_and_its_buttons_are_in_one_order() -> None:
+    """A check-in answer named by its place ("the second one") is the button in that place."""
+    assert CHECKIN_WORDS == CHECKIN_OUTCOMES
+
+
+def test_a_weekdays_short_name_said_in_passing_moves_nothing() -> None:
+    """Review: "sat" in a sentence typed with nothing asked moved the check-in to Saturday."""
+    assert read_schedule("we sat down at 10 and wrote the plan", "en") is None
+    assert read_schedule("sat at 10am", "en") == (5, "10:00")

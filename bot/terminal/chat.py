@@ -55,6 +55,7 @@ TERMINAL_NOTICES = {
     "settings_how": "chat_settings_how",
     "forget_kept": "chat_forget_kept",
     "plan_offer_click": "chat_plan_offer_click",
+    "assessment_waiting": "chat_assessment_waiting",
     "plan_offer_later": "chat_plan_offer_later",
     "stages_unclear": "chat_stage_hint",
     "actions_none": "chat_actions_none",

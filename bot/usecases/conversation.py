@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.store.interfaces import CoachStore
 from bot.usecases.answers import TypedAnswers
@@ -36,7 +37,7 @@ from flows.outcomes import (
     RestartConfirm,
     StageCards,
 )
-from flows.prompts import KEEP, OpenPrompt, assessment_ref, prompt_after, split_offer
+from flows.prompts import OpenPrompt, assessment_ref, split_offer
 from flows.readiness_answers import read_answer
 from flows.reading import Reading, tokens
 from flows.schedule_words import read_day_or_time, read_schedule
@@ -52,9 +53,9 @@ from flows.understanding import (
 from flows.values import Clock, MemberKey, utc_now
 
 Handler = Callable[[MemberKey, OpenPrompt, str], list[Outcome]]
-# Prompts a member may answer in the middle of an assessment ("settings", "stage", a check-in): once
-# one is answered, the assessment's question is asked again, so that the next reply answers it.
-DETOURS = frozenset({"settings", "stages", "quiz", "suggest", "checkin", "actions"})
+# An assessment changed this recently is one the member is in the middle of: once they have moved
+# their check-in (typed "settings" at one of its questions), its question is asked again.
+ANSWERING = timedelta(hours=12)
 
 
 class Conversation(Intents):
@@ -95,11 +96,7 @@ class Conversation(Intents):
         handler = handlers.get(prompt.kind) if prompt is not None else None
         if prompt is None or handler is None:
             return self.nothing_open(member, text)
-        outcomes = handler(member, prompt, text)
-        after = prompt_after(outcomes)
-        if prompt.kind in DETOURS and (after is None or (after == KEEP and self.prompts.current(member) is None)):
-            return [*outcomes, *self._back_to_assessment(member)]
-        return outcomes
+        return handler(member, prompt, text)
 
     # What each prompt's reply does
 
@@ -254,15 +251,18 @@ class Conversation(Intents):
 
     def _plan_offer(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         """A yes to the offer to write the plan points at its buttons (a form opens only from a click),
-        a no leaves it for later; anything else is read as if nothing were asked."""
-        said = True if go_ahead(text, self.locale) else plain_yes_or_no(text, self.locale)
+        a no or a later leaves it for later; anything else is read as if nothing were asked."""
+        said = read_offer(text, self.locale).choice
         if said is None:
             return self.nothing_open(member, text)
-        return [Notice("plan_offer_click" if said else "plan_offer_later")]
+        return [Notice("plan_offer_click" if said == "yes" else "plan_offer_later")]
 
     def _back_to_assessment(self, member: MemberKey) -> list[Outcome]:
+        """The question of an assessment the member is in the middle of, asked again."""
         row = self.coach.open_assessment(member)
-        return self.coach.ask_current(row) if row is not None else []
+        if row is None or self.coach.clock() - row.updated_at > ANSWERING:
+            return []
+        return self.coach.ask_current(row)
 
     def _forget(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         if go_ahead(text, self.locale, "forget"):
@@ -288,10 +288,11 @@ class Conversation(Intents):
         if schedule is None and day is None and at is None and wanted is None:
             return [Notice("settings_unclear")]  # "Tuesdays at 8" is still read with nothing asked
         if schedule is not None:
-            return [*self._weekly_only(text), *self._schedule(member, *schedule)]
+            return [*self._weekly_only(text), *self._schedule(member, *schedule), *self._back_to_assessment(member)]
         if day is not None or at is not None:
             current = self.journey.settings_form(member)
-            return self._schedule(member, current.weekday if day is None else day, at or current.time)
+            moved = self._schedule(member, current.weekday if day is None else day, at or current.time)
+            return [*moved, *self._back_to_assessment(member)]
         assert wanted is not None
         return self._act(member, wanted)
 
