@@ -283,3 +283,28 @@ def test_a_settings_form_sent_with_values_it_never_offered_is_refused_and_change
     row = store.member(member)
     assert row is not None and row.paused and str(row.paused_until) == "2027-01-15"  # the pause stands
     assert (row.checkin_weekday, row.checkin_time) == (0, "09:00")  # as it was
+
+
+def test_unticking_pause_in_the_form_resumes_though_the_date_is_still_shown(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Probe (over HTTP): the form shows the pause's date; unticking "Pause" and saving said "Paused until
+    20 December" and kept the member paused."""
+    driver, user = coach_server, "U0UNTICK"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.dm(user, "pause until 2026-12-20")
+    driver.messages_with(user, "Paused until")
+    values = {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+        "paused": {"paused": {"type": "checkboxes", "selected_options": []}},
+        "paused_until": {"paused_until": {"type": "datepicker", "selected_date": "2026-12-20"}},
+    }
+    assert driver.submit_view(user, "checkin_settings", values).status == 200
+    driver.messages_with(user, "Saved. Your check-in comes every Monday")
+    row = store.member(member)
+    assert row is not None and not row.paused and row.paused_until is None
+    values["paused_until"] = {"paused_until": {"type": "datepicker", "selected_date": "2027-01-10"}}  # a new date
+    assert driver.submit_view(user, "checkin_settings", values).status == 200
+    row = store.member(member)
+    assert row is not None and row.paused and str(row.paused_until) == "2027-01-10"

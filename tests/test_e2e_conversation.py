@@ -532,3 +532,19 @@ def test_an_answer_typed_with_the_assessment_open_but_not_asked_brings_its_quest
     driver.dm(user, partly)
     driver.wait_question(user, 4)
     assert store.answers(latest.id) == {"reason": "ready", "networks": "partly"}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fi-FI", "it-IT"])
+def test_a_checkin_time_saved_before_any_stage_says_when_check_ins_begin(
+    coach_server: SlackDriver, settings, locale: str
+) -> None:
+    """Probe (over HTTP): "Saved. Your check-in comes every Tuesday" to a member with no stage, who gets
+    no check-in until they place themselves."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "U")
+    store = Store(settings.coach_db)
+    store.ensure_member(member, MONDAY)
+    store.update_member(member, locale=locale)
+    driver.dm(user, {"en-US": "Tuesdays at 8", "fi-FI": "tiistaisin klo 8", "it-IT": "il martedì alle 8"}[locale])
+    unplaced = load_bundle(locale[:2]).messages.text("settings_saved_unplaced", weekday="", time="", tz="")
+    driver.messages_with(user, unplaced[-25:])

@@ -56,6 +56,7 @@ TERMINAL_NOTICES = {
     "forget_kept": "chat_forget_kept",
     "plan_offer_click": "chat_plan_offer_click",
     "assessment_waiting": "chat_assessment_waiting",
+    "settings_saved_unplaced": "chat_settings_saved_unplaced",
     "plan_offer_later": "chat_plan_offer_later",
     "stages_unclear": "chat_stage_hint",
     "actions_none": "chat_actions_none",

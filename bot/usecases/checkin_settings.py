@@ -64,12 +64,15 @@ class CheckinSettings:
         share: bool = False,
         until: date | None = None,
     ) -> list[Outcome]:
-        """The settings form; a date picked pauses until that date, whatever the pause switch says."""
+        """The settings form; a date picked pauses until that date, whatever the pause switch says, but
+        the form's own date, shown as it was, with the switch turned off, lifts the pause."""
         at = parse_clock(clock_text)
         if wrong := schedule_problem(weekday, at):
             return [wrong]
         assert at is not None
         row = self._member(member)
+        if not paused and until is not None and until == row.paused_until:
+            until = None  # unticked, the date left as the form showed it: resumed
         if until is not None and (problem := pause_problem(until, local_today(self.clock(), row.tz))):
             return [Notice(problem)]
         self.store.update_member(
@@ -84,7 +87,14 @@ class CheckinSettings:
         unshared = Plans(self.store, self.bundle, self.clock).stop_sharing(member) if shared else []
         if until is not None:
             return [*unshared, paused_until_notice(until)]
-        return [*unshared, Notice("paused") if paused else self._schedule_notice("settings_saved", member)]
+        return [*unshared, Notice("paused")] if paused else [*unshared, *self._saved(member)]
+
+    def _saved(self, member: MemberKey) -> list[Outcome]:
+        """The check-in's new day and time, and, when none will come yet, why (as ``resume`` says)."""
+        if not gets_weekly_checkins(latest_verdict(self.store, member)):
+            return [self._schedule_notice("settings_saved", member), Notice("home_schedule_not_for_now")]
+        placed = self._member(member).stage is not None
+        return [self._schedule_notice("settings_saved" if placed else "settings_saved_unplaced", member)]
 
     def move_checkin(self, member: MemberKey, weekday: int, clock_text: str) -> list[Outcome]:
         """A day and time typed for the check-in: it moves there, and a pause stays as it was, which the
@@ -99,7 +109,7 @@ class CheckinSettings:
         assert at is not None
         self.store.update_member(member, checkin_weekday=weekday, checkin_time=at.strftime("%H:%M"))
         pause = paused_until_notice(until) if until is not None else Notice("paused")
-        return [self._schedule_notice("settings_saved", member), pause]
+        return [*self._saved(member), pause]
 
     def pause(self, member: MemberKey) -> list[Outcome]:
         self._member(member)
