@@ -3,9 +3,12 @@ Markdown file is sent in between (the file is for workspaces that refuse canvase
 
 from __future__ import annotations
 
+import pytest
+
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.plans import PlanStore
+from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.conftest import serving, wait_for_empty_outbox
 from tests.fake_slack import FakeSlack
@@ -73,3 +76,20 @@ def test_a_channel_plan_slack_fails_once_on_is_published_on_the_next_try(
     assert "invited" not in answer and "C0PLAN" in answer
     made = [c for c in fake_slack.calls_to("conversations.canvases.create") if c.response.get("ok")]
     assert len(made) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_a_channel_that_has_a_canvas_already_is_named_as_the_reason(
+    coach_server: SlackDriver, fake_slack: FakeSlack, language: str
+) -> None:
+    """Probe (over HTTP): Slack's channel_canvas_already_exists was answered "invite me to the channel
+    first", which cannot help."""
+    driver = coach_server
+    admin = user_in(driver, language, "BOSSX")
+    driver.fake.users[admin]["is_admin"] = True
+    assert submit_section(driver, admin, "resources", RESOURCES).status == 200
+    driver.fake.wait_for("canvases.create")
+    fake_slack.fail("conversations.canvases.create", error="channel_canvas_already_exists", times=1)
+    answer = driver.command_reply(admin, "plan <#C0PLAN|plan>")["text"]
+    expected = load_bundle(language).plan.text("publish_canvas_exists", channel="C0PLAN")
+    assert answer == expected

@@ -39,7 +39,7 @@ SUBCOMMANDS = (
     "help",
 )
 LAZY_SUBCOMMANDS = ("settings",)  # opens a form: a Web API call within the trigger's few seconds
-FOR_ADMINS = ("report",)  # and ``plan`` with a channel: decided once Slack says who the member is
+FOR_ADMINS = ("report",)  # and ``plan #channel``: decided once Slack says who the member is
 Subcommand = Callable[[Services, MemberKey, list[str]], list[Outcome]]
 ECHOED = 60  # characters of an unknown subcommand quoted back
 
@@ -71,7 +71,7 @@ def coach_command(services: Services, ack: Ack, command: dict[str, Any], context
     if member is None:
         ack()
         return
-    if name in FOR_ADMINS or (name == "plan" and args):
+    if name in FOR_ADMINS or (name == "plan" and args and args[0].startswith(("<#", "#"))):  # a channel named
         keep_for_sending(context, reply=[AdminAsked(name, tuple(args))])
     elif name in IN_DM:
         keep_for_sending(context, IN_DM[name](services, member, args), reply=[POINTERS.get(name, Notice("pointer_dm"))])

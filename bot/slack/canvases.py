@@ -153,9 +153,10 @@ class PlanPublisher:
         except SLACK_FAILURES as error:
             log.warning("could not send the plan file to %s: %s", dm_channel, error_code(error))
 
-    def channel_plan(self, plan: ChannelPlan) -> PlanPlaced | None:
-        """An admin's ``/coach plan #channel``: the plan as that channel's canvas. Published again, only
-        the coach's own parts are edited (as in the member's canvas), so what people add there stays."""
+    def channel_plan(self, plan: ChannelPlan) -> PlanPlaced | str:
+        """An admin's ``/coach plan #channel``: the plan as that channel's canvas, or Slack's error code when
+        it could not be. Published again, only the coach's own parts are edited (as in the member's canvas),
+        so what people add there stays."""
         parts = plan_parts(self.bundle.plan, plan.answers, canvas_mention)
         try:
             written, kept = self._channel_edited(plan, parts)
@@ -174,7 +175,7 @@ class PlanPublisher:
             if classify(error) is SlackFault.TRANSIENT:  # a rate limit or a hiccup: the sender tries again
                 raise
             log.warning("could not publish a plan in %s: %s", plan.channel_id, error_code(error))
-            return None
+            return error_code(error)
         link = canvas_url(self.client, plan.team_id, canvas_id)
         headings = tuple(part.heading for part in kept)
         return PlanPlaced(plan.team_id, plan.owner_id, canvas_id, link, plan.channel_id, written, headings)

@@ -151,8 +151,11 @@ class Plans:
             return ChannelPlan(owner.team_id, owner.user_id, channel, answers)
         return ChannelPlan(owner.team_id, owner.user_id, channel, answers, existing.canvas_id, existing.written)
 
-    def published(self, plan: ChannelPlan, placed: PlanPlaced | None) -> PlanNotice:
-        if placed is None:
+    def published(self, plan: ChannelPlan, placed: PlanPlaced | str) -> PlanNotice:
+        """The admin told how publishing went; ``placed`` is Slack's error code when it failed."""
+        if placed == "channel_canvas_already_exists":  # a canvas of someone else's: no invitation helps
+            return PlanNotice("publish_canvas_exists", {"channel": plan.channel_id})
+        if isinstance(placed, str):
             return PlanNotice("publish_failed", {"channel": plan.channel_id})
         self.placed(placed)
         if placed.kept:  # never written over silently: the admin is told which parts were kept
