@@ -24,9 +24,11 @@ class PlanOffer:
 
 @dataclass(frozen=True)
 class PlanRerate:
-    """After writing a section: the offer to re-answer its readiness question."""
+    """After writing a section: the offer to re-answer its readiness question in the latest finished
+    assessment (``assessment_id``), which its buttons carry, so a later result is never changed by them."""
 
     question_id: str
+    assessment_id: int | None = None
 
 
 @dataclass(frozen=True)

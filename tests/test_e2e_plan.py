@@ -463,3 +463,27 @@ def test_a_typed_yes_to_the_plan_offer_points_at_its_buttons_and_a_no_leaves_it(
     assert Store(settings.coach_db).open_prompt(MemberKey("T0001", user))[0] is None  # the offer is answered
     not_understood = messages.text("open_not_understood", text="")[:30]
     assert not [c for c in delivered_to(driver.fake.calls, user) if not_understood in c.args.get("text", "")]
+
+
+def test_a_rerate_button_of_an_earlier_result_changes_nothing(coach_server: SlackDriver, settings) -> None:
+    """Probe (over HTTP): "Ready" clicked on the re-answer offer of an earlier result overwrote the
+    answer of the assessment taken since."""
+    driver, plan = coach_server, load_bundle("en").plan
+    user = user_in(driver, "en", "RERATE")
+    finish_assessment(driver, user)
+    assert submit_section(driver, user, "resources", RESOURCES).status == 200
+    old_offer = wait_dm(driver, user, "plan_rerate:ready")
+    driver.command(user, "start")
+    driver.settle(user)
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    assert store.latest_completed_assessment(member) is not None
+    driver.dm(user, "restart")
+    driver.dm(user, "yes")
+    for number in range(1, 7):  # the assessment again, every answer "not yet"
+        driver.click(user, driver.wait_question(user, 6 + number), "answer:not_yet")
+    driver.settle(user)
+    latest = store.latest_completed_assessment(member)
+    assert latest is not None and store.answers(latest.id)["resources"] == "not_yet"
+    driver.click(user, old_offer, "plan_rerate:ready")
+    driver.messages_with(user, plan.text("rerate_old"))
+    assert store.answers(latest.id)["resources"] == "not_yet"

@@ -35,6 +35,7 @@ from bot.views.plan import (
 )
 from flows.plan import PlanSection
 from flows.plan_document import FieldValue
+from flows.values import whole_number
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,11 @@ def section_submitted(services: Services, ack: Ack, view: dict[str, Any], contex
 def rerate_clicked(
     services: Services, ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
 ) -> None:
-    question_id, rating = value_parts(action, 2)
-    member = member_of(context)
+    question_id, rating, assessment = value_parts(action, 3)
+    member, assessment_id = member_of(context), whole_number(assessment)  # none on buttons sent before ids
     if member is not None:
-        keep_for_sending(context, services.plans(member).rerate(member, question_id, rating), dm_channel(body))
+        rerated = services.plans(member).rerate(member, question_id, rating, assessment_id)
+        keep_for_sending(context, rerated, dm_channel(body))
     ack()
 
 

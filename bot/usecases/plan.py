@@ -179,8 +179,9 @@ class Plans:
         self.plans.save_section(member, section_id, check.values, self.clock())
         outcomes: list[Outcome] = [self.document(member)]
         ratings = self.plans.ratings(member)
-        if ratings is not None and ratings.get(section_id) != "ready":
-            outcomes.append(PlanRerate(section_id))
+        latest = self.store.latest_completed_assessment(member)
+        if ratings is not None and latest is not None and ratings.get(section_id) != "ready":
+            outcomes.append(PlanRerate(section_id, latest.id))
         outcomes.append(self.offer(member, saved=section_id))
         return outcomes
 
@@ -193,9 +194,16 @@ class Plans:
             self.store.ensure_member(member, self.clock())
             self.plans.save_section(member, section_id, check.values, self.clock())
 
-    def rerate(self, member: MemberKey, question_id: str, rating: str) -> list[Outcome]:
+    def rerate(
+        self, member: MemberKey, question_id: str, rating: str, assessment_id: int | None = None
+    ) -> list[Outcome]:
+        """A readiness answer given again after writing its part; from a button of an earlier result
+        (``assessment_id`` no longer the latest finished), nothing changes and the member is told."""
         if rating not in RATINGS or question_id not in {s.id for s in self.bundle.plan.sections}:
             return [PlanNotice("rerate_no_assessment")]
+        latest = self.store.latest_completed_assessment(member)
+        if assessment_id is not None and (latest is None or latest.id != assessment_id):
+            return [PlanNotice("rerate_old")]
         if not self.plans.rerate(member, question_id, rating, self.clock()):
             return [PlanNotice("rerate_no_assessment")]
         return [PlanNotice("rerate_saved", {"question_id": question_id, "rating": rating})]

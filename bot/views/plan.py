@@ -81,7 +81,7 @@ def rerate(bundle: Bundle, outcome: PlanRerate) -> Rendered:
         ButtonElement(
             text=question.answer(rating).label,
             action_id=f"{RERATE_ACTION_PREFIX}{rating}",
-            value=f"{outcome.question_id}:{rating}",
+            value=f"{outcome.question_id}:{rating}:{outcome.assessment_id or ''}",
         )
         for rating in RATINGS
     ]
