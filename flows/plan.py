@@ -47,6 +47,7 @@ class PlanField(_Frozen):
     options_from: str | None = None
     max_selected: int | None = Field(default=None, ge=1)
     spells_out: str | None = None  # a text field naming the "other" option of this choices field
+    enough_with: str | None = None  # another field whose answer is enough when this one is left empty
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanField:

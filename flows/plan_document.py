@@ -19,6 +19,7 @@ RATING_POINTS = {"ready": 2, "partly": 1, "not_yet": 0}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
 _LINE_MARKERS = re.compile(r"^(\s*)([-+=])", re.MULTILINE)  # a list item, a rule or a heading underline
 _NUMBERED = re.compile(r"^(\s*\d+)\.", re.MULTILINE)  # a numbered list item
+_LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]\s*|[-*•–]\s+)")  # "1. ", "2) ", "- ", "• " before a line typed as a list
 SENTENCE_ENDS = (".", "!", "?", "…")
 
 
@@ -80,6 +81,13 @@ def check_section(
                 values[item.id] = text
         if item.id not in values and item.id not in errors and not item.optional:
             errors[item.id] = ("error_required", {})
+    for item in section.fields:  # a rule list left empty beside rules of one's own is enough
+        if item.enough_with and values.get(item.enough_with) and errors.get(item.id) == ("error_required", {}):
+            del errors[item.id]
+    for item in section.fields:  # "Another network" needs its name, or the plan could not print it
+        spelled = values.get(item.spells_out or "")
+        if isinstance(spelled, tuple) and OTHER_OPTION in spelled and item.id not in values and item.id not in errors:
+            errors[item.id] = ("error_required", {})
     for item in section.fields:  # "the one we start with" is one of the networks chosen, when they are
         chosen_from = values.get(item.options_from or "")
         if isinstance(chosen_from, tuple) and item.id in values and values[item.id] not in chosen_from:
@@ -89,7 +97,9 @@ def check_section(
 
 
 def section_done(section: PlanSection, answers: SectionAnswers | None) -> bool:
-    return bool(answers) and all(f.optional or answers.get(f.id) for f in section.fields)  # type: ignore[union-attr]
+    if not answers:
+        return False
+    return all(f.optional or answers.get(f.id) or answers.get(f.enough_with or "") for f in section.fields)
 
 
 def done_sections(plan: PlanContent, answers: PlanAnswers) -> frozenset[str]:
@@ -174,8 +184,9 @@ def _policy(plan: PlanContent, section: PlanSection, answers: SectionAnswers) ->
         if item.kind == "rules":
             by_id = {o.id: o.sentence or o.label for o in section.options_of(item)}
             sentences += [by_id[c] for c in value if c in by_id]
-        elif item.kind == "long_text":
-            sentences += [markdown_text(as_sentence(line)) for line in str(value).splitlines() if line.strip()]
+        elif item.kind == "long_text":  # one rule a line, without the member's own numbers or bullets
+            lines = (_LIST_MARKER.sub("", line) for line in str(value).splitlines())
+            sentences += [markdown_text(as_sentence(line)) for line in lines if line.strip()]
     return [f"### {plan.text('policy_heading')}", "", *(f"{n}. {s}" for n, s in enumerate(sentences, start=1))]
 
 

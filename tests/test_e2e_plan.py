@@ -487,3 +487,41 @@ def test_a_rerate_button_of_an_earlier_result_changes_nothing(coach_server: Slac
     driver.click(user, old_offer, "plan_rerate:ready")
     driver.messages_with(user, plan.text("rerate_old"))
     assert store.answers(latest.id)["resources"] == "not_yet"
+
+
+def checkboxes(*values: str) -> dict[str, Any]:
+    options = [{"text": {"type": "plain_text", "text": v}, "value": v} for v in values]
+    return {"type": "checkboxes", "selected_options": options}
+
+
+def test_house_rules_of_ones_own_alone_are_saved_once_each_without_the_members_own_numbers(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Probe (over HTTP): rules of one's own with no rule ticked were refused ("Please fill this in"),
+    and typed as a list they came out numbered twice ("2. 1\\. Be nice")."""
+    driver = coach_server
+    user = user_in(driver, "en", "RULES")
+    own = "1. Be nice 🎉\n- answer fast\n• no politics\n2) no memes"
+    values = state(rules=checkboxes(), own_rules=text_input(own))
+    assert submit_section(driver, user, "policy", values).status == 200
+    (created,) = driver.fake.wait_for("canvases.create")
+    text = markdown_of(created)
+    assert "1. Be nice 🎉." in text and "2. Answer fast." in text and "4. No memes." in text
+    assert "1\\." not in text and "2)" not in text and "•" not in text
+
+
+def test_another_network_needs_its_name(coach_server: SlackDriver, settings) -> None:
+    """Probe (over HTTP): "Another network" with no name was saved, and the plan then left out where
+    the business is and where it starts."""
+    driver = coach_server
+    user = user_in(driver, "en", "OTHERNET")
+    values = state(
+        networks=multi_select("other"),
+        other_network=text_input(None),
+        customers_where=text_input("the local forum"),
+        start_with=static_select("other"),
+    )
+    refused = submit_section(driver, user, "networks", values).json()
+    required = load_bundle("en").plan.text("error_required")
+    assert refused == {"response_action": "errors", "errors": {"other_network": required}}
+    assert PlanStore(Store(settings.coach_db)).answers(MemberKey("T0001", user)) == {}

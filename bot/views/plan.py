@@ -151,7 +151,7 @@ def section_modal(bundle: Bundle, section_id: str, answers: SectionAnswers | Non
         InputBlock(
             block_id=item.id,
             label=item.label,
-            optional=item.optional,
+            optional=item.optional or item.enough_with is not None,  # the check says when it is enough
             element=_element(plan_section, item, current.get(item.id)),
         )
         for item in plan_section.fields
