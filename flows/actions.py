@@ -52,6 +52,7 @@ class ActionSaved:
     title: str
     owner_id: str
     due: str
+    asked: bool = True  # whether the owner's weekly check-in will ask about it (they have one)
 
 
 @dataclass(frozen=True)

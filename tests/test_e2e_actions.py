@@ -157,3 +157,25 @@ def test_without_a_list_the_actions_are_a_checklist_in_the_plan_canvas(
     )
     assert "Our own note, kept." in driver.fake.canvases.text(canvas_id)
     assert len(driver.fake.calls_to("slackLists.create")) == 1  # refused once, not asked again
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_an_action_for_someone_without_check_ins_says_no_one_will_ask_them(
+    coach_server: SlackDriver, tick, settings, language: str
+) -> None:
+    """Probe (over HTTP): the maker was told "I'll ask @X about it in their weekly check-in", but X, with
+    no stage, gets no check-in and was never asked."""
+    driver, bundle = coach_server, load_bundle(language)
+    user, owner = user_in(driver, language, "MAKER2"), user_in(driver, language, "NOSTAGE")
+    finish_assessment(driver, user)
+    action_form(driver, user)
+    values = {
+        "title": {"title": {"type": "plain_text_input", "value": "Count the likes"}},
+        "owner": {"owner": {"type": "users_select", "selected_user": owner}},
+        "due": {"due": {"type": "datepicker", "selected_date": DUE}},
+    }
+    assert submit_form(driver, user, values).status == 200
+    said = {"title": "Count the likes", "owner": f"<@{owner}>", "date": due_text(bundle, DUE)}
+    driver.messages_with(user, bundle.messages.text("action_saved_unasked", **said))
+    promised = bundle.messages.text("action_saved", **said)
+    assert not [c for c in driver.fake.messages_to(f"D{user}") if promised in c.args.get("text", "")]

@@ -26,5 +26,6 @@ def action_text(bundle: Bundle, outcome: Outcome) -> str:
             return messages.text(f"action_answered_{outcome.answer}", title=in_sentence(outcome.title))
         case ActionSaved():
             due = due_text(bundle, outcome.due)
-            return messages.text("chat_action_saved", title=in_sentence(outcome.title), date=due)
+            key = "chat_action_saved" if outcome.asked else "chat_action_saved_unasked"
+            return messages.text(key, title=in_sentence(outcome.title), date=due)
     return ""

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from bot.store.interfaces import CoachStore
+from bot.usecases.lookback import latest_verdict
 from bot.usecases.plan import Plans
 from flows.actions import (
     AFTER_ANSWER,
@@ -29,6 +30,7 @@ from flows.away import local_today
 from flows.content import QUESTION_IDS, Bundle
 from flows.outcomes import Notice, Outcome
 from flows.values import Clock, MemberKey, utc_now
+from flows.verdicts import gets_weekly_checkins
 
 
 def due_actions(store: CoachStore, owner: MemberKey, tz: str | None, at: datetime) -> tuple[ActionLine, ...]:
@@ -104,7 +106,14 @@ class Actions:
         action_id = self.store.actions.create(member, owner_id, source, title, due, self.clock())
         made = ActionLine(action_id, title, owner_id, due.isoformat())
         sync = ActionListSync(member.team_id, member.user_id, made)
-        return [ActionSaved(title, owner_id, due.isoformat()), sync, *self._checklist(member)]
+        saved = ActionSaved(title, owner_id, due.isoformat(), self._has_checkins(MemberKey(member.team_id, owner_id)))
+        return [saved, sync, *self._checklist(member)]
+
+    def _has_checkins(self, owner: MemberKey) -> bool:
+        """Whether the owner gets weekly check-ins, which ask about their actions: placed on the journey,
+        and not after a *Not for now* verdict (a pause ends, so it counts as having them)."""
+        row = self.store.member(owner)
+        return row is not None and row.stage is not None and gets_weekly_checkins(latest_verdict(self.store, owner))
 
     def answer(self, member: MemberKey, action_id: int, answer: ActionAnswer) -> list[Outcome]:
         """Only an open action is answered: a second click on an old message ("Not yet" after "Done")

@@ -113,7 +113,8 @@ def in_sentence(title: str) -> str:
 
 def saved(bundle: Bundle, outcome: ActionSaved) -> Rendered:
     title, owner = escape(in_sentence(outcome.title)), f"<@{outcome.owner_id}>"
-    text = bundle.messages.text("action_saved", title=title, owner=owner, date=due_text(bundle, outcome.due))
+    key = "action_saved" if outcome.asked else "action_saved_unasked"
+    text = bundle.messages.text(key, title=title, owner=owner, date=due_text(bundle, outcome.due))
     return Rendered(text=text, blocks=(section(text),))
 
 
