@@ -10,9 +10,10 @@ coach wrote that can no longer be found was changed by a person: that part is th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flows.content import LANGUAGES, Bundle, load_bundle
 from flows.plan import PlanContent
 from flows.plan_document import Mention, PlanAnswers, section_body
 
@@ -27,6 +28,8 @@ class CanvasPart:
     id: str  # the plan section's id
     heading: str  # the h2's text, e.g. "1. Why we are on social media"
     body: str  # the Markdown under it
+    # its heading in the other languages: a canvas written before the member's language changed has those
+    other_headings: tuple[str, ...] = ()
 
     @property
     def markdown(self) -> str:
@@ -48,13 +51,28 @@ def plan_parts(
     """The plan's parts in order; after them the checklist of the member's actions, and the look back
     (before -> after per question), each when there is one."""
     parts = [
-        CanvasPart(section.id, f"{number}. {section.title}", "\n".join(section_body(plan, section, answers, mention)))
+        CanvasPart(
+            section.id,
+            heading := f"{number}. {section.title}",
+            "\n".join(section_body(plan, section, answers, mention)),
+            _elsewhere(heading, (f"{number}. {other.plan.section(section.id).title}" for other in _bundles())),
+        )
         for number, section in enumerate(plan.sections, start=1)
     ]
     for part_id, lines in ((ACTIONS_PART, checklist), (PROGRESS_PART, progress)):
         if lines:
-            parts.append(CanvasPart(part_id, plan.text(f"canvas_{part_id}_heading"), "\n".join(lines)))
+            heading = plan.text(f"canvas_{part_id}_heading")
+            others = (other.plan.text(f"canvas_{part_id}_heading") for other in _bundles())
+            parts.append(CanvasPart(part_id, heading, "\n".join(lines), _elsewhere(heading, others)))
     return tuple(parts)
+
+
+def _bundles() -> tuple[Bundle, ...]:
+    return tuple(load_bundle(language) for language in LANGUAGES)
+
+
+def _elsewhere(heading: str, headings: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(h for h in headings if h != heading))
 
 
 def shown_text(line: str) -> str:

@@ -525,3 +525,30 @@ def test_another_network_needs_its_name(coach_server: SlackDriver, settings) -> 
     required = load_bundle("en").plan.text("error_required")
     assert refused == {"response_action": "errors", "errors": {"other_network": required}}
     assert PlanStore(Store(settings.coach_db)).answers(MemberKey("T0001", user)) == {}
+
+
+@pytest.mark.parametrize(("start", "switch"), [("en", "fi"), ("it", "en")])
+def test_the_canvas_is_rewritten_in_place_in_a_new_language_not_copied(
+    coach_server: SlackDriver, settings, start: str, switch: str
+) -> None:
+    """Probe (over HTTP): after /coach language, saving a part left the old language's parts and added
+    the whole plan again below them in the new language."""
+    driver = coach_server
+    user = user_in(driver, start, "SWITCH")
+    store = Store(settings.coach_db)
+    finish_assessment(driver, user)
+    submit_section(driver, user, "resources", RESOURCES)
+    (created,) = driver.fake.wait_for("canvases.create")
+    canvas_id = created.response["canvas_id"]
+    wait_for_empty_outbox(store)
+    driver.command(user, f"language {switch}")
+    wait_for_empty_outbox(store)
+    reason = state(so_that=text_input("more orders"), works_when=text_input("sales up"), new_customers=text_input(None))
+    assert submit_section(driver, user, "reason", reason).status == 200
+    driver.messages_with(user, load_bundle(switch).plan.text("canvas_updated", link="")[:15])
+    text = driver.fake.canvases.text(canvas_id)
+    old, new = load_bundle(start).plan, load_bundle(switch).plan
+    for number, section in enumerate(new.sections, start=1):
+        assert text.count(f"{number}. {section.title}") == 1, section.id  # each part once, in the new language
+        assert f"{number}. {old.section(section.id).title}" not in text
+    assert len(driver.fake.calls_to("canvases.create")) == 1

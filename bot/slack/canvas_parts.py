@@ -6,7 +6,7 @@ heading's text), each line the coach last wrote under it by the words that line 
 inserted after the heading, one ``canvases.edit`` operation per call, as Slack allows. A line of the
 coach's that cannot be found was changed by a person: the part is left as they made it, and reported
 so the member is told. A heading that is gone (a person deleted it) gets the part again at the end of
-the canvas.
+the canvas; one written in another language (the member's changed since) is replaced where it stands.
 """
 
 from __future__ import annotations
@@ -44,8 +44,11 @@ class CanvasParts:
         return now, tuple(kept)
 
     def _rewrite(self, part: CanvasPart, old_body: str) -> bool:
-        headings = self._lookup({"section_types": [HEADING_TYPE], "contains_text": part.heading})
+        headings = self._heading(part.heading)
         if not headings:
+            for other in part.other_headings:  # written before the member's language changed
+                if found := self._heading(other):
+                    return self._retitled(part, found[0], old_body)
             self._change({"operation": "insert_at_end", "document_content": markdown_content(part.markdown)})
             return True
         old_sections = self._sections(findable_lines(old_body))
@@ -57,6 +60,21 @@ class CanvasParts:
         self._change(
             {"operation": "insert_after", "section_id": headings[0], "document_content": markdown_content(part.body)}
         )
+        return True
+
+    def _heading(self, text: str) -> list[str]:
+        return self._lookup({"section_types": [HEADING_TYPE], "contains_text": text})
+
+    def _retitled(self, part: CanvasPart, old_heading: str, old_body: str) -> bool:
+        """The part written in another language replaced where it stands, heading and lines; kept as it is
+        when a person changed its lines."""
+        old_sections = self._sections(findable_lines(old_body))
+        if old_sections is None:
+            return False
+        content = markdown_content(part.markdown)
+        self._change({"operation": "insert_after", "section_id": old_heading, "document_content": content})
+        for section_id in [*old_sections, old_heading]:
+            self._change({"operation": "delete", "section_id": section_id})
         return True
 
     def _sections(self, lines: tuple[str, ...]) -> list[str] | None:
