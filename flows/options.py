@@ -41,7 +41,7 @@ _RANGE = re.compile(r"(\d+)\s*[–\-]\s*(\d+)")
 _NUMBER = re.compile(r"\d+")
 
 
-def _phrases(locale: str, field: str) -> str:
+def _alternatives(locale: str, field: str) -> str:
     """A regular expression's alternatives: the phrases of a ``reading.toml`` list in the member's language
     and English, longest first ("more than" before "more"); a ``*`` ending a phrase stands for any ending."""
     phrases = sorted({p for _, words in words_read(locale) for p in getattr(words, field)}, key=len, reverse=True)
@@ -51,19 +51,19 @@ def _phrases(locale: str, field: str) -> str:
 @cache
 def _numbered(locale: str) -> re.Pattern[str]:
     """"number 4", "nro 4", "#4": the word before a number that is the whole reply."""
-    return re.compile(rf"^(?:{_phrases(locale, 'number_words')})\s*")
+    return re.compile(rf"^(?:{_alternatives(locale, 'number_words')})\s*")
 
 
 @cache
 def _plus(locale: str) -> re.Pattern[str]:
     """"more than 10", "yli 10", "oltre 10": a number and everything above it."""
-    return re.compile(rf"\b(?:{_phrases(locale, 'more_than')})\s+(\d+)")
+    return re.compile(rf"\b(?:{_alternatives(locale, 'more_than')})\s+(\d+)")
 
 
 @cache
 def _number_separators(locale: str) -> re.Pattern[str]:
     """What joins the numbers of several options picked by place ("1, 3", "1 and 4"): never an "or"."""
-    return re.compile(rf"\s*(?:[,;+&/]|\b(?:{_phrases(locale, 'and_words')})\b)\s*")
+    return re.compile(rf"\s*(?:[,;+&/]|\b(?:{_alternatives(locale, 'and_words')})\b)\s*")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def _by_number(text: str, locale: str, options: Sequence[Option]) -> list[str] |
 def _other_units(locale: str) -> re.Pattern[str]:
     """An amount in other units than the options' hours a week ("30 min a day", "2 tuntia päivässä"):
     no range is read from it."""
-    return re.compile(rf"\b(?:{_phrases(locale, 'other_units')})\b")
+    return re.compile(rf"\b(?:{_alternatives(locale, 'other_units')})\b")
 
 
 def _by_range(text: str, locale: str, options: Sequence[Option]) -> str | None:
@@ -165,7 +165,7 @@ def read_options(text: str, locale: str, options: tuple[Option, ...], several: b
 def _list_items(locale: str) -> re.Pattern[str]:
     """What separates the items of a list typed in one line: wider than ``_number_separators``, since an
     "or" splits items here but must never pick two numbered options there."""
-    return re.compile(rf"[,;/&+]|\b(?:{_phrases(locale, 'and_words')}|{_phrases(locale, 'or_words')})\b")
+    return re.compile(rf"[,;/&+]|\b(?:{_alternatives(locale, 'and_words')}|{_alternatives(locale, 'or_words')})\b")
 
 
 def _unplaced(text: str, matcher: Matcher, locale: str) -> bool:
