@@ -366,3 +366,29 @@ def test_a_yes_that_turns_restart_down_clears_no_answer(
     driver.messages_with(user, bundle.messages.text("restarted")[:25])
     latest = store.latest_assessment(member)
     assert latest is not None and store.answers(latest.id) == {}
+
+
+@pytest.mark.parametrize(
+    ("locale", "why", "yes"), [("en-US", "why?", "yes"), ("fi-FI", "miksi?", "kyllä"), ("it-IT", "perché?", "sì")]
+)
+def test_a_question_at_the_forget_confirmation_explains_it_again_and_keeps_it_open(
+    coach_server: SlackDriver, settings, locale: str, why: str, yes: str
+) -> None:
+    """Probe (over HTTP): "why?" after "forget" closed the confirmation ("Nothing was deleted")
+    instead of saying what it deletes."""
+    driver, user = coach_server, "U0WHY" + locale[:2].upper()
+    driver.fake.users[user] = {"id": user, "locale": locale, "tz": "Europe/Helsinki"}
+    bundle = load_bundle(locale[:2])
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.command(user)
+    driver.wait_question(user, 1)
+    driver.settle(user)
+    driver.dm(user, bundle.reading.commands["forget"][0])
+    question = bundle.messages.text("forget_question")[:30]
+    driver.messages_with(user, question)
+    driver.dm(user, why)
+    driver.messages_with(user, question, count=2)
+    assert store.member(member) is not None and store.open_prompt(member)[0] == "forget:"
+    driver.dm(user, yes)
+    driver.messages_with(user, bundle.messages.text("forgotten")[:20])
+    assert store.member(member) is None

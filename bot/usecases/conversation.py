@@ -30,6 +30,7 @@ from flows.outcomes import (
     CheckinAsk,
     CheckinClosed,
     Explanation,
+    ForgetConfirm,
     Notice,
     Outcome,
     QuizAsk,
@@ -267,6 +268,8 @@ class Conversation(Intents):
     def _forget(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         if go_ahead(text, self.locale, "forget"):
             return self.privacy.forget(member)
+        if "?" in tokens(text):  # "why?", "what gets deleted?": what it deletes, and the question again
+            return [ForgetConfirm()]
         self.prompts.close(member)
         row = self.coach.open_assessment(member)  # kept: the question it was at is asked again
         return [Notice("forget_kept"), *(self.coach.ask_current(row) if row is not None else [])]
@@ -274,6 +277,8 @@ class Conversation(Intents):
     def _restart(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         if go_ahead(text, self.locale, "restart"):
             return self.coach.restart(member)
+        if "?" in tokens(text):
+            return [RestartConfirm()]
         self.prompts.close(member)
         row = self.coach.open_assessment(member)
         return [Notice("restart_kept"), *(self.coach.ask_current(row) if row is not None else [])]
