@@ -52,7 +52,10 @@ class ActionSaved:
     title: str
     owner_id: str
     due: str
-    asked: bool = True  # whether the owner's weekly check-in will ask about it (they have one)
+    # why the owner's weekly check-in will not ask about it: "" (it will), "unplaced" (no stage yet),
+    # "not_for_now" (no check-ins after that verdict); ``own``: the maker is the owner
+    unasked: str = ""
+    own: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ RATING_POINTS = {"ready": 2, "partly": 1, "not_yet": 0}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
 _LINE_MARKERS = re.compile(r"^(\s*)([-+=])", re.MULTILINE)  # a list item, a rule or a heading underline
 _NUMBERED = re.compile(r"^(\s*\d+)\.", re.MULTILINE)  # a numbered list item
-_LIST_MARKER = re.compile(r"^\s*(?:\d+[.)]\s*|[-*•–]\s+)")  # "1. ", "2) ", "- ", "• " before a line typed as a list
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•–])\s+")  # "1. ", "2) ", "- ", "• " before a line typed as a list
 SENTENCE_ENDS = (".", "!", "?", "…")
 
 
@@ -185,9 +185,17 @@ def _policy(plan: PlanContent, section: PlanSection, answers: SectionAnswers) ->
             by_id = {o.id: o.sentence or o.label for o in section.options_of(item)}
             sentences += [by_id[c] for c in value if c in by_id]
         elif item.kind == "long_text":  # one rule a line, without the member's own numbers or bullets
-            lines = (_LIST_MARKER.sub("", line) for line in str(value).splitlines())
-            sentences += [markdown_text(as_sentence(line)) for line in lines if line.strip()]
+            sentences += [markdown_text(as_sentence(line)) for line in _unlisted(str(value).splitlines())]
     return [f"### {plan.text('policy_heading')}", "", *(f"{n}. {s}" for n, s in enumerate(sentences, start=1))]
+
+
+def _unlisted(lines: list[str]) -> list[str]:
+    """The lines typed, without their numbers or bullets when every one has them ("1. Be nice", "- no
+    politics"): the policy numbers them itself; a line that merely begins with a number keeps it."""
+    typed = [line for line in lines if line.strip()]
+    if typed and all(_LIST_MARKER.match(line) for line in typed):
+        return [_LIST_MARKER.sub("", line) for line in typed]
+    return typed
 
 
 def _section_body(

@@ -111,7 +111,7 @@ def test_a_date_in_the_members_own_format_and_the_action_saved_said_to_them(tmp_
     assert action.due == "2027-01-15"
     due = due_text(load_bundle(language), "2027-01-15")
     # no stage yet, so no weekly check-in will ask about it, and the member is told so (a probe over HTTP)
-    assert messages.text("chat_action_saved_unasked", title=in_sentence(action.title), date=due) in out
+    assert messages.text("chat_action_saved_unplaced", title=in_sentence(action.title), date=due) in out
     assert MEMBER.user_id not in out  # never "I'll ask <user id> in their weekly check-in"
 
 

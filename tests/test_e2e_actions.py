@@ -14,6 +14,7 @@ import pytest
 
 from bot.store import Store
 from bot.views.actions import due_text, in_sentence
+from bot.views.common import escape
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text
@@ -75,8 +76,9 @@ def test_a_next_step_becomes_an_action_its_owner_is_asked_about_and_marks_done(
         "due": {"due": {"type": "datepicker", "selected_date": DUE}},
     }
     assert submit_form(driver, user, values).status == 200
-    saved = messages.text("action_saved", title=in_sentence(step), owner=f"<@{owner}>", date=due_text(bundle, DUE))
-    driver.messages_with(user, saved.split("<@")[0])
+    title = escape(in_sentence(step))
+    saved = messages.text("action_saved", title=title, owner=f"<@{owner}>", date=due_text(bundle, DUE))
+    driver.messages_with(user, saved)  # the owner is placed: their check-in will ask about it
 
     (made,) = driver.fake.wait_for("slackLists.create")
     list_id = made.response["list_id"]
@@ -176,6 +178,25 @@ def test_an_action_for_someone_without_check_ins_says_no_one_will_ask_them(
     }
     assert submit_form(driver, user, values).status == 200
     said = {"title": "Count the likes", "owner": f"<@{owner}>", "date": due_text(bundle, DUE)}
-    driver.messages_with(user, bundle.messages.text("action_saved_unasked", **said))
+    driver.messages_with(user, bundle.messages.text("action_saved_unplaced", **said))
     promised = bundle.messages.text("action_saved", **said)
     assert not [c for c in driver.fake.messages_to(f"D{user}") if promised in c.args.get("text", "")]
+
+
+@pytest.mark.parametrize("language", ["en", "fi", "it"])
+def test_an_action_of_ones_own_before_any_stage_says_when_it_will_be_asked(
+    coach_server: SlackDriver, settings, language: str
+) -> None:
+    """Review: the maker as owner, with no stage yet, was told to invite themselves."""
+    driver, bundle = coach_server, load_bundle(language)
+    user = user_in(driver, language, "SELFMADE")
+    finish_assessment(driver, user)
+    action_form(driver, user)
+    values = {
+        "title": {"title": {"type": "plain_text_input", "value": "Count the likes"}},
+        "owner": {"owner": {"type": "users_select", "selected_user": user}},
+        "due": {"due": {"type": "datepicker", "selected_date": DUE}},
+    }
+    assert submit_form(driver, user, values).status == 200
+    said = {"title": "Count the likes", "owner": f"<@{user}>", "date": due_text(bundle, DUE)}
+    driver.messages_with(user, bundle.messages.text("action_saved_own_unplaced", **said))

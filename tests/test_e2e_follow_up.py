@@ -130,3 +130,19 @@ def home_showing(driver: SlackDriver, user: str, fragment: str) -> str:
         return next((text for text in reversed(texts) if fragment in text), None)
 
     return driver.fake.wait_until(found, expected=f"{user}'s Home view showing {fragment!r}")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_checkin_time_typed_after_not_for_now_says_in_one_message_that_none_will_come(
+    coach_server: SlackDriver, settings, locale: str
+) -> None:
+    """Probe (over HTTP): "Saved. Your check-in comes every Tuesday" after *Not for now*, when none
+    will come; review: one message, not a promise and then its denial."""
+    driver, user = coach_server, f"U0NFNSET{locale[:2].upper()}"
+    bundle = load_bundle(take_assessment(driver, user, locale, NOT_FOR_NOW))
+    driver.messages_with(user, bundle.messages.text("after_not_for_now")[:40])
+    driver.dm(user, {"en-US": "Tuesdays at 8", "fi-FI": "tiistaisin klo 8", "it-IT": "il martedì alle 8"}[locale])
+    saved = bundle.messages.text("settings_saved_not_for_now", weekday="W", time="T", tz="Z")
+    driver.messages_with(user, saved.split("(Z)")[1][:40])
+    promise = bundle.messages.text("settings_saved", weekday="W", time="T", tz="Z").split("W")[0]
+    assert not [text for text in texts_to(driver.fake, user) if text.startswith(promise)]

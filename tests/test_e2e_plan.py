@@ -226,6 +226,7 @@ def test_an_admin_publishes_the_plan_as_a_channel_canvas(coach_server: SlackDriv
     assert len(driver.fake.calls_to("conversations.canvases.create")) == 1  # published again: the same canvas
     assert "hasn't chosen to share" in driver.command_reply(admin, f"plan <#C0PLAN|plan> <@{member}>")["text"]
     assert "Name the channel" in driver.command_reply(admin, "plan #general")["text"]  # not made a link by Slack
+    assert "Name the channel" in driver.command_reply(admin, f"plan <@{member}> <#C0PLAN|plan>")["text"]  # swapped
     # probe: anything else after "plan" told a member that only admins publish; it is their plan
     assert driver.command_reply(member, "plan me")["text"] == load_bundle("en").plan.text("pointer")
     submit_section(driver, member, "networks", NETWORKS)

@@ -230,3 +230,26 @@ def test_free_text_reads_well_whatever_is_typed() -> None:
     assert "What social media should do for us: more bookings! How we'll know it works: ten a month say so." in markdown
     assert "1. No photos of guests without asking.\n2. We tidy up first." in markdown
     assert "every week, every week" not in markdown and "a week a week" not in markdown
+
+
+@pytest.mark.parametrize(
+    ("own", "expected"),
+    [
+        ("1. Be nice\n- answer fast\n2) no memes", ["Be nice.", "Answer fast.", "No memes."]),  # a list
+        ("1.5 hours a post at most\nno politics", ["1.5 hours a post at most.", "No politics."]),  # review
+        ("24.12. suljettu\n- ei politiikkaa", ["24.12. suljettu.", "- ei politiikkaa."]),  # not every line
+    ],
+)
+def test_own_rules_lose_their_list_marks_only_when_typed_as_a_list(own: str, expected: list[str]) -> None:
+    """Probe: own rules typed as a list were numbered twice ("2. 1\\. Be nice"); review: a rule that
+    begins with a number ("1.5 hours…") must keep it."""
+    plan = load_bundle("en").plan
+    markdown = render_plan_markdown(plan, {"policy": {"own_rules": own}})
+    numbered = [line for line in markdown.splitlines() if line[:3] in {f"{n}. " for n in range(1, 10)}]
+    assert numbered == [f"{n}. {markdown_text(sentence)}" for n, sentence in enumerate(expected, start=1)]
+
+
+def test_house_rules_need_a_rule_ticked_or_one_of_ones_own() -> None:
+    policy = load_bundle("en").plan.section("policy")
+    assert check_section(policy, {}).errors == {"rules": ("error_required", {})}  # review: nothing at all
+    assert check_section(policy, {"own_rules": "Be nice"}).errors == {}

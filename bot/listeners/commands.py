@@ -42,6 +42,7 @@ LAZY_SUBCOMMANDS = ("settings",)  # opens a form: a Web API call within the trig
 FOR_ADMINS = ("report",)  # and ``plan #channel``: decided once Slack says who the member is
 Subcommand = Callable[[Services, MemberKey, list[str]], list[Outcome]]
 ECHOED = 60  # characters of an unknown subcommand quoted back
+MENTIONS = ("<#", "#", "<@", "@")  # "/coach plan" followed by one publishes (or is told how), else shows the plan
 
 # Subcommands whose answer goes to the member's DM; the command itself gets a pointer there.
 IN_DM: dict[str, Subcommand] = {
@@ -71,7 +72,7 @@ def coach_command(services: Services, ack: Ack, command: dict[str, Any], context
     if member is None:
         ack()
         return
-    if name in FOR_ADMINS or (name == "plan" and args and args[0].startswith(("<#", "#"))):  # a channel named
+    if name in FOR_ADMINS or (name == "plan" and args and args[0].startswith(MENTIONS)):  # a channel, or a slip
         keep_for_sending(context, reply=[AdminAsked(name, tuple(args))])
     elif name in IN_DM:
         keep_for_sending(context, IN_DM[name](services, member, args), reply=[POINTERS.get(name, Notice("pointer_dm"))])

@@ -26,6 +26,6 @@ def action_text(bundle: Bundle, outcome: Outcome) -> str:
             return messages.text(f"action_answered_{outcome.answer}", title=in_sentence(outcome.title))
         case ActionSaved():
             due = due_text(bundle, outcome.due)
-            key = "chat_action_saved" if outcome.asked else "chat_action_saved_unasked"
+            key = f"chat_action_saved{'_' if outcome.unasked else ''}{outcome.unasked}"
             return messages.text(key, title=in_sentence(outcome.title), date=due)
     return ""

@@ -132,7 +132,7 @@ def _ask_field(
         shown = _shown(section, item, current)
         typed = _typed(item, f"{item.label}{f' [{shown}]' if shown else ''} ", read)
         if not typed:
-            if current or item.optional:
+            if current or item.optional or item.enough_with:  # the part's check says whether it is enough
                 return current
             write(plan.text("chat_needed"))
             continue

@@ -106,14 +106,17 @@ class Actions:
         action_id = self.store.actions.create(member, owner_id, source, title, due, self.clock())
         made = ActionLine(action_id, title, owner_id, due.isoformat())
         sync = ActionListSync(member.team_id, member.user_id, made)
-        saved = ActionSaved(title, owner_id, due.isoformat(), self._has_checkins(MemberKey(member.team_id, owner_id)))
+        unasked = self._unasked(MemberKey(member.team_id, owner_id))
+        saved = ActionSaved(title, owner_id, due.isoformat(), unasked, own=owner_id == member.user_id)
         return [saved, sync, *self._checklist(member)]
 
-    def _has_checkins(self, owner: MemberKey) -> bool:
-        """Whether the owner gets weekly check-ins, which ask about their actions: placed on the journey,
-        and not after a *Not for now* verdict (a pause ends, so it counts as having them)."""
+    def _unasked(self, owner: MemberKey) -> str:
+        """Why the owner's weekly check-in will not ask about their action, or "" when it will: they
+        have none after a *Not for now* verdict, nor before they are placed (a pause ends, so it counts)."""
+        if not gets_weekly_checkins(latest_verdict(self.store, owner)):
+            return "not_for_now"
         row = self.store.member(owner)
-        return row is not None and row.stage is not None and gets_weekly_checkins(latest_verdict(self.store, owner))
+        return "unplaced" if row is None or row.stage is None else ""
 
     def answer(self, member: MemberKey, action_id: int, answer: ActionAnswer) -> list[Outcome]:
         """Only an open action is answered: a second click on an old message ("Not yet" after "Done")

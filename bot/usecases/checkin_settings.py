@@ -92,7 +92,7 @@ class CheckinSettings:
     def _saved(self, member: MemberKey) -> list[Outcome]:
         """The check-in's new day and time, and, when none will come yet, why (as ``resume`` says)."""
         if not gets_weekly_checkins(latest_verdict(self.store, member)):
-            return [self._schedule_notice("settings_saved", member), Notice("home_schedule_not_for_now")]
+            return [self._schedule_notice("settings_saved_not_for_now", member)]
         placed = self._member(member).stage is not None
         return [self._schedule_notice("settings_saved" if placed else "settings_saved_unplaced", member)]
 

@@ -113,7 +113,8 @@ def in_sentence(title: str) -> str:
 
 def saved(bundle: Bundle, outcome: ActionSaved) -> Rendered:
     title, owner = escape(in_sentence(outcome.title)), f"<@{outcome.owner_id}>"
-    key = "action_saved" if outcome.asked else "action_saved_unasked"
+    whose = "_own" if outcome.own else ""
+    key = f"action_saved{whose}_{outcome.unasked}" if outcome.unasked else "action_saved"
     text = bundle.messages.text(key, title=title, owner=owner, date=due_text(bundle, outcome.due))
     return Rendered(text=text, blocks=(section(text),))
 
