@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from flows.actions import ActionsAsk
 from flows.content import RATINGS, Rating
@@ -42,25 +42,12 @@ PromptKind = Literal[
     "forget",
     "restart",
     "settings",
-    "plan",
-    "actions",
-    "revisit",
-    "planoffer",
-]
-KINDS: tuple[PromptKind, ...] = (
-    "assessment",
-    "checkin",
-    "quiz",
-    "suggest",
-    "stages",
-    "forget",
-    "restart",
-    "settings",
     "plan",  # a plan question in ``coach chat`` (``section/field``): ``plan`` goes on from there
     "actions",  # the member's actions listed (their ids): "done 2" answers about the second
     "revisit",  # the offer to take the assessment again (the id of the assessment it looks back on)
     "planoffer",  # the offer to write the plan: its parts open from their buttons
-)
+]
+KINDS: tuple[PromptKind, ...] = get_args(PromptKind)
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,16 @@ def test_without_a_list_the_actions_are_a_checklist_in_the_plan_canvas(
     assert len(driver.fake.calls_to("slackLists.create")) == 1  # refused once, not asked again
 
 
+def count_the_likes(driver: SlackDriver, user: str, owner: str) -> None:
+    """The open action form sent with "Count the likes" for ``owner``."""
+    values = {
+        "title": {"title": {"type": "plain_text_input", "value": "Count the likes"}},
+        "owner": {"owner": {"type": "users_select", "selected_user": owner}},
+        "due": {"due": {"type": "datepicker", "selected_date": DUE}},
+    }
+    assert submit_form(driver, user, values).status == 200
+
+
 @pytest.mark.parametrize("language", ["en", "fi", "it"])
 def test_an_action_for_someone_without_check_ins_says_no_one_will_ask_them(
     coach_server: SlackDriver, tick, settings, language: str
@@ -171,12 +181,7 @@ def test_an_action_for_someone_without_check_ins_says_no_one_will_ask_them(
     user, owner = user_in(driver, language, "MAKER2"), user_in(driver, language, "NOSTAGE")
     finish_assessment(driver, user)
     action_form(driver, user)
-    values = {
-        "title": {"title": {"type": "plain_text_input", "value": "Count the likes"}},
-        "owner": {"owner": {"type": "users_select", "selected_user": owner}},
-        "due": {"due": {"type": "datepicker", "selected_date": DUE}},
-    }
-    assert submit_form(driver, user, values).status == 200
+    count_the_likes(driver, user, owner)
     said = {"title": "Count the likes", "owner": f"<@{owner}>", "date": due_text(bundle, DUE)}
     driver.messages_with(user, bundle.messages.text("action_saved_unplaced", **said))
     promised = bundle.messages.text("action_saved", **said)
@@ -192,11 +197,6 @@ def test_an_action_of_ones_own_before_any_stage_says_when_it_will_be_asked(
     user = user_in(driver, language, "SELFMADE")
     finish_assessment(driver, user)
     action_form(driver, user)
-    values = {
-        "title": {"title": {"type": "plain_text_input", "value": "Count the likes"}},
-        "owner": {"owner": {"type": "users_select", "selected_user": user}},
-        "due": {"due": {"type": "datepicker", "selected_date": DUE}},
-    }
-    assert submit_form(driver, user, values).status == 200
+    count_the_likes(driver, user, user)
     said = {"title": "Count the likes", "owner": f"<@{user}>", "date": due_text(bundle, DUE)}
     driver.messages_with(user, bundle.messages.text("action_saved_own_unplaced", **said))
