@@ -36,6 +36,21 @@ class CanvasPart:
         return f"## {self.heading}\n\n{self.body}\n"
 
 
+@dataclass(frozen=True)
+class CanvasTop:
+    """The canvas's own title (its ``h1``) and the line under it, and both in the other languages."""
+
+    title: str
+    intro: str
+    elsewhere: tuple[tuple[str, str], ...]
+
+
+def canvas_top(plan: PlanContent) -> CanvasTop:
+    others = ((other.plan.text("document_title"), other.plan.text("document_intro")) for other in _bundles())
+    title, intro = plan.text("document_title"), plan.text("document_intro")
+    return CanvasTop(title, intro, tuple(pair for pair in dict.fromkeys(others) if pair[0] != title))
+
+
 ACTIONS_PART = "actions"
 PROGRESS_PART = "progress"
 EXTRA_PARTS = (ACTIONS_PART, PROGRESS_PART)  # after the plan, unnumbered: their headings never change

@@ -553,3 +553,6 @@ def test_the_canvas_is_rewritten_in_place_in_a_new_language_not_copied(
         assert text.count(f"{number}. {section.title}") == 1, section.id  # each part once, in the new language
         assert f"{number}. {old.section(section.id).title}" not in text
     assert len(driver.fake.calls_to("canvases.create")) == 1
+    # review: the canvas's own title and the line under it too
+    assert text.count(new.text("document_title")) == 1 and old.text("document_title") not in text
+    assert new.text("document_intro")[:20] in text and old.text("document_intro")[:20] not in text

@@ -16,9 +16,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from flows.canvas_parts import CanvasPart, changed_parts, findable_lines
+from flows.canvas_parts import CanvasPart, CanvasTop, changed_parts, findable_lines
 
 HEADING_TYPE = "h2"
+TITLE_TYPE = "h1"
 
 
 def markdown_content(markdown: str) -> dict[str, str]:
@@ -29,19 +30,35 @@ class CanvasParts:
     def __init__(self, client: WebClient, canvas_id: str) -> None:
         self.client = client
         self.canvas_id = canvas_id
+        self.retitled = False  # a part was found in another language and rewritten in the member's
 
     def update(
-        self, parts: tuple[CanvasPart, ...], written: Mapping[str, str]
+        self, parts: tuple[CanvasPart, ...], written: Mapping[str, str], top: CanvasTop | None = None
     ) -> tuple[dict[str, str], tuple[CanvasPart, ...]]:
         """Bring the changed parts up to date; what the coach now has under each heading, and the
-        parts kept as a person left them."""
+        parts kept as a person left them. A part found in another language brings ``top``, the
+        canvas's title and the line under it, into the member's language too."""
         now, kept = dict(written), []
+        self.retitled = False
         for part in changed_parts(parts, written):
             if self._rewrite(part, written.get(part.id, "")):
                 now[part.id] = part.body
             else:
                 kept.append(part)
+        if self.retitled and top is not None:
+            self._retitle_top(top)
         return now, tuple(kept)
+
+    def _retitle_top(self, top: CanvasTop) -> None:
+        if self._lookup({"section_types": [TITLE_TYPE], "contains_text": top.title}):
+            return
+        for title, intro in top.elsewhere:
+            if found := self._lookup({"section_types": [TITLE_TYPE], "contains_text": title}):
+                content = markdown_content(f"# {top.title}\n\n{top.intro}\n")
+                self._change({"operation": "insert_after", "section_id": found[0], "document_content": content})
+                for section_id in [*(self._sections(findable_lines(intro)) or []), found[0]]:
+                    self._change({"operation": "delete", "section_id": section_id})
+                return
 
     def _rewrite(self, part: CanvasPart, old_body: str) -> bool:
         headings = self._heading(part.heading)
@@ -75,6 +92,7 @@ class CanvasParts:
         self._change({"operation": "insert_after", "section_id": old_heading, "document_content": content})
         for section_id in [*old_sections, old_heading]:
             self._change({"operation": "delete", "section_id": section_id})
+        self.retitled = True
         return True
 
     def _sections(self, lines: tuple[str, ...]) -> list[str] | None:

@@ -18,7 +18,7 @@ from bot.slack.errors import SLACK_FAILURES, SlackFault, classify, error_code
 from bot.views.actions import checklist
 from bot.views.assessment import progress_lines
 from bot.views.plan import slack_link
-from flows.canvas_parts import EXTRA_PARTS, CanvasPart, plan_parts
+from flows.canvas_parts import EXTRA_PARTS, CanvasPart, canvas_top, plan_parts
 from flows.content import Bundle
 from flows.plan_document import canvas_mention, message_mention, render_plan_markdown
 from flows.plan_outcomes import ChannelPlan, PlanDocument, PlanPlaced
@@ -113,7 +113,8 @@ class PlanPublisher:
         kept: tuple[CanvasPart, ...] = ()
         try:
             if document.written:
-                written, kept = CanvasParts(self.client, document.canvas_id).update(parts, document.written)
+                top = canvas_top(self.bundle.plan)
+                written, kept = CanvasParts(self.client, document.canvas_id).update(parts, document.written, top)
             elif self._replaced(document.canvas_id, self._whole(document, parts)):
                 written = {part.id: part.body for part in parts}
             else:
@@ -190,7 +191,8 @@ class PlanPublisher:
             return None, ()
         try:
             if plan.written:
-                return CanvasParts(self.client, plan.canvas_id).update(parts, plan.written)
+                top = canvas_top(self.bundle.plan)
+                return CanvasParts(self.client, plan.canvas_id).update(parts, plan.written, top)
         except SLACK_FAILURES as error:
             if error_code(error) not in GONE:
                 raise
