@@ -5,7 +5,9 @@ zone, and that day's check-in goes out on its own (driven by ``coach tick --now`
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 
@@ -308,3 +310,30 @@ def test_unticking_pause_in_the_form_resumes_though_the_date_is_still_shown(
     assert driver.submit_view(user, "checkin_settings", values).status == 200
     row = store.member(member)
     assert row is not None and row.paused and str(row.paused_until) == "2027-01-10"
+
+
+def test_a_pause_that_ended_while_the_form_was_open_is_not_started_again_by_unticking(
+    coach_server: SlackDriver, settings
+) -> None:
+    """Review: the form shows the pause's date; if the pause ended (resumed) while it was open, unticking
+    "Pause" and saving compared the date with no pause at all and paused the member again."""
+    driver, user = coach_server, "U0ENDEDOPEN"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    driver.dm(user, "pause until 2026-12-20")
+    driver.messages_with(user, "Paused until")
+    assert driver.command(user, "settings").status == 200
+    (opened,) = driver.fake.wait_for("views.open")
+    assert opened.args["view"]["private_metadata"] == "2026-12-20"  # the date the form shows
+    store.update_member(member, paused=0, paused_until=None)  # resumed meanwhile (a tick, or "resume")
+    values = {
+        "weekday": {"weekday": {"type": "static_select", "selected_option": {"value": "0"}}},
+        "time": {"time": {"type": "static_select", "selected_option": {"value": "09:00"}}},
+        "paused": {"paused": {"type": "checkboxes", "selected_options": []}},
+        "paused_until": {"paused_until": {"type": "datepicker", "selected_date": "2026-12-20"}},
+    }
+    payload = json.loads(parse_qs(driver.view_submission_body(user, "checkin_settings", values))["payload"][0])
+    payload["view"]["private_metadata"] = "2026-12-20"
+    reply = driver.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert reply.status == 200 and not reply.body  # saved, no errors under the fields
+    row = store.member(member)
+    assert row is not None and not row.paused and row.paused_until is None

@@ -186,7 +186,7 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         paused = bool(selected(values, "paused").get("selected_options"))
         share = bool(selected(values, "share").get("selected_options"))
         picked_date = selected(values, "paused_until").get("selected_date")
-        until = iso_date(picked_date)
+        until, shown = iso_date(picked_date), iso_date(view.get("private_metadata"))
         journey = services.journey()
         day = -1 if weekday is None else weekday
         if 0 <= day <= 6 and at not in offered_times(journey.settings_form(member).time):
@@ -194,7 +194,7 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         elif picked_date and until is None:
             outcomes = [Notice("pause_bad_date")]  # no date the date picker sends
         else:
-            outcomes = journey.save_settings(member, day, at, paused, share, until)
+            outcomes = journey.save_settings(member, day, at, paused, share, until, shown)
         refused = settings_errors(services.bundle_for(member), outcomes)
         if refused:  # shown under the input in the modal, which stays open
             ack(response_action="errors", errors=refused)

@@ -63,15 +63,17 @@ class CheckinSettings:
         paused: bool,
         share: bool = False,
         until: date | None = None,
+        shown: date | None = None,
     ) -> list[Outcome]:
         """The settings form; a date picked pauses until that date, whatever the pause switch says, but
-        the form's own date, shown as it was, with the switch turned off, lifts the pause."""
+        the date the form showed (``shown``, else the pause's own), left as it was with the switch turned
+        off, lifts the pause, even one that ended while the form was open."""
         at = parse_clock(clock_text)
         if wrong := schedule_problem(weekday, at):
             return [wrong]
         assert at is not None
         row = self._member(member)
-        if not paused and until is not None and until == row.paused_until:
+        if not paused and until is not None and until == (shown or row.paused_until):
             until = None  # unticked, the date left as the form showed it: resumed
         if until is not None and (problem := pause_problem(until, local_today(self.clock(), row.tz))):
             return [Notice(problem)]

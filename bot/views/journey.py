@@ -204,6 +204,7 @@ def settings_modal(
     share_option = _plain_option(messages.text("settings_share"), "share")
     return modal(
         callback_id=SETTINGS_CALLBACK,
+        private_metadata=paused_until or "",  # the date shown: left as it was with the switch off, it resumes
         title=messages.text("settings_title"),
         submit=messages.text("settings_save"),
         close=messages.text("settings_cancel"),
