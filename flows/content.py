@@ -183,6 +183,7 @@ class ReadingWords(Frozen):
     # A clear go-ahead to what cannot be undone (deleting everything, clearing this round's answers):
     # the whole reply one of these, the act's own words, or one of these and then those.
     go_ahead: tuple[str, ...] = ()
+    courtesy: tuple[str, ...] = ()  # words beside a go-ahead that change nothing ("please", "kiitos", "grazie")
     # Reading options (``flows.options``); a ``*`` ending a word stands for any ending ("päiv*").
     number_words: tuple[str, ...] = ()  # before an option's number, the whole reply: "number 4", "nro 4"
     more_than: tuple[str, ...] = ()  # before a number, everything above it: "more than 10", "oltre 10"

@@ -41,7 +41,7 @@ def weekday_abbreviations(locale: str) -> dict[str, int]:
     return {tokens(name)[0]: int(day) for day, name in names if tokens(name) and tokens(name)[0] not in common}
 
 
-SHORT_SCHEDULE = 2  # words beside the time in a reply whose weekday may be a short name, unless asked
+SHORT_SCHEDULE = 1  # words beside the time (the day's own) in a reply read with nothing asked: "tue 8am"
 
 
 def _root(name: str) -> str:
@@ -161,16 +161,26 @@ def _hours_in_digits(text: str, locale: str) -> str:
     return text
 
 
+def _beside_the_time(words: tuple[str, ...], locale: str) -> list[str]:
+    """A reply's words other than its time and the words around a time ("at", "klo", "alle"); a day's
+    short name counts, though it may also be one of those ("la", Finnish Saturday, an Italian "the")."""
+    short = weekday_abbreviations(locale)
+    said = (w for w in words if not any(c.isdigit() for c in w) and w not in ("am", "pm"))
+    return [w for w in said if w not in FILLERS or w in short]
+
+
 def read_schedule(text: str, locale: str, asked: bool = False) -> tuple[int, str] | None:
     """A weekday (Monday is 0) and a time of day ("HH:MM") named in a reply, or None unless both are clear.
     A time of day in words ("tuesday evening") counts only where the day and time were ``asked`` for:
     said in passing ("busy on friday morning") it would move the check-in unasked."""
-    text = _hours_in_digits(text, locale)
+    in_digits = _hours_in_digits(text, locale)
+    if asked or len(_beside_the_time(tokens(in_digits), locale)) <= SHORT_SCHEDULE:  # "i posted at nine on…": no
+        text = in_digits
     words = tokens(text)
     if _leaves_out(words, locale):
         return None  # "any day but monday at 9", "paitsi maanantaisin": not the day named
-    beside = [w for w in words if w not in FILLERS and not any(c.isdigit() for c in w) and w not in ("am", "pm")]
-    weekday = _weekday_named(words, locale, short_names=asked or len(beside) <= SHORT_SCHEDULE)
+    short = asked or len(_beside_the_time(words, locale)) <= SHORT_SCHEDULE  # "la 9 postausta", "sab 9 post": no
+    weekday = _weekday_named(words, locale, short_names=short)
     at = _clock(text, locale)
     if at is None and asked and _NUMBER.search(text[:READ_CHARS]) is None:
         at = _time_named(words, locale)

@@ -75,31 +75,36 @@ def _go_ahead(locale: str) -> frozenset[tuple[str, ...]]:
 
 @cache
 def _act_words(locale: str, act: Irreversible) -> frozenset[tuple[str, ...]]:
-    """The act's own words: its command, what a member says for it, and its buttons' labels."""
+    """The act's own words: what a member says for it, its command, and its buttons' labels. Forget's
+    command alone is not among them: at its own question "ok, forget it" means the opposite."""
     phrases = [p for _, words in words_read(locale) for p in (*words.commands[act], *words.intents.get(act, ()))]
     for language in languages_read(locale):
         phrases += [load_bundle(language).messages.text(label) for label in ACT_BUTTONS[act]]
-    return frozenset(tokens(p) for p in phrases)
+    bare = {tokens(p) for _, words in words_read(locale) for p in words.commands[act] if len(tokens(p)) == 1}
+    return frozenset(tokens(p) for p in phrases) - (bare if act == "forget" else set())
+
+
+@cache
+def _courtesy(locale: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tokens(p) for _, words in words_read(locale) for p in words.courtesy)
 
 
 def go_ahead(text: str, locale: str, act: Irreversible) -> bool:
-    """A clear yes to ``act``, which cannot be undone: the whole reply one yes or more ("yes", "joo
-    kyllä", "sì sì"), the act's own words ("delete everything", "aloita alusta"), or yeses and then
-    those ("yes, delete it all"). Anything else is no go-ahead: "yes, keep it", "joo älä poista", "sì
-    tieni tutto", "yes?"."""
+    """A clear yes to ``act``, which cannot be undone: the reply is yeses ("yes", "joo kyllä", "sì sì"),
+    the act's own words ("delete everything", "aloita alusta"), or both, with courtesy words beside
+    them ("yes please do", "sì grazie"). Anything else is no go-ahead: "yes, keep it", "joo älä poista",
+    "sì tieni tutto", "ok, forget it", "yes?"."""
     typed = tokens(text)
     if not typed or "?" in typed:
         return False
-    rest = _after_yeses(typed, _go_ahead(locale))
-    return rest != typed and (not rest or rest in _act_words(locale, act)) or typed in _act_words(locale, act)
-
-
-def _after_yeses(typed: tuple[str, ...], yeses: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
-    """What is left of ``typed`` once the yeses it begins with are taken off, the longest first."""
-    longest = max((len(y) for y in yeses), default=0)
-    while typed:
-        size = next((n for n in range(min(longest, len(typed)), 0, -1) if typed[:n] in yeses), 0)
-        if not size:
-            break
-        typed = typed[size:]
-    return typed
+    kinds = ((_go_ahead(locale), True), (_act_words(locale, act), True), (_courtesy(locale), False))
+    reached = {0: False}  # how far the reply is read, and whether a yes or the act was among it
+    for start in range(len(typed)):
+        if start not in reached:
+            continue
+        for phrases, says_yes in kinds:
+            for phrase in phrases:
+                if typed[start : start + len(phrase)] == phrase:
+                    end = start + len(phrase)
+                    reached[end] = reached.get(end, False) or reached[start] or says_yes
+    return reached.get(len(typed), False)

@@ -12,6 +12,7 @@ from bot.store import Store, send_key
 from flows.content import load_bundle
 from flows.values import MemberKey
 from tests.blocks import all_text, find_button
+from tests.conftest import TEST_NOW
 from tests.fake_slack import Call, FakeSlack
 from tests.slack_driver import SlackDriver
 
@@ -322,3 +323,17 @@ def test_coach_stage_with_a_number_places_the_member_there(
     driver.messages_with(user, heading.strip(" :"))
     changes = Store(settings.coach_db).stage_changes(MemberKey("T0001", user))
     assert [(c["to_stage"], c["source"]) for c in changes] == [(stage, "placement")]
+
+
+@pytest.mark.parametrize("args", ["stage am I in stage 2?", "stage tell me about stage 4", "stage what's stage 3?"])
+def test_coach_stage_with_a_question_shows_the_cards_and_moves_no_one(
+    coach_server: SlackDriver, settings, args: str
+) -> None:
+    """Probe (over HTTP): "/coach stage am I in stage 2?" moved a member at stage 4 to stage 2."""
+    driver, user = coach_server, "U0STAGEQ"
+    store, member = Store(settings.coach_db), MemberKey("T0001", user)
+    place(store, member, 4, "UTC", TEST_NOW)
+    driver.command(user, args)
+    driver.messages_with(user, load_bundle("en").messages.text("stages_title"))
+    row = store.member(member)
+    assert row is not None and row.stage == 4

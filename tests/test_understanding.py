@@ -663,6 +663,18 @@ def test_every_language_has_the_words_that_read_a_choice() -> None:
         ("fi", "forget", "kyllä olen varma", True),
         ("it", "forget", "sì sì", True),
         ("it", "forget", "sì sono sicuro", True),
+        ("fi", "forget", "ok unohda", False),  # probe: "ok, forget it" is a never mind, and deleted all
+        ("it", "forget", "ok dimentica", False),
+        ("en", "forget", "ok, forget", False),
+        ("en", "forget", "yes please do", True),  # probe: clear yeses with courtesy words kept everything
+        ("en", "forget", "yes, delete my data please", True),
+        ("en", "forget", "sure thing", True),
+        ("en", "forget", "thanks", False),  # a courtesy word alone says no yes
+        ("fi", "forget", "joo kiitti", True),
+        ("fi", "forget", "kyllä, poistakaa", True),
+        ("fi", "restart", "joo, aloitetaan alusta", True),
+        ("it", "restart", "sì, ricominciamo da capo", True),
+        ("it", "forget", "sì grazie mille", True),
     ],
 )
 def test_only_a_clear_go_ahead_does_what_cannot_be_undone(
@@ -687,3 +699,18 @@ def test_a_weekdays_short_name_said_in_passing_moves_nothing() -> None:
     """Review: "sat" in a sentence typed with nothing asked moved the check-in to Saturday."""
     assert read_schedule("we sat down at 10 and wrote the plan", "en") is None
     assert read_schedule("sat at 10am", "en") == (5, "10:00")
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fi", "ma luin 10"),  # probe: "mä luin 10" without umlauts moved the check-in to Monday
+        ("fi", "la 9 postausta"),
+        ("it", "sab 9 post"),
+        ("en", "i posted at nine on tuesday"),  # an hour in words inside a sentence, nothing asked
+        ("fi", "tiistaina kahdeksalta postattiin"),
+        ("it", "lunedì alle sei abbiamo postato"),
+    ],
+)
+def test_a_remark_with_a_short_day_name_or_an_hour_in_words_moves_nothing_unasked(language: str, text: str) -> None:
+    assert read_schedule(text, language) is None

@@ -30,12 +30,16 @@ from flows.outcomes import (
     StageCoaching,
 )
 from flows.prompts import quiz_ref, split_offer
+from flows.reading import tokens
 from flows.schedule import parse_clock, previous_checkin, week_key, zone
 from flows.values import Clock, MemberKey, utc_now
 from flows.verdicts import gets_weekly_checkins
 
 CHECKIN_KIND = "checkin"
 STAGE_ASKING = ("stages", "suggest", "checkin")  # open prompts that a stage answers
+
+
+STAGE_WORDS = 2  # "/coach stage 3", "/coach stage evangelist", "/coach stage omg tools": a placement
 
 
 class Journey(CheckinSettings):
@@ -50,8 +54,11 @@ class Journey(CheckinSettings):
         return [StageCards(current=self._member(member).stage)]
 
     def stage_command(self, member: MemberKey, args: list[str]) -> list[Outcome]:
-        """``/coach stage``: the cards; ``/coach stage 3`` (or a stage's name) places the member there."""
-        named = read_stage(" ".join(args), self.bundle.locale) if args else None
+        """``/coach stage``: the cards; ``/coach stage 3`` (or a stage's name) places the member there. A
+        question or a sentence ("am I in stage 2?", "tell me about stage 4") shows the cards."""
+        typed = " ".join(args)
+        plain = 0 < len(tokens(typed)) <= STAGE_WORDS and "?" not in typed
+        named = read_stage(typed, self.bundle.locale) if plain else None
         return self.place(member, named, "placement") if named is not None else self.cards(member)
 
     def quiz_start(self, member: MemberKey) -> list[Outcome]:
