@@ -666,6 +666,8 @@ def test_every_language_has_the_words_that_read_a_choice() -> None:
         ("fi", "forget", "ok unohda", False),  # probe: "ok, forget it" is a never mind, and deleted all
         ("it", "forget", "ok dimentica", False),
         ("en", "forget", "ok, forget", False),
+        ("en", "forget", "ok, forget it", False),
+        ("it", "forget", "sì grazie", True),
         ("en", "forget", "yes please do", True),  # probe: clear yeses with courtesy words kept everything
         ("en", "forget", "yes, delete my data please", True),
         ("en", "forget", "sure thing", True),
