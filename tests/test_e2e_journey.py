@@ -309,7 +309,8 @@ def test_a_stage_name_turned_round_places_no_one(coach_server: SlackDriver, sett
 
 
 @pytest.mark.parametrize(
-    ("locale", "args", "stage"), [("en-US", "stage 3", 3), ("fi-FI", "stage 4", 4), ("it-IT", "stage 2", 2)]
+    ("locale", "args", "stage"),
+    [("en-US", "stage 3", 3), ("fi-FI", "stage 4", 4), ("it-IT", "stage 2", 2), ("en-US", "stage evangelist", 6)],
 )
 def test_coach_stage_with_a_number_places_the_member_there(
     coach_server: SlackDriver, settings, locale: str, args: str, stage: int
