@@ -548,3 +548,17 @@ def test_a_checkin_time_saved_before_any_stage_says_when_check_ins_begin(
     driver.dm(user, {"en-US": "Tuesdays at 8", "fi-FI": "tiistaisin klo 8", "it-IT": "il martedì alle 8"}[locale])
     unplaced = load_bundle(locale[:2]).messages.text("settings_saved_unplaced", weekday="", time="", tz="")
     driver.messages_with(user, unplaced[-25:])
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fi-FI", "it-IT"])
+def test_a_newcomers_first_words_being_a_checkin_time_name_their_own_time_zone(
+    coach_server: SlackDriver, settings, locale: str
+) -> None:
+    """Probe: "Saved. Your check-in comes every Tuesday at 08:00 (UTC)" to a member in Helsinki whose
+    first message was the time: the zone Slack gives is learned only as the reply is sent."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "Z")
+    driver.dm(user, {"en-US": "Tuesdays at 8", "fi-FI": "tiistaisin klo 8", "it-IT": "il martedì alle 8"}[locale])
+    driver.messages_with(user, "(Europe/Helsinki)")
+    row = Store(settings.coach_db).member(member)
+    assert row is not None and row.tz == "Europe/Helsinki"

@@ -69,13 +69,18 @@ def remember_posts(services: Services, posted: Sequence[Posted]) -> None:
 def as_it_stands(services: Services, outcome: Outcome, member: MemberKey) -> Outcome | None:
     """The outcome as it is when it is sent, not when the request was acknowledged: an earlier row of
     the member's (sent first) may have created their canvas meanwhile, and this one must edit that
-    canvas rather than make a second; a scheduled check-in asks about the stage the member is at now."""
+    canvas rather than make a second; a scheduled check-in asks about the stage the member is at now;
+    a check-in time is said in the time zone Slack gave a newcomer after the request was read."""
     if isinstance(outcome, PlanDocument):
         return services.plans(member).document(member)
     if isinstance(outcome, ActionListSync):  # the action and its maker's List as they are now
         return services.actions(member).current_sync(outcome)
     if isinstance(outcome, CheckinAsk) and outcome.send_key is None:
         return services.journey().current_checkin(member, outcome)
+    if isinstance(outcome, Notice) and "tz" in outcome.params:  # a newcomer's zone, learned from Slack since
+        row = services.store.member(member)
+        if row is not None and row.tz and row.tz != outcome.params["tz"]:
+            return Notice(outcome.key, {**outcome.params, "tz": row.tz})
     return outcome
 
 
