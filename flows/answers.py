@@ -62,6 +62,11 @@ def read_offer(text: str, locale: str) -> Understanding:
     return one_choice(words, hits, locale) if hits else Understanding()
 
 
+def offer_keys(text: str, locale: str) -> frozenset[str]:
+    """Every answer to an offer a reply names: "nah maybe later" names both no and later."""
+    return frozenset(hit.key for hit in find(tokens(text), choices_matcher(locale, "offer")))
+
+
 def offer_only(text: str, locale: str) -> bool:
     """Whether the offer's words are all a reply says ("no thanks", "ei kiitos"): not a word about anything else."""
     words = tokens(text)

@@ -290,11 +290,30 @@ def stage_options(locale: str) -> tuple[Option, ...]:
     return tuple(options)
 
 
+_ORDINAL_DIGIT = re.compile(r"^([1-6])(?:st|nd|rd|th)?$")
+HEDGED_WORDS = 5  # "2nd one i think", "la 2 direi": a stage's number among a few words
+
+
+def _stage_in_a_few_words(text: str, locale: str) -> int | None:
+    """The one stage number (1 to 6, "2nd") in a short reply that denies nothing and holds no other number."""
+    words = tokens(text)
+    if len(words) > HEDGED_WORDS or negated(words, [], locale, refusing=True):
+        return None
+    numbers = [m.group(1) for w in words if (m := _ORDINAL_DIGIT.match(w))]
+    typed = re.findall(r"\d+", text, re.ASCII)  # as typed: "²" folds to 2 in the words, but is no stage
+    if len(numbers) != 1 or typed != numbers:
+        return None
+    return int(numbers[0])
+
+
 def read_stage(text: str, locale: str) -> int | None:
     """A stage named by its number, by "stage 4", or by its name; None when not clearly one stage."""
     number = whole_number(_numbered(locale).sub("", text.strip().lower()).rstrip("!.)"))  # "4!", "number 4", "nro 4"
     if number is not None:
         return number if 1 <= number <= 6 else None
+    hedged = _stage_in_a_few_words(text, locale)  # "la 2 direi", "2nd one i think"
+    if hedged is not None:
+        return hedged
     words = tokens(text)
     named = stage_named(words, locale)
     if named is not None:

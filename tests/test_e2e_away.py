@@ -147,6 +147,8 @@ def test_a_date_that_cannot_be_a_pause_gets_a_clear_reply_and_pauses_nothing(
         ("fi-FI", "tauko joulun jälkeen", None),
         ("en-US", "pause over christmas", None),
         ("en-US", "stop the check-ins until 10 January", "2027-01-10"),  # probe: "couldn't read that date"
+        ("en-US", "off on holiday till 2027-01-11", "2027-01-11"),  # probe: not read, nothing paused
+        ("it-IT", "in vacanza fino al 11/01/2027", "2027-01-11"),
         ("it-IT", "pausa fino al 1° gennaio", "2027-01-01"),  # probe: "couldn't read that date"
         ("it-IT", "pausa fino al primo gennaio", "2027-01-01"),
     ],

@@ -562,3 +562,37 @@ def test_a_newcomers_first_words_being_a_checkin_time_name_their_own_time_zone(
     driver.messages_with(user, "(Europe/Helsinki)")
     row = Store(settings.coach_db).member(member)
     assert row is not None and row.tz == "Europe/Helsinki"
+
+
+@pytest.mark.parametrize(("locale", "typed", "stage"), [("en-US", "2nd one i think", 2), ("it-IT", "la 2 direi", 2)])
+def test_a_stage_number_in_a_few_hedged_words_places_the_member(
+    coach_server: SlackDriver, settings, locale: str, typed: str, stage: int
+) -> None:
+    """Probe (over HTTP): "2nd one i think" and "la 2 direi" at the stage cards got the cards again,
+    every time."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "H")
+    driver.command(user, "stage")
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("stages_title"))
+    driver.dm(user, typed)
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("stage_set", number=stage, name="")[:10])
+    assert Store(settings.coach_db).member(member).stage == stage  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [("en-US", "move my check in to thursday 8:30"), ("it-IT", "sposta il check-in al giovedì alle 8:30")],
+)
+def test_a_checkin_time_typed_at_the_stage_cards_is_saved_not_swallowed(
+    coach_server: SlackDriver, settings, locale: str, typed: str
+) -> None:
+    """Probe (over HTTP): with the stage cards open, every other reply got the cards again, so a new
+    check-in time (and a pause, a check-in answer) was never saved."""
+    driver = coach_server
+    user, member, _ = member_in(driver, locale, "S")
+    driver.command(user, "stage")
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("stages_title"))
+    driver.dm(user, typed)
+    driver.messages_with(user, load_bundle(locale[:2]).messages.text("settings_saved", weekday="", time="", tz="")[:8])
+    row = Store(settings.coach_db).member(member)
+    assert row is not None and (row.checkin_weekday, row.checkin_time) == (3, "08:30")

@@ -444,7 +444,12 @@ def test_coach_resume_after_not_for_now_does_not_promise_weekly_checkins(coach_s
 
 @pytest.mark.parametrize(
     ("language", "yes", "no"),
-    [("en", "ok let's do it", "no thanks"), ("fi", "joo tehdään", "ei kiitos"), ("it", "sì dai", "no grazie")],
+    [
+        ("en", "ok let's do it", "no thanks"),
+        ("fi", "joo tehdään", "ei kiitos"),
+        ("it", "sì dai", "no grazie"),
+        ("en", "yes", "nah maybe later"),  # probe: a no and a later together got "I haven't asked you anything"
+    ],
 )
 def test_a_typed_yes_to_the_plan_offer_points_at_its_buttons_and_a_no_leaves_it(
     coach_server: SlackDriver, settings, language: str, yes: str, no: str

@@ -21,7 +21,7 @@ from bot.usecases.plan import Plans
 from bot.usecases.privacy import Privacy
 from bot.usecases.prompts import OpenPrompts
 from flows.actions import pending_answer
-from flows.answers import checkin_named, offer_only, read_action, read_offer
+from flows.answers import checkin_named, offer_keys, offer_only, read_action, read_offer
 from flows.content import RATINGS, Bundle
 from flows.journey import CheckinOutcome, Source
 from flows.options import read_quiz, read_stage
@@ -245,15 +245,19 @@ class Conversation(Intents):
         stage = read_stage(text, self.locale)
         if stage is not None:
             return self.journey.place(member, stage, source)
-        wanted = read_intent(text, self.locale)
-        if wanted.command is not None:
-            return self._act(member, wanted.command)
+        if read_rating(text, self.locale).choice is None:  # "²", "partly": for the cards, not the assessment
+            # what the member wants instead ("quiz", "help"), and "move my check-in to thursday 8:30" too
+            elsewhere = self.nothing_open(member, text)
+            if not (isinstance(elsewhere[0], Notice) and elsewhere[0].key == "open_not_understood"):
+                return elsewhere
         return [Notice("stages_unclear"), StageCards(current=self.journey.stage_of(member), source=source)]
 
     def _plan_offer(self, member: MemberKey, prompt: OpenPrompt, text: str) -> list[Outcome]:
         """A yes to the offer to write the plan points at its buttons (a form opens only from a click),
         a no or a later leaves it for later; anything else is read as if nothing were asked."""
         said = read_offer(text, self.locale).choice
+        if said is None and offer_only(text, self.locale) and "yes" not in offer_keys(text, self.locale):
+            said = "later"  # "nah maybe later": a no and a later are one answer here
         if said is None:
             return self.nothing_open(member, text)
         return [Notice("plan_offer_click" if said == "yes" else "plan_offer_later")]
