@@ -248,7 +248,7 @@ class Conversation(Intents):
         if read_rating(text, self.locale).choice is None:  # "²", "partly": for the cards, not the assessment
             # what the member wants instead ("quiz", "help"), and "move my check-in to thursday 8:30" too
             elsewhere = self.nothing_open(member, text)
-            if not (isinstance(elsewhere[0], Notice) and elsewhere[0].key == "open_not_understood"):
+            if elsewhere and not (isinstance(elsewhere[0], Notice) and elsewhere[0].key == "open_not_understood"):
                 return elsewhere
         return [Notice("stages_unclear"), StageCards(current=self.journey.stage_of(member), source=source)]
 
