@@ -100,3 +100,12 @@ def parse_clock(text: str) -> time | None:
     except ValueError:
         return None
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
+
+
+FORM_TIMES = tuple(time(hour, minute) for hour in range(6, 22) for minute in (0, 30))  # the settings form's
+
+
+def offered_times(at: str) -> list[str]:
+    """The times the settings form offers: its half hours, and ``at`` among them even when typed off them
+    ("Sundays at 20:15"); a submitted time not among them was not picked from the form."""
+    return sorted({t.strftime("%H:%M") for t in FORM_TIMES} | ({at} if parse_clock(at) else set()))

@@ -51,7 +51,6 @@ from bot.views.journey import (
     REVISIT_DECLINE_ACTION,
     SETTINGS_CALLBACK,
     STAGE_ACTION,
-    offered_times,
     settings_errors,
 )
 from bot.views.privacy import FORGET_ACTION
@@ -189,12 +188,10 @@ def settings_submitted(services: Services, ack: Ack, view: dict[str, Any], conte
         until, shown = iso_date(picked_date), iso_date(view.get("private_metadata"))
         journey = services.journey()
         day = -1 if weekday is None else weekday
-        if 0 <= day <= 6 and at not in offered_times(journey.settings_form(member).time):
-            outcomes: list[Outcome] = [Notice("settings_bad_time")]  # no time the form offered
-        elif picked_date and until is None:
-            outcomes = [Notice("pause_bad_date")]  # no date the date picker sends
+        if picked_date and until is None:
+            outcomes: list[Outcome] = [Notice("pause_bad_date")]  # no date a date picker sends
         else:
-            outcomes = journey.save_settings(member, day, at, paused, share, until, shown)
+            outcomes = journey.save_settings(member, day, at, paused, share, until, shown, from_form=True)
         refused = settings_errors(services.bundle_for(member), outcomes)
         if refused:  # shown under the input in the modal, which stays open
             ack(response_action="errors", errors=refused)

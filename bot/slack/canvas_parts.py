@@ -54,10 +54,8 @@ class CanvasParts:
             return
         for title, intro in top.elsewhere:
             if found := self._lookup({"section_types": [TITLE_TYPE], "contains_text": title}):
-                content = markdown_content(f"# {top.title}\n\n{top.intro}\n")
-                self._change({"operation": "insert_after", "section_id": found[0], "document_content": content})
-                for section_id in [*(self._sections(findable_lines(intro)) or []), found[0]]:
-                    self._change({"operation": "delete", "section_id": section_id})
+                old_lines = self._sections(findable_lines(intro)) or []
+                self._replace(found[0], old_lines, f"# {top.title}\n\n{top.intro}\n")
                 return
 
     def _rewrite(self, part: CanvasPart, old_body: str) -> bool:
@@ -88,12 +86,17 @@ class CanvasParts:
         old_sections = self._sections(findable_lines(old_body))
         if old_sections is None:
             return False
-        content = markdown_content(part.markdown)
-        self._change({"operation": "insert_after", "section_id": old_heading, "document_content": content})
-        for section_id in [*old_sections, old_heading]:
-            self._change({"operation": "delete", "section_id": section_id})
+        self._replace(old_heading, old_sections, part.markdown)
         self.retitled = True
         return True
+
+    def _replace(self, old_heading: str, old_lines: list[str], markdown: str) -> None:
+        """A heading and its lines replaced by ``markdown`` where they stand: inserted after the old
+        heading first, so that it keeps its place, then the old ones deleted."""
+        content = markdown_content(markdown)
+        self._change({"operation": "insert_after", "section_id": old_heading, "document_content": content})
+        for section_id in [*old_lines, old_heading]:
+            self._change({"operation": "delete", "section_id": section_id})
 
     def _sections(self, lines: tuple[str, ...]) -> list[str] | None:
         """A section of the canvas for each line, a different one for each of two identical lines (two

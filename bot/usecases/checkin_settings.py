@@ -20,7 +20,7 @@ from flows.away import (
 )
 from flows.content import Bundle
 from flows.outcomes import Notice, Outcome, SettingsForm
-from flows.schedule import parse_clock
+from flows.schedule import offered_times, parse_clock
 from flows.values import Clock, MemberKey
 from flows.verdicts import gets_weekly_checkins
 
@@ -64,15 +64,19 @@ class CheckinSettings:
         share: bool = False,
         until: date | None = None,
         shown: date | None = None,
+        from_form: bool = False,
     ) -> list[Outcome]:
         """The settings form; a date picked pauses until that date, whatever the pause switch says, but
         the date the form showed (``shown``, else the pause's own), left as it was with the switch turned
-        off, lifts the pause, even one that ended while the form was open."""
+        off, lifts the pause, even one that ended while the form was open. ``from_form``: a time the
+        form did not offer was not picked from it, and is refused."""
         at = parse_clock(clock_text)
         if wrong := schedule_problem(weekday, at):
             return [wrong]
         assert at is not None
         row = self._member(member)
+        if from_form and clock_text not in offered_times(row.checkin_time):
+            return [Notice("settings_bad_time")]
         if not paused and until is not None and until == (shown or row.paused_until):
             until = None  # unticked, the date left as the form showed it: resumed
         if until is not None and (problem := pause_problem(until, local_today(self.clock(), row.tz))):

@@ -178,9 +178,8 @@ class Plans:
         self.store.ensure_member(member, self.clock())
         self.plans.save_section(member, section_id, check.values, self.clock())
         outcomes: list[Outcome] = [self.document(member)]
-        ratings = self.plans.ratings(member)
-        latest = self.store.latest_completed_assessment(member)
-        if ratings is not None and latest is not None and ratings.get(section_id) != "ready":
+        latest = self.store.latest_completed_assessment(member)  # its answers are the ratings
+        if latest is not None and self.store.answers(latest.id).get(section_id) != "ready":
             outcomes.append(PlanRerate(section_id, latest.id))
         outcomes.append(self.offer(member, saved=section_id))
         return outcomes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import time
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -38,7 +37,7 @@ from flows.outcomes import (
     StageCards,
     StageCoaching,
 )
-from flows.schedule import parse_clock
+from flows.schedule import offered_times
 
 STAGE_ACTION = "stage_pick"
 QUIZ_START_ACTION = "quiz_start"
@@ -46,7 +45,6 @@ QUIZ_ANSWER_PREFIX = "quiz_answer:"
 CHECKIN_PREFIX = "checkin:"
 SETTINGS_CALLBACK = "checkin_settings"
 CURRENT_MARK = ":round_pushpin:"
-SETTINGS_TIMES = tuple(time(hour, minute) for hour in range(6, 22) for minute in (0, 30))
 
 
 def stage_title(bundle: Bundle, number: int) -> str:
@@ -179,12 +177,6 @@ def revisit(bundle: Bundle, ask: RevisitAsk) -> Rendered:
 
 def _plain_option(label: str, value: str) -> Option:
     return Option(text=PlainTextObject(text=label), value=value)
-
-
-def offered_times(at: str) -> list[str]:
-    """The times the form offers: its half hours, and ``at`` among them even when typed off them
-    ("Sundays at 20:15"); a submitted time not among them was not picked from the form."""
-    return sorted({t.strftime("%H:%M") for t in SETTINGS_TIMES} | ({at} if parse_clock(at) else set()))
 
 
 def _time_options(bundle: Bundle, at: str) -> tuple[list[Option], Option]:
